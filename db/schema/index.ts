@@ -1,0 +1,6 @@
+export * from './units.ts';
+export * from './indicators.ts';
+export * from './sources.ts';
+export * from './samples.ts';
+export * from './rankings.ts';
+export * from './ops.ts';

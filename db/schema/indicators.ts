@@ -1,0 +1,48 @@
+import { boolean, doublePrecision, integer, pgTable, serial, smallserial, text, timestamp, unique } from 'drizzle-orm/pg-core';
+
+/** The catalogue of raw metrics. */
+export const metrics = pgTable('metrics', {
+  id: smallserial().primaryKey(),
+  key: text().notNull().unique(),
+  family: text().notNull(),
+  /** flow (adds up over days) or stock (last value in the period) */
+  aggregation: text().notNull(),
+  unit: text().notNull(),
+  nameVi: text().notNull(),
+  nameEn: text().notNull()
+});
+
+/** A versioned scoring scheme: a past rank is explained with the version it used. */
+export const indicatorSchemes = pgTable(
+  'indicator_schemes',
+  {
+    id: serial().primaryKey(),
+    key: text().notNull(),
+    version: integer().notNull(),
+    nameVi: text().notNull(),
+    nameEn: text().notNull(),
+    active: boolean().notNull().default(false),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+  },
+  (t) => [unique().on(t.key, t.version)]
+);
+
+/** ratio = Σ numerator metrics / Σ denominator metrics; points = maxPoints × min(1, ratio / saturation). */
+export const indicators = pgTable(
+  'indicators',
+  {
+    id: serial().primaryKey(),
+    schemeId: integer().notNull().references(() => indicatorSchemes.id, { onDelete: 'cascade' }),
+    key: text().notNull(),
+    nameVi: text().notNull(),
+    nameEn: text().notNull(),
+    numerator: text().array().notNull(),
+    denominator: text().array().notNull(),
+    direction: text().notNull().default('higher_is_better'),
+    maxPoints: doublePrecision().notNull(),
+    saturation: doublePrecision().notNull().default(1),
+    numeratorNounVi: text().notNull(),
+    sortOrder: integer().notNull().default(0)
+  },
+  (t) => [unique().on(t.schemeId, t.key)]
+);

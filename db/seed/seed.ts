@@ -1,0 +1,123 @@
+/**
+ * The seed: units, the metric catalogue, the default scheme, the demo sources, and history
+ * backfilled from the simulator. Runs only on an empty (or half-seeded) database; every step is
+ * an upsert, so an interrupted seed simply runs again.
+ */
+import type { Sql } from '#db/client';
+import { DEFAULT_SCHEME, METRICS } from '#domain/catalogue';
+import { addDays, periodOf, today } from '#domain/periods';
+import { seal } from '#server/secrets';
+import { backfillSource } from '../../workers/backfill.ts';
+import { loadSource } from '../../workers/jobs/poll-source.ts';
+import { DEMO_KEYS } from '../../workers/simulator/keys.ts';
+import { uniform } from '../../workers/simulator/random.ts';
+import { loadUnitsCsv, type UnitRow } from './units-csv.ts';
+
+export async function isSeeded(sql: Sql): Promise<boolean> {
+  const [row] = await sql`select 1 from app_meta where key = 'seeded_at'`;
+  return Boolean(row);
+}
+
+/** Inserts or updates units by GSO code, links parents, and rebuilds the closure table. */
+export async function upsertUnits(sql: Sql, rows: UnitRow[]): Promise<void> {
+  await sql`
+    insert into units (gso_code, name, level, type, population, population_synthetic)
+    select code, name, level, type, pop, true
+    from unnest(${sql.array(rows.map((r) => r.gsoCode))}::text[], ${sql.array(rows.map((r) => r.name))}::text[],
+                ${sql.array(rows.map((r) => r.level))}::text[], ${sql.array(rows.map((r) => r.type))}::text[],
+                ${sql.array(rows.map((r) => syntheticPopulation(r)))}::int[]) as t(code, name, level, type, pop)
+    on conflict (gso_code) do update set name = excluded.name, level = excluded.level, type = excluded.type`;
+  await sql`
+    update units u set parent_id = p.id
+    from unnest(${sql.array(rows.map((r) => r.gsoCode))}::text[], ${sql.array(rows.map((r) => r.parentGsoCode ?? ''))}::text[]) as t(code, parent)
+    join units p on p.gso_code = t.parent
+    where u.gso_code = t.code`;
+  await sql`delete from unit_closure`;
+  await sql`
+    insert into unit_closure (ancestor_id, descendant_id, depth)
+    with recursive c(ancestor_id, descendant_id, depth) as (
+      select id, id, 0 from units
+      union all
+      select c.ancestor_id, u.id, c.depth + 1 from c join units u on u.parent_id = c.descendant_id
+    )
+    select ancestor_id, descendant_id, depth from c`;
+}
+
+/** No trustworthy population per unit was found: generated, and flagged synthetic. */
+function syntheticPopulation(u: UnitRow): number | null {
+  if (u.level !== 'commune') return null;
+  return Math.round(6_000 + 24_000 * uniform('population', u.gsoCode));
+}
+
+export async function seedCatalogue(sql: Sql): Promise<void> {
+  for (const m of METRICS) {
+    await sql`
+      insert into metrics (key, family, aggregation, unit, name_vi, name_en)
+      values (${m.key}, ${m.family}, ${m.aggregation}, ${m.unit}, ${m.nameVi}, ${m.nameEn})
+      on conflict (key) do update set family = excluded.family, aggregation = excluded.aggregation,
+        unit = excluded.unit, name_vi = excluded.name_vi, name_en = excluded.name_en`;
+  }
+  const s = DEFAULT_SCHEME;
+  const [scheme] = await sql<{ id: number }[]>`
+    insert into indicator_schemes (key, version, name_vi, name_en, active)
+    values (${s.key}, ${s.version}, ${s.nameVi}, ${s.nameEn}, true)
+    on conflict (key, version) do update set name_vi = excluded.name_vi
+    returning id`;
+  let order = 0;
+  for (const i of s.indicators) {
+    await sql`
+      insert into indicators (scheme_id, key, name_vi, name_en, numerator, denominator, direction, max_points, saturation,
+                              numerator_noun_vi, sort_order)
+      values (${scheme!.id}, ${i.key}, ${i.nameVi}, ${i.nameEn}, ${sql.array([...i.numerator])}, ${sql.array([...i.denominator])},
+              ${i.direction}, ${i.maxPoints}, ${i.saturation}, ${i.numeratorNounVi}, ${order++})
+      on conflict (scheme_id, key) do nothing`;
+  }
+}
+
+export async function seedDemoSources(
+  sql: Sql,
+  options: { simulatorUrl: string; secretKeyHex: string; intervalSeconds: number }
+): Promise<number> {
+  const credentials = seal(JSON.stringify({ kind: 'api_key', header: 'x-api-key', key: DEMO_KEYS.dossier }), options.secretKeyHex);
+  const [row] = await sql<{ id: number }[]>`
+    insert into data_sources (key, name, family, kind, url_template, auth_kind, credentials_sealed, interval_seconds,
+                              timeout_ms, stale_after_seconds, trailing_days)
+    values ('motcua', 'Hệ thống một cửa (iGate) — hồ sơ TTHC', 'dossier', 'motcua_json',
+            ${`${options.simulatorUrl}/motcua/api/v1/thong-ke-ngay?tuNgay={from}&denNgay={to}`},
+            'api_key', ${credentials}, ${options.intervalSeconds}, 10000, ${options.intervalSeconds * 4}, 3)
+    on conflict (key) do update set url_template = excluded.url_template, credentials_sealed = excluded.credentials_sealed,
+      interval_seconds = excluded.interval_seconds
+    returning id`;
+  return row!.id;
+}
+
+export async function seed(
+  sql: Sql,
+  options: {
+    simulatorUrl: string;
+    secretKeyHex: string;
+    intervalSeconds: number;
+    backfillDays: number;
+    now?: Date;
+    log?: (line: string) => void;
+  }
+): Promise<void> {
+  const log = options.log ?? (() => {});
+  await upsertUnits(sql, loadUnitsCsv());
+  await seedCatalogue(sql);
+  const sourceId = await seedDemoSources(sql, options);
+  log('units, catalogue and demo sources seeded');
+  // Recent weeks now, so the boards show at once; older history is left to the workers' backfill job.
+  const to = today(options.now);
+  const historyFrom = addDays(to, -(options.backfillDays - 1));
+  const recentFrom = [periodOf('month', addDays(periodOf('month', to).start, -1)).start, historyFrom].sort().at(-1)!;
+  const source = (await loadSource(sql, sourceId))!;
+  await backfillSource(sql, source, { from: recentFrom, to }, { secretKeyHex: options.secretKeyHex, log });
+  if (historyFrom < recentFrom) {
+    const pending = JSON.stringify({ from: historyFrom, to: addDays(recentFrom, -1) });
+    await sql`insert into app_meta (key, value) values ('history_pending', ${pending})
+              on conflict (key) do update set value = excluded.value, updated_at = now()`;
+  }
+  await sql`insert into app_meta (key, value) values ('seeded_at', ${new Date().toISOString()})
+            on conflict (key) do update set value = excluded.value, updated_at = now()`;
+}

@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** A row of the GSO register layout: code, name, level, type, parent code. */
+export interface UnitRow {
+  gsoCode: string;
+  name: string;
+  level: string;
+  type: string;
+  parentGsoCode: string | null;
+}
+
+export const HANOI_CSV = fileURLToPath(new URL('./data/hanoi.csv', import.meta.url));
+
+/** Parses the register's CSV (no quoted commas occur in it); names the line of a bad row. */
+export function parseUnitsCsv(text: string): UnitRow[] {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  const header = lines.shift()?.split(',').map((h) => h.trim());
+  const expected = ['gso_code', 'name', 'level', 'type', 'parent_gso_code'];
+  if (!header || expected.some((h, i) => header[i] !== h)) {
+    throw new Error(`units CSV header must be ${expected.join(',')}, got ${header?.join(',')}`);
+  }
+  return lines.map((line, i) => {
+    const [gsoCode, name, level, type, parent] = line.split(',').map((c) => c.trim());
+    if (!gsoCode || !name || !level || !type) throw new Error(`units CSV line ${i + 2}: missing a field in "${line}"`);
+    return { gsoCode, name, level, type, parentGsoCode: parent || null };
+  });
+}
+
+export function loadUnitsCsv(file = HANOI_CSV): UnitRow[] {
+  return parseUnitsCsv(readFileSync(file, 'utf8'));
+}

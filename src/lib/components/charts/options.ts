@@ -1,0 +1,27 @@
+/** Pure ECharts option builders (unit-tested; the action only applies them). */
+import type { Series } from '#contract/dto';
+
+export function ratioHistoryOption(series: Series) {
+  return {
+    animation: false,
+    grid: { left: 48, right: 16, top: 24, bottom: 32 },
+    tooltip: {
+      trigger: 'axis',
+      valueFormatter: (v: unknown) => (typeof v === 'number' ? `${v.toLocaleString('vi-VN', { maximumFractionDigits: 1 })} %` : 'không có dữ liệu')
+    },
+    xAxis: { type: 'category', data: series.points.map((p) => p.date.slice(8, 10) + '/' + p.date.slice(5, 7)), axisLabel: { color: '#9fb0c3' } },
+    yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value} %', color: '#9fb0c3' }, splitLine: { lineStyle: { color: '#24313f' } } },
+    series: [
+      {
+        name: series.indicator.nameVi,
+        type: 'line',
+        connectNulls: false,
+        showSymbol: false,
+        lineStyle: { width: 2, color: '#5cc8ff' },
+        areaStyle: { color: 'rgba(92,200,255,0.12)' },
+        // Days without dossiers (Sundays, holidays) are gaps, not 0 %.
+        data: series.points.map((p) => (p.ratio === null ? null : Math.round(p.ratio * 1000) / 10))
+      }
+    ]
+  };
+}

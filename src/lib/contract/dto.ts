@@ -1,0 +1,87 @@
+/**
+ * Wire DTOs shared by the JSON API, the page loads and the Socket.IO events.
+ * Browser-safe: no server imports here.
+ */
+import { z } from 'zod';
+import { PERIOD_KINDS } from '#domain/periods';
+
+export const periodKindSchema = z.enum(PERIOD_KINDS);
+/** Board periods stored by the workers (others are computed on request in later work). */
+export const BOARD_PERIOD_KINDS = ['day', 'month'] as const;
+export const boardPeriodKindSchema = z.enum(BOARD_PERIOD_KINDS);
+export type BoardPeriodKind = z.infer<typeof boardPeriodKindSchema>;
+
+export const isoDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD');
+/** GSO codes: 2 digits (province), 3 (district), 5 (commune). */
+export const gsoCodeSchema = z.string().regex(/^\d{2,5}$/, 'must be a GSO code (2–5 digits)');
+
+/** Which board: the children of `scope`, for the period of `period` kind that contains `date`. */
+export const boardQuerySchema = z.object({
+  scope: gsoCodeSchema,
+  period: boardPeriodKindSchema,
+  date: isoDateSchema
+});
+export type BoardQuery = z.infer<typeof boardQuerySchema>;
+
+export interface IndicatorMeta {
+  key: string;
+  nameVi: string;
+  nameEn: string;
+  maxPoints: number;
+  saturation: number;
+}
+
+export interface IndicatorValue {
+  /** Σ numerator over the period and the unit's descendants; null when nothing was reported. */
+  numerator: number | null;
+  denominator: number | null;
+  /** numerator / denominator, 0..1; null when the denominator is 0 (no data). */
+  ratio: number | null;
+  points: number | null;
+  /** Competition rank among the scope's children on this indicator alone. */
+  rank: number | null;
+}
+
+export interface BoardRow {
+  unitCode: string;
+  unitName: string;
+  unitType: string;
+  /** Competition rank on the total (1, 2, 2, 4); null = not ranked (see notRankedReason). */
+  rank: number | null;
+  /** Rank in the previous period of the same kind. */
+  previousRank: number | null;
+  total: number | null;
+  notRankedReason: string | null;
+  indicators: Record<string, IndicatorValue>;
+}
+
+export interface Board {
+  scope: { code: string; name: string; level: string };
+  period: { kind: BoardPeriodKind; start: string; end: string; provisional: boolean };
+  indicators: IndicatorMeta[];
+  rows: BoardRow[];
+  /** When the workers last computed this board (ISO 8601 UTC). */
+  computedAt: string | null;
+  /** The newest observation behind it (ISO 8601 UTC). */
+  asOf: string | null;
+}
+
+export interface SeriesPoint {
+  date: string;
+  numerator: number;
+  denominator: number;
+  ratio: number | null;
+}
+
+export interface Series {
+  unit: { code: string; name: string };
+  indicator: IndicatorMeta;
+  points: SeriesPoint[];
+}
+
+export interface HealthReport {
+  status: 'ok' | 'degraded' | 'down';
+  database: { ok: boolean; error?: string };
+  workers: { ok: boolean; alive: number; lastSeenAt: string | null };
+  sources: { key: string; lastSuccessAt: string | null; lastOutcome: string | null }[];
+}

@@ -1,0 +1,29 @@
+/**
+ * The Socket.IO contract, one file for the server and the browser.
+ * Server → browser events are past-tense facts; browser → server events are commands answered
+ * by an acknowledgement `{ data } | { error }`.
+ */
+import type { Board, BoardQuery } from './dto.ts';
+
+export type Ack<T> = { data: T } | { error: string };
+
+export interface ServerToClientEvents {
+  /** A board the client subscribed to was recomputed; carries the whole board (it is small). */
+  'rankings:updated': (board: Board) => void;
+}
+
+export interface ClientToServerEvents {
+  /** Join a board's room; the acknowledgement carries the current snapshot. */
+  subscribe: (query: BoardQuery, ack: (result: Ack<Board>) => void) => void;
+  unsubscribe: (query: BoardQuery, ack: (result: Ack<true>) => void) => void;
+}
+
+export interface SocketData {
+  /** Room names this socket joined, to restore nothing twice. */
+  rooms: string[];
+}
+
+/** One room per scope and period (kind + start date). */
+export function boardRoom(scopeCode: string, kind: string, periodStart: string): string {
+  return `board:${scopeCode}:${kind}:${periodStart}`;
+}

@@ -1,0 +1,17 @@
+/**
+ * The PostgreSQL NOTIFY payload sent by the workers after a poll's samples and rankings commit.
+ * Ids only (well under NOTIFY's 8,000-byte limit): every web node reads the changed boards itself.
+ * NOTIFY is a hint, not a queue: a missed one is healed by the next snapshot.
+ */
+import { z } from 'zod';
+
+export const RANKINGS_CHANNEL = 'cityops_rankings_changed';
+
+export const rankingsChangedSchema = z.object({
+  pollRunId: z.number().int().nullable(),
+  /** Scope units (by id) whose boards were recomputed. */
+  scopeIds: z.array(z.number().int()),
+  /** Periods recomputed, by kind and start date. */
+  periods: z.array(z.object({ kind: z.string(), start: z.string() }))
+});
+export type RankingsChanged = z.infer<typeof rankingsChangedSchema>;

@@ -1,0 +1,71 @@
+import { DateTime } from 'luxon';
+
+/** Every date and period boundary is in the city's zone: a day starts at 00:00 ICT (17:00 UTC the day before). */
+export const ZONE = 'Asia/Ho_Chi_Minh';
+
+export const PERIOD_KINDS = ['day', 'week', 'month', 'quarter', 'year'] as const;
+export type PeriodKind = (typeof PERIOD_KINDS)[number];
+
+/** A period as inclusive calendar dates (YYYY-MM-DD) in Asia/Ho_Chi_Minh. */
+export interface Period {
+  kind: PeriodKind;
+  start: string;
+  end: string;
+}
+
+const unitOf: Record<PeriodKind, 'day' | 'week' | 'month' | 'quarter' | 'year'> = {
+  day: 'day',
+  week: 'week', // Luxon weeks are ISO weeks: Monday to Sunday
+  month: 'month',
+  quarter: 'quarter',
+  year: 'year'
+};
+
+export function parseDate(date: string): DateTime {
+  const dt = DateTime.fromISO(date, { zone: ZONE });
+  if (!dt.isValid || !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error(`not a date (YYYY-MM-DD): ${JSON.stringify(date)}`);
+  return dt;
+}
+
+/** The period of `kind` that contains `date`. */
+export function periodOf(kind: PeriodKind, date: string): Period {
+  const dt = parseDate(date);
+  const unit = unitOf[kind];
+  return { kind, start: dt.startOf(unit).toISODate()!, end: dt.endOf(unit).toISODate()! };
+}
+
+/** The period of the same kind just before `period`. */
+export function previousPeriod(period: Period): Period {
+  return periodOf(period.kind, parseDate(period.start).minus({ days: 1 }).toISODate()!);
+}
+
+/** Today's date in the city, for an instant (default: now). */
+export function today(now: Date = new Date()): string {
+  return DateTime.fromJSDate(now, { zone: ZONE }).toISODate()!;
+}
+
+/** A period that has not ended yet is provisional: its numbers still grow. */
+export function isProvisional(period: Period, now: Date = new Date()): boolean {
+  return period.end >= today(now);
+}
+
+/** Every date from `from` to `to`, inclusive. */
+export function datesBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let d = parseDate(from); d.toISODate()! <= to; d = d.plus({ days: 1 })) out.push(d.toISODate()!);
+  return out;
+}
+
+export function addDays(date: string, days: number): string {
+  return parseDate(date).plus({ days }).toISODate()!;
+}
+
+/** The distinct periods of `kind` that the dates from `from` to `to` fall in, oldest first. */
+export function periodsCovering(kind: PeriodKind, from: string, to: string): Period[] {
+  const seen = new Map<string, Period>();
+  for (const d of datesBetween(from, to)) {
+    const p = periodOf(kind, d);
+    seen.set(p.start, p);
+  }
+  return [...seen.values()];
+}

@@ -1,0 +1,26 @@
+/**
+ * Competition ranking ("1224"): equal scores share a rank and the next rank skips.
+ * Units without a score (null) get no rank: they are shown as "not ranked", never last by zero.
+ */
+export function competitionRanks<T>(
+  items: readonly T[],
+  score: (item: T) => number | null,
+  direction: 'higher_is_better' | 'lower_is_better' = 'higher_is_better'
+): Map<T, number | null> {
+  // Compare on the rounded score so that 0.1 + 0.2 and 0.3 tie, as a person reading the board expects.
+  const key = (v: number) => Math.round(v * 1e9) / 1e9;
+  const scored = items
+    .map((item) => ({ item, value: score(item) }))
+    .filter((e): e is { item: T; value: number } => e.value !== null && Number.isFinite(e.value));
+  scored.sort((a, b) => (direction === 'higher_is_better' ? key(b.value) - key(a.value) : key(a.value) - key(b.value)));
+  const ranks = new Map<T, number | null>();
+  for (const item of items) ranks.set(item, null);
+  let previous: number | undefined;
+  let rank = 0;
+  scored.forEach((e, index) => {
+    if (previous === undefined || key(e.value) !== previous) rank = index + 1;
+    previous = key(e.value);
+    ranks.set(e.item, rank);
+  });
+  return ranks;
+}

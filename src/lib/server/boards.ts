@@ -1,0 +1,139 @@
+/** Read models: stored rankings → the wire DTOs the pages, the API and the socket events share. */
+import type { Sql } from '#db/client';
+import { isoTimestamp } from '#db/client';
+import type { StoredIndicator } from '#db/schema/rankings';
+import type { Board, BoardQuery, BoardRow, IndicatorMeta, Series, SeriesPoint } from '#contract/dto';
+import { isProvisional, periodOf } from '#domain/periods';
+import { ratioOfSums } from '#domain/ratio';
+
+export class NotFoundError extends Error {}
+
+export interface UnitInfo {
+  id: number;
+  code: string;
+  name: string;
+  level: string;
+  type: string;
+  parent: { code: string; name: string } | null;
+  hasChildren: boolean;
+}
+
+export async function readUnit(sql: Sql, code: string): Promise<UnitInfo | null> {
+  const [u] = await sql<{ id: number; code: string; name: string; level: string; type: string; parent_code: string | null; parent_name: string | null; has_children: boolean }[]>`
+    select u.id, u.gso_code as code, u.name, u.level, u.type, p.gso_code as parent_code, p.name as parent_name,
+           exists (select 1 from units c where c.parent_id = u.id) as has_children
+    from units u left join units p on p.id = u.parent_id where u.gso_code = ${code}`;
+  if (!u) return null;
+  return {
+    id: u.id, code: u.code, name: u.name, level: u.level, type: u.type,
+    parent: u.parent_code ? { code: u.parent_code, name: u.parent_name! } : null,
+    hasChildren: u.has_children
+  };
+}
+
+/** The root of the hierarchy: the city or province this installation serves. */
+export async function rootUnitCode(sql: Sql): Promise<string> {
+  const [root] = await sql<{ code: string }[]>`select gso_code as code from units where parent_id is null order by id limit 1`;
+  if (!root) throw new Error('no units: run the seed');
+  return root.code;
+}
+
+interface SchemeRow {
+  key: string;
+  name_vi: string;
+  name_en: string;
+  max_points: number;
+  saturation: number;
+  numerator: string[];
+  denominator: string[];
+}
+
+async function activeIndicators(sql: Sql): Promise<(IndicatorMeta & { numerator: string[]; denominator: string[] })[]> {
+  const rows = await sql<SchemeRow[]>`
+    select i.key, i.name_vi, i.name_en, i.max_points, i.saturation, i.numerator, i.denominator
+    from indicators i join indicator_schemes s on s.id = i.scheme_id
+    where s.active order by s.id desc, i.sort_order, i.id`;
+  return rows.map((r) => ({
+    key: r.key, nameVi: r.name_vi, nameEn: r.name_en, maxPoints: r.max_points, saturation: r.saturation,
+    numerator: r.numerator, denominator: r.denominator
+  }));
+}
+
+export async function readBoard(sql: Sql, query: BoardQuery, now = new Date()): Promise<Board> {
+  const scope = await readUnit(sql, query.scope);
+  if (!scope) throw new NotFoundError(`no unit with code ${query.scope}`);
+  if (!scope.hasChildren) throw new NotFoundError(`${scope.name} has no child units to rank`);
+  const period = periodOf(query.period, query.date);
+  const indicators = (await activeIndicators(sql)).map(({ numerator: _n, denominator: _d, ...meta }) => meta);
+  const rows = await sql<{
+    code: string; name: string; type: string; rank: number | null; previous_rank: number | null; total: number | null;
+    not_ranked_reason: string | null; indicators: Record<string, StoredIndicator> | null; computed_at: string | null; as_of: string | null;
+  }[]>`
+    select u.gso_code as code, u.name, u.type, r.rank, r.previous_rank, r.total, r.not_ranked_reason, r.indicators,
+           r.computed_at, r.as_of
+    from units u
+    left join rankings r on r.unit_id = u.id and r.scope_unit_id = ${scope.id}
+      and r.period_kind = ${period.kind} and r.period_start = ${period.start}
+    where u.parent_id = ${scope.id} and u.valid_to is null
+    order by r.rank asc nulls last, r.total desc nulls last, u.gso_code`;
+  let computedAt: string | null = null;
+  let asOf: string | null = null;
+  const boardRows: BoardRow[] = rows.map((r) => {
+    const c = isoTimestamp(r.computed_at);
+    const a = isoTimestamp(r.as_of);
+    if (c && (!computedAt || c > computedAt)) computedAt = c;
+    if (a && (!asOf || a > asOf)) asOf = a;
+    const values: BoardRow['indicators'] = {};
+    for (const ind of indicators) {
+      values[ind.key] = r.indicators?.[ind.key] ?? { numerator: null, denominator: null, ratio: null, points: null, rank: null };
+    }
+    return {
+      unitCode: r.code, unitName: r.name, unitType: r.type, rank: r.rank, previousRank: r.previous_rank, total: r.total,
+      notRankedReason: r.indicators ? r.not_ranked_reason : 'not computed for this period yet',
+      indicators: values
+    };
+  });
+  return {
+    scope: { code: scope.code, name: scope.name, level: scope.level },
+    period: { kind: query.period, start: period.start, end: period.end, provisional: isProvisional(period, now) },
+    indicators,
+    rows: boardRows,
+    computedAt,
+    asOf
+  };
+}
+
+/** Daily values of one indicator for one unit (Σ over its descendants), oldest first. */
+export async function readSeries(sql: Sql, unitCode: string, indicatorKey: string, from: string, to: string): Promise<Series> {
+  const unit = await readUnit(sql, unitCode);
+  if (!unit) throw new NotFoundError(`no unit with code ${unitCode}`);
+  const indicator = (await activeIndicators(sql)).find((i) => i.key === indicatorKey);
+  if (!indicator) throw new NotFoundError(`no indicator ${indicatorKey} in the active scheme`);
+  const rows = await sql<{ day: string; numerator: number; denominator: number }[]>`
+    select d::date::text as day,
+           coalesce(sum(s.value) filter (where m.key = any(${sql.array(indicator.numerator)}::text[])), 0)::float8 as numerator,
+           coalesce(sum(s.value) filter (where m.key = any(${sql.array(indicator.denominator)}::text[])), 0)::float8 as denominator
+    from generate_series(${from}::date, ${to}::date, interval '1 day') as d
+    left join (samples s join unit_closure c on c.descendant_id = s.unit_id and c.ancestor_id = ${unit.id}
+               join metrics m on m.id = s.metric_id)
+      on s.day = d::date
+    group by d order by d`;
+  const points: SeriesPoint[] = rows.map((r) => ({ date: r.day, numerator: r.numerator, denominator: r.denominator, ratio: ratioOfSums(r.numerator, r.denominator) }));
+  const { numerator: _n, denominator: _d, ...meta } = indicator;
+  return { unit: { code: unit.code, name: unit.name }, indicator: meta, points };
+}
+
+export async function readHealth(sql: Sql) {
+  const [w] = await sql<{ alive: number; last_seen: string | null }[]>`
+    select count(*) filter (where last_seen_at > now() - interval '30 seconds')::int as alive, max(last_seen_at) as last_seen
+    from worker_heartbeats`;
+  const sources = await sql<{ key: string; last_success: string | null; last_outcome: string | null }[]>`
+    select s.key,
+           (select max(started_at) from poll_runs p where p.source_id = s.id and p.outcome in ('success', 'partial')) as last_success,
+           (select outcome from poll_runs p where p.source_id = s.id order by started_at desc limit 1) as last_outcome
+    from data_sources s order by s.id`;
+  return {
+    workers: { ok: (w?.alive ?? 0) > 0, alive: w?.alive ?? 0, lastSeenAt: isoTimestamp(w?.last_seen) },
+    sources: sources.map((s) => ({ key: s.key, lastSuccessAt: isoTimestamp(s.last_success), lastOutcome: s.last_outcome }))
+  };
+}

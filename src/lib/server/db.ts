@@ -1,0 +1,14 @@
+/** The web process's database pool, opened on first use. */
+import { connectDb, type Sql } from '#db/client';
+import { databaseUrl } from '#server/config';
+
+let handle: Promise<Awaited<ReturnType<typeof connectDb>>> | undefined;
+
+export function database() {
+  handle ??= connectDb(databaseUrl(), { max: 10, application: 'city-ops-web' });
+  return handle;
+}
+
+export async function sql(): Promise<Sql> {
+  return (await database()).sql;
+}

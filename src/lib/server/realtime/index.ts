@@ -1,0 +1,111 @@
+/**
+ * Socket.IO on the web server's own HTTP server. Browsers subscribe to boards (one room per scope
+ * and period); the workers' NOTIFY (ids only) tells which boards changed; each is read once per
+ * burst and emitted to its room.
+ */
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import type { Sql } from '#db/client';
+import { boardQuerySchema, type BoardQuery } from '#contract/dto';
+import { boardRoom, type ClientToServerEvents, type ServerToClientEvents, type SocketData } from '#contract/events';
+import { RANKINGS_CHANNEL, rankingsChangedSchema, type RankingsChanged } from '#contract/notify';
+import { periodOf } from '#domain/periods';
+import { NotFoundError, readBoard } from '../boards.ts';
+
+export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** Bursts of NOTIFYs within this window are read and emitted once. */
+const COALESCE_MS = 200;
+
+function messageOf(e: unknown): string {
+  if (e instanceof NotFoundError) return e.message;
+  console.error('socket command failed', e);
+  return 'the server could not read that board; try again';
+}
+
+export async function attachRealtime(httpServer: HttpServer, sql: Sql) {
+  const io: RealtimeServer = new Server(httpServer, {
+    serveClient: false,
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false }
+  });
+  /** room → the query that reads it */
+  const roomQueries = new Map<string, BoardQuery & { start: string }>();
+
+  io.on('connection', (socket) => {
+    socket.data.rooms ??= [];
+    socket.on('subscribe', async (raw, ack) => {
+      if (typeof ack !== 'function') return;
+      const parsed = boardQuerySchema.safeParse(raw);
+      if (!parsed.success) return ack({ error: `invalid subscription: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` });
+      try {
+        const board = await readBoard(sql, parsed.data);
+        const room = boardRoom(board.scope.code, board.period.kind, board.period.start);
+        roomQueries.set(room, { ...parsed.data, start: board.period.start });
+        await socket.join(room);
+        ack({ data: board });
+      } catch (e) {
+        ack({ error: messageOf(e) });
+      }
+    });
+    socket.on('unsubscribe', async (raw, ack) => {
+      const parsed = boardQuerySchema.safeParse(raw);
+      if (!parsed.success) return ack?.({ error: 'invalid subscription' });
+      const p = periodOf(parsed.data.period, parsed.data.date);
+      await socket.leave(boardRoom(parsed.data.scope, p.kind, p.start));
+      ack?.({ data: true });
+    });
+  });
+
+  // Coalesce: collect changed (scopeId, period) pairs, then read each board once.
+  let pending: RankingsChanged[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const scopeCodes = new Map<number, string>();
+
+  async function flush() {
+    const batch = pending;
+    pending = [];
+    timer = undefined;
+    const changed = new Set<string>();
+    const needCodes = batch.flatMap((b) => b.scopeIds).filter((id) => !scopeCodes.has(id));
+    if (needCodes.length) {
+      const rows = await sql<{ id: number; code: string }[]>`select id, gso_code as code from units where id = any(${sql.array([...new Set(needCodes)])}::int[])`;
+      for (const r of rows) scopeCodes.set(r.id, r.code);
+    }
+    for (const b of batch) {
+      for (const id of b.scopeIds) {
+        for (const p of b.periods) changed.add(boardRoom(scopeCodes.get(id) ?? '', p.kind, p.start));
+      }
+    }
+    const rooms = io.of('/').adapter.rooms;
+    for (const room of changed) {
+      const query = roomQueries.get(room);
+      if (!query || !rooms.has(room)) continue;
+      try {
+        io.to(room).emit('rankings:updated', await readBoard(sql, query));
+      } catch (e) {
+        console.error(`could not read changed board ${room}`, e);
+      }
+    }
+  }
+
+  const listener = await sql.listen(RANKINGS_CHANNEL, (payload) => {
+    let parsed;
+    try {
+      parsed = rankingsChangedSchema.parse(JSON.parse(payload));
+    } catch (e) {
+      console.error('ignored a malformed NOTIFY payload', e);
+      return;
+    }
+    pending.push(parsed);
+    timer ??= setTimeout(() => void flush().catch((e) => console.error('board push failed', e)), COALESCE_MS);
+  });
+
+  return {
+    io,
+    async close() {
+      if (timer) clearTimeout(timer);
+      await listener.unlisten();
+      await io.close();
+    }
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * A board that stays current: starts from the page's snapshot, subscribes to its room, and applies
+ * `rankings:updated`. After a reconnect that Socket.IO could not recover, it asks for a snapshot again.
+ */
+import type { Board, BoardQuery } from '#contract/dto';
+import { liveSocket, type LiveSocket } from './socket.ts';
+
+export type ConnectionState = 'connecting' | 'live' | 'offline';
+
+export class LiveBoard {
+  board = $state<Board>() as Board;
+  connection = $state<ConnectionState>('connecting');
+  /** Unit codes whose numbers changed in the last update, for a brief highlight. */
+  changed = $state<ReadonlySet<string>>(new Set());
+  /** When the last live update arrived (ISO). */
+  updatedAt = $state<string | null>(null);
+  error = $state<string | null>(null);
+
+  #query: BoardQuery;
+  #socket: LiveSocket | undefined;
+  #off: (() => void)[] = [];
+  #clearTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(initial: Board, query: BoardQuery) {
+    this.board = initial;
+    this.#query = query;
+  }
+
+  connect() {
+    const socket = (this.#socket = liveSocket());
+    const onConnect = () => {
+      this.connection = 'live';
+      if (!socket.recovered) this.#subscribe();
+    };
+    const onDisconnect = () => (this.connection = 'offline');
+    const onUpdate = (board: Board) => {
+      if (board.scope.code !== this.board.scope.code || board.period.kind !== this.board.period.kind || board.period.start !== this.board.period.start) return;
+      this.#apply(board);
+    };
+    socket.on('connect', onConnect);
+    socket.on('disconnect', onDisconnect);
+    socket.on('rankings:updated', onUpdate);
+    this.#off.push(() => socket.off('connect', onConnect), () => socket.off('disconnect', onDisconnect), () => socket.off('rankings:updated', onUpdate));
+    if (socket.connected) onConnect();
+  }
+
+  #subscribe() {
+    this.#socket?.emit('subscribe', this.#query, (result) => {
+      if ('error' in result) {
+        this.error = result.error;
+        return;
+      }
+      this.error = null;
+      this.#apply(result.data);
+    });
+  }
+
+  #apply(next: Board) {
+    const before = new Map(this.board.rows.map((r) => [r.unitCode, r]));
+    const changed = new Set<string>();
+    for (const row of next.rows) {
+      const old = before.get(row.unitCode);
+      if (!old || old.total !== row.total || old.rank !== row.rank || JSON.stringify(old.indicators) !== JSON.stringify(row.indicators)) {
+        changed.add(row.unitCode);
+      }
+    }
+    this.board = next;
+    if (changed.size) {
+      this.changed = changed;
+      this.updatedAt = new Date().toISOString();
+      clearTimeout(this.#clearTimer);
+      this.#clearTimer = setTimeout(() => (this.changed = new Set()), 4000);
+    }
+  }
+
+  destroy() {
+    clearTimeout(this.#clearTimer);
+    this.#socket?.emit('unsubscribe', this.#query, () => {});
+    for (const off of this.#off) off();
+    this.#off = [];
+  }
+}

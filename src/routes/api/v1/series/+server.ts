@@ -1,0 +1,25 @@
+import { error, json } from '@sveltejs/kit';
+import { z } from 'zod';
+import { gsoCodeSchema, isoDateSchema } from '#contract/dto';
+import { addDays, today } from '#domain/periods';
+import { NotFoundError, readSeries } from '#server/boards';
+import { sql } from '#server/db';
+import { parseQuery } from '#server/http';
+import type { RequestHandler } from './$types';
+
+const schema = z
+  .object({ unit: gsoCodeSchema, indicator: z.string().min(1), from: isoDateSchema, to: isoDateSchema })
+  .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['from'] })
+  .refine((q) => q.from >= addDays(q.to, -1100), { message: 'at most 1,100 days at once', path: ['from'] });
+
+/** GET /api/v1/series?unit=<GSO code>&indicator=dossier.on_time&from=YYYY-MM-DD&to=YYYY-MM-DD — daily values */
+export const GET: RequestHandler = async ({ url }) => {
+  const to = today();
+  const q = parseQuery(schema, url, { indicator: 'dossier.on_time', from: addDays(to, -89), to });
+  try {
+    return json(await readSeries(await sql(), q.unit, q.indicator, q.from, q.to));
+  } catch (e) {
+    if (e instanceof NotFoundError) error(404, e.message);
+    throw e;
+  }
+};

@@ -1,0 +1,32 @@
+/**
+ * The production web process (`npm run web`): one HTTP server for SvelteKit's handler (adapter-node)
+ * and Socket.IO. The server is left on globalThis before the handler loads, so the `init` hook
+ * in hooks.server.ts can attach Socket.IO to it.
+ */
+import { createServer } from 'node:http';
+
+const HTTP_SERVER_KEY = Symbol.for('city-ops.http-server');
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? '0.0.0.0';
+
+const server = createServer();
+globalThis[HTTP_SERVER_KEY] = server;
+const { handler } = await import('../build/handler.js');
+server.on('request', (req, res) => {
+  // Socket.IO answers its own path; everything else is SvelteKit's.
+  if (req.url?.startsWith('/socket.io/')) return;
+  handler(req, res);
+});
+server.listen(port, host, () => console.log(`web: http://localhost:${port}`));
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    process.emit('sveltekit:shutdown', signal);
+    server.closeIdleConnections();
+    server.close(() => process.exit(0));
+    setTimeout(() => process.exit(0), 5000).unref();
+  });
+}

@@ -1,0 +1,26 @@
+/**
+ * The older history the seed left pending: backfilled by a worker after start, so the product is
+ * usable within seconds while two years of boards fill in behind it.
+ */
+import type { Sql } from '#db/client';
+import { addDays, periodOf } from '#domain/periods';
+import { backfillSource } from './backfill.ts';
+import { loadSource } from './jobs/poll-source.ts';
+import { recomputeRankings } from './rankings.ts';
+
+export async function runPendingHistory(sql: Sql, options: { secretKeyHex?: string; log?: (line: string) => void }): Promise<boolean> {
+  const [meta] = await sql<{ value: string }[]>`select value from app_meta where key = 'history_pending'`;
+  if (!meta) return false;
+  const range = JSON.parse(meta.value) as { from: string; to: string };
+  const sources = await sql<{ id: number }[]>`select id from data_sources where enabled order by id`;
+  for (const { id } of sources) {
+    const source = (await loadSource(sql, id))!;
+    await backfillSource(sql, source, range, { ...options });
+  }
+  // The first recent boards now have a previous period: recompute them so their rank changes show.
+  const next = addDays(range.to, 1);
+  await recomputeRankings(sql, [periodOf('day', next), periodOf('month', next)]);
+  await sql`delete from app_meta where key = 'history_pending'`;
+  options.log?.(`history ${range.from} – ${range.to} backfilled`);
+  return true;
+}

@@ -1,0 +1,37 @@
+/** `npm run workers`: polls the data sources, stores samples and rankings, announces changes. */
+import { hostname } from 'node:os';
+import { connectDb } from '#db/client';
+import { config, databaseUrl } from '#server/config';
+import { createBoss, startWorkers } from './scheduler.ts';
+
+const cfg = config();
+const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
+const { sql } = await connectDb(databaseUrl(), { max: 6, application: 'city-ops-workers' });
+const boss = await createBoss(databaseUrl());
+boss.on('error', (e) => log(`pg-boss: ${e.message}`));
+
+const id = `${hostname()}:${process.pid}`;
+const startedAt = new Date().toISOString();
+async function heartbeat() {
+  await sql`insert into worker_heartbeats (id, pid, started_at, last_seen_at) values (${id}, ${process.pid}, ${startedAt}, now())
+            on conflict (id) do update set last_seen_at = now()`;
+}
+await heartbeat();
+const beat = setInterval(() => heartbeat().catch((e) => log(`heartbeat failed: ${e.message}`)), 5000);
+
+const workers = await startWorkers({ sql, boss, secretKeyHex: cfg.CITYOPS_SECRET_KEY, log });
+log('workers started');
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    clearInterval(beat);
+    await workers.stop();
+    await boss.stop({ graceful: true, timeout: 10_000 });
+    await sql`delete from worker_heartbeats where id = ${id}`.catch(() => {});
+    await sql.end({ timeout: 5 });
+    process.exit(0);
+  });
+}

@@ -1,0 +1,229 @@
+/**
+ * Recomputes the stored boards (table `rankings`): for every unit that has children (the city, each
+ * district, …) and every period given, its children ranked on the active scheme's total and on each
+ * indicator. Sums come from PostgreSQL over the unit closure (any depth); ratios, points and ranks
+ * from the pure rules in src/lib/domain, so what is stored is what the unit tests check.
+ */
+import type { Sql } from '#db/client';
+import type { StoredIndicator } from '#db/schema/rankings';
+import { points, ratioOfSums } from '#domain/ratio';
+import { competitionRanks } from '#domain/ranking';
+import { previousPeriod, type Period } from '#domain/periods';
+
+export interface ActiveIndicator {
+  key: string;
+  numerator: string[];
+  denominator: string[];
+  direction: 'higher_is_better' | 'lower_is_better';
+  maxPoints: number;
+  saturation: number;
+}
+
+export interface ActiveScheme {
+  id: number;
+  indicators: ActiveIndicator[];
+}
+
+export async function loadActiveScheme(sql: Sql): Promise<ActiveScheme> {
+  const [scheme] = await sql<{ id: number }[]>`select id from indicator_schemes where active order by id desc limit 1`;
+  if (!scheme) throw new Error('no active indicator scheme: run the seed');
+  const rows = await sql<ActiveIndicator[]>`
+    select key, numerator, denominator, direction, max_points as "maxPoints", saturation
+    from indicators where scheme_id = ${scheme.id} order by sort_order, id`;
+  return { id: scheme.id, indicators: rows };
+}
+
+interface Hierarchy {
+  /** scope unit id → its children's ids */
+  children: Map<number, number[]>;
+}
+
+async function loadHierarchy(sql: Sql): Promise<Hierarchy> {
+  const rows = await sql<{ id: number; parent_id: number | null }[]>`select id, parent_id from units where valid_to is null`;
+  const children = new Map<number, number[]>();
+  for (const r of rows) {
+    if (r.parent_id === null) continue;
+    const list = children.get(r.parent_id) ?? [];
+    list.push(r.id);
+    children.set(r.parent_id, list);
+  }
+  return { children };
+}
+
+type Totals = Map<number, { values: Map<string, number>; asOf: string | null }>;
+
+/**
+ * Σ of each metric per unit (every level) per period. Flows add up over the days; stocks take each
+ * leaf's last value in the period; both add up over descendants.
+ */
+async function periodTotals(sql: Sql, periods: Period[], metricKeys: string[]): Promise<Map<string, Totals>> {
+  const rows = await sql<{ start: string; unit_id: number; metric: string; value: number; as_of: string | null }[]>`
+    with p as (
+      select * from unnest(${sql.array(periods.map((p) => p.start))}::date[], ${sql.array(periods.map((p) => p.end))}::date[]) as p(start, finish)
+    ), dp as (
+      -- day → period: an equality join the planner can hash, and one index range scan of samples
+      select d::date as day, p.start from p, generate_series(p.start, p.finish, interval '1 day') as d
+    ), m as (
+      select id, key, aggregation from metrics where key = any(${sql.array(metricKeys)}::text[])
+    ), s as (
+      select dp.start, s.unit_id, s.metric_id, s.day, s.value, s.observed_at
+      from samples s join dp on dp.day = s.day
+      where s.day between (select min(start) from p) and (select max(finish) from p)
+    ), leaf as (
+      (select s.start, s.unit_id, m.key, sum(s.value) as value, max(s.observed_at) as as_of
+       from s join m on m.id = s.metric_id and m.aggregation = 'flow'
+       group by s.start, s.unit_id, m.key)
+      union all
+      (select distinct on (s.start, s.unit_id, m.key) s.start, s.unit_id, m.key, s.value, s.observed_at
+       from s join m on m.id = s.metric_id and m.aggregation = 'stock'
+       order by s.start, s.unit_id, m.key, s.day desc)
+    )
+    select to_char(leaf.start, 'YYYY-MM-DD') as start, c.ancestor_id as unit_id, leaf.key as metric,
+           sum(leaf.value)::float8 as value,
+           to_char(max(leaf.as_of) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as as_of
+    from leaf join unit_closure c on c.descendant_id = leaf.unit_id
+    group by leaf.start, c.ancestor_id, leaf.key`;
+  const byPeriod = new Map<string, Totals>();
+  for (const r of rows) {
+    let totals = byPeriod.get(r.start);
+    if (!totals) byPeriod.set(r.start, (totals = new Map()));
+    let unit = totals.get(r.unit_id);
+    if (!unit) totals.set(r.unit_id, (unit = { values: new Map(), asOf: null }));
+    unit.values.set(r.metric, r.value);
+    if (r.as_of && (!unit.asOf || r.as_of > unit.asOf)) unit.asOf = r.as_of;
+  }
+  return byPeriod;
+}
+
+export interface BoardRowComputed {
+  unitId: number;
+  rank: number | null;
+  total: number | null;
+  notRankedReason: string | null;
+  indicators: Record<string, StoredIndicator>;
+  asOf: string | null;
+}
+
+/** Scores and ranks one scope's children for one period (pure: the unit tests call it directly). */
+export function scoreBoard(
+  childIds: number[],
+  totals: Totals | undefined,
+  scheme: Pick<ActiveScheme, 'indicators'>
+): BoardRowComputed[] {
+  const rows: BoardRowComputed[] = childIds.map((unitId) => {
+    const t = totals?.get(unitId);
+    const sum = (keys: string[]) => {
+      if (!t) return null;
+      let total = 0;
+      let seen = false;
+      for (const k of keys) {
+        const v = t.values.get(k);
+        if (v !== undefined) {
+          total += v;
+          seen = true;
+        }
+      }
+      return seen ? total : null;
+    };
+    const indicators: Record<string, StoredIndicator> = {};
+    const missing: string[] = [];
+    let total = 0;
+    for (const ind of scheme.indicators) {
+      const numerator = sum(ind.numerator);
+      const denominator = sum(ind.denominator);
+      const ratio = numerator === null || denominator === null ? null : ratioOfSums(numerator, denominator);
+      const pts = points(ratio, ind.maxPoints, ind.saturation);
+      if (pts === null) missing.push(ind.key);
+      else total += pts;
+      indicators[ind.key] = { numerator, denominator, ratio, points: pts, rank: null };
+    }
+    return {
+      unitId,
+      rank: null,
+      total: missing.length ? null : Math.round(total * 100) / 100,
+      notRankedReason: missing.length ? `no data for ${missing.join(', ')}` : null,
+      indicators,
+      asOf: t?.asOf ?? null
+    };
+  });
+  const totalRanks = competitionRanks(rows, (r) => r.total);
+  for (const r of rows) r.rank = totalRanks.get(r) ?? null;
+  for (const ind of scheme.indicators) {
+    const ranks = competitionRanks(rows, (r) => r.indicators[ind.key]!.ratio, ind.direction);
+    for (const r of rows) r.indicators[ind.key]!.rank = ranks.get(r) ?? null;
+  }
+  return rows;
+}
+
+/**
+ * Recomputes and stores the boards of every scope for the given periods (one kind or several),
+ * oldest first, so that each period's previous rank is the one just stored.
+ * Returns the ids of the scopes written.
+ */
+export async function recomputeRankings(sql: Sql, periods: Period[]): Promise<number[]> {
+  if (periods.length === 0) return [];
+  const scheme = await loadActiveScheme(sql);
+  const { children } = await loadHierarchy(sql);
+  const metricKeys = [...new Set(scheme.indicators.flatMap((i) => [...i.numerator, ...i.denominator]))];
+  const scopeIds = [...children.keys()];
+  const sorted = [...periods].sort((a, b) => a.kind.localeCompare(b.kind) || a.start.localeCompare(b.start));
+
+  // Previous ranks: from the batch itself where it holds the previous period, else from the table.
+  const prevRank = new Map<string, number | null>(); // `${kind}|${start}|${scope}|${unit}`
+  const wanted = sorted.map(previousPeriod).filter((p) => !sorted.some((q) => q.kind === p.kind && q.start === p.start));
+  if (wanted.length) {
+    const stored = await sql<{ kind: string; start: string; scope: number; unit: number; rank: number | null }[]>`
+      select period_kind as kind, to_char(period_start, 'YYYY-MM-DD') as start, scope_unit_id as scope, unit_id as unit, rank
+      from rankings r
+      join unnest(${sql.array(wanted.map((p) => p.kind))}::text[], ${sql.array(wanted.map((p) => p.start))}::date[]) as w(kind, start)
+        on r.period_kind = w.kind and r.period_start = w.start`;
+    for (const s of stored) prevRank.set(`${s.kind}|${s.start}|${s.scope}|${s.unit}`, s.rank);
+  }
+
+  const BATCH = 62;
+  for (let i = 0; i < sorted.length; i += BATCH) {
+    const batch = sorted.slice(i, i + BATCH);
+    const totalsByKind = new Map<string, Map<string, Totals>>();
+    for (const kind of new Set(batch.map((p) => p.kind))) {
+      const ofKind = batch.filter((p) => p.kind === kind);
+      totalsByKind.set(kind, await periodTotals(sql, ofKind, metricKeys));
+    }
+    const out: {
+      scope: number; kind: string; start: string; end: string; unit: number; rank: number | null;
+      prev: number | null; total: number | null; reason: string | null; indicators: string; asOf: string | null;
+    }[] = [];
+    for (const period of batch) {
+      const totals = totalsByKind.get(period.kind)!.get(period.start);
+      const prev = previousPeriod(period);
+      for (const scope of scopeIds) {
+        for (const row of scoreBoard(children.get(scope)!, totals, scheme)) {
+          const previous = prevRank.get(`${prev.kind}|${prev.start}|${scope}|${row.unitId}`) ?? null;
+          prevRank.set(`${period.kind}|${period.start}|${scope}|${row.unitId}`, row.rank);
+          out.push({
+            scope, kind: period.kind, start: period.start, end: period.end, unit: row.unitId, rank: row.rank,
+            prev: previous, total: row.total, reason: row.notRankedReason, indicators: JSON.stringify(row.indicators), asOf: row.asOf
+          });
+        }
+      }
+    }
+    for (let j = 0; j < out.length; j += 10_000) {
+      const c = out.slice(j, j + 10_000);
+      await sql`
+        insert into rankings (scope_unit_id, period_kind, period_start, period_end, unit_id, rank, previous_rank, total,
+                              not_ranked_reason, indicators, scheme_id, computed_at, as_of)
+        select scope, kind, start, finish, unit, rank, prev, total, reason, ind, ${scheme.id}, now(), as_of
+        from unnest(${sql.array(c.map((r) => r.scope))}::int[], ${sql.array(c.map((r) => r.kind))}::text[],
+                    ${sql.array(c.map((r) => r.start))}::date[], ${sql.array(c.map((r) => r.end))}::date[],
+                    ${sql.array(c.map((r) => r.unit))}::int[], ${sql.array(c.map((r) => r.rank))}::int[],
+                    ${sql.array(c.map((r) => r.prev))}::int[], ${sql.array(c.map((r) => r.total))}::float8[],
+                    ${sql.array(c.map((r) => r.reason))}::text[], ${sql.array(c.map((r) => r.indicators))}::jsonb[],
+                    ${sql.array(c.map((r) => r.asOf))}::timestamptz[])
+          as t(scope, kind, start, finish, unit, rank, prev, total, reason, ind, as_of)
+        on conflict (scope_unit_id, period_kind, period_start, unit_id) do update set
+          period_end = excluded.period_end, rank = excluded.rank, previous_rank = excluded.previous_rank,
+          total = excluded.total, not_ranked_reason = excluded.not_ranked_reason, indicators = excluded.indicators,
+          scheme_id = excluded.scheme_id, computed_at = excluded.computed_at, as_of = excluded.as_of`;
+    }
+  }
+  return scopeIds;
+}

@@ -1,0 +1,85 @@
+/**
+ * pg-boss wiring: one queue of polls, at most one poll of a source queued and one running at a
+ * time across every worker process (policy "stately", keyed by source); each worker process ticks
+ * and asks for a poll of each enabled source once per its interval (pg-boss drops the duplicates).
+ */
+import { PgBoss } from 'pg-boss';
+import { z } from 'zod';
+import type { Sql } from '#db/client';
+import { loadSource, pollSource, type PollOutcome } from './jobs/poll-source.ts';
+import { runPendingHistory } from './history.ts';
+
+export const POLL_QUEUE = 'poll-source';
+export const HISTORY_QUEUE = 'backfill-history';
+
+export const pollJobSchema = z.object({ sourceId: z.number().int().positive(), reason: z.enum(['schedule', 'manual']).default('schedule') });
+export type PollJob = z.infer<typeof pollJobSchema>;
+
+export async function createBoss(url: string, schema = 'pgboss'): Promise<PgBoss> {
+  const boss = new PgBoss({ connectionString: url, schema, max: 4, application_name: 'city-ops-boss' } as never);
+  await boss.start();
+  await boss.createQueue(POLL_QUEUE, { policy: 'stately', retryLimit: 2, retryDelay: 2, retryBackoff: true, expireInSeconds: 300 });
+  await boss.createQueue(HISTORY_QUEUE, { policy: 'stately', retryLimit: 3, retryDelay: 10, expireInSeconds: 3600 });
+  return boss;
+}
+
+/** Ask for a poll now (also the "poll now" command of the admin screens). */
+export function requestPoll(boss: PgBoss, sourceId: number, reason: PollJob['reason'] = 'manual', intervalSeconds?: number) {
+  return boss.send(POLL_QUEUE, { sourceId, reason } satisfies PollJob, {
+    singletonKey: `source:${sourceId}`,
+    ...(intervalSeconds ? { singletonSeconds: intervalSeconds } : {})
+  });
+}
+
+export interface WorkerOptions {
+  sql: Sql;
+  boss: PgBoss;
+  secretKeyHex?: string;
+  log: (line: string) => void;
+  onPoll?: (outcome: PollOutcome) => void;
+}
+
+export async function startWorkers({ sql, boss, secretKeyHex, log, onPoll }: WorkerOptions) {
+  await boss.work<PollJob>(POLL_QUEUE, { pollingIntervalSeconds: 0.5 }, async (jobs) => {
+    for (const job of jobs) {
+      const data = pollJobSchema.parse(job.data);
+      const source = await loadSource(sql, data.sourceId);
+      if (!source) {
+        log(`poll skipped: source ${data.sourceId} no longer exists`);
+        continue;
+      }
+      const outcome = await pollSource(sql, source, { secretKeyHex });
+      log(`poll ${source.key}: ${outcome.outcome}, ${outcome.accepted} accepted, ${outcome.rejected} rejected, ${outcome.changed} changed${outcome.error ? ` — ${outcome.error}` : ''}`);
+      onPoll?.(outcome);
+    }
+  });
+  await boss.work(HISTORY_QUEUE, { pollingIntervalSeconds: 1 }, async () => {
+    await runPendingHistory(sql, { secretKeyHex, log });
+  });
+  const [pending] = await sql`select 1 from app_meta where key = 'history_pending'`;
+  if (pending) await boss.send(HISTORY_QUEUE, {}, { singletonKey: 'history' });
+
+  // The ticker: each enabled source, once per its interval.
+  const lastAsked = new Map<number, number>();
+  let stopped = false;
+  async function tick() {
+    const sources = await sql<{ id: number; interval_seconds: number }[]>`select id, interval_seconds from data_sources where enabled`;
+    const now = Date.now();
+    for (const s of sources) {
+      if (now - (lastAsked.get(s.id) ?? 0) >= s.interval_seconds * 1000) {
+        lastAsked.set(s.id, now);
+        await requestPoll(boss, s.id, 'schedule', s.interval_seconds);
+      }
+    }
+  }
+  const timer = setInterval(() => {
+    if (!stopped) tick().catch((e) => log(`scheduler tick failed: ${(e as Error).message}`));
+  }, 1000);
+  await tick();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+    }
+  };
+}

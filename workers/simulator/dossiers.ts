@@ -1,0 +1,123 @@
+/**
+ * The one-stop-shop dossier system of the demo city: per commune and day, dossiers received,
+ * received online, resolved, resolved on time, and still pending (on time or overdue).
+ * Magnitudes from domain.md: a commune handles 340–2,971 dossiers a month (typical 500–1,500),
+ * on time 67–94 %, Hà Nội ~83 % online. Nothing on Sundays or at night; counts grow through the
+ * working day; the same seed and date always give the same numbers.
+ */
+import { DateTime } from 'luxon';
+import { ZONE } from '#domain/periods';
+import { between, normal, uniform } from './random.ts';
+
+export interface DossierDay {
+  received: number;
+  receivedOnline: number;
+  resolved: number;
+  resolvedOnTime: number;
+  pendingOnTime: number;
+  pendingOverdue: number;
+}
+
+/** A manual adjustment (the simulator's control endpoint): a correction at the source. */
+export interface DossierOverride {
+  unitCode: string;
+  date: string;
+  /** Added to received (and pending overdue, unless onTimeRate says otherwise). */
+  receivedDelta?: number;
+  /** Forces the day's on-time share of resolved and pending dossiers. */
+  onTimeRate?: number;
+}
+
+interface Profile {
+  monthlyReceived: number;
+  onTime: number;
+  online: number;
+  resolvedShare: number;
+  driftDays: number;
+  driftPhase: number;
+}
+
+const profiles = new Map<string, Profile>();
+function profile(seed: string, unitCode: string): Profile {
+  const key = `${seed}|${unitCode}`;
+  let p = profiles.get(key);
+  if (!p) {
+    // log-normal around 900 a month, clamped to the observed 340–2,971
+    const monthly = Math.min(2971, Math.max(340, Math.round(900 * Math.exp(0.45 * normal(seed, unitCode, 'size')))));
+    p = {
+      monthlyReceived: monthly,
+      onTime: between(0.67, 0.94, seed, unitCode, 'ontime'),
+      online: between(0.62, 0.96, seed, unitCode, 'online'),
+      resolvedShare: between(0.72, 0.9, seed, unitCode, 'resolved'),
+      driftDays: between(60, 240, seed, unitCode, 'drift-days'),
+      driftPhase: uniform(seed, unitCode, 'drift-phase')
+    };
+    profiles.set(key, p);
+  }
+  return p;
+}
+
+const HOLIDAYS = new Set(['01-01', '04-30', '05-01', '09-02', '09-01']);
+
+/** Share of a full day's work an office does on that date (0 on Sundays and public holidays). */
+export function dayWeight(date: string): number {
+  const dt = DateTime.fromISO(date, { zone: ZONE });
+  if (HOLIDAYS.has(date.slice(5))) return 0;
+  if (dt.weekday === 7) return 0; // Sunday
+  if (dt.weekday === 6) return 0.35; // Saturday morning service
+  return 1;
+}
+
+/**
+ * Fraction of the day's dossiers already counted at `now` (ICT): offices work 7:30–11:30 and
+ * 13:30–17:00. 0 before opening, 1 after closing and for any past day.
+ */
+export function workdayProgress(date: string, now: Date): number {
+  const local = DateTime.fromJSDate(now, { zone: ZONE });
+  const today = local.toISODate()!;
+  if (date < today) return 1;
+  if (date > today) return 0;
+  const minutes = local.hour * 60 + local.minute + local.second / 60;
+  const morning = [7.5 * 60, 11.5 * 60] as const;
+  const afternoon = [13.5 * 60, 17 * 60] as const;
+  const total = morning[1] - morning[0] + (afternoon[1] - afternoon[0]);
+  const done =
+    Math.min(Math.max(minutes - morning[0], 0), morning[1] - morning[0]) +
+    Math.min(Math.max(minutes - afternoon[0], 0), afternoon[1] - afternoon[0]);
+  return done / total;
+}
+
+/** The counts of one commune on one date, as observed at `now`. */
+export function dossierDay(seed: string, unitCode: string, date: string, now: Date, override?: DossierOverride): DossierDay {
+  const p = profile(seed, unitCode);
+  const weight = dayWeight(date);
+  // Online submission grows over the years (about 4 points a year), with a slow wobble per commune.
+  const yearsFrom2026 = (DateTime.fromISO(date).toMillis() - DateTime.fromISO('2026-01-01').toMillis()) / (365.25 * 864e5);
+  const dailyMean = (p.monthlyReceived / 23.5) * weight;
+  const fullDay = Math.max(0, Math.round(dailyMean * (1 + 0.28 * normal(seed, unitCode, date, 'rx'))));
+  const progress = workdayProgress(date, now);
+  const received = Math.floor(fullDay * progress) + Math.max(0, override?.receivedDelta ?? 0);
+
+  const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
+  const onlineRate = clamp01(p.online + 0.04 * yearsFrom2026 + 0.05 * normal(seed, unitCode, date, 'on'));
+  // Performance drifts over months (a new head of office, a backlog), so ranks move between periods.
+  const days = DateTime.fromISO(date).toMillis() / 864e5;
+  const drift = 0.07 * Math.sin(2 * Math.PI * (days / p.driftDays + p.driftPhase));
+  const onTimeRate = override?.onTimeRate ?? clamp01(p.onTime + drift + 0.06 * normal(seed, unitCode, date, 'ot'));
+  const resolvedRate = clamp01(p.resolvedShare + 0.05 * normal(seed, unitCode, date, 'rs'));
+  const pendingOnTimeShare = override?.onTimeRate ?? clamp01(0.55 + 0.35 * uniform(seed, unitCode, date, 'po'));
+
+  const receivedOnline = Math.round(received * onlineRate);
+  const resolved = Math.round(received * resolvedRate);
+  const resolvedOnTime = Math.round(resolved * onTimeRate);
+  const pending = received - resolved;
+  const pendingOnTime = Math.round(pending * pendingOnTimeShare);
+  return {
+    received,
+    receivedOnline,
+    resolved,
+    resolvedOnTime,
+    pendingOnTime,
+    pendingOverdue: pending - pendingOnTime
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * `npm start`: the whole product on one machine, under one supervisor with prefixed logs.
+ * Embedded PostgreSQL (unless DATABASE_URL is set) → migrations → simulator → seed (first start
+ * only) → workers → web. Ctrl-C stops the children, then PostgreSQL. A second start reuses .data/.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { connectDb } from '#db/client';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '#db/embedded';
+import { runMigrations } from '#db/migrate';
+import { isSeeded, seed } from '#db/seed/seed';
+import { config } from '#server/config';
+import { newKeyHex } from '#server/secrets';
+
+const t0 = Date.now();
+const cfg = config();
+const root = path.resolve(import.meta.dirname, '..');
+const dataDir = path.resolve(root, cfg.DATA_DIR);
+const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
+const say = (line: string) => console.log(`\x1b[35m[start]\x1b[0m ${line} (${elapsed()})`);
+
+const children: { name: string; proc: ChildProcess }[] = [];
+let embedded: EmbeddedDatabase | undefined;
+let stopping = false;
+
+async function shutdown(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  say('stopping…');
+  await Promise.all(
+    children.map(
+      ({ proc }) =>
+        new Promise<void>((resolve) => {
+          if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+          proc.once('exit', () => resolve());
+          proc.kill('SIGTERM');
+          setTimeout(() => proc.kill('SIGKILL'), 10_000).unref();
+        })
+    )
+  );
+  if (embedded) await embedded.stop().catch(() => {});
+  say('stopped');
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+function run(name: string, colour: number, args: string[], env: NodeJS.ProcessEnv, options: { critical?: boolean } = {}) {
+  const proc = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const prefix = `\x1b[${colour}m[${name}]\x1b[0m `;
+  for (const stream of [proc.stdout, proc.stderr]) {
+    let buffer = '';
+    stream.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      for (const line of lines) console.log(prefix + line);
+    });
+  }
+  proc.on('exit', (code, signal) => {
+    if (stopping) return;
+    say(`${name} exited (${signal ?? code})`);
+    if (options.critical !== false) void shutdown(1);
+  });
+  children.push({ name, proc });
+  return proc;
+}
+
+function waitExit(proc: ChildProcess): Promise<number> {
+  return new Promise((resolve) => proc.once('exit', (code) => resolve(code ?? 1)));
+}
+
+async function waitHttp(url: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+try {
+  mkdirSync(dataDir, { recursive: true });
+  let databaseUrl = cfg.DATABASE_URL;
+  const demo = !databaseUrl;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres({ dataDir, port: cfg.EMBEDDED_PG_PORT });
+    databaseUrl = embedded.url;
+    say(`embedded PostgreSQL on port ${cfg.EMBEDDED_PG_PORT}, data in ${path.relative(root, dataDir)}/pg`);
+  }
+  let secretKey = cfg.CITYOPS_SECRET_KEY;
+  if (!secretKey) {
+    if (!demo) throw new Error('CITYOPS_SECRET_KEY must be set when DATABASE_URL points at a server (credentials are sealed with it)');
+    const keyFile = path.join(dataDir, 'secret.key');
+    if (!existsSync(keyFile)) writeFileSync(keyFile, newKeyHex(), { mode: 0o600 });
+    secretKey = readFileSync(keyFile, 'utf8').trim();
+  }
+  await runMigrations(databaseUrl);
+  say('migrations applied');
+  const env = { DATABASE_URL: databaseUrl, CITYOPS_SECRET_KEY: secretKey };
+  const tsx = ['--import', 'tsx'];
+
+  run('simulator', 36, [...tsx, 'workers/simulator/main.ts'], env);
+  // Build the web app while the seed runs, when there is no build yet.
+  const needsBuild = !existsSync(path.join(root, 'build', 'handler.js'));
+  const build = needsBuild ? run('build', 90, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], env, { critical: false }) : null;
+  await waitHttp(`${cfg.SIMULATOR_URL}/healthz`, 30_000);
+
+  const { sql } = await connectDb(databaseUrl, { max: 4, application: 'city-ops-seed' });
+  if (!(await isSeeded(sql))) {
+    say(`seeding (recent weeks now, ${cfg.BACKFILL_DAYS} days of history in the background)…`);
+    await seed(sql, {
+      simulatorUrl: cfg.SIMULATOR_URL,
+      secretKeyHex: secretKey,
+      intervalSeconds: cfg.POLL_INTERVAL_SECONDS,
+      backfillDays: cfg.BACKFILL_DAYS,
+      log: (line) => say(`seed: ${line}`)
+    });
+    say('seeded');
+  }
+  await sql.end();
+
+  if (build && (await waitExit(build)) !== 0) throw new Error('the web build failed (see [build] above)');
+  run('workers', 33, [...tsx, 'workers/main.ts'], env);
+  run('web', 32, ['src/server.js'], { ...env, PORT: String(cfg.PORT) });
+  await waitHttp(`http://127.0.0.1:${cfg.PORT}/healthz`, 60_000);
+  say(`ready: http://localhost:${cfg.PORT}${demo ? ' (demo mode)' : ''}`);
+} catch (e) {
+  console.error(`\x1b[31m[start]\x1b[0m ${(e as Error).message}`);
+  await shutdown(1);
+}
