@@ -12,7 +12,8 @@ export function ratioOfSums(numerator: number, denominator: number): number | nu
 /** Round half away from zero to `digits` decimals, as the national portal publishes points. */
 export function round(value: number, digits = 2): number {
   const factor = 10 ** digits;
-  return (Math.sign(value) * Math.round(Math.abs(value) * factor + Number.EPSILON)) / factor;
+  // toPrecision(15) drops binary noise first: 1.005 × 100 is 100.49999999999999 in floating point.
+  return (Math.sign(value) * Math.round(Number((Math.abs(value) * factor).toPrecision(15)))) / factor;
 }
 
 /**

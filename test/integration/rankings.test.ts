@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readBoard } from '../../src/lib/server/boards.ts';
+import { pollSource } from '../../workers/jobs/poll-source.ts';
+import { dossierDay } from '../../workers/simulator/dossiers.ts';
+import { freshDatabase } from '../support/db.ts';
+import { demoWorld, SIM_SEED } from '../support/fixtures.ts';
+
+const NOW = new Date('2026-11-20T12:00:00Z');
+
+describe('the ranking query', () => {
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let world: Awaited<ReturnType<typeof demoWorld>>;
+  beforeAll(async () => {
+    db = await freshDatabase();
+    world = await demoWorld(db.sql, { now: () => NOW });
+    await pollSource(db.sql, world.source, { secretKeyHex: world.secretKeyHex, now: NOW });
+  });
+  afterAll(async () => {
+    await world.simulator.close();
+    await db.drop();
+  });
+
+  it('ranks the 30 districts of the city with competition ranks, ratio of sums from the source', async () => {
+    const board = await readBoard(db.sql, { scope: '01', period: 'day', date: '2026-11-19' }, NOW);
+    expect(board.rows).toHaveLength(30);
+    expect(board.period).toEqual({ kind: 'day', start: '2026-11-19', end: '2026-11-19', provisional: false });
+    const totals = board.rows.map((r) => r.total!);
+    expect(totals).toEqual([...totals].sort((a, b) => b - a));
+    board.rows.forEach((row, i) => {
+      const better = board.rows.filter((r) => r.total! > row.total!).length;
+      expect(row.rank, `rank of ${row.unitName} (${i})`).toBe(better + 1);
+    });
+    // Thanh Oai (278): numerator and denominator are the sums over its communes, as reported.
+    const thanhOai = board.rows.find((r) => r.unitCode === '278')!;
+    const communes = world.units.filter((u) => u.parentGsoCode === '278').map((u) => u.gsoCode);
+    const days = communes.map((c) => dossierDay(SIM_SEED, c, '2026-11-19', NOW));
+    const onTime = days.reduce((s, d) => s + d.resolvedOnTime + d.pendingOnTime, 0);
+    const received = days.reduce((s, d) => s + d.received, 0);
+    expect(thanhOai.indicators['dossier.on_time']).toMatchObject({ numerator: onTime, denominator: received });
+    expect(thanhOai.indicators['dossier.on_time']!.ratio).toBeCloseTo(onTime / received, 12);
+    const pointsSum = Object.values(thanhOai.indicators).reduce((s, v) => s + v.points!, 0);
+    expect(thanhOai.total).toBeCloseTo(pointsSum, 9);
+  });
+
+  it('compares with the previous period of the same kind', async () => {
+    const day18 = await readBoard(db.sql, { scope: '01', period: 'day', date: '2026-11-18' }, NOW);
+    const day19 = await readBoard(db.sql, { scope: '01', period: 'day', date: '2026-11-19' }, NOW);
+    const rank18 = new Map(day18.rows.map((r) => [r.unitCode, r.rank]));
+    for (const row of day19.rows) expect(row.previousRank).toBe(rank18.get(row.unitCode));
+  });
+
+  it('ranks the communes of a district, and a provisional month', async () => {
+    const board = await readBoard(db.sql, { scope: '278', period: 'month', date: '2026-11-20' }, NOW);
+    expect(board.rows.length).toBe(world.units.filter((u) => u.parentGsoCode === '278').length);
+    expect(board.period.provisional).toBe(true);
+    expect(board.rows.every((r) => r.rank !== null)).toBe(true);
+  });
+
+  it('shows units without data as not ranked, with the reason, never as zero', async () => {
+    const board = await readBoard(db.sql, { scope: '01', period: 'day', date: '2026-11-10' }, NOW);
+    expect(board.rows).toHaveLength(30);
+    for (const row of board.rows) {
+      expect(row.rank).toBeNull();
+      expect(row.total).toBeNull();
+      expect(row.notRankedReason).toBeTruthy();
+    }
+  });
+});

@@ -1,0 +1,65 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { io as connect, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Board } from '../../src/lib/contract/dto.ts';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../src/lib/contract/events.ts';
+import { attachRealtime } from '../../src/lib/server/realtime/index.ts';
+import { pollSource } from '../../workers/jobs/poll-source.ts';
+import { freshDatabase } from '../support/db.ts';
+import { demoWorld, setOverride } from '../support/fixtures.ts';
+
+const NOW = new Date('2026-11-20T12:00:00Z');
+
+describe('live boards over Socket.IO (real server, real client, NOTIFY from the poll)', () => {
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let world: Awaited<ReturnType<typeof demoWorld>>;
+  let http: Server;
+  let realtime: Awaited<ReturnType<typeof attachRealtime>>;
+  let client: Socket<ServerToClientEvents, ClientToServerEvents>;
+
+  beforeAll(async () => {
+    db = await freshDatabase();
+    world = await demoWorld(db.sql, { now: () => NOW });
+    await pollSource(db.sql, world.source, { secretKeyHex: world.secretKeyHex, now: NOW });
+    http = createServer();
+    realtime = await attachRealtime(http, db.sql);
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    client = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { transports: ['websocket'] });
+    await new Promise<void>((resolve) => client.once('connect', () => resolve()));
+  });
+  afterAll(async () => {
+    client.disconnect();
+    await realtime.close();
+    http.close();
+    await world.simulator.close();
+    await db.drop();
+  });
+
+  it('answers a subscription with the snapshot, then pushes the recomputed board after a poll', async () => {
+    const query = { scope: '01', period: 'month' as const, date: '2026-11-20' };
+    const ack = await client.emitWithAck('subscribe', query);
+    if (!('data' in ack)) throw new Error(ack.error);
+    const before = ack.data.rows.find((r) => r.unitCode === '001')!;
+    expect(ack.data.rows).toHaveLength(30);
+
+    // A correction at the source: 2,000 late dossiers, none on time, in a commune of Ba Đình (001).
+    await setOverride(world.simulatorUrl, { unitCode: '00001', date: '2026-11-20', receivedDelta: 2000, onTimeRate: 0 });
+    const pushed = new Promise<Board>((resolve) => client.once('rankings:updated', resolve));
+    const outcome = await pollSource(db.sql, world.source, { secretKeyHex: world.secretKeyHex, now: NOW });
+    expect(outcome.changed).toBeGreaterThan(0);
+    const board = await pushed;
+
+    const after = board.rows.find((r) => r.unitCode === '001')!;
+    expect(after.indicators['dossier.on_time']!.denominator).toBe(before.indicators['dossier.on_time']!.denominator! + 2000);
+    expect(after.indicators['dossier.on_time']!.ratio!).toBeLessThan(before.indicators['dossier.on_time']!.ratio!);
+    expect(after.rank!).toBeGreaterThan(before.rank!);
+  });
+
+  it('refuses a bad subscription in words', async () => {
+    const ack = await client.emitWithAck('subscribe', { scope: 'x', period: 'century', date: 'soon' } as never);
+    expect(ack).toEqual({ error: expect.stringMatching(/invalid subscription: scope .*GSO code/) });
+    const missing = await client.emitWithAck('subscribe', { scope: '99999', period: 'day', date: '2026-11-20' });
+    expect(missing).toEqual({ error: 'no unit with code 99999' });
+  });
+});

@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PollOutcome } from '../../workers/jobs/poll-source.ts';
+import { createBoss, requestPoll, startWorkers } from '../../workers/scheduler.ts';
+import { freshDatabase } from '../support/db.ts';
+import { demoWorld } from '../support/fixtures.ts';
+
+describe('the workers on pg-boss', () => {
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let world: Awaited<ReturnType<typeof demoWorld>>;
+  beforeAll(async () => {
+    db = await freshDatabase();
+    world = await demoWorld(db.sql);
+  });
+  afterAll(async () => {
+    await world.simulator.close();
+    await db.drop();
+  });
+
+  it('schedules a poll of each enabled source and records it', async () => {
+    const boss = await createBoss(db.url, 'pgboss_test');
+    const outcomes: PollOutcome[] = [];
+    let resolveFirst!: (o: PollOutcome) => void;
+    const first = new Promise<PollOutcome>((r) => (resolveFirst = r));
+    const workers = await startWorkers({
+      sql: db.sql, boss, secretKeyHex: world.secretKeyHex, log: () => {},
+      onPoll: (o) => { outcomes.push(o); resolveFirst(o); }
+    });
+    try {
+      const outcome = await first;
+      expect(outcome.outcome).toBe('success');
+      expect(outcome.accepted).toBe(526 * 3 * 6);
+      const [run] = await db.sql<{ outcome: string; source_id: number }[]>`select outcome, source_id from poll_runs where id = ${outcome.pollRunId}`;
+      expect(run).toEqual({ outcome: 'success', source_id: world.source.id });
+      // "Poll now" while one is queued or running is absorbed, never doubled.
+      const a = await requestPoll(boss, world.source.id);
+      const b = await requestPoll(boss, world.source.id);
+      expect([a, b].filter(Boolean).length).toBeLessThanOrEqual(1);
+    } finally {
+      await workers.stop();
+      await boss.stop({ graceful: true, timeout: 10_000 });
+    }
+  });
+});
