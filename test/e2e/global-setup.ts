@@ -1,0 +1,49 @@
+/**
+ * Starts the whole product as `npm start` does (embedded PostgreSQL, simulator, workers, web) in a
+ * temporary data directory on free ports, and stops it cleanly afterwards.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort } from '../support/ports.ts';
+
+export default async function globalSetup() {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'cityops-e2e-'));
+  const [port, simulatorPort, pgPort] = [await freePort(), await freePort(), await freePort()];
+  const env = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    SIMULATOR_PORT: String(simulatorPort),
+    SIMULATOR_URL: `http://127.0.0.1:${simulatorPort}`,
+    EMBEDDED_PG_PORT: String(pgPort),
+    POLL_INTERVAL_SECONDS: '2',
+    BACKFILL_DAYS: '40'
+  };
+  delete env.DATABASE_URL;
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'workers/start.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the product did not start within 180 s:\n${output}`)), 180_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('ready: http://')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    proc.stdout.on('data', onData);
+    proc.stderr.on('data', onData);
+    proc.once('exit', (code) => reject(new Error(`the product exited (${code}) before it was ready:\n${output}`)));
+  });
+  process.env.E2E_BASE_URL = `http://127.0.0.1:${port}`;
+  process.env.E2E_SIMULATOR_URL = `http://127.0.0.1:${simulatorPort}`;
+
+  return async () => {
+    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+    proc.kill('SIGTERM');
+    await exited;
+    await rm(dataDir, { recursive: true, force: true });
+  };
+}

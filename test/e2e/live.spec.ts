@@ -1,0 +1,65 @@
+import { expect, test } from '@playwright/test';
+import { today } from '../../src/lib/domain/periods.ts';
+
+const base = () => process.env.E2E_BASE_URL!;
+const simulator = () => process.env.E2E_SIMULATOR_URL!;
+
+test('the overview ranks the 30 districts and updates in place when a poll changes the numbers', async ({ page }) => {
+  await page.goto(`${base()}/`);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Thành phố Hà Nội');
+  await expect(page.locator('tbody tr')).toHaveCount(30);
+  await expect(page.locator('[data-connection="live"]')).toBeVisible();
+
+  const ratio = page.locator('tr[data-unit="001"] [data-field="dossier.on_time"] .ratio');
+  const before = (await ratio.textContent())!;
+  expect(before).toMatch(/%/);
+  // A marker that a reload would wipe.
+  await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'same page'));
+
+  // A correction at the district system: 3,000 late dossiers in Phường Phúc Xá (Ba Đình) today.
+  const r = await fetch(`${simulator()}/_sim/overrides`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ unitCode: '00001', date: today(), receivedDelta: 3000, onTimeRate: 0 })
+  });
+  expect(r.ok).toBe(true);
+
+  // The next scheduled poll (every 2 s here) carries it to the screen over Socket.IO.
+  await expect(ratio).not.toHaveText(before, { timeout: 30_000 });
+  await expect(page.locator('tr[data-unit="001"]')).toHaveClass(/changed/);
+  expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('same page');
+});
+
+test('a district page shows its communes ranked and its daily history chart; links drill down', async ({ page }) => {
+  await page.goto(`${base()}/`);
+  await page.locator('tr[data-unit="278"] a').click();
+  await expect(page).toHaveURL(/\/units\/278\?period=month/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Huyện Thanh Oai');
+  await expect(page.locator('tbody tr')).toHaveCount(20);
+  // The on-time series is drawn as a line with one segment per day that has data.
+  const line = page.locator('.chart svg path[stroke="#5cc8ff"]').first();
+  await expect(line).toBeAttached();
+  expect(((await line.getAttribute('d')) ?? '').split('L').length).toBeGreaterThan(20);
+  await expect(page.locator('[data-connection="live"]')).toBeVisible();
+
+  // The day board of a date is a URL of its own.
+  await page.goto(`${base()}/units/278?period=day&date=2026-11-20`);
+  await expect(page.getByText('Ngày 20/11/2026')).toBeVisible();
+});
+
+test('the JSON API and the health check answer', async ({ request }) => {
+  const rankings = await request.get(`${base()}/api/v1/rankings?scope=01&period=month&date=${today()}`);
+  expect(rankings.ok()).toBe(true);
+  const board = await rankings.json();
+  expect(board.rows).toHaveLength(30);
+  expect(board.rows[0]).toMatchObject({ unitCode: expect.any(String), unitName: expect.any(String), rank: 1 });
+  expect(board.rows[0].indicators['dossier.on_time']).toMatchObject({ numerator: expect.any(Number), denominator: expect.any(Number) });
+
+  const bad = await request.get(`${base()}/api/v1/rankings?scope=01&period=decade`);
+  expect(bad.status()).toBe(400);
+  expect((await bad.json()).message).toMatch(/^period: /);
+
+  const health = await request.get(`${base()}/healthz`);
+  expect(health.status()).toBe(200);
+  expect(await health.json()).toMatchObject({ database: { ok: true }, workers: { ok: true } });
+});

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# `npm test`: every test, on a fresh machine of this kind. Installs Debian's Chromium when it is
+# missing (Playwright cannot download browsers here), then unit → integration → build → end-to-end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+  echo "[test] installing Debian's chromium (needed by the end-to-end tests)…"
+  if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+
+start=$(date +%s)
+npx svelte-kit sync
+echo "[test] unit and integration (Vitest, embedded PostgreSQL)"
+npx vitest run
+echo "[test] production build"
+npx vite build --logLevel warn
+echo "[test] end-to-end (Playwright, Chromium, the whole product)"
+npx playwright test
+echo "[test] all green in $(( $(date +%s) - start )) s"
