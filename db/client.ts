@@ -3,6 +3,8 @@ import postgres from 'postgres';
 import * as schema from './schema/index.ts';
 
 export type Sql = postgres.Sql;
+/** A pool or a transaction: what the ingest and ranking steps run on. */
+export type Queryable = postgres.Sql | postgres.TransactionSql;
 export type Db = ReturnType<typeof createDb>['db'];
 
 /** One pool per process. `max` stays small: the embedded server allows 100 connections in all. */

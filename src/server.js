@@ -10,9 +10,11 @@ const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '0.0.0.0';
 
 const server = createServer();
-globalThis[HTTP_SERVER_KEY] = server;
-const { handler } = await import('../build/handler.js');
-server.on('request', (req, res) => {
+/** @type {Record<symbol, unknown>} */ (globalThis)[HTTP_SERVER_KEY] = server;
+// A path in a variable: the type checker must not walk into the generated build.
+const handlerModule = '../build/handler.js';
+const { handler } = await import(handlerModule);
+server.on('request', (/** @type {import('node:http').IncomingMessage} */ req, /** @type {import('node:http').ServerResponse} */ res) => {
   // Socket.IO answers its own path; everything else is SvelteKit's.
   if (req.url?.startsWith('/socket.io/')) return;
   handler(req, res);
@@ -24,7 +26,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => {
     if (stopping) return;
     stopping = true;
-    process.emit('sveltekit:shutdown', signal);
+    /** @type {(event: string, reason: string) => void} */ (process.emit)('sveltekit:shutdown', signal);
     server.closeIdleConnections();
     server.close(() => process.exit(0));
     setTimeout(() => process.exit(0), 5000).unref();

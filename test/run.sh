@@ -13,6 +13,8 @@ fi
 
 start=$(date +%s)
 npx svelte-kit sync
+echo "[test] type check (svelte-check, TypeScript strict)"
+npx svelte-check --tsconfig ./tsconfig.json --threshold error --output human
 echo "[test] unit and integration (Vitest, embedded PostgreSQL)"
 npx vitest run
 echo "[test] production build"

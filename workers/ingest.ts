@@ -3,7 +3,7 @@
  * is not touched, so the same poll twice changes nothing; the days that did change are returned
  * so that only their boards are recomputed.
  */
-import type { Sql } from '#db/client';
+import type { Queryable as Sql } from '#db/client';
 import type { RejectedRow } from '#db/schema/sources';
 import type { CanonicalSample } from './sources/types.ts';
 

@@ -4,7 +4,7 @@
  * indicator. Sums come from PostgreSQL over the unit closure (any depth); ratios, points and ranks
  * from the pure rules in src/lib/domain, so what is stored is what the unit tests check.
  */
-import type { Sql } from '#db/client';
+import type { Queryable as Sql } from '#db/client';
 import type { StoredIndicator } from '#db/schema/rankings';
 import { points, ratioOfSums } from '#domain/ratio';
 import { competitionRanks } from '#domain/ranking';

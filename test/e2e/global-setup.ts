@@ -11,7 +11,7 @@ import { freePort } from '../support/ports.ts';
 export default async function globalSetup() {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'cityops-e2e-'));
   const [port, simulatorPort, pgPort] = [await freePort(), await freePort(), await freePort()];
-  const env = {
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATA_DIR: dataDir,
     PORT: String(port),
