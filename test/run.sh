@@ -16,9 +16,15 @@ npx svelte-kit sync
 echo "[test] type check (svelte-check, TypeScript strict)"
 npx svelte-check --tsconfig ./tsconfig.json --threshold error --output human
 echo "[test] unit and integration (Vitest, embedded PostgreSQL)"
-npx vitest run
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
 echo "[test] production build"
 npx vite build --logLevel warn
 echo "[test] end-to-end (Playwright, Chromium, the whole product)"
 npx playwright test
 echo "[test] all green in $(( $(date +%s) - start )) s"
+# The plain closing line CI reads: N passed, N failed.
+node -e '
+const v = require("./test-results/vitest.json"), p = require("./test-results/playwright.json");
+const passed = v.numPassedTests + p.stats.expected, failed = v.numFailedTests + p.stats.unexpected + p.stats.flaky;
+console.log(`${passed} passed, ${failed} failed`);'
+

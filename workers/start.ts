@@ -4,7 +4,7 @@
  * only) → workers → web. Ctrl-C stops the children, then PostgreSQL. A second start reuses .data/.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { connectDb } from '#db/client';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '#db/embedded';
@@ -67,6 +67,20 @@ function run(name: string, colour: number, args: string[], env: NodeJS.ProcessEn
   return proc;
 }
 
+/** The build is stale when any source it is made from is newer than it (e.g. after a git pull). */
+function buildIsStale(): boolean {
+  const handler = path.join(root, 'build', 'handler.js');
+  if (!existsSync(handler)) return true;
+  const built = statSync(handler).mtimeMs;
+  const inputs = ['svelte.config.js', 'vite.config.ts', 'package-lock.json'].map((f) => path.join(root, f));
+  for (const dir of ['src', 'db', 'static']) {
+    for (const entry of readdirSync(path.join(root, dir), { recursive: true, withFileTypes: true })) {
+      if (entry.isFile()) inputs.push(path.join(entry.parentPath, entry.name));
+    }
+  }
+  return inputs.some((f) => existsSync(f) && statSync(f).mtimeMs > built);
+}
+
 function waitExit(proc: ChildProcess): Promise<number> {
   return new Promise((resolve) => proc.once('exit', (code) => resolve(code ?? 1)));
 }
@@ -107,8 +121,8 @@ try {
   const tsx = ['--import', 'tsx'];
 
   run('simulator', 36, [...tsx, 'workers/simulator/main.ts'], env);
-  // Build the web app while the seed runs, when there is no build yet.
-  const needsBuild = !existsSync(path.join(root, 'build', 'handler.js'));
+  // Build the web app while the seed runs, when there is no build yet or it is older than the sources.
+  const needsBuild = buildIsStale();
   const build = needsBuild ? run('build', 90, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], env, { critical: false }) : null;
   await waitHttp(`${cfg.SIMULATOR_URL}/healthz`, 30_000);
 

@@ -1,16 +1,18 @@
 /** Pure ECharts option builders (unit-tested; the action only applies them). */
 import type { Series } from '#contract/dto';
 
-export function ratioHistoryOption(series: Series) {
+/** `fontSize` follows the page's root size, so labels stay readable on a 4K screen. */
+export function ratioHistoryOption(series: Series, fontSize = 12) {
   return {
     animation: false,
-    grid: { left: 48, right: 16, top: 24, bottom: 32 },
+    textStyle: { fontSize },
+    grid: { left: fontSize * 4, right: fontSize * 1.5, top: fontSize * 2, bottom: fontSize * 2.6 },
     tooltip: {
       trigger: 'axis',
       valueFormatter: (v: unknown) => (typeof v === 'number' ? `${v.toLocaleString('vi-VN', { maximumFractionDigits: 1 })} %` : 'không có dữ liệu')
     },
-    xAxis: { type: 'category', data: series.points.map((p) => p.date.slice(8, 10) + '/' + p.date.slice(5, 7)), axisLabel: { color: '#9fb0c3' } },
-    yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value} %', color: '#9fb0c3' }, splitLine: { lineStyle: { color: '#24313f' } } },
+    xAxis: { type: 'category', data: series.points.map((p) => p.date.slice(8, 10) + '/' + p.date.slice(5, 7)), axisLabel: { color: '#9fb0c3', fontSize } },
+    yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value} %', color: '#9fb0c3', fontSize }, splitLine: { lineStyle: { color: '#24313f' } } },
     series: [
       {
         name: series.indicator.nameVi,
