@@ -1,0 +1,70 @@
+/**
+ * `npm run bench`: the single-node figures the scale plan rests on, measured on the real embedded
+ * PostgreSQL with the simulator. Prints a table; asserts nothing (targets live here, not in tests).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { connectDb } from '../../db/client.ts';
+import { startEmbeddedPostgres } from '../../db/embedded.ts';
+import { runMigrations } from '../../db/migrate.ts';
+import { periodsCovering, addDays } from '../../src/lib/domain/periods.ts';
+import { readBoard } from '../../src/lib/server/boards.ts';
+import { backfillSource } from '../../workers/backfill.ts';
+import { pollSource } from '../../workers/jobs/poll-source.ts';
+import { recomputeRankings } from '../../workers/rankings.ts';
+import { demoWorld, setOverride } from '../support/fixtures.ts';
+import { freePort } from '../support/ports.ts';
+
+const DAYS = Number(process.env.BENCH_DAYS ?? 430);
+const NOW = new Date('2026-11-20T12:00:00Z');
+const TO = '2026-11-20';
+const rows: [string, string][] = [];
+const time = async <T>(fn: () => Promise<T>) => {
+  const t0 = performance.now();
+  const value = await fn();
+  return { value, ms: performance.now() - t0 };
+};
+
+const dataDir = await mkdtemp(path.join(tmpdir(), 'cityops-bench-'));
+const pg = await startEmbeddedPostgres({ dataDir, port: await freePort() });
+try {
+  await runMigrations(pg.url);
+  const { sql } = await connectDb(pg.url);
+  const world = await demoWorld(sql, { now: () => NOW });
+  const from = addDays(TO, -(DAYS - 1));
+
+  const backfill = await time(() => backfillSource(sql, world.source, { from, to: TO }, { secretKeyHex: world.secretKeyHex }));
+  rows.push([`backfill ${DAYS} days (fetch, map, upsert, rank)`, `${(backfill.ms / 1000).toFixed(1)} s, ${backfill.value.samples.toLocaleString('en')} samples`]);
+
+  const dayPeriods = periodsCovering('day', addDays(TO, -29), TO);
+  const days = await time(() => recomputeRankings(sql, dayPeriods));
+  rows.push(['recompute 30 day boards × 31 scopes', `${days.ms.toFixed(0)} ms (${(days.ms / 30).toFixed(0)} ms a day)`]);
+  const month = await time(() => recomputeRankings(sql, periodsCovering('month', TO, TO)));
+  rows.push(['recompute 1 month board × 31 scopes', `${month.ms.toFixed(0)} ms`]);
+
+  const idle = await time(() => pollSource(sql, world.source, { secretKeyHex: world.secretKeyHex, now: NOW }));
+  rows.push(['poll, nothing changed (3-day window, 9,468 samples)', `${idle.ms.toFixed(0)} ms`]);
+  await setOverride(world.simulatorUrl, { unitCode: '00001', date: TO, receivedDelta: 10 });
+  const busy = await time(() => pollSource(sql, world.source, { secretKeyHex: world.secretKeyHex, now: NOW }));
+  rows.push(['poll, one commune changed (upsert + day & month boards + NOTIFY)', `${busy.ms.toFixed(0)} ms`]);
+
+  const reads: number[] = [];
+  for (let i = 0; i < 50; i++) reads.push((await time(() => readBoard(sql, { scope: '01', period: 'month', date: TO }, NOW))).ms);
+  reads.sort((a, b) => a - b);
+  rows.push(['read the city board (30 rows), median / p95 of 50', `${reads[25]!.toFixed(1)} / ${reads[47]!.toFixed(1)} ms`]);
+
+  const [size] = await sql<{ samples: string; rankings: string }[]>`
+    select pg_size_pretty(pg_total_relation_size('samples')) as samples, pg_size_pretty(pg_total_relation_size('rankings')) as rankings`;
+  rows.push(['storage: samples / rankings', `${size!.samples} / ${size!.rankings}`]);
+  rows.push(['peak RSS of this process (simulator + ingest + ranking)', `${Math.round(process.resourceUsage().maxRSS / 1024)} MB`]);
+  await sql.end();
+  await world.simulator.close();
+} finally {
+  await pg.stop();
+  await rm(dataDir, { recursive: true, force: true });
+}
+
+const width = Math.max(...rows.map(([k]) => k.length));
+console.log('\nCity Ops benchmark (one node, embedded PostgreSQL)\n');
+for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
