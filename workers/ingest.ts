@@ -5,6 +5,7 @@
  */
 import type { Queryable as Sql } from '#db/client';
 import type { RejectedRow } from '#db/schema/sources';
+import { DateTime } from 'luxon';
 import type { CanonicalSample } from './sources/types.ts';
 
 export interface Lookups {
@@ -41,6 +42,7 @@ export function resolveSamples(
     let reason: string | null = null;
     if (unitId === undefined) reason = `unknown unit code ${s.unitCode}`;
     else if (metricId === undefined) reason = `unknown metric ${s.metric}`;
+    else if (!/^\d{4}-\d{2}-\d{2}$/.test(s.date) || !DateTime.fromISO(s.date).isValid) reason = `date ${s.date} does not exist`;
     else if (s.date < window.from || s.date > window.to) reason = `date ${s.date} is outside the requested ${window.from} – ${window.to}`;
     if (reason) {
       // One reason per unit and date, not one per metric.

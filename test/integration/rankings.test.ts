@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBoard } from '../../src/lib/server/boards.ts';
 import { pollSource } from '../../workers/jobs/poll-source.ts';
+import { recomputeRankings } from '../../workers/rankings.ts';
+import { periodOf } from '../../src/lib/domain/periods.ts';
 import { dossierDay } from '../../workers/simulator/dossiers.ts';
 import { freshDatabase } from '../support/db.ts';
 import { demoWorld, SIM_SEED } from '../support/fixtures.ts';
@@ -47,6 +49,19 @@ describe('the ranking query', () => {
     const day19 = await readBoard(db.sql, { scope: '01', period: 'day', date: '2026-11-19' }, NOW);
     const rank18 = new Map(day18.rows.map((r) => [r.unitCode, r.rank]));
     for (const row of day19.rows) expect(row.previousRank).toBe(rank18.get(row.unitCode));
+  });
+
+  it('keeps the next period previous rank current when a late correction changes an earlier day', async () => {
+    // Sóc Sơn (016) loses every on-time dossier of the 18th, as a late correction would say.
+    await db.sql`
+      update samples s set value = 0 from metrics m, unit_closure c, units d
+      where m.id = s.metric_id and m.key in ('dossier.resolved_on_time', 'dossier.pending_on_time')
+        and c.descendant_id = s.unit_id and c.ancestor_id = d.id and d.gso_code = '016' and s.day = '2026-11-18'`;
+    await recomputeRankings(db.sql, [periodOf('day', '2026-11-18')]);
+    const day18 = await readBoard(db.sql, { scope: '01', period: 'day', date: '2026-11-18' }, NOW);
+    const day19 = await readBoard(db.sql, { scope: '01', period: 'day', date: '2026-11-19' }, NOW);
+    expect(day18.rows.find((r) => r.unitCode === '016')!.rank).toBe(30);
+    expect(day19.rows.find((r) => r.unitCode === '016')!.previousRank).toBe(30);
   });
 
   it('ranks the communes of a district, and a provisional month', async () => {

@@ -61,5 +61,14 @@ describe('live boards over Socket.IO (real server, real client, NOTIFY from the 
     expect(ack).toEqual({ error: expect.stringMatching(/invalid subscription: scope .*GSO code/) });
     const missing = await client.emitWithAck('subscribe', { scope: '99999', period: 'day', date: '2026-11-20' });
     expect(missing).toEqual({ error: 'no unit with code 99999' });
+    // A date that matches the pattern but does not exist: an error in words, and the server lives on.
+    expect(await client.emitWithAck('unsubscribe', { scope: '01', period: 'day', date: '2026-02-30' })).toEqual({
+      error: expect.stringMatching(/not a date.*2026-02-30/)
+    });
+    expect(await client.emitWithAck('subscribe', { scope: '01', period: 'day', date: '2026-02-30' })).toEqual({
+      error: expect.stringMatching(/not a date.*2026-02-30/)
+    });
+    const ok = await client.emitWithAck('subscribe', { scope: '01', period: 'day', date: '2026-11-19' });
+    expect('data' in ok && ok.data.rows.length).toBe(30);
   });
 });

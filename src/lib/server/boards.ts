@@ -52,7 +52,7 @@ async function activeIndicators(sql: Sql): Promise<(IndicatorMeta & { numerator:
   const rows = await sql<SchemeRow[]>`
     select i.key, i.name_vi, i.name_en, i.max_points, i.saturation, i.numerator, i.denominator
     from indicators i join indicator_schemes s on s.id = i.scheme_id
-    where s.active order by s.id desc, i.sort_order, i.id`;
+    where s.id = (select max(id) from indicator_schemes where active) order by i.sort_order, i.id`;
   return rows.map((r) => ({
     key: r.key, nameVi: r.name_vi, nameEn: r.name_en, maxPoints: r.max_points, saturation: r.saturation,
     numerator: r.numerator, denominator: r.denominator

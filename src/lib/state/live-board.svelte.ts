@@ -20,6 +20,7 @@ export class LiveBoard {
   #socket: LiveSocket | undefined;
   #off: (() => void)[] = [];
   #clearTimer: ReturnType<typeof setTimeout> | undefined;
+  #subscribed = false;
 
   constructor(initial: Board, query: BoardQuery) {
     this.board = initial;
@@ -30,7 +31,8 @@ export class LiveBoard {
     const socket = (this.#socket = liveSocket());
     const onConnect = () => {
       this.connection = 'live';
-      if (!socket.recovered) this.#subscribe();
+      // A recovered connection keeps its rooms and replays missed events; anything else resubscribes.
+      if (!socket.recovered || !this.#subscribed) this.#subscribe();
     };
     const onDisconnect = () => (this.connection = 'offline');
     const onUpdate = (board: Board) => {
@@ -51,6 +53,7 @@ export class LiveBoard {
         return;
       }
       this.error = null;
+      this.#subscribed = true;
       this.#apply(result.data);
     });
   }

@@ -19,6 +19,7 @@ const COALESCE_MS = 200;
 
 function messageOf(e: unknown): string {
   if (e instanceof NotFoundError) return e.message;
+  if (e instanceof Error && e.message.startsWith('not a date')) return e.message;
   console.error('socket command failed', e);
   return 'the server could not read that board; try again';
 }
@@ -38,21 +39,33 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql) {
       const parsed = boardQuerySchema.safeParse(raw);
       if (!parsed.success) return ack({ error: `invalid subscription: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` });
       try {
-        const board = await readBoard(sql, parsed.data);
-        const room = boardRoom(board.scope.code, board.period.kind, board.period.start);
-        roomQueries.set(room, { ...parsed.data, start: board.period.start });
+        // Join first, then read: a change announced in between reaches this socket as an update.
+        const period = periodOf(parsed.data.period, parsed.data.date);
+        const room = boardRoom(parsed.data.scope, period.kind, period.start);
         await socket.join(room);
-        ack({ data: board });
+        try {
+          const board = await readBoard(sql, parsed.data);
+          roomQueries.set(room, { ...parsed.data, start: period.start });
+          ack({ data: board });
+        } catch (e) {
+          await socket.leave(room);
+          throw e;
+        }
       } catch (e) {
         ack({ error: messageOf(e) });
       }
     });
     socket.on('unsubscribe', async (raw, ack) => {
-      const parsed = boardQuerySchema.safeParse(raw);
-      if (!parsed.success) return ack?.({ error: 'invalid subscription' });
-      const p = periodOf(parsed.data.period, parsed.data.date);
-      await socket.leave(boardRoom(parsed.data.scope, p.kind, p.start));
-      ack?.({ data: true });
+      const reply = typeof ack === 'function' ? ack : () => {};
+      try {
+        const parsed = boardQuerySchema.safeParse(raw);
+        if (!parsed.success) return reply({ error: 'invalid subscription' });
+        const p = periodOf(parsed.data.period, parsed.data.date);
+        await socket.leave(boardRoom(parsed.data.scope, p.kind, p.start));
+        reply({ data: true });
+      } catch (e) {
+        reply({ error: messageOf(e) });
+      }
     });
   });
 
