@@ -6,11 +6,9 @@
 import type { Sql } from '#db/client';
 import { addDays, periodsCovering } from '#domain/periods';
 import { BOARD_PERIOD_KINDS } from '#contract/dto';
-import { loadLookups, resolveSamples, upsertSamples } from './ingest.ts';
-import { credentialsOf, expandUrl, type SourceRow } from './jobs/poll-source.ts';
+import { loadLookups, upsertSamples } from './ingest.ts';
+import { credentialsOf, fetchSamples, type SourceRow } from './jobs/poll-source.ts';
 import { recomputeRankings } from './rankings.ts';
-import { fetchText } from './sources/http.ts';
-import { adapterFor } from './sources/registry.ts';
 
 export async function backfillSource(
   sql: Sql,
@@ -25,15 +23,12 @@ export async function backfillSource(
   let rejected = 0;
   for (let from = range.from; from <= range.to; from = addDays(from, windowDays)) {
     const to = [addDays(from, windowDays - 1), range.to].sort()[0]!;
-    const { body } = await fetchText(expandUrl(source.urlTemplate, { from, to }), credentials, {
-      timeoutMs: Math.max(source.timeoutMs, 60_000)
-    });
-    const mapped = adapterFor(source.kind).map(body);
-    const resolved = resolveSamples(mapped.samples, lookups, { from, to });
-    await upsertSamples(sql, source.id, resolved.rows, new Date());
-    samples += resolved.rows.length;
-    rejected += mapped.rejected.length + resolved.rejected.length;
-    options.log?.(`${source.key}: ${from} – ${to}: ${resolved.rows.length} samples`);
+    // A long window is a big body: allow it more time than a routine poll.
+    const fetched = await fetchSamples(source, { from, to }, credentials, lookups, Math.max(source.timeoutMs, 60_000));
+    await upsertSamples(sql, source.id, fetched.rows, new Date());
+    samples += fetched.rows.length;
+    rejected += fetched.rejections.length;
+    options.log?.(`${source.key}: ${from} – ${to}: ${fetched.rows.length} samples`);
   }
   await sql`analyze samples`; // fresh statistics after a bulk load keep the ranking queries on their indexes
   for (const kind of BOARD_PERIOD_KINDS) {

@@ -9,7 +9,7 @@ import { RANKINGS_CHANNEL, type RankingsChanged } from '#contract/notify';
 import { open } from '#server/secrets';
 import { addDays, periodOf, today, type Period } from '#domain/periods';
 import { BOARD_PERIOD_KINDS } from '#contract/dto';
-import { loadLookups, resolveSamples, upsertSamples } from '../ingest.ts';
+import { loadLookups, resolveSamples, upsertSamples, type Lookups } from '../ingest.ts';
 import { recomputeRankings } from '../rankings.ts';
 import { fetchText } from '../sources/http.ts';
 import { adapterFor } from '../sources/registry.ts';
@@ -66,6 +66,25 @@ export function affectedPeriods(days: Iterable<string>): Period[] {
   return [...map.values()];
 }
 
+/** Fetch one window and map it to stored-ready rows; every rejected row with its reason. */
+export async function fetchSamples(
+  source: SourceRow,
+  window: { from: string; to: string },
+  credentials: Credentials,
+  lookups: Lookups,
+  timeoutMs = source.timeoutMs
+) {
+  const { status, body } = await fetchText(expandUrl(source.urlTemplate, window), credentials, { timeoutMs });
+  let mapped;
+  try {
+    mapped = adapterFor(source.kind).map(body);
+  } catch (e) {
+    throw new SourceError((e as Error).message, 'parse', status, body);
+  }
+  const resolved = resolveSamples(mapped.samples, lookups, window);
+  return { httpStatus: status, body, rows: resolved.rows, rejections: [...mapped.rejected, ...resolved.rejected] };
+}
+
 export async function pollSource(
   sql: Sql,
   source: SourceRow,
@@ -78,21 +97,12 @@ export async function pollSource(
   let httpStatus: number | null = null;
   let body: string | null = null;
   try {
-    const credentials = credentialsOf(source, options.secretKeyHex);
-    const response = await fetchText(expandUrl(source.urlTemplate, window), credentials, { timeoutMs: source.timeoutMs });
-    httpStatus = response.status;
-    body = response.body;
-    let mapped;
-    try {
-      mapped = adapterFor(source.kind).map(body);
-    } catch (e) {
-      throw new SourceError((e as Error).message, 'parse', httpStatus, body);
-    }
-    const lookups = await loadLookups(sql);
-    const resolved = resolveSamples(mapped.samples, lookups, window);
-    const rejections = [...mapped.rejected, ...resolved.rejected];
+    const fetched = await fetchSamples(source, window, credentialsOf(source, options.secretKeyHex), await loadLookups(sql));
+    httpStatus = fetched.httpStatus;
+    body = fetched.body;
+    const { rows, rejections } = fetched;
     return await sql.begin(async (tx) => {
-      const { changed, changedDays } = await upsertSamples(tx, source.id, resolved.rows, startedAt);
+      const { changed, changedDays } = await upsertSamples(tx, source.id, rows, startedAt);
       const periods = affectedPeriods(changedDays);
       const scopeIds = await recomputeRankings(tx, periods);
       const outcome = rejections.length ? 'partial' : 'success';
@@ -100,7 +110,7 @@ export async function pollSource(
         insert into poll_runs (source_id, started_at, finished_at, duration_ms, outcome, http_status, window_from, window_to,
                                accepted, rejected, changed, error, rejections, raw_body)
         values (${source.id}, ${startedAt.toISOString()}, now(), ${Math.round(performance.now() - t0)}, ${outcome}, ${httpStatus},
-                ${window.from}, ${window.to}, ${resolved.rows.length}, ${rejections.length}, ${changed},
+                ${window.from}, ${window.to}, ${rows.length}, ${rejections.length}, ${changed},
                 ${rejections.length ? `${rejections.length} row(s) rejected` : null},
                 ${rejections.length ? tx.json(rejections.slice(0, 1000) as never) : null},
                 ${rejections.length ? body : null})
@@ -109,7 +119,7 @@ export async function pollSource(
         const payload: RankingsChanged = { pollRunId: run!.id, scopeIds, periods: periods.map((p) => ({ kind: p.kind, start: p.start })) };
         await tx`select pg_notify(${RANKINGS_CHANNEL}, ${JSON.stringify(payload)})`;
       }
-      return { pollRunId: run!.id, outcome, accepted: resolved.rows.length, rejected: rejections.length, changed, error: null } as const;
+      return { pollRunId: run!.id, outcome, accepted: rows.length, rejected: rejections.length, changed, error: null } as const;
     });
   } catch (e) {
     const error = e instanceof Error ? e.message : String(e);
