@@ -18,10 +18,8 @@ export interface ClientToServerEvents {
   unsubscribe: (query: BoardQuery, ack: (result: Ack<true>) => void) => void;
 }
 
-export interface SocketData {
-  /** Room names this socket joined, to restore nothing twice. */
-  rooms: string[];
-}
+/** Nothing is kept per socket yet (sign-in will add the user here). */
+export type SocketData = Record<string, never>;
 
 /** One room per scope and period (kind + start date). */
 export function boardRoom(scopeCode: string, kind: string, periodStart: string): string {

@@ -33,7 +33,6 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql) {
   const roomQueries = new Map<string, BoardQuery & { start: string }>();
 
   io.on('connection', (socket) => {
-    socket.data.rooms ??= [];
     socket.on('subscribe', async (raw, ack) => {
       if (typeof ack !== 'function') return;
       const parsed = boardQuerySchema.safeParse(raw);
