@@ -1,40 +1,44 @@
 /**
- * Reads a long date range from a source in windows the source accepts, stores the samples, and
- * recomputes every day and month board in the range once at the end. Used by the seed (history)
- * and after an outage (gap fill).
+ * Reads a long date range from a source in the pieces it answers in one go, stores the samples,
+ * and recomputes every day and month board in the range once at the end. Used by the seed
+ * (history) and by the history job.
  */
 import type { Sql } from '#db/client';
-import { addDays, periodsCovering } from '#domain/periods';
+import { periodsCovering } from '#domain/periods';
 import { BOARD_PERIOD_KINDS } from '#contract/dto';
 import { loadLookups, upsertSamples } from './ingest.ts';
-import { credentialsOf, fetchSamples, type SourceRow } from './jobs/poll-source.ts';
+import { credentialsOf, fetchWindow, splitWindow, type SourceRow } from './jobs/poll-source.ts';
 import { recomputeRankings } from './rankings.ts';
 
 export async function backfillSource(
   sql: Sql,
   source: SourceRow,
   range: { from: string; to: string },
-  options: { secretKeyHex?: string; windowDays?: number; log?: (line: string) => void } = {}
+  options: { secretKeyHex?: string; log?: (line: string) => void; recompute?: boolean } = {}
 ): Promise<{ samples: number; rejected: number }> {
-  const windowDays = options.windowDays ?? 31;
   const lookups = await loadLookups(sql);
   const credentials = credentialsOf(source, options.secretKeyHex);
   let samples = 0;
   let rejected = 0;
-  for (let from = range.from; from <= range.to; from = addDays(from, windowDays)) {
-    const to = [addDays(from, windowDays - 1), range.to].sort()[0]!;
+  const from = source.granularity === 'month' ? `${range.from.slice(0, 7)}-01` : range.from;
+  for (const piece of splitWindow({ from, to: range.to }, source.granularity)) {
     // A long window is a big body: allow it more time than a routine poll.
-    const fetched = await fetchSamples(source, { from, to }, credentials, lookups, Math.max(source.timeoutMs, 60_000));
+    const fetched = await fetchWindow(source, piece, credentials, lookups, { timeoutMs: Math.max(source.timeoutMs, 60_000) });
     await upsertSamples(sql, source.id, fetched.rows, new Date());
     samples += fetched.rows.length;
-    rejected += fetched.rejections.length;
-    options.log?.(`${source.key}: ${from} – ${to}: ${fetched.rows.length} samples`);
+    rejected += fetched.rejected.length;
+    options.log?.(`${source.key}: ${piece.from} – ${piece.to}: ${fetched.rows.length} samples`);
   }
+  if (options.recompute !== false) await recomputeRange(sql, range, options.log);
+  return { samples, rejected };
+}
+
+/** Every stored board (day and month) of a range, recomputed once after a bulk load. */
+export async function recomputeRange(sql: Sql, range: { from: string; to: string }, log?: (line: string) => void): Promise<void> {
   await sql`analyze samples`; // fresh statistics after a bulk load keep the ranking queries on their indexes
   for (const kind of BOARD_PERIOD_KINDS) {
     const periods = periodsCovering(kind, range.from, range.to);
     await recomputeRankings(sql, periods);
-    options.log?.(`${source.key}: ${periods.length} ${kind} boards ranked`);
+    log?.(`${periods.length} ${kind} boards ranked (${range.from} – ${range.to})`);
   }
-  return { samples, rejected };
 }

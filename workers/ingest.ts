@@ -4,56 +4,37 @@
  * so that only their boards are recomputed.
  */
 import type { Queryable as Sql } from '#db/client';
-import type { RejectedRow } from '#db/schema/sources';
-import { DateTime } from 'luxon';
-import type { CanonicalSample } from './sources/types.ts';
+import type { Lookups, StoredRow } from './sources/mapping/validate.ts';
+import type { UnitTree } from './sources/mapping/index.ts';
 
-export interface Lookups {
-  unitIdByCode: Map<string, number>;
-  metricIdByKey: Map<string, number>;
-}
-
-export async function loadLookups(sql: Sql): Promise<Lookups> {
-  const unitRows = await sql<{ id: number; gso_code: string }[]>`select id, gso_code from units`;
-  const metricRows = await sql<{ id: number; key: string }[]>`select id, key from metrics`;
+export async function loadLookups(sql: Sql): Promise<Lookups & UnitTree> {
+  const unitRows = await sql<{ id: number; gso_code: string; parent_id: number | null }[]>`
+    select id, gso_code, parent_id from units where valid_to is null`;
+  const metricRows = await sql<{ id: number; key: string; unit: string; part_of: string | null }[]>`select id, key, unit, part_of from metrics`;
+  const children = new Map<number | null, number[]>();
+  const codeOf = new Map<number, string>();
+  for (const u of unitRows) {
+    codeOf.set(u.id, u.gso_code);
+    const list = children.get(u.parent_id) ?? [];
+    list.push(u.id);
+    children.set(u.parent_id, list);
+  }
+  const roots = children.get(null) ?? [];
   return {
     unitIdByCode: new Map(unitRows.map((u) => [u.gso_code, u.id])),
-    metricIdByKey: new Map(metricRows.map((m) => [m.key, m.id]))
-  };
-}
-
-export interface ResolvedSamples {
-  rows: { unitId: number; metricId: number; day: string; value: number }[];
-  rejected: RejectedRow[];
-}
-
-/** Unknown units or metrics, and dates outside the poll's window, are rejected with words. */
-export function resolveSamples(
-  samples: CanonicalSample[],
-  lookups: Lookups,
-  window: { from: string; to: string }
-): ResolvedSamples {
-  const rows: ResolvedSamples['rows'] = [];
-  const rejected: RejectedRow[] = [];
-  const reported = new Set<string>();
-  samples.forEach((s, index) => {
-    const unitId = lookups.unitIdByCode.get(s.unitCode);
-    const metricId = lookups.metricIdByKey.get(s.metric);
-    let reason: string | null = null;
-    if (unitId === undefined) reason = `unknown unit code ${s.unitCode}`;
-    else if (metricId === undefined) reason = `unknown metric ${s.metric}`;
-    else if (!/^\d{4}-\d{2}-\d{2}$/.test(s.date) || !DateTime.fromISO(s.date).isValid) reason = `date ${s.date} does not exist`;
-    else if (s.date < window.from || s.date > window.to) reason = `date ${s.date} is outside the requested ${window.from} – ${window.to}`;
-    if (reason) {
-      // One reason per unit and date, not one per metric.
-      const key = `${s.unitCode}|${s.date}|${reason}`;
-      if (!reported.has(key)) rejected.push({ index, reason });
-      reported.add(key);
-      return;
+    metrics: new Map(metricRows.map((m) => [m.key, { id: m.id, unit: m.unit, partOf: m.part_of }])),
+    codesUnder(scopeUnitId) {
+      const out: string[] = [];
+      const walk = (id: number) => {
+        for (const c of children.get(id) ?? []) {
+          out.push(codeOf.get(c)!);
+          walk(c);
+        }
+      };
+      for (const root of scopeUnitId === null ? roots : [scopeUnitId]) walk(root);
+      return out;
     }
-    rows.push({ unitId: unitId!, metricId: metricId!, day: s.date, value: s.value });
-  });
-  return { rows, rejected };
+  };
 }
 
 const CHUNK = 20_000;
@@ -62,7 +43,7 @@ const CHUNK = 20_000;
 export async function upsertSamples(
   sql: Sql,
   sourceId: number,
-  rows: ResolvedSamples['rows'],
+  rows: StoredRow[],
   observedAt: Date
 ): Promise<{ changed: number; changedDays: Set<string> }> {
   const changedDays = new Set<string>();

@@ -54,7 +54,9 @@ type Totals = Map<number, { values: Map<string, number>; asOf: string | null }>;
 
 /**
  * Σ of each metric per unit (every level) per period. Flows add up over the days; stocks take each
- * leaf's last value in the period; both add up over descendants.
+ * leaf's last value at the end of the period, looking back to the start of the period or of the
+ * metric's cadence, whichever is earlier (a monthly stock counts for every day of its month);
+ * both add up over descendants.
  */
 async function periodTotals(sql: Sql, periods: Period[], metricKeys: string[]): Promise<Map<string, Totals>> {
   const rows = await sql<{ start: string; unit_id: number; metric: string; value: number; as_of: string | null }[]>`
@@ -64,19 +66,19 @@ async function periodTotals(sql: Sql, periods: Period[], metricKeys: string[]): 
       -- day → period: an equality join the planner can hash, and one index range scan of samples
       select d::date as day, p.start from p, generate_series(p.start, p.finish, interval '1 day') as d
     ), m as (
-      select id, key, aggregation from metrics where key = any(${sql.array(metricKeys)}::text[])
-    ), s as (
-      select dp.start, s.unit_id, s.metric_id, s.day, s.value, s.observed_at
-      from samples s join dp on dp.day = s.day
-      where s.day between (select min(start) from p) and (select max(finish) from p)
+      select id, key, aggregation, cadence from metrics where key = any(${sql.array(metricKeys)}::text[])
     ), leaf as (
-      (select s.start, s.unit_id, m.key, sum(s.value) as value, max(s.observed_at) as as_of
-       from s join m on m.id = s.metric_id and m.aggregation = 'flow'
-       group by s.start, s.unit_id, m.key)
+      (select dp.start, s.unit_id, m.key, sum(s.value) as value, max(s.observed_at) as as_of
+       from samples s join dp on dp.day = s.day join m on m.id = s.metric_id and m.aggregation = 'flow'
+       where s.day between (select min(start) from p) and (select max(finish) from p)
+         and s.metric_id in (select id from m where aggregation = 'flow')
+       group by dp.start, s.unit_id, m.key)
       union all
-      (select distinct on (s.start, s.unit_id, m.key) s.start, s.unit_id, m.key, s.value, s.observed_at
-       from s join m on m.id = s.metric_id and m.aggregation = 'stock'
-       order by s.start, s.unit_id, m.key, s.day desc)
+      (select distinct on (p.start, s.unit_id, m.key) p.start, s.unit_id, m.key, s.value, s.observed_at
+       from p join m on m.aggregation = 'stock'
+       join samples s on s.metric_id = m.id
+         and s.day between least(p.start, date_trunc(m.cadence, p.finish)::date) and p.finish
+       order by p.start, s.unit_id, m.key, s.day desc)
     )
     select to_char(leaf.start, 'YYYY-MM-DD') as start, c.ancestor_id as unit_id, leaf.key as metric,
            sum(leaf.value)::float8 as value,
@@ -127,21 +129,30 @@ export function scoreBoard(
     };
     const indicators: Record<string, StoredIndicator> = {};
     const missing: string[] = [];
-    let total = 0;
+    let earned = 0;
+    let applicableMax = 0;
+    let schemeMax = 0;
     for (const ind of scheme.indicators) {
       const numerator = sum(ind.numerator);
       const denominator = sum(ind.denominator);
+      schemeMax += ind.maxPoints;
+      // Nothing reported → no data (the unit is not ranked). Reported, but a denominator of 0 (no task
+      // due, no dossier received) → the indicator does not apply and the total is scaled to the others.
       const ratio = numerator === null || denominator === null ? null : ratioOfSums(numerator, denominator);
       const pts = points(ratio, ind.maxPoints, ind.saturation);
-      if (pts === null) missing.push(ind.key);
-      else total += pts;
+      if (numerator === null || denominator === null) missing.push(ind.key);
+      else if (pts !== null) {
+        earned += pts;
+        applicableMax += ind.maxPoints;
+      }
       indicators[ind.key] = { numerator, denominator, ratio, points: pts, rank: null };
     }
+    const reason = missing.length ? `no data for ${missing.join(', ')}` : applicableMax === 0 ? 'nothing to score in this period' : null;
     return {
       unitId,
       rank: null,
-      total: missing.length ? null : Math.round(total * 100) / 100,
-      notRankedReason: missing.length ? `no data for ${missing.join(', ')}` : null,
+      total: reason ? null : Math.round(((earned * schemeMax) / applicableMax) * 100) / 100,
+      notRankedReason: reason,
       indicators,
       asOf: t?.asOf ?? null
     };

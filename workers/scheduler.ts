@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { Sql } from '#db/client';
 import { loadSource, pollSource, type PollOutcome } from './jobs/poll-source.ts';
 import { runPendingHistory } from './history.ts';
+import type { RetryPolicy } from './sources/http.ts';
 
 export const POLL_QUEUE = 'poll-source';
 export const HISTORY_QUEUE = 'backfill-history';
@@ -16,9 +17,14 @@ export const pollJobSchema = z.object({ sourceId: z.number().int().positive(), r
 export type PollJob = z.infer<typeof pollJobSchema>;
 
 export async function createBoss(url: string, schema = 'pgboss'): Promise<PgBoss> {
-  const boss = new PgBoss({ connectionString: url, schema, max: 4, application_name: 'city-ops-boss' } as never);
+  // A short supervise interval: a poll whose worker died is noticed (missed heartbeat) within seconds.
+  const boss = new PgBoss({ connectionString: url, schema, max: 4, application_name: 'city-ops-boss', superviseIntervalSeconds: 5, monitorIntervalSeconds: 5 } as never);
   await boss.start();
-  await boss.createQueue(POLL_QUEUE, { policy: 'stately', retryLimit: 2, retryDelay: 2, retryBackoff: true, expireInSeconds: 300 });
+  // heartbeatSeconds: a worker killed in the middle of a poll stops beating, and the poll is retried
+  // by another worker within about 10 s instead of waiting for the job to expire.
+  await boss.createQueue(POLL_QUEUE, {
+    policy: 'stately', retryLimit: 2, retryDelay: 1, retryBackoff: true, expireInSeconds: 600, heartbeatSeconds: 10
+  });
   await boss.createQueue(HISTORY_QUEUE, { policy: 'stately', retryLimit: 3, retryDelay: 10, expireInSeconds: 3600 });
   return boss;
 }
@@ -36,21 +42,27 @@ export interface WorkerOptions {
   boss: PgBoss;
   secretKeyHex?: string;
   log: (line: string) => void;
-  onPoll?: (outcome: PollOutcome) => void;
+  onPoll?: (outcome: PollOutcome & { sourceId: number }) => void;
+  /** Retries inside one poll (tests shorten the waits). */
+  retry?: RetryPolicy;
+  /** Polls run side by side in this process, so one slow source holds up no other. */
+  concurrency?: number;
 }
 
-export async function startWorkers({ sql, boss, secretKeyHex, log, onPoll }: WorkerOptions) {
-  await boss.work<PollJob>(POLL_QUEUE, { pollingIntervalSeconds: 0.5 }, async (jobs) => {
+export async function startWorkers({ sql, boss, secretKeyHex, log, onPoll, retry, concurrency = 4 }: WorkerOptions) {
+  await boss.work<PollJob>(POLL_QUEUE, { pollingIntervalSeconds: 0.5, localConcurrency: concurrency }, async (jobs) => {
     for (const job of jobs) {
       const data = pollJobSchema.parse(job.data);
       const source = await loadSource(sql, data.sourceId);
-      if (!source) {
-        log(`poll skipped: source ${data.sourceId} no longer exists`);
+      if (!source || source.kind === 'upload') {
+        log(`poll skipped: source ${data.sourceId} ${source ? 'takes uploads only' : 'no longer exists'}`);
         continue;
       }
-      const outcome = await pollSource(sql, source, { secretKeyHex });
-      log(`poll ${source.key}: ${outcome.outcome}, ${outcome.accepted} accepted, ${outcome.rejected} rejected, ${outcome.changed} changed${outcome.error ? ` — ${outcome.error}` : ''}`);
-      onPoll?.(outcome);
+      const outcome = await pollSource(sql, source, { secretKeyHex, trigger: data.reason, retry });
+      if (outcome.outcome !== 'skipped') {
+        log(`poll ${source.key}: ${outcome.outcome}, ${outcome.accepted} accepted, ${outcome.rejected} rejected, ${outcome.changed} changed${outcome.error ? ` — ${outcome.error}` : ''}`);
+      }
+      onPoll?.({ ...outcome, sourceId: source.id });
     }
   });
   await boss.work(HISTORY_QUEUE, { pollingIntervalSeconds: 1 }, async () => {
@@ -63,7 +75,8 @@ export async function startWorkers({ sql, boss, secretKeyHex, log, onPoll }: Wor
   const lastAsked = new Map<number, number>();
   let stopped = false;
   async function tick() {
-    const sources = await sql<{ id: number; interval_seconds: number }[]>`select id, interval_seconds from data_sources where enabled`;
+    const sources = await sql<{ id: number; interval_seconds: number }[]>`
+      select id, interval_seconds from data_sources where enabled and kind <> 'upload'`;
     const now = Date.now();
     for (const s of sources) {
       if (now - (lastAsked.get(s.id) ?? 0) >= s.interval_seconds * 1000) {

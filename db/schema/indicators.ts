@@ -7,7 +7,11 @@ export const metrics = pgTable('metrics', {
   family: text().notNull(),
   /** flow (adds up over days) or stock (last value in the period) */
   aggregation: text().notNull(),
+  /** day | month: a stock reported monthly counts for every day of its month */
+  cadence: text().notNull().default('day'),
   unit: text().notNull(),
+  /** The metric this one is a part of (a row where the part exceeds the whole is rejected). */
+  partOf: text(),
   nameVi: text().notNull(),
   nameEn: text().notNull()
 });
@@ -34,6 +38,7 @@ export const indicators = pgTable(
     id: serial().primaryKey(),
     schemeId: integer().notNull().references(() => indicatorSchemes.id, { onDelete: 'cascade' }),
     key: text().notNull(),
+    family: text().notNull(),
     nameVi: text().notNull(),
     nameEn: text().notNull(),
     numerator: text().array().notNull(),

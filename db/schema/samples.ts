@@ -17,5 +17,5 @@ export const samples = pgTable(
     observedAt: timestamp({ withTimezone: true }).notNull(),
     ingestedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
   },
-  (t) => [primaryKey({ columns: [t.unitId, t.metricId, t.day, t.sourceId] }), index().on(t.day, t.metricId)]
+  (t) => [primaryKey({ columns: [t.unitId, t.metricId, t.day, t.sourceId] }), index().on(t.metricId, t.day)]
 );

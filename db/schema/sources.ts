@@ -1,4 +1,4 @@
-import { boolean, date, index, integer, jsonb, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, boolean, date, index, integer, jsonb, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
 import { units } from './units.ts';
 
 /** A district system the workers poll. Sources are data: the demo's are seeded rows, not code paths. */
@@ -7,10 +7,17 @@ export const dataSources = pgTable('data_sources', {
   key: text().notNull().unique(),
   name: text().notNull(),
   family: text().notNull(),
-  /** Which adapter reads it (workers/sources/<system>). */
+  /** json_http (JSONata mapping) | csv_http (columns mapping) | upload (.xlsx/.csv files, no polling). */
   kind: text().notNull(),
-  /** URL with {from} and {to} placeholders (YYYY-MM-DD). */
-  urlTemplate: text().notNull(),
+  /** samples: the mapping yields counts; tasks: it yields a task list, from which the task metrics are derived. */
+  produces: text().notNull().default('samples'),
+  /** How the body becomes rows; see workers/sources/mapping (validated when saved). */
+  mapping: jsonb().$type<SourceMapping>().notNull(),
+  /** day: a poll window is a run of days; month: it is widened to whole months. */
+  granularity: text().notNull().default('day'),
+  /** URL with {from} {to} (YYYY-MM-DD) and {fromMonth} {toMonth} (YYYY-MM) placeholders; empty for uploads. */
+  urlTemplate: text().notNull().default(''),
+  /** none | api_key | basic | bearer */
   authKind: text().notNull().default('none'),
   /** AES-256-GCM sealed JSON; never returned by the API. */
   credentialsSealed: text(),
@@ -19,11 +26,18 @@ export const dataSources = pgTable('data_sources', {
   staleAfterSeconds: integer().notNull().default(900),
   /** Each poll re-reads this many past days, so late and corrected data lands. */
   trailingDays: integer().notNull().default(3),
+  /** HH:MM (ICT): the day's data is due by then; after it, a day with no success is a missed deadline. */
+  dailyDeadline: text(),
   enabled: boolean().notNull().default(true),
   scopeUnitId: integer().references(() => units.id),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
 });
+
+/** The mapping of a source's rows to ours (stored as jsonb; parsed with zod in workers/sources/mapping). */
+export type SourceMapping =
+  | { expression: string }
+  | { unitColumn: string; dateColumn: string; dateFormat: string; columns: Record<string, string>; delimiter?: string };
 
 export interface RejectedRow {
   index: number;
@@ -42,6 +56,10 @@ export const pollRuns = pgTable(
     /** success | partial (some rows rejected) | failed */
     outcome: text().notNull(),
     httpStatus: integer(),
+    /** schedule | manual | upload | gap (an outage being filled) */
+    trigger: text().notNull().default('schedule'),
+    /** How many HTTP attempts the poll took (retries with backoff after a transient failure). */
+    attempts: integer().notNull().default(1),
     windowFrom: date().notNull(),
     windowTo: date().notNull(),
     accepted: integer().notNull().default(0),
@@ -55,3 +73,33 @@ export const pollRuns = pgTable(
   },
   (t) => [index().on(t.sourceId, t.startedAt)]
 );
+
+/**
+ * The live state of each source, written in the same transaction as its poll run. The circuit
+ * breaker lives here rather than in a worker's memory, so every worker process sees the same state.
+ * Counters only grow: /metrics exposes them as Prometheus counters.
+ */
+export const sourceHealth = pgTable('source_health', {
+  sourceId: integer()
+    .primaryKey()
+    .references(() => dataSources.id, { onDelete: 'cascade' }),
+  lastPollAt: timestamp({ withTimezone: true }),
+  lastSuccessAt: timestamp({ withTimezone: true }),
+  /** The last day a successful poll covered: after an outage the next poll reads from here. */
+  coveredThrough: date(),
+  lastOutcome: text(),
+  lastError: text(),
+  consecutiveFailures: integer().notNull().default(0),
+  /** closed | open | half_open */
+  breakerState: text().notNull().default('closed'),
+  /** While open: no poll before this moment. */
+  breakerRetryAt: timestamp({ withTimezone: true }),
+  pollsSuccess: integer().notNull().default(0),
+  pollsPartial: integer().notNull().default(0),
+  pollsFailed: integer().notNull().default(0),
+  pollsSkipped: integer().notNull().default(0),
+  samplesAccepted: bigint({ mode: 'number' }).notNull().default(0),
+  rowsRejected: bigint({ mode: 'number' }).notNull().default(0),
+  pollDurationMsSum: bigint({ mode: 'number' }).notNull().default(0),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+});

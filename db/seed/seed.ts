@@ -7,9 +7,9 @@ import type { Sql } from '#db/client';
 import { DEFAULT_SCHEME, METRICS } from '#domain/catalogue';
 import { addDays, periodOf, today } from '#domain/periods';
 import { seal } from '#server/secrets';
-import { backfillSource } from '../../workers/backfill.ts';
+import { backfillSource, recomputeRange } from '../../workers/backfill.ts';
 import { loadSource } from '../../workers/jobs/poll-source.ts';
-import { DEMO_KEYS } from '../../workers/simulator/keys.ts';
+import { DEMO_SOURCES } from './demo-sources.ts';
 import { uniform } from '../../workers/simulator/random.ts';
 import { loadUnitsCsv, type UnitRow } from './units-csv.ts';
 
@@ -52,10 +52,10 @@ function syntheticPopulation(u: UnitRow): number | null {
 export async function seedCatalogue(sql: Sql): Promise<void> {
   for (const m of METRICS) {
     await sql`
-      insert into metrics (key, family, aggregation, unit, name_vi, name_en)
-      values (${m.key}, ${m.family}, ${m.aggregation}, ${m.unit}, ${m.nameVi}, ${m.nameEn})
-      on conflict (key) do update set family = excluded.family, aggregation = excluded.aggregation,
-        unit = excluded.unit, name_vi = excluded.name_vi, name_en = excluded.name_en`;
+      insert into metrics (key, family, aggregation, cadence, unit, part_of, name_vi, name_en)
+      values (${m.key}, ${m.family}, ${m.aggregation}, ${m.cadence}, ${m.unit}, ${m.partOf ?? null}, ${m.nameVi}, ${m.nameEn})
+      on conflict (key) do update set family = excluded.family, aggregation = excluded.aggregation, cadence = excluded.cadence,
+        unit = excluded.unit, part_of = excluded.part_of, name_vi = excluded.name_vi, name_en = excluded.name_en`;
   }
   const s = DEFAULT_SCHEME;
   const [scheme] = await sql<{ id: number }[]>`
@@ -66,29 +66,39 @@ export async function seedCatalogue(sql: Sql): Promise<void> {
   let order = 0;
   for (const i of s.indicators) {
     await sql`
-      insert into indicators (scheme_id, key, name_vi, name_en, numerator, denominator, direction, max_points, saturation,
+      insert into indicators (scheme_id, key, family, name_vi, name_en, numerator, denominator, direction, max_points, saturation,
                               numerator_noun_vi, sort_order)
-      values (${scheme!.id}, ${i.key}, ${i.nameVi}, ${i.nameEn}, ${sql.array([...i.numerator])}, ${sql.array([...i.denominator])},
+      values (${scheme!.id}, ${i.key}, ${i.family}, ${i.nameVi}, ${i.nameEn}, ${sql.array([...i.numerator])}, ${sql.array([...i.denominator])},
               ${i.direction}, ${i.maxPoints}, ${i.saturation}, ${i.numeratorNounVi}, ${order++})
-      on conflict (scheme_id, key) do nothing`;
+      on conflict (scheme_id, key) do update set family = excluded.family, numerator = excluded.numerator,
+        denominator = excluded.denominator, max_points = excluded.max_points, saturation = excluded.saturation,
+        sort_order = excluded.sort_order`;
   }
 }
 
+/** The demo systems as source rows (upserted by key); returns their ids in DEMO_SOURCES order. */
 export async function seedDemoSources(
   sql: Sql,
-  options: { simulatorUrl: string; secretKeyHex: string; intervalSeconds: number }
-): Promise<number> {
-  const credentials = seal(JSON.stringify({ kind: 'api_key', header: 'x-api-key', key: DEMO_KEYS.dossier }), options.secretKeyHex);
-  const [row] = await sql<{ id: number }[]>`
-    insert into data_sources (key, name, family, kind, url_template, auth_kind, credentials_sealed, interval_seconds,
-                              timeout_ms, stale_after_seconds, trailing_days)
-    values ('motcua', 'Hệ thống một cửa (iGate) — hồ sơ TTHC', 'dossier', 'motcua_json',
-            ${`${options.simulatorUrl}/motcua/api/v1/thong-ke-ngay?tuNgay={from}&denNgay={to}`},
-            'api_key', ${credentials}, ${options.intervalSeconds}, 10000, ${options.intervalSeconds * 4}, 3)
-    on conflict (key) do update set url_template = excluded.url_template, credentials_sealed = excluded.credentials_sealed,
-      interval_seconds = excluded.interval_seconds
-    returning id`;
-  return row!.id;
+  options: { simulatorUrl: string; secretKeyHex: string; intervalSeconds: number; only?: string[] }
+): Promise<number[]> {
+  const ids: number[] = [];
+  for (const d of DEMO_SOURCES.filter((d) => !options.only || options.only.includes(d.key))) {
+    const credentials = seal(JSON.stringify(d.credentials), options.secretKeyHex);
+    const [row] = await sql<{ id: number }[]>`
+      insert into data_sources (key, name, family, kind, produces, mapping, granularity, url_template, auth_kind, credentials_sealed,
+                                interval_seconds, timeout_ms, stale_after_seconds, trailing_days, daily_deadline)
+      values (${d.key}, ${d.name}, ${d.family}, ${d.kind}, ${d.produces}, ${JSON.stringify(d.mapping)}::jsonb, ${d.granularity},
+              ${options.simulatorUrl + d.path}, ${d.credentials.kind}, ${credentials}, ${options.intervalSeconds}, 10000,
+              ${options.intervalSeconds * 4}, 3, ${d.dailyDeadline})
+      on conflict (key) do update set name = excluded.name, family = excluded.family, kind = excluded.kind,
+        produces = excluded.produces, mapping = excluded.mapping, granularity = excluded.granularity,
+        url_template = excluded.url_template, auth_kind = excluded.auth_kind, credentials_sealed = excluded.credentials_sealed,
+        interval_seconds = excluded.interval_seconds, stale_after_seconds = excluded.stale_after_seconds,
+        daily_deadline = excluded.daily_deadline, updated_at = now()
+      returning id`;
+    ids.push(row!.id);
+  }
+  return ids;
 }
 
 export async function seed(
@@ -105,14 +115,17 @@ export async function seed(
   const log = options.log ?? (() => {});
   await upsertUnits(sql, loadUnitsCsv());
   await seedCatalogue(sql);
-  const sourceId = await seedDemoSources(sql, options);
+  const sourceIds = await seedDemoSources(sql, options);
   log('units, catalogue and demo sources seeded');
   // Recent weeks now, so the boards show at once; older history is left to the workers' backfill job.
   const to = today(options.now);
   const historyFrom = addDays(to, -(options.backfillDays - 1));
   const recentFrom = [periodOf('month', addDays(periodOf('month', to).start, -1)).start, historyFrom].sort().at(-1)!;
-  const source = (await loadSource(sql, sourceId))!;
-  await backfillSource(sql, source, { from: recentFrom, to }, { secretKeyHex: options.secretKeyHex, log });
+  for (const id of sourceIds) {
+    const source = (await loadSource(sql, id))!;
+    await backfillSource(sql, source, { from: recentFrom, to }, { secretKeyHex: options.secretKeyHex, log, recompute: false });
+  }
+  await recomputeRange(sql, { from: recentFrom, to }, log);
   if (historyFrom < recentFrom) {
     const pending = JSON.stringify({ from: historyFrom, to: addDays(recentFrom, -1) });
     await sql`insert into app_meta (key, value) values ('history_pending', ${pending})

@@ -24,7 +24,7 @@ describe('ingest on the real PostgreSQL', () => {
   it('stores a poll of the trailing window, and the same poll twice changes nothing', async () => {
     const first = await pollSource(db.sql, world.source, { secretKeyHex: world.secretKeyHex, now: NOW });
     expect(first).toMatchObject({ outcome: 'success', rejected: 0, error: null });
-    expect(first.accepted).toBe(526 * 3 * 6); // communes × 3 trailing days × 6 metrics
+    expect(first.accepted).toBe(526 * 3 * 9); // communes × 3 trailing days × 9 metrics
     expect(first.changed).toBe(first.accepted);
     const before = await snapshot();
     const rankingsBefore = await db.sql`select scope_unit_id, period_kind, period_start, unit_id, rank, total, computed_at from rankings order by 1, 2, 3, 4`;

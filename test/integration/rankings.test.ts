@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBoard } from '../../src/lib/server/boards.ts';
-import { pollSource } from '../../workers/jobs/poll-source.ts';
 import { recomputeRankings } from '../../workers/rankings.ts';
 import { periodOf } from '../../src/lib/domain/periods.ts';
 import { dossierDay } from '../../workers/simulator/dossiers.ts';
@@ -15,7 +14,7 @@ describe('the ranking query', () => {
   beforeAll(async () => {
     db = await freshDatabase();
     world = await demoWorld(db.sql, { now: () => NOW });
-    await pollSource(db.sql, world.source, { secretKeyHex: world.secretKeyHex, now: NOW });
+    await world.pollAll(NOW);
   });
   afterAll(async () => {
     await world.simulator.close();
@@ -40,8 +39,12 @@ describe('the ranking query', () => {
     const received = days.reduce((s, d) => s + d.received, 0);
     expect(thanhOai.indicators['dossier.on_time']).toMatchObject({ numerator: onTime, denominator: received });
     expect(thanhOai.indicators['dossier.on_time']!.ratio).toBeCloseTo(onTime / received, 12);
-    const pointsSum = Object.values(thanhOai.indicators).reduce((s, v) => s + v.points!, 0);
-    expect(thanhOai.total).toBeCloseTo(pointsSum, 9);
+    // The total is the points earned, scaled to 100 over the indicators that apply (denominator > 0).
+    const applicable = board.indicators.filter((i) => thanhOai.indicators[i.key]!.points !== null);
+    const earned = applicable.reduce((s, i) => s + thanhOai.indicators[i.key]!.points!, 0);
+    const max = applicable.reduce((s, i) => s + i.maxPoints, 0);
+    expect(board.indicators.reduce((s, i) => s + i.maxPoints, 0)).toBe(100);
+    expect(thanhOai.total).toBeCloseTo((earned * 100) / max, 2);
   });
 
   it('compares with the previous period of the same kind', async () => {
@@ -52,10 +55,12 @@ describe('the ranking query', () => {
   });
 
   it('keeps the next period previous rank current when a late correction changes an earlier day', async () => {
-    // Sóc Sơn (016) loses every on-time dossier of the 18th, as a late correction would say.
+    // Sóc Sơn (016): a late correction says none of its dossiers of the 18th was on time, online,
+    // digitised or paid online, and no e-ID account was activated.
     await db.sql`
       update samples s set value = 0 from metrics m, unit_closure c, units d
-      where m.id = s.metric_id and m.key in ('dossier.resolved_on_time', 'dossier.pending_on_time')
+      where m.id = s.metric_id and m.key in ('dossier.resolved_on_time', 'dossier.pending_on_time', 'dossier.received_online',
+                                             'dossier.digitized', 'dossier.paid_online', 'eid.activated')
         and c.descendant_id = s.unit_id and c.ancestor_id = d.id and d.gso_code = '016' and s.day = '2026-11-18'`;
     await recomputeRankings(db.sql, [periodOf('day', '2026-11-18')]);
     const day18 = await readBoard(db.sql, { scope: '01', period: 'day', date: '2026-11-18' }, NOW);

@@ -21,7 +21,7 @@ describe('live boards over Socket.IO (real server, real client, NOTIFY from the 
   beforeAll(async () => {
     db = await freshDatabase();
     world = await demoWorld(db.sql, { now: () => NOW });
-    await pollSource(db.sql, world.source, { secretKeyHex: world.secretKeyHex, now: NOW });
+    await world.pollAll(NOW);
     http = createServer();
     realtime = await attachRealtime(http, db.sql);
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));

@@ -1,9 +1,9 @@
-/** The demo world on a test database: units, catalogue, the dossier source, and a simulator on port 0. */
+/** The demo world on a test database: units, catalogue, the four demo sources, and a simulator on port 0. */
 import type { Sql } from '../../db/client.ts';
 import { seedCatalogue, seedDemoSources, upsertUnits } from '../../db/seed/seed.ts';
 import { loadUnitsCsv } from '../../db/seed/units-csv.ts';
 import { newKeyHex } from '../../src/lib/server/secrets.ts';
-import { loadSource } from '../../workers/jobs/poll-source.ts';
+import { loadSource, pollSource, type SourceRow } from '../../workers/jobs/poll-source.ts';
 import { DEMO_KEYS } from '../../workers/simulator/keys.ts';
 import { createSimulator } from '../../workers/simulator/server.ts';
 
@@ -12,16 +12,45 @@ export const SIM_SEED = 'test-seed';
 export async function demoWorld(sql: Sql, options: { now?: () => Date } = {}) {
   const units = loadUnitsCsv();
   const communeCodes = units.filter((u) => u.level === 'commune').map((u) => u.gsoCode);
-  const simulator = createSimulator({ seed: SIM_SEED, communeCodes, dossierApiKey: DEMO_KEYS.dossier, now: options.now });
+  const simulator = createSimulator({
+    seed: SIM_SEED,
+    units: units
+      .filter((u) => u.level === 'district' || u.level === 'commune')
+      .map((u) => ({ code: u.gsoCode, name: u.name, level: u.level as 'district' | 'commune', parentCode: u.parentGsoCode })),
+    keys: DEMO_KEYS,
+    now: options.now
+  });
   const port = await simulator.listen(0);
   const simulatorUrl = `http://127.0.0.1:${port}`;
   const secretKeyHex = newKeyHex();
   await upsertUnits(sql, units);
   await seedCatalogue(sql);
-  const sourceId = await seedDemoSources(sql, { simulatorUrl, secretKeyHex, intervalSeconds: 1 });
-  const source = (await loadSource(sql, sourceId))!;
-  return { units, communeCodes, simulator, simulatorUrl, secretKeyHex, source };
+  const ids = await seedDemoSources(sql, { simulatorUrl, secretKeyHex, intervalSeconds: 1 });
+  const sources: Record<string, SourceRow> = {};
+  for (const id of ids) {
+    const row = (await loadSource(sql, id))!;
+    sources[row.key] = row;
+  }
+  /** Polls every source once (so every family has data and the boards rank). */
+  async function pollAll(now?: Date) {
+    for (const source of Object.values(sources)) {
+      const outcome = await pollSource(sql, source, { secretKeyHex, now });
+      if (outcome.outcome !== 'success') throw new Error(`poll of ${source.key} in the fixture: ${outcome.outcome} ${outcome.error ?? ''}`);
+    }
+  }
+  return { units, communeCodes, simulator, simulatorUrl, secretKeyHex, sources, source: sources.motcua!, pollAll };
 }
+
+async function control(simulatorUrl: string, path: string, method: string, body?: unknown) {
+  const r = await fetch(`${simulatorUrl}${path}`, {
+    method, body: body === undefined ? undefined : JSON.stringify(body), headers: { 'content-type': 'application/json' }
+  });
+  if (!r.ok) throw new Error(`simulator refused ${method} ${path}: ${await r.text()}`);
+}
+
+/** Switches a fault on in one simulated system (see workers/simulator/faults.ts). */
+export const setFault = (simulatorUrl: string, body: Record<string, unknown>) => control(simulatorUrl, '/_sim/faults', 'POST', body);
+export const clearFaults = (simulatorUrl: string) => control(simulatorUrl, '/_sim/faults', 'DELETE');
 
 export async function setOverride(simulatorUrl: string, body: Record<string, unknown>) {
   const r = await fetch(`${simulatorUrl}/_sim/overrides`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });

@@ -1,57 +1,120 @@
 /**
- * One poll of one source: fetch the trailing window → map → validate row by row → upsert →
- * recompute the boards of the changed days (and their months) → record the run → NOTIFY,
- * all in one transaction so that a NOTIFY only ever announces committed data.
- * Returns an outcome instead of throwing: a bad source never takes the worker down.
+ * One poll of one source: choose the window (the trailing days, or back to the last success after
+ * an outage) → fetch it (bounded: timeout, size cap, retries with backoff) → map and check row by
+ * row → upsert → recompute the boards of the changed days → record the run and the source's
+ * health → NOTIFY, all in one transaction, so a NOTIFY only ever announces committed data.
+ * A circuit breaker per source (its state in `source_health`, shared by every worker process)
+ * stops hammering a system that keeps failing. Returns an outcome instead of throwing: a bad
+ * source never takes the worker down.
  */
-import type { Sql } from '#db/client';
-import { RANKINGS_CHANNEL, type RankingsChanged } from '#contract/notify';
+import { DateTime } from 'luxon';
+import type { Queryable, Sql } from '#db/client';
+import { RANKINGS_CHANNEL, SOURCES_CHANNEL, type RankingsChanged } from '#contract/notify';
 import { open } from '#server/secrets';
-import { addDays, periodOf, today, type Period } from '#domain/periods';
+import { addDays, periodOf, today, ZONE, type Period } from '#domain/periods';
 import { BOARD_PERIOD_KINDS } from '#contract/dto';
-import { loadLookups, resolveSamples, upsertSamples, type Lookups } from '../ingest.ts';
+import type { RejectedRow } from '#db/schema/sources';
+import { loadLookups, upsertSamples } from '../ingest.ts';
 import { recomputeRankings } from '../rankings.ts';
-import { fetchText } from '../sources/http.ts';
-import { adapterFor } from '../sources/registry.ts';
+import { fetchWithRetry, type RetryPolicy } from '../sources/http.ts';
+import { mapBody, type Body, type Mapped, type UnitTree } from '../sources/mapping/index.ts';
+import type { Lookups, Window } from '../sources/mapping/validate.ts';
 import { SourceError, type Credentials } from '../sources/types.ts';
 
 export interface SourceRow {
   id: number;
   key: string;
+  name: string;
+  family: string;
   kind: string;
+  produces: string;
+  mapping: unknown;
+  granularity: 'day' | 'month';
   urlTemplate: string;
   authKind: string;
   credentialsSealed: string | null;
+  intervalSeconds: number;
   timeoutMs: number;
+  staleAfterSeconds: number;
   trailingDays: number;
+  scopeUnitId: number | null;
+  enabled: boolean;
 }
 
+export type Trigger = 'schedule' | 'manual' | 'upload' | 'gap';
+
 export interface PollOutcome {
-  pollRunId: number;
-  outcome: 'success' | 'partial' | 'failed';
+  pollRunId: number | null;
+  outcome: 'success' | 'partial' | 'failed' | 'skipped';
   accepted: number;
   rejected: number;
   changed: number;
   error: string | null;
+  window: Window | null;
 }
 
-export async function loadSource(sql: Sql, sourceId: number): Promise<SourceRow | undefined> {
+/** Open after this many failed polls in a row; stay open clamp(interval × 2^(n − threshold), min, max) seconds. */
+export const BREAKER = { threshold: 5, minOpenSeconds: 30, maxOpenSeconds: 120 } as const;
+/** After an outage, a poll reads back to the last day covered, at most this far. */
+export const MAX_GAP_DAYS = 62;
+
+export async function loadSource(sql: Queryable, sourceId: number): Promise<SourceRow | undefined> {
   const [row] = await sql<SourceRow[]>`
-    select id, key, kind, url_template as "urlTemplate", auth_kind as "authKind",
-           credentials_sealed as "credentialsSealed", timeout_ms as "timeoutMs", trailing_days as "trailingDays"
+    select id, key, name, family, kind, produces, mapping, granularity, url_template as "urlTemplate", auth_kind as "authKind",
+           credentials_sealed as "credentialsSealed", interval_seconds as "intervalSeconds", timeout_ms as "timeoutMs",
+           stale_after_seconds as "staleAfterSeconds", trailing_days as "trailingDays", scope_unit_id as "scopeUnitId", enabled
     from data_sources where id = ${sourceId}`;
   return row;
 }
 
-export function credentialsOf(source: SourceRow, secretKeyHex: string | undefined): Credentials {
+export function credentialsOf(source: Pick<SourceRow, 'authKind' | 'credentialsSealed'>, secretKeyHex: string | undefined): Credentials {
   if (source.authKind === 'none' || !source.credentialsSealed) return { kind: 'none' };
-  if (!secretKeyHex) throw new Error('CITYOPS_SECRET_KEY is not set: sealed credentials cannot be opened');
-  const parsed = JSON.parse(open(source.credentialsSealed, secretKeyHex)) as Credentials;
-  return parsed;
+  if (!secretKeyHex) throw new SourceError('CITYOPS_SECRET_KEY is not set: the sealed credentials cannot be opened', 'config');
+  try {
+    return JSON.parse(open(source.credentialsSealed, secretKeyHex)) as Credentials;
+  } catch {
+    throw new SourceError('the credentials cannot be opened with this CITYOPS_SECRET_KEY (was the key changed?)', 'config');
+  }
 }
 
-export function expandUrl(template: string, window: { from: string; to: string }): string {
-  return template.replaceAll('{from}', window.from).replaceAll('{to}', window.to);
+export function expandUrl(template: string, window: Window): string {
+  return template
+    .replaceAll('{from}', window.from)
+    .replaceAll('{to}', window.to)
+    .replaceAll('{fromMonth}', window.from.slice(0, 7))
+    .replaceAll('{toMonth}', window.to.slice(0, 7));
+}
+
+const monthStart = (day: string) => `${day.slice(0, 7)}-01`;
+
+/**
+ * The days a poll reads: the trailing window, widened back to the last covered day after an
+ * outage (at most MAX_GAP_DAYS), and to whole months for a monthly source.
+ */
+export function pollWindow(source: Pick<SourceRow, 'trailingDays' | 'granularity'>, coveredThrough: string | null, day: string): Window & { gap: boolean } {
+  let from = addDays(day, -(Math.max(1, source.trailingDays) - 1));
+  let gap = false;
+  if (coveredThrough && coveredThrough < from) {
+    from = [coveredThrough, addDays(day, -(MAX_GAP_DAYS - 1))].sort().at(-1)!;
+    gap = true;
+  }
+  if (source.granularity === 'month') from = monthStart(from);
+  return { from, to: day, gap };
+}
+
+/** A long window in the pieces a source answers in one go (31 days, or 12 months). */
+export function splitWindow(window: Window, granularity: 'day' | 'month'): Window[] {
+  const out: Window[] = [];
+  for (let from = window.from; from <= window.to; ) {
+    const end =
+      granularity === 'month'
+        ? DateTime.fromISO(from, { zone: ZONE }).plus({ months: 12 }).minus({ days: 1 }).toISODate()!
+        : addDays(from, 30);
+    const to = [end, window.to].sort()[0]!;
+    out.push({ from, to });
+    from = addDays(to, 1);
+  }
+  return out;
 }
 
 /** The day and month boards that a set of changed days touches. */
@@ -66,70 +129,177 @@ export function affectedPeriods(days: Iterable<string>): Period[] {
   return [...map.values()];
 }
 
-/** Fetch one window and map it to stored-ready rows; every rejected row with its reason. */
-export async function fetchSamples(
+export interface Fetched extends Mapped {
+  httpStatus: number;
+  /** The last piece's body (kept in the run when something was rejected). */
+  body: string;
+  attempts: number;
+}
+
+/** Fetch a window (in pieces when long) and map it; every rejected row with its reason. */
+export async function fetchWindow(
   source: SourceRow,
-  window: { from: string; to: string },
+  window: Window,
   credentials: Credentials,
-  lookups: Lookups,
-  timeoutMs = source.timeoutMs
-) {
-  const { status, body } = await fetchText(expandUrl(source.urlTemplate, window), credentials, { timeoutMs });
-  let mapped;
-  try {
-    mapped = adapterFor(source.kind).map(body);
-  } catch (e) {
-    throw new SourceError((e as Error).message, 'parse', status, body);
+  lookups: Lookups & UnitTree,
+  options: { timeoutMs?: number; retry?: RetryPolicy } = {}
+): Promise<Fetched> {
+  if (source.kind === 'upload') throw new SourceError('an upload source is not polled: upload a file instead', 'config');
+  const out: Fetched = { rows: [], rejected: [], read: 0, httpStatus: 0, body: '', attempts: 0 };
+  for (const piece of splitWindow(window, source.granularity)) {
+    const r = await fetchWithRetry(expandUrl(source.urlTemplate, piece), credentials, { timeoutMs: options.timeoutMs ?? source.timeoutMs, retry: options.retry });
+    out.attempts += r.attempts;
+    out.httpStatus = r.status;
+    let mapped: Mapped;
+    try {
+      mapped = await mapBody(source, { text: r.body }, lookups, piece);
+    } catch (e) {
+      if (e instanceof SourceError) throw new SourceError(e.message, e.stage, r.status, r.body);
+      throw e;
+    }
+    out.rows.push(...mapped.rows);
+    // Row numbers are per piece: name the piece when there are several.
+    const prefix = window.from === piece.from && window.to === piece.to ? '' : `${piece.from} – ${piece.to}: `;
+    out.rejected.push(...mapped.rejected.map((r) => ({ index: r.index, reason: prefix + r.reason })));
+    out.read += mapped.read;
+    if (mapped.rejected.length || !out.body) out.body = r.body;
   }
-  const resolved = resolveSamples(mapped.samples, lookups, window);
-  return { httpStatus: status, body, rows: resolved.rows, rejections: [...mapped.rejected, ...resolved.rejected] };
+  return out;
+}
+
+interface HealthRow {
+  consecutiveFailures: number;
+  breakerState: string;
+  breakerRetryAt: string | null;
+  coveredThrough: string | null;
+}
+
+async function loadHealth(sql: Queryable, sourceId: number): Promise<HealthRow> {
+  const [row] = await sql<HealthRow[]>`
+    select consecutive_failures as "consecutiveFailures", breaker_state as "breakerState",
+           to_char(breaker_retry_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "breakerRetryAt",
+           to_char(covered_through, 'YYYY-MM-DD') as "coveredThrough"
+    from source_health where source_id = ${sourceId}`;
+  return row ?? { consecutiveFailures: 0, breakerState: 'closed', breakerRetryAt: null, coveredThrough: null };
+}
+
+/** Stores a mapped batch and everything it implies, in one transaction. */
+export async function commitRun(
+  sql: Sql,
+  source: SourceRow,
+  run: { startedAt: Date; t0: number; trigger: Trigger; window: Window; fetched: Fetched | (Mapped & { httpStatus: number | null; body: string; attempts: number }) }
+): Promise<PollOutcome> {
+  const { fetched, window, startedAt } = run;
+  const rejections: RejectedRow[] = fetched.rejected;
+  return sql.begin(async (tx) => {
+    const { changed, changedDays } = await upsertSamples(tx, source.id, fetched.rows, startedAt);
+    const periods = affectedPeriods(changedDays);
+    const scopeIds = await recomputeRankings(tx, periods);
+    const outcome = rejections.length ? 'partial' : 'success';
+    const durationMs = Math.round(performance.now() - run.t0);
+    const [row] = await tx<{ id: number }[]>`
+      insert into poll_runs (source_id, started_at, finished_at, duration_ms, outcome, http_status, trigger, attempts, window_from, window_to,
+                             accepted, rejected, changed, error, rejections, raw_body)
+      values (${source.id}, ${startedAt.toISOString()}, now(), ${durationMs}, ${outcome}, ${fetched.httpStatus}, ${run.trigger},
+              ${fetched.attempts}, ${window.from}, ${window.to}, ${fetched.rows.length}, ${rejections.length}, ${changed},
+              ${rejections.length ? `${rejections.length} row(s) rejected` : null},
+              ${rejections.length ? JSON.stringify(rejections.slice(0, 1000)) : null}::jsonb,
+              ${rejections.length ? fetched.body.slice(0, 2_000_000) : null})
+      returning id`;
+    await tx`
+      insert into source_health as h (source_id, last_poll_at, last_success_at, covered_through, last_outcome, last_error,
+                                      consecutive_failures, breaker_state, breaker_retry_at, polls_success, polls_partial,
+                                      samples_accepted, rows_rejected, poll_duration_ms_sum, updated_at)
+      values (${source.id}, now(), now(), ${window.to}, ${outcome}, ${rejections.length ? `${rejections.length} row(s) rejected` : null},
+              0, 'closed', null, ${outcome === 'success' ? 1 : 0}, ${outcome === 'partial' ? 1 : 0},
+              ${fetched.rows.length}, ${rejections.length}, ${durationMs}, now())
+      on conflict (source_id) do update set
+        last_poll_at = now(), last_success_at = now(), covered_through = greatest(h.covered_through, excluded.covered_through),
+        last_outcome = excluded.last_outcome, last_error = excluded.last_error, consecutive_failures = 0,
+        breaker_state = 'closed', breaker_retry_at = null,
+        polls_success = h.polls_success + excluded.polls_success, polls_partial = h.polls_partial + excluded.polls_partial,
+        samples_accepted = h.samples_accepted + excluded.samples_accepted, rows_rejected = h.rows_rejected + excluded.rows_rejected,
+        poll_duration_ms_sum = h.poll_duration_ms_sum + excluded.poll_duration_ms_sum, updated_at = now()`;
+    if (periods.length) {
+      const payload: RankingsChanged = { pollRunId: row!.id, scopeIds, periods: periods.map((p) => ({ kind: p.kind, start: p.start })) };
+      await tx`select pg_notify(${RANKINGS_CHANNEL}, ${JSON.stringify(payload)})`;
+    }
+    await tx`select pg_notify(${SOURCES_CHANNEL}, ${JSON.stringify({ sourceId: source.id })})`;
+    return { pollRunId: row!.id, outcome, accepted: fetched.rows.length, rejected: rejections.length, changed, error: null, window } as const;
+  });
+}
+
+async function recordFailure(
+  sql: Sql,
+  source: SourceRow,
+  health: HealthRow,
+  run: { startedAt: Date; t0: number; trigger: Trigger; window: Window; error: unknown; attempts: number }
+): Promise<PollOutcome> {
+  const e = run.error;
+  const error = e instanceof Error ? e.message : String(e);
+  const status = e instanceof SourceError ? e.httpStatus : null;
+  const raw = e instanceof SourceError ? e.body : null;
+  const failures = health.consecutiveFailures + 1;
+  const opens = failures >= BREAKER.threshold;
+  const openSeconds = Math.min(BREAKER.maxOpenSeconds, Math.max(BREAKER.minOpenSeconds, source.intervalSeconds * 2 ** (failures - BREAKER.threshold)));
+  const retryAt = opens ? new Date(Date.now() + openSeconds * 1000).toISOString() : null;
+  const durationMs = Math.round(performance.now() - run.t0);
+  const [row] = await sql<{ id: number }[]>`
+    insert into poll_runs (source_id, started_at, finished_at, duration_ms, outcome, http_status, trigger, attempts, window_from, window_to, error, raw_body)
+    values (${source.id}, ${run.startedAt.toISOString()}, now(), ${durationMs}, 'failed', ${status}, ${run.trigger}, ${run.attempts},
+            ${run.window.from}, ${run.window.to}, ${error}, ${raw ? raw.slice(0, 1_000_000) : null})
+    returning id`;
+  await sql`
+    insert into source_health as h (source_id, last_poll_at, last_outcome, last_error, consecutive_failures, breaker_state, breaker_retry_at,
+                                    polls_failed, poll_duration_ms_sum, updated_at)
+    values (${source.id}, now(), 'failed', ${error}, ${failures}, ${opens ? 'open' : 'closed'}, ${retryAt}, 1, ${durationMs}, now())
+    on conflict (source_id) do update set
+      last_poll_at = now(), last_outcome = 'failed', last_error = excluded.last_error, consecutive_failures = excluded.consecutive_failures,
+      breaker_state = excluded.breaker_state, breaker_retry_at = excluded.breaker_retry_at, polls_failed = h.polls_failed + 1,
+      poll_duration_ms_sum = h.poll_duration_ms_sum + excluded.poll_duration_ms_sum, updated_at = now()`;
+  await sql`select pg_notify(${SOURCES_CHANNEL}, ${JSON.stringify({ sourceId: source.id })})`;
+  return { pollRunId: row!.id, outcome: 'failed', accepted: 0, rejected: 0, changed: 0, error, window: run.window };
 }
 
 export async function pollSource(
   sql: Sql,
   source: SourceRow,
-  options: { secretKeyHex?: string; now?: Date; window?: { from: string; to: string } } = {}
+  options: { secretKeyHex?: string; now?: Date; window?: Window; trigger?: Trigger; retry?: RetryPolicy } = {}
 ): Promise<PollOutcome> {
   const startedAt = options.now ?? new Date();
-  const to = today(startedAt);
-  const window = options.window ?? { from: addDays(to, -(source.trailingDays - 1)), to };
+  const health = await loadHealth(sql, source.id);
+  let trigger: Trigger = options.trigger ?? 'schedule';
+  // The breaker: while open, scheduled polls are skipped (a person's "poll now" still goes through).
+  if (trigger === 'schedule' && health.breakerState === 'open' && health.breakerRetryAt && new Date(health.breakerRetryAt) > new Date()) {
+    await sql`update source_health set polls_skipped = polls_skipped + 1, updated_at = now() where source_id = ${source.id}`;
+    return { pollRunId: null, outcome: 'skipped', accepted: 0, rejected: 0, changed: 0, error: `circuit open until ${health.breakerRetryAt}`, window: null };
+  }
+  const planned = pollWindow(source, health.coveredThrough, today(startedAt));
+  if (planned.gap && trigger === 'schedule') trigger = 'gap';
+  const window = options.window ?? { from: planned.from, to: planned.to };
   const t0 = performance.now();
-  let httpStatus: number | null = null;
-  let body: string | null = null;
   try {
-    const fetched = await fetchSamples(source, window, credentialsOf(source, options.secretKeyHex), await loadLookups(sql));
-    httpStatus = fetched.httpStatus;
-    body = fetched.body;
-    const { rows, rejections } = fetched;
-    return await sql.begin(async (tx) => {
-      const { changed, changedDays } = await upsertSamples(tx, source.id, rows, startedAt);
-      const periods = affectedPeriods(changedDays);
-      const scopeIds = await recomputeRankings(tx, periods);
-      const outcome = rejections.length ? 'partial' : 'success';
-      const [run] = await tx<{ id: number }[]>`
-        insert into poll_runs (source_id, started_at, finished_at, duration_ms, outcome, http_status, window_from, window_to,
-                               accepted, rejected, changed, error, rejections, raw_body)
-        values (${source.id}, ${startedAt.toISOString()}, now(), ${Math.round(performance.now() - t0)}, ${outcome}, ${httpStatus},
-                ${window.from}, ${window.to}, ${rows.length}, ${rejections.length}, ${changed},
-                ${rejections.length ? `${rejections.length} row(s) rejected` : null},
-                ${rejections.length ? tx.json(rejections.slice(0, 1000) as never) : null},
-                ${rejections.length ? body : null})
-        returning id`;
-      if (periods.length) {
-        const payload: RankingsChanged = { pollRunId: run!.id, scopeIds, periods: periods.map((p) => ({ kind: p.kind, start: p.start })) };
-        await tx`select pg_notify(${RANKINGS_CHANNEL}, ${JSON.stringify(payload)})`;
-      }
-      return { pollRunId: run!.id, outcome, accepted: rows.length, rejected: rejections.length, changed, error: null } as const;
-    });
-  } catch (e) {
-    const error = e instanceof Error ? e.message : String(e);
-    const status = e instanceof SourceError ? e.httpStatus ?? httpStatus : httpStatus;
-    const raw = e instanceof SourceError ? e.body ?? body : body;
-    const [run] = await sql<{ id: number }[]>`
-      insert into poll_runs (source_id, started_at, finished_at, duration_ms, outcome, http_status, window_from, window_to, error, raw_body)
-      values (${source.id}, ${startedAt.toISOString()}, now(), ${Math.round(performance.now() - t0)}, 'failed', ${status},
-              ${window.from}, ${window.to}, ${error}, ${raw ? raw.slice(0, 1_000_000) : null})
-      returning id`;
-    return { pollRunId: run!.id, outcome: 'failed', accepted: 0, rejected: 0, changed: 0, error };
+    const fetched = await fetchWindow(source, window, credentialsOf(source, options.secretKeyHex), await loadLookups(sql), { retry: options.retry });
+    return await commitRun(sql, source, { startedAt, t0, trigger, window, fetched });
+  } catch (error) {
+    return recordFailure(sql, source, health, { startedAt, t0, trigger, window, error, attempts: error instanceof SourceError ? error.attempts : 1 });
+  }
+}
+
+/** An uploaded file (an .xlsx or .csv the district filled from the template), stored like a poll. */
+export async function ingestUpload(sql: Sql, source: SourceRow, body: Body, options: { now?: Date; maxAgeDays?: number } = {}): Promise<PollOutcome> {
+  const startedAt = options.now ?? new Date();
+  const to = today(startedAt);
+  // Rows up to 400 days old are taken; a task list is turned into counts for its last 62 days only.
+  const maxAgeDays = options.maxAgeDays ?? (source.produces === 'tasks' ? MAX_GAP_DAYS : 400);
+  const window = { from: addDays(to, -(maxAgeDays - 1)), to };
+  const t0 = performance.now();
+  const health = await loadHealth(sql, source.id);
+  try {
+    const mapped = await mapBody(source, body, await loadLookups(sql), window);
+    const text = 'text' in body ? body.text : body.table.map((r) => r.map((c) => (c instanceof Date ? c.toISOString() : String(c ?? ''))).join(',')).join('\n');
+    return await commitRun(sql, source, { startedAt, t0, trigger: 'upload', window, fetched: { ...mapped, httpStatus: null, body: text, attempts: 1 } });
+  } catch (error) {
+    return recordFailure(sql, source, health, { startedAt, t0, trigger: 'upload', window, error, attempts: 1 });
   }
 }

@@ -35,4 +35,55 @@ describe('the simulated one-stop-shop system', () => {
     expect(month).toBeGreaterThan(250);
     expect(month).toBeLessThan(3500);
   });
+  it('digitizes, charges fees and takes online payments in real proportions', () => {
+    let received = 0;
+    let digitized = 0;
+    let withFee = 0;
+    let paidOnline = 0;
+    for (const code of ['00001', '00004', '00007', '00118', '00277']) {
+      for (const date of datesBetween('2026-10-01', '2026-10-31')) {
+        const d = dossierDay('s', code, date, evening);
+        expect(d.digitized).toBeLessThanOrEqual(d.received);
+        expect(d.withFee).toBeLessThanOrEqual(d.received);
+        expect(d.paidOnline).toBeLessThanOrEqual(d.withFee);
+        for (const v of [d.digitized, d.withFee, d.paidOnline]) expect(Number.isInteger(v) && v >= 0).toBe(true);
+        received += d.received;
+        digitized += d.digitized;
+        withFee += d.withFee;
+        paidOnline += d.paidOnline;
+      }
+    }
+    expect(digitized / received).toBeGreaterThan(0.4);
+    expect(digitized / received).toBeLessThan(0.9);
+    expect(withFee / received).toBeGreaterThan(0.25);
+    expect(withFee / received).toBeLessThan(0.45);
+    expect(paidOnline / withFee).toBeGreaterThan(0.3);
+    expect(paidOnline / withFee).toBeLessThan(0.8);
+  });
+  it('digitizes more each year', () => {
+    const share = (year: number) => {
+      let r = 0;
+      let d = 0;
+      for (const date of datesBetween(`${year}-03-01`, `${year}-03-31`)) {
+        for (const code of ['00001', '00004', '00006', '00007', '00008']) {
+          const x = dossierDay('s', code, date, evening);
+          r += x.received;
+          d += x.digitized;
+        }
+      }
+      return d / r;
+    };
+    expect(share(2026) - share(2025)).toBeGreaterThan(0.02);
+  });
+  it('averages about 54 % paid online across the city', () => {
+    let withFee = 0;
+    let paid = 0;
+    for (let i = 0; i < 200; i++) {
+      const d = dossierDay('s', String(10000 + i * 7).padStart(5, '0'), '2026-09-15', evening);
+      withFee += d.withFee;
+      paid += d.paidOnline;
+    }
+    expect(paid / withFee).toBeGreaterThan(0.48);
+    expect(paid / withFee).toBeLessThan(0.6);
+  });
 });

@@ -1,23 +1,37 @@
 /**
- * The district systems of the demo city, as HTTP APIs. Today: the one-stop-shop dossier system
- * (vendor-style Vietnamese field names, API key auth, date-range queries for backfill).
- * A control endpoint adjusts values at run time, as a correction at the source would.
+ * The district systems of the demo city, as HTTP APIs, each in its vendor's style:
+ *   dossier  GET /motcua/api/v1/thong-ke-ngay?tuNgay&denNgay   x-api-key          JSON, commune × day
+ *   eid      GET /vneid/api/v2/statistics?from&to              HTTP Basic         JSON, commune × day (stocks)
+ *   payment  GET /ansinh/bao-cao/chi-tra.csv?tuThang&denThang  Bearer token       CSV,  commune × month
+ *   task     GET /qlvb/api/nhiem-vu?tu_ngay&den_ngay           x-auth-token       JSON, district/commune tasks
+ * Control endpoints (no auth, a demo tool): /_sim/overrides adjusts dossier values as a correction
+ * at the source would; /_sim/faults switches a system into one of the faults of faults.ts.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import { datesBetween, parseDate, today } from '#domain/periods';
-import { dossierDay, type DossierOverride } from './dossiers.ts';
+import { dossierApi } from './dossiers-api.ts';
+import type { DossierOverride } from './dossiers.ts';
+import { eidApi } from './eid-api.ts';
+import { DRIP_INTERVAL_MS, SYSTEMS, applyRowFault, parseFaultBody, parseFaultSpec, type Fault, type FaultKind, type SystemName } from './faults.ts';
+import { jsonAnswer, type Answer, type SimUnit, type SystemApi } from './http.ts';
+import { DEMO_KEYS, type DemoKeys } from './keys.ts';
+import { paymentApi } from './payments-api.ts';
+import { taskApi } from './tasks-api.ts';
+
+export type { SimUnit } from './http.ts';
+export { MAX_RANGE_DAYS } from './dossiers-api.ts';
 
 export interface SimulatorOptions {
   seed: string;
-  /** Commune GSO codes the system serves. */
-  communeCodes: string[];
-  dossierApiKey: string;
+  /** The city's districts and communes (not the province row). */
+  units: SimUnit[];
+  /** Credentials the systems accept; defaults DEMO_KEYS. */
+  keys?: Partial<DemoKeys>;
   now?: () => Date;
+  /** Faults at start, in SIM_FAULTS syntax ("eid:http_5xx,payment:latency:2000"); throws if invalid. */
+  faults?: string;
 }
-
-export const MAX_RANGE_DAYS = 400;
 
 const overrideSchema = z.object({
   unitCode: z.string().min(1),
@@ -26,15 +40,97 @@ const overrideSchema = z.object({
   onTimeRate: z.number().min(0).max(1).optional()
 });
 
+/** A system with its row type erased: what the request handler needs. */
+interface Endpoint {
+  system: SystemName;
+  path: string;
+  error(status: number, message: string): Answer;
+  /** The answer with no transport fault: 401, 400, or the data with the row/body fault applied. */
+  answer(req: IncomingMessage, url: URL, at: Date, kind: FaultKind | undefined): Answer;
+}
+
+function endpoint<Row>(api: SystemApi<Row>): Endpoint {
+  return {
+    system: api.system,
+    path: api.path,
+    error: api.error,
+    answer(req, url, at, kind) {
+      const denied = api.authenticate(req);
+      if (denied) return denied;
+      const result = api.query(url, at);
+      if (typeof result === 'string') return api.error(400, result);
+      if (kind === 'oversize') return api.oversize(result.rows, at);
+      const answer = api.render(applyRowFault(result.rows, kind, api.corrupt, result.unknownRow), at);
+      return kind === 'malformed' ? { ...answer, body: api.truncate(answer.body) } : answer;
+    }
+  };
+}
+
 export function createSimulator(options: SimulatorOptions) {
   const now = options.now ?? (() => new Date());
+  const keys: DemoKeys = { ...DEMO_KEYS, ...options.keys };
+  const faults = parseFaultSpec(options.faults);
   const overrides = new Map<string, DossierOverride>();
-  const communes = new Set(options.communeCodes);
+  const ctx = { seed: options.seed, units: options.units, keys };
+  const endpoints = new Map(
+    [endpoint(dossierApi(ctx, overrides)), endpoint(eidApi(ctx)), endpoint(paymentApi(ctx)), endpoint(taskApi(ctx))].map((e) => [e.path, e])
+  );
+  // Timers of delayed and dripping answers: close() clears them so that the process can exit.
+  const timers = new Set<NodeJS.Timeout>();
 
-  function send(res: ServerResponse, status: number, body: unknown) {
-    const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-    res.end(text);
+  function write(res: ServerResponse, answer: Answer) {
+    res.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
+    res.end(answer.body);
+  }
+
+  const send = (res: ServerResponse, status: number, body: unknown) => write(res, jsonAnswer(status, body));
+
+  /** Resolves true after ms, or false as soon as the client has gone. */
+  function wait(ms: number, res: ServerResponse): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve(true);
+      }, ms);
+      timers.add(timer);
+      res.once('close', () => {
+        clearTimeout(timer);
+        timers.delete(timer);
+        resolve(false);
+      });
+    });
+  }
+
+  /** Status and headers at once, then the body one byte every DRIP_INTERVAL_MS, then spaces, forever. */
+  function drip(res: ServerResponse, answer: Answer) {
+    const bytes = Buffer.from(answer.body);
+    res.writeHead(answer.status, answer.headers); // no content-length: chunked, so the end never comes
+    res.flushHeaders();
+    let i = 0;
+    const timer = setInterval(() => {
+      res.write(i < bytes.length ? bytes.subarray(i, i + 1) : ' ');
+      i++;
+    }, DRIP_INTERVAL_MS);
+    timers.add(timer);
+    res.once('close', () => {
+      clearInterval(timer);
+      timers.delete(timer);
+    });
+  }
+
+  async function serveSystem(e: Endpoint, req: IncomingMessage, res: ServerResponse, url: URL) {
+    const fault: Fault | null = faults[e.system];
+    // Transport faults come before the system looks at credentials, as a failing gateway would.
+    if (fault?.fault === 'latency' && !(await wait(fault.ms ?? 0, res))) return;
+    if (fault?.fault === 'http_5xx') {
+      const status = fault.status ?? 503;
+      return write(res, e.error(status, `${status} ${STATUS_CODES[status] ?? 'Server Error'}`));
+    }
+    if (fault?.fault === 'timeout') return; // accepted, never answered: the socket stays open until the client gives up or close()
+    if (fault?.fault === 'reset') return void req.socket.destroy();
+    const answer = e.answer(req, url, now(), fault?.fault);
+    if (fault?.fault === 'drip') return drip(res, answer);
+    write(res, answer);
   }
 
   async function readJson(req: IncomingMessage): Promise<unknown> {
@@ -48,50 +144,32 @@ export function createSimulator(options: SimulatorOptions) {
     return JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null');
   }
 
-  function dossierRange(url: URL, res: ServerResponse) {
-    const from = url.searchParams.get('tuNgay');
-    const to = url.searchParams.get('denNgay');
-    try {
-      if (!from || !to) throw new Error('tuNgay và denNgay (YYYY-MM-DD) là bắt buộc');
-      parseDate(from);
-      parseDate(to);
-    } catch (e) {
-      return send(res, 400, { maLoi: 'THAM_SO', thongBao: (e as Error).message });
+  async function controlFaults(req: IncomingMessage, res: ServerResponse, url: URL) {
+    if (req.method === 'GET') return send(res, 200, faults);
+    if (req.method === 'DELETE') {
+      const system = url.searchParams.get('system');
+      if (system === null) for (const s of SYSTEMS) faults[s] = null;
+      else if ((SYSTEMS as readonly string[]).includes(system)) faults[system as SystemName] = null;
+      else return send(res, 400, { error: `system: expected one of ${SYSTEMS.join(', ')}, got ${JSON.stringify(system)}` });
+      return send(res, 200, faults);
     }
-    const at = now();
-    const last = [to, today(at)].sort()[0]!;
-    const days = from <= last ? datesBetween(from, last) : [];
-    if (days.length > MAX_RANGE_DAYS) {
-      return send(res, 400, { maLoi: 'THAM_SO', thongBao: `khoảng ngày tối đa ${MAX_RANGE_DAYS} ngày` });
+    if (req.method === 'POST') {
+      const body = await readJson(req).catch(() => undefined);
+      if (body === undefined) return send(res, 400, { error: 'body: not JSON' });
+      const parsed = parseFaultBody(body);
+      if (!parsed.ok) return send(res, 400, { error: parsed.error });
+      faults[parsed.system] = parsed.fault;
+      return send(res, 200, faults);
     }
-    const duLieu = [];
-    for (const ngay of days) {
-      for (const code of communes) {
-        const d = dossierDay(options.seed, code, ngay, at, overrides.get(`${code}|${ngay}`));
-        duLieu.push({
-          maDonVi: code,
-          ngay,
-          tiepNhan: d.received,
-          tiepNhanTrucTuyen: d.receivedOnline,
-          daGiaiQuyet: d.resolved,
-          giaiQuyetDungHan: d.resolvedOnTime,
-          dangGiaiQuyetTrongHan: d.pendingOnTime,
-          dangGiaiQuyetQuaHan: d.pendingOverdue
-        });
-      }
-    }
-    send(res, 200, { maHeThong: 'MOTCUA', thoiDiem: at.toISOString(), soBanGhi: duLieu.length, duLieu });
+    send(res, 405, { error: `method not allowed: ${req.method} /_sim/faults` });
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://simulator');
     if (url.pathname === '/healthz') return send(res, 200, { ok: true });
-    if (url.pathname === '/motcua/api/v1/thong-ke-ngay' && req.method === 'GET') {
-      if (req.headers['x-api-key'] !== options.dossierApiKey) {
-        return send(res, 401, { maLoi: 'XAC_THUC', thongBao: 'API key không hợp lệ' });
-      }
-      return dossierRange(url, res);
-    }
+    const system = endpoints.get(url.pathname);
+    if (system && req.method === 'GET') return serveSystem(system, req, res, url);
+    if (url.pathname === '/_sim/faults') return controlFaults(req, res, url);
     if (url.pathname === '/_sim/overrides') {
       if (req.method === 'DELETE') {
         overrides.clear();
@@ -108,7 +186,10 @@ export function createSimulator(options: SimulatorOptions) {
   }
 
   const server: Server = createServer((req, res) => {
-    handle(req, res).catch((e) => send(res, 500, { error: (e as Error).message }));
+    handle(req, res).catch((e) => {
+      if (!res.headersSent) send(res, 500, { error: (e as Error).message });
+      else res.destroy();
+    });
   });
 
   return {
@@ -116,9 +197,13 @@ export function createSimulator(options: SimulatorOptions) {
     listen(port: number, host = '127.0.0.1'): Promise<number> {
       return new Promise((resolve) => server.listen(port, host, () => resolve((server.address() as AddressInfo).port)));
     },
+    /** Stops listening and ends every connection, the ones a timeout or drip fault holds open included. */
     close(): Promise<void> {
+      for (const t of timers) clearTimeout(t); // clearTimeout clears intervals too
+      timers.clear();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
-      return new Promise((resolve) => server.close(() => resolve()));
+      return closed;
     }
   };
 }

@@ -1,24 +1,51 @@
+/**
+ * The one way the workers call a district system: a GET with the source's credentials, a timeout
+ * over the whole exchange (headers and body), a cap on the body, and a few retries with jittered
+ * exponential backoff for the failures that a second try can cure (no connection, a timeout, 5xx, 429).
+ */
 import type { Credentials } from './types.ts';
 import { SourceError } from './types.ts';
 
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-/** One bounded GET: a timeout over the whole exchange and a cap on the body size. */
+export interface RetryPolicy {
+  /** Attempts in all (1 = no retry). */
+  attempts: number;
+  /** The first wait; each next one doubles, times a random factor in [0.5, 1.5). */
+  baseDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 500 };
+
+export function authHeaders(credentials: Credentials): Record<string, string> {
+  switch (credentials.kind) {
+    case 'api_key':
+      return { [credentials.header]: credentials.key };
+    case 'basic':
+      return { authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` };
+    case 'bearer':
+      return { authorization: `Bearer ${credentials.token}` };
+    default:
+      return {};
+  }
+}
+
+/** One bounded GET. */
 export async function fetchText(
   url: string,
   credentials: Credentials,
   options: { timeoutMs: number; maxBytes?: number }
 ): Promise<{ status: number; body: string }> {
   const maxBytes = options.maxBytes ?? MAX_BODY_BYTES;
-  const headers: Record<string, string> = { accept: 'application/json, text/csv;q=0.9' };
-  if (credentials.kind === 'api_key') headers[credentials.header] = credentials.key;
+  const headers: Record<string, string> = { accept: 'application/json, text/csv;q=0.9', ...authHeaders(credentials) };
   const signal = AbortSignal.timeout(options.timeoutMs);
   let response: Response;
   try {
     response = await fetch(url, { headers, signal, redirect: 'error' });
   } catch (cause) {
-    const why = signal.aborted ? `no answer within ${options.timeoutMs} ms` : `could not connect (${(cause as Error).cause ?? (cause as Error).message})`;
-    throw new SourceError(why, 'request', null, null, { cause });
+    const detail = (cause as Error).cause ? String((cause as Error).cause) : (cause as Error).message;
+    const why = signal.aborted ? `no answer within ${options.timeoutMs} ms` : `could not connect or the connection was reset (${detail})`;
+    throw new SourceError(why, 'request', null, null, { cause, retryable: true });
   }
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -29,19 +56,46 @@ export async function fetchText(
       if (done) break;
       size += value.byteLength;
       if (size > maxBytes) {
-        await reader.cancel();
+        await reader.cancel().catch(() => {});
         throw new SourceError(`response larger than ${Math.round(maxBytes / 1048576)} MB: refused`, 'response', response.status);
       }
       chunks.push(value);
     }
   } catch (cause) {
     if (cause instanceof SourceError) throw cause;
-    const why = signal.aborted ? `response not finished within ${options.timeoutMs} ms` : `response broke off (${(cause as Error).message})`;
-    throw new SourceError(why, 'response', response.status, null, { cause });
+    const why = signal.aborted
+      ? `response not finished within ${options.timeoutMs} ms (${size} bytes received)`
+      : `response broke off after ${size} bytes (${(cause as Error).message})`;
+    throw new SourceError(why, 'response', response.status, null, { cause, retryable: true });
   }
   const body = Buffer.concat(chunks).toString('utf8');
   if (!response.ok) {
-    throw new SourceError(`HTTP ${response.status} from the source`, 'response', response.status, body.slice(0, 64 * 1024));
+    const retryable = response.status >= 500 || response.status === 429;
+    throw new SourceError(`HTTP ${response.status} from the source`, 'response', response.status, body.slice(0, 64 * 1024), { retryable });
   }
   return { status: response.status, body };
+}
+
+/** fetchText, retried on transient failures; reports how many attempts it took. */
+export async function fetchWithRetry(
+  url: string,
+  credentials: Credentials,
+  options: { timeoutMs: number; retry?: RetryPolicy; maxBytes?: number }
+): Promise<{ status: number; body: string; attempts: number }> {
+  const retry = options.retry ?? DEFAULT_RETRY;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return { ...(await fetchText(url, credentials, options)), attempts: attempt };
+    } catch (e) {
+      if (!(e instanceof SourceError) || !e.retryable || attempt >= retry.attempts) {
+        if (e instanceof SourceError && attempt > 1) {
+          e.message = `${e.message} (after ${attempt} attempts)`;
+          e.attempts = attempt;
+        }
+        throw e;
+      }
+      const delay = retry.baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random());
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
 }

@@ -25,6 +25,8 @@ export type BoardQuery = z.infer<typeof boardQuerySchema>;
 
 export interface IndicatorMeta {
   key: string;
+  /** dossier | eid | payment | task */
+  family: string;
   nameVi: string;
   nameEn: string;
   maxPoints: number;
@@ -79,9 +81,38 @@ export interface Series {
   points: SeriesPoint[];
 }
 
+/** The state of one data source, as the health endpoint, /metrics and the screens show it. */
+export interface SourceHealth {
+  key: string;
+  name: string;
+  family: string;
+  /** json_http | csv_http | upload */
+  kind: string;
+  enabled: boolean;
+  /** One word for a badge, worst first: disabled, circuit_open, stale, failing, partial, ok, never_polled. */
+  status: 'disabled' | 'circuit_open' | 'stale' | 'failing' | 'partial' | 'ok' | 'never_polled';
+  lastPollAt: string | null;
+  lastSuccessAt: string | null;
+  lastOutcome: string | null;
+  /** The last failure or rejection, in words. */
+  lastError: string | null;
+  consecutiveFailures: number;
+  /** open: scheduled polls skipped until retryAt; half_open: the next poll is the trial. */
+  breaker: { state: 'closed' | 'open' | 'half_open'; retryAt: string | null };
+  /** No success within staleAfterSeconds. */
+  stale: boolean;
+  staleAfterSeconds: number;
+  /** HH:MM ICT by which the day's data is due, if the source has one. */
+  dailyDeadline: string | null;
+  /** Past today's deadline with no success today. */
+  missedDeadline: boolean;
+  /** The last day a successful poll covered (YYYY-MM-DD). */
+  coveredThrough: string | null;
+}
+
 export interface HealthReport {
   status: 'ok' | 'degraded' | 'down';
   database: { ok: boolean; error?: string };
   workers: { ok: boolean; alive: number; lastSeenAt: string | null };
-  sources: { key: string; lastSuccessAt: string | null; lastOutcome: string | null }[];
+  sources: SourceHealth[];
 }

@@ -3,20 +3,26 @@
  * Server → browser events are past-tense facts; browser → server events are commands answered
  * by an acknowledgement `{ data } | { error }`.
  */
-import type { Board, BoardQuery } from './dto.ts';
+import type { Board, BoardQuery, SourceHealth } from './dto.ts';
 
 export type Ack<T> = { data: T } | { error: string };
 
 export interface ServerToClientEvents {
   /** A board the client subscribed to was recomputed; carries the whole board (it is small). */
   'rankings:updated': (board: Board) => void;
+  /** The health of every source, whenever any of it changed (a poll, or time making one stale). */
+  'sources:health': (sources: SourceHealth[]) => void;
 }
 
 export interface ClientToServerEvents {
   /** Join a board's room; the acknowledgement carries the current snapshot. */
   subscribe: (query: BoardQuery, ack: (result: Ack<Board>) => void) => void;
   unsubscribe: (query: BoardQuery, ack: (result: Ack<true>) => void) => void;
+  /** Join the source-health room; the acknowledgement carries the current state. */
+  watchSources: (ack: (result: Ack<SourceHealth[]>) => void) => void;
 }
+
+export const SOURCES_ROOM = 'sources';
 
 /** Nothing is kept per socket yet (sign-in will add the user here). */
 export type SocketData = Record<string, never>;

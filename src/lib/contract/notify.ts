@@ -15,3 +15,8 @@ export const rankingsChangedSchema = z.object({
   periods: z.array(z.object({ kind: z.string(), start: z.string() }))
 });
 export type RankingsChanged = z.infer<typeof rankingsChangedSchema>;
+
+/** Sent after a poll run (or a skipped poll) changed a source's health. */
+export const SOURCES_CHANNEL = 'cityops_source_health';
+export const sourceHealthChangedSchema = z.object({ sourceId: z.number().int() });
+export type SourceHealthChanged = z.infer<typeof sourceHealthChangedSchema>;

@@ -1,5 +1,6 @@
 /** Read models: stored rankings → the wire DTOs the pages, the API and the socket events share. */
 import type { Sql } from '#db/client';
+import { readSourceHealth } from './sources.ts';
 import { isoTimestamp } from '#db/client';
 import type { StoredIndicator } from '#db/schema/rankings';
 import type { Board, BoardQuery, BoardRow, IndicatorMeta, Series, SeriesPoint } from '#contract/dto';
@@ -40,6 +41,7 @@ export async function rootUnitCode(sql: Sql): Promise<string> {
 
 interface SchemeRow {
   key: string;
+  family: string;
   name_vi: string;
   name_en: string;
   max_points: number;
@@ -50,11 +52,11 @@ interface SchemeRow {
 
 async function activeIndicators(sql: Sql): Promise<(IndicatorMeta & { numerator: string[]; denominator: string[] })[]> {
   const rows = await sql<SchemeRow[]>`
-    select i.key, i.name_vi, i.name_en, i.max_points, i.saturation, i.numerator, i.denominator
+    select i.key, i.family, i.name_vi, i.name_en, i.max_points, i.saturation, i.numerator, i.denominator
     from indicators i join indicator_schemes s on s.id = i.scheme_id
     where s.id = (select max(id) from indicator_schemes where active) order by i.sort_order, i.id`;
   return rows.map((r) => ({
-    key: r.key, nameVi: r.name_vi, nameEn: r.name_en, maxPoints: r.max_points, saturation: r.saturation,
+    key: r.key, family: r.family, nameVi: r.name_vi, nameEn: r.name_en, maxPoints: r.max_points, saturation: r.saturation,
     numerator: r.numerator, denominator: r.denominator
   }));
 }
@@ -127,13 +129,8 @@ export async function readHealth(sql: Sql) {
   const [w] = await sql<{ alive: number; last_seen: string | null }[]>`
     select count(*) filter (where last_seen_at > now() - interval '30 seconds')::int as alive, max(last_seen_at) as last_seen
     from worker_heartbeats`;
-  const sources = await sql<{ key: string; last_success: string | null; last_outcome: string | null }[]>`
-    select s.key,
-           (select max(started_at) from poll_runs p where p.source_id = s.id and p.outcome in ('success', 'partial')) as last_success,
-           (select outcome from poll_runs p where p.source_id = s.id order by started_at desc limit 1) as last_outcome
-    from data_sources s order by s.id`;
   return {
     workers: { ok: (w?.alive ?? 0) > 0, alive: w?.alive ?? 0, lastSeenAt: isoTimestamp(w?.last_seen) },
-    sources: sources.map((s) => ({ key: s.key, lastSuccessAt: isoTimestamp(s.last_success), lastOutcome: s.last_outcome }))
+    sources: await readSourceHealth(sql)
   };
 }

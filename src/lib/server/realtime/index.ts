@@ -7,8 +7,9 @@ import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { Sql } from '#db/client';
 import { boardQuerySchema, type BoardQuery } from '#contract/dto';
-import { boardRoom, type ClientToServerEvents, type ServerToClientEvents, type SocketData } from '#contract/events';
-import { RANKINGS_CHANNEL, rankingsChangedSchema, type RankingsChanged } from '#contract/notify';
+import { boardRoom, SOURCES_ROOM, type ClientToServerEvents, type ServerToClientEvents, type SocketData } from '#contract/events';
+import { RANKINGS_CHANNEL, rankingsChangedSchema, SOURCES_CHANNEL, type RankingsChanged } from '#contract/notify';
+import { readSourceHealth } from '../sources.ts';
 import { periodOf } from '#domain/periods';
 import { NotFoundError, readBoard } from '../boards.ts';
 
@@ -16,6 +17,8 @@ export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, 
 
 /** Bursts of NOTIFYs within this window are read and emitted once. */
 const COALESCE_MS = 200;
+/** Staleness and deadlines change with time alone: the sources' health is re-read this often too. */
+const HEALTH_RECHECK_MS = 5_000;
 
 function messageOf(e: unknown): string {
   if (e instanceof NotFoundError) return e.message;
@@ -50,6 +53,15 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql) {
           await socket.leave(room);
           throw e;
         }
+      } catch (e) {
+        ack({ error: messageOf(e) });
+      }
+    });
+    socket.on('watchSources', async (ack) => {
+      if (typeof ack !== 'function') return;
+      try {
+        await socket.join(SOURCES_ROOM);
+        ack({ data: await readSourceHealth(sql) });
       } catch (e) {
         ack({ error: messageOf(e) });
       }
@@ -112,10 +124,31 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql) {
     timer ??= setTimeout(() => void flush().catch((e) => console.error('board push failed', e)), COALESCE_MS);
   });
 
+  // Source health: pushed when a poll changed it (NOTIFY) or time did (the recheck), only when it differs.
+  let lastHealth = '';
+  let healthTimer: NodeJS.Timeout | undefined;
+  async function pushHealth() {
+    healthTimer = undefined;
+    if (!io.of('/').adapter.rooms.has(SOURCES_ROOM)) return;
+    const health = await readSourceHealth(sql);
+    const text = JSON.stringify(health);
+    if (text === lastHealth) return;
+    lastHealth = text;
+    io.to(SOURCES_ROOM).emit('sources:health', health);
+  }
+  const scheduleHealth = () => {
+    healthTimer ??= setTimeout(() => void pushHealth().catch((e) => console.error('source health push failed', e)), COALESCE_MS);
+  };
+  const healthListener = await sql.listen(SOURCES_CHANNEL, scheduleHealth);
+  const recheck = setInterval(scheduleHealth, HEALTH_RECHECK_MS);
+
   return {
     io,
     async close() {
       if (timer) clearTimeout(timer);
+      if (healthTimer) clearTimeout(healthTimer);
+      clearInterval(recheck);
+      await healthListener.unlisten();
       await listener.unlisten();
       await io.close();
     }

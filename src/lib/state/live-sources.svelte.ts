@@ -1,0 +1,32 @@
+/** The data sources' health, kept current over Socket.IO (`watchSources`, then `sources:health`). */
+import type { SourceHealth } from '#contract/dto';
+import { liveSocket, type LiveSocket } from './socket.ts';
+
+export class LiveSources {
+  sources = $state<SourceHealth[]>([]);
+  #socket: LiveSocket | undefined;
+  #off: (() => void)[] = [];
+
+  constructor(initial: SourceHealth[]) {
+    this.sources = initial;
+  }
+
+  connect() {
+    const socket = (this.#socket = liveSocket());
+    const watch = () =>
+      socket.emit('watchSources', (result) => {
+        if ('data' in result) this.sources = result.data;
+      });
+    const onHealth = (sources: SourceHealth[]) => (this.sources = sources);
+    socket.on('connect', watch);
+    socket.on('sources:health', onHealth);
+    this.#off.push(() => socket.off('connect', watch), () => socket.off('sources:health', onHealth));
+    if (socket.connected) watch();
+  }
+
+  destroy() {
+    for (const off of this.#off) off();
+    this.#off = [];
+    this.#socket = undefined;
+  }
+}

@@ -1,0 +1,24 @@
+import { error, json } from '@sveltejs/kit';
+import { sql } from '#server/db';
+import { handleUpload, UploadError } from '#server/uploads';
+import type { RequestHandler } from './$types';
+
+/**
+ * POST /api/v1/sources/{key}/upload, multipart form with "file" (.xlsx or .csv, ≤ 10 MB):
+ * a filled template for a unit with no API. Answers like a poll: accepted, rejected with reasons.
+ */
+export const POST: RequestHandler = async ({ params, request }) => {
+  let form: FormData;
+  try {
+    form = await request.formData();
+  } catch {
+    error(400, 'file: send the file as multipart/form-data in the field "file"');
+  }
+  try {
+    const outcome = await handleUpload(await sql(), params.key, form.get('file') as File | null);
+    return json(outcome, { status: outcome.outcome === 'failed' ? 422 : 200 });
+  } catch (e) {
+    if (e instanceof UploadError) error(e.status, e.message);
+    throw e;
+  }
+};

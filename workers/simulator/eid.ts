@@ -1,0 +1,90 @@
+/**
+ * The police's e-ID statistics (VNeID, Đề án 06): per commune and calendar day, the cumulative
+ * stocks of citizens eligible, level-2 applications collected, and accounts activated.
+ * Magnitudes: collection rises from ~77–93 % (late 2024) towards 92–99.5 % per commune, ~93 %
+ * city-wide by late 2026; domain.md's Thanh Oai, 97.7 % identified in 2024, was a leading district,
+ * which the best communes here reach a year later. Activation rises from ~60–70 % to ~80–90 %.
+ * Stocks are reported every day, Sundays too, never go down, and today's grow through the working day.
+ */
+import { dayNumber } from './calendar.ts';
+import { workdayProgress } from './dossiers.ts';
+import { between, uniform } from './random.ts';
+
+export interface EidDay {
+  eligible: number;
+  level2Collected: number;
+  activated: number;
+}
+
+interface EidProfile {
+  population: number;
+  eligibleShare: number;
+  collectedStart: number;
+  collectedTarget: number;
+  collectedDays: number;
+  activatedStart: number;
+  activatedTarget: number;
+  activatedDays: number;
+}
+
+/** The day the curves start from: mid-2024, when most communes had collected ~75–90 %. */
+const START_DAY = dayNumber('2024-06-01');
+const YEAR_2026 = dayNumber('2026-01-01');
+
+/**
+ * The commune's synthetic population: the very formula the seed stores as `population`
+ * (keyed without the simulator's seed), so that eligible citizens stay below the population on screen.
+ */
+export function syntheticPopulation(unitCode: string): number {
+  return Math.round(6_000 + 24_000 * uniform('population', unitCode));
+}
+
+const profiles = new Map<string, EidProfile>();
+function profile(seed: string, unitCode: string): EidProfile {
+  const key = `${seed}|${unitCode}`;
+  let p = profiles.get(key);
+  if (!p) {
+    const collectedTarget = between(0.92, 0.995, seed, unitCode, 'eid-l2-target');
+    const activatedTarget = between(0.9, 0.97, seed, unitCode, 'eid-act-target');
+    p = {
+      population: syntheticPopulation(unitCode),
+      eligibleShare: between(0.8, 0.88, seed, unitCode, 'eid-eligible'),
+      // A start below the target keeps every curve rising, hence cumulative.
+      collectedStart: Math.min(collectedTarget - 0.02, between(0.72, 0.9, seed, unitCode, 'eid-l2-start')),
+      collectedTarget,
+      collectedDays: between(300, 700, seed, unitCode, 'eid-l2-days'),
+      activatedStart: Math.min(activatedTarget - 0.05, between(0.55, 0.72, seed, unitCode, 'eid-act-start')),
+      activatedTarget,
+      // Slow: activation keeps moving every day (a few accounts a commune), while collection nears saturation.
+      activatedDays: between(600, 1200, seed, unitCode, 'eid-act-days')
+    };
+    profiles.set(key, p);
+  }
+  return p;
+}
+
+/** A share rising from `start` (at START_DAY) towards `target`, never below `floor`. Non-decreasing in `day`. */
+function approach(start: number, target: number, days: number, day: number, floor: number): number {
+  return Math.max(floor, target - (target - start) * Math.exp(-(day - START_DAY) / days));
+}
+
+/**
+ * The stocks at a (fractional) day number: every factor is non-decreasing in `day`, and each
+ * count is the floor of a product of non-decreasing factors, so the stocks never go down and
+ * activated ≤ collected ≤ eligible at every instant.
+ */
+function stocksAt(p: EidProfile, day: number): EidDay {
+  const eligible = Math.floor(p.population * p.eligibleShare * (1 + 0.005 * ((day - YEAR_2026) / 365.25)));
+  const level2Collected = Math.floor(eligible * approach(p.collectedStart, p.collectedTarget, p.collectedDays, day, 0.5));
+  const activated = Math.floor(level2Collected * approach(p.activatedStart, p.activatedTarget, p.activatedDays, day, 0.6));
+  return { eligible, level2Collected, activated };
+}
+
+/**
+ * The stocks of one commune at the end of `date`, as observed at `now`: today's are between
+ * yesterday's closing and today's, by the share of working hours gone (a date after now reads
+ * as the previous day's closing; the API never serves it).
+ */
+export function eidDay(seed: string, unitCode: string, date: string, now: Date): EidDay {
+  return stocksAt(profile(seed, unitCode), dayNumber(date) - 1 + workdayProgress(date, now));
+}

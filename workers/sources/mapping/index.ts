@@ -1,0 +1,78 @@
+/**
+ * A source's body → rows ready to store, and every rejected row with its reason. One path for
+ * every kind of source (JSON + JSONata, CSV, uploaded sheet) and both things a source can yield
+ * (counts, or a task list from which the task metrics are derived).
+ */
+import type { RejectedRow } from '#db/schema/sources';
+import { SourceError } from '../types.ts';
+import { jsonMappingSchema, tableMappingSchema } from './config.ts';
+import { jsonRecords, jsonTasks } from './json.ts';
+import { parseCsv, tableRecords, tableTasks, type Cell } from './table.ts';
+import { deriveTaskRows, validateTasks } from './tasks.ts';
+import { validateRecords, type Lookups, type StoredRow, type Window } from './validate.ts';
+
+export interface MappableSource {
+  kind: string;
+  produces: string;
+  mapping: unknown;
+  scopeUnitId: number | null;
+}
+
+export interface UnitTree {
+  /** Codes of the units a source with this scope reports on (its scope's descendants, or every non-root unit). */
+  codesUnder(scopeUnitId: number | null): string[];
+}
+
+export type Body = { text: string } | { table: Cell[][] };
+
+export interface Mapped {
+  rows: StoredRow[];
+  rejected: RejectedRow[];
+  /** Source rows read (records or tasks), for the poll history. */
+  read: number;
+}
+
+function parseConfig<T>(schema: { safeParse(x: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, mapping: unknown): T {
+  const parsed = schema.safeParse(mapping);
+  if (!parsed.success) {
+    const why = parsed.error.issues.map((i) => `mapping.${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new SourceError(`the source's mapping is invalid: ${why}`, 'config');
+  }
+  return parsed.data;
+}
+
+export async function mapBody(source: MappableSource, body: Body, lookups: Lookups & UnitTree, window: Window): Promise<Mapped> {
+  const bad = (list: { row: number; reason: string }[]): RejectedRow[] => list.map((b) => ({ index: b.row, reason: b.reason }));
+  if (source.kind === 'json_http') {
+    if (!('text' in body)) throw new SourceError('a JSON source needs a text body', 'config');
+    const { expression, metrics } = parseConfig(jsonMappingSchema, source.mapping);
+    if (source.produces === 'tasks') {
+      const { tasks, bad: unread } = await jsonTasks(body.text, expression);
+      return finishTasks(tasks, bad(unread), source, lookups, window);
+    }
+    const { records, bad: unread } = await jsonRecords(body.text, expression);
+    for (const r of records) for (const m of metrics) if (!(m in r.values)) r.values[m] = undefined;
+    const v = validateRecords(records, lookups, window);
+    return { rows: v.rows, rejected: [...bad(unread), ...v.rejected], read: records.length + unread.length };
+  }
+  const mapping = parseConfig(tableMappingSchema, source.mapping);
+  const table = 'table' in body ? body.table : parseCsv(body.text, mapping.delimiter);
+  if (source.produces === 'tasks') return finishTasks(tableTasks(table, mapping), [], source, lookups, window);
+  const { records, bad: unread } = tableRecords(table, mapping, new Set(lookups.metrics.keys()));
+  const v = validateRecords(records, lookups, window);
+  return { rows: v.rows, rejected: [...bad(unread), ...v.rejected].sort((a, b) => a.index - b.index), read: records.length + unread.length };
+}
+
+function finishTasks(
+  raw: Parameters<typeof validateTasks>[0],
+  unread: RejectedRow[],
+  source: MappableSource,
+  lookups: Lookups & UnitTree,
+  window: Window
+): Mapped {
+  const { tasks, rejected } = validateTasks(raw, lookups, window);
+  const rows = deriveTaskRows(tasks, lookups.codesUnder(source.scopeUnitId), lookups, window);
+  return { rows, rejected: [...unread, ...rejected], read: raw.length + unread.length };
+}
+
+export type { Lookups, StoredRow, Window } from './validate.ts';

@@ -1,0 +1,171 @@
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import { DEMO_SOURCES } from '#db/seed/demo-sources';
+import { jsonRecords } from './json.ts';
+import { mapBody } from './index.ts';
+import { templateMapping } from './config.ts';
+import { readXlsx, sniffUpload, templateCsv, templateXlsx } from './sheets.ts';
+import { parseCsv, tableRecords } from './table.ts';
+import { deriveTaskRows, validateTasks } from './tasks.ts';
+import { validateRecords, type Lookups } from './validate.ts';
+
+const METRICS = [
+  ['dossier.received', 'count', null], ['dossier.received_online', 'count', 'dossier.received'], ['payment.welfare_amount', 'vnd', null],
+  ['task.completed_on_time', 'count', null], ['task.completed_late', 'count', null], ['task.open_in_time', 'count', null], ['task.open_overdue', 'count', null]
+] as const;
+const lookups: Lookups & { codesUnder(): string[] } = {
+  unitIdByCode: new Map([['00001', 1], ['00004', 2], ['278', 3]]),
+  metrics: new Map(METRICS.map(([key, unit, partOf], i) => [key, { id: i + 1, unit, partOf }])),
+  codesUnder: () => ['00001', '00004', '278']
+};
+const window = { from: '2026-11-18', to: '2026-11-20' };
+const rec = (row: number, unitCode: unknown, date: unknown, values: Record<string, unknown>) => ({ row, unitCode, date, values });
+
+describe('row checks', () => {
+  it('keeps good rows and rejects each bad one with its reason in words', () => {
+    const { rows, rejected } = validateRecords([
+      rec(0, '00001', '2026-11-20', { 'dossier.received': 10, 'dossier.received_online': 8 }),
+      rec(1, '99999', '2026-11-20', { 'dossier.received': 1 }),
+      rec(2, '00004', '2026-11-20', { 'dossier.received': '12' }),
+      rec(3, '00004', '2026-11-19', { 'dossier.received': -3 }),
+      rec(4, '00004', '2026-11-18', { 'dossier.received': 5, 'dossier.received_online': 6 }),
+      rec(5, '00004', '2026-11-10', { 'dossier.received': 5 }),
+      rec(6, '00004', '2026-02-30', { 'dossier.received': 5 }),
+      rec(7, '00004', '2026-11-19', { 'dossier.received': 2.5 }),
+      rec(8, '00004', '2026-11-19', { 'dossier.nonsense': 2 }),
+      rec(9, '00004', '2026-11-19', { 'dossier.received': null }),
+      rec(10, 4, '2026-11-19', { 'dossier.received': 1 })
+    ], lookups, window);
+    expect(rows).toEqual([{ unitId: 1, metricId: 1, day: '2026-11-20', value: 10 }, { unitId: 1, metricId: 2, day: '2026-11-20', value: 8 }]);
+    expect(rejected.map((r) => [r.index, r.reason])).toEqual([
+      [1, 'unknown unit code 99999 (unit 99999, 2026-11-20)'],
+      [2, 'dossier.received must be a number, got "12" (unit 00004, 2026-11-20)'],
+      [3, 'dossier.received must not be negative (-3) (unit 00004, 2026-11-19)'],
+      [4, 'dossier.received_online (6) is larger than dossier.received (5) (unit 00004, 2026-11-18)'],
+      [5, 'date 2026-11-10 is outside the requested 2026-11-18 – 2026-11-20 (unit 00004, 2026-11-10)'],
+      [6, 'date "2026-02-30" is not a date (unit 00004, 2026-02-30)'],
+      [7, 'dossier.received must be a whole number (2.5) (unit 00004, 2026-11-19)'],
+      [8, "unknown metric dossier.nonsense (check the source's mapping) (unit 00004, 2026-11-19)"],
+      [9, 'dossier.received is missing (unit 00004, 2026-11-19)'],
+      [10, 'unit code must be text, got 4']
+    ]);
+  });
+  it('drops an identical duplicate and refuses both rows of a conflict', () => {
+    const { rows, rejected } = validateRecords([
+      rec(0, '00001', '2026-11-20', { 'dossier.received': 10 }),
+      rec(1, '00001', '2026-11-20', { 'dossier.received': 10 }),
+      rec(2, '00004', '2026-11-20', { 'dossier.received': 3 }),
+      rec(3, '00004', '2026-11-20', { 'dossier.received': 4 })
+    ], lookups, window);
+    expect(rows).toEqual([{ unitId: 1, metricId: 1, day: '2026-11-20', value: 10 }]);
+    expect(rejected.map((r) => r.index)).toEqual([1, 2, 3]);
+    expect(rejected[0]!.reason).toMatch(/^duplicate of row 0, ignored/);
+    expect(rejected[2]!.reason).toMatch(/^conflicts with row 2/);
+  });
+  it('allows money amounts that are not whole', () => {
+    expect(validateRecords([rec(0, '00001', '2026-11-20', { 'payment.welfare_amount': 1500.5 })], lookups, window).rejected).toEqual([]);
+  });
+});
+
+describe('JSON sources mapped by JSONata', () => {
+  const dossier = DEMO_SOURCES.find((s) => s.key === 'motcua')!;
+  const row = { maDonVi: '00001', ngay: '2026-11-20', tiepNhan: 10, tiepNhanTrucTuyen: 8, daGiaiQuyet: 7, giaiQuyetDungHan: 6,
+    dangGiaiQuyetTrongHan: 2, dangGiaiQuyetQuaHan: 1, soHoaThanhPhan: 5, coPhiLePhi: 4, thanhToanTrucTuyen: 2 };
+  it('maps the demo one-stop-shop body with its seeded expression, row numbers included', async () => {
+    const body = JSON.stringify({ duLieu: [row, { ...row, maDonVi: '00004' }] });
+    const { records } = await jsonRecords(body, (dossier.mapping as { expression: string }).expression);
+    expect(records).toHaveLength(2);
+    expect(records[1]).toMatchObject({ row: 1, unitCode: '00004', date: '2026-11-20' });
+    expect(records[0]!.values['dossier.paid_online']).toBe(2);
+    expect(Object.keys(records[0]!.values)).toHaveLength(9);
+  });
+  it('accepts flat samples and groups them back into rows', async () => {
+    const body = JSON.stringify([{ u: '00001', d: '2026-11-20', r: 10, o: 3 }]);
+    const expr = '$.([{"unitCode": u, "date": d, "metric": "dossier.received", "value": r}, {"unitCode": u, "date": d, "metric": "dossier.received_online", "value": o}])';
+    const { records } = await jsonRecords(body, expr);
+    expect(records).toEqual([{ row: 0, unitCode: '00001', date: '2026-11-20', values: { 'dossier.received': 10, 'dossier.received_online': 3 } }]);
+  });
+  it('rejects a row whose field is missing (JSONata drops it) through the declared metrics', async () => {
+    const src = { kind: 'json_http', produces: 'samples', scopeUnitId: null, mapping: { expression: 'rows.{"unitCode": c, "date": d, "values": {"dossier.received": r}}', metrics: ['dossier.received'] } };
+    const out = await mapBody(src, { text: JSON.stringify({ rows: [{ c: '00001', d: '2026-11-20', r: 4 }, { c: '00004', d: '2026-11-20' }] }) }, lookups, window);
+    expect(out.rows).toHaveLength(1);
+    expect(out.rejected).toEqual([{ index: 1, reason: 'dossier.received is missing (unit 00004, 2026-11-20)' }]);
+  });
+  it('fails the whole body, in words, when it is not JSON or the mapping is broken', async () => {
+    const src = { kind: 'json_http', produces: 'samples', scopeUnitId: null, mapping: { expression: 'rows' } };
+    await expect(mapBody(src, { text: '{"rows": [' }, lookups, window)).rejects.toThrow(/not valid JSON/);
+    await expect(mapBody({ ...src, mapping: { expression: 'rows.{' } }, { text: '{}' }, lookups, window)).rejects.toThrow(/mapping is invalid: mapping.expression: not a valid JSONata/);
+  });
+});
+
+describe('CSV', () => {
+  it('reads quoted fields, doubled quotes, CRLF and a BOM', () => {
+    expect(parseCsv('\ufeffa,b\r\n"x, ""y""",2\r\n\r\n3,4\n')).toEqual([['a', 'b'], ['x, "y"', '2'], ['3', '4']]);
+  });
+  it('fails on an unterminated quote', () => {
+    expect(() => parseCsv('a,b\n"Xã Phúc,2\n')).toThrow(/unterminated quote/);
+  });
+  it('maps columns by name, month dates to the month start, and rejects a short row alone', () => {
+    const rows = parseCsv('ma_xa,ten_xa,thang,so_doi_tuong\n00001,"Phúc Xá",11/2026,120\n00004,Trúc Bạch\n');
+    const { records, bad } = tableRecords(rows, { unitColumn: 'ma_xa', dateColumn: 'thang', dateFormat: 'MM/yyyy', delimiter: ',', columns: { so_doi_tuong: 'payment.welfare_recipients' } }, new Set());
+    expect(records).toEqual([{ row: 1, unitCode: '00001', date: '2026-11-01', values: { 'payment.welfare_recipients': 120 } }]);
+    expect(bad).toEqual([{ row: 2, reason: 'row has 2 fields, the header has 4' }]);
+  });
+  it('names a missing column', () => {
+    expect(() => tableRecords([['x']], { unitColumn: 'ma_xa', dateColumn: 'thang', dateFormat: 'MM/yyyy', delimiter: ',', columns: {} }, new Set())).toThrow(/no column "ma_xa"/);
+  });
+});
+
+describe('task lists', () => {
+  const t = (row: number, id: string, unitCode: string, assigned: string, deadline: string, completed: string | null) => ({ row, id, unitCode, assigned, deadline, completed });
+  it('derives completions (flows) and open tasks at the end of each day (stocks)', () => {
+    const { tasks, rejected } = validateTasks([
+      t(0, 'a', '00001', '2026-11-01', '2026-11-19', '2026-11-19'), // on time, on the 19th
+      t(1, 'b', '00001', '2026-11-01', '2026-11-18', '2026-11-20'), // late, on the 20th; overdue open on the 19th
+      t(2, 'c', '00001', '2026-11-19', '2026-11-30', null), // open in time from the 19th
+      t(3, 'd', '00001', '2026-11-19', '2026-11-10', null), // deadline before assignment
+      t(4, 'a', '00001', '2026-11-01', '2026-11-19', '2026-11-19') // duplicate
+    ], lookups, window);
+    expect(rejected.map((r) => r.index)).toEqual([3, 4]);
+    expect(rejected[0]!.reason).toMatch(/deadline 2026-11-10 is before the task was assigned/);
+    const rows = deriveTaskRows(tasks, ['00001', '00004'], lookups, window);
+    const at = (unitId: number, day: string) => rows.filter((r) => r.unitId === unitId && r.day === day).map((r) => r.value);
+    // [on time, late, open in time, open overdue]
+    expect(at(1, '2026-11-18')).toEqual([0, 0, 2, 0]);
+    expect(at(1, '2026-11-19')).toEqual([1, 0, 1, 1]);
+    expect(at(1, '2026-11-20')).toEqual([0, 1, 1, 0]);
+    expect(at(2, '2026-11-20')).toEqual([0, 0, 0, 0]); // a unit with no task has zeros, not nothing
+  });
+});
+
+describe('upload templates', () => {
+  const spec = { family: 'dossier', metrics: [{ key: 'dossier.received', nameVi: 'Hồ sơ tiếp nhận' }, { key: 'dossier.received_online', nameVi: 'Tiếp nhận trực tuyến' }], units: [{ code: '00001', name: 'Phường Phúc Xá' }, { code: '00004', name: 'Phường Trúc Bạch' }] };
+  it('round-trips: download the .xlsx, fill it, read it back', async () => {
+    const bytes = await templateXlsx(spec);
+    expect(sniffUpload(bytes)).toBe('xlsx');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(bytes as never);
+    const sheet = book.worksheets[0]!;
+    expect(sheet.getRow(1).getCell(4).value).toBe('Hồ sơ tiếp nhận [dossier.received]');
+    sheet.getRow(2).getCell(3).value = '2026-11-20';
+    sheet.getRow(2).getCell(4).value = 40;
+    sheet.getRow(2).getCell(5).value = 30;
+    sheet.getRow(3).getCell(3).value = new Date(Date.UTC(2026, 10, 19));
+    sheet.getRow(3).getCell(4).value = 12;
+    sheet.getRow(3).getCell(5).value = 15; // more online than received
+    const filled = new Uint8Array(await book.xlsx.writeBuffer());
+    const out = await mapBody({ kind: 'upload', produces: 'samples', scopeUnitId: null, mapping: templateMapping('dossier') }, { table: await readXlsx(filled) }, lookups, window);
+    expect(out.rows).toEqual([{ unitId: 1, metricId: 1, day: '2026-11-20', value: 40 }, { unitId: 1, metricId: 2, day: '2026-11-20', value: 30 }]);
+    expect(out.rejected).toEqual([{ index: 2, reason: 'dossier.received_online (15) is larger than dossier.received (12) (unit 00004, 2026-11-19)' }]);
+  });
+  it('offers the same template as CSV, which maps the same way', async () => {
+    const csv = templateCsv(spec).replace('00001,Phường Phúc Xá,,,', '00001,Phường Phúc Xá,2026-11-20,40,30');
+    expect(sniffUpload(Buffer.from(csv))).toBe('csv');
+    const out = await mapBody({ kind: 'upload', produces: 'samples', scopeUnitId: null, mapping: templateMapping('dossier') }, { text: csv }, lookups, window);
+    expect(out.rows).toHaveLength(2);
+    expect(out.rejected).toEqual([]); // the row left unfilled is skipped, not an error
+  });
+  it('refuses a file that is neither', () => {
+    expect(() => sniffUpload(new Uint8Array([0, 1, 2, 0xff, 0xfe]))).toThrow(/neither an .xlsx workbook nor a UTF-8 CSV/);
+  });
+});

@@ -1,0 +1,100 @@
+/**
+ * A task tracker gives tasks, not counts. Each task is checked, then the four task metrics are
+ * derived per unit and day (domain.md §4): completions on that day, on time or late (flows), and
+ * at the end of that day the tasks still open, within or past their deadline (stocks).
+ * Every unit of the source's scope gets its counts, zeros included: the tracker is the system of
+ * record, so a unit with no task has none open and none completed.
+ */
+import type { RejectedRow } from '#db/schema/sources';
+import { datesBetween } from '#domain/periods';
+import type { RawTask } from '../types.ts';
+import { isIsoDate, type Lookups, type StoredRow, type Window } from './validate.ts';
+
+export interface Task {
+  id: string;
+  unitCode: string;
+  assigned: string;
+  deadline: string;
+  completed: string | null;
+}
+
+function checkTask(t: RawTask, lookups: Lookups, window: Window): string | null {
+  if ((typeof t.id !== 'string' && typeof t.id !== 'number') || String(t.id).trim() === '') return 'task id is missing';
+  if (typeof t.unitCode !== 'string' || !lookups.unitIdByCode.has(t.unitCode)) return `unknown unit code ${JSON.stringify(t.unitCode)}`;
+  if (!isIsoDate(t.assigned)) return `assigned date ${JSON.stringify(t.assigned)} is not a date`;
+  if (!isIsoDate(t.deadline)) return `deadline ${JSON.stringify(t.deadline)} is not a date`;
+  if (t.deadline < t.assigned) return `deadline ${t.deadline} is before the task was assigned (${t.assigned})`;
+  if (t.completed !== null && t.completed !== undefined) {
+    if (!isIsoDate(t.completed)) return `completion date ${JSON.stringify(t.completed)} is not a date`;
+    if (t.completed < t.assigned) return `completed ${t.completed}, before it was assigned (${t.assigned})`;
+    if (t.completed > window.to) return `completed ${t.completed}, after the end of the requested window (${window.to})`;
+  }
+  if (t.assigned > window.to) return `assigned ${t.assigned}, after the end of the requested window (${window.to})`;
+  return null;
+}
+
+export function validateTasks(raw: RawTask[], lookups: Lookups, window: Window): { tasks: Task[]; rejected: RejectedRow[] } {
+  const rejected: RejectedRow[] = [];
+  const byId = new Map<string, { task: Task; row: number }>();
+  const conflicted = new Set<string>();
+  for (const t of raw) {
+    const reason = checkTask(t, lookups, window);
+    if (reason) {
+      rejected.push({ index: t.row, reason: `task ${String(t.id ?? '?')}: ${reason}` });
+      continue;
+    }
+    const task: Task = { id: String(t.id), unitCode: t.unitCode as string, assigned: t.assigned as string, deadline: t.deadline as string, completed: (t.completed as string | null) ?? null };
+    const earlier = byId.get(task.id);
+    if (!earlier) byId.set(task.id, { task, row: t.row });
+    else if (JSON.stringify(earlier.task) === JSON.stringify(task)) rejected.push({ index: t.row, reason: `task ${task.id}: duplicate of row ${earlier.row}, ignored` });
+    else {
+      conflicted.add(task.id);
+      rejected.push({ index: t.row, reason: `task ${task.id}: conflicts with row ${earlier.row} (same id, different content)` });
+    }
+  }
+  const tasks: Task[] = [];
+  for (const [id, { task, row }] of byId) {
+    if (conflicted.has(id)) rejected.push({ index: row, reason: `task ${id}: conflicts with a later row (same id, different content)` });
+    else tasks.push(task);
+  }
+  rejected.sort((a, b) => a.index - b.index);
+  return { tasks, rejected };
+}
+
+/** The four task metrics per unit (all of `unitCodes`) and day of the window. */
+export function deriveTaskRows(tasks: Task[], unitCodes: Iterable<string>, lookups: Lookups, window: Window): StoredRow[] {
+  const days = datesBetween(window.from, window.to);
+  const dayIndex = new Map(days.map((d, i) => [d, i]));
+  const counts = new Map<string, Int32Array>(); // unit → [onTime, late, openInTime, openOverdue] × days
+  const countsOf = (unit: string) => {
+    let c = counts.get(unit);
+    if (!c) counts.set(unit, (c = new Int32Array(days.length * 4)));
+    return c;
+  };
+  for (const code of unitCodes) countsOf(code);
+  for (const t of tasks) {
+    const c = countsOf(t.unitCode);
+    if (t.completed !== null) {
+      const i = dayIndex.get(t.completed);
+      if (i !== undefined) c[i * 4 + (t.completed <= t.deadline ? 0 : 1)]! += 1;
+    }
+    // Open at the end of day d: assigned on or before d, not completed by d.
+    days.forEach((d, i) => {
+      if (t.assigned <= d && (t.completed === null || t.completed > d)) c[i * 4 + (d <= t.deadline ? 2 : 3)]! += 1;
+    });
+  }
+  const metricIds = ['task.completed_on_time', 'task.completed_late', 'task.open_in_time', 'task.open_overdue'].map((k) => {
+    const info = lookups.metrics.get(k);
+    if (!info) throw new Error(`metric ${k} is not in the catalogue: run the seed`);
+    return info.id;
+  });
+  const rows: StoredRow[] = [];
+  for (const [code, c] of counts) {
+    const unitId = lookups.unitIdByCode.get(code);
+    if (unitId === undefined) continue;
+    days.forEach((day, i) => {
+      for (let k = 0; k < 4; k++) rows.push({ unitId, metricId: metricIds[k]!, day, value: c[i * 4 + k]! });
+    });
+  }
+  return rows;
+}

@@ -1,0 +1,109 @@
+/**
+ * The checks every row passes before it is stored, whatever the source: a known unit, a real date
+ * inside the poll's window, a known metric, a count that is a non-negative whole number, a part
+ * no larger than its whole, no duplicates. A bad row is rejected whole, with its reason in words;
+ * the good rows are kept.
+ */
+import { DateTime } from 'luxon';
+import type { RejectedRow } from '#db/schema/sources';
+import type { RawRecord } from '../types.ts';
+
+export interface MetricInfo {
+  id: number;
+  unit: string;
+  partOf: string | null;
+}
+
+export interface Lookups {
+  unitIdByCode: Map<string, number>;
+  metrics: Map<string, MetricInfo>;
+}
+
+export interface Window {
+  from: string;
+  to: string;
+}
+
+export interface StoredRow {
+  unitId: number;
+  metricId: number;
+  day: string;
+  value: number;
+}
+
+export function isIsoDate(x: unknown): x is string {
+  return typeof x === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(x) && DateTime.fromISO(x).isValid;
+}
+
+const show = (x: unknown) => (typeof x === 'string' ? `"${x.length > 40 ? `${x.slice(0, 40)}…` : x}"` : JSON.stringify(x) ?? 'nothing');
+
+/** The first problem of a record, or null. */
+function checkRecord(r: RawRecord, lookups: Lookups, window: Window): string | null {
+  if (typeof r.unitCode !== 'string' || r.unitCode.trim() === '') return `unit code must be text, got ${show(r.unitCode)}`;
+  if (!lookups.unitIdByCode.has(r.unitCode)) return `unknown unit code ${r.unitCode}`;
+  if (!isIsoDate(r.date)) return `date ${show(r.date)} is not a date`;
+  if (r.date < window.from || r.date > window.to) return `date ${r.date} is outside the requested ${window.from} – ${window.to}`;
+  const entries = Object.entries(r.values);
+  if (!entries.length) return 'the row has no values';
+  for (const [metric, v] of entries) {
+    const info = lookups.metrics.get(metric);
+    if (!info) return `unknown metric ${metric} (check the source's mapping)`;
+    if (v === undefined || v === null || v === '') return `${metric} is missing`;
+    if (typeof v !== 'number' || !Number.isFinite(v)) return `${metric} must be a number, got ${show(v)}`;
+    if (v < 0) return `${metric} must not be negative (${v})`;
+    if (info.unit === 'count' && !Number.isInteger(v)) return `${metric} must be a whole number (${v})`;
+  }
+  for (const [metric, v] of entries) {
+    const whole = lookups.metrics.get(metric)!.partOf;
+    if (whole && typeof r.values[whole] === 'number' && (v as number) > (r.values[whole] as number)) {
+      return `${metric} (${v}) is larger than ${whole} (${r.values[whole]})`;
+    }
+  }
+  return null;
+}
+
+function sameValues(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+}
+
+export function validateRecords(records: RawRecord[], lookups: Lookups, window: Window): { rows: StoredRow[]; rejected: RejectedRow[] } {
+  const rejected: RejectedRow[] = [];
+  const where = (r: RawRecord) => (typeof r.unitCode === 'string' && typeof r.date === 'string' ? ` (unit ${r.unitCode}, ${r.date})` : '');
+  const good: RawRecord[] = [];
+  for (const r of records) {
+    const reason = checkRecord(r, lookups, window);
+    if (reason) rejected.push({ index: r.row, reason: reason + where(r) });
+    else good.push(r);
+  }
+  // Duplicates: an identical repeat is dropped; two rows that disagree are both refused (which one is true?).
+  const first = new Map<string, RawRecord>();
+  const conflicted = new Set<RawRecord>();
+  const kept: RawRecord[] = [];
+  for (const r of good) {
+    const key = `${r.unitCode}|${r.date}`;
+    const earlier = first.get(key);
+    if (!earlier) {
+      first.set(key, r);
+      kept.push(r);
+    } else if (sameValues(earlier.values, r.values)) {
+      rejected.push({ index: r.row, reason: `duplicate of row ${earlier.row}, ignored${where(r)}` });
+    } else {
+      conflicted.add(earlier);
+      rejected.push({ index: r.row, reason: `conflicts with row ${earlier.row}: two different rows for the same unit and date${where(r)}` });
+    }
+  }
+  const rows: StoredRow[] = [];
+  for (const r of kept) {
+    if (conflicted.has(r)) {
+      rejected.push({ index: r.row, reason: `conflicts with a later row for the same unit and date${where(r)}` });
+      continue;
+    }
+    const unitId = lookups.unitIdByCode.get(r.unitCode as string)!;
+    for (const [metric, value] of Object.entries(r.values)) {
+      rows.push({ unitId, metricId: lookups.metrics.get(metric)!.id, day: r.date as string, value: value as number });
+    }
+  }
+  rejected.sort((a, b) => a.index - b.index);
+  return { rows, rejected };
+}
