@@ -9,6 +9,13 @@ const HTTP_SERVER_KEY = Symbol.for('city-ops.http-server');
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '0.0.0.0';
 
+// adapter-node reads these when the handler loads. Uploads (filled templates) may be up to 10 MB.
+process.env.BODY_SIZE_LIMIT ??= '11M';
+// This process speaks plain HTTP. Unless told otherwise (ORIGIN, or PROTOCOL_HEADER behind a TLS
+// proxy), the origin it derives must say http, or SvelteKit's CSRF check refuses every form post.
+const plainHttp = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
+if (plainHttp) process.env.PROTOCOL_HEADER = 'x-cityops-protocol';
+
 const server = createServer();
 /** @type {Record<symbol, unknown>} */ (globalThis)[HTTP_SERVER_KEY] = server;
 // A path in a variable: the type checker must not walk into the generated build.
@@ -17,6 +24,7 @@ const { handler } = await import(handlerModule);
 server.on('request', (/** @type {import('node:http').IncomingMessage} */ req, /** @type {import('node:http').ServerResponse} */ res) => {
   // Socket.IO answers its own path; everything else is SvelteKit's.
   if (req.url?.startsWith('/socket.io/')) return;
+  if (plainHttp) req.headers['x-cityops-protocol'] = 'http'; // overwritten, never taken from the client
   handler(req, res);
 });
 server.listen(port, host, () => console.log(`web: http://localhost:${port}`));

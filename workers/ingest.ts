@@ -31,7 +31,12 @@ export async function loadLookups(sql: Sql): Promise<Lookups & UnitTree> {
           walk(c);
         }
       };
-      for (const root of scopeUnitId === null ? roots : [scopeUnitId]) walk(root);
+      if (scopeUnitId === null) for (const root of roots) walk(root);
+      else {
+        const code = codeOf.get(scopeUnitId);
+        if (code) out.push(code); // the scope unit reports too (tasks assigned to a district itself)
+        walk(scopeUnitId);
+      }
       return out;
     }
   };

@@ -6,6 +6,7 @@
 import { DEMO_KEYS } from '../../workers/simulator/keys.ts';
 import type { SourceMapping } from '../schema/sources.ts';
 import type { Credentials } from '../../workers/sources/types.ts';
+import { templateMapping } from '../../workers/sources/mapping/config.ts';
 
 export interface SourceSeed {
   key: string;
@@ -18,6 +19,8 @@ export interface SourceSeed {
   credentials: Credentials;
   mapping: SourceMapping;
   dailyDeadline: string | null;
+  /** Default: four poll intervals. */
+  staleAfterSeconds?: number;
 }
 
 export const DEMO_SOURCES: SourceSeed[] = [
@@ -104,5 +107,20 @@ export const DEMO_SOURCES: SourceSeed[] = [
 }`
     } as SourceMapping,
     dailyDeadline: '17:00'
+  },
+  {
+    // For a unit whose system has no API: its officers upload the family's template (.xlsx or .csv).
+    // Every Hà Nội commune has an API, so in the demo this source only fills when someone uploads.
+    key: 'tai-len-hoso',
+    name: 'Tải lên số liệu hồ sơ (Excel/CSV)',
+    family: 'dossier',
+    kind: 'upload',
+    produces: 'samples',
+    granularity: 'day',
+    path: '',
+    credentials: { kind: 'none' },
+    mapping: templateMapping('dossier'),
+    dailyDeadline: null,
+    staleAfterSeconds: 35 * 86_400
   }
 ];

@@ -88,8 +88,9 @@ export async function seedDemoSources(
       insert into data_sources (key, name, family, kind, produces, mapping, granularity, url_template, auth_kind, credentials_sealed,
                                 interval_seconds, timeout_ms, stale_after_seconds, trailing_days, daily_deadline)
       values (${d.key}, ${d.name}, ${d.family}, ${d.kind}, ${d.produces}, ${JSON.stringify(d.mapping)}::jsonb, ${d.granularity},
-              ${options.simulatorUrl + d.path}, ${d.credentials.kind}, ${credentials}, ${options.intervalSeconds}, 10000,
-              ${options.intervalSeconds * 4}, 3, ${d.dailyDeadline})
+              ${d.kind === 'upload' ? '' : options.simulatorUrl + d.path}, ${d.credentials.kind},
+              ${d.credentials.kind === 'none' ? null : credentials}, ${options.intervalSeconds}, 10000,
+              ${d.staleAfterSeconds ?? options.intervalSeconds * 4}, 3, ${d.dailyDeadline})
       on conflict (key) do update set name = excluded.name, family = excluded.family, kind = excluded.kind,
         produces = excluded.produces, mapping = excluded.mapping, granularity = excluded.granularity,
         url_template = excluded.url_template, auth_kind = excluded.auth_kind, credentials_sealed = excluded.credentials_sealed,
@@ -123,6 +124,7 @@ export async function seed(
   const recentFrom = [periodOf('month', addDays(periodOf('month', to).start, -1)).start, historyFrom].sort().at(-1)!;
   for (const id of sourceIds) {
     const source = (await loadSource(sql, id))!;
+    if (source.kind === 'upload') continue;
     await backfillSource(sql, source, { from: recentFrom, to }, { secretKeyHex: options.secretKeyHex, log, recompute: false });
   }
   await recomputeRange(sql, { from: recentFrom, to }, log);

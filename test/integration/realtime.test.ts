@@ -2,12 +2,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Board } from '../../src/lib/contract/dto.ts';
+import type { Board, SourceHealth } from '../../src/lib/contract/dto.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/lib/contract/events.ts';
 import { attachRealtime } from '../../src/lib/server/realtime/index.ts';
 import { pollSource } from '../../workers/jobs/poll-source.ts';
 import { freshDatabase } from '../support/db.ts';
-import { demoWorld, setOverride } from '../support/fixtures.ts';
+import { clearFaults, demoWorld, setFault, setOverride } from '../support/fixtures.ts';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 
@@ -70,5 +70,23 @@ describe('live boards over Socket.IO (real server, real client, NOTIFY from the 
     });
     const ok = await client.emitWithAck('subscribe', { scope: '01', period: 'day', date: '2026-11-19' });
     expect('data' in ok && ok.data.rows.length).toBe(30);
+  });
+
+  it('sends the sources\' health on watchSources, then pushes it when a poll changes it', async () => {
+    const ack = await client.emitWithAck('watchSources');
+    if (!('data' in ack)) throw new Error(ack.error);
+    expect(ack.data.map((s) => s.key)).toEqual(['motcua', 'vneid', 'ansinh', 'qlvb', 'tai-len-hoso']);
+    expect(ack.data.find((s) => s.key === 'vneid')!.lastOutcome).toBe('success');
+    const pushed = new Promise<SourceHealth[]>((resolve) => client.on('sources:health', (list) => {
+      if (list.find((s) => s.key === 'vneid')!.lastOutcome === 'failed') resolve(list);
+    }));
+    await setFault(world.simulatorUrl, { system: 'eid', fault: 'http_5xx' });
+    try {
+      await pollSource(db.sql, world.sources.vneid!, { secretKeyHex: world.secretKeyHex, now: NOW, retry: { attempts: 1, baseDelayMs: 0 } });
+    } finally {
+      await clearFaults(world.simulatorUrl);
+    }
+    const vneid = (await pushed).find((s) => s.key === 'vneid')!;
+    expect(vneid).toMatchObject({ status: 'failing', consecutiveFailures: 1, lastError: 'HTTP 503 from the source' });
   });
 });

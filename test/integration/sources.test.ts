@@ -3,7 +3,9 @@
  * fault kind through the real pg-boss workers, the circuit breaker, gap filling after an outage,
  * and each of the four systems stored exactly as it reported.
  */
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handleUpload, renderTemplate } from '../../src/lib/server/uploads.ts';
 import { addDays, datesBetween, today } from '../../src/lib/domain/periods.ts';
 import { pollSource, type PollOutcome } from '../../workers/jobs/poll-source.ts';
 import { createBoss, requestPoll, startWorkers } from '../../workers/scheduler.ts';
@@ -226,5 +228,59 @@ describe('the circuit breaker and gap filling', () => {
     for (const day of datesBetween('2026-11-06', '2026-11-17')) {
       expect(await stored(db, 'dossier.received', '00001', day), day).toBe(dossierDay(SIM_SEED, '00001', day, NOW).received);
     }
+  });
+});
+
+describe('uploads for units with no API', () => {
+  let db: Db;
+  let world: World;
+  beforeAll(async () => {
+    db = await freshDatabase();
+    world = await demoWorld(db.sql);
+  });
+  afterAll(async () => {
+    await world.simulator.close();
+    await db.drop();
+  });
+
+  it('takes the downloaded template back filled: good rows stored, bad ones rejected with reasons', async () => {
+    const template = await renderTemplate(db.sql, 'dossier', 'xlsx');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(template.body as never);
+    const sheet = book.worksheets[0]!;
+    const headers = (sheet.getRow(1).values as unknown[]).slice(1).map(String);
+    expect(headers.slice(0, 3)).toEqual(['Mã đơn vị [unit_code]', 'Tên đơn vị [unit_name]', 'Ngày (YYYY-MM-DD) [date]']);
+    expect(headers).toHaveLength(3 + 9); // the nine dossier metrics
+    expect(sheet.rowCount).toBe(1 + 526); // a row per commune to fill
+    const day = addDays(today(), -3);
+    const fill = (rowNumber: number, values: number[]) => {
+      const row = sheet.getRow(rowNumber);
+      row.getCell(3).value = day;
+      values.forEach((v, i) => (row.getCell(4 + i).value = v));
+    };
+    fill(2, [100, 80, 70, 60, 20, 10, 50, 40, 30]);
+    fill(3, [100, 80, 70, 60, 20, 10, 50, 40, -1]);
+    const bytes = new Uint8Array(await book.xlsx.writeBuffer());
+
+    const outcome = await handleUpload(db.sql, 'tai-len-hoso', new File([bytes], 'so-lieu.xlsx'));
+    expect(outcome).toMatchObject({ outcome: 'partial', accepted: 9, rejected: 1 });
+    const [run] = await db.sql<{ trigger: string; rejections: { index: number; reason: string }[] }[]>`
+      select trigger, rejections from poll_runs where id = ${outcome.pollRunId}`;
+    expect(run!.trigger).toBe('upload');
+    expect(run!.rejections).toEqual([{ index: 2, reason: expect.stringMatching(/^dossier.paid_online must not be negative \(-1\)/) }]);
+    const code = sheet.getRow(2).getCell(1).value as string;
+    const [sample] = await db.sql<{ value: number }[]>`
+      select s.value from samples s join units u on u.id = s.unit_id join metrics m on m.id = s.metric_id
+      where u.gso_code = ${code} and m.key = 'dossier.received' and s.day = ${day} and s.source_id = ${world.sources['tai-len-hoso']!.id}`;
+    expect(sample!.value).toBe(100);
+  });
+
+  it('says what is wrong with a request, naming the field', async () => {
+    await expect(handleUpload(db.sql, 'motcua', new File(['x'], 'a.csv'))).rejects.toMatchObject({ status: 409, message: expect.stringMatching(/takes no uploads/) });
+    await expect(handleUpload(db.sql, 'nope', new File(['x'], 'a.csv'))).rejects.toMatchObject({ status: 404 });
+    await expect(handleUpload(db.sql, 'tai-len-hoso', null)).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/^file: /) });
+    await expect(handleUpload(db.sql, 'tai-len-hoso', new File([], 'a.csv'))).rejects.toMatchObject({ status: 400, message: 'file: the file is empty' });
+    const wrongShape = await handleUpload(db.sql, 'tai-len-hoso', new File(['a,b\n1,2\n'], 'a.csv'));
+    expect(wrongShape).toMatchObject({ outcome: 'failed', error: expect.stringMatching(/no column "unit_code"/) });
   });
 });

@@ -157,10 +157,10 @@ export async function fetchWindow(
       if (e instanceof SourceError) throw new SourceError(e.message, e.stage, r.status, r.body);
       throw e;
     }
-    out.rows.push(...mapped.rows);
+    for (const row of mapped.rows) out.rows.push(row); // not push(...rows): a backfill piece is too many arguments
     // Row numbers are per piece: name the piece when there are several.
     const prefix = window.from === piece.from && window.to === piece.to ? '' : `${piece.from} – ${piece.to}: `;
-    out.rejected.push(...mapped.rejected.map((r) => ({ index: r.index, reason: prefix + r.reason })));
+    for (const r of mapped.rejected) out.rejected.push({ index: r.index, reason: prefix + r.reason });
     out.read += mapped.read;
     if (mapped.rejected.length || !out.body) out.body = r.body;
   }

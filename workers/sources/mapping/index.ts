@@ -19,7 +19,7 @@ export interface MappableSource {
 }
 
 export interface UnitTree {
-  /** Codes of the units a source with this scope reports on (its scope's descendants, or every non-root unit). */
+  /** Codes of the units a source with this scope reports on (the scope unit and its descendants, or every non-root unit). */
   codesUnder(scopeUnitId: number | null): string[];
 }
 
@@ -42,6 +42,7 @@ function parseConfig<T>(schema: { safeParse(x: unknown): { success: true; data: 
 }
 
 export async function mapBody(source: MappableSource, body: Body, lookups: Lookups & UnitTree, window: Window): Promise<Mapped> {
+  const scope = source.scopeUnitId === null ? undefined : new Set(lookups.codesUnder(source.scopeUnitId));
   const bad = (list: { row: number; reason: string }[]): RejectedRow[] => list.map((b) => ({ index: b.row, reason: b.reason }));
   if (source.kind === 'json_http') {
     if (!('text' in body)) throw new SourceError('a JSON source needs a text body', 'config');
@@ -52,14 +53,14 @@ export async function mapBody(source: MappableSource, body: Body, lookups: Looku
     }
     const { records, bad: unread } = await jsonRecords(body.text, expression);
     for (const r of records) for (const m of metrics) if (!(m in r.values)) r.values[m] = undefined;
-    const v = validateRecords(records, lookups, window);
+    const v = validateRecords(records, lookups, window, scope);
     return { rows: v.rows, rejected: [...bad(unread), ...v.rejected], read: records.length + unread.length };
   }
   const mapping = parseConfig(tableMappingSchema, source.mapping);
   const table = 'table' in body ? body.table : parseCsv(body.text, mapping.delimiter);
   if (source.produces === 'tasks') return finishTasks(tableTasks(table, mapping), [], source, lookups, window);
   const { records, bad: unread } = tableRecords(table, mapping, new Set(lookups.metrics.keys()));
-  const v = validateRecords(records, lookups, window);
+  const v = validateRecords(records, lookups, window, scope);
   return { rows: v.rows, rejected: [...bad(unread), ...v.rejected].sort((a, b) => a.index - b.index), read: records.length + unread.length };
 }
 
@@ -70,7 +71,8 @@ function finishTasks(
   lookups: Lookups & UnitTree,
   window: Window
 ): Mapped {
-  const { tasks, rejected } = validateTasks(raw, lookups, window);
+  const scope = source.scopeUnitId === null ? undefined : new Set(lookups.codesUnder(source.scopeUnitId));
+  const { tasks, rejected } = validateTasks(raw, lookups, window, scope);
   const rows = deriveTaskRows(tasks, lookups.codesUnder(source.scopeUnitId), lookups, window);
   return { rows, rejected: [...unread, ...rejected], read: raw.length + unread.length };
 }

@@ -62,6 +62,10 @@ describe('row checks', () => {
     expect(rejected[0]!.reason).toMatch(/^duplicate of row 0, ignored/);
     expect(rejected[2]!.reason).toMatch(/^conflicts with row 2/);
   });
+  it("refuses a unit outside the source's scope", () => {
+    const { rejected } = validateRecords([rec(0, '00004', '2026-11-20', { 'dossier.received': 1 })], lookups, window, new Set(['00001']));
+    expect(rejected[0]!.reason).toBe("unit 00004 is outside this source's scope (unit 00004, 2026-11-20)");
+  });
   it('allows money amounts that are not whole', () => {
     expect(validateRecords([rec(0, '00001', '2026-11-20', { 'payment.welfare_amount': 1500.5 })], lookups, window).rejected).toEqual([]);
   });

@@ -8,7 +8,7 @@
 import type { RejectedRow } from '#db/schema/sources';
 import { datesBetween } from '#domain/periods';
 import type { RawTask } from '../types.ts';
-import { isIsoDate, type Lookups, type StoredRow, type Window } from './validate.ts';
+import { isIsoDate, type Lookups, type Scope, type StoredRow, type Window } from './validate.ts';
 
 export interface Task {
   id: string;
@@ -18,9 +18,10 @@ export interface Task {
   completed: string | null;
 }
 
-function checkTask(t: RawTask, lookups: Lookups, window: Window): string | null {
+function checkTask(t: RawTask, lookups: Lookups, window: Window, scope: Scope): string | null {
   if ((typeof t.id !== 'string' && typeof t.id !== 'number') || String(t.id).trim() === '') return 'task id is missing';
   if (typeof t.unitCode !== 'string' || !lookups.unitIdByCode.has(t.unitCode)) return `unknown unit code ${JSON.stringify(t.unitCode)}`;
+  if (scope && !scope.has(t.unitCode)) return `unit ${t.unitCode} is outside this source's scope`;
   if (!isIsoDate(t.assigned)) return `assigned date ${JSON.stringify(t.assigned)} is not a date`;
   if (!isIsoDate(t.deadline)) return `deadline ${JSON.stringify(t.deadline)} is not a date`;
   if (t.deadline < t.assigned) return `deadline ${t.deadline} is before the task was assigned (${t.assigned})`;
@@ -33,12 +34,12 @@ function checkTask(t: RawTask, lookups: Lookups, window: Window): string | null 
   return null;
 }
 
-export function validateTasks(raw: RawTask[], lookups: Lookups, window: Window): { tasks: Task[]; rejected: RejectedRow[] } {
+export function validateTasks(raw: RawTask[], lookups: Lookups, window: Window, scope?: Scope): { tasks: Task[]; rejected: RejectedRow[] } {
   const rejected: RejectedRow[] = [];
   const byId = new Map<string, { task: Task; row: number }>();
   const conflicted = new Set<string>();
   for (const t of raw) {
-    const reason = checkTask(t, lookups, window);
+    const reason = checkTask(t, lookups, window, scope);
     if (reason) {
       rejected.push({ index: t.row, reason: `task ${String(t.id ?? '?')}: ${reason}` });
       continue;

@@ -19,6 +19,9 @@ export interface Lookups {
   metrics: Map<string, MetricInfo>;
 }
 
+/** The units a source may report on (its scope's descendants); undefined = any unit. */
+export type Scope = ReadonlySet<string> | undefined;
+
 export interface Window {
   from: string;
   to: string;
@@ -38,9 +41,10 @@ export function isIsoDate(x: unknown): x is string {
 const show = (x: unknown) => (typeof x === 'string' ? `"${x.length > 40 ? `${x.slice(0, 40)}…` : x}"` : JSON.stringify(x) ?? 'nothing');
 
 /** The first problem of a record, or null. */
-function checkRecord(r: RawRecord, lookups: Lookups, window: Window): string | null {
+function checkRecord(r: RawRecord, lookups: Lookups, window: Window, scope: Scope): string | null {
   if (typeof r.unitCode !== 'string' || r.unitCode.trim() === '') return `unit code must be text, got ${show(r.unitCode)}`;
   if (!lookups.unitIdByCode.has(r.unitCode)) return `unknown unit code ${r.unitCode}`;
+  if (scope && !scope.has(r.unitCode)) return `unit ${r.unitCode} is outside this source's scope`;
   if (!isIsoDate(r.date)) return `date ${show(r.date)} is not a date`;
   if (r.date < window.from || r.date > window.to) return `date ${r.date} is outside the requested ${window.from} – ${window.to}`;
   const entries = Object.entries(r.values);
@@ -67,12 +71,12 @@ function sameValues(a: Record<string, unknown>, b: Record<string, unknown>): boo
   return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
 }
 
-export function validateRecords(records: RawRecord[], lookups: Lookups, window: Window): { rows: StoredRow[]; rejected: RejectedRow[] } {
+export function validateRecords(records: RawRecord[], lookups: Lookups, window: Window, scope?: Scope): { rows: StoredRow[]; rejected: RejectedRow[] } {
   const rejected: RejectedRow[] = [];
   const where = (r: RawRecord) => (typeof r.unitCode === 'string' && typeof r.date === 'string' ? ` (unit ${r.unitCode}, ${r.date})` : '');
   const good: RawRecord[] = [];
   for (const r of records) {
-    const reason = checkRecord(r, lookups, window);
+    const reason = checkRecord(r, lookups, window, scope);
     if (reason) rejected.push({ index: r.row, reason: reason + where(r) });
     else good.push(r);
   }

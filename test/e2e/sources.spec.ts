@@ -1,0 +1,65 @@
+import ExcelJS from 'exceljs';
+import { expect, test } from '@playwright/test';
+import { addDays, today } from '../../src/lib/domain/periods.ts';
+
+const base = () => process.env.E2E_BASE_URL!;
+const simulator = () => process.env.E2E_SIMULATOR_URL!;
+const control = (method: string, body?: unknown) =>
+  fetch(`${simulator()}/_sim/faults`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+
+test('a fault switched on in a district system shows on the overview within a poll, and switching it off heals', async ({ page }) => {
+  await page.goto(`${base()}/`);
+  const eid = page.locator('[data-source="vneid"]');
+  await expect(eid).toHaveAttribute('data-status', 'ok');
+  expect((await control('POST', { system: 'eid', fault: 'http_5xx' })).ok).toBe(true);
+  try {
+    // Polls every 2 s here; the strip is pushed over Socket.IO, no reload.
+    await expect(eid).toHaveAttribute('data-status', /failing|stale|circuit_open/, { timeout: 20_000 });
+    await expect(eid).toContainText(/Lỗi kết nối|Số liệu cũ|Tạm ngừng gọi/);
+    const health = await (await fetch(`${base()}/api/v1/sources/health`)).json();
+    expect(health.find((s: { key: string }) => s.key === 'vneid')).toMatchObject({ lastOutcome: 'failed', lastError: expect.stringMatching(/^HTTP 503 from the source/) });
+  } finally {
+    await control('DELETE');
+  }
+  await expect(eid).toHaveAttribute('data-status', 'ok', { timeout: 60_000 });
+  // The other systems were never held up.
+  await expect(page.locator('[data-source="motcua"]')).toHaveAttribute('data-status', 'ok');
+});
+
+test('the sources health API and /metrics answer, and never show credentials', async ({ request }) => {
+  const health = await request.get(`${base()}/api/v1/sources/health`);
+  expect(health.ok()).toBe(true);
+  const list = await health.json();
+  expect(list.map((s: { key: string }) => s.key)).toEqual(['motcua', 'vneid', 'ansinh', 'qlvb', 'tai-len-hoso']);
+  const text = JSON.stringify(list);
+  for (const secret of ['demo-motcua-2026', 'demo-vneid-2026', 'demo-ansinh-token-2026', 'demo-qlvb-2026', 'credentials']) expect(text).not.toContain(secret);
+
+  const metrics = await request.get(`${base()}/metrics`);
+  expect(metrics.headers()['content-type']).toContain('text/plain');
+  const body = await metrics.text();
+  expect(body).toMatch(/^cityops_source_polls_total\{source="motcua",outcome="success"\} [1-9]\d*$/m);
+  expect(body).toContain('cityops_source_breaker_state{source="qlvb",state="closed"} 1');
+});
+
+test('an officer downloads the template, fills it and uploads it', async ({ request }) => {
+  const download = await request.get(`${base()}/api/v1/templates/dossier?format=xlsx`);
+  expect(download.headers()['content-disposition']).toContain('mau-dossier.xlsx');
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load((await download.body()) as never);
+  const sheet = book.worksheets[0]!;
+  expect(sheet.getRow(1).getCell(4).value).toBe('Hồ sơ tiếp nhận [dossier.received]');
+  const row = sheet.getRow(2);
+  row.getCell(3).value = addDays(today(), -60); // before the demo's 40 days of history: no API data that day
+  [40, 30, 25, 20, 10, 5, 30, 12, 6].forEach((v, i) => (row.getCell(4 + i).value = v));
+  const bytes = Buffer.from(await book.xlsx.writeBuffer());
+  const upload = await request.post(`${base()}/api/v1/sources/tai-len-hoso/upload`, {
+    headers: { origin: base() }, // SvelteKit refuses a cross-site form post
+    multipart: { file: { name: 'so-lieu.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: bytes } }
+  });
+  expect(upload.status()).toBe(200);
+  expect(await upload.json()).toMatchObject({ outcome: 'success', accepted: 9, rejected: 0 });
+
+  const refused = await request.post(`${base()}/api/v1/sources/motcua/upload`, { headers: { origin: base() }, multipart: { file: { name: 'a.csv', mimeType: 'text/csv', buffer: Buffer.from('a') } } });
+  expect(refused.status()).toBe(409);
+  expect((await refused.json()).message).toMatch(/takes no uploads/);
+});
