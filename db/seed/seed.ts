@@ -89,12 +89,12 @@ export async function seedDemoSources(
                                 interval_seconds, timeout_ms, stale_after_seconds, trailing_days, daily_deadline)
       values (${d.key}, ${d.name}, ${d.family}, ${d.kind}, ${d.produces}, ${JSON.stringify(d.mapping)}::jsonb, ${d.granularity},
               ${d.kind === 'upload' ? '' : options.simulatorUrl + d.path}, ${d.credentials.kind},
-              ${d.credentials.kind === 'none' ? null : credentials}, ${options.intervalSeconds}, 10000,
+              ${d.credentials.kind === 'none' ? null : credentials}, ${options.intervalSeconds}, 4000,
               ${d.staleAfterSeconds ?? options.intervalSeconds * 4}, 3, ${d.dailyDeadline})
       on conflict (key) do update set name = excluded.name, family = excluded.family, kind = excluded.kind,
         produces = excluded.produces, mapping = excluded.mapping, granularity = excluded.granularity,
         url_template = excluded.url_template, auth_kind = excluded.auth_kind, credentials_sealed = excluded.credentials_sealed,
-        interval_seconds = excluded.interval_seconds, stale_after_seconds = excluded.stale_after_seconds,
+        interval_seconds = excluded.interval_seconds, timeout_ms = excluded.timeout_ms, stale_after_seconds = excluded.stale_after_seconds,
         daily_deadline = excluded.daily_deadline, updated_at = now()
       returning id`;
     ids.push(row!.id);

@@ -39,6 +39,7 @@ test('the sources health API and /metrics answer, and never show credentials', a
   const body = await metrics.text();
   expect(body).toMatch(/^cityops_source_polls_total\{source="motcua",outcome="success"\} [1-9]\d*$/m);
   expect(body).toContain('cityops_source_breaker_state{source="qlvb",state="closed"} 1');
+  expect(body).toMatch(/^cityops_web_process_resident_memory_bytes \d+/m); // the web process's own figures
 });
 
 test('an officer downloads the template, fills it and uploads it', async ({ request }) => {

@@ -77,7 +77,7 @@ describe('live boards over Socket.IO (real server, real client, NOTIFY from the 
     if (!('data' in ack)) throw new Error(ack.error);
     expect(ack.data.map((s) => s.key)).toEqual(['motcua', 'vneid', 'ansinh', 'qlvb', 'tai-len-hoso']);
     expect(ack.data.find((s) => s.key === 'vneid')!.lastOutcome).toBe('success');
-    const pushed = new Promise<SourceHealth[]>((resolve) => client.on('sources:health', (list) => {
+    const pushed = new Promise<SourceHealth[]>((resolve) => client.on('source:health-changed', (list) => {
       if (list.find((s) => s.key === 'vneid')!.lastOutcome === 'failed') resolve(list);
     }));
     await setFault(world.simulatorUrl, { system: 'eid', fault: 'http_5xx' });

@@ -3,6 +3,7 @@
  * over the whole exchange (headers and body), a cap on the body, and a few retries with jittered
  * exponential backoff for the failures that a second try can cure (no connection, a timeout, 5xx, 429).
  */
+import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import type { Credentials } from './types.ts';
 import { SourceError } from './types.ts';
 
@@ -11,7 +12,7 @@ export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 export interface RetryPolicy {
   /** Attempts in all (1 = no retry). */
   attempts: number;
-  /** The first wait; each next one doubles, times a random factor in [0.5, 1.5). */
+  /** The first wait; later ones grow exponentially, with decorrelated jitter. */
   baseDelayMs: number;
 }
 
@@ -76,26 +77,28 @@ export async function fetchText(
   return { status: response.status, body };
 }
 
-/** fetchText, retried on transient failures; reports how many attempts it took. */
+/** fetchText, retried on transient failures (cockatiel, decorrelated-jitter exponential backoff); reports how many attempts it took. */
 export async function fetchWithRetry(
   url: string,
   credentials: Credentials,
   options: { timeoutMs: number; retry?: RetryPolicy; maxBytes?: number }
 ): Promise<{ status: number; body: string; attempts: number }> {
-  const retry = options.retry ?? DEFAULT_RETRY;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return { ...(await fetchText(url, credentials, options)), attempts: attempt };
-    } catch (e) {
-      if (!(e instanceof SourceError) || !e.retryable || attempt >= retry.attempts) {
-        if (e instanceof SourceError && attempt > 1) {
-          e.message = `${e.message} (after ${attempt} attempts)`;
-          e.attempts = attempt;
-        }
-        throw e;
-      }
-      const delay = retry.baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random());
-      await new Promise((resolve) => setTimeout(resolve, delay));
+  const policy = options.retry ?? DEFAULT_RETRY;
+  const retrying = retry(
+    handleWhen((e) => e instanceof SourceError && e.retryable),
+    { maxAttempts: Math.max(0, policy.attempts - 1), backoff: new ExponentialBackoff({ initialDelay: policy.baseDelayMs, maxDelay: 5_000 }) }
+  );
+  let attempts = 0;
+  try {
+    return await retrying.execute(async () => {
+      attempts++;
+      return { ...(await fetchText(url, credentials, options)), attempts };
+    });
+  } catch (e) {
+    if (e instanceof SourceError && attempts > 1) {
+      e.message = `${e.message} (after ${attempts} attempts)`;
+      e.attempts = attempts;
     }
+    throw e;
   }
 }

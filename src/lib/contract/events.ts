@@ -11,7 +11,7 @@ export interface ServerToClientEvents {
   /** A board the client subscribed to was recomputed; carries the whole board (it is small). */
   'rankings:updated': (board: Board) => void;
   /** The health of every source, whenever any of it changed (a poll, or time making one stale). */
-  'sources:health': (sources: SourceHealth[]) => void;
+  'source:health-changed': (sources: SourceHealth[]) => void;
 }
 
 export interface ClientToServerEvents {

@@ -19,8 +19,8 @@ export class LiveSources {
       });
     const onHealth = (sources: SourceHealth[]) => (this.sources = sources);
     socket.on('connect', watch);
-    socket.on('sources:health', onHealth);
-    this.#off.push(() => socket.off('connect', watch), () => socket.off('sources:health', onHealth));
+    socket.on('source:health-changed', onHealth);
+    this.#off.push(() => socket.off('connect', watch), () => socket.off('source:health-changed', onHealth));
     if (socket.connected) watch();
   }
 

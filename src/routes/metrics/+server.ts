@@ -1,15 +1,7 @@
-import { readSourceRows, renderMetrics } from '#server/sources';
+import { METRICS_CONTENT_TYPE, metricsText } from '#server/metrics';
 import { sql } from '#server/db';
 import type { RequestHandler } from './$types';
 
-/**
- * GET /metrics, Prometheus text format. The counters live in the database (source_health), so one
- * scrape of any web node covers every worker process, and a restart does not reset them.
- */
-export const GET: RequestHandler = async () => {
-  const db = await sql();
-  const [w] = await db<{ alive: number }[]>`select count(*)::int as alive from worker_heartbeats where last_seen_at > now() - interval '30 seconds'`;
-  return new Response(renderMetrics(await readSourceRows(db), w?.alive ?? 0), {
-    headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' }
-  });
-};
+/** GET /metrics, Prometheus text format (see src/lib/server/metrics.ts). */
+export const GET: RequestHandler = async () =>
+  new Response(await metricsText(await sql()), { headers: { 'content-type': METRICS_CONTENT_TYPE, 'cache-control': 'no-store' } });

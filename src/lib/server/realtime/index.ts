@@ -134,7 +134,7 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql) {
     const text = JSON.stringify(health);
     if (text === lastHealth) return;
     lastHealth = text;
-    io.to(SOURCES_ROOM).emit('sources:health', health);
+    io.to(SOURCES_ROOM).emit('source:health-changed', health);
   }
   const scheduleHealth = () => {
     healthTimer ??= setTimeout(() => void pushHealth().catch((e) => console.error('source health push failed', e)), COALESCE_MS);
