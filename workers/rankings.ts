@@ -82,8 +82,12 @@ async function periodTotals(sql: Sql, periods: Period[], metricKeys: string[]): 
       union all
       (select distinct on (p.start, s.unit_id, s.metric_id) p.start, s.unit_id, s.metric_id, s.value, s.observed_at
        from p join m on m.id = any(${sql.array(stockIds)}::int[])
-       join samples s on s.metric_id = m.id
-         and s.day between least(p.start, date_trunc(m.cadence, p.finish)::date) and p.finish
+       -- lateral: one index range scan per period and metric (a plain join here scanned every sample)
+       cross join lateral (
+         select unit_id, metric_id, day, value, observed_at from samples
+         where metric_id = m.id and day between least(p.start, date_trunc(m.cadence, p.finish)::date) and p.finish
+         offset 0 -- keeps the planner from flattening this into a hash join over the whole table
+       ) s
        order by p.start, s.unit_id, s.metric_id, s.day desc)
     )
     select to_char(leaf.start, 'YYYY-MM-DD') as start, c.ancestor_id as unit_id, m.key as metric,

@@ -1,4 +1,4 @@
-import { date, doublePrecision, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { date, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { units } from './units.ts';
 
 /** Per indicator, as stored in rankings.indicators and sent on the wire. */
@@ -31,5 +31,9 @@ export const rankings = pgTable(
     computedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     asOf: timestamp({ withTimezone: true })
   },
-  (t) => [primaryKey({ columns: [t.scopeUnitId, t.periodKind, t.periodStart, t.unitId] })]
+  (t) => [
+    primaryKey({ columns: [t.scopeUnitId, t.periodKind, t.periodStart, t.unitId] }),
+    // The recompute reads and refreshes whole periods (previous ranks, the next period's comparison).
+    index().on(t.periodKind, t.periodStart)
+  ]
 );

@@ -1,0 +1,1 @@
+CREATE INDEX "rankings_period_kind_period_start_index" ON "rankings" USING btree ("period_kind","period_start");
