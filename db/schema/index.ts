@@ -4,3 +4,4 @@ export * from './sources.ts';
 export * from './samples.ts';
 export * from './rankings.ts';
 export * from './ops.ts';
+export * from './auth.ts';
