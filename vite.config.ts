@@ -6,6 +6,8 @@ export default defineConfig({
   plugins: [sveltekit(), realtimeDevPlugin()],
   server: { port: 3000 },
   test: {
+    // The simulator listens on loopback; data sources may only reach private addresses that are allowed.
+    env: { SOURCE_ALLOWED_HOSTS: '127.0.0.1,localhost' },
     projects: [
       {
         extends: true,

@@ -2,7 +2,12 @@ import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { building } from '$app/environment';
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
-import { database } from '#server/db';
+import { json } from '@sveltejs/kit';
+import { database, sql } from '#server/db';
+import { config } from '#server/config';
+import { decide, ruleFor } from '$lib/server/auth/access';
+import { forbidden, principalOf, signInFirst } from '$lib/server/auth/request';
+import { ANONYMOUS } from '$lib/server/auth/principal';
 import { attachRealtime } from '$lib/server/realtime/index.ts';
 
 const HTTP_SERVER_KEY = Symbol.for('city-ops.http-server');
@@ -20,12 +25,39 @@ export const init: ServerInit = async () => {
   process.once('sveltekit:shutdown', () => void realtime.close());
 };
 
+/**
+ * Every request: who is asking (session cookie, or a wall screen's display token), then the route's
+ * rule (src/lib/server/auth/access.ts), then the origin check of state-changing JSON calls
+ * (SvelteKit's own check covers form posts only), then security headers.
+ */
 export const handle: Handle = async ({ event, resolve }) => {
-  const response = await resolve(event);
+  try {
+    event.locals.principal = await principalOf(await sql(), event.cookies, event.request.headers.get('authorization'));
+  } catch (e) {
+    // The database is down: nobody can be recognised; /healthz (public) still answers, with a 503.
+    console.error('could not read the session', (e as Error).message);
+    event.locals.principal = ANONYMOUS;
+  }
+  const metricsToken = config().METRICS_TOKEN;
+  const metricsBearerOk = Boolean(metricsToken) && event.request.headers.get('authorization') === `Bearer ${metricsToken}`;
+  const decision = decide(ruleFor(event.route.id), event.locals.principal, metricsBearerOk);
+  if (decision === 'sign_in') return withHeaders(signInFirst(event));
+  if (decision === 'forbidden') return withHeaders(forbidden(event));
+  const method = event.request.method;
+  if (method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS') {
+    const origin = event.request.headers.get('origin');
+    if (origin !== null && origin !== event.url.origin) {
+      return withHeaders(json({ message: `Cross-site request refused (origin ${origin}).` }, { status: 403 }));
+    }
+  }
+  return withHeaders(await resolve(event));
+};
+
+function withHeaders(response: Response): Response {
   response.headers.set('x-content-type-options', 'nosniff');
   response.headers.set('referrer-policy', 'same-origin');
   return response;
-};
+}
 
 export const handleError: HandleServerError = ({ error, status }) => {
   const errorId = randomUUID();

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { connectDb } from '#db/client';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '#db/embedded';
 import { runMigrations } from '#db/migrate';
+import { createUserIfMissing, seedDemoUsers } from '../db/seed/users.ts';
 import { isSeeded, seed } from '#db/seed/seed';
 import { config } from '#server/config';
 import { newKeyHex } from '#server/secrets';
@@ -123,7 +124,9 @@ try {
   }
   await runMigrations(databaseUrl);
   say('migrations applied');
-  const env = { DATABASE_URL: databaseUrl, CITYOPS_SECRET_KEY: secretKey };
+  // In demo mode the district systems (the simulator) live on loopback: allow that, and only that.
+  const env: Record<string, string> = { DATABASE_URL: databaseUrl, CITYOPS_SECRET_KEY: secretKey };
+  if (demo && !process.env.SOURCE_ALLOWED_HOSTS) env.SOURCE_ALLOWED_HOSTS = '127.0.0.1,localhost';
   const tsx = ['--import', 'tsx'];
 
   run('simulator', 36, [...tsx, 'workers/simulator/main.ts'], env);
@@ -143,6 +146,13 @@ try {
       log: (line) => say(`seed: ${line}`)
     });
     say('seeded');
+  }
+  if (demo) await seedDemoUsers(sql); // admin, leader, officer-278 — password "demo"; never outside demo mode
+  if (cfg.CITYOPS_ADMIN_USERNAME && cfg.CITYOPS_ADMIN_PASSWORD) {
+    const created = await createUserIfMissing(sql, {
+      username: cfg.CITYOPS_ADMIN_USERNAME, displayName: 'Quản trị hệ thống', password: cfg.CITYOPS_ADMIN_PASSWORD, role: 'admin'
+    });
+    if (created) say(`administrator ${cfg.CITYOPS_ADMIN_USERNAME} created from the environment`);
   }
   await sql.end();
 

@@ -1,4 +1,5 @@
-import { boolean, doublePrecision, integer, pgTable, serial, smallserial, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { boolean, doublePrecision, integer, jsonb, pgTable, serial, smallserial, text, timestamp, unique } from 'drizzle-orm/pg-core';
 
 /** The catalogue of raw metrics. */
 export const metrics = pgTable('metrics', {
@@ -26,6 +27,10 @@ export const indicatorSchemes = pgTable(
     nameVi: text().notNull(),
     nameEn: text().notNull(),
     active: boolean().notNull().default(false),
+    /** Rating bands, best first: a total at or above `min` earns the band (Xuất sắc / Tốt / Khá / Trung bình / Yếu by default). */
+    bands: jsonb().$type<{ name: string; min: number }[]>().notNull().default(sql`'[{"name":"Xuất sắc","min":90},{"name":"Tốt","min":80},{"name":"Khá","min":65},{"name":"Trung bình","min":50},{"name":"Yếu","min":0}]'::jsonb`),
+    /** Who made this version, and why (shown with every rank computed under it). */
+    note: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow()
   },
   (t) => [unique().on(t.key, t.version)]

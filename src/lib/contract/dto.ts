@@ -114,5 +114,6 @@ export interface HealthReport {
   status: 'ok' | 'degraded' | 'down';
   database: { ok: boolean; error?: string };
   workers: { ok: boolean; alive: number; lastSeenAt: string | null };
-  sources: SourceHealth[];
+  /** Only for a signed-in caller (the check itself is public, for load balancers). */
+  sources?: SourceHealth[];
 }

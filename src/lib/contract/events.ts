@@ -24,8 +24,10 @@ export interface ClientToServerEvents {
 
 export const SOURCES_ROOM = 'sources';
 
-/** Nothing is kept per socket yet (sign-in will add the user here). */
-export type SocketData = Record<string, never>;
+/** Kept per socket: who it is (set by the server's sign-in check; never sent to the browser). */
+export interface SocketData {
+  principal: import('../server/auth/principal.ts').Principal;
+}
 
 /** One room per scope and period (kind + start date). */
 export function boardRoom(scopeCode: string, kind: string, periodStart: string): string {

@@ -20,3 +20,7 @@ export type RankingsChanged = z.infer<typeof rankingsChangedSchema>;
 export const SOURCES_CHANNEL = 'cityops_source_health';
 export const sourceHealthChangedSchema = z.object({ sourceId: z.number().int() });
 export type SourceHealthChanged = z.infer<typeof sourceHealthChangedSchema>;
+
+/** Sent when a session, a user or a display token is revoked: web nodes drop that room's sockets. */
+export const AUTH_CHANNEL = 'cityops_auth_revoked';
+export const authRevokedSchema = z.object({ room: z.string().regex(/^(session|user|display):[\w-]+$/) });

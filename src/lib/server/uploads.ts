@@ -11,7 +11,8 @@ export class UploadError extends Error {
   }
 }
 
-export async function handleUpload(sql: Sql, sourceKey: string, file: File | null): Promise<PollOutcome> {
+/** `onlyUnitCode`: an officer's upload may only carry rows of their unit and its descendants. */
+export async function handleUpload(sql: Sql, sourceKey: string, file: File | null, onlyUnitCode?: string | null): Promise<PollOutcome> {
   const [row] = await sql<{ id: number; kind: string }[]>`select id, kind from data_sources where key = ${sourceKey}`;
   if (!row) throw new UploadError(`no data source with key ${sourceKey}`, 404);
   if (row.kind !== 'upload') throw new UploadError(`source ${sourceKey} is polled from its system; it takes no uploads`, 409);
@@ -27,6 +28,11 @@ export async function handleUpload(sql: Sql, sourceKey: string, file: File | nul
     throw e;
   }
   const source = (await loadSource(sql, row.id))!;
+  if (onlyUnitCode) {
+    const [unit] = await sql<{ id: number }[]>`select id from units where gso_code = ${onlyUnitCode}`;
+    if (!unit) throw new UploadError('your account has no unit: ask an administrator', 403);
+    source.scopeUnitId = unit.id;
+  }
   return ingestUpload(sql, source, body);
 }
 

@@ -8,7 +8,10 @@ import { Server } from 'socket.io';
 import type { Sql } from '#db/client';
 import { boardQuerySchema, type BoardQuery } from '#contract/dto';
 import { boardRoom, SOURCES_ROOM, type ClientToServerEvents, type ServerToClientEvents, type SocketData } from '#contract/events';
-import { RANKINGS_CHANNEL, rankingsChangedSchema, SOURCES_CHANNEL, type RankingsChanged } from '#contract/notify';
+import { AUTH_CHANNEL, authRevokedSchema, RANKINGS_CHANNEL, rankingsChangedSchema, SOURCES_CHANNEL, type RankingsChanged } from '#contract/notify';
+import { canReadBoard } from '../auth/access.ts';
+import { principalOf } from '../auth/request.ts';
+import { displayRoom, sessionRoom, userRoom } from '../auth/revoke.ts';
 import { readSourceHealth } from '../sources.ts';
 import { periodOf } from '#domain/periods';
 import { NotFoundError, readBoard } from '../boards.ts';
@@ -35,11 +38,32 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql) {
   /** room → the query that reads it */
   const roomQueries = new Map<string, BoardQuery & { start: string }>();
 
+  // Who is connecting: the session cookie, or a wall screen's display token. This also runs on
+  // recovered connections (skipMiddlewares: false), so a revoked session cannot sneak back in.
+  io.use(async (socket, next) => {
+    try {
+      const cookies = parseCookies(socket.handshake.headers.cookie);
+      const auth = socket.handshake.auth as { displayToken?: unknown };
+      const bearer = typeof auth?.displayToken === 'string' ? `Bearer ${auth.displayToken}` : null;
+      const principal = await principalOf(sql, { get: (name) => cookies.get(name) }, bearer);
+      if (principal.kind === 'anonymous') return next(new Error('Cần đăng nhập.'));
+      socket.data.principal = principal;
+      next();
+    } catch (e) {
+      console.error('socket sign-in check failed', e);
+      next(new Error('the server could not check the sign-in; try again'));
+    }
+  });
+
   io.on('connection', (socket) => {
+    const principal = socket.data.principal;
+    if (principal.kind === 'user') void socket.join([sessionRoom(principal.sessionId), userRoom(principal.user.id)]);
+    if (principal.kind === 'display') void socket.join(displayRoom(principal.tokenId));
     socket.on('subscribe', async (raw, ack) => {
       if (typeof ack !== 'function') return;
       const parsed = boardQuerySchema.safeParse(raw);
       if (!parsed.success) return ack({ error: `invalid subscription: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` });
+      if (!(await canReadBoard(sql, principal, parsed.data.scope).catch(() => false))) return ack({ error: `not allowed to read the board of ${parsed.data.scope}` });
       try {
         // Join first, then read: a change announced in between reaches this socket as an update.
         const period = periodOf(parsed.data.period, parsed.data.date);
@@ -140,6 +164,15 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql) {
     healthTimer ??= setTimeout(() => void pushHealth().catch((e) => console.error('source health push failed', e)), COALESCE_MS);
   };
   const healthListener = await sql.listen(SOURCES_CHANNEL, scheduleHealth);
+  // Revocations: drop the sockets of a signed-out session, a disabled user, a revoked display token.
+  const authListener = await sql.listen(AUTH_CHANNEL, (payload) => {
+    try {
+      const { room } = authRevokedSchema.parse(JSON.parse(payload));
+      io.in(room).disconnectSockets(true);
+    } catch (e) {
+      console.error('ignored a malformed revocation NOTIFY', e);
+    }
+  });
   const recheck = setInterval(scheduleHealth, HEALTH_RECHECK_MS);
 
   return {
@@ -149,8 +182,24 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql) {
       if (healthTimer) clearTimeout(healthTimer);
       clearInterval(recheck);
       await healthListener.unlisten();
+      await authListener.unlisten();
       await listener.unlisten();
       await io.close();
     }
   };
+}
+
+function parseCookies(header: string | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of (header ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0) {
+      try {
+        out.set(part.slice(0, i).trim(), decodeURIComponent(part.slice(i + 1).trim()));
+      } catch {
+        /* a malformed cookie is ignored */
+      }
+    }
+  }
+  return out;
 }

@@ -4,12 +4,15 @@ import { today } from '#domain/periods';
 import { NotFoundError, readBoard, rootUnitCode } from '#server/boards';
 import { sql } from '#server/db';
 import { parseQuery } from '#server/http';
+import { canReadBoard } from '$lib/server/auth/access';
 import type { RequestHandler } from './$types';
 
 /** GET /api/v1/rankings?scope=<GSO code>&period=day|month&date=YYYY-MM-DD */
-export const GET: RequestHandler = async ({ url }) => {
+export const GET: RequestHandler = async ({ url, locals }) => {
   const db = await sql();
-  const query = parseQuery(boardQuerySchema, url, { scope: await rootUnitCode(db), period: 'month', date: today() });
+  const defaultScope = locals.principal.kind === 'display' ? locals.principal.scopeCode : await rootUnitCode(db);
+  const query = parseQuery(boardQuerySchema, url, { scope: defaultScope, period: 'month', date: today() });
+  if (!(await canReadBoard(db, locals.principal, query.scope))) error(403, `scope: not allowed to read the board of ${query.scope}`);
   try {
     return json(await readBoard(db, query));
   } catch (e) {

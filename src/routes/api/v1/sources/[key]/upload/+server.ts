@@ -7,7 +7,7 @@ import type { RequestHandler } from './$types';
  * POST /api/v1/sources/{key}/upload, multipart form with "file" (.xlsx or .csv, ≤ 10 MB):
  * a filled template for a unit with no API. Answers like a poll: accepted, rejected with reasons.
  */
-export const POST: RequestHandler = async ({ params, request }) => {
+export const POST: RequestHandler = async ({ params, request, locals }) => {
   let form: FormData;
   try {
     form = await request.formData();
@@ -15,7 +15,9 @@ export const POST: RequestHandler = async ({ params, request }) => {
     error(400, 'file: send the file as multipart/form-data in the field "file"');
   }
   try {
-    const outcome = await handleUpload(await sql(), params.key, form.get('file') as File | null);
+    const p = locals.principal;
+    const onlyUnit = p.kind === 'user' && p.user.role === 'officer' ? (p.user.unitCode ?? '-') : null;
+    const outcome = await handleUpload(await sql(), params.key, form.get('file') as File | null, onlyUnit);
     return json(outcome, { status: outcome.outcome === 'failed' ? 422 : 200 });
   } catch (e) {
     if (e instanceof UploadError) error(e.status, e.message);

@@ -1,0 +1,2 @@
+ALTER TABLE "indicator_schemes" ADD COLUMN "bands" jsonb DEFAULT '[{"name":"Xuất sắc","min":90},{"name":"Tốt","min":80},{"name":"Khá","min":65},{"name":"Trung bình","min":50},{"name":"Yếu","min":0}]'::jsonb NOT NULL;--> statement-breakpoint
+ALTER TABLE "indicator_schemes" ADD COLUMN "note" text;

@@ -1,0 +1,91 @@
+/**
+ * Who may open what — checked on the server for every route, API call, export and socket command,
+ * never by hiding links. Every route id must have a rule here (a unit test walks src/routes), so
+ * a new route cannot ship unguarded; a route without one is refused.
+ */
+import type { Queryable as Sql } from '#db/client';
+import type { Principal } from './principal.ts';
+
+export type Rule =
+  /** anyone, signed in or not */
+  | 'public'
+  /** a signed-in person, any role */
+  | 'users'
+  /** a signed-in person, or a wall screen's display token (whose reads are limited to its scope) */
+  | 'users_or_display'
+  /** an administrator, or an officer (for their own unit's data) */
+  | 'admin_or_officer'
+  | 'admin'
+  /** an administrator, or a scraper with the METRICS_TOKEN bearer */
+  | 'metrics';
+
+export const ROUTE_RULES: Record<string, Rule> = {
+  '/login': 'public',
+  '/healthz': 'public',
+  '/api/v1/auth/session': 'public',
+  '/metrics': 'metrics',
+  '/': 'users',
+  '/logout': 'users',
+  '/units/[code]': 'users',
+  '/api/v1/rankings': 'users_or_display',
+  '/api/v1/series': 'users_or_display',
+  '/api/v1/sources/health': 'users_or_display',
+  '/api/v1/templates/[family]': 'users',
+  '/api/v1/sources/[key]/upload': 'admin_or_officer'
+};
+
+/** The rule of a route id; everything under /admin and /api/v1/admin is for administrators. */
+export function ruleFor(routeId: string | null): Rule | null {
+  if (routeId === null) return 'public'; // no route matched: SvelteKit answers 404
+  if (routeId === '/admin' || routeId.startsWith('/admin/') || routeId.startsWith('/api/v1/admin/')) return 'admin';
+  return ROUTE_RULES[routeId] ?? null;
+}
+
+export type Decision = 'allow' | 'sign_in' | 'forbidden';
+
+export function decide(rule: Rule | null, principal: Principal, metricsBearerOk = false): Decision {
+  if (rule === null) return 'forbidden';
+  if (rule === 'public') return 'allow';
+  if (rule === 'metrics') {
+    if (metricsBearerOk) return 'allow';
+    if (principal.kind === 'anonymous') return 'sign_in';
+    return principal.kind === 'user' && principal.user.role === 'admin' ? 'allow' : 'forbidden';
+  }
+  if (principal.kind === 'anonymous') return 'sign_in';
+  if (principal.kind === 'display') return rule === 'users_or_display' ? 'allow' : 'forbidden';
+  const role = principal.user.role;
+  switch (rule) {
+    case 'users':
+    case 'users_or_display':
+      return 'allow';
+    case 'admin':
+      return role === 'admin' ? 'allow' : 'forbidden';
+    case 'admin_or_officer':
+      return role === 'admin' || role === 'officer' ? 'allow' : 'forbidden';
+  }
+}
+
+async function within(sql: Sql, ancestorCode: string, unitCode: string): Promise<boolean> {
+  const [row] = await sql`
+    select 1 from unit_closure c join units a on a.id = c.ancestor_id join units d on d.id = c.descendant_id
+    where a.gso_code = ${ancestorCode} and d.gso_code = ${unitCode}`;
+  return Boolean(row);
+}
+
+/** A board (a unit's children ranked): every person; a display token within its scope. */
+export async function canReadBoard(sql: Sql, principal: Principal, scopeCode: string): Promise<boolean> {
+  if (principal.kind === 'user') return true;
+  if (principal.kind === 'display') return within(sql, principal.scopeCode, scopeCode);
+  return false;
+}
+
+/**
+ * Detail and raw data of a unit (its series, samples, polls): leaders and administrators any
+ * unit; an officer their unit and its descendants; a display token within its scope.
+ */
+export async function canReadDetail(sql: Sql, principal: Principal, unitCode: string): Promise<boolean> {
+  if (principal.kind === 'display') return within(sql, principal.scopeCode, unitCode);
+  if (principal.kind !== 'user') return false;
+  if (principal.user.role !== 'officer') return true;
+  return principal.user.unitCode !== null && within(sql, principal.user.unitCode, unitCode);
+}

@@ -1,0 +1,27 @@
+/** The audit log: who changed what, before and after, when. Secrets never reach it. */
+import type { Queryable as Sql } from '#db/client';
+import type { Principal } from './principal.ts';
+
+const SECRET_KEY = /pass(word)?|secret|token|credential|api[_-]?key|^key$|authorization|hash/i;
+
+/** Replaces every secret-looking field, at any depth, with "•••". */
+export function maskSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(maskSecrets);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEY.test(k) ? (v === null || v === undefined ? v : '•••') : maskSecrets(v)]));
+  }
+  return value;
+}
+
+export async function recordAudit(
+  sql: Sql,
+  entry: { actor: Principal; action: string; entity: string; entityId?: string | number | null; before?: unknown; after?: unknown; ip?: string | null }
+): Promise<void> {
+  const actorName = entry.actor.kind === 'user' ? entry.actor.user.username : entry.actor.kind === 'display' ? `display:${entry.actor.name}` : 'anonymous';
+  const actorId = entry.actor.kind === 'user' ? entry.actor.user.id : null;
+  const json = (x: unknown) => (x === undefined ? null : JSON.stringify(maskSecrets(x)));
+  await sql`
+    insert into audit_log (actor_user_id, actor_name, action, entity, entity_id, before, after, ip)
+    values (${actorId}, ${actorName}, ${entry.action}, ${entry.entity}, ${entry.entityId === undefined || entry.entityId === null ? null : String(entry.entityId)},
+            ${json(entry.before)}::jsonb, ${json(entry.after)}::jsonb, ${entry.ip ?? null})`;
+}

@@ -1,0 +1,20 @@
+/** Who is asking: a signed-in person, a wall screen's display token, or nobody. */
+export type Role = 'leader' | 'officer' | 'admin';
+export const ROLES: readonly Role[] = ['leader', 'officer', 'admin'];
+
+export interface SignedInUser {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  /** An officer's unit (GSO code); null for leaders and admins. */
+  unitCode: string | null;
+  unitName: string | null;
+}
+
+export type Principal =
+  | { kind: 'user'; user: SignedInUser; sessionId: string }
+  | { kind: 'display'; tokenId: number; name: string; scopeCode: string; playlist: { scenes: string[]; dwellSeconds: number } }
+  | { kind: 'anonymous' };
+
+export const ANONYMOUS: Principal = { kind: 'anonymous' };
