@@ -38,7 +38,9 @@ export async function recomputeRange(sql: Sql, range: { from: string; to: string
   await sql`analyze samples`; // fresh statistics after a bulk load keep the ranking queries on their indexes
   for (const kind of BOARD_PERIOD_KINDS) {
     const periods = periodsCovering(kind, range.from, range.to);
-    await recomputeRankings(sql, periods);
+    // A month of boards per transaction (oldest first, so each previous rank is already stored):
+    // the polls' own recomputes get the lock in between instead of waiting for the whole history.
+    for (let i = 0; i < periods.length; i += 31) await recomputeRankings(sql, periods.slice(i, i + 31));
     log?.(`${periods.length} ${kind} boards ranked (${range.from} – ${range.to})`);
   }
 }

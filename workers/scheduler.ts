@@ -9,6 +9,7 @@ import type { Sql } from '#db/client';
 import { loadSource, pollSource, type PollOutcome } from './jobs/poll-source.ts';
 import { runPendingHistory } from './history.ts';
 import type { RetryPolicy } from './sources/http.ts';
+import { POLL_NOW_CHANNEL, pollNowSchema } from '#contract/notify';
 
 export const POLL_QUEUE = 'poll-source';
 export const HISTORY_QUEUE = 'backfill-history';
@@ -68,6 +69,12 @@ export async function startWorkers({ sql, boss, secretKeyHex, log, onPoll, retry
   await boss.work(HISTORY_QUEUE, { pollingIntervalSeconds: 1 }, async () => {
     await runPendingHistory(sql, { secretKeyHex, log });
   });
+  // "Poll now" from the admin screens arrives as a NOTIFY (the web process has no pg-boss).
+  const pollNow = await sql.listen(POLL_NOW_CHANNEL, (payload) => {
+    const parsed = pollNowSchema.safeParse((() => { try { return JSON.parse(payload); } catch { return null; } })());
+    if (!parsed.success) return log('ignored a malformed poll-now NOTIFY');
+    requestPoll(boss, parsed.data.sourceId, 'manual').catch((e) => log(`poll now failed: ${(e as Error).message}`));
+  });
   const [pending] = await sql`select 1 from app_meta where key = 'history_pending'`;
   if (pending) await boss.send(HISTORY_QUEUE, {}, { singletonKey: 'history' });
 
@@ -93,6 +100,7 @@ export async function startWorkers({ sql, boss, secretKeyHex, log, onPoll, retry
     async stop() {
       stopped = true;
       clearInterval(timer);
+      await pollNow.unlisten();
     }
   };
 }

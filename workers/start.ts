@@ -126,7 +126,10 @@ try {
   say('migrations applied');
   // In demo mode the district systems (the simulator) live on loopback: allow that, and only that.
   const env: Record<string, string> = { DATABASE_URL: databaseUrl, CITYOPS_SECRET_KEY: secretKey };
-  if (demo && !process.env.SOURCE_ALLOWED_HOSTS) env.SOURCE_ALLOWED_HOSTS = '127.0.0.1,localhost';
+  if (demo && !process.env.SOURCE_ALLOWED_HOSTS) {
+    env.SOURCE_ALLOWED_HOSTS = '127.0.0.1,localhost';
+    process.env.SOURCE_ALLOWED_HOSTS = env.SOURCE_ALLOWED_HOSTS; // the seed's backfill runs in this process
+  }
   const tsx = ['--import', 'tsx'];
 
   run('simulator', 36, [...tsx, 'workers/simulator/main.ts'], env);

@@ -3,7 +3,7 @@
  * temporary data directory on free ports, and stops it cleanly afterwards.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../support/ports.ts';
@@ -39,6 +39,14 @@ export default async function globalSetup() {
   });
   process.env.E2E_BASE_URL = `http://127.0.0.1:${port}`;
   process.env.E2E_SIMULATOR_URL = `http://127.0.0.1:${simulatorPort}`;
+  // The tests read the product's own database (e.g. to issue a wall screen's token) and its log.
+  process.env.E2E_DATABASE_URL = `postgres://cityops:cityops@127.0.0.1:${pgPort}/cityops`;
+  const logFile = path.resolve('test-results/product.log');
+  await mkdir(path.dirname(logFile), { recursive: true });
+  await writeFile(logFile, output);
+  proc.stdout.on('data', (chunk: Buffer) => void appendFile(logFile, chunk));
+  proc.stderr.on('data', (chunk: Buffer) => void appendFile(logFile, chunk));
+  process.env.E2E_PRODUCT_LOG = logFile;
 
   return async () => {
     const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));

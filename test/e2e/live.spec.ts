@@ -1,10 +1,10 @@
 import { expect, test } from '@playwright/test';
 import { today } from '../../src/lib/domain/periods.ts';
 
-const base = () => process.env.E2E_BASE_URL!;
-const simulator = () => process.env.E2E_SIMULATOR_URL!;
+import { base, signIn, simulator } from './auth.ts';
 
 test('the overview ranks the 30 districts and updates in place when a poll changes the numbers', async ({ page }) => {
+  await signIn(page.request, 'leader');
   await page.goto(`${base()}/`);
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Thành phố Hà Nội');
   await expect(page.locator('tbody tr')).toHaveCount(30);
@@ -31,6 +31,7 @@ test('the overview ranks the 30 districts and updates in place when a poll chang
 });
 
 test('a district page shows its communes ranked and its daily history chart; links drill down', async ({ page }) => {
+  await signIn(page.request, 'leader');
   await page.goto(`${base()}/`);
   await page.locator('tr[data-unit="278"] a').click();
   await expect(page).toHaveURL(/\/units\/278\?period=month/);
@@ -48,6 +49,7 @@ test('a district page shows its communes ranked and its daily history chart; lin
 });
 
 test('the JSON API and the health check answer', async ({ request }) => {
+  await signIn(request, 'leader');
   const rankings = await request.get(`${base()}/api/v1/rankings?scope=01&period=month&date=${today()}`);
   expect(rankings.ok()).toBe(true);
   const board = await rankings.json();

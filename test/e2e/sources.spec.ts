@@ -2,12 +2,12 @@ import ExcelJS from 'exceljs';
 import { expect, test } from '@playwright/test';
 import { addDays, today } from '../../src/lib/domain/periods.ts';
 
-const base = () => process.env.E2E_BASE_URL!;
-const simulator = () => process.env.E2E_SIMULATOR_URL!;
+import { base, signIn, simulator } from './auth.ts';
 const control = (method: string, body?: unknown) =>
   fetch(`${simulator()}/_sim/faults`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
 
 test('a fault switched on in a district system shows on the overview within a poll, and switching it off heals', async ({ page }) => {
+  await signIn(page.request, 'leader');
   await page.goto(`${base()}/`);
   const eid = page.locator('[data-source="vneid"]');
   await expect(eid).toHaveAttribute('data-status', 'ok');
@@ -16,7 +16,7 @@ test('a fault switched on in a district system shows on the overview within a po
     // Polls every 2 s here; the strip is pushed over Socket.IO, no reload.
     await expect(eid).toHaveAttribute('data-status', /failing|stale|circuit_open/, { timeout: 20_000 });
     await expect(eid).toContainText(/Lỗi kết nối|Số liệu cũ|Tạm ngừng gọi/);
-    const health = await (await fetch(`${base()}/api/v1/sources/health`)).json();
+    const health = await (await page.request.get(`${base()}/api/v1/sources/health`)).json();
     expect(health.find((s: { key: string }) => s.key === 'vneid')).toMatchObject({ lastOutcome: 'failed', lastError: expect.stringMatching(/^HTTP 503 from the source/) });
   } finally {
     await control('DELETE');
@@ -27,6 +27,7 @@ test('a fault switched on in a district system shows on the overview within a po
 });
 
 test('the sources health API and /metrics answer, and never show credentials', async ({ request }) => {
+  await signIn(request, 'admin');
   const health = await request.get(`${base()}/api/v1/sources/health`);
   expect(health.ok()).toBe(true);
   const list = await health.json();
@@ -42,7 +43,8 @@ test('the sources health API and /metrics answer, and never show credentials', a
   expect(body).toMatch(/^cityops_web_process_resident_memory_bytes \d+/m); // the web process's own figures
 });
 
-test('an officer downloads the template, fills it and uploads it', async ({ request }) => {
+test('an administrator downloads the template, fills it and uploads it', async ({ request }) => {
+  await signIn(request, 'admin');
   const download = await request.get(`${base()}/api/v1/templates/dossier?format=xlsx`);
   expect(download.headers()['content-disposition']).toContain('mau-dossier.xlsx');
   const book = new ExcelJS.Workbook();

@@ -7,7 +7,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../../src/lib/c
 import { attachRealtime } from '../../src/lib/server/realtime/index.ts';
 import { pollSource } from '../../workers/jobs/poll-source.ts';
 import { freshDatabase } from '../support/db.ts';
-import { clearFaults, demoWorld, setFault, setOverride } from '../support/fixtures.ts';
+import { clearFaults, demoWorld, sessionCookie, setFault, setOverride } from '../support/fixtures.ts';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 
@@ -25,7 +25,8 @@ describe('live boards over Socket.IO (real server, real client, NOTIFY from the 
     http = createServer();
     realtime = await attachRealtime(http, db.sql);
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-    client = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { transports: ['websocket'] });
+    const cookie = await sessionCookie(db.sql, { username: 'leader', role: 'leader' });
+    client = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { transports: ['websocket'], extraHeaders: { cookie } });
     await new Promise<void>((resolve) => client.once('connect', () => resolve()));
   });
   afterAll(async () => {

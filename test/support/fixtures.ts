@@ -3,6 +3,8 @@ import type { Sql } from '../../db/client.ts';
 import { seedCatalogue, seedDemoSources, upsertUnits } from '../../db/seed/seed.ts';
 import { loadUnitsCsv } from '../../db/seed/units-csv.ts';
 import { newKeyHex } from '../../src/lib/server/secrets.ts';
+import { SESSION_COOKIE, signIn } from '../../src/lib/server/auth/sessions.ts';
+import { createUserIfMissing } from '../../db/seed/users.ts';
 import { loadSource, pollSource, type SourceRow } from '../../workers/jobs/poll-source.ts';
 import { DEMO_KEYS } from '../../workers/simulator/keys.ts';
 import { createSimulator } from '../../workers/simulator/server.ts';
@@ -56,4 +58,12 @@ export const clearFaults = (simulatorUrl: string) => control(simulatorUrl, '/_si
 export async function setOverride(simulatorUrl: string, body: Record<string, unknown>) {
   const r = await fetch(`${simulatorUrl}/_sim/overrides`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
   if (!r.ok) throw new Error(`override refused: ${await r.text()}`);
+}
+
+/** A signed-in person on the test database: their session cookie (name=value), for HTTP and Socket.IO clients. */
+export async function sessionCookie(sql: Sql, user: { username: string; role: 'leader' | 'officer' | 'admin'; unitCode?: string }): Promise<string> {
+  await createUserIfMissing(sql, { username: user.username, displayName: user.username, password: 'correct horse battery', role: user.role, unitCode: user.unitCode });
+  const result = await signIn(sql, { username: user.username, password: 'correct horse battery', ip: '127.0.0.1' });
+  if (!result.ok) throw new Error(`sign-in of ${user.username} failed: ${result.message}`);
+  return `${SESSION_COOKIE}=${result.token}`;
 }

@@ -6,6 +6,7 @@
 import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import type { Credentials } from './types.ts';
 import { SourceError } from './types.ts';
+import { checkSourceUrlShape, egressRefusal, guardedDispatcher } from './ssrf.ts';
 
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -39,11 +40,24 @@ export async function fetchText(
 ): Promise<{ status: number; body: string }> {
   const maxBytes = options.maxBytes ?? MAX_BODY_BYTES;
   const headers: Record<string, string> = { accept: 'application/json, text/csv;q=0.9', ...authHeaders(credentials) };
+  // SSRF guard: the URL's shape here, its destination when the connection opens (guardedDispatcher, one per SOURCE_ALLOWED_HOSTS).
+  const shapeRefusal = checkSourceUrlShape(url);
+  if (shapeRefusal) throw new SourceError(shapeRefusal, 'request', null, null, { retryable: false });
+  let dispatcher: ReturnType<typeof guardedDispatcher>;
+  try {
+    dispatcher = guardedDispatcher();
+  } catch (cause) {
+    throw new SourceError((cause as Error).message, 'config', null, null, { cause, retryable: false });
+  }
   const signal = AbortSignal.timeout(options.timeoutMs);
   let response: Response;
   try {
-    response = await fetch(url, { headers, signal, redirect: 'error' });
+    // Node's fetch takes an undici dispatcher; the DOM RequestInit type does not name it.
+    const init: RequestInit & { dispatcher: typeof dispatcher } = { headers, signal, redirect: 'error', dispatcher };
+    response = await fetch(url, init);
   } catch (cause) {
+    const refused = egressRefusal(cause);
+    if (refused) throw new SourceError(refused.message, 'request', null, null, { cause, retryable: false });
     const detail = (cause as Error).cause ? String((cause as Error).cause) : (cause as Error).message;
     const why = signal.aborted ? `no answer within ${options.timeoutMs} ms` : `could not connect or the connection was reset (${detail})`;
     throw new SourceError(why, 'request', null, null, { cause, retryable: true });

@@ -1,0 +1,98 @@
+/** Reading the audit log: newest first, a page at a time, optionally one kind of entity. */
+import type { Queryable as Sql } from '#db/client';
+import { isoTimestamp } from '#db/client';
+import { ZONE } from '#domain/periods';
+
+export const AUDIT_ENTITIES = ['user', 'display_token', 'scheme', 'source', 'unit'] as const;
+export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
+export const ENTITY_NAMES: Record<AuditEntity, string> = {
+  user: 'Người dùng',
+  display_token: 'Màn hình trình chiếu',
+  scheme: 'Bộ chỉ số',
+  source: 'Nguồn dữ liệu',
+  unit: 'Đơn vị hành chính'
+};
+/** Words for the actions these screens record; any other action is shown as recorded. */
+export const ACTION_NAMES: Record<string, string> = {
+  create: 'Tạo mới',
+  update: 'Sửa',
+  delete: 'Xóa',
+  disable: 'Khóa',
+  enable: 'Mở khóa',
+  reset_password: 'Đặt lại mật khẩu',
+  revoke: 'Thu hồi',
+  create_version: 'Tạo phiên bản mới'
+};
+
+export const AUDIT_PAGE_SIZE = 50;
+
+export interface AuditQuery {
+  page: number;
+  entity: AuditEntity | null;
+}
+
+/** `?page=N&entity=…` → a query; anything unreadable falls back to page 1, every entity. */
+export function auditQueryOf(params: URLSearchParams): AuditQuery {
+  const page = Number(params.get('page') ?? '1');
+  const entity = params.get('entity');
+  return {
+    page: Number.isInteger(page) && page >= 1 && page <= 1_000_000 ? page : 1,
+    entity: (AUDIT_ENTITIES as readonly string[]).includes(entity ?? '') ? (entity as AuditEntity) : null
+  };
+}
+
+export interface AuditRow {
+  id: number;
+  /** ISO 8601 UTC */
+  at: string;
+  /** The same instant in words, vi-VN, Hà Nội time. */
+  atText: string;
+  actorName: string;
+  action: string;
+  entity: string;
+  entityId: string | null;
+  before: unknown;
+  after: unknown;
+  ip: string | null;
+}
+
+export interface AuditPage {
+  rows: AuditRow[];
+  page: number;
+  pageCount: number;
+  total: number;
+  entity: AuditEntity | null;
+}
+
+const when = new Intl.DateTimeFormat('vi-VN', {
+  timeZone: ZONE, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false
+});
+export const formatAuditTime = (iso: string) => when.format(new Date(iso));
+
+export async function readAuditLog(sql: Sql, query: Partial<AuditQuery> = {}): Promise<AuditPage> {
+  const entity = query.entity ?? null;
+  const page = query.page && query.page >= 1 ? Math.floor(query.page) : 1;
+  const filter = entity === null ? sql`true` : sql`entity = ${entity}`;
+  const [count] = await sql<{ total: number }[]>`select count(*)::int as total from audit_log where ${filter}`;
+  const total = count?.total ?? 0;
+  const rows = await sql<
+    { id: number; at: string; actor_name: string; action: string; entity: string; entity_id: string | null; before: unknown; after: unknown; ip: string | null }[]
+  >`
+    select id, at, actor_name, action, entity, entity_id, before, after, ip
+    from audit_log where ${filter}
+    order by at desc, id desc
+    limit ${AUDIT_PAGE_SIZE} offset ${(page - 1) * AUDIT_PAGE_SIZE}`;
+  return {
+    rows: rows.map((r) => {
+      const at = isoTimestamp(r.at)!;
+      return {
+        id: r.id, at, atText: formatAuditTime(at), actorName: r.actor_name, action: r.action, entity: r.entity, entityId: r.entity_id,
+        before: r.before, after: r.after, ip: r.ip
+      };
+    }),
+    page,
+    pageCount: Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE)),
+    total,
+    entity
+  };
+}

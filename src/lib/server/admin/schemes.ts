@@ -1,0 +1,321 @@
+/**
+ * Indicator schemes: the active one, its history, and a change — which never edits a version. A
+ * change inserts the next version (same key, version + 1, active) with copies of the indicators
+ * carrying the new points and saturations, deactivates the previous one, and recomputes today's
+ * and this month's boards, all in one transaction. Older boards keep the version they were
+ * computed with (rankings.scheme_id), so a past rank is always explained by its own scheme.
+ */
+import type postgres from 'postgres';
+import { z } from 'zod';
+import type { Queryable as Sql } from '#db/client';
+import { isoTimestamp } from '#db/client';
+import { RANKINGS_CHANNEL, type RankingsChanged } from '#contract/notify';
+import { periodOf, today, type Period } from '#domain/periods';
+import { recomputeRankings } from '#workers/rankings';
+import { recordAudit } from '../auth/audit.ts';
+import { fieldErrors, inTransaction, type Actor, type ChangeContext, type Outcome } from './users.ts';
+
+export interface Band {
+  name: string;
+  min: number;
+}
+
+export interface SchemeIndicatorView {
+  key: string;
+  family: string;
+  nameVi: string;
+  nameEn: string;
+  numerator: string[];
+  denominator: string[];
+  maxPoints: number;
+  /** The ratio at which full points are earned, 0.01–1. */
+  saturation: number;
+  sortOrder: number;
+}
+
+export interface SchemeView {
+  id: number;
+  key: string;
+  version: number;
+  nameVi: string;
+  nameEn: string;
+  active: boolean;
+  bands: Band[];
+  note: string | null;
+  createdAt: string;
+  /** Who made this version (from the audit log); null for the seeded first version. */
+  createdBy: string | null;
+  indicators: SchemeIndicatorView[];
+}
+
+export const MIN_BANDS = 2;
+export const MAX_BANDS = 7;
+
+const indicatorChange = z.object({
+  maxPoints: z
+    .number({ error: 'Điểm tối đa phải là một số.' })
+    .min(0, 'Điểm tối đa phải từ 0 đến 100.')
+    .max(100, 'Điểm tối đa phải từ 0 đến 100.'),
+  saturation: z
+    .number({ error: 'Mức đạt điểm tối đa phải là một số phần trăm.' })
+    .min(0.01, 'Mức đạt điểm tối đa phải từ 1 % đến 100 %.')
+    .max(1, 'Mức đạt điểm tối đa phải từ 1 % đến 100 %.')
+});
+
+const band = z.object({
+  name: z.string({ error: 'Nhập tên xếp loại.' }).trim().min(1, 'Nhập tên xếp loại.').max(40, 'Tên xếp loại dài tối đa 40 ký tự.'),
+  min: z.number({ error: 'Điểm sàn phải là một số.' }).min(0, 'Điểm sàn phải từ 0 đến 100.').max(100, 'Điểm sàn phải từ 0 đến 100.')
+});
+
+export const bandsSchema = z
+  .array(band, { error: 'Nhập các mức xếp loại.' })
+  .min(MIN_BANDS, `Cần từ ${MIN_BANDS} đến ${MAX_BANDS} mức xếp loại.`)
+  .max(MAX_BANDS, `Cần từ ${MIN_BANDS} đến ${MAX_BANDS} mức xếp loại.`)
+  .superRefine((bands, ctx) => {
+    const seen = new Set<string>();
+    bands.forEach((b, i) => {
+      const name = b.name.toLowerCase();
+      if (seen.has(name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `Tên xếp loại "${b.name}" bị trùng.` });
+      seen.add(name);
+      const above = bands[i - 1];
+      if (above && b.min >= above.min) {
+        ctx.addIssue({ code: 'custom', path: [i, 'min'], message: `Điểm sàn phải nhỏ hơn của mức trên (${above.name}: ${above.min}).` });
+      }
+    });
+    const last = bands[bands.length - 1];
+    if (last && last.min !== 0) ctx.addIssue({ code: 'custom', path: [bands.length - 1, 'min'], message: 'Mức cuối cùng phải có điểm sàn 0 (mọi tổng điểm đều được xếp loại).' });
+  });
+
+export const schemeChangeSchema = z.object({
+  /** The version the form showed: a save over a newer version is refused instead of undoing it. */
+  baseSchemeId: z.number().int().positive().nullish(),
+  /** By indicator key; an indicator left out keeps its values. */
+  indicators: z.record(z.string(), indicatorChange),
+  bands: bandsSchema,
+  note: z.string({ error: 'Ghi lý do thay đổi.' }).trim().min(1, 'Ghi lý do thay đổi.').max(1000, 'Lý do dài tối đa 1.000 ký tự.')
+});
+export type SchemeChangeInput = z.input<typeof schemeChangeSchema>;
+
+interface SchemeRow {
+  id: number;
+  key: string;
+  version: number;
+  name_vi: string;
+  name_en: string;
+  active: boolean;
+  bands: Band[];
+  note: string | null;
+  created_at: string;
+  created_by: string | null;
+}
+
+interface IndicatorRow {
+  scheme_id: number;
+  key: string;
+  family: string;
+  name_vi: string;
+  name_en: string;
+  numerator: string[];
+  denominator: string[];
+  max_points: number;
+  saturation: number;
+  sort_order: number;
+}
+
+async function schemesWhere(sql: Sql, where: postgres.Fragment): Promise<SchemeView[]> {
+  const schemes = await sql<SchemeRow[]>`
+    select s.id, s.key, s.version, s.name_vi, s.name_en, s.active, s.bands, s.note, s.created_at,
+           (select a.actor_name from audit_log a where a.entity = 'scheme' and a.entity_id = s.id::text and a.action = 'create_version'
+            order by a.at desc limit 1) as created_by
+    from indicator_schemes s where ${where} order by s.version desc, s.id desc`;
+  if (!schemes.length) return [];
+  const indicators = await sql<IndicatorRow[]>`
+    select scheme_id, key, family, name_vi, name_en, numerator, denominator, max_points, saturation, sort_order
+    from indicators where scheme_id = any(${sql.array(schemes.map((s) => s.id))}::int[]) order by sort_order, id`;
+  return schemes.map((s) => ({
+    id: s.id,
+    key: s.key,
+    version: s.version,
+    nameVi: s.name_vi,
+    nameEn: s.name_en,
+    active: s.active,
+    bands: s.bands,
+    note: s.note,
+    createdAt: isoTimestamp(s.created_at)!,
+    createdBy: s.created_by,
+    indicators: indicators
+      .filter((i) => i.scheme_id === s.id)
+      .map((i) => ({
+        key: i.key, family: i.family, nameVi: i.name_vi, nameEn: i.name_en, numerator: i.numerator, denominator: i.denominator,
+        maxPoints: i.max_points, saturation: i.saturation, sortOrder: i.sort_order
+      }))
+  }));
+}
+
+/** The scheme the boards are computed with: the newest active row (as the ranking workers pick it). */
+export async function readActiveScheme(sql: Sql): Promise<SchemeView | null> {
+  const [active] = await sql<{ id: number }[]>`select id from indicator_schemes where active order by id desc limit 1`;
+  if (!active) return null;
+  return (await schemesWhere(sql, sql`s.id = ${active.id}`))[0] ?? null;
+}
+
+/** Every version of a scheme, newest first, each with its indicators and bands. */
+export function schemeHistory(sql: Sql, key: string): Promise<SchemeView[]> {
+  return schemesWhere(sql, sql`s.key = ${key}`);
+}
+
+export async function readScheme(sql: Sql, schemeId: number): Promise<SchemeView | null> {
+  return (await schemesWhere(sql, sql`s.id = ${schemeId}`))[0] ?? null;
+}
+
+/** What the audit log keeps of a version. */
+const auditView = (s: Pick<SchemeView, 'id' | 'key' | 'version' | 'bands' | 'note'>, indicators: Pick<SchemeIndicatorView, 'key' | 'maxPoints' | 'saturation'>[]) => ({
+  id: s.id,
+  // Not `key`: the audit log masks a field named so, taking it for a secret.
+  scheme: s.key,
+  version: s.version,
+  note: s.note,
+  bands: s.bands,
+  indicators: Object.fromEntries(indicators.map((i) => [i.key, { maxPoints: i.maxPoints, saturation: i.saturation }]))
+});
+
+const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+const same = (a: number, b: number) => Math.abs(a - b) < 1e-9;
+
+export type SchemeSaved = {
+  scheme: { id: number; key: string; version: number };
+  previous: { id: number; version: number };
+  /** The boards recomputed with the new version. */
+  recomputed: Period[];
+};
+
+/**
+ * Saves a change as the next version of the active scheme, then recomputes today's and this month's
+ * boards with it — in one transaction, so a failed recompute leaves the old version active.
+ */
+export async function saveSchemeVersion(sql: Sql, input: SchemeChangeInput, actor: Actor, ctx: ChangeContext = {}): Promise<Outcome<SchemeSaved>> {
+  const parsed = schemeChangeSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error.issues) };
+  const v = parsed.data;
+  const bands = v.bands.map((b) => ({ name: b.name, min: round(b.min, 2) }));
+  const changes = Object.entries(v.indicators).map(([key, c]) => ({ key, maxPoints: round(c.maxPoints, 2), saturation: round(c.saturation, 4) }));
+  return inTransaction(sql, async (tx): Promise<Outcome<SchemeSaved>> => {
+    // Locks the active version: two saves at once are one after the other, the second sees the first.
+    const [current] = await tx<{ id: number; key: string; version: number; name_vi: string; name_en: string; bands: Band[]; note: string | null }[]>`
+      select id, key, version, name_vi, name_en, bands, note from indicator_schemes where active order by id desc limit 1 for update`;
+    if (!current || (v.baseSchemeId != null && v.baseSchemeId !== current.id)) {
+      return { ok: false, errors: { form: 'Bộ chỉ số vừa được thay đổi (có phiên bản mới hơn). Tải lại trang rồi sửa lại.' } };
+    }
+    const indicators = await tx<{ key: string; max_points: number; saturation: number }[]>`
+      select key, max_points, saturation from indicators where scheme_id = ${current.id} order by sort_order, id`;
+    const known = new Map(indicators.map((i) => [i.key, i]));
+    const errors: Record<string, string> = {};
+    for (const c of changes) if (!known.has(c.key)) errors[`indicators.${c.key}`] = `Không có chỉ số ${c.key} trong bộ chỉ số đang áp dụng.`;
+    if (Object.keys(errors).length) return { ok: false, errors };
+    const byKey = new Map(changes.map((c) => [c.key, c]));
+    const next = indicators.map((i) => ({
+      key: i.key, maxPoints: byKey.get(i.key)?.maxPoints ?? i.max_points, saturation: byKey.get(i.key)?.saturation ?? i.saturation
+    }));
+    if (next.reduce((s, i) => s + i.maxPoints, 0) <= 0) {
+      return { ok: false, errors: { indicators: 'Tổng điểm tối đa của các chỉ số phải lớn hơn 0.' } };
+    }
+    const unchanged =
+      next.every((n) => same(n.maxPoints, known.get(n.key)!.max_points) && same(n.saturation, known.get(n.key)!.saturation)) &&
+      JSON.stringify(bands) === JSON.stringify(current.bands.map((b) => ({ name: b.name, min: b.min })));
+    if (unchanged) return { ok: false, errors: { form: 'Không có thay đổi nào so với phiên bản đang áp dụng.' } };
+
+    const [nextRow] = await tx<{ version: number }[]>`
+      select max(version)::int + 1 as version from indicator_schemes where key = ${current.key}`;
+    const version = nextRow!.version;
+    await tx`update indicator_schemes set active = false where key = ${current.key} and active`;
+    const [created] = await tx<{ id: number }[]>`
+      insert into indicator_schemes (key, version, name_vi, name_en, active, bands, note)
+      values (${current.key}, ${version}, ${current.name_vi}, ${current.name_en}, true, ${JSON.stringify(bands)}::jsonb, ${v.note})
+      returning id`;
+    const schemeId = created!.id;
+    await tx`
+      insert into indicators (scheme_id, key, family, name_vi, name_en, numerator, denominator, direction, max_points, saturation,
+                              numerator_noun_vi, sort_order)
+      select ${schemeId}, i.key, i.family, i.name_vi, i.name_en, i.numerator, i.denominator, i.direction,
+             coalesce(c.max_points, i.max_points), coalesce(c.saturation, i.saturation), i.numerator_noun_vi, i.sort_order
+      from indicators i
+      left join unnest(${tx.array(changes.map((c) => c.key))}::text[], ${tx.array(changes.map((c) => c.maxPoints))}::float8[],
+                       ${tx.array(changes.map((c) => c.saturation))}::float8[]) as c(key, max_points, saturation)
+        on c.key = i.key
+      where i.scheme_id = ${current.id}`;
+
+    // Today's and this month's boards now use the new version; older boards keep theirs.
+    const day = today(ctx.now);
+    const periods = [periodOf('day', day), periodOf('month', day)];
+    const scopeIds = await recomputeRankings(tx, periods);
+    const payload: RankingsChanged = { pollRunId: null, scopeIds, periods: periods.map((p) => ({ kind: p.kind, start: p.start })) };
+    await tx`select pg_notify(${RANKINGS_CHANNEL}, ${JSON.stringify(payload)})`;
+
+    await recordAudit(tx, {
+      actor, action: 'create_version', entity: 'scheme', entityId: schemeId,
+      before: auditView({ id: current.id, key: current.key, version: current.version, bands: current.bands, note: current.note },
+        indicators.map((i) => ({ key: i.key, maxPoints: i.max_points, saturation: i.saturation }))),
+      after: auditView({ id: schemeId, key: current.key, version, bands, note: v.note }, next),
+      ip: ctx.ip
+    });
+    return { ok: true, scheme: { id: schemeId, key: current.key, version }, previous: { id: current.id, version: current.version }, recomputed: periods };
+  });
+}
+
+/** Form field names of the scheme form. */
+export const schemeField = {
+  maxPoints: (key: string) => `indicators.${key}.maxPoints`,
+  /** In percent on the form (1–100); the scheme stores a ratio (0.01–1). */
+  saturation: (key: string) => `indicators.${key}.saturation`,
+  bandName: (i: number) => `bands.${i}.name`,
+  bandMin: (i: number) => `bands.${i}.min`
+} as const;
+
+/** A number as typed: "12", "12.5" or "12,5"; empty or anything else is NaN (and named by the schema). */
+const typedNumber = (s: string | undefined) => {
+  const t = (s ?? '').trim().replace(',', '.');
+  return t === '' ? NaN : Number(t);
+};
+
+/**
+ * The scheme form (flat fields: `indicators.<key>.maxPoints`, `indicators.<key>.saturation` in
+ * percent, `bands.<i>.name` / `bands.<i>.min` for i = 0…6, `note`, `baseSchemeId`) → a change.
+ * Band rows left wholly empty are skipped; `bandRows[i]` is the form row of the i-th band.
+ */
+export function schemeInputFromForm(values: Record<string, string>): { input: SchemeChangeInput; bandRows: number[] } {
+  const indicators: Record<string, { maxPoints: number; saturation: number }> = {};
+  for (const [field, value] of Object.entries(values)) {
+    const m = /^indicators\.(.+)\.(maxPoints|saturation)$/.exec(field);
+    if (!m) continue;
+    const entry = (indicators[m[1]!] ??= { maxPoints: NaN, saturation: NaN });
+    if (m[2] === 'maxPoints') entry.maxPoints = typedNumber(value);
+    else entry.saturation = typedNumber(value) / 100;
+  }
+  const bands: { name: string; min: number }[] = [];
+  const bandRows: number[] = [];
+  for (let i = 0; i < MAX_BANDS + 3; i++) {
+    const name = values[schemeField.bandName(i)];
+    const min = values[schemeField.bandMin(i)];
+    if ((name ?? '').trim() === '' && (min ?? '').trim() === '') continue;
+    bands.push({ name: name ?? '', min: typedNumber(min) });
+    bandRows.push(i);
+  }
+  const base = Number(values.baseSchemeId);
+  return {
+    input: { baseSchemeId: Number.isInteger(base) && base > 0 ? base : null, indicators, bands, note: values.note ?? '' },
+    bandRows
+  };
+}
+
+/** Saves the scheme form: errors are named by the form's own fields (`bands.3.min` is the fourth row as shown). */
+export async function saveSchemeFromForm(sql: Sql, values: Record<string, string>, actor: Actor, ctx: ChangeContext = {}): Promise<Outcome<SchemeSaved>> {
+  const { input, bandRows } = schemeInputFromForm(values);
+  const result = await saveSchemeVersion(sql, input, actor, ctx);
+  if (result.ok) return result;
+  const errors: Record<string, string> = {};
+  for (const [field, message] of Object.entries(result.errors)) {
+    const m = /^bands\.(\d+)\.(.+)$/.exec(field);
+    errors[m ? `bands.${bandRows[Number(m[1])] ?? m[1]}.${m[2]}` : field] ??= message;
+  }
+  return { ok: false, errors };
+}

@@ -1,0 +1,35 @@
+/** The save / test form actions, shared by the "new source" and "edit source" pages. */
+import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
+import { sql } from '#server/db';
+import { formValues, parseForm, type FormFailure } from '../forms.ts';
+import { saveSource, sourceFormSchema, testSource } from './sources.ts';
+
+const SECRET = new Set(['apiKey', 'password', 'token']);
+const keep = (form: FormData) => Object.fromEntries(Object.entries(formValues(form)).filter(([k]) => !SECRET.has(k)));
+
+export function sourceActions(existingKey: (event: RequestEvent) => string | undefined) {
+  return {
+    save: async (event: RequestEvent) => {
+      const form = await event.request.formData();
+      const parsed = parseForm(sourceFormSchema, form);
+      if ('failure' in parsed) return parsed.failure;
+      const result = await saveSource(await sql(), parsed.data, {
+        actor: event.locals.principal, ip: event.getClientAddress(), existingKey: existingKey(event)
+      });
+      if ('errors' in result) {
+        return fail(400, { values: keep(form), errors: result.errors, message: Object.values(result.errors).join('; ') } satisfies FormFailure);
+      }
+      redirect(303, `/admin/sources/${result.key}?saved=1`);
+    },
+    test: async (event: RequestEvent) => {
+      const form = await event.request.formData();
+      const parsed = parseForm(sourceFormSchema, form);
+      if ('failure' in parsed) return parsed.failure;
+      const result = await testSource(await sql(), parsed.data, existingKey(event));
+      if ('errors' in result) {
+        return fail(400, { values: keep(form), errors: result.errors, message: Object.values(result.errors).join('; ') } satisfies FormFailure);
+      }
+      return { values: keep(form), test: result };
+    }
+  };
+}

@@ -1,0 +1,182 @@
+/**
+ * Display tokens: a wall screen's revocable read-only access, scoped to a unit, with a playlist of
+ * scenes. The token is random (256 bits), stored only as its SHA-256, and shown once — at
+ * creation, inside the wall's URL. Revoking it closes the screen's sockets at once.
+ */
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import type { Queryable as Sql } from '#db/client';
+import { isoTimestamp } from '#db/client';
+import { ZONE, today } from '#domain/periods';
+import { recordAudit } from '../auth/audit.ts';
+import { newToken, sha256 } from '../auth/crypto.ts';
+import { signOutEverywhere } from '../auth/revoke.ts';
+import { fieldErrors, inTransaction, unitIdOf, type Actor, type ChangeContext, type Outcome } from './users.ts';
+
+/** The wall's scenes, in the order it shows them. */
+export const SCENES = ['kpis', 'board', 'map', 'movers', 'sources'] as const;
+export type Scene = (typeof SCENES)[number];
+export const SCENE_NAMES: Record<Scene, string> = {
+  kpis: 'Chỉ số tổng hợp',
+  board: 'Bảng xếp hạng',
+  map: 'Bản đồ',
+  movers: 'Tăng / giảm hạng',
+  sources: 'Tình trạng nguồn dữ liệu'
+};
+
+const scenes = z
+  .union([z.string(), z.array(z.string())], { error: 'Chọn ít nhất một cảnh.' })
+  .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean))
+  .superRefine((value, ctx) => {
+    const unknown = value.filter((s) => !(SCENES as readonly string[]).includes(s));
+    if (unknown.length) ctx.addIssue({ code: 'custom', message: `Không có cảnh: ${unknown.join(', ')}. Chọn trong: ${SCENES.join(', ')}.` });
+    else if (value.length === 0) ctx.addIssue({ code: 'custom', message: 'Chọn ít nhất một cảnh.' });
+  })
+  // A subset, in the wall's order, each once.
+  .transform((v) => SCENES.filter((s) => v.includes(s)));
+
+export const newTokenSchema = z.object({
+  name: z.string({ error: 'Nhập tên màn hình.' }).trim().min(1, 'Nhập tên màn hình.').max(100, 'Tên dài tối đa 100 ký tự.'),
+  scopeCode: z.string({ error: 'Nhập mã đơn vị.' }).trim().regex(/^\d{2,5}$/, 'Mã đơn vị là mã GSO (2–5 chữ số).'),
+  scenes,
+  dwellSeconds: z.coerce
+    .number({ error: 'Thời gian mỗi cảnh phải là một số giây.' })
+    .int('Thời gian mỗi cảnh là số giây nguyên.')
+    .min(10, 'Thời gian mỗi cảnh từ 10 đến 600 giây.')
+    .max(600, 'Thời gian mỗi cảnh từ 10 đến 600 giây.'),
+  /** The last day the token works (YYYY-MM-DD, Hà Nội time); empty: no expiry. */
+  expiresOn: z
+    .string()
+    .trim()
+    .nullish()
+    .transform((v) => (v ? v : null))
+    .refine((v) => v === null || (/^\d{4}-\d{2}-\d{2}$/.test(v) && DateTime.fromISO(v, { zone: ZONE }).isValid), 'Ngày hết hạn không hợp lệ (YYYY-MM-DD).')
+});
+export type NewTokenInput = z.input<typeof newTokenSchema>;
+
+export const tokenIdSchema = z.object({
+  id: z.coerce.number({ error: 'Thiếu mã màn hình.' }).int('Mã màn hình không hợp lệ.').positive('Mã màn hình không hợp lệ.')
+});
+
+export type TokenStatus = 'active' | 'revoked' | 'expired';
+
+export interface TokenListRow {
+  id: number;
+  name: string;
+  scopeCode: string;
+  scopeName: string;
+  scenes: Scene[];
+  dwellSeconds: number;
+  expiresAt: string | null;
+  /** The last day (YYYY-MM-DD, Hà Nội time) the token works, or null: no expiry. */
+  validThrough: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+  createdAt: string;
+  createdBy: string | null;
+  status: TokenStatus;
+}
+
+interface TokenDbRow {
+  id: number;
+  name: string;
+  scope_code: string;
+  scope_name: string;
+  playlist: { scenes: Scene[]; dwellSeconds: number };
+  expires_at: string | null;
+  valid_through: string | null;
+  revoked_at: string | null;
+  last_used_at: string | null;
+  created_at: string;
+  created_by: string | null;
+  expired: boolean;
+}
+
+async function selectTokens(sql: Sql, tokenId: number | null): Promise<TokenListRow[]> {
+  const rows = await sql<TokenDbRow[]>`
+    select t.id, t.name, u.gso_code as scope_code, u.name as scope_name, t.playlist, t.expires_at, t.revoked_at, t.last_used_at,
+           t.created_at, c.username as created_by,
+           to_char((t.expires_at - interval '1 millisecond') at time zone ${ZONE}, 'YYYY-MM-DD') as valid_through,
+           (t.expires_at is not null and t.expires_at <= now()) as expired
+    from display_tokens t join units u on u.id = t.scope_unit_id left join users c on c.id = t.created_by
+    where ${tokenId === null ? sql`true` : sql`t.id = ${tokenId}`}
+    order by (t.revoked_at is not null), t.created_at desc, t.id desc`;
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    scopeCode: r.scope_code,
+    scopeName: r.scope_name,
+    scenes: r.playlist.scenes,
+    dwellSeconds: r.playlist.dwellSeconds,
+    expiresAt: isoTimestamp(r.expires_at),
+    validThrough: r.valid_through,
+    revokedAt: isoTimestamp(r.revoked_at),
+    lastUsedAt: isoTimestamp(r.last_used_at),
+    createdAt: isoTimestamp(r.created_at)!,
+    createdBy: r.created_by,
+    status: r.revoked_at ? 'revoked' : r.expired ? 'expired' : 'active'
+  }));
+}
+
+/** Every display token (never the token: only its hash is stored, and not even that is read here). */
+export const listDisplayTokens = (sql: Sql) => selectTokens(sql, null);
+
+export async function getDisplayToken(sql: Sql, tokenId: number): Promise<TokenListRow | null> {
+  return (await selectTokens(sql, tokenId))[0] ?? null;
+}
+
+/** The wall's address for a token (relative to the site). */
+export const wallUrl = (token: string) => `/wall?token=${encodeURIComponent(token)}`;
+
+const auditView = (t: TokenListRow) => ({
+  name: t.name, scopeCode: t.scopeCode, scenes: t.scenes, dwellSeconds: t.dwellSeconds, expiresAt: t.expiresAt, revokedAt: t.revokedAt
+});
+
+/**
+ * Creates a display token. The result carries the token and the wall URL: the only time they are
+ * ever seen — the database keeps the SHA-256 alone.
+ */
+export async function createDisplayToken(
+  sql: Sql, input: NewTokenInput, actor: Actor, ctx: ChangeContext = {}
+): Promise<Outcome<{ id: number; name: string; token: string; wallUrl: string; expiresAt: string | null }>> {
+  const parsed = newTokenSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error.issues) };
+  const v = parsed.data;
+  const errors: Record<string, string> = {};
+  const scopeUnitId = await unitIdOf(sql, v.scopeCode);
+  if (scopeUnitId === null) errors.scopeCode = `Không có đơn vị nào (đang hiệu lực) với mã ${v.scopeCode}.`;
+  if (v.expiresOn !== null && v.expiresOn < today(ctx.now)) errors.expiresOn = 'Ngày hết hạn đã qua: chọn hôm nay hoặc một ngày sau.';
+  if (Object.keys(errors).length) return { ok: false, errors };
+  // Valid through the whole last day, Hà Nội time.
+  const expiresAt = v.expiresOn === null ? null : DateTime.fromISO(v.expiresOn, { zone: ZONE }).plus({ days: 1 }).toUTC().toISO()!;
+  const token = newToken();
+  return inTransaction(sql, async (tx) => {
+    const [row] = await tx<{ id: number }[]>`
+      insert into display_tokens (name, token_hash, scope_unit_id, playlist, expires_at, created_by)
+      values (${v.name}, ${sha256(token)}, ${scopeUnitId}, ${JSON.stringify({ scenes: v.scenes, dwellSeconds: v.dwellSeconds })}::jsonb,
+              ${expiresAt}, ${actor.user.id})
+      returning id`;
+    const created = (await getDisplayToken(tx, row!.id))!;
+    await recordAudit(tx, { actor, action: 'create', entity: 'display_token', entityId: created.id, after: auditView(created), ip: ctx.ip });
+    return { ok: true as const, id: created.id, name: created.name, token, wallUrl: wallUrl(token), expiresAt: created.expiresAt };
+  });
+}
+
+/** Revokes a display token and closes the wall's sockets. Revoking a revoked token changes nothing. */
+export async function revokeDisplayToken(
+  sql: Sql, input: { id: number | string }, actor: Actor, ctx: ChangeContext = {}
+): Promise<Outcome<{ alreadyRevoked: boolean }>> {
+  const parsed = tokenIdSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error.issues) };
+  const tokenId = parsed.data.id;
+  const before = await getDisplayToken(sql, tokenId);
+  if (!before) return { ok: false, errors: { form: 'Không tìm thấy màn hình này.' } };
+  if (before.revokedAt) return { ok: true, alreadyRevoked: true };
+  return inTransaction(sql, async (tx) => {
+    await tx`update display_tokens set revoked_at = now() where id = ${tokenId} and revoked_at is null`;
+    await signOutEverywhere(tx, { displayTokenId: tokenId });
+    const after = (await getDisplayToken(tx, tokenId))!;
+    await recordAudit(tx, { actor, action: 'revoke', entity: 'display_token', entityId: tokenId, before: auditView(before), after: auditView(after), ip: ctx.ip });
+    return { ok: true as const, alreadyRevoked: false };
+  });
+}

@@ -1,0 +1,573 @@
+/**
+ * Administrative units imported or updated from a CSV in the GSO register's layout, so the product
+ * can serve another province, and merges that keep the merged units' history.
+ *
+ * Layout (header required, UTF-8, optional BOM, RFC 4180 quoting, any column order):
+ *   gso_code,name,level,type,parent_gso_code[,external_codes][,merged_into][,valid_from][,valid_to]
+ *
+ * Three steps, so each can be tested alone:
+ *  - `parseUnitsImport(text)` (pure): the file's shape and each row's fields, and what the file
+ *    says about itself (a code on two lines, a unit its own parent …);
+ *  - `checkUnitsImport(rows, existing, …)` (pure): against the units already stored — a parent that
+ *    exists, no cycle, no unit under or merged into a unit that has itself been merged — and the
+ *    plan of what will change;
+ *  - `applyUnitsImport(sql, rows, actor)`: in one transaction, checks against the stored units
+ *    (under a lock), writes, rebuilds the closure, recomputes today's and this month's boards and
+ *    records one audit entry. Any problem anywhere and nothing changes.
+ *
+ * Rules that are choices, written down:
+ *  - a row without `merged_into` leaves a unit's merge state as it is (re-importing an old register
+ *    does not bring merged units back); `valid_to` is only accepted with `merged_into`;
+ *  - a merged unit keeps its samples, its parent and its past rankings; its current children move
+ *    to the unit that absorbed it; it leaves today's and this month's boards (recomputed);
+ *  - without an `external_codes` column the stored codes are kept; with it, the cell replaces them
+ *    (an empty cell clears them); an empty `valid_from` keeps the stored one;
+ *  - imported units get no population (none is known; nothing is generated for them).
+ */
+import type { Queryable, Sql } from '#db/client';
+import { RANKINGS_CHANNEL, type RankingsChanged } from '#contract/notify';
+import { periodOf, today } from '#domain/periods';
+import { recomputeRankings } from '#workers/rankings';
+import type { Principal } from '../auth/principal.ts';
+import { recordAudit } from '../auth/audit.ts';
+
+export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
+export const MAX_IMPORT_ROWS = 20_000;
+
+export const REQUIRED_COLUMNS = ['gso_code', 'name', 'level', 'type', 'parent_gso_code'] as const;
+export const OPTIONAL_COLUMNS = ['external_codes', 'merged_into', 'valid_from', 'valid_to'] as const;
+type Column = (typeof REQUIRED_COLUMNS)[number] | (typeof OPTIONAL_COLUMNS)[number];
+
+/** One refused thing: `line` is the file's line (the header is line 1), null for the file as a whole. */
+export interface UnitsImportProblem {
+  line: number | null;
+  /** "line 7: parent_gso_code 999 does not exist" */
+  message: string;
+}
+
+export interface UnitImportRow {
+  /** The line of the file where the row starts (the header is line 1). */
+  line: number;
+  gsoCode: string;
+  name: string;
+  level: string;
+  type: string;
+  parentGsoCode: string | null;
+  /** null when the file has no external_codes column: the stored codes are kept. */
+  externalCodes: Record<string, string> | null;
+  /** The GSO code of the unit that absorbed this one. */
+  mergedInto: string | null;
+  validFrom: string | null;
+  /** Only with mergedInto; null → today (or the stored date of the same merge). */
+  validTo: string | null;
+}
+
+export interface UnitsImportParse {
+  rows: UnitImportRow[];
+  problems: UnitsImportProblem[];
+  /** Codes of refused lines (code → line), so a row naming one as its parent is not told it "does not exist". */
+  refused: Map<string, number>;
+}
+
+const CODE = /^\d{2,5}$/;
+const problemAt = (line: number | null, reason: string): UnitsImportProblem => ({
+  line,
+  message: line === null ? reason : `line ${line}: ${reason}`
+});
+const byLine = (a: UnitsImportProblem, b: UnitsImportProblem) => (a.line ?? 0) - (b.line ?? 0);
+
+/**
+ * RFC 4180 records with the line each starts on (quoted fields may hold commas, doubled quotes and
+ * line breaks; CRLF or LF; a leading BOM is skipped). An unterminated quote is a problem of its own.
+ */
+export function csvRecords(text: string): { records: { line: number; cells: string[] }[]; problem: UnitsImportProblem | null } {
+  const records: { line: number; cells: string[] }[] = [];
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let line = 1;
+  let start = 1;
+  let cells: string[] = [];
+  let field = '';
+  let quoted = false;
+  let quoteLine = 0;
+  let fieldStart = true;
+  const endRecord = () => {
+    cells.push(field);
+    records.push({ line: start, cells });
+    cells = [];
+    field = '';
+    fieldStart = true;
+  };
+  for (; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else quoted = false;
+      } else {
+        if (c === '\n' || (c === '\r' && text[i + 1] !== '\n')) line++;
+        field += c;
+      }
+    } else if (c === '"' && fieldStart) {
+      quoted = true;
+      quoteLine = line;
+      fieldStart = false;
+    } else if (c === ',') {
+      cells.push(field);
+      field = '';
+      fieldStart = true;
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      endRecord();
+      line++;
+      start = line;
+    } else {
+      field += c;
+      fieldStart = false;
+    }
+  }
+  if (quoted) return { records, problem: problemAt(quoteLine, 'a quoted field is never closed (a " is missing)') };
+  if (field !== '' || cells.length) endRecord();
+  return { records, problem: null };
+}
+
+/** A real calendar date written YYYY-MM-DD. */
+export function isIsoDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const d = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
+}
+
+/** "portal=H44.100;dvc=000.00.44.H44" → { portal: 'H44.100', dvc: '000.00.44.H44' }, or the reason it is not. */
+export function parseExternalCodes(text: string): { codes: Record<string, string> } | { error: string } {
+  const codes: Record<string, string> = {};
+  for (const part of text.split(';').map((p) => p.trim()).filter((p) => p !== '')) {
+    const at = part.indexOf('=');
+    const key = at < 0 ? '' : part.slice(0, at).trim();
+    const value = at < 0 ? '' : part.slice(at + 1).trim();
+    if (!key || !value) return { error: `external_codes "${part}" is not system=code (e.g. portal=H44.100;dvc=000.00.44.H44)` };
+    if (Object.hasOwn(codes, key)) return { error: `external_codes names ${key} twice` };
+    codes[key] = value;
+  }
+  return { codes };
+}
+
+/** Parses and checks a units CSV on its own (no database): the good rows, and every problem. */
+export function parseUnitsImport(text: string): UnitsImportParse {
+  const refused = new Map<string, number>();
+  const problems: UnitsImportProblem[] = [];
+  const bytes = new TextEncoder().encode(text).length;
+  if (bytes > MAX_IMPORT_BYTES) {
+    return { rows: [], refused, problems: [problemAt(null, `the file is ${(bytes / 1048576).toFixed(1)} MB; at most 2 MB`)] };
+  }
+  const { records, problem } = csvRecords(text);
+  if (problem) return { rows: [], refused, problems: [problem] };
+  const blank = (cells: string[]) => cells.every((c) => c.trim() === '');
+  const nonBlank = records.filter((r) => !blank(r.cells));
+  const header = nonBlank.shift();
+  const expected = `${REQUIRED_COLUMNS.join(',')} (and optionally ${OPTIONAL_COLUMNS.join(', ')})`;
+  if (!header) return { rows: [], refused, problems: [problemAt(null, `the file is empty: its first line must be the header ${expected}`)] };
+
+  const known = new Set<string>([...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS]);
+  const index = new Map<Column, number>();
+  header.cells.forEach((cell, i) => {
+    const name = cell.trim().toLowerCase();
+    if (name === '') problems.push(problemAt(header.line, `column ${i + 1} of the header has no name: the header must be ${expected}`));
+    else if (!known.has(name)) problems.push(problemAt(header.line, `unknown column "${cell.trim()}": the header must be ${expected}`));
+    else if (index.has(name as Column)) problems.push(problemAt(header.line, `column ${name} appears twice in the header`));
+    else index.set(name as Column, i);
+  });
+  const missing = REQUIRED_COLUMNS.filter((c) => !index.has(c));
+  if (missing.length) problems.push(problemAt(header.line, `the header lacks ${missing.join(', ')}: it must be ${expected}`));
+  if (problems.length) return { rows: [], refused, problems };
+  if (nonBlank.length === 0) return { rows: [], refused, problems: [problemAt(null, 'the file has a header but no unit')] };
+  if (nonBlank.length > MAX_IMPORT_ROWS) {
+    return { rows: [], refused, problems: [problemAt(null, `the file has ${nonBlank.length.toLocaleString('en')} units; at most ${MAX_IMPORT_ROWS.toLocaleString('en')}`)] };
+  }
+
+  const rows: UnitImportRow[] = [];
+  const seen = new Map<string, number>();
+  for (const { line, cells } of nonBlank) {
+    const bad: string[] = [];
+    if (cells.length !== header.cells.length) {
+      problems.push(problemAt(line, `${cells.length} fields, the header has ${header.cells.length}`));
+      const code = (cells[index.get('gso_code')!] ?? '').trim();
+      if (CODE.test(code) && !seen.has(code)) {
+        refused.set(code, line);
+        seen.set(code, line);
+      }
+      continue;
+    }
+    const cell = (c: Column) => (index.has(c) ? cells[index.get(c)!]!.trim() : '');
+    const code = cell('gso_code');
+    if (!code) bad.push('gso_code is empty');
+    else if (!CODE.test(code)) bad.push(`gso_code "${code}" must be 2 to 5 digits`);
+    else if (seen.has(code)) bad.push(`gso_code ${code} is already on line ${seen.get(code)}`);
+    for (const c of ['name', 'level', 'type'] as const) if (!cell(c)) bad.push(`${c} is empty`);
+    const parent = cell('parent_gso_code') || null;
+    if (parent !== null && !CODE.test(parent)) bad.push(`parent_gso_code "${parent}" must be 2 to 5 digits`);
+    else if (parent !== null && parent === code) bad.push(`parent_gso_code ${parent} is the unit itself`);
+    let externalCodes: Record<string, string> | null = null;
+    if (index.has('external_codes')) {
+      const parsed = parseExternalCodes(cell('external_codes'));
+      if ('error' in parsed) bad.push(parsed.error);
+      else externalCodes = parsed.codes;
+    }
+    const mergedInto = cell('merged_into') || null;
+    if (mergedInto !== null && !CODE.test(mergedInto)) bad.push(`merged_into "${mergedInto}" must be 2 to 5 digits`);
+    else if (mergedInto !== null && mergedInto === code) bad.push(`merged_into ${mergedInto} is the unit itself`);
+    const validFrom = cell('valid_from') || null;
+    const validTo = cell('valid_to') || null;
+    if (validFrom !== null && !isIsoDate(validFrom)) bad.push(`valid_from "${validFrom}" is not a date (YYYY-MM-DD)`);
+    if (validTo !== null && !isIsoDate(validTo)) bad.push(`valid_to "${validTo}" is not a date (YYYY-MM-DD)`);
+    else if (validTo !== null && mergedInto === null) bad.push('valid_to needs merged_into: a unit ends only when another one absorbs it');
+    if (validFrom && validTo && isIsoDate(validFrom) && isIsoDate(validTo) && validFrom > validTo) {
+      bad.push(`valid_from ${validFrom} is after valid_to ${validTo}`);
+    }
+    if (bad.length) {
+      for (const reason of bad) problems.push(problemAt(line, reason));
+      if (CODE.test(code) && !seen.has(code)) refused.set(code, line);
+    } else {
+      rows.push({ line, gsoCode: code, name: cell('name'), level: cell('level'), type: cell('type'), parentGsoCode: parent, externalCodes, mergedInto, validFrom, validTo });
+    }
+    if (CODE.test(code) && !seen.has(code)) seen.set(code, line);
+  }
+  return { rows, problems, refused };
+}
+
+/** A stored unit, as the checks need it. */
+export interface ExistingUnit {
+  id: number;
+  gsoCode: string;
+  name: string;
+  level: string;
+  type: string;
+  parentGsoCode: string | null;
+  externalCodes: Record<string, string>;
+  validFrom: string | null;
+  validTo: string | null;
+  mergedIntoGsoCode: string | null;
+}
+
+export interface UnitsImportPlan {
+  /** Rows with their merge resolved: validTo is the date written when mergedInto is set. */
+  rows: UnitImportRow[];
+  created: string[];
+  updated: string[];
+  /** Units whose merge this import records (new units included). */
+  merged: string[];
+  unchanged: string[];
+  /** Current children of a merged unit, moved under the unit that absorbed it. */
+  moved: { code: string; from: string; to: string }[];
+}
+
+/**
+ * Checks parsed rows against the stored units (pure): parents and merge targets exist (in the file or
+ * stored), a current unit is not put under, nor merged into, a unit that is merged, and the resulting
+ * hierarchy has no cycle. `refused`: codes of lines the parser refused.
+ */
+export function checkUnitsImport(
+  rows: UnitImportRow[],
+  existing: ExistingUnit[],
+  options: { today: string; refused?: ReadonlyMap<string, number> }
+): { problems: UnitsImportProblem[]; plan: UnitsImportPlan } {
+  const stored = new Map(existing.map((u) => [u.gsoCode, u]));
+  const inFile = new Map(rows.map((r) => [r.gsoCode, r]));
+  const refused = options.refused ?? new Map<string, number>();
+  const problems: UnitsImportProblem[] = [];
+
+  /** Whether a code is merged once the import is done, and into what. */
+  const mergeOf = (code: string): { into: string | null; since: string; line: number | null } | null => {
+    const r = inFile.get(code);
+    if (r?.mergedInto) return { into: r.mergedInto, since: r.validTo ?? options.today, line: r.line };
+    const u = stored.get(code);
+    if (u?.validTo) return { into: u.mergedIntoGsoCode, since: u.validTo, line: null };
+    return null;
+  };
+  const describeMerge = (code: string, m: NonNullable<ReturnType<typeof mergeOf>>) =>
+    `${code} ${m.into ? `is merged into ${m.into}` : 'has ended'} (since ${m.since}${m.line !== null ? `, line ${m.line}` : ''})`;
+  const missing = (field: string, code: string) =>
+    refused.has(code) ? `${field} ${code} is on line ${refused.get(code)}, which is refused` : `${field} ${code} does not exist`;
+
+  for (const r of rows) {
+    const p = r.parentGsoCode;
+    if (p !== null) {
+      if (!inFile.has(p) && !stored.has(p)) problems.push(problemAt(r.line, missing('parent_gso_code', p)));
+      else if (!r.mergedInto) {
+        const m = mergeOf(p);
+        if (m) problems.push(problemAt(r.line, `parent_gso_code ${describeMerge(p, m)}${m.into ? `: put the unit under ${m.into}` : ''}`));
+      }
+    }
+    const x = r.mergedInto;
+    if (x !== null) {
+      if (!inFile.has(x) && !stored.has(x)) problems.push(problemAt(r.line, missing('merged_into', x)));
+      else {
+        const m = mergeOf(x);
+        if (m) problems.push(problemAt(r.line, `merged_into ${describeMerge(x, m)}${m.into ? `: merge into ${m.into} instead` : ''}`));
+      }
+    }
+  }
+
+  // Children of merged units that the file does not mention move to the absorbing unit.
+  const childrenOf = new Map<string, ExistingUnit[]>();
+  for (const u of existing) {
+    if (u.parentGsoCode === null) continue;
+    const list = childrenOf.get(u.parentGsoCode) ?? [];
+    list.push(u);
+    childrenOf.set(u.parentGsoCode, list);
+  }
+  const moved: UnitsImportPlan['moved'] = [];
+  const movedBy = new Map<string, number>(); // moved code → line of the merge that moved it
+  for (const r of rows) {
+    if (!r.mergedInto) continue;
+    for (const child of childrenOf.get(r.gsoCode) ?? []) {
+      if (child.validTo !== null || inFile.has(child.gsoCode)) continue;
+      moved.push({ code: child.gsoCode, from: r.gsoCode, to: r.mergedInto });
+      movedBy.set(child.gsoCode, r.line);
+    }
+  }
+
+  // The hierarchy once everything is applied must have no cycle.
+  const parent = new Map<string, string | null>(existing.map((u) => [u.gsoCode, u.parentGsoCode]));
+  for (const r of rows) parent.set(r.gsoCode, r.parentGsoCode);
+  for (const m of moved) parent.set(m.code, m.to);
+  const done = new Set<string>();
+  for (const startCode of [...inFile.keys(), ...movedBy.keys()]) {
+    const path: string[] = [];
+    const onPath = new Set<string>();
+    let c: string | null | undefined = startCode;
+    while (c && !done.has(c)) {
+      if (onPath.has(c)) {
+        const cycle = path.slice(path.indexOf(c));
+        const lineOf = (code: string) => inFile.get(code)?.line ?? movedBy.get(code) ?? Number.MAX_SAFE_INTEGER;
+        const lines = [...new Set(cycle.map(lineOf))].filter((l) => l !== Number.MAX_SAFE_INTEGER).sort((a, b) => a - b);
+        const first = cycle.reduce((best, code) => (lineOf(code) < lineOf(best) ? code : best), cycle[0]!);
+        const from = cycle.indexOf(first);
+        const chain = [...cycle.slice(from), ...cycle.slice(0, from), first].join(' → ');
+        const also = lines.length > 1 ? ` (lines ${lines.join(', ')})` : '';
+        problems.push(problemAt(lines[0] ?? null, `the parents make a cycle: ${chain}${also}`));
+        break;
+      }
+      onPath.add(c);
+      path.push(c);
+      c = parent.get(c);
+    }
+    for (const code of path) done.add(code);
+  }
+
+  // What changes.
+  const plan: UnitsImportPlan = { rows: [], created: [], updated: [], merged: [], unchanged: [], moved };
+  const sameCodes = (a: Record<string, string>, b: Record<string, string>) =>
+    Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
+  for (const r of rows) {
+    const u = stored.get(r.gsoCode);
+    let validTo = r.validTo;
+    if (r.mergedInto && validTo === null) validTo = u?.validTo && u.mergedIntoGsoCode === r.mergedInto ? u.validTo : options.today;
+    const row = { ...r, validTo };
+    plan.rows.push(row);
+    const newMerge = r.mergedInto !== null && (!u || u.mergedIntoGsoCode !== r.mergedInto || u.validTo !== validTo);
+    if (newMerge) plan.merged.push(r.gsoCode);
+    else if (!u) plan.created.push(r.gsoCode);
+    else if (
+      u.name !== r.name || u.level !== r.level || u.type !== r.type || u.parentGsoCode !== r.parentGsoCode ||
+      (r.externalCodes !== null && !sameCodes(u.externalCodes, r.externalCodes)) ||
+      (r.validFrom !== null && r.validFrom !== u.validFrom)
+    ) plan.updated.push(r.gsoCode);
+    else plan.unchanged.push(r.gsoCode);
+  }
+  return { problems: problems.sort(byLine), plan };
+}
+
+export interface UnitsImportCounts {
+  rows: number;
+  created: number;
+  updated: number;
+  merged: number;
+  unchanged: number;
+  moved: number;
+}
+
+export type UnitsImportResult =
+  | {
+      ok: true;
+      counts: UnitsImportCounts;
+      created: string[];
+      updated: string[];
+      merged: string[];
+      moved: UnitsImportPlan['moved'];
+      /** Scope units (ids) whose boards of today and this month were recomputed. */
+      scopeIds: number[];
+    }
+  | { ok: false; problems: UnitsImportProblem[] };
+
+export interface ImportOptions {
+  /** The instant the import happens (today's date in the city, and the boards recomputed). */
+  now?: Date;
+  ip?: string | null;
+  /** What the parser already refused: listed with the other problems, and nothing is applied. */
+  parsed?: Pick<UnitsImportParse, 'problems' | 'refused'>;
+}
+
+async function loadExisting(sql: Queryable): Promise<ExistingUnit[]> {
+  return sql<ExistingUnit[]>`
+    select u.id, u.gso_code as "gsoCode", u.name, u.level, u.type, p.gso_code as "parentGsoCode",
+           u.external_codes as "externalCodes", to_char(u.valid_from, 'YYYY-MM-DD') as "validFrom",
+           to_char(u.valid_to, 'YYYY-MM-DD') as "validTo", m.gso_code as "mergedIntoGsoCode"
+    from units u left join units p on p.id = u.parent_id left join units m on m.id = u.merged_into_id
+    order by u.id`;
+}
+
+/**
+ * Applies parsed rows in one transaction: checked against the stored units first (every problem,
+ * together with `options.parsed`'s), and only if there is none, written; then the closure, today's
+ * and this month's boards, a NOTIFY for the live boards, and one audit entry.
+ */
+export async function applyUnitsImport(sql: Sql, rows: UnitImportRow[], actor: Principal, options: ImportOptions = {}): Promise<UnitsImportResult> {
+  const day = today(options.now);
+  return sql.begin(async (tx): Promise<UnitsImportResult> => {
+    // Writers of units wait (readers do not): the checks below stay true until the commit.
+    await tx`lock table units in share row exclusive mode`;
+    const existing = await loadExisting(tx);
+    const { problems, plan } = checkUnitsImport(rows, existing, { today: day, refused: options.parsed?.refused });
+    const all = [...(options.parsed?.problems ?? []), ...problems].sort(byLine);
+    if (all.length) return { ok: false, problems: all };
+    if (plan.rows.length === 0) return { ok: false, problems: [problemAt(null, 'the file has no unit')] };
+
+    const stored = new Set(existing.map((u) => u.gsoCode));
+    const fresh = plan.rows.filter((r) => !stored.has(r.gsoCode));
+    const old = plan.rows.filter((r) => stored.has(r.gsoCode));
+    const json = (c: Record<string, string> | null) => (c === null ? null : JSON.stringify(c));
+    if (fresh.length) {
+      await tx`
+        insert into units (gso_code, name, level, type, external_codes, population, population_synthetic, valid_from)
+        select code, name, level, type, coalesce(ext, '{}'::jsonb), null, false, vfrom
+        from unnest(${tx.array(fresh.map((r) => r.gsoCode))}::text[], ${tx.array(fresh.map((r) => r.name))}::text[],
+                    ${tx.array(fresh.map((r) => r.level))}::text[], ${tx.array(fresh.map((r) => r.type))}::text[],
+                    ${tx.array(fresh.map((r) => json(r.externalCodes)))}::jsonb[], ${tx.array(fresh.map((r) => r.validFrom))}::date[])
+          as t(code, name, level, type, ext, vfrom)`;
+    }
+    if (old.length) {
+      await tx`
+        update units u set name = t.name, level = t.level, type = t.type,
+          external_codes = coalesce(t.ext, u.external_codes), valid_from = coalesce(t.vfrom, u.valid_from)
+        from unnest(${tx.array(old.map((r) => r.gsoCode))}::text[], ${tx.array(old.map((r) => r.name))}::text[],
+                    ${tx.array(old.map((r) => r.level))}::text[], ${tx.array(old.map((r) => r.type))}::text[],
+                    ${tx.array(old.map((r) => json(r.externalCodes)))}::jsonb[], ${tx.array(old.map((r) => r.validFrom))}::date[])
+          as t(code, name, level, type, ext, vfrom)
+        where u.gso_code = t.code`;
+    }
+    await tx`
+      update units u set parent_id = p.id
+      from unnest(${tx.array(plan.rows.map((r) => r.gsoCode))}::text[], ${tx.array(plan.rows.map((r) => r.parentGsoCode))}::text[]) as t(code, parent)
+      left join units p on p.gso_code = t.parent
+      where u.gso_code = t.code and u.parent_id is distinct from p.id`;
+    const merges = plan.rows.filter((r) => r.mergedInto !== null);
+    if (merges.length) {
+      await tx`
+        update units u set valid_to = t.vto, merged_into_id = x.id
+        from unnest(${tx.array(merges.map((r) => r.gsoCode))}::text[], ${tx.array(merges.map((r) => r.mergedInto))}::text[],
+                    ${tx.array(merges.map((r) => r.validTo))}::date[]) as t(code, target, vto)
+        join units x on x.gso_code = t.target
+        where u.gso_code = t.code`;
+    }
+    if (plan.moved.length) {
+      await tx`
+        update units u set parent_id = x.id
+        from unnest(${tx.array(plan.moved.map((m) => m.code))}::text[], ${tx.array(plan.moved.map((m) => m.to))}::text[]) as t(code, target)
+        join units x on x.gso_code = t.target
+        where u.gso_code = t.code`;
+    }
+    await rebuildClosure(tx);
+
+    // Today's and this month's boards: rows of units no longer a current child of their scope go
+    // (a merged unit leaves them); past boards keep theirs. Then every scope is recomputed.
+    const periods = [periodOf('day', day), periodOf('month', day)];
+    await tx`
+      delete from rankings r
+      using unnest(${tx.array(periods.map((p) => p.kind))}::text[], ${tx.array(periods.map((p) => p.start))}::date[]) as w(kind, start)
+      where r.period_kind = w.kind and r.period_start = w.start
+        and not exists (select 1 from units u where u.id = r.unit_id and u.parent_id = r.scope_unit_id and u.valid_to is null)`;
+    const [scheme] = await tx`select 1 from indicator_schemes where active limit 1`;
+    const scopeIds = scheme ? await recomputeRankings(tx, periods) : [];
+    if (scopeIds.length) {
+      const payload: RankingsChanged = { pollRunId: null, scopeIds, periods: periods.map((p) => ({ kind: p.kind, start: p.start })) };
+      await tx`select pg_notify(${RANKINGS_CHANNEL}, ${JSON.stringify(payload)})`;
+    }
+
+    const counts: UnitsImportCounts = {
+      rows: plan.rows.length,
+      created: plan.created.length,
+      updated: plan.updated.length,
+      merged: plan.merged.length,
+      unchanged: plan.unchanged.length,
+      moved: plan.moved.length
+    };
+    await recordAudit(tx, {
+      actor,
+      action: 'import',
+      entity: 'unit',
+      after: { counts, created: plan.created, updated: plan.updated, merged: plan.merged, moved: plan.moved.map((m) => m.code) },
+      ip: options.ip ?? null
+    });
+    return { ok: true, counts, created: plan.created, updated: plan.updated, merged: plan.merged, moved: plan.moved, scopeIds };
+  }) as Promise<UnitsImportResult>;
+}
+
+/** The transitive closure of the hierarchy, rebuilt whole (as the seed's upsertUnits does). */
+async function rebuildClosure(sql: Queryable): Promise<void> {
+  await sql`delete from unit_closure`;
+  await sql`
+    insert into unit_closure (ancestor_id, descendant_id, depth)
+    with recursive c(ancestor_id, descendant_id, depth) as (
+      select id, id, 0 from units
+      union all
+      select c.ancestor_id, u.id, c.depth + 1 from c join units u on u.parent_id = c.descendant_id
+    )
+    select ancestor_id, descendant_id, depth from c`;
+}
+
+/** Parse, check and apply a CSV text: every problem (the file's and the database's) or the counts. */
+export async function importUnitsCsv(sql: Sql, text: string, actor: Principal, options: Omit<ImportOptions, 'parsed'> = {}): Promise<UnitsImportResult> {
+  const parsed = parseUnitsImport(text);
+  // A file too large, without a header … has no rows worth checking against the database.
+  if (parsed.rows.length === 0 && parsed.problems.length) return { ok: false, problems: parsed.problems };
+  return applyUnitsImport(sql, parsed.rows, actor, { ...options, parsed });
+}
+
+/** An uploaded file (form field `file`): size and encoding checked before it is read as CSV. */
+export async function importUnitsFile(sql: Sql, file: unknown, actor: Principal, options: Omit<ImportOptions, 'parsed'> = {}): Promise<UnitsImportResult> {
+  const refuse = (message: string): UnitsImportResult => ({ ok: false, problems: [problemAt(null, message)] });
+  if (!(file instanceof File)) return refuse('file: choose a .csv file');
+  if (file.size === 0) return refuse('file: the file is empty');
+  if (file.size > MAX_IMPORT_BYTES) return refuse(`file: the file is ${(file.size / 1048576).toFixed(1)} MB; at most 2 MB`);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(await file.arrayBuffer());
+  } catch {
+    return refuse('file: the file is not UTF-8 text (save it as "CSV UTF-8")');
+  }
+  return importUnitsCsv(sql, text, actor, options);
+}
+
+export interface UnitsSummary {
+  levels: { level: string; current: number; merged: number }[];
+  mergedCount: number;
+  roots: { code: string; name: string; level: string }[];
+  merged: { code: string; name: string; level: string; intoCode: string | null; intoName: string | null; since: string | null }[];
+}
+
+/** The admin page's summary: units per level, the roots, and the merged units (most recent first). */
+export async function unitsSummary(sql: Queryable, limit = 1000): Promise<UnitsSummary> {
+  const levels = await sql<{ level: string; current: number; merged: number }[]>`
+    select level, count(*) filter (where valid_to is null)::int as current, count(*) filter (where valid_to is not null)::int as merged
+    from units group by level order by min(length(gso_code)), level`;
+  const roots = await sql<{ code: string; name: string; level: string }[]>`
+    select gso_code as code, name, level from units where parent_id is null and valid_to is null order by id`;
+  const merged = await sql<UnitsSummary['merged']>`
+    select u.gso_code as code, u.name, u.level, m.gso_code as "intoCode", m.name as "intoName", to_char(u.valid_to, 'YYYY-MM-DD') as since
+    from units u left join units m on m.id = u.merged_into_id
+    where u.valid_to is not null order by u.valid_to desc, u.gso_code limit ${limit}`;
+  const mergedCount = levels.reduce((s, l) => s + l.merged, 0);
+  return { levels: [...levels], mergedCount, roots: [...roots], merged: [...merged] };
+}

@@ -1,0 +1,35 @@
+import { sql } from '#server/db';
+import { failWith, formValues, parseForm } from '$lib/server/forms';
+import { adminActor, unitOptions } from '$lib/server/admin/users';
+import { createDisplayToken, listDisplayTokens, revokeDisplayToken, SCENE_NAMES, SCENES, tokenIdSchema } from '$lib/server/admin/tokens';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async () => {
+  const db = await sql();
+  return { tokens: await listDisplayTokens(db), units: await unitOptions(db), scenes: SCENES.map((key) => ({ key, name: SCENE_NAMES[key] })) };
+};
+
+export const actions: Actions = {
+  create: async ({ request, locals, getClientAddress }) => {
+    const form = await request.formData();
+    const scenes = form.getAll('scenes').filter((s): s is string => typeof s === 'string');
+    const values: Record<string, string> = { ...formValues(form), scenes: scenes.join(',') };
+    const result = await createDisplayToken(
+      await sql(),
+      { name: values.name ?? '', scopeCode: values.scopeCode ?? '', scenes, dwellSeconds: values.dwellSeconds ?? '', expiresOn: values.expiresOn },
+      adminActor(locals.principal),
+      { ip: getClientAddress() }
+    );
+    if (!result.ok) return failWith(values, result.errors);
+    // The only time the token is ever shown: the database keeps its SHA-256 alone.
+    return { created: { id: result.id, name: result.name, wallUrl: result.wallUrl } };
+  },
+  revoke: async ({ request, locals, getClientAddress }) => {
+    const form = await request.formData();
+    const parsed = parseForm(tokenIdSchema, form);
+    if ('failure' in parsed) return parsed.failure;
+    const result = await revokeDisplayToken(await sql(), parsed.data, adminActor(locals.principal), { ip: getClientAddress() });
+    if (!result.ok) return failWith(formValues(form), result.errors);
+    return { done: result.alreadyRevoked ? 'Màn hình này đã bị thu hồi từ trước.' : 'Đã thu hồi: màn hình ngừng hiển thị ngay.' };
+  }
+};

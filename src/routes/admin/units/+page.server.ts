@@ -1,0 +1,24 @@
+import { fail } from '@sveltejs/kit';
+import { sql } from '#server/db';
+import { importUnitsFile, unitsSummary } from '$lib/server/admin/units';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async () => ({ summary: await unitsSummary(await sql()) });
+
+export const actions: Actions = {
+  import: async ({ request, locals, getClientAddress }) => {
+    const form = await request.formData();
+    const result = await importUnitsFile(await sql(), form.get('file'), locals.principal, { ip: getClientAddress() });
+    if (!result.ok) {
+      return fail(400, { problems: result.problems.map((p) => p.message), message: 'Tệp không được nhập: không có thay đổi nào.' });
+    }
+    return {
+      counts: result.counts,
+      created: result.created,
+      updated: result.updated,
+      merged: result.merged,
+      moved: result.moved.map((m) => m.code),
+      message: 'Đã nhập danh sách đơn vị hành chính.'
+    };
+  }
+};
