@@ -10,11 +10,14 @@ export interface DemoKeys {
   payment: string;
   /** Task tracker: header x-auth-token. */
   task: string;
+  /** The police's older statistics API (v1), which the seed does not configure: header x-vneid-key. */
+  eidLegacy: string;
 }
 
 export const DEMO_KEYS = {
   dossier: 'demo-motcua-2026',
   eid: { username: 'cityops', password: 'demo-vneid-2026' },
   payment: 'demo-ansinh-token-2026',
-  task: 'demo-qlvb-2026'
+  task: 'demo-qlvb-2026',
+  eidLegacy: 'demo-vneid-v1-2026'
 } as const satisfies DemoKeys;

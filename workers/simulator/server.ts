@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { dossierApi } from './dossiers-api.ts';
 import type { DossierOverride } from './dossiers.ts';
 import { eidApi } from './eid-api.ts';
+import { eidLegacyApi } from './eid-legacy-api.ts';
 import { DRIP_INTERVAL_MS, SYSTEMS, applyRowFault, parseFaultBody, parseFaultSpec, type Fault, type FaultKind, type SystemName } from './faults.ts';
 import { jsonAnswer, type Answer, type SimUnit, type SystemApi } from './http.ts';
 import { DEMO_KEYS, type DemoKeys } from './keys.ts';
@@ -73,7 +74,7 @@ export function createSimulator(options: SimulatorOptions) {
   const overrides = new Map<string, DossierOverride>();
   const ctx = { seed: options.seed, units: options.units, keys };
   const endpoints = new Map(
-    [endpoint(dossierApi(ctx, overrides)), endpoint(eidApi(ctx)), endpoint(paymentApi(ctx)), endpoint(taskApi(ctx))].map((e) => [e.path, e])
+    [endpoint(dossierApi(ctx, overrides)), endpoint(eidApi(ctx)), endpoint(eidLegacyApi(ctx)), endpoint(paymentApi(ctx)), endpoint(taskApi(ctx))].map((e) => [e.path, e])
   );
   // Timers of delayed and dripping answers: close() clears them so that the process can exit.
   const timers = new Set<NodeJS.Timeout>();

@@ -205,7 +205,7 @@ export async function createUser(sql: Sql, input: NewUserInput, actor: Actor, ct
 async function revokeSessionsOf(tx: Sql, userId: number, keep: string | null): Promise<number> {
   const revoked = await tx<{ id: string }[]>`
     update sessions set revoked_at = now()
-    where false
+    where user_id = ${userId} and revoked_at is null and id <> ${keep ?? ''}
     returning id`;
   if (keep === null) await signOutEverywhere(tx, { userId });
   // Sparing the current session: close the sockets of the others one by one (the user room holds them all).
