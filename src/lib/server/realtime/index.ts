@@ -94,7 +94,7 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql) {
       const reply = typeof ack === 'function' ? ack : () => {};
       try {
         const parsed = boardQuerySchema.safeParse(raw);
-        if (!parsed.success) return reply({ error: 'invalid subscription' });
+        if (!parsed.success) return reply({ error: `invalid subscription: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` });
         const p = periodOf(parsed.data.period, parsed.data.date);
         await socket.leave(boardRoom(parsed.data.scope, p.kind, p.start));
         reply({ data: true });
