@@ -14,9 +14,14 @@ export function formatDate(iso: string): string {
   return DateTime.fromISO(iso, { zone: ZONE }).setLocale('vi').toFormat('dd/MM/yyyy');
 }
 
+/** An instant (ISO 8601, or PostgreSQL's "2026-11-22 14:08:00+00" text) as HH:mm dd/MM in ICT. */
 export function formatTime(iso: string | null): string {
   if (!iso) return '—';
-  return DateTime.fromISO(iso).setZone(ZONE).setLocale('vi').toFormat('HH:mm dd/MM');
+  // PostgreSQL writes "2026-11-22 14:08:00.12+00": make it ISO ("T", and "+00:00").
+  const text = iso.includes(' ') && !iso.includes('T') ? iso.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00') : iso;
+  const at = new Date(text);
+  if (Number.isNaN(at.getTime())) return '—';
+  return DateTime.fromJSDate(at).setZone(ZONE).setLocale('vi').toFormat('HH:mm dd/MM');
 }
 
 export function formatPeriod(kind: string, start: string): string {

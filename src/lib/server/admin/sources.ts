@@ -4,7 +4,7 @@
  * poll now, and the poll history. Credentials are write-only: sealed on save, never read back.
  */
 import { z } from 'zod';
-import type { Queryable as Sql, Sql as Pool } from '#db/client';
+import { isoTimestamp, type Queryable as Sql, type Sql as Pool } from '#db/client';
 import { POLL_NOW_CHANNEL } from '#contract/notify';
 import { METRIC_FAMILIES } from '#domain/catalogue';
 import { today } from '#domain/periods';
@@ -326,12 +326,13 @@ export interface PollRunRow {
 }
 
 export async function pollHistory(sql: Sql, key: string, page = 1): Promise<PollRunRow[]> {
-  return sql<PollRunRow[]>`
+  const rows = await sql<PollRunRow[]>`
     select r.id, r.started_at as "startedAt", r.duration_ms as "durationMs", r.outcome, r.trigger, r.http_status as "httpStatus", r.attempts,
            to_char(r.window_from, 'YYYY-MM-DD') as "windowFrom", to_char(r.window_to, 'YYYY-MM-DD') as "windowTo",
            r.accepted, r.rejected, r.changed, r.error
     from poll_runs r join data_sources s on s.id = r.source_id
     where s.key = ${key} order by r.id desc limit 50 offset ${(Math.max(1, page) - 1) * 50}`;
+  return rows.map((r) => ({ ...r, startedAt: isoTimestamp(r.startedAt)! }));
 }
 
 export async function pollRun(sql: Sql, key: string, id: number) {
@@ -340,6 +341,6 @@ export async function pollRun(sql: Sql, key: string, id: number) {
            to_char(r.window_from, 'YYYY-MM-DD') as "windowFrom", to_char(r.window_to, 'YYYY-MM-DD') as "windowTo",
            r.accepted, r.rejected, r.changed, r.error, r.rejections, left(r.raw_body, 200000) as "rawBody"
     from poll_runs r join data_sources s on s.id = r.source_id where s.key = ${key} and r.id = ${id}`;
-  return r ?? null;
+  return r ? { ...r, startedAt: isoTimestamp(r.startedAt)! } : null;
 }
 
