@@ -36,6 +36,8 @@ const ROWS: Row[] = [
   { name: 'sign-in page', method: 'GET', path: '/login', expect: { anonymous: 'allow', display: 'allow', 'officer-278': 303, leader: 303, admin: 303 } },
   { name: 'health check', method: 'GET', path: '/healthz', expect: ALL('allow') },
   { name: 'city board API', method: 'GET', path: '/api/v1/rankings?scope=01&period=month', expect: { ...PEOPLE_AND_DISPLAY, display: 'forbidden' } },
+  { name: 'city board export (xlsx)', method: 'GET', path: '/api/v1/rankings?scope=01&period=month&format=xlsx', expect: { ...PEOPLE_AND_DISPLAY, display: 'forbidden' } },
+  { name: 'another district series export (csv)', method: 'GET', path: '/api/v1/series?unit=001&format=csv', expect: { ...PEOPLE_AND_DISPLAY, display: 'forbidden', 'officer-278': 'forbidden' } },
   { name: 'own district board API', method: 'GET', path: '/api/v1/rankings?scope=278&period=month', expect: PEOPLE_AND_DISPLAY },
   { name: 'own district series (detail)', method: 'GET', path: '/api/v1/series?unit=278', expect: PEOPLE_AND_DISPLAY },
   { name: 'own commune series (detail)', method: 'GET', path: '/api/v1/series?unit=10114', expect: PEOPLE_AND_DISPLAY },

@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { expect, test } from '@playwright/test';
 import { today } from '../../src/lib/domain/periods.ts';
 
@@ -56,6 +57,23 @@ test('the JSON API and the health check answer', async ({ request }) => {
   expect(board.rows).toHaveLength(30);
   expect(board.rows[0]).toMatchObject({ unitCode: expect.any(String), unitName: expect.any(String), rank: 1 });
   expect(board.rows[0].indicators['dossier.on_time']).toMatchObject({ numerator: expect.any(Number), denominator: expect.any(Number) });
+
+  expect(board.rows[0].band).toMatch(/^(Xuất sắc|Tốt|Khá|Trung bình|Yếu)$/);
+
+  // The same board as a spreadsheet and as CSV.
+  const xlsx = await request.get(`${base()}/api/v1/rankings?scope=01&period=month&date=${today()}&format=xlsx`);
+  expect(xlsx.headers()['content-disposition']).toMatch(/attachment; filename="xep-hang-01-month-\d{4}-\d{2}-01\.xlsx"/);
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load((await xlsx.body()) as never);
+  const sheet = book.worksheets[0]!;
+  expect(sheet.rowCount).toBe(31);
+  expect(sheet.getRow(2).getCell(4).value).toBe(board.rows[0].unitName);
+  expect(sheet.getRow(2).getCell(5).value).toBe(board.rows[0].total);
+  const csv = await (await request.get(`${base()}/api/v1/rankings?scope=01&period=month&format=csv`)).text();
+  expect(csv.trim().split('\r\n')).toHaveLength(31);
+  const series = await (await request.get(`${base()}/api/v1/series?unit=278&format=csv`)).text();
+  expect(series.split('\r\n')[0]).toBe('\ufeffNgày,Tử số,Mẫu số,Tỷ lệ');
+  expect((await request.get(`${base()}/api/v1/rankings?format=pdf`)).status()).toBe(400);
 
   const bad = await request.get(`${base()}/api/v1/rankings?scope=01&period=decade`);
   expect(bad.status()).toBe(400);

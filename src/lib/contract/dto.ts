@@ -59,6 +59,8 @@ export interface BoardRow {
   /** Rank in the previous period of the same kind. */
   previousRank: number | null;
   total: number | null;
+  /** The rating band of the total (the scheme's bands); null when not ranked. */
+  band: string | null;
   notRankedReason: string | null;
   indicators: Record<string, IndicatorValue>;
 }

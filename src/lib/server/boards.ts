@@ -6,6 +6,7 @@ import type { StoredIndicator } from '#db/schema/rankings';
 import type { Board, BoardQuery, BoardRow, IndicatorMeta, Series, SeriesPoint } from '#contract/dto';
 import { isProvisional, periodOf } from '#domain/periods';
 import { ratioOfSums } from '#domain/ratio';
+import { bandOf, DEFAULT_BANDS, type Band } from '#domain/bands';
 
 export class NotFoundError extends Error {}
 
@@ -70,12 +71,14 @@ export async function readBoard(sql: Sql, query: BoardQuery, now = new Date()): 
   const rows = await sql<{
     code: string; name: string; type: string; rank: number | null; previous_rank: number | null; total: number | null;
     not_ranked_reason: string | null; indicators: Record<string, StoredIndicator> | null; computed_at: string | null; as_of: string | null;
+    bands: Band[] | null;
   }[]>`
     select u.gso_code as code, u.name, u.type, r.rank, r.previous_rank, r.total, r.not_ranked_reason, r.indicators,
-           r.computed_at, r.as_of
+           r.computed_at, r.as_of, sch.bands
     from units u
     left join rankings r on r.unit_id = u.id and r.scope_unit_id = ${scope.id}
       and r.period_kind = ${period.kind} and r.period_start = ${period.start}
+    left join indicator_schemes sch on sch.id = r.scheme_id
     where u.parent_id = ${scope.id} and u.valid_to is null
     order by r.rank asc nulls last, r.total desc nulls last, u.gso_code`;
   let computedAt: string | null = null;
@@ -91,6 +94,8 @@ export async function readBoard(sql: Sql, query: BoardQuery, now = new Date()): 
     }
     return {
       unitCode: r.code, unitName: r.name, unitType: r.type, rank: r.rank, previousRank: r.previous_rank, total: r.total,
+      // The band under the scheme version the row was computed with.
+      band: r.rank === null ? null : bandOf(r.total, r.bands ?? DEFAULT_BANDS),
       notRankedReason: r.indicators ? r.not_ranked_reason : 'not computed for this period yet',
       indicators: values
     };

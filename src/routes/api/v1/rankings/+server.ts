@@ -5,16 +5,20 @@ import { NotFoundError, readBoard, rootUnitCode } from '#server/boards';
 import { sql } from '#server/db';
 import { parseQuery } from '#server/http';
 import { canReadBoard } from '$lib/server/auth/access';
+import { boardTable, fileResponse, formatOf } from '$lib/server/exports';
 import type { RequestHandler } from './$types';
 
-/** GET /api/v1/rankings?scope=<GSO code>&period=day|month&date=YYYY-MM-DD */
+/** GET /api/v1/rankings?scope=<GSO code>&period=day|month&date=YYYY-MM-DD[&format=json|csv|xlsx] */
 export const GET: RequestHandler = async ({ url, locals }) => {
   const db = await sql();
   const defaultScope = locals.principal.kind === 'display' ? locals.principal.scopeCode : await rootUnitCode(db);
   const query = parseQuery(boardQuerySchema, url, { scope: defaultScope, period: 'month', date: today() });
   if (!(await canReadBoard(db, locals.principal, query.scope))) error(403, `scope: not allowed to read the board of ${query.scope}`);
+  const format = formatOf(url);
   try {
-    return json(await readBoard(db, query));
+    const board = await readBoard(db, query);
+    const file = await fileResponse(format, boardTable(board), `xep-hang-${board.scope.code}-${board.period.kind}-${board.period.start}`);
+    return file ?? json(board);
   } catch (e) {
     if (e instanceof NotFoundError) error(404, e.message);
     throw e;

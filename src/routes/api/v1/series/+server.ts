@@ -6,6 +6,7 @@ import { NotFoundError, readSeries } from '#server/boards';
 import { sql } from '#server/db';
 import { parseQuery } from '#server/http';
 import { canReadDetail } from '$lib/server/auth/access';
+import { fileResponse, formatOf, seriesTable } from '$lib/server/exports';
 import type { RequestHandler } from './$types';
 
 const schema = z
@@ -19,8 +20,11 @@ export const GET: RequestHandler = async ({ url, locals }) => {
   const q = parseQuery(schema, url, { indicator: 'dossier.on_time', from: addDays(to, -89), to });
   const db = await sql();
   if (!(await canReadDetail(db, locals.principal, q.unit))) error(403, `unit: not allowed to read the detail of ${q.unit}`);
+  const format = formatOf(url);
   try {
-    return json(await readSeries(db, q.unit, q.indicator, q.from, q.to));
+    const series = await readSeries(db, q.unit, q.indicator, q.from, q.to);
+    const file = await fileResponse(format, seriesTable(series), `chuoi-${q.unit}-${q.indicator}-${q.from}-${q.to}`);
+    return file ?? json(series);
   } catch (e) {
     if (e instanceof NotFoundError) error(404, e.message);
     throw e;

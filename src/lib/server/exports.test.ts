@@ -1,0 +1,41 @@
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import type { Board } from '#contract/dto';
+import { boardTable, toCsv, toXlsx } from './exports.ts';
+
+const board: Board = {
+  scope: { code: '01', name: 'Thành phố Hà Nội', level: 'province' },
+  period: { kind: 'month', start: '2026-11-01', end: '2026-11-30', provisional: true },
+  indicators: [{ key: 'dossier.on_time', family: 'dossier', nameVi: 'Hồ sơ đúng hạn', nameEn: 'On time', maxPoints: 20, saturation: 1 }],
+  rows: [
+    { unitCode: '278', unitName: 'Huyện Thanh Oai', unitType: 'Huyện', rank: 1, previousRank: 2, total: 88.5, band: 'Tốt', notRankedReason: null,
+      indicators: { 'dossier.on_time': { numerator: 90, denominator: 100, ratio: 0.9, points: 18, rank: 1 } } },
+    { unitCode: '001', unitName: 'Quận "Ba Đình", trung tâm', unitType: 'Quận', rank: null, previousRank: null, total: null, band: null,
+      notRankedReason: 'no data for dossier.on_time', indicators: {} }
+  ],
+  computedAt: null,
+  asOf: null
+};
+
+describe('exports', () => {
+  it('lay a board out as a table with the same numbers as the JSON', () => {
+    const t = boardTable(board);
+    expect(t[0]).toEqual(['Hạng', 'Hạng kỳ trước', 'Mã đơn vị', 'Đơn vị', 'Tổng điểm', 'Xếp loại', 'Lý do chưa xếp hạng',
+      'Hồ sơ đúng hạn — tỷ lệ', 'Hồ sơ đúng hạn — tử số', 'Hồ sơ đúng hạn — mẫu số', 'Hồ sơ đúng hạn — điểm']);
+    expect(t[1]).toEqual([1, 2, '278', 'Huyện Thanh Oai', 88.5, 'Tốt', null, 0.9, 90, 100, 18]);
+    expect(t[2]!.slice(0, 7)).toEqual([null, null, '001', 'Quận "Ba Đình", trung tâm', null, null, 'no data for dossier.on_time']);
+  });
+  it('write CSV with a BOM, CRLF and quoting', () => {
+    const csv = toCsv(boardTable(board));
+    expect(csv.startsWith('\ufeffHạng,')).toBe(true);
+    expect(csv).toContain('\r\n,,001,"Quận ""Ba Đình"", trung tâm",,,no data for dossier.on_time,,,,\r\n');
+  });
+  it('write an .xlsx that reads back the same', async () => {
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await toXlsx(boardTable(board), 'xep-hang')) as never);
+    const sheet = book.worksheets[0]!;
+    expect(sheet.rowCount).toBe(3);
+    expect(sheet.getRow(2).getCell(4).value).toBe('Huyện Thanh Oai');
+    expect(sheet.getRow(2).getCell(8).value).toBe(0.9);
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * Every board and series as a file: CSV (UTF-8 with a BOM, so Excel opens it right) or .xlsx.
+ * The same numbers as the JSON, one row per unit or day, headers in Vietnamese.
+ */
+import ExcelJS from 'exceljs';
+import { error } from '@sveltejs/kit';
+import type { Board, Series } from '#contract/dto';
+
+export type Format = 'json' | 'csv' | 'xlsx';
+type Cell = string | number | null;
+
+export function formatOf(url: URL): Format {
+  const f = url.searchParams.get('format') ?? 'json';
+  if (f !== 'json' && f !== 'csv' && f !== 'xlsx') error(400, 'format: must be json, csv or xlsx');
+  return f;
+}
+
+export function boardTable(board: Board): Cell[][] {
+  const header: Cell[] = ['Hạng', 'Hạng kỳ trước', 'Mã đơn vị', 'Đơn vị', 'Tổng điểm', 'Xếp loại', 'Lý do chưa xếp hạng'];
+  for (const i of board.indicators) header.push(`${i.nameVi} — tỷ lệ`, `${i.nameVi} — tử số`, `${i.nameVi} — mẫu số`, `${i.nameVi} — điểm`);
+  const rows = board.rows.map((r) => {
+    const cells: Cell[] = [r.rank, r.previousRank, r.unitCode, r.unitName, r.total, r.band, r.notRankedReason];
+    for (const i of board.indicators) {
+      const v = r.indicators[i.key];
+      cells.push(v?.ratio ?? null, v?.numerator ?? null, v?.denominator ?? null, v?.points ?? null);
+    }
+    return cells;
+  });
+  return [header, ...rows];
+}
+
+export function seriesTable(series: Series): Cell[][] {
+  return [['Ngày', 'Tử số', 'Mẫu số', 'Tỷ lệ'], ...series.points.map((p) => [p.date, p.numerator, p.denominator, p.ratio])];
+}
+
+export function toCsv(table: Cell[][]): string {
+  const cell = (c: Cell) => {
+    if (c === null) return '';
+    const text = String(c);
+    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  return '\ufeff' + table.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+}
+
+export async function toXlsx(table: Cell[][], sheetName: string): Promise<Uint8Array> {
+  const book = new ExcelJS.Workbook();
+  book.creator = 'City Ops';
+  const sheet = book.addWorksheet(sheetName.slice(0, 31));
+  for (const r of table) sheet.addRow(r);
+  sheet.getRow(1).font = { bold: true };
+  sheet.views = [{ state: 'frozen', ySplit: 1 }];
+  return new Uint8Array(await book.xlsx.writeBuffer());
+}
+
+/** The file response of a table, or null for JSON (the caller answers). */
+export async function fileResponse(format: Format, table: Cell[][], name: string): Promise<Response | null> {
+  if (format === 'json') return null;
+  if (format === 'csv') {
+    return new Response(toCsv(table), { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}.csv"` } });
+  }
+  return new Response((await toXlsx(table, name)) as BodyInit, {
+    headers: { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'content-disposition': `attachment; filename="${name}.xlsx"` }
+  });
+}
