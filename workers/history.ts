@@ -4,6 +4,7 @@
  */
 import type { Sql } from '#db/client';
 import { addDays, periodOf } from '#domain/periods';
+import { BOARD_PERIOD_KINDS } from '#contract/dto';
 import { backfillSource, recomputeRange } from './backfill.ts';
 import { loadSource } from './jobs/poll-source.ts';
 import { recomputeRankings } from './rankings.ts';
@@ -20,7 +21,7 @@ export async function runPendingHistory(sql: Sql, options: { secretKeyHex?: stri
   await recomputeRange(sql, range, options.log);
   // The first recent boards now have a previous period: recompute them so their rank changes show.
   const next = addDays(range.to, 1);
-  await recomputeRankings(sql, [periodOf('day', next), periodOf('month', next)]);
+  await recomputeRankings(sql, BOARD_PERIOD_KINDS.map((kind) => periodOf(kind, next)));
   await sql`delete from app_meta where key = 'history_pending'`;
   options.log?.(`history ${range.from} – ${range.to} backfilled`);
   return true;

@@ -54,8 +54,9 @@ type Totals = Map<number, { values: Map<string, number>; asOf: string | null }>;
 
 /**
  * Σ of each metric per unit (every level) per period. Flows add up over the days; stocks take each
- * leaf's last value at the end of the period, looking back to the start of the period or of the
- * metric's cadence, whichever is earlier (a monthly stock counts for every day of its month);
+ * leaf's last value at the end of the period, looking back to the start of the period or to the
+ * start of the cadence unit (e.g. month) the period begins in, whichever is earlier: a monthly stock
+ * counts for every day of its month, and for a reporting month (15th–14th) that begins in it;
  * both add up over descendants.
  */
 async function periodTotals(sql: Sql, periods: Period[], metricKeys: string[]): Promise<Map<string, Totals>> {
@@ -85,7 +86,7 @@ async function periodTotals(sql: Sql, periods: Period[], metricKeys: string[]): 
        -- lateral: one index range scan per period and metric (a plain join here scanned every sample)
        cross join lateral (
          select unit_id, metric_id, day, value, observed_at from samples
-         where metric_id = m.id and day between least(p.start, date_trunc(m.cadence, p.finish)::date) and p.finish
+         where metric_id = m.id and day between least(p.start, date_trunc(m.cadence, p.start)::date) and p.finish
          offset 0 -- keeps the planner from flattening this into a hash join over the whole table
        ) s
        order by p.start, s.unit_id, s.metric_id, s.day desc)

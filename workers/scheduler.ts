@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { Sql } from '#db/client';
 import { loadSource, pollSource, type PollOutcome } from './jobs/poll-source.ts';
 import { runPendingHistory } from './history.ts';
+import { runSlowBoards, SLOW_BOARDS_SECONDS } from './slow-boards.ts';
 import type { RetryPolicy } from './sources/http.ts';
 import { POLL_NOW_CHANNEL, pollNowSchema } from '#contract/notify';
 
@@ -48,9 +49,11 @@ export interface WorkerOptions {
   retry?: RetryPolicy;
   /** Polls run side by side in this process, so one slow source holds up no other. */
   concurrency?: number;
+  /** How often the long boards marked by polls are recomputed. */
+  slowBoardsSeconds?: number;
 }
 
-export async function startWorkers({ sql, boss, secretKeyHex, log, onPoll, retry, concurrency = 4 }: WorkerOptions) {
+export async function startWorkers({ sql, boss, secretKeyHex, log, onPoll, retry, concurrency = 4, slowBoardsSeconds = SLOW_BOARDS_SECONDS }: WorkerOptions) {
   await boss.work<PollJob>(POLL_QUEUE, { pollingIntervalSeconds: 0.5, localConcurrency: concurrency }, async (jobs) => {
     for (const job of jobs) {
       const data = pollJobSchema.parse(job.data);
@@ -95,11 +98,19 @@ export async function startWorkers({ sql, boss, secretKeyHex, log, onPoll, retry
   const timer = setInterval(() => {
     if (!stopped) tick().catch((e) => log(`scheduler tick failed: ${(e as Error).message}`));
   }, 1000);
+  // The long boards (quarter, year, reporting quarter and year) touched since the last pass.
+  const slow = setInterval(() => {
+    if (stopped) return;
+    runSlowBoards(sql)
+      .then((n) => n && log(`${n} long boards recomputed`))
+      .catch((e) => log(`long boards failed: ${(e as Error).message}`));
+  }, slowBoardsSeconds * 1000);
   await tick();
   return {
     async stop() {
       stopped = true;
       clearInterval(timer);
+      clearInterval(slow);
       await pollNow.unlisten();
     }
   };

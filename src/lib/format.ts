@@ -24,10 +24,35 @@ export function formatTime(iso: string | null): string {
   return DateTime.fromJSDate(at).setZone(ZONE).setLocale('vi').toFormat('HH:mm dd/MM');
 }
 
+/** A period in words: "Tháng 11/2026", "Tuần 47/2026", "Kỳ báo cáo tháng 11/2026 (15/10 – 14/11)" … */
 export function formatPeriod(kind: string, start: string): string {
   const dt = DateTime.fromISO(start, { zone: ZONE }).setLocale('vi');
-  if (kind === 'month') return `Tháng ${dt.toFormat('MM/yyyy')}`;
-  return `Ngày ${dt.toFormat('dd/MM/yyyy')}`;
+  switch (kind) {
+    case 'day':
+      return `Ngày ${dt.toFormat('dd/MM/yyyy')}`;
+    case 'week':
+      return `Tuần ${dt.toFormat('W/kkkk')} (${dt.toFormat('dd/MM')} – ${dt.plus({ days: 6 }).toFormat('dd/MM')})`;
+    case 'month':
+      return `Tháng ${dt.toFormat('MM/yyyy')}`;
+    case 'quarter':
+      return `Quý ${dt.quarter}/${dt.year}`;
+    case 'year':
+      return `Năm ${dt.year}`;
+    case 'report_month': {
+      const end = dt.plus({ months: 1 }).minus({ days: 1 });
+      return `Kỳ báo cáo tháng ${end.toFormat('MM/yyyy')} (${dt.toFormat('dd/MM')} – ${end.toFormat('dd/MM')})`;
+    }
+    case 'report_quarter': {
+      const end = dt.plus({ months: 3 }).minus({ days: 1 });
+      return `Kỳ báo cáo quý ${end.quarter}/${end.year} (${dt.toFormat('dd/MM/yyyy')} – ${end.toFormat('dd/MM/yyyy')})`;
+    }
+    case 'report_year': {
+      const end = dt.plus({ years: 1 }).minus({ days: 1 });
+      return `Kỳ báo cáo năm ${end.year} (${dt.toFormat('dd/MM/yyyy')} – ${end.toFormat('dd/MM/yyyy')})`;
+    }
+    default:
+      return start;
+  }
 }
 
 /** "▲ 3", "▼ 1", "=" or "mới" (no previous rank), from the previous and current rank. */

@@ -47,6 +47,13 @@ test('a district page shows its communes ranked and its daily history chart; lin
   // The day board of a date is a URL of its own.
   await page.goto(`${base()}/units/278?period=day&date=2026-11-20`);
   await expect(page.getByText('Ngày 20/11/2026')).toBeVisible();
+
+  // The statutory reporting month (Decree 09: the 15th to the 14th), chosen in the picker.
+  await page.goto(`${base()}/`);
+  await page.getByText('Kỳ BC tháng').click();
+  await expect(page).toHaveURL(/period=report_month/);
+  await expect(page.locator('.sub')).toContainText(/Kỳ báo cáo tháng \d{2}\/\d{4} \(15\/\d{2} – 14\/\d{2}\)/);
+  await expect(page.locator('tbody tr[data-unit]')).toHaveCount(30);
 });
 
 test('the JSON API and the health check answer', async ({ request }) => {

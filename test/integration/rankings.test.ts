@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBoard } from '../../src/lib/server/boards.ts';
 import { recomputeRankings } from '../../workers/rankings.ts';
+import { runSlowBoards } from '../../workers/slow-boards.ts';
 import { periodOf } from '../../src/lib/domain/periods.ts';
 import { dossierDay } from '../../workers/simulator/dossiers.ts';
 import { freshDatabase } from '../support/db.ts';
@@ -84,5 +85,26 @@ describe('the ranking query', () => {
       expect(row.total).toBeNull();
       expect(row.notRankedReason).toBeTruthy();
     }
+  });
+
+  it('keeps boards for weeks and the reporting month at once, and the long ones after the slow-boards pass', async () => {
+    const week = await readBoard(db.sql, { scope: '01', period: 'week', date: '2026-11-19' }, NOW);
+    expect(week.period).toMatchObject({ kind: 'week', start: '2026-11-16', end: '2026-11-22' });
+    expect(week.rows.filter((r) => r.rank !== null)).toHaveLength(30);
+    const report = await readBoard(db.sql, { scope: '01', period: 'report_month', date: '2026-11-19' }, NOW);
+    expect(report.period).toMatchObject({ start: '2026-11-15', end: '2026-12-14', provisional: true });
+    expect(report.rows.filter((r) => r.rank !== null)).toHaveLength(30);
+    // The quarter's board waits for the workers' pass over the long boards the poll marked.
+    const before = await readBoard(db.sql, { scope: '01', period: 'quarter', date: '2026-11-19' }, NOW);
+    expect(before.rows.every((r) => r.rank === null)).toBe(true);
+    expect(await runSlowBoards(db.sql)).toBeGreaterThanOrEqual(4); // quarter, year, reporting quarter and year
+    const quarter = await readBoard(db.sql, { scope: '01', period: 'quarter', date: '2026-11-19' }, NOW);
+    expect(quarter.rows.filter((r) => r.rank !== null)).toHaveLength(30);
+    // Ratio of sums over the whole quarter: the quarter's denominator holds the month's.
+    const month = await readBoard(db.sql, { scope: '01', period: 'month', date: '2026-11-19' }, NOW);
+    const q278 = quarter.rows.find((r) => r.unitCode === '278')!.indicators['dossier.on_time']!;
+    const m278 = month.rows.find((r) => r.unitCode === '278')!.indicators['dossier.on_time']!;
+    expect(q278.denominator).toBe(m278.denominator); // only November was polled
+    expect(await runSlowBoards(db.sql)).toBe(0); // nothing left pending
   });
 });

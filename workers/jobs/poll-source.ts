@@ -11,8 +11,8 @@ import { DateTime } from 'luxon';
 import type { Queryable, Sql } from '#db/client';
 import { RANKINGS_CHANNEL, SOURCES_CHANNEL, type RankingsChanged } from '#contract/notify';
 import { open } from '#server/secrets';
-import { addDays, periodOf, today, ZONE, type Period } from '#domain/periods';
-import { BOARD_PERIOD_KINDS } from '#contract/dto';
+import { addDays, periodOf, today, ZONE, type Period, type PeriodKind } from '#domain/periods';
+import { BOARD_PERIOD_KINDS, LIVE_PERIOD_KINDS } from '#contract/dto';
 import type { RejectedRow } from '#db/schema/sources';
 import { loadLookups, upsertSamples } from '../ingest.ts';
 import { recomputeRankings } from '../rankings.ts';
@@ -117,11 +117,11 @@ export function splitWindow(window: Window, granularity: 'day' | 'month'): Windo
   return out;
 }
 
-/** The day and month boards that a set of changed days touches. */
-export function affectedPeriods(days: Iterable<string>): Period[] {
+/** The boards of the given kinds that a set of changed days touches. */
+export function affectedPeriods(days: Iterable<string>, kinds: readonly PeriodKind[] = LIVE_PERIOD_KINDS): Period[] {
   const map = new Map<string, Period>();
   for (const day of days) {
-    for (const kind of BOARD_PERIOD_KINDS) {
+    for (const kind of kinds) {
       const p = periodOf(kind, day);
       map.set(`${p.kind}|${p.start}`, p);
     }
@@ -167,6 +167,16 @@ export async function fetchWindow(
   return out;
 }
 
+/** Long boards touched by a change, left for the workers' slow-boards job (app_meta 'slow_boards_pending'). */
+export async function markSlowBoards(sql: Queryable, periods: Period[]): Promise<void> {
+  if (!periods.length) return;
+  const value = JSON.stringify(periods.map((p) => `${p.kind}|${p.start}`));
+  await sql`
+    insert into app_meta (key, value) values ('slow_boards_pending', ${value})
+    on conflict (key) do update set updated_at = now(), value = (
+      select jsonb_agg(distinct x)::text from jsonb_array_elements_text(app_meta.value::jsonb || excluded.value::jsonb) as x)`;
+}
+
 interface HealthRow {
   consecutiveFailures: number;
   breakerState: string;
@@ -195,6 +205,7 @@ export async function commitRun(
     const { changed, changedDays } = await upsertSamples(tx, source.id, fetched.rows, startedAt);
     const periods = affectedPeriods(changedDays);
     const scopeIds = await recomputeRankings(tx, periods);
+    await markSlowBoards(tx, affectedPeriods(changedDays, BOARD_PERIOD_KINDS.filter((k) => !(LIVE_PERIOD_KINDS as readonly string[]).includes(k))));
     const outcome = rejections.length ? 'partial' : 'success';
     const durationMs = Math.round(performance.now() - run.t0);
     const [row] = await tx<{ id: number }[]>`

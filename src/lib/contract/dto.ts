@@ -7,8 +7,13 @@ import { z } from 'zod';
 import { PERIOD_KINDS } from '#domain/periods';
 
 export const periodKindSchema = z.enum(PERIOD_KINDS);
-/** Board periods stored by the workers (others are computed on request in later work). */
-export const BOARD_PERIOD_KINDS = ['day', 'month'] as const;
+/** Every kind of period has stored boards (calendar and Decree 09 reporting periods). */
+export const BOARD_PERIOD_KINDS = PERIOD_KINDS;
+/**
+ * The boards a poll recomputes at once; the long ones (a quarter, a year: hundreds of days of
+ * samples each) are marked pending and recomputed by the workers every few minutes.
+ */
+export const LIVE_PERIOD_KINDS = ['day', 'week', 'month', 'report_month'] as const satisfies readonly (typeof PERIOD_KINDS)[number][];
 export const boardPeriodKindSchema = z.enum(BOARD_PERIOD_KINDS);
 export type BoardPeriodKind = z.infer<typeof boardPeriodKindSchema>;
 

@@ -27,3 +27,32 @@ describe('periods in Asia/Ho_Chi_Minh', () => {
     expect(() => periodOf('day', '2026-13-01')).toThrow(/2026-13-01/);
   });
 });
+
+describe('reporting periods of Decree 09/2019/NĐ-CP', () => {
+  it('a monthly report runs from the 15th of the previous month to the 14th', () => {
+    expect(periodOf('report_month', '2026-11-14')).toEqual({ kind: 'report_month', start: '2026-10-15', end: '2026-11-14' });
+    expect(periodOf('report_month', '2026-11-15')).toEqual({ kind: 'report_month', start: '2026-11-15', end: '2026-12-14' });
+    // across the year end
+    expect(periodOf('report_month', '2026-12-31')).toEqual({ kind: 'report_month', start: '2026-12-15', end: '2027-01-14' });
+    expect(periodOf('report_month', '2027-01-01')).toEqual({ kind: 'report_month', start: '2026-12-15', end: '2027-01-14' });
+    expect(previousPeriod(periodOf('report_month', '2027-01-01'))).toEqual({ kind: 'report_month', start: '2026-11-15', end: '2026-12-14' });
+  });
+  it('a quarterly report runs from the 15th of the month before the quarter to the 14th of its last month', () => {
+    expect(periodOf('report_quarter', '2026-01-10')).toEqual({ kind: 'report_quarter', start: '2025-12-15', end: '2026-03-14' });
+    expect(periodOf('report_quarter', '2026-03-14')).toEqual({ kind: 'report_quarter', start: '2025-12-15', end: '2026-03-14' });
+    expect(periodOf('report_quarter', '2026-03-15')).toEqual({ kind: 'report_quarter', start: '2026-03-15', end: '2026-06-14' });
+    expect(periodOf('report_quarter', '2026-12-20')).toEqual({ kind: 'report_quarter', start: '2026-12-15', end: '2027-03-14' });
+  });
+  it('a yearly report runs from 15 December of the previous year to 14 December', () => {
+    expect(periodOf('report_year', '2026-12-14')).toEqual({ kind: 'report_year', start: '2025-12-15', end: '2026-12-14' });
+    expect(periodOf('report_year', '2026-12-15')).toEqual({ kind: 'report_year', start: '2026-12-15', end: '2027-12-14' });
+    expect(periodOf('report_year', '2026-02-28')).toEqual({ kind: 'report_year', start: '2025-12-15', end: '2026-12-14' });
+  });
+  it('every day of a span falls in exactly one reporting month', () => {
+    const months = periodsCovering('report_month', '2026-01-01', '2026-12-31');
+    expect(months.map((p) => p.start)).toEqual([
+      '2025-12-15', '2026-01-15', '2026-02-15', '2026-03-15', '2026-04-15', '2026-05-15', '2026-06-15',
+      '2026-07-15', '2026-08-15', '2026-09-15', '2026-10-15', '2026-11-15', '2026-12-15'
+    ]);
+  });
+});

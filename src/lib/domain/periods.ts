@@ -3,8 +3,16 @@ import { DateTime } from 'luxon';
 /** Every date and period boundary is in the city's zone: a day starts at 00:00 ICT (17:00 UTC the day before). */
 export const ZONE = 'Asia/Ho_Chi_Minh';
 
-export const PERIOD_KINDS = ['day', 'week', 'month', 'quarter', 'year'] as const;
+/**
+ * Calendar periods, and the statutory reporting periods of Decree 09/2019/NĐ-CP (Art. 12): a
+ * monthly report covers the 15th of the previous month to the 14th of the reporting month; a
+ * quarterly one the 15th of the month before the quarter to the 14th of its last month; a yearly
+ * one 15 December of the previous year to 14 December.
+ */
+export const PERIOD_KINDS = ['day', 'week', 'month', 'quarter', 'year', 'report_month', 'report_quarter', 'report_year'] as const;
 export type PeriodKind = (typeof PERIOD_KINDS)[number];
+type CalendarKind = 'day' | 'week' | 'month' | 'quarter' | 'year';
+type ReportKind = 'report_month' | 'report_quarter' | 'report_year';
 
 /** A period as inclusive calendar dates (YYYY-MM-DD) in Asia/Ho_Chi_Minh. */
 export interface Period {
@@ -13,7 +21,7 @@ export interface Period {
   end: string;
 }
 
-const unitOf: Record<PeriodKind, 'day' | 'week' | 'month' | 'quarter' | 'year'> = {
+const unitOf: Record<CalendarKind, 'day' | 'week' | 'month' | 'quarter' | 'year'> = {
   day: 'day',
   week: 'week', // Luxon weeks are ISO weeks: Monday to Sunday
   month: 'month',
@@ -27,9 +35,23 @@ export function parseDate(date: string): DateTime {
   return dt;
 }
 
+/** Months per reporting period; a period ends on the 14th of a month that is a multiple of it. */
+const reportMonths: Record<ReportKind, number> = { report_month: 1, report_quarter: 3, report_year: 12 };
+
+const isReport = (kind: PeriodKind): kind is ReportKind => kind in reportMonths;
+
 /** The period of `kind` that contains `date`. */
 export function periodOf(kind: PeriodKind, date: string): Period {
   const dt = parseDate(date);
+  if (isReport(kind)) {
+    const step = reportMonths[kind];
+    // The first 14th, on or after the date, of a month that closes a period of this kind.
+    let end = dt.set({ day: 14 });
+    if (end < dt.startOf('day')) end = end.plus({ months: 1 });
+    while (end.month % step !== 0) end = end.plus({ months: 1 });
+    const start = end.minus({ months: step }).plus({ days: 1 });
+    return { kind, start: start.toISODate()!, end: end.toISODate()! };
+  }
   const unit = unitOf[kind];
   return { kind, start: dt.startOf(unit).toISODate()!, end: dt.endOf(unit).toISODate()! };
 }

@@ -8,7 +8,7 @@ import { canReadBoard } from '$lib/server/auth/access';
 import { boardTable, fileResponse, formatOf } from '$lib/server/exports';
 import type { RequestHandler } from './$types';
 
-/** GET /api/v1/rankings?scope=<GSO code>&period=day|month&date=YYYY-MM-DD[&format=json|csv|xlsx] */
+/** GET /api/v1/rankings?scope=<GSO code>&period=<any period kind>&date=YYYY-MM-DD[&format=json|csv|xlsx] */
 export const GET: RequestHandler = async ({ url, locals }) => {
   const db = await sql();
   const defaultScope = locals.principal.kind === 'display' ? locals.principal.scopeCode : await rootUnitCode(db);
