@@ -4,6 +4,7 @@
  * an upsert, so an interrupted seed simply runs again.
  */
 import type { Sql } from '#db/client';
+import { rebuildClosure } from '../closure.ts';
 import { DEFAULT_SCHEME, METRICS } from '#domain/catalogue';
 import { addDays, periodOf, today } from '#domain/periods';
 import { seal } from '#server/secrets';
@@ -32,16 +33,10 @@ export async function upsertUnits(sql: Sql, rows: UnitRow[]): Promise<void> {
     from unnest(${sql.array(rows.map((r) => r.gsoCode))}::text[], ${sql.array(rows.map((r) => r.parentGsoCode ?? ''))}::text[]) as t(code, parent)
     join units p on p.gso_code = t.parent
     where u.gso_code = t.code`;
-  await sql`delete from unit_closure`;
-  await sql`
-    insert into unit_closure (ancestor_id, descendant_id, depth)
-    with recursive c(ancestor_id, descendant_id, depth) as (
-      select id, id, 0 from units
-      union all
-      select c.ancestor_id, u.id, c.depth + 1 from c join units u on u.parent_id = c.descendant_id
-    )
-    select ancestor_id, descendant_id, depth from c`;
+  await rebuildClosure(sql);
 }
+
+
 
 /** No trustworthy population per unit was found: generated, and flagged synthetic. */
 function syntheticPopulation(u: UnitRow): number | null {

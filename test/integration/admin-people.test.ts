@@ -271,7 +271,11 @@ describe('administration: people, display tokens, schemes, audit', () => {
       expect(saved.ok, JSON.stringify(saved)).toBe(true);
       if (!saved.ok) return;
       expect(saved.scheme.version).toBe(2);
-      expect(saved.recomputed.map((p) => `${p.kind}:${p.start}`)).toEqual(['day:2026-11-20', 'month:2026-11-01']);
+      // The current board of every period kind, calendar and Decree 09 reporting periods.
+      expect(saved.recomputed.map((p) => `${p.kind}:${p.start}`)).toEqual([
+        'day:2026-11-20', 'week:2026-11-16', 'month:2026-11-01', 'quarter:2026-10-01', 'year:2026-01-01',
+        'report_month:2026-11-15', 'report_quarter:2026-09-15', 'report_year:2025-12-15'
+      ]);
 
       const history = await schemeHistory(db.sql, v1.key);
       expect(history.map((s) => [s.version, s.active])).toEqual([[2, true], [1, false]]);

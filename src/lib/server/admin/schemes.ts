@@ -11,6 +11,7 @@ import type { Queryable as Sql } from '#db/client';
 import { isoTimestamp } from '#db/client';
 import { RANKINGS_CHANNEL, type RankingsChanged } from '#contract/notify';
 import { periodOf, today, type Period } from '#domain/periods';
+import { BOARD_PERIOD_KINDS } from '#contract/dto';
 import { recomputeRankings } from '#workers/rankings';
 import { recordAudit } from '../auth/audit.ts';
 import { fieldErrors, inTransaction, type Actor, type ChangeContext, type Outcome } from './users.ts';
@@ -244,9 +245,9 @@ export async function saveSchemeVersion(sql: Sql, input: SchemeChangeInput, acto
         on c.key = i.key
       where i.scheme_id = ${current.id}`;
 
-    // Today's and this month's boards now use the new version; older boards keep theirs.
+    // The current boards of every period kind now use the new version; older boards keep theirs.
     const day = today(ctx.now);
-    const periods = [periodOf('day', day), periodOf('month', day)];
+    const periods = BOARD_PERIOD_KINDS.map((kind) => periodOf(kind, day));
     const scopeIds = await recomputeRankings(tx, periods);
     const payload: RankingsChanged = { pollRunId: null, scopeIds, periods: periods.map((p) => ({ kind: p.kind, start: p.start })) };
     await tx`select pg_notify(${RANKINGS_CHANNEL}, ${JSON.stringify(payload)})`;

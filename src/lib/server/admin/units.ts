@@ -27,7 +27,9 @@
 import type { Queryable, Sql } from '#db/client';
 import { RANKINGS_CHANNEL, type RankingsChanged } from '#contract/notify';
 import { periodOf, today } from '#domain/periods';
+import { BOARD_PERIOD_KINDS } from '#contract/dto';
 import { recomputeRankings } from '#workers/rankings';
+import { rebuildClosure } from '#db/closure';
 import type { Principal } from '../auth/principal.ts';
 import { recordAudit } from '../auth/audit.ts';
 
@@ -482,7 +484,7 @@ export async function applyUnitsImport(sql: Sql, rows: UnitImportRow[], actor: P
 
     // Today's and this month's boards: rows of units no longer a current child of their scope go
     // (a merged unit leaves them); past boards keep theirs. Then every scope is recomputed.
-    const periods = [periodOf('day', day), periodOf('month', day)];
+    const periods = BOARD_PERIOD_KINDS.map((kind) => periodOf(kind, day));
     await tx`
       delete from rankings r
       using unnest(${tx.array(periods.map((p) => p.kind))}::text[], ${tx.array(periods.map((p) => p.start))}::date[]) as w(kind, start)
@@ -512,19 +514,6 @@ export async function applyUnitsImport(sql: Sql, rows: UnitImportRow[], actor: P
     });
     return { ok: true, counts, created: plan.created, updated: plan.updated, merged: plan.merged, moved: plan.moved, scopeIds };
   }) as Promise<UnitsImportResult>;
-}
-
-/** The transitive closure of the hierarchy, rebuilt whole (as the seed's upsertUnits does). */
-async function rebuildClosure(sql: Queryable): Promise<void> {
-  await sql`delete from unit_closure`;
-  await sql`
-    insert into unit_closure (ancestor_id, descendant_id, depth)
-    with recursive c(ancestor_id, descendant_id, depth) as (
-      select id, id, 0 from units
-      union all
-      select c.ancestor_id, u.id, c.depth + 1 from c join units u on u.parent_id = c.descendant_id
-    )
-    select ancestor_id, descendant_id, depth from c`;
 }
 
 /** Parse, check and apply a CSV text: every problem (the file's and the database's) or the counts. */
