@@ -10,6 +10,8 @@ test('the overview ranks the 30 districts and updates in place when a poll chang
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Thành phố Hà Nội');
   await expect(page.locator('tbody tr')).toHaveCount(30);
   await expect(page.locator('[data-connection="live"]')).toBeVisible();
+  // A unit that moved since last month says why, in words.
+  await expect(page.locator('[data-field="change"]').first()).toContainText(/^(tăng|giảm) \d+ bậc.*điểm/);
 
   const ratio = page.locator('tr[data-unit="001"] [data-field="dossier.on_time"] .ratio');
   const before = (await ratio.textContent())!;

@@ -67,7 +67,13 @@ describe('the ranking query', () => {
     const day18 = await readBoard(db.sql, { scope: '01', period: 'day', date: '2026-11-18' }, NOW);
     const day19 = await readBoard(db.sql, { scope: '01', period: 'day', date: '2026-11-19' }, NOW);
     expect(day18.rows.find((r) => r.unitCode === '016')!.rank).toBe(30);
-    expect(day19.rows.find((r) => r.unitCode === '016')!.previousRank).toBe(30);
+    const socSon = day19.rows.find((r) => r.unitCode === '016')!;
+    expect(socSon.previousRank).toBe(30);
+    // Why it moved, in words: the indicators the correction emptied on the 18th are its gains on the 19th.
+    expect(socSon.change.places).toBe(30 - socSon.rank!);
+    expect(socSon.change.parts[0]!.delta).toBeGreaterThan(0);
+    expect(socSon.change.parts.map((p) => p.key)).toEqual(expect.arrayContaining(['dossier.on_time', 'eid.activation']));
+    expect(socSon.change.sentence).toMatch(/^tăng \d+ bậc \(tổng \+[\d,]+\): .*Hồ sơ đúng hạn \+[\d,]+ điểm/);
   });
 
   it('ranks the communes of a district, and a provisional month', async () => {

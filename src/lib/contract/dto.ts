@@ -5,6 +5,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { PERIOD_KINDS } from '#domain/periods';
+import type { RankExplanation } from '#domain/explain';
 
 export const periodKindSchema = z.enum(PERIOD_KINDS);
 /** Every kind of period has stored boards (calendar and Decree 09 reporting periods). */
@@ -68,6 +69,8 @@ export interface BoardRow {
   band: string | null;
   notRankedReason: string | null;
   indicators: Record<string, IndicatorValue>;
+  /** Why it moved since the previous period of the same kind: places, points per indicator, in words. */
+  change: RankExplanation;
 }
 
 export interface Board {

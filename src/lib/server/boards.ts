@@ -4,7 +4,8 @@ import { readSourceHealth } from './sources.ts';
 import { isoTimestamp } from '#db/client';
 import type { StoredIndicator } from '#db/schema/rankings';
 import type { Board, BoardQuery, BoardRow, IndicatorMeta, Series, SeriesPoint } from '#contract/dto';
-import { isProvisional, periodOf } from '#domain/periods';
+import { isProvisional, periodOf, previousPeriod } from '#domain/periods';
+import { explainChange } from '#domain/explain';
 import { ratioOfSums } from '#domain/ratio';
 import { bandOf, DEFAULT_BANDS, type Band } from '#domain/bands';
 
@@ -81,6 +82,13 @@ export async function readBoard(sql: Sql, query: BoardQuery, now = new Date()): 
     left join indicator_schemes sch on sch.id = r.scheme_id
     where u.parent_id = ${scope.id} and u.valid_to is null
     order by r.rank asc nulls last, r.total desc nulls last, u.gso_code`;
+  // The previous period of the same kind, for each row's explanation of its move.
+  const prev = previousPeriod(period);
+  const previousRows = await sql<{ code: string; rank: number | null; total: number | null; indicators: Record<string, StoredIndicator> }[]>`
+    select u.gso_code as code, r.rank, r.total, r.indicators
+    from rankings r join units u on u.id = r.unit_id
+    where r.scope_unit_id = ${scope.id} and r.period_kind = ${prev.kind} and r.period_start = ${prev.start}`;
+  const previousByCode = new Map(previousRows.map((r) => [r.code, r]));
   let computedAt: string | null = null;
   let asOf: string | null = null;
   const boardRows: BoardRow[] = rows.map((r) => {
@@ -97,7 +105,8 @@ export async function readBoard(sql: Sql, query: BoardQuery, now = new Date()): 
       // The band under the scheme version the row was computed with.
       band: r.rank === null ? null : bandOf(r.total, r.bands ?? DEFAULT_BANDS),
       notRankedReason: r.indicators ? r.not_ranked_reason : 'not computed for this period yet',
-      indicators: values
+      indicators: values,
+      change: explainChange({ rank: r.rank, total: r.total, indicators: values }, previousByCode.get(r.code) ?? null, indicators)
     };
   });
   return {

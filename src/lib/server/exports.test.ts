@@ -9,9 +9,11 @@ const board: Board = {
   indicators: [{ key: 'dossier.on_time', family: 'dossier', nameVi: 'Hồ sơ đúng hạn', nameEn: 'On time', maxPoints: 20, saturation: 1 }],
   rows: [
     { unitCode: '278', unitName: 'Huyện Thanh Oai', unitType: 'Huyện', rank: 1, previousRank: 2, total: 88.5, band: 'Tốt', notRankedReason: null,
-      indicators: { 'dossier.on_time': { numerator: 90, denominator: 100, ratio: 0.9, points: 18, rank: 1 } } },
+      indicators: { 'dossier.on_time': { numerator: 90, denominator: 100, ratio: 0.9, points: 18, rank: 1 } },
+      change: { places: 1, totalDelta: 2, parts: [], sentence: 'tăng 1 bậc (tổng +2,00)' } },
     { unitCode: '001', unitName: 'Quận "Ba Đình", trung tâm', unitType: 'Quận', rank: null, previousRank: null, total: null, band: null,
-      notRankedReason: 'no data for dossier.on_time', indicators: {} }
+      notRankedReason: 'no data for dossier.on_time', indicators: {},
+      change: { places: null, totalDelta: null, parts: [], sentence: 'chưa xếp hạng kỳ này' } }
   ],
   computedAt: null,
   asOf: null
@@ -20,15 +22,15 @@ const board: Board = {
 describe('exports', () => {
   it('lay a board out as a table with the same numbers as the JSON', () => {
     const t = boardTable(board);
-    expect(t[0]).toEqual(['Hạng', 'Hạng kỳ trước', 'Mã đơn vị', 'Đơn vị', 'Tổng điểm', 'Xếp loại', 'Lý do chưa xếp hạng',
+    expect(t[0]).toEqual(['Hạng', 'Hạng kỳ trước', 'Mã đơn vị', 'Đơn vị', 'Tổng điểm', 'Xếp loại', 'Lý do chưa xếp hạng', 'So với kỳ trước',
       'Hồ sơ đúng hạn — tỷ lệ', 'Hồ sơ đúng hạn — tử số', 'Hồ sơ đúng hạn — mẫu số', 'Hồ sơ đúng hạn — điểm']);
-    expect(t[1]).toEqual([1, 2, '278', 'Huyện Thanh Oai', 88.5, 'Tốt', null, 0.9, 90, 100, 18]);
+    expect(t[1]).toEqual([1, 2, '278', 'Huyện Thanh Oai', 88.5, 'Tốt', null, 'tăng 1 bậc (tổng +2,00)', 0.9, 90, 100, 18]);
     expect(t[2]!.slice(0, 7)).toEqual([null, null, '001', 'Quận "Ba Đình", trung tâm', null, null, 'no data for dossier.on_time']);
   });
   it('write CSV with a BOM, CRLF and quoting', () => {
     const csv = toCsv(boardTable(board));
     expect(csv.startsWith('\ufeffHạng,')).toBe(true);
-    expect(csv).toContain('\r\n,,001,"Quận ""Ba Đình"", trung tâm",,,no data for dossier.on_time,,,,\r\n');
+    expect(csv).toContain('\r\n,,001,"Quận ""Ba Đình"", trung tâm",,,no data for dossier.on_time,chưa xếp hạng kỳ này,,,,\r\n');
   });
   it('write an .xlsx that reads back the same', async () => {
     const book = new ExcelJS.Workbook();
@@ -36,6 +38,6 @@ describe('exports', () => {
     const sheet = book.worksheets[0]!;
     expect(sheet.rowCount).toBe(3);
     expect(sheet.getRow(2).getCell(4).value).toBe('Huyện Thanh Oai');
-    expect(sheet.getRow(2).getCell(8).value).toBe(0.9);
+    expect(sheet.getRow(2).getCell(9).value).toBe(0.9);
   });
 });

@@ -16,10 +16,10 @@ export function formatOf(url: URL): Format {
 }
 
 export function boardTable(board: Board): Cell[][] {
-  const header: Cell[] = ['Hạng', 'Hạng kỳ trước', 'Mã đơn vị', 'Đơn vị', 'Tổng điểm', 'Xếp loại', 'Lý do chưa xếp hạng'];
+  const header: Cell[] = ['Hạng', 'Hạng kỳ trước', 'Mã đơn vị', 'Đơn vị', 'Tổng điểm', 'Xếp loại', 'Lý do chưa xếp hạng', 'So với kỳ trước'];
   for (const i of board.indicators) header.push(`${i.nameVi} — tỷ lệ`, `${i.nameVi} — tử số`, `${i.nameVi} — mẫu số`, `${i.nameVi} — điểm`);
   const rows = board.rows.map((r) => {
-    const cells: Cell[] = [r.rank, r.previousRank, r.unitCode, r.unitName, r.total, r.band, r.notRankedReason];
+    const cells: Cell[] = [r.rank, r.previousRank, r.unitCode, r.unitName, r.total, r.band, r.notRankedReason, r.change.sentence];
     for (const i of board.indicators) {
       const v = r.indicators[i.key];
       cells.push(v?.ratio ?? null, v?.numerator ?? null, v?.denominator ?? null, v?.points ?? null);
