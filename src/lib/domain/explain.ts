@@ -32,7 +32,7 @@ export function explainChange(
   current: ScoredRow,
   previous: ScoredRow | null,
   indicators: readonly { key: string; nameVi: string }[],
-  maxParts = 3
+  maxParts = 2
 ): RankExplanation {
   if (!previous || previous.rank === null || current.rank === null) {
     const sentence = current.rank === null ? 'chưa xếp hạng kỳ này' : 'chưa có hạng kỳ trước để so sánh';
