@@ -11,13 +11,28 @@ import type { TableMapping } from './config.ts';
 
 export type Cell = string | number | boolean | Date | null;
 
-export function parseCsv(text: string, delimiter = ','): Cell[][] {
-  const rows: Cell[][] = [];
-  let row: Cell[] = [];
+/**
+ * The one RFC 4180 reader (used for CSV sources and for the units import): records with the
+ * physical line each starts on (quoted line breaks counted), blank lines included, and the line of
+ * an unterminated quote, if any.
+ */
+export function readCsvRecords(text: string, delimiter = ','): { records: { line: number; cells: string[] }[]; unterminatedAt: number | null } {
+  const records: { line: number; cells: string[] }[] = [];
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0; // a BOM, as spreadsheets write it
+  let line = 1;
+  let start = 1;
+  let cells: string[] = [];
   let field = '';
   let quoted = false;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0; // a BOM, as spreadsheets write it
+  let quoteLine = 0;
   let fieldStart = true;
+  const endRecord = () => {
+    cells.push(field);
+    records.push({ line: start, cells });
+    cells = [];
+    field = '';
+    fieldStart = true;
+  };
   for (; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
@@ -26,32 +41,40 @@ export function parseCsv(text: string, delimiter = ','): Cell[][] {
           field += '"';
           i++;
         } else quoted = false;
-      } else field += c;
+      } else {
+        if (c === '\n' || (c === '\r' && text[i + 1] !== '\n')) line++;
+        field += c;
+      }
     } else if (c === '"' && fieldStart) {
       quoted = true;
+      quoteLine = line;
       fieldStart = false;
     } else if (c === delimiter) {
-      row.push(field);
+      cells.push(field);
       field = '';
       fieldStart = true;
     } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      fieldStart = true;
+      endRecord();
+      line++;
+      start = line;
     } else {
       field += c;
       fieldStart = false;
     }
   }
-  if (quoted) throw new SourceError(`the CSV ends inside a quoted field (an unterminated quote after row ${rows.length})`, 'parse');
-  if (field !== '' || row.length) {
-    row.push(field);
-    rows.push(row);
+  if (quoted) return { records, unterminatedAt: quoteLine };
+  if (field !== '' || cells.length) endRecord();
+  return { records, unterminatedAt: null };
+}
+
+/** A CSV body as rows of cells, blank lines dropped; an unterminated quote fails the body. */
+export function parseCsv(text: string, delimiter = ','): Cell[][] {
+  const { records, unterminatedAt } = readCsvRecords(text, delimiter);
+  if (unterminatedAt !== null) {
+    throw new SourceError(`the CSV ends inside a quoted field (an unterminated quote after row ${records.length})`, 'parse');
   }
-  return rows.filter((r) => !(r.length === 1 && r[0] === ''));
+  return records.map((r) => r.cells).filter((r) => !(r.length === 1 && r[0] === ''));
 }
 
 /** "Hồ sơ tiếp nhận [dossier.received]" → "dossier.received"; anything else → itself, trimmed. */

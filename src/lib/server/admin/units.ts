@@ -30,6 +30,7 @@ import { periodOf, today } from '#domain/periods';
 import { BOARD_PERIOD_KINDS } from '#contract/dto';
 import { recomputeRankings } from '#workers/rankings';
 import { rebuildClosure } from '#db/closure';
+import { readCsvRecords } from '#workers/sources/mapping/table';
 import type { Principal } from '../auth/principal.ts';
 import { recordAudit } from '../auth/audit.ts';
 
@@ -83,54 +84,8 @@ const byLine = (a: UnitsImportProblem, b: UnitsImportProblem) => (a.line ?? 0) -
  * line breaks; CRLF or LF; a leading BOM is skipped). An unterminated quote is a problem of its own.
  */
 export function csvRecords(text: string): { records: { line: number; cells: string[] }[]; problem: UnitsImportProblem | null } {
-  const records: { line: number; cells: string[] }[] = [];
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let line = 1;
-  let start = 1;
-  let cells: string[] = [];
-  let field = '';
-  let quoted = false;
-  let quoteLine = 0;
-  let fieldStart = true;
-  const endRecord = () => {
-    cells.push(field);
-    records.push({ line: start, cells });
-    cells = [];
-    field = '';
-    fieldStart = true;
-  };
-  for (; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else {
-        if (c === '\n' || (c === '\r' && text[i + 1] !== '\n')) line++;
-        field += c;
-      }
-    } else if (c === '"' && fieldStart) {
-      quoted = true;
-      quoteLine = line;
-      fieldStart = false;
-    } else if (c === ',') {
-      cells.push(field);
-      field = '';
-      fieldStart = true;
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      endRecord();
-      line++;
-      start = line;
-    } else {
-      field += c;
-      fieldStart = false;
-    }
-  }
-  if (quoted) return { records, problem: problemAt(quoteLine, 'a quoted field is never closed (a " is missing)') };
-  if (field !== '' || cells.length) endRecord();
+  const { records, unterminatedAt } = readCsvRecords(text);
+  if (unterminatedAt !== null) return { records, problem: problemAt(unterminatedAt, 'a quoted field is never closed (a " is missing)') };
   return { records, problem: null };
 }
 
