@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, date, index, integer, jsonb, pgTable, primaryKey, serial, text, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { boolean, date, index, integer, jsonb, pgTable, primaryKey, serial, smallint, text, type AnyPgColumn } from 'drizzle-orm/pg-core';
 
 /** Administrative units of any depth (province → district → commune, or the two-tier layout). */
 export const units = pgTable(
@@ -21,7 +21,10 @@ export const units = pgTable(
     populationSynthetic: boolean().notNull().default(true),
     validFrom: date(),
     validTo: date(),
-    mergedIntoId: integer().references((): AnyPgColumn => units.id)
+    mergedIntoId: integer().references((): AnyPgColumn => units.id),
+    /** Position on its parent's tile map (the wall and the overview), column and row from the top left; null: laid out by code. */
+    tileCol: smallint(),
+    tileRow: smallint()
   },
   (t) => [index().on(t.parentId)]
 );

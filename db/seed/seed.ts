@@ -12,7 +12,7 @@ import { backfillSource, recomputeRange } from '../../workers/backfill.ts';
 import { loadSource } from '../../workers/jobs/poll-source.ts';
 import { DEMO_SOURCES } from './demo-sources.ts';
 import { uniform } from '../../workers/simulator/random.ts';
-import { loadUnitsCsv, type UnitRow } from './units-csv.ts';
+import { loadTilesCsv, loadUnitsCsv, type TileRow, type UnitRow } from './units-csv.ts';
 
 export async function isSeeded(sql: Sql): Promise<boolean> {
   const [row] = await sql`select 1 from app_meta where key = 'seeded_at'`;
@@ -34,6 +34,15 @@ export async function upsertUnits(sql: Sql, rows: UnitRow[]): Promise<void> {
     join units p on p.gso_code = t.parent
     where u.gso_code = t.code`;
   await rebuildClosure(sql);
+}
+
+/** Places units on their parent's tile map (the wall's and the overview's map scene). */
+export async function placeTiles(sql: Sql, tiles: TileRow[]): Promise<void> {
+  await sql`
+    update units u set tile_col = t.col, tile_row = t.row
+    from unnest(${sql.array(tiles.map((t) => t.gsoCode))}::text[], ${sql.array(tiles.map((t) => t.col))}::int[],
+                ${sql.array(tiles.map((t) => t.row))}::int[]) as t(code, col, row)
+    where u.gso_code = t.code`;
 }
 
 
@@ -110,6 +119,7 @@ export async function seed(
 ): Promise<void> {
   const log = options.log ?? (() => {});
   await upsertUnits(sql, loadUnitsCsv());
+  await placeTiles(sql, loadTilesCsv());
   await seedCatalogue(sql);
   const sourceIds = await seedDemoSources(sql, options);
   log('units, catalogue and demo sources seeded');

@@ -30,3 +30,23 @@ export function parseUnitsCsv(text: string): UnitRow[] {
 export function loadUnitsCsv(file = HANOI_CSV): UnitRow[] {
   return parseUnitsCsv(readFileSync(file, 'utf8'));
 }
+
+/** Hà Nội's districts on a tile map: one square per district, roughly where it lies (north up). */
+export const HANOI_TILES_CSV = fileURLToPath(new URL('./data/hanoi-tiles.csv', import.meta.url));
+
+export interface TileRow {
+  gsoCode: string;
+  col: number;
+  row: number;
+}
+
+/** `gso_code,col,row`; names the line of a bad row. */
+export function loadTilesCsv(file = HANOI_TILES_CSV): TileRow[] {
+  const lines = readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+  if (lines.shift()?.trim() !== 'gso_code,col,row') throw new Error(`${file}: the header must be gso_code,col,row`);
+  return lines.map((line, i) => {
+    const [gsoCode, col, row] = line.split(',').map((c) => c.trim());
+    if (!gsoCode || !/^\d+$/.test(col ?? '') || !/^\d+$/.test(row ?? '')) throw new Error(`${file} line ${i + 2}: expected code,col,row in "${line}"`);
+    return { gsoCode, col: Number(col), row: Number(row) };
+  });
+}

@@ -6,6 +6,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { PERIOD_KINDS } from '#domain/periods';
 import type { RankExplanation } from '#domain/explain';
+import type { Band } from '#domain/bands';
 
 export const periodKindSchema = z.enum(PERIOD_KINDS);
 /** Every kind of period has stored boards (calendar and Decree 09 reporting periods). */
@@ -43,6 +44,8 @@ export interface IndicatorMeta {
   nameEn: string;
   maxPoints: number;
   saturation: number;
+  /** What the numerator counts, for sentences such as "12 hồ sơ đúng hạn nữa". */
+  numeratorNounVi: string;
 }
 
 export interface IndicatorValue {
@@ -71,12 +74,16 @@ export interface BoardRow {
   indicators: Record<string, IndicatorValue>;
   /** Why it moved since the previous period of the same kind: places, points per indicator, in words. */
   change: RankExplanation;
+  /** Where the unit sits on the scope's tile map (column, row from the top left); null: no layout stored. */
+  tile: { col: number; row: number } | null;
 }
 
 export interface Board {
   scope: { code: string; name: string; level: string };
   period: { kind: BoardPeriodKind; start: string; end: string; provisional: boolean };
   indicators: IndicatorMeta[];
+  /** The rating bands of the scheme version in force for this board, best first. */
+  bands: Band[];
   rows: BoardRow[];
   /** When the workers last computed this board (ISO 8601 UTC). */
   computedAt: string | null;

@@ -50,17 +50,23 @@ interface SchemeRow {
   saturation: number;
   numerator: string[];
   denominator: string[];
+  numerator_noun_vi: string;
 }
 
 async function activeIndicators(sql: Sql): Promise<(IndicatorMeta & { numerator: string[]; denominator: string[] })[]> {
   const rows = await sql<SchemeRow[]>`
-    select i.key, i.family, i.name_vi, i.name_en, i.max_points, i.saturation, i.numerator, i.denominator
+    select i.key, i.family, i.name_vi, i.name_en, i.max_points, i.saturation, i.numerator, i.denominator, i.numerator_noun_vi
     from indicators i join indicator_schemes s on s.id = i.scheme_id
     where s.id = (select max(id) from indicator_schemes where active) order by i.sort_order, i.id`;
   return rows.map((r) => ({
     key: r.key, family: r.family, nameVi: r.name_vi, nameEn: r.name_en, maxPoints: r.max_points, saturation: r.saturation,
-    numerator: r.numerator, denominator: r.denominator
+    numeratorNounVi: r.numerator_noun_vi, numerator: r.numerator, denominator: r.denominator
   }));
+}
+
+async function activeBands(sql: Sql): Promise<Band[]> {
+  const [row] = await sql<{ bands: Band[] }[]>`select bands from indicator_schemes where active order by id desc limit 1`;
+  return row?.bands ?? [...DEFAULT_BANDS];
 }
 
 export async function readBoard(sql: Sql, query: BoardQuery, now = new Date()): Promise<Board> {
@@ -72,10 +78,10 @@ export async function readBoard(sql: Sql, query: BoardQuery, now = new Date()): 
   const rows = await sql<{
     code: string; name: string; type: string; rank: number | null; previous_rank: number | null; total: number | null;
     not_ranked_reason: string | null; indicators: Record<string, StoredIndicator> | null; computed_at: string | null; as_of: string | null;
-    bands: Band[] | null;
+    bands: Band[] | null; tile_col: number | null; tile_row: number | null;
   }[]>`
     select u.gso_code as code, u.name, u.type, r.rank, r.previous_rank, r.total, r.not_ranked_reason, r.indicators,
-           r.computed_at, r.as_of, sch.bands
+           r.computed_at, r.as_of, sch.bands, u.tile_col, u.tile_row
     from units u
     left join rankings r on r.unit_id = u.id and r.scope_unit_id = ${scope.id}
       and r.period_kind = ${period.kind} and r.period_start = ${period.start}
@@ -106,13 +112,17 @@ export async function readBoard(sql: Sql, query: BoardQuery, now = new Date()): 
       band: r.rank === null ? null : bandOf(r.total, r.bands ?? DEFAULT_BANDS),
       notRankedReason: r.indicators ? r.not_ranked_reason : 'not computed for this period yet',
       indicators: values,
-      change: explainChange({ rank: r.rank, total: r.total, indicators: values }, previousByCode.get(r.code) ?? null, indicators)
+      change: explainChange({ rank: r.rank, total: r.total, indicators: values }, previousByCode.get(r.code) ?? null, indicators),
+      tile: r.tile_col !== null && r.tile_row !== null ? { col: r.tile_col, row: r.tile_row } : null
     };
   });
+  // The bands the rows were computed with; before anything is computed, the active scheme's.
+  const bands = rows.find((r) => r.bands)?.bands ?? (await activeBands(sql));
   return {
     scope: { code: scope.code, name: scope.name, level: scope.level },
     period: { kind: query.period, start: period.start, end: period.end, provisional: isProvisional(period, now) },
     indicators,
+    bands: [...bands].sort((a, b) => b.min - a.min),
     rows: boardRows,
     computedAt,
     asOf

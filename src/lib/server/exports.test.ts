@@ -6,14 +6,15 @@ import { boardTable, toCsv, toXlsx } from './exports.ts';
 const board: Board = {
   scope: { code: '01', name: 'Thành phố Hà Nội', level: 'province' },
   period: { kind: 'month', start: '2026-11-01', end: '2026-11-30', provisional: true },
-  indicators: [{ key: 'dossier.on_time', family: 'dossier', nameVi: 'Hồ sơ đúng hạn', nameEn: 'On time', maxPoints: 20, saturation: 1 }],
+  indicators: [{ key: 'dossier.on_time', family: 'dossier', nameVi: 'Hồ sơ đúng hạn', nameEn: 'On time', maxPoints: 20, saturation: 1, numeratorNounVi: 'hồ sơ đúng hạn' }],
+  bands: [{ name: 'Tốt', min: 80 }, { name: 'Yếu', min: 0 }],
   rows: [
     { unitCode: '278', unitName: 'Huyện Thanh Oai', unitType: 'Huyện', rank: 1, previousRank: 2, total: 88.5, band: 'Tốt', notRankedReason: null,
       indicators: { 'dossier.on_time': { numerator: 90, denominator: 100, ratio: 0.9, points: 18, rank: 1 } },
-      change: { places: 1, totalDelta: 2, parts: [], sentence: 'tăng 1 bậc (tổng +2,00)' } },
+      change: { places: 1, totalDelta: 2, parts: [], sentence: 'tăng 1 bậc (tổng +2,00)' }, tile: null },
     { unitCode: '001', unitName: 'Quận "Ba Đình", trung tâm', unitType: 'Quận', rank: null, previousRank: null, total: null, band: null,
       notRankedReason: 'no data for dossier.on_time', indicators: {},
-      change: { places: null, totalDelta: null, parts: [], sentence: 'chưa xếp hạng kỳ này' } }
+      change: { places: null, totalDelta: null, parts: [], sentence: 'chưa xếp hạng kỳ này' }, tile: null }
   ],
   computedAt: null,
   asOf: null
