@@ -3,12 +3,15 @@
  * received online, resolved, resolved on time, still pending (on time or overdue), digitized,
  * with a fee, and paid online.
  * Magnitudes from domain.md: a commune handles 340–2,971 dossiers a month (typical 500–1,500),
- * on time 67–94 %, Hà Nội ~83 % online, 54 % paid online. Nothing on Sundays or at night; counts
+ * on time 67–94 % (Phú Thọ's communes), Hà Nội ~74 % on time, ~83 % online, 54 % paid online.
+ * The rates follow the district's management level (management.ts): a well-run district's
+ * communes are on time ~90 %, a badly run one's ~50 %. Nothing on Sundays or at night; counts
  * grow through the working day; the same seed and date always give the same numbers.
  */
 import { DateTime } from 'luxon';
 import { ZONE } from '#domain/periods';
 import { dayNumber, weekdayOf } from './calendar.ts';
+import { managementLevel, managementLevelOn, shifted } from './management.ts';
 import { between, normal, uniform } from './random.ts';
 
 export interface DossierDay {
@@ -38,7 +41,8 @@ export interface DossierOverride {
 
 interface Profile {
   monthlyReceived: number;
-  onTime: number;
+  /** The commune's own deviation from its district, in logit units, of the on-time share. */
+  onTimeOwn: number;
   online: number;
   resolvedShare: number;
   driftDays: number;
@@ -48,6 +52,18 @@ interface Profile {
   paidOnline: number;
 }
 
+/**
+ * A typical district's rates (management level 0) and how far one level moves them (logit units).
+ * Online, digitised and paid online are at the start of 2026, before their yearly growth. City-wide,
+ * for the demo seed: ~74 % on time, ~84 % online, ~55 % paid online (Hà Nội: 74, 83, 54 %).
+ */
+const ON_TIME = { typical: 0.74, sensitivity: 0.6 };
+const ONLINE = { typical: 0.81, sensitivity: 0.5 };
+const DIGITIZED = { typical: 0.6, sensitivity: 0.65 };
+const PAID_ONLINE = { typical: 0.52, sensitivity: 0.65 };
+/** A commune's own deviation from its district's profile, in logit units (its district's level moves it ~0.6 a step). */
+const COMMUNE_SD = 0.3;
+
 const profiles = new Map<string, Profile>();
 function profile(seed: string, unitCode: string): Profile {
   const key = `${seed}|${unitCode}`;
@@ -55,17 +71,18 @@ function profile(seed: string, unitCode: string): Profile {
   if (!p) {
     // log-normal around 900 a month, clamped to the observed 340–2,971
     const monthly = Math.min(2971, Math.max(340, Math.round(900 * Math.exp(0.45 * normal(seed, unitCode, 'size')))));
+    const level = managementLevel(seed, unitCode);
+    const own = (name: string) => COMMUNE_SD * normal(seed, unitCode, name);
     p = {
       monthlyReceived: monthly,
-      onTime: between(0.67, 0.94, seed, unitCode, 'ontime'),
-      online: between(0.62, 0.96, seed, unitCode, 'online'),
+      onTimeOwn: own('ontime'), // the district's level on the day is added in dossierDay (it drifts)
+      online: shifted(ONLINE.typical, level, ONLINE.sensitivity, own('online')),
       resolvedShare: between(0.72, 0.9, seed, unitCode, 'resolved'),
       driftDays: between(60, 240, seed, unitCode, 'drift-days'),
       driftPhase: uniform(seed, unitCode, 'drift-phase'),
-      // New keys draw new numbers: the older fields above keep their values.
-      digitized: between(0.45, 0.8, seed, unitCode, 'digitized'), // share in 2026, before the yearly growth
+      digitized: shifted(DIGITIZED.typical, level, DIGITIZED.sensitivity, own('digitized')),
       withFee: between(0.27, 0.43, seed, unitCode, 'with-fee'),
-      paidOnline: between(0.38, 0.7, seed, unitCode, 'paid-online') // centred on Hà Nội's 54 %
+      paidOnline: shifted(PAID_ONLINE.typical, level, PAID_ONLINE.sensitivity, own('paid-online'))
     };
     profiles.set(key, p);
   }
@@ -117,11 +134,15 @@ export function dossierDay(seed: string, unitCode: string, date: string, now: Da
 
   const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
   const onlineRate = clamp01(p.online + 0.04 * yearsFrom2026 + 0.05 * normal(seed, unitCode, date, 'on'));
-  // Performance drifts over months (a new head of office, a backlog), so ranks move between periods.
-  const drift = 0.07 * Math.sin(2 * Math.PI * (days / p.driftDays + p.driftPhase));
-  const onTimeRate = override?.onTimeRate ?? clamp01(p.onTime + drift + 0.06 * normal(seed, unitCode, date, 'ot'));
+  // Performance drifts over months, the district's (a new head of the one-stop shop) and the
+  // commune's own (a backlog), so ranks move between periods; never below 35 %, even in the
+  // worst-run commune of the worst-run district.
+  const typicalOnTime = Math.max(0.35, shifted(ON_TIME.typical, managementLevelOn(seed, unitCode, days), ON_TIME.sensitivity, p.onTimeOwn));
+  const drift = 0.05 * Math.sin(2 * Math.PI * (days / p.driftDays + p.driftPhase));
+  const onTimeRate = override?.onTimeRate ?? clamp01(typicalOnTime + drift + 0.06 * normal(seed, unitCode, date, 'ot'));
   const resolvedRate = clamp01(p.resolvedShare + 0.05 * normal(seed, unitCode, date, 'rs'));
-  const pendingOnTimeShare = override?.onTimeRate ?? clamp01(0.55 + 0.35 * uniform(seed, unitCode, date, 'po'));
+  // Dossiers still pending are younger, so a little more often within their deadline than the resolved ones.
+  const pendingOnTimeShare = override?.onTimeRate ?? clamp01(onTimeRate + 0.05 + 0.3 * (uniform(seed, unitCode, date, 'po') - 0.5));
 
   const receivedOnline = Math.round(received * onlineRate);
   const resolved = Math.round(received * resolvedRate);
@@ -131,9 +152,9 @@ export function dossierDay(seed: string, unitCode: string, date: string, now: Da
 
   // Digitisation grows about 5 points a year (a national push); fees and online payment vary less.
   const clamp = (lo: number, hi: number, x: number) => Math.min(hi, Math.max(lo, x));
-  const digitizedRate = clamp(0.4, 0.9, p.digitized + 0.05 * yearsFrom2026 + 0.04 * normal(seed, unitCode, date, 'sh'));
+  const digitizedRate = clamp(0.25, 0.95, p.digitized + 0.05 * yearsFrom2026 + 0.04 * normal(seed, unitCode, date, 'sh'));
   const withFeeRate = clamp(0.25, 0.45, p.withFee + 0.03 * normal(seed, unitCode, date, 'fee'));
-  const paidOnlineRate = clamp(0.3, 0.8, p.paidOnline + 0.02 * yearsFrom2026 + 0.05 * normal(seed, unitCode, date, 'tt'));
+  const paidOnlineRate = clamp(0.15, 0.9, p.paidOnline + 0.02 * yearsFrom2026 + 0.05 * normal(seed, unitCode, date, 'tt'));
   const withFee = Math.round(received * withFeeRate);
   return {
     received,

@@ -3,12 +3,15 @@
  * stocks of citizens eligible, level-2 applications collected, and accounts activated.
  * Magnitudes: collection rises from ~77–93 % (late 2024) towards 92–99.5 % per commune, ~93 %
  * city-wide by late 2026; domain.md's Thanh Oai, 97.7 % identified in 2024, was a leading district,
- * which the best communes here reach a year later. Activation rises from ~60–70 % to ~80–90 %.
+ * which the best communes here reach a year later. Activation rises from ~60–70 % to ~80–90 %
+ * (~83 % city-wide in late 2026): higher and faster in well-run districts (~93 %), lower and slower
+ * in badly run ones (~65 %); collection follows the district's management level only a little.
  * Stocks are reported every day, Sundays too, never go down, and today's grow through the working day.
  */
 import { dayNumber } from './calendar.ts';
 import { workdayProgress } from './dossiers.ts';
-import { between, uniform } from './random.ts';
+import { managementLevel, shifted } from './management.ts';
+import { between, normal, uniform } from './random.ts';
 
 export interface EidDay {
   eligible: number;
@@ -39,24 +42,29 @@ export function syntheticPopulation(unitCode: string): number {
   return Math.round(6_000 + 24_000 * uniform('population', unitCode));
 }
 
+const clamp = (lo: number, hi: number, x: number) => Math.min(hi, Math.max(lo, x));
+
 const profiles = new Map<string, EidProfile>();
 function profile(seed: string, unitCode: string): EidProfile {
   const key = `${seed}|${unitCode}`;
   let p = profiles.get(key);
   if (!p) {
-    const collectedTarget = between(0.92, 0.995, seed, unitCode, 'eid-l2-target');
-    const activatedTarget = between(0.9, 0.97, seed, unitCode, 'eid-act-target');
+    const level = managementLevel(seed, unitCode);
+    const own = (name: string) => 0.3 * normal(seed, unitCode, name);
+    const collectedTarget = clamp(0.92, 0.995, shifted(0.968, level, 0.3, own('eid-l2-target')));
+    const activatedTarget = clamp(0.82, 0.97, shifted(0.935, level, 0.4, own('eid-act-target')));
     p = {
       population: syntheticPopulation(unitCode),
       eligibleShare: between(0.8, 0.88, seed, unitCode, 'eid-eligible'),
       // A start below the target keeps every curve rising, hence cumulative.
-      collectedStart: Math.min(collectedTarget - 0.02, between(0.72, 0.9, seed, unitCode, 'eid-l2-start')),
+      collectedStart: Math.min(collectedTarget - 0.02, clamp(0.7, 0.92, shifted(0.82, level, 0.2, own('eid-l2-start')))),
       collectedTarget,
       collectedDays: between(300, 700, seed, unitCode, 'eid-l2-days'),
-      activatedStart: Math.min(activatedTarget - 0.05, between(0.55, 0.72, seed, unitCode, 'eid-act-start')),
+      activatedStart: Math.min(activatedTarget - 0.05, clamp(0.45, 0.8, shifted(0.63, level, 0.35, own('eid-act-start')))),
       activatedTarget,
-      // Slow: activation keeps moving every day (a few accounts a commune), while collection nears saturation.
-      activatedDays: between(600, 1200, seed, unitCode, 'eid-act-days')
+      // Slow: activation keeps moving every day (a few accounts a commune), while collection nears saturation;
+      // a well-run district's communes get there sooner.
+      activatedDays: between(700, 1100, seed, unitCode, 'eid-act-days') * Math.exp(-0.25 * level)
     };
     profiles.set(key, p);
   }

@@ -2,11 +2,13 @@
  * The social-welfare payment system (an sinh xã hội): per commune and month, people receiving
  * welfare, of them paid cashless (bank account, e-wallet, Mobile Money), and the money paid, in VND.
  * Magnitudes from domain.md and the brief: 150–600 recipients a commune, 1.2–3.5 million VND
- * each a month, cashless share rising towards 99.6 % (Thanh Oai, 2024).
+ * each a month, cashless share rising towards 99.6 % (Thanh Oai, 2024): sooner and further in
+ * well-run districts, while badly run ones are still below 90 % in late 2026 (management.ts).
  */
 import { DateTime } from 'luxon';
 import { ZONE } from '#domain/periods';
 import { monthIndex } from './calendar.ts';
+import { managementLevel, shifted } from './management.ts';
 import { between, normal, uniform } from './random.ts';
 
 export interface PaymentMonth {
@@ -31,19 +33,24 @@ interface PaymentProfile {
 /** January 2024: where the cashless curves start (Directive 21's push was under way). */
 const START_MONTH = monthIndex('2024-01');
 
+const clamp = (lo: number, hi: number, x: number) => Math.min(hi, Math.max(lo, x));
+
 const profiles = new Map<string, PaymentProfile>();
 function profile(seed: string, unitCode: string): PaymentProfile {
   const key = `${seed}|${unitCode}`;
   let p = profiles.get(key);
   if (!p) {
+    const level = managementLevel(seed, unitCode);
+    const own = (name: string) => 0.3 * normal(seed, unitCode, name);
     p = {
       recipients: between(170, 580, seed, unitCode, 'pay-recipients'),
       driftAmplitude: between(0.01, 0.03, seed, unitCode, 'pay-drift-amp'),
       driftMonths: between(12, 36, seed, unitCode, 'pay-drift-months'),
       driftPhase: uniform(seed, unitCode, 'pay-drift-phase'),
-      cashlessStart: between(0.6, 0.86, seed, unitCode, 'pay-cashless-start'),
-      cashlessTarget: between(0.95, 0.996, seed, unitCode, 'pay-cashless-target'),
-      cashlessMonths: between(6, 20, seed, unitCode, 'pay-cashless-months'),
+      cashlessStart: clamp(0.6, 0.88, shifted(0.73, level, 0.35, own('pay-cashless-start'))),
+      cashlessTarget: clamp(0.9, 0.996, shifted(0.98, level, 0.5, own('pay-cashless-target'))),
+      // Months to close two thirds of the gap: ~12 in a typical district, ~24 in a badly run one.
+      cashlessMonths: clamp(4, 40, between(9, 15, seed, unitCode, 'pay-cashless-months') * Math.exp(-0.35 * level)),
       perRecipient: between(1.5e6, 3.1e6, seed, unitCode, 'pay-amount')
     };
     profiles.set(key, p);
@@ -51,7 +58,6 @@ function profile(seed: string, unitCode: string): PaymentProfile {
   return p;
 }
 
-const clamp = (lo: number, hi: number, x: number) => Math.min(hi, Math.max(lo, x));
 const thousands = (vnd: number) => Math.round(vnd / 1000) * 1000;
 
 /**

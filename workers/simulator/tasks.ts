@@ -3,8 +3,10 @@
  * to each district and commune, with a deadline and, once done, a completion date.
  * Magnitudes from domain.md (Report 1270/BC-TCTTTg, 2017): of completed tasks 87.6 % on time;
  * completed / (completed + open overdue) = 98.6 %. Here: ≈ 87.6 % on time, ≈ 11 % late by
- * 1–29 days, ≈ 1.4 % very late (30–150 days), with per-unit levels and a slow drift so that
- * units rank differently from one period to the next.
+ * 1–29 days, ≈ 1.4 % very late (30–150 days), with per-unit levels that follow the district's
+ * management level (management.ts: ~95 % on time in a well-run district, ~75 % in a badly run one,
+ * whose late tasks also run later) and a slow drift so that units rank differently from one
+ * period to the next.
  *
  * Every task is a pure function of (seed, unit, assigned date, index); what a query sees is that
  * truth observed at `now`: a task assigned later does not exist yet, a later completion is null.
@@ -12,6 +14,7 @@
 import { today } from '#domain/periods';
 import { dateOfDay, dayNumber, weekdayOf } from './calendar.ts';
 import { dayWeight, workdayProgress } from './dossiers.ts';
+import { managementLevel, managementLevelOn, shifted } from './management.ts';
 import { between, normal, uniform } from './random.ts';
 
 /** A task as the tracker's API writes it. */
@@ -31,7 +34,8 @@ export const MAX_TASK_DAYS = 45 + 1 + 150 + 1;
 interface TaskProfile {
   /** New tasks per working day. */
   rate: number;
-  onTime: number;
+  /** The unit's own deviation from its district's on-time share, in logit units. */
+  onTimeOwn: number;
   /** Of the tasks not done on time, the share done very late (30–150 days). */
   veryLate: number;
   driftDays: number;
@@ -46,6 +50,9 @@ export function isDistrictCode(unitCode: string): boolean {
   return unitCode.length <= 3;
 }
 
+/** A typical district's on-time share (management level 0) and how far one level moves it (logit units). */
+const TASK_ON_TIME = { typical: 0.89, sensitivity: 0.5 };
+
 const profiles = new Map<string, TaskProfile>();
 function profile(seed: string, unitCode: string): TaskProfile {
   const key = `${seed}|${unitCode}`;
@@ -54,8 +61,9 @@ function profile(seed: string, unitCode: string): TaskProfile {
     const base = isDistrictCode(unitCode) ? 1 : 0.25;
     p = {
       rate: base * between(0.75, 1.25, seed, unitCode, 'task-rate'),
-      onTime: Math.min(0.975, Math.max(0.75, 0.876 + 0.045 * normal(seed, unitCode, 'task-ontime'))),
-      veryLate: between(0.05, 0.18, seed, unitCode, 'task-very-late'), // mean 0.115: 1.4 % of all
+      onTimeOwn: 0.3 * normal(seed, unitCode, 'task-ontime'),
+      // mean ≈ 0.115 (1.4 % of all); a badly run district's late tasks more often run very late
+      veryLate: Math.min(0.35, between(0.05, 0.17, seed, unitCode, 'task-very-late') * Math.exp(-0.3 * managementLevel(seed, unitCode))),
       driftDays: between(120, 360, seed, unitCode, 'task-drift-days'),
       driftPhase: uniform(seed, unitCode, 'task-drift-phase')
     };
@@ -118,7 +126,8 @@ function trueTask(seed: string, unitCode: string, p: TaskProfile, day: number, d
   const key = [seed, unitCode, date, i] as const;
   let deadline = day + 5 + Math.floor(41 * uniform(...key, 'han'));
   if (isSunday(deadline)) deadline++;
-  const onTime = Math.min(0.99, Math.max(0.55, p.onTime + 0.05 * Math.sin(2 * Math.PI * (day / p.driftDays + p.driftPhase))));
+  const typical = shifted(TASK_ON_TIME.typical, managementLevelOn(seed, unitCode, day), TASK_ON_TIME.sensitivity, p.onTimeOwn);
+  const onTime = Math.min(0.99, Math.max(0.55, typical + 0.04 * Math.sin(2 * Math.PI * (day / p.driftDays + p.driftPhase))));
   const outcome = uniform(...key, 'kq');
   const spread = uniform(...key, 'ht');
   let completed: number;
