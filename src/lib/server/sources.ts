@@ -95,6 +95,29 @@ export async function readSourceHealth(sql: Sql, now: Date = new Date()): Promis
   return (await readSourceRows(sql)).map((r) => toSourceHealth(r, now));
 }
 
+/**
+ * The keys of the sources behind a unit's figures: those with no scope (every unit), those scoped to
+ * the unit itself or to one of its ancestors, and those scoped to one of its descendants (they feed
+ * part of its totals, e.g. a commune's uploaded template in its district's figures).
+ */
+export async function sourceKeysForUnit(sql: Sql, unitCode: string): Promise<string[]> {
+  const rows = await sql<{ key: string }[]>`
+    select s.key from data_sources s
+    where s.scope_unit_id is null or exists (
+      select 1 from units u join unit_closure c
+        on (c.ancestor_id = s.scope_unit_id and c.descendant_id = u.id) or (c.ancestor_id = u.id and c.descendant_id = s.scope_unit_id)
+      where u.gso_code = ${unitCode})
+    order by s.id`;
+  return rows.map((r) => r.key);
+}
+
+/** The health of the sources behind a unit's figures (see sourceKeysForUnit), in the sources' order. */
+export async function readSourceHealthForUnit(sql: Sql, unitCode: string, now: Date = new Date()): Promise<SourceHealth[]> {
+  const [keys, health] = await Promise.all([sourceKeysForUnit(sql, unitCode), readSourceHealth(sql, now)]);
+  const covering = new Set(keys);
+  return health.filter((h) => covering.has(h.key));
+}
+
 /** The Prometheus text exposition (format 0.0.4) of the sources' counters and states. */
 export function renderMetrics(rows: Row[], workersAlive: number, now: Date = new Date()): string {
   const out: string[] = [];

@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import type { Board, BoardRow, IndicatorMeta } from '#contract/dto';
+import { DEFAULT_BANDS } from './bands.ts';
+import { DEFAULT_SCHEME } from './catalogue.ts';
+import { unitGaps } from './gaps.ts';
+import { points } from './ratio.ts';
+
+/** Indicators by key from the real catalogue, with the weights of each test's scheme. */
+const meta = (key: string, maxPoints: number, saturation?: number): IndicatorMeta => {
+  const def = DEFAULT_SCHEME.indicators.find((i) => i.key === key)!;
+  return {
+    key, family: def.family, nameVi: def.nameVi, nameEn: def.nameEn, maxPoints,
+    saturation: saturation ?? def.saturation, numeratorNounVi: def.numeratorNounVi
+  };
+};
+
+/** A scheme of 100 points, so most totals can be checked by hand without scaling. */
+const SCHEME = [meta('dossier.on_time', 50), meta('eid.activation', 30), meta('task.on_time', 20)];
+
+type Counts = Record<string, [number, number]>;
+
+/** A ranked row from raw counts: points and total as the workers compute them (scaled over what applies). */
+function row(code: string, rank: number | null, counts: Counts, scheme = SCHEME, total?: number): BoardRow {
+  const indicators: BoardRow['indicators'] = {};
+  let earned = 0;
+  let applicable = 0;
+  for (const m of scheme) {
+    const [n, d] = counts[m.key]!;
+    const ratio = d > 0 ? n / d : null;
+    const p = points(ratio, m.maxPoints, m.saturation);
+    if (p !== null) {
+      earned += p;
+      applicable += m.maxPoints;
+    }
+    indicators[m.key] = { numerator: n, denominator: d, ratio, points: p, rank: null };
+  }
+  const schemeMax = scheme.reduce((s, m) => s + m.maxPoints, 0);
+  const t = total ?? Math.round(((earned * schemeMax) / applicable) * 100) / 100;
+  return {
+    unitCode: code, unitName: `Huyện ${code}`, unitType: 'Huyện', rank, previousRank: null, total: t,
+    band: DEFAULT_BANDS.find((b) => t >= b.min)!.name, notRankedReason: null, indicators,
+    change: { places: null, totalDelta: null, parts: [], sentence: '' }, tile: null
+  };
+}
+
+/** A row of another unit that only matters for its rank and total. */
+const other = (code: string, rank: number, total: number): BoardRow => ({ ...row(code, rank, FULL), total, band: DEFAULT_BANDS.find((b) => total >= b.min)!.name });
+const FULL: Counts = { 'dossier.on_time': [10, 10], 'eid.activation': [10, 10], 'task.on_time': [10, 10] };
+
+function board(rows: BoardRow[], scheme = SCHEME): Board {
+  return {
+    scope: { code: '01', name: 'Thành phố Hà Nội', level: 'province' },
+    period: { kind: 'month', start: '2026-11-01', end: '2026-11-30', provisional: true },
+    indicators: scheme, bands: [...DEFAULT_BANDS], rows, computedAt: null, asOf: null
+  };
+}
+
+// X: 150/200 on time → 37,50; 800/1000 activated → 24,00; 8/10 tasks on time → 16,00; total 77,50 (Khá).
+const X: Counts = { 'dossier.on_time': [150, 200], 'eid.activation': [800, 1000], 'task.on_time': [8, 10] };
+
+describe('unitGaps', () => {
+  it('gives the gap to the next rank and band in points and in counts on each indicator alone', () => {
+    const g = unitGaps(board([other('A', 1, 92), other('B', 2, 78.9), row('X', 3, X)]), 'X')!;
+    expect(g.rank).toMatchObject({ targetRank: 2, targetUnits: [{ code: 'B', name: 'Huyện B' }], targetTotal: 78.9, points: 1.4 });
+    // 78,90 needs 1,40 more: on time 38,90 → 156/200 (155 gives 78,75); activation 25,40 → 847/1000;
+    // on-time tasks grow the completed count too: (8 + 6) / (10 + 6) = 87,5 % → 17,50 (5 give 17,33).
+    expect(g.rank!.alone.map((o) => [o.key, o.count, o.totalAfter])).toEqual([
+      ['dossier.on_time', 6, 79], ['task.on_time', 6, 79], ['eid.activation', 47, 78.91]
+    ]);
+    expect(g.rank!.sentence).toBe(
+      'Cần thêm 1,40 điểm để lên hạng 2 (Huyện B): 6 hồ sơ đúng hạn nữa, hoặc 6 nhiệm vụ hoàn thành đúng hạn nữa, hoặc 47 tài khoản được kích hoạt nữa'
+    );
+    // Tốt from 80: on time 160/200 → 40,00; activation 884/1000 → 26,52 (883 → 26,49); tasks (8+17)/(10+17) → 18,52.
+    expect(g.band).toMatchObject({ targetBand: 'Tốt', targetTotal: 80, points: 2.5 });
+    expect(g.band!.alone.map((o) => [o.key, o.count])).toEqual([['dossier.on_time', 10], ['task.on_time', 17], ['eid.activation', 84]]);
+    expect(g.band!.sentence).toBe(
+      'Cần thêm 2,50 điểm để đạt mức Tốt: 10 hồ sơ đúng hạn nữa, hoặc 17 nhiệm vụ hoàn thành đúng hạn nữa, hoặc 84 tài khoản được kích hoạt nữa'
+    );
+    expect(g.sentences).toEqual([g.rank!.sentence, g.band!.sentence]);
+    expect(unitGaps(board([row('X', 3, X)]), 'X', { maxOptions: 1 })!.band!.sentence).toBe('Cần thêm 2,50 điểm để đạt mức Tốt: 10 hồ sơ đúng hạn nữa');
+  });
+
+  it('aims at the tied rank above, and from a tie at the rank above the tie', () => {
+    const rows = [other('A', 1, 90), other('B', 2, 85), other('C', 2, 85), row('D', 4, X, SCHEME, 80)];
+    const d = unitGaps(board(rows), 'D')!;
+    expect(d.rank).toMatchObject({ targetRank: 2, targetTotal: 85, points: 5 });
+    expect(d.rank!.targetUnits.map((u) => u.code)).toEqual(['B', 'C']);
+    expect(d.rank!.sentence).toMatch(/^Cần thêm 5,00 điểm để lên hạng 2 \(Huyện B, Huyện C\): /);
+    const c = unitGaps(board(rows), 'C')!;
+    expect(c.rank).toMatchObject({ targetRank: 1, targetTotal: 90, points: 5 });
+    expect(c.rank!.sentence).toMatch(/^Cần thêm 5,00 điểm để lên hạng 1 \(Huyện A\)/);
+    const many = [other('A', 1, 90), other('B', 1, 90), other('C', 1, 90), row('D', 4, X, SCHEME, 80)];
+    expect(unitGaps(board(many), 'D')!.rank!.sentence).toMatch(/^Cần thêm 10,00 điểm để lên hạng 1 \(Huyện A và 2 đơn vị khác\)/);
+  });
+
+  it('has no rank gap at rank 1 (alone or tied) and no band gap in the best band', () => {
+    const top = unitGaps(board([other('A', 1, 92), row('X', 2, X)]), 'A')!;
+    expect(top.rank).toBeNull();
+    expect(top.band).toBeNull();
+    expect(top.sentences).toEqual(['Đang dẫn đầu (hạng 1)', 'Đã ở mức cao nhất (Xuất sắc)']);
+    const tied = unitGaps(board([other('A', 1, 77.5), row('X', 1, X)]), 'X')!;
+    expect(tied.rankNote).toBe('Đang đồng hạng 1');
+    expect(tied.band?.targetBand).toBe('Tốt');
+  });
+
+  it('leaves out an indicator already at its maximum', () => {
+    // on time 200/200 → 50,00 (full); 600/1000 → 18,00; 5/10 → 10,00; total 78,00.
+    const full: Counts = { 'dossier.on_time': [200, 200], 'eid.activation': [600, 1000], 'task.on_time': [5, 10] };
+    const g = unitGaps(board([row('X', 1, full)]), 'X')!;
+    // Tốt needs 2,00: tasks (5+3)/(10+3) = 61,5 % → 12,31 (2 give 11,67); activation 667/1000 → 20,01.
+    expect(g.band!.alone.map((o) => [o.key, o.count])).toEqual([['task.on_time', 3], ['eid.activation', 67]]);
+  });
+
+  it('scales the gap over the indicators that apply (a denominator of 0 does not apply)', () => {
+    // No task completed: task.on_time does not apply; 37,50 + 24,00 = 61,50 of 80 → total 76,88.
+    const noTasks: Counts = { ...X, 'task.on_time': [0, 0] };
+    const r = row('X', 1, noTasks);
+    expect(r.total).toBe(76.88);
+    const g = unitGaps(board([r]), 'X')!;
+    expect(g.band!.points).toBe(3.12);
+    // One point earned is worth 100/80 of the total: 40,00 on time (10 more) gives 80,00, where
+    // 3,12 unscaled points would have asked for 13. Activation: 884 → 64,02 × 1,25 = 80,03 (883 → 79,99).
+    // Tasks are not offered: nothing was due, and counting on them would change the scaling.
+    expect(g.band!.alone.map((o) => [o.key, o.count, o.totalAfter])).toEqual([['dossier.on_time', 10, 80], ['eid.activation', 84, 80.03]]);
+  });
+
+  it('keeps the denominator of task completion: completing an overdue task moves it out of "open overdue"', () => {
+    const scheme = [meta('dossier.on_time', 50), meta('task.completed', 50)];
+    // 100/100 on time → 50; 40 completed of 40 + 10 open overdue → 40,00; total 90,00, behind 96,00.
+    const x: Counts = { 'dossier.on_time': [100, 100], 'task.completed': [40, 50] };
+    const g = unitGaps(board([other('A', 1, 96), row('X', 2, x, scheme)], scheme), 'X')!;
+    // 46/50 = 92 % → 46,00: 6 more (were the denominator to grow, 46/56 would earn only 41,07).
+    expect(g.rank!.alone.map((o) => [o.key, o.count, o.totalAfter])).toEqual([['task.completed', 6, 96]]);
+    expect(g.rank!.sentence).toBe('Cần thêm 6,00 điểm để lên hạng 1 (Huyện A): 6 nhiệm vụ hoàn thành nữa');
+  });
+
+  it('counts to the saturation: online submission earns its full 12 points at 50 %', () => {
+    const scheme = [meta('dossier.on_time', 88), meta('dossier.online', 12)];
+    expect(scheme[1]!.saturation).toBe(0.5);
+    // 88/100 on time → 77,44; 40/100 online → 9,60; total 87,04.
+    const x: Counts = { 'dossier.on_time': [88, 100], 'dossier.online': [40, 100] };
+    const g = unitGaps(board([other('A', 1, 88), row('X', 2, x, scheme)], scheme), 'X')!;
+    // 88,00: on time 90/100 → 79,20 (89 → 87,92); online 44/100 → 44 % / 50 % × 12 = 10,56.
+    expect(g.rank!.alone.map((o) => [o.key, o.count])).toEqual([['dossier.on_time', 2], ['dossier.online', 4]]);
+    // Xuất sắc (90, 2,96 more): online can add 2,40 at most, so only on time closes it (92/100 → 90,56).
+    expect(g.band!.alone.map((o) => [o.key, o.count])).toEqual([['dossier.on_time', 4]]);
+  });
+
+  it('combines indicators when none closes the gap alone, the one with the most to gain first', () => {
+    // 100/200 → 25; 500/1000 → 15; 5/10 → 10: total 50,00, behind 95,00.
+    const low: Counts = { 'dossier.on_time': [100, 200], 'eid.activation': [500, 1000], 'task.on_time': [5, 10] };
+    const g = unitGaps(board([other('A', 1, 95), row('X', 2, low)]), 'X')!;
+    expect(g.rank!.alone).toEqual([]);
+    // On time at most 75,00, the closest alone.
+    expect(g.rank!.closest).toMatchObject({ key: 'dossier.on_time', count: 100, totalAfter: 75 });
+    // Every dossier on time (75), every account activated (90), then tasks (5+10)/(10+10) = 75 % → 15 (9: 14,74).
+    expect(g.rank!.combination!.map((o) => [o.key, o.count, o.totalAfter])).toEqual([
+      ['dossier.on_time', 100, 75], ['eid.activation', 500, 90], ['task.on_time', 10, 95]
+    ]);
+    expect(g.rank!.sentence).toBe(
+      'Cần thêm 45,00 điểm để lên hạng 1 (Huyện A): không chỉ số nào đủ một mình; cần cả 100 hồ sơ đúng hạn, 500 tài khoản được kích hoạt và 10 nhiệm vụ hoàn thành đúng hạn nữa'
+    );
+    // Khá (65) is within reach of on time alone (160/200 → 40) or of activation alone (all 1000 → 30),
+    // not of tasks (20 at most).
+    expect(g.band!.alone.map((o) => [o.key, o.count])).toEqual([['dossier.on_time', 60], ['eid.activation', 500]]);
+  });
+
+  it('gives a reason instead of gaps for a unit that is not ranked, and null for a unit not on the board', () => {
+    const unranked: BoardRow = { ...row('X', null, X), rank: null, total: null, band: null, notRankedReason: 'no data for eid.activation' };
+    const g = unitGaps(board([other('A', 1, 90), unranked]), 'X')!;
+    expect(g.rank).toBeNull();
+    expect(g.band).toBeNull();
+    expect(g.sentences).toEqual(['Chưa xếp hạng (no data for eid.activation): chưa tính được khoảng cách']);
+    expect(unitGaps(board([other('A', 1, 90)]), 'nope')).toBeNull();
+  });
+
+  it('counts with the points rounded to 0,01 as the workers round them, and prints thousands the Vietnamese way', () => {
+    const big: Counts = { 'dossier.on_time': [150_000, 200_000], 'eid.activation': [800, 1000], 'task.on_time': [8, 10] };
+    // 159 980 / 200 000 = 79,99 % → 39,995 → 40,00 points: 9 980 more, not 10 000.
+    expect(unitGaps(board([row('X', 1, big)]), 'X')!.band!.sentence).toBe(
+      'Cần thêm 2,50 điểm để đạt mức Tốt: 17 nhiệm vụ hoàn thành đúng hạn nữa, hoặc 84 tài khoản được kích hoạt nữa, hoặc 9.980 hồ sơ đúng hạn nữa'
+    );
+  });
+});
