@@ -5,6 +5,8 @@ declare global {
     interface Error {
       message: string;
       errorId?: string;
+      /** Why a wall screen was refused (its token revoked, expired, unknown, or none). */
+      reason?: 'revoked' | 'expired' | 'unknown' | 'missing';
     }
     interface Locals {
       principal: Principal;

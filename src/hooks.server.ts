@@ -9,6 +9,7 @@ import { decide, ruleFor } from '$lib/server/auth/access';
 import { forbidden, principalOf, signInFirst } from '$lib/server/auth/request';
 import { ANONYMOUS } from '$lib/server/auth/principal';
 import { attachRealtime } from '$lib/server/realtime/index.ts';
+import { RELEASE } from '$lib/server/release';
 
 const HTTP_SERVER_KEY = Symbol.for('city-ops.http-server');
 
@@ -21,7 +22,7 @@ export const init: ServerInit = async () => {
   const httpServer = (globalThis as Record<symbol, unknown>)[HTTP_SERVER_KEY] as HttpServer | undefined;
   if (!httpServer) return; // e.g. `vite preview`: pages work, live updates do not
   const { sql } = await database();
-  const realtime = await attachRealtime(httpServer, sql);
+  const realtime = await attachRealtime(httpServer, sql, { release: RELEASE });
   process.once('sveltekit:shutdown', () => void realtime.close());
 };
 

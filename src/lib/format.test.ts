@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatPeriod, formatTime } from './format.ts';
+import { formatPeriod, formatTime, trendLabel } from './format.ts';
 
 describe('formatTime', () => {
   it('shows an instant in ICT, from ISO 8601 or from PostgreSQL text', () => {
@@ -21,4 +21,10 @@ describe('formatPeriod', () => {
     expect(formatPeriod('report_quarter', '2025-12-15')).toBe('Kỳ báo cáo quý 1/2026 (15/12/2025 – 14/03/2026)');
     expect(formatPeriod('report_year', '2025-12-15')).toBe('Kỳ báo cáo năm 2026 (15/12/2025 – 14/12/2026)');
   });
+});
+
+it('names what a trend line covers, in the period kind’s own word', () => {
+  expect(trendLabel('month', 12)).toBe('xu hướng 12 tháng gần nhất');
+  expect(trendLabel('report_month', 12)).toBe('xu hướng 12 kỳ báo cáo tháng gần nhất');
+  expect(trendLabel('week', 12)).toBe('xu hướng 12 tuần gần nhất');
 });

@@ -64,3 +64,13 @@ export function rankChange(rank: number | null, previous: number | null): { text
   if (d < 0) return { text: `▼ ${-d}`, label: `giảm ${-d} bậc`, dir: 'down' };
   return { text: '=', label: 'giữ nguyên', dir: 'same' };
 }
+
+const PERIOD_WORDS: Record<string, string> = {
+  day: 'ngày', week: 'tuần', month: 'tháng', quarter: 'quý', year: 'năm',
+  report_month: 'kỳ báo cáo tháng', report_quarter: 'kỳ báo cáo quý', report_year: 'kỳ báo cáo năm'
+};
+
+/** What a KPI tile's trend line covers: "xu hướng 12 tháng gần nhất". */
+export function trendLabel(kind: string, count: number): string {
+  return `xu hướng ${count} ${PERIOD_WORDS[kind] ?? 'kỳ'} gần nhất`;
+}

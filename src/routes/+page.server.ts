@@ -3,12 +3,14 @@ import { today } from '#domain/periods';
 import { readBoard, rootUnitCode } from '#server/boards';
 import { sql } from '#server/db';
 import { readSourceHealth } from '#server/sources';
+import { readKpiHistory } from '#server/kpis';
 import { parseQuery } from '#server/http';
 import type { PageServerLoad } from './$types';
 
-/** Overview: the city's districts ranked, for the chosen period (default: this month). */
+/** Overview: the city's KPIs per family, its districts on a tile map, the biggest movers and the board, for the chosen period (default: this month). */
 export const load: PageServerLoad = async ({ url }) => {
   const db = await sql();
   const query = parseQuery(boardQuerySchema, url, { scope: await rootUnitCode(db), period: 'month', date: today() });
-  return { query, board: await readBoard(db, query), sources: await readSourceHealth(db) };
+  const [board, history, sources] = await Promise.all([readBoard(db, query), readKpiHistory(db, query), readSourceHealth(db)]);
+  return { query, board, history, sources };
 };

@@ -15,6 +15,7 @@ import { pollSource } from '../../workers/jobs/poll-source.ts';
 import { recomputeRankings } from '../../workers/rankings.ts';
 import { demoWorld, setOverride } from '../support/fixtures.ts';
 import { freePort } from '../support/ports.ts';
+import { benchWall } from './wall.ts';
 
 // The bench's own simulator listens on loopback: allow it, as demo mode does.
 process.env.SOURCE_ALLOWED_HOSTS ??= '127.0.0.1,localhost';
@@ -65,6 +66,7 @@ try {
   const [size] = await sql<{ samples: string; rankings: string }[]>`
     select pg_size_pretty(pg_total_relation_size('samples')) as samples, pg_size_pretty(pg_total_relation_size('rankings')) as rankings`;
   rows.push(['storage: samples / rankings', `${size!.samples} / ${size!.rankings}`]);
+  rows.push(...(await benchWall(sql, pg.url)));
   rows.push(['peak RSS of this process (simulator + ingest + ranking)', `${Math.round(process.resourceUsage().maxRSS / 1024)} MB`]);
   await sql.end();
   await world.simulator.close();

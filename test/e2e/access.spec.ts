@@ -32,6 +32,13 @@ const ROWS: Row[] = [
   { name: 'overview page', method: 'GET', path: '/', expect: PEOPLE },
   { name: 'own district page', method: 'GET', path: '/units/278', expect: PEOPLE },
   { name: 'another district page (board only for the officer)', method: 'GET', path: '/units/001', expect: PEOPLE },
+  { name: 'own district indicator drill-down', method: 'GET', path: '/units/278/indicators/dossier.on_time?period=month', expect: PEOPLE },
+  { name: 'another district indicator drill-down (detail)', method: 'GET', path: '/units/001/indicators/dossier.on_time', expect: { ...PEOPLE, 'officer-278': 'forbidden' } },
+  { name: 'own commune raw samples (detail)', method: 'GET', path: '/units/10114/indicators/dossier.on_time/samples', expect: PEOPLE },
+  { name: 'another district raw samples (detail)', method: 'GET', path: '/units/001/indicators/dossier.on_time/samples', expect: { ...PEOPLE, 'officer-278': 'forbidden' } },
+  // A wall screen never lands on the sign-in page: without a token it says so (401) in its own screen.
+  { name: 'wall screen', method: 'GET', path: '/wall', expect: { anonymous: 401, display: 'allow', 'officer-278': 'allow', leader: 'allow', admin: 'allow' } },
+  { name: "wall screen's token check", method: 'GET', path: '/wall/status', expect: ALL('allow') },
   // A signed-in person is sent on from the sign-in page (303); a wall screen may see it.
   { name: 'sign-in page', method: 'GET', path: '/login', expect: { anonymous: 'allow', display: 'allow', 'officer-278': 303, leader: 303, admin: 303 } },
   { name: 'health check', method: 'GET', path: '/healthz', expect: ALL('allow') },

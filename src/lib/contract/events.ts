@@ -8,6 +8,8 @@ import type { Board, BoardQuery, SourceHealth } from './dto.ts';
 export type Ack<T> = { data: T } | { error: string };
 
 export interface ServerToClientEvents {
+  /** Sent on every connection: which deployment answers. A wall screen reloads itself when it changes. */
+  'server:hello': (info: { release: string }) => void;
   /** A board the client subscribed to was recomputed; carries the whole board (it is small). */
   'rankings:updated': (board: Board) => void;
   /** The health of every source, whenever any of it changed (a poll, or time making one stale). */

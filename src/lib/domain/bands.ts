@@ -19,3 +19,10 @@ export function bandOf(total: number | null, bands: readonly Band[]): string | n
   const sorted = [...bands].sort((a, b) => b.min - a.min);
   return sorted.find((b) => total >= b.min)?.name ?? null;
 }
+
+/** A band's place, best first (0 = the best band): what its colour on the map and the wall follows, whatever it is called. */
+export function bandIndex(name: string | null, bands: readonly Band[]): number | null {
+  if (name === null) return null;
+  const i = [...bands].sort((a, b) => b.min - a.min).findIndex((b) => b.name === name);
+  return i < 0 ? null : i;
+}

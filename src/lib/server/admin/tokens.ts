@@ -13,16 +13,8 @@ import { newToken, sha256 } from '../auth/crypto.ts';
 import { signOutEverywhere } from '../auth/revoke.ts';
 import { fieldErrors, inTransaction, unitIdOf, type Actor, type ChangeContext, type Outcome } from './users.ts';
 
-/** The wall's scenes, in the order it shows them. */
-export const SCENES = ['kpis', 'board', 'map', 'movers', 'sources'] as const;
-export type Scene = (typeof SCENES)[number];
-export const SCENE_NAMES: Record<Scene, string> = {
-  kpis: 'Chỉ số tổng hợp',
-  board: 'Bảng xếp hạng',
-  map: 'Bản đồ',
-  movers: 'Tăng / giảm hạng',
-  sources: 'Tình trạng nguồn dữ liệu'
-};
+import { SCENES, type Scene } from '$lib/wall/scenes';
+export { SCENES, SCENE_NAMES, type Scene } from '$lib/wall/scenes';
 
 const scenes = z
   .union([z.string(), z.array(z.string())], { error: 'Chọn ít nhất một cảnh.' })

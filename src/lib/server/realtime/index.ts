@@ -30,7 +30,7 @@ function messageOf(e: unknown): string {
   return 'the server could not read that board; try again';
 }
 
-export async function attachRealtime(httpServer: HttpServer, sql: Sql) {
+export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: { release?: string } = {}) {
   const io: RealtimeServer = new Server(httpServer, {
     serveClient: false,
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false }
@@ -59,6 +59,7 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql) {
     const principal = socket.data.principal;
     if (principal.kind === 'user') void socket.join([sessionRoom(principal.sessionId), userRoom(principal.user.id)]);
     if (principal.kind === 'display') void socket.join(displayRoom(principal.tokenId));
+    if (options.release) socket.emit('server:hello', { release: options.release });
     socket.on('subscribe', async (raw, ack) => {
       if (typeof ack !== 'function') return;
       const parsed = boardQuerySchema.safeParse(raw);

@@ -1,0 +1,102 @@
+/**
+ * The scope's own figures, from its children's board: KPI tiles per family (the headline
+ * indicator's ratio of sums, its change against the previous period and its trend over the last
+ * periods), and the biggest movers. Pure: the wall, the overview and the unit tests share it.
+ */
+import type { Board, BoardRow, IndicatorMeta } from '#contract/dto';
+import { ratioOfSums } from './ratio.ts';
+
+export interface Totals {
+  numerator: number | null;
+  denominator: number | null;
+  ratio: number | null;
+}
+
+/** One past period of the same kind: Σ numerator and Σ denominator per indicator over the children. */
+export interface PeriodTotals {
+  start: string;
+  totals: Record<string, { numerator: number | null; denominator: number | null }>;
+}
+
+export interface Kpi {
+  family: string;
+  /** The family's first indicator in the scheme: its headline. */
+  indicator: IndicatorMeta;
+  value: Totals;
+  /** The same ratio in the previous period of the same kind. */
+  previous: number | null;
+  /** value − previous, in percentage points (ratio × 100); null without both. */
+  deltaPoints: number | null;
+  /** The headline ratio over the last periods, oldest first, ending with this one (null: no data). */
+  trend: (number | null)[];
+  /** The family's other indicators. */
+  others: { indicator: IndicatorMeta; value: Totals }[];
+}
+
+/** Σ over the children, per indicator: ratios of sums, never averages of ratios. */
+export function scopeTotals(board: Pick<Board, 'indicators' | 'rows'>): Record<string, Totals> {
+  const out: Record<string, Totals> = {};
+  for (const ind of board.indicators) {
+    let numerator: number | null = null;
+    let denominator: number | null = null;
+    for (const row of board.rows) {
+      const v = row.indicators[ind.key];
+      if (v?.numerator !== null && v?.numerator !== undefined) numerator = (numerator ?? 0) + v.numerator;
+      if (v?.denominator !== null && v?.denominator !== undefined) denominator = (denominator ?? 0) + v.denominator;
+    }
+    out[ind.key] = { numerator, denominator, ratio: numerator === null || denominator === null ? null : ratioOfSums(numerator, denominator) };
+  }
+  return out;
+}
+
+function ratioOf(t: { numerator: number | null; denominator: number | null } | undefined): number | null {
+  return t && t.numerator !== null && t.denominator !== null ? ratioOfSums(t.numerator, t.denominator) : null;
+}
+
+/** One tile per family, in the scheme's order. `history` holds the earlier periods, oldest first. */
+export function kpisOf(board: Pick<Board, 'indicators' | 'rows'>, history: readonly PeriodTotals[]): Kpi[] {
+  const now = scopeTotals(board);
+  const kpis: Kpi[] = [];
+  for (const ind of board.indicators) {
+    const tile = kpis.find((k) => k.family === ind.family);
+    if (tile) {
+      tile.others.push({ indicator: ind, value: now[ind.key]! });
+      continue;
+    }
+    const value = now[ind.key]!;
+    const previous = ratioOf(history.at(-1)?.totals[ind.key]);
+    kpis.push({
+      family: ind.family,
+      indicator: ind,
+      value,
+      previous,
+      deltaPoints: value.ratio !== null && previous !== null ? Math.round((value.ratio - previous) * 1000) / 10 : null,
+      trend: [...history.map((p) => ratioOf(p.totals[ind.key])), value.ratio],
+      others: []
+    });
+  }
+  return kpis;
+}
+
+export interface Movers {
+  up: BoardRow[];
+  down: BoardRow[];
+}
+
+/** The units that gained and lost most places since the previous period, biggest first (ties: bigger change in points). */
+export function biggestMovers(rows: readonly BoardRow[], count = 5): Movers {
+  const moved = rows.filter((r) => r.change.places !== null && r.change.places !== 0);
+  const order = (a: BoardRow, b: BoardRow) =>
+    Math.abs(b.change.places!) - Math.abs(a.change.places!) ||
+    Math.abs(b.change.totalDelta ?? 0) - Math.abs(a.change.totalDelta ?? 0) ||
+    a.unitCode.localeCompare(b.unitCode);
+  return {
+    up: moved.filter((r) => r.change.places! > 0).sort(order).slice(0, count),
+    down: moved.filter((r) => r.change.places! < 0).sort(order).slice(0, count)
+  };
+}
+
+/** A unit's name without its type ("Huyện Thanh Oai" → "Thanh Oai"), for tiles and tight rows. */
+export function shortName(name: string): string {
+  return name.replace(/^(Quận|Huyện|Thị xã|Thành phố|Phường|Xã|Thị trấn)\s+/u, '');
+}

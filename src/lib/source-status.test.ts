@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import type { SourceHealth } from '#contract/dto';
+import { familyFreshness } from './source-status.ts';
+
+const source = (key: string, family: string, patch: Partial<SourceHealth> = {}): SourceHealth => ({
+  key, name: key, family, kind: 'json_http', enabled: true, status: 'ok', lastPollAt: null, lastSuccessAt: '2026-11-22T08:00:00.000Z',
+  lastOutcome: 'success', lastError: null, consecutiveFailures: 0, breaker: { state: 'closed', retryAt: null }, stale: false,
+  staleAfterSeconds: 300, dailyDeadline: null, missedDeadline: false, coveredThrough: null, ...patch
+});
+
+describe('family freshness', () => {
+  it('is as current as its oldest live source, and a never-used upload source does not hold it back', () => {
+    const f = familyFreshness(
+      [
+        source('a', 'dossier', { lastSuccessAt: '2026-11-22T08:05:00.000Z' }),
+        source('b', 'dossier', { lastSuccessAt: '2026-11-22T08:01:00.000Z' }),
+        source('up', 'dossier', { kind: 'upload', status: 'never_polled', lastSuccessAt: null }),
+        source('c', 'eid', { lastSuccessAt: '2026-11-22T07:00:00.000Z' })
+      ],
+      'dossier'
+    );
+    expect(f).toEqual({ asOf: '2026-11-22T08:01:00.000Z', problem: null });
+  });
+
+  it('names the worst problem: breaker open before stale before failing; a disabled source is not a problem', () => {
+    const sources = [source('a', 'eid', { status: 'failing' }), source('b', 'eid', { status: 'stale', stale: true }), source('d', 'eid', { enabled: false, status: 'disabled' })];
+    expect(familyFreshness(sources, 'eid').problem).toEqual({ status: 'stale', text: 'Số liệu cũ', icon: '⏱' });
+    expect(familyFreshness([...sources, source('c', 'eid', { status: 'circuit_open' })], 'eid').problem?.status).toBe('circuit_open');
+    expect(familyFreshness([source('d', 'eid', { enabled: false, status: 'disabled' })], 'eid')).toEqual({ asOf: null, problem: null });
+  });
+});

@@ -1,0 +1,79 @@
+import { error, redirect } from '@sveltejs/kit';
+import { z } from 'zod';
+import { boardPeriodKindSchema } from '#contract/dto';
+import { today } from '#domain/periods';
+import { readBoard, readUnit, rootUnitCode } from '#server/boards';
+import { sql } from '#server/db';
+import { readKpiHistory } from '#server/kpis';
+import { readSourceHealth } from '#server/sources';
+import { parseQuery } from '#server/http';
+import { DISPLAY_COOKIE } from '$lib/server/auth/request';
+import { readDisplayToken } from '$lib/server/auth/sessions';
+import { RELEASE } from '$lib/server/release';
+import { isScene, SCENES } from '$lib/wall/scenes';
+import type { PageServerLoad } from './$types';
+
+/** A display token's cookie lives as long as a browser allows (400 days); the token's own expiry and revocation rule. */
+const COOKIE_MAX_AGE = 400 * 24 * 3600;
+
+const querySchema = z.object({
+  period: boardPeriodKindSchema,
+  scene: z
+    .string()
+    .optional()
+    .refine((s) => s === undefined || isScene(s), { message: `không có cảnh này; chọn trong ${SCENES.join(', ')}` })
+});
+
+/**
+ * The wall: opened with `?token=…` once (the token moves into an httpOnly cookie and out of the
+ * URL), then by the cookie — never a sign-in page. A refused token gets its own screen (+error.svelte).
+ * A signed-in person may open it too (the whole city, every scene).
+ */
+export const load: PageServerLoad = async ({ url, cookies, locals }) => {
+  const db = await sql();
+  const token = url.searchParams.get('token');
+  if (token !== null) {
+    const found = await readDisplayToken(db, token);
+    if ('refused' in found) refuse(found.refused);
+    cookies.set(DISPLAY_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure: url.protocol === 'https:', maxAge: COOKIE_MAX_AGE });
+    const clean = new URLSearchParams(url.searchParams);
+    clean.delete('token');
+    redirect(303, `/wall${clean.size ? `?${clean}` : ''}`);
+  }
+  const principal = locals.principal;
+  if (principal.kind === 'anonymous') {
+    const cookie = cookies.get(DISPLAY_COOKIE);
+    refuse(cookie ? await readDisplayToken(db, cookie).then((d) => ('refused' in d ? d.refused : 'unknown')) : 'missing');
+  }
+  const q = parseQuery(querySchema, url, { period: 'month' });
+  const screen =
+    principal.kind === 'display'
+      ? { name: principal.name, scope: principal.scopeCode, scenes: (principal.playlist?.scenes ?? []).filter(isScene), dwellSeconds: principal.playlist?.dwellSeconds ?? 20 }
+      : { name: 'Màn hình tổng hợp', scope: principal.kind === 'user' && principal.user.unitCode ? principal.user.unitCode : await rootUnitCode(db), scenes: [...SCENES], dwellSeconds: 20 };
+  const unit = await readUnit(db, screen.scope);
+  if (!unit) error(404, `Không có đơn vị mã ${screen.scope}`);
+  if (!unit.hasChildren) error(400, `${unit.name} không có đơn vị trực thuộc để xếp hạng; cấp mã màn hình cho một đơn vị cấp trên.`);
+  const query = { scope: unit.code, period: q.period, date: today() };
+  const [board, history, sources] = await Promise.all([readBoard(db, query), readKpiHistory(db, query), readSourceHealth(db)]);
+  return {
+    screen: { ...screen, scenes: screen.scenes.length ? screen.scenes : [...SCENES] },
+    pinned: q.scene ?? null,
+    query,
+    board,
+    history,
+    sources,
+    release: RELEASE,
+    loadedAt: new Date().toISOString()
+  };
+};
+
+function refuse(reason: 'revoked' | 'expired' | 'unknown' | 'missing'): never {
+  error(reason === 'missing' ? 401 : 403, { message: REFUSALS[reason], reason });
+}
+
+const REFUSALS = {
+  revoked: 'Mã màn hình này đã bị thu hồi.',
+  expired: 'Mã màn hình này đã hết hạn.',
+  unknown: 'Mã màn hình không đúng.',
+  missing: 'Màn hình này chưa được cấp mã.'
+} as const;

@@ -1,0 +1,232 @@
+/**
+ * The wall (issue 5) in Chromium against the real product: every scene at 1920×1080 and 3840×2160
+ * (screenshots kept in test-results/wall/), the token screens, rotation and pinning, and a web
+ * server stopped and started under a running screen.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { expect, test, type Page } from '@playwright/test';
+import postgres from 'postgres';
+import { AUTH_CHANNEL } from '../../src/lib/contract/notify.ts';
+import { today } from '../../src/lib/domain/periods.ts';
+import { freePort } from '../support/ports.ts';
+import { base, simulator } from './auth.ts';
+
+const db = () => postgres(process.env.E2E_DATABASE_URL!, { max: 1, onnotice: () => {} });
+
+/** Issues a display token straight into the product's database, as the admin screen does. */
+async function issueToken(playlist: { scenes: string[]; dwellSeconds: number }, opts: { scope?: string; expiresAt?: string; revoked?: boolean } = {}) {
+  const token = randomBytes(32).toString('base64url');
+  const sql = db();
+  const [row] = await sql<{ id: number }[]>`
+    insert into display_tokens (name, token_hash, scope_unit_id, playlist, expires_at, revoked_at)
+    select 'e2e wall', ${createHash('sha256').update(token).digest('hex')}, id, (${JSON.stringify(playlist)}::text)::jsonb,
+           ${opts.expiresAt ?? null}, ${opts.revoked ? new Date().toISOString() : null}
+    from units where gso_code = ${opts.scope ?? '01'} returning id`;
+  await sql.end();
+  return { token, id: row!.id };
+}
+
+/** Nothing scrolls, and no text in the frame is cut off or outside the screen. */
+async function expectFits(page: Page) {
+  const problems = await page.evaluate(() => {
+    const out: string[] = [];
+    const root = document.documentElement;
+    if (root.scrollWidth > innerWidth || root.scrollHeight > innerHeight) out.push(`page scrolls: ${root.scrollWidth}×${root.scrollHeight}`);
+    for (const el of document.querySelectorAll<HTMLElement>('.frame *')) {
+      if (!el.childNodes.length || ![...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim())) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue;
+      if (r.left < -1 || r.top < -1 || r.right > innerWidth + 1 || r.bottom > innerHeight + 1) out.push(`outside the screen: "${el.textContent!.trim().slice(0, 40)}"`);
+      const style = getComputedStyle(el);
+      if (style.overflow !== 'visible' && el.scrollWidth > el.clientWidth + 2) out.push(`cut off: "${el.textContent!.trim().slice(0, 40)}"`);
+    }
+    return out;
+  });
+  expect(problems).toEqual([]);
+}
+
+const SCENES = ['kpis', 'board', 'map', 'movers', 'sources'];
+
+test('every scene fits 1920×1080 and 3840×2160 without scrolling; the board shows all 30 districts', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const { token } = await issueToken({ scenes: SCENES, dwellSeconds: 30 });
+  await mkdir('test-results/wall', { recursive: true });
+  for (const [width, height] of [[1920, 1080], [3840, 2160]] as const) {
+    const context = await browser.newContext({ viewport: { width, height }, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
+    const page = await context.newPage();
+    // The token moves into a cookie and out of the address bar.
+    await page.goto(`${base()}/wall?token=${token}`);
+    await expect(page).toHaveURL(`${base()}/wall`);
+    for (const scene of SCENES) {
+      await page.goto(`${base()}/wall?scene=${scene}`);
+      await expect(page.locator(`.wall[data-scene="${scene}"]`)).toBeVisible();
+      await expect(page.locator('[data-connection="live"]')).toBeVisible();
+      // Vietnamese clock and date, and "as of" on the screen.
+      await expect(page.locator('.clock')).toHaveText(/^\d{2}:\d{2}$/);
+      await expect(page.locator('.date')).toHaveText(/^(Thứ|Chủ)[^,]+, \d{2}\/\d{2}\/\d{4}$/i);
+      await expect(page.locator('[data-field="as-of"]')).toContainText(/số liệu đến \d{2}:\d{2}/);
+      if (scene === 'board') await expect(page.locator('.wallboard li[data-unit]')).toHaveCount(30);
+      if (scene === 'map') {
+        await expect(page.locator('.tilemap .tile[data-unit]')).toHaveCount(30);
+        // Colour is never alone: every ranked tile names its band.
+        for (const text of await page.locator('.tilemap .tile .meta').allTextContents()) expect(text).toMatch(/^#\d+ · \S|^—$/);
+      }
+      if (scene === 'kpis') {
+        await expect(page.locator('.kpi')).toHaveCount(4);
+        await expect(page.locator('.kpi .asof').first()).toContainText(/cập nhật \d{2}:\d{2}/);
+      }
+      if (scene === 'sources') await expect(page.locator('.sources li[data-source]')).toHaveCount(5);
+      await expectFits(page);
+      await page.screenshot({ path: `test-results/wall/${scene}-${width}x${height}.png` });
+    }
+    await context.close();
+  }
+});
+
+test('a revoked, an expired, a wrong and a missing token each get their own screen, never the sign-in page', async ({ page }) => {
+  const revoked = await issueToken({ scenes: ['board'], dwellSeconds: 30 }, { revoked: true });
+  const expired = await issueToken({ scenes: ['board'], dwellSeconds: 30 }, { expiresAt: '2026-01-01T00:00:00Z' });
+  const cases = [
+    { url: `/wall?token=${revoked.token}`, reason: 'revoked', title: 'Mã màn hình đã bị thu hồi', status: 403 },
+    { url: `/wall?token=${expired.token}`, reason: 'expired', title: 'Mã màn hình đã hết hạn', status: 403 },
+    { url: `/wall?token=not-a-token`, reason: 'unknown', title: 'Mã màn hình không đúng', status: 403 },
+    { url: `/wall`, reason: 'missing', title: 'Màn hình chưa được cấp mã', status: 401 }
+  ];
+  for (const c of cases) {
+    const response = await page.goto(`${base()}${c.url}`);
+    expect(response?.status()).toBe(c.status);
+    await expect(page.locator(`[data-refusal="${c.reason}"]`)).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(c.title);
+    expect(page.url()).not.toContain('/login');
+    await expect(page.locator('input[type="password"]')).toHaveCount(0);
+  }
+});
+
+test('a token revoked while the screen runs turns it into the revoked screen, without a reload', async ({ page }) => {
+  const { token, id } = await issueToken({ scenes: ['board'], dwellSeconds: 30 });
+  await page.goto(`${base()}/wall?token=${token}`);
+  await expect(page.locator('[data-connection="live"]')).toBeVisible();
+  await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'same page'));
+  const sql = db();
+  await sql`update display_tokens set revoked_at = now() where id = ${id}`;
+  await sql`select pg_notify(${AUTH_CHANNEL}, ${JSON.stringify({ room: `display:${id}` })})`;
+  await sql.end();
+  await expect(page.locator('[data-refusal="revoked"]')).toBeVisible({ timeout: 20_000 });
+  expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('same page');
+});
+
+test('the playlist rotates in order with its dwell time; a scene pinned from the URL stays', async ({ page }) => {
+  const { token } = await issueToken({ scenes: ['kpis', 'board', 'map'], dwellSeconds: 15 });
+  await page.goto(`${base()}/wall?token=${token}`);
+  // The page's clock is driven by the test from here: no waiting for real dwell times.
+  await page.clock.install();
+  await page.reload();
+  const scene = page.locator('.wall');
+  await expect(scene).toHaveAttribute('data-scene', 'kpis');
+  await page.clock.runFor(14_000);
+  await expect(scene).toHaveAttribute('data-scene', 'kpis');
+  await page.clock.runFor(1_500);
+  await expect(scene).toHaveAttribute('data-scene', 'board');
+  await page.clock.runFor(15_000);
+  await expect(scene).toHaveAttribute('data-scene', 'map');
+  await page.clock.runFor(15_000);
+  await expect(scene).toHaveAttribute('data-scene', 'kpis');
+
+  await page.goto(`${base()}/wall?scene=map`);
+  await expect(scene).toHaveAttribute('data-scene', 'map');
+  await page.clock.runFor(5 * 60_000);
+  await expect(scene).toHaveAttribute('data-scene', 'map');
+  await expect(page.locator('.playlist .pinned')).toHaveText('cố định');
+});
+
+/** A second web process of the product, on its own port, against the same database: the test stops and starts it. */
+class WebServer {
+  proc: ChildProcess | undefined;
+  constructor(readonly port: number) {}
+  get url() {
+    return `http://127.0.0.1:${this.port}`;
+  }
+  async start(release?: string) {
+    const env = { ...process.env, PORT: String(this.port), HOST: '127.0.0.1', DATABASE_URL: process.env.E2E_DATABASE_URL!, CITYOPS_RELEASE: release ?? '' };
+    const proc = (this.proc = spawn(process.execPath, ['src/server.js'], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
+    let output = '';
+    await new Promise<void>((resolve, reject) => {
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('web: http://')) resolve();
+      };
+      proc.stdout!.on('data', onData);
+      proc.stderr!.on('data', onData);
+      proc.once('exit', (code) => reject(new Error(`the web server exited (${code}):\n${output}`)));
+    });
+  }
+  async stop() {
+    const proc = this.proc;
+    if (!proc || proc.exitCode !== null) return;
+    const exited = new Promise((resolve) => proc.once('exit', resolve));
+    proc.kill('SIGTERM');
+    await exited;
+  }
+}
+
+test('stopping the web server keeps the data under an offline banner; starting it resyncs, and a new deployment reloads the screen', async ({ page }) => {
+  test.setTimeout(120_000);
+  const web = new WebServer(await freePort());
+  await web.start();
+  try {
+    const { token } = await issueToken({ scenes: ['board'], dwellSeconds: 30 });
+    await page.goto(`${web.url}/wall?token=${token}`);
+    const link = page.locator('.wall');
+    await expect(page.locator('[data-connection="live"]')).toBeVisible();
+    await expect(page.locator('[data-offline-banner]')).toHaveCount(0);
+    await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'same page'));
+    const total = page.locator('.wallboard li[data-unit="001"] [data-field="total"]');
+    const before = (await total.textContent())!;
+
+    await web.stop();
+    await expect(page.locator('[data-offline-banner]')).toContainText(/Mất kết nối máy chủ từ \d{2}:\d{2}/);
+    await expect(link).toHaveAttribute('data-link', /reconnecting|offline/);
+    // The last data stays on screen.
+    await expect(page.locator('.wallboard li[data-unit]')).toHaveCount(30);
+    await expect(total).toHaveText(before);
+
+    // Meanwhile the district system corrects Ba Đình's figures and the workers recompute the board.
+    const r = await fetch(`${simulator()}/_sim/overrides`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ unitCode: '00004', date: today(), receivedDelta: 4000, onTimeRate: 0 })
+    });
+    expect(r.ok).toBe(true);
+    const sql = db();
+    let stored = '';
+    await expect
+      .poll(async () => {
+        const [row] = await sql<{ total: number }[]>`
+          select r.total from rankings r join units u on u.id = r.unit_id join units s on s.id = r.scope_unit_id
+          where s.gso_code = '01' and u.gso_code = '001' and r.period_kind = 'month' and r.period_start = date_trunc('month', ${today()}::date)::date`;
+        stored = new Intl.NumberFormat('vi-VN', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(row!.total);
+        return stored;
+      }, { timeout: 30_000 })
+      .not.toBe(before);
+    await sql.end();
+
+    await web.start();
+    await expect(page.locator('[data-offline-banner]')).toHaveCount(0, { timeout: 30_000 });
+    await expect(page.locator('[data-connection="live"]')).toBeVisible();
+    await expect(total).toHaveText(stored);
+    expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('same page');
+
+    // A new deployment answers: the screen reloads itself and comes back live.
+    await web.stop();
+    const reloaded = page.waitForEvent('load', { timeout: 30_000 });
+    await web.start('e2e-next-release');
+    await reloaded;
+    await expect(page.locator('[data-connection="live"]')).toBeVisible();
+    expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBeUndefined();
+    await expect(page.locator('.wallboard li[data-unit]')).toHaveCount(30);
+  } finally {
+    await web.stop();
+  }
+});
