@@ -1,12 +1,14 @@
 /**
  * Reads a long date range from a source in the pieces it answers in one go, stores the samples,
  * and recomputes every day and month board in the range once at the end. Used by the seed
- * (history) and by the history job.
+ * (history) and by the history job. Each piece is recorded as a poll run (trigger `backfill`) that
+ * its samples name; their arrival time is unknown (first_seen_at stays null), so history loaded
+ * when a source is connected never counts as late.
  */
 import type { Sql } from '#db/client';
 import { periodsCovering } from '#domain/periods';
 import { BOARD_PERIOD_KINDS } from '#contract/dto';
-import { loadLookups, upsertSamples } from './ingest.ts';
+import { loadLookups, reservePollRunId, upsertSamples } from './ingest.ts';
 import { credentialsOf, fetchWindow, splitWindow, type SourceRow } from './jobs/poll-source.ts';
 import { recomputeRankings } from './rankings.ts';
 
@@ -22,9 +24,23 @@ export async function backfillSource(
   let rejected = 0;
   const from = source.granularity === 'month' ? `${range.from.slice(0, 7)}-01` : range.from;
   for (const piece of splitWindow({ from, to: range.to }, source.granularity)) {
+    const startedAt = new Date();
+    const t0 = performance.now();
     // A long window is a big body: allow it more time than a routine poll.
     const fetched = await fetchWindow(source, piece, credentials, lookups, { timeoutMs: Math.max(source.timeoutMs, 60_000) });
-    await upsertSamples(sql, source.id, fetched.rows, new Date());
+    // The samples and the run that names them, together (one transaction: a few statements per piece, none per row).
+    await sql.begin(async (tx) => {
+      const pollRunId = await reservePollRunId(tx);
+      const { changed } = await upsertSamples(tx, source.id, fetched.rows, startedAt, { pollRunId, firstSeen: false });
+      const rejections = fetched.rejected;
+      await tx`
+        insert into poll_runs (id, source_id, started_at, finished_at, duration_ms, outcome, http_status, trigger, attempts, window_from, window_to,
+                               accepted, rejected, changed, error, rejections)
+        values (${pollRunId}, ${source.id}, ${startedAt.toISOString()}, now(), ${Math.round(performance.now() - t0)},
+                ${rejections.length ? 'partial' : 'success'}, ${fetched.httpStatus}, 'backfill', ${fetched.attempts}, ${piece.from}, ${piece.to},
+                ${fetched.rows.length}, ${rejections.length}, ${changed}, ${rejections.length ? `${rejections.length} row(s) rejected` : null},
+                ${rejections.length ? JSON.stringify(rejections.slice(0, 1000)) : null}::jsonb)`;
+    });
     samples += fetched.rows.length;
     rejected += fetched.rejected.length;
     options.log?.(`${source.key}: ${piece.from} – ${piece.to}: ${fetched.rows.length} samples`);

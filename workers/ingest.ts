@@ -2,6 +2,10 @@
  * Idempotent upsert of samples on (unit, metric, day, source). A row whose value did not change
  * is not touched, so the same poll twice changes nothing; the days that did change are returned
  * so that only their boards are recomputed.
+ *
+ * Provenance: every row written (inserted or changed) names the poll run that wrote it
+ * (`poll_run_id`); `first_seen_at` is set when a row is inserted and never again, so a value
+ * changed later keeps the moment it first arrived (`ingested_at` moves, `first_seen_at` stays).
  */
 import type { Queryable as Sql } from '#db/client';
 import type { Lookups, StoredRow } from './sources/mapping/validate.ts';
@@ -44,30 +48,50 @@ export async function loadLookups(sql: Sql): Promise<Lookups & UnitTree> {
 
 const CHUNK = 20_000;
 
+export interface UpsertProvenance {
+  /** The poll run (poll_runs.id) that writes these rows. */
+  pollRunId: number;
+  /**
+   * Whether an inserted row's arrival is known (a poll or an upload: first_seen_at = now) or not
+   * (history loaded by a backfill: first_seen_at stays null, so it never counts as late).
+   */
+  firstSeen: boolean;
+}
+
 /** Returns how many samples were new or changed, and on which days. */
 export async function upsertSamples(
   sql: Sql,
   sourceId: number,
   rows: StoredRow[],
-  observedAt: Date
+  observedAt: Date,
+  provenance: UpsertProvenance
 ): Promise<{ changed: number; changedDays: Set<string> }> {
   const changedDays = new Set<string>();
   let changed = 0;
   for (let i = 0; i < rows.length; i += CHUNK) {
     const chunk = rows.slice(i, i + CHUNK);
+    // Constants for the whole statement: no extra round trip and nothing per row on the client.
+    // first_seen_at is absent from the update list on purpose: it is written on insert only.
     const result = await sql<{ day: string }[]>`
-      insert into samples (unit_id, metric_id, day, source_id, value, observed_at)
-      select u, m, d, ${sourceId}, v, ${observedAt.toISOString()}
+      insert into samples (unit_id, metric_id, day, source_id, value, observed_at, poll_run_id, first_seen_at)
+      select u, m, d, ${sourceId}, v, ${observedAt.toISOString()}, ${provenance.pollRunId}::int,
+             case when ${provenance.firstSeen}::boolean then now() end
       from unnest(${sql.array(chunk.map((r) => r.unitId))}::int[],
                   ${sql.array(chunk.map((r) => r.metricId))}::smallint[],
                   ${sql.array(chunk.map((r) => r.day))}::date[],
                   ${sql.array(chunk.map((r) => r.value))}::float8[]) as t(u, m, d, v)
       on conflict (unit_id, metric_id, day, source_id) do update
-        set value = excluded.value, observed_at = excluded.observed_at, ingested_at = now()
+        set value = excluded.value, observed_at = excluded.observed_at, ingested_at = now(), poll_run_id = excluded.poll_run_id
         where samples.value is distinct from excluded.value
       returning to_char(day, 'YYYY-MM-DD') as day`;
     changed += result.length;
     for (const r of result) changedDays.add(r.day);
   }
   return { changed, changedDays };
+}
+
+/** Reserves the id of a poll run before its row is written, so the samples it stores can name it. */
+export async function reservePollRunId(sql: Sql): Promise<number> {
+  const [row] = await sql<{ id: number }[]>`select nextval(pg_get_serial_sequence('poll_runs', 'id'))::int as id`;
+  return row!.id;
 }

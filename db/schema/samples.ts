@@ -15,7 +15,16 @@ export const samples = pgTable(
     sourceId: integer().notNull(),
     value: doublePrecision().notNull(),
     observedAt: timestamp({ withTimezone: true }).notNull(),
-    ingestedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+    /** When the value last changed (or was first stored). */
+    ingestedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** The poll run (poll_runs.id) that last wrote or changed this value; null before migration 0006. */
+    pollRunId: integer(),
+    /**
+     * When the value was first stored by a poll or an upload; never updated afterwards. Null for
+     * samples stored before migration 0006 and for history loaded by a backfill, whose arrival
+     * time is unknown: neither counts as late.
+     */
+    firstSeenAt: timestamp({ withTimezone: true })
   },
   (t) => [primaryKey({ columns: [t.unitId, t.metricId, t.day, t.sourceId] }), index().on(t.metricId, t.day)]
 );

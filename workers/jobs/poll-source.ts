@@ -14,7 +14,7 @@ import { open } from '#server/secrets';
 import { addDays, periodOf, today, ZONE, type Period, type PeriodKind } from '#domain/periods';
 import { BOARD_PERIOD_KINDS, LIVE_PERIOD_KINDS } from '#contract/dto';
 import type { RejectedRow } from '#db/schema/sources';
-import { loadLookups, upsertSamples } from '../ingest.ts';
+import { loadLookups, reservePollRunId, upsertSamples } from '../ingest.ts';
 import { recomputeRankings } from '../rankings.ts';
 import { fetchWithRetry, type RetryPolicy } from '../sources/http.ts';
 import { mapBody, type Body, type Mapped, type UnitTree } from '../sources/mapping/index.ts';
@@ -41,7 +41,8 @@ export interface SourceRow {
   enabled: boolean;
 }
 
-export type Trigger = 'schedule' | 'manual' | 'upload' | 'gap';
+/** backfill: history loaded in bulk (the seed, the history job), one run per piece of the window. */
+export type Trigger = 'schedule' | 'manual' | 'upload' | 'gap' | 'backfill';
 
 export interface PollOutcome {
   pollRunId: number | null;
@@ -202,16 +203,18 @@ export async function commitRun(
   const { fetched, window, startedAt } = run;
   const rejections: RejectedRow[] = fetched.rejected;
   return sql.begin(async (tx) => {
-    const { changed, changedDays } = await upsertSamples(tx, source.id, fetched.rows, startedAt);
+    // The run's id first, so every sample it writes names it; its row is written below, in this transaction.
+    const pollRunId = await reservePollRunId(tx);
+    const { changed, changedDays } = await upsertSamples(tx, source.id, fetched.rows, startedAt, { pollRunId, firstSeen: true });
     const periods = affectedPeriods(changedDays);
     const scopeIds = await recomputeRankings(tx, periods);
     await markSlowBoards(tx, affectedPeriods(changedDays, BOARD_PERIOD_KINDS.filter((k) => !(LIVE_PERIOD_KINDS as readonly string[]).includes(k))));
     const outcome = rejections.length ? 'partial' : 'success';
     const durationMs = Math.round(performance.now() - run.t0);
     const [row] = await tx<{ id: number }[]>`
-      insert into poll_runs (source_id, started_at, finished_at, duration_ms, outcome, http_status, trigger, attempts, window_from, window_to,
+      insert into poll_runs (id, source_id, started_at, finished_at, duration_ms, outcome, http_status, trigger, attempts, window_from, window_to,
                              accepted, rejected, changed, error, rejections, raw_body)
-      values (${source.id}, ${startedAt.toISOString()}, now(), ${durationMs}, ${outcome}, ${fetched.httpStatus}, ${run.trigger},
+      values (${pollRunId}, ${source.id}, ${startedAt.toISOString()}, now(), ${durationMs}, ${outcome}, ${fetched.httpStatus}, ${run.trigger},
               ${fetched.attempts}, ${window.from}, ${window.to}, ${fetched.rows.length}, ${rejections.length}, ${changed},
               ${rejections.length ? `${rejections.length} row(s) rejected` : null},
               ${rejections.length ? JSON.stringify(rejections.slice(0, 1000)) : null}::jsonb,

@@ -1,0 +1,530 @@
+/**
+ * Read models of the drill-down: one indicator of one unit over a period (day by day, and its
+ * children), the raw samples behind one day and the poll runs they came from, and, for the
+ * explanation of a rank change, how many of the samples behind each indicator arrived late or
+ * were corrected after their day.
+ *
+ * "The samples behind" a value follow the stock rule of the boards (README, Scoring): a flow's
+ * samples are those of the day(s) themselves; a stock's are each unit's last value up to the day,
+ * looking back to the start of the period or of the cadence unit it begins in (a monthly welfare
+ * stock dated the 1st counts for every day of its month). So the raw samples of a day add up to
+ * exactly the numerator and denominator shown for that day.
+ */
+import { DateTime } from 'luxon';
+import type { Queryable as Sql } from '#db/client';
+import { isoTimestamp } from '#db/client';
+import type { StoredIndicator } from '#db/schema/rankings';
+import type { BoardPeriodKind, IndicatorMeta, IndicatorValue } from '#contract/dto';
+import { isProvisional, periodOf, today, ZONE, type Period } from '#domain/periods';
+import { ratioOfSums } from '#domain/ratio';
+import { formatInteger } from '../format.ts';
+
+export class DrillNotFoundError extends Error {}
+
+// ---------------------------------------------------------------------------------------------
+// Pure rules (unit-tested in drilldown.test.ts; the SQL below applies the same ones)
+
+/** The instant a calendar day plus `days` begins in the city (00:00 ICT), as ISO 8601 UTC. */
+export function dayStartIct(day: string, days = 0): string {
+  return DateTime.fromISO(day, { zone: ZONE }).plus({ days }).toUTC().toISO()!;
+}
+
+/**
+ * Late: first stored after the end of the day after the sample's day (ICT), i.e. not by the next
+ * day. A sample whose arrival is unknown (stored before provenance was kept, or loaded as history
+ * by a backfill) is never late.
+ */
+export function isLate(day: string, firstSeenAt: string | null): boolean {
+  if (!firstSeenAt) return false;
+  return new Date(firstSeenAt).getTime() >= new Date(dayStartIct(day, 2)).getTime();
+}
+
+/**
+ * Corrected: the value changed after it was first stored, and after its own day had ended. A
+ * count that grows during its own day (today's dossiers, re-read every poll) is not a correction.
+ */
+export function isCorrected(day: string, firstSeenAt: string | null, ingestedAt: string | null): boolean {
+  if (!firstSeenAt || !ingestedAt) return false;
+  const changed = new Date(ingestedAt).getTime();
+  return changed > new Date(firstSeenAt).getTime() && changed >= new Date(dayStartIct(day, 1)).getTime();
+}
+
+/** "12 số liệu đến muộn, 3 số liệu được sửa sau"; null when there is nothing to say. */
+export function lateAndCorrectedSentence(late: number, corrected: number): string | null {
+  const parts: string[] = [];
+  if (late > 0) parts.push(`${formatInteger(late)} số liệu đến muộn`);
+  if (corrected > 0) parts.push(`${formatInteger(corrected)} số liệu được sửa sau`);
+  return parts.length ? parts.join(', ') : null;
+}
+
+/** Σ of the values of the given metric keys; null when none of them was reported. */
+export function sumOf(values: ReadonlyMap<string, number>, keys: readonly string[]): number | null {
+  let total = 0;
+  let seen = false;
+  for (const k of keys) {
+    const v = values.get(k);
+    if (v !== undefined) {
+      total += v;
+      seen = true;
+    }
+  }
+  return seen ? total : null;
+}
+
+/** A metric's part in an indicator's ratio. */
+export function roleOf(indicator: { numerator: readonly string[]; denominator: readonly string[] }, metricKey: string): MetricRole {
+  const n = indicator.numerator.includes(metricKey);
+  const d = indicator.denominator.includes(metricKey);
+  return n && d ? 'both' : n ? 'numerator' : 'denominator';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Types
+
+export type MetricRole = 'numerator' | 'denominator' | 'both';
+
+export interface DrillUnit {
+  code: string;
+  name: string;
+  level: string;
+  type: string;
+  hasChildren: boolean;
+  /** The unit's ancestors, the root (city) first and its parent last: the breadcrumbs. */
+  chain: { code: string; name: string }[];
+}
+
+export interface DrillMetric {
+  key: string;
+  nameVi: string;
+  /** flow | stock */
+  aggregation: string;
+  /** day | month */
+  cadence: string;
+}
+
+export interface DrillIndicator extends IndicatorMeta {
+  numerator: DrillMetric[];
+  denominator: DrillMetric[];
+}
+
+export interface DrillDay {
+  /** YYYY-MM-DD */
+  date: string;
+  /** Σ over the unit's descendants; null when nothing was reported for the day. */
+  numerator: number | null;
+  denominator: number | null;
+  /** numerator / denominator; null when there is no data or the denominator is 0. */
+  ratio: number | null;
+}
+
+export interface DrillChild {
+  code: string;
+  name: string;
+  type: string;
+  hasChildren: boolean;
+  /** From the stored board of this unit's children for the period (null: not computed yet). */
+  value: IndicatorValue | null;
+}
+
+export interface IndicatorDrill {
+  unit: DrillUnit;
+  indicator: DrillIndicator;
+  period: { kind: BoardPeriodKind; start: string; end: string; provisional: boolean };
+  /**
+   * The unit's value for the whole period: its row in its parent's stored board; for the root,
+   * the sum of its children's (ratio of sums, no points). Null when not computed yet.
+   */
+  total: IndicatorValue | null;
+  /** Every day of the period up to today (ICT), oldest first. */
+  days: DrillDay[];
+  /** The unit's children with this indicator's values for the period, best rank first. */
+  children: DrillChild[];
+}
+
+export interface RawSample {
+  unitCode: string;
+  unitName: string;
+  metricKey: string;
+  metricName: string;
+  role: MetricRole;
+  /** The sample's own day (for a monthly stock, the day it was reported for: the month's first). */
+  day: string;
+  value: number;
+  sourceKey: string;
+  sourceName: string;
+  /** When the source said the value was observed (the poll's start), ISO 8601 UTC. */
+  observedAt: string;
+  /** When the value was first stored (null: before provenance was kept, or loaded as history). */
+  firstSeenAt: string | null;
+  /** When the value last changed (or was first stored). */
+  ingestedAt: string;
+  /** The poll run that last wrote or changed it (null: before provenance was kept). */
+  pollRunId: number | null;
+  late: boolean;
+  corrected: boolean;
+}
+
+export interface PollRunSummary {
+  id: number;
+  sourceKey: string;
+  sourceName: string;
+  startedAt: string;
+  finishedAt: string | null;
+  /** success | partial | failed */
+  outcome: string;
+  /** schedule | manual | upload | gap | backfill */
+  trigger: string;
+  httpStatus: number | null;
+  windowFrom: string;
+  windowTo: string;
+  accepted: number;
+  rejected: number;
+  changed: number;
+  /** How many of this day's samples name this run. */
+  samples: number;
+}
+
+export interface RawSamples {
+  unit: DrillUnit;
+  indicator: DrillIndicator;
+  day: string;
+  numerator: number | null;
+  denominator: number | null;
+  ratio: number | null;
+  samples: RawSample[];
+  /** The distinct poll runs behind the samples, newest first. */
+  polls: PollRunSummary[];
+  /** Samples whose poll run is unknown (stored before provenance was kept). */
+  withoutPoll: number;
+}
+
+export interface IndicatorLateness {
+  indicatorKey: string;
+  nameVi: string;
+  /** Samples behind the indicator's value for the period (each metric counted once). */
+  samples: number;
+  late: number;
+  corrected: number;
+  /** "12 số liệu đến muộn, 3 số liệu được sửa sau"; null when both are 0. */
+  sentence: string | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queries
+
+/** A unit with its ancestors (the breadcrumbs); null when the code is unknown. */
+export async function readDrillUnit(sql: Sql, code: string): Promise<(DrillUnit & { id: number }) | null> {
+  const rows = await sql<{ id: number; code: string; name: string; level: string; type: string; depth: number; has_children: boolean }[]>`
+    select a.id, a.gso_code as code, a.name, a.level, a.type, c.depth,
+           exists (select 1 from units k where k.parent_id = a.id and k.valid_to is null) as has_children
+    from units d join unit_closure c on c.descendant_id = d.id join units a on a.id = c.ancestor_id
+    where d.gso_code = ${code}
+    order by c.depth desc`;
+  const self = rows.find((r) => r.depth === 0);
+  if (!self) return null;
+  return {
+    id: self.id, code: self.code, name: self.name, level: self.level, type: self.type, hasChildren: self.has_children,
+    chain: rows.filter((r) => r.depth > 0).map((r) => ({ code: r.code, name: r.name }))
+  };
+}
+
+interface SchemeIndicatorRow {
+  key: string;
+  family: string;
+  name_vi: string;
+  name_en: string;
+  max_points: number;
+  saturation: number;
+  numerator: string[];
+  denominator: string[];
+  numerator_noun_vi: string;
+}
+
+/** The active scheme's indicators (all, or the one of `key`), with their metrics. */
+async function schemeIndicators(sql: Sql, key?: string): Promise<DrillIndicator[]> {
+  const rows = await sql<SchemeIndicatorRow[]>`
+    select i.key, i.family, i.name_vi, i.name_en, i.max_points, i.saturation, i.numerator, i.denominator, i.numerator_noun_vi
+    from indicators i
+    where i.scheme_id = (select max(id) from indicator_schemes where active) ${key === undefined ? sql`` : sql`and i.key = ${key}`}
+    order by i.sort_order, i.id`;
+  const keys = [...new Set(rows.flatMap((r) => [...r.numerator, ...r.denominator]))];
+  const metrics = keys.length
+    ? await sql<DrillMetric[]>`select key, name_vi as "nameVi", aggregation, cadence from metrics where key = any(${sql.array(keys)}::text[])`
+    : [];
+  const byKey = new Map(metrics.map((m) => [m.key, m]));
+  const metric = (k: string): DrillMetric => byKey.get(k) ?? { key: k, nameVi: k, aggregation: 'flow', cadence: 'day' };
+  return rows.map((r) => ({
+    key: r.key, family: r.family, nameVi: r.name_vi, nameEn: r.name_en, maxPoints: r.max_points, saturation: r.saturation,
+    numeratorNounVi: r.numerator_noun_vi, numerator: r.numerator.map(metric), denominator: r.denominator.map(metric)
+  }));
+}
+
+const metricKeysOf = (i: DrillIndicator) => [...new Set([...i.numerator, ...i.denominator].map((m) => m.key))];
+
+/** Resolves the unit and the indicator, or throws DrillNotFoundError with the reason in words. */
+async function resolve(sql: Sql, unitCode: string, indicatorKey: string) {
+  const unit = await readDrillUnit(sql, unitCode);
+  if (!unit) throw new DrillNotFoundError(`Không có đơn vị mã ${unitCode}`);
+  const [indicator] = await schemeIndicators(sql, indicatorKey);
+  if (!indicator) throw new DrillNotFoundError(`Không có chỉ số "${indicatorKey}" trong bộ chỉ số đang áp dụng`);
+  return { unit, indicator };
+}
+
+const toValue = (v: StoredIndicator | null | undefined): IndicatorValue | null =>
+  v ? { numerator: v.numerator, denominator: v.denominator, ratio: v.ratio, points: v.points, rank: v.rank } : null;
+
+/**
+ * One indicator of one unit over the period of `query.period` kind that contains `query.date`:
+ * the daily values (ratio of sums; stocks per the stock rule) and its children's values.
+ */
+export async function readIndicatorDrill(
+  sql: Sql,
+  unitCode: string,
+  indicatorKey: string,
+  query: { period: BoardPeriodKind; date: string },
+  now = new Date()
+): Promise<IndicatorDrill> {
+  const { unit, indicator } = await resolve(sql, unitCode, indicatorKey);
+  const period = periodOf(query.period, query.date);
+  const lastDay = [period.end, today(now)].sort()[0]!;
+  const keys = metricKeysOf(indicator);
+
+  const [dayRows, childRows, ownRows] = await Promise.all([
+    lastDay < period.start
+      ? Promise.resolve([])
+      : sql<{ day: string; key: string; value: number }[]>`
+      with m as (
+        select id, key, aggregation, cadence from metrics where key = any(${sql.array(keys)}::text[])
+      ), u as (
+        select descendant_id as unit_id from unit_closure where ancestor_id = ${unit.id}
+      ), days as (
+        select d::date as day from generate_series(${period.start}::date, ${lastDay}::date, interval '1 day') as d
+      ), v as (
+        (select s.day, s.metric_id, sum(s.value) as value
+         from samples s join u on u.unit_id = s.unit_id
+         where s.metric_id in (select id from m where aggregation = 'flow') and s.day between ${period.start}::date and ${lastDay}::date
+         group by s.day, s.metric_id)
+        union all
+        (select x.day, x.metric_id, sum(x.value)
+         from (
+           select distinct on (days.day, s.unit_id, s.metric_id) days.day, s.metric_id, s.value
+           from days join m on m.aggregation = 'stock'
+           cross join lateral (
+             select s.unit_id, s.metric_id, s.day as sample_day, s.value
+             from samples s join u on u.unit_id = s.unit_id
+             where s.metric_id = m.id
+               and s.day between least(days.day, date_trunc(m.cadence, days.day::timestamp)::date) and days.day
+           ) s
+           order by days.day, s.unit_id, s.metric_id, s.sample_day desc
+         ) x
+         group by x.day, x.metric_id)
+      )
+      select to_char(v.day, 'YYYY-MM-DD') as day, m.key, v.value::float8 as value from v join m on m.id = v.metric_id`,
+    sql<{ code: string; name: string; type: string; has_children: boolean; value: StoredIndicator | null }[]>`
+      select u.gso_code as code, u.name, u.type,
+             exists (select 1 from units k where k.parent_id = u.id and k.valid_to is null) as has_children,
+             r.indicators -> ${indicator.key}::text as value
+      from units u
+      left join rankings r on r.unit_id = u.id and r.scope_unit_id = ${unit.id}
+        and r.period_kind = ${period.kind} and r.period_start = ${period.start}
+      where u.parent_id = ${unit.id} and u.valid_to is null
+      order by (r.indicators -> ${indicator.key}::text ->> 'rank')::int asc nulls last, u.gso_code`,
+    sql<{ value: StoredIndicator | null }[]>`
+      select r.indicators -> ${indicator.key}::text as value
+      from rankings r join units u on u.id = r.unit_id and u.id = ${unit.id}
+      where r.scope_unit_id = u.parent_id and r.period_kind = ${period.kind} and r.period_start = ${period.start}`
+  ]);
+
+  const byDay = new Map<string, Map<string, number>>();
+  for (const r of dayRows) {
+    let values = byDay.get(r.day);
+    if (!values) byDay.set(r.day, (values = new Map()));
+    values.set(r.key, (values.get(r.key) ?? 0) + r.value);
+  }
+  const numeratorKeys = indicator.numerator.map((m) => m.key);
+  const denominatorKeys = indicator.denominator.map((m) => m.key);
+  const days: DrillDay[] = [];
+  if (lastDay >= period.start) {
+    for (let d = DateTime.fromISO(period.start, { zone: ZONE }); d.toISODate()! <= lastDay; d = d.plus({ days: 1 })) {
+      const date = d.toISODate()!;
+      const values = byDay.get(date) ?? new Map<string, number>();
+      const numerator = sumOf(values, numeratorKeys);
+      const denominator = sumOf(values, denominatorKeys);
+      days.push({ date, numerator, denominator, ratio: numerator === null || denominator === null ? null : ratioOfSums(numerator, denominator) });
+    }
+  }
+
+  const children: DrillChild[] = childRows.map((c) => ({ code: c.code, name: c.name, type: c.type, hasChildren: c.has_children, value: toValue(c.value) }));
+  let total = toValue(ownRows[0]?.value);
+  if (!total && unit.chain.length === 0) {
+    // The root is in no board: the sum of its children (every child counted, as the boards do).
+    const reported = children.filter((c) => c.value && c.value.numerator !== null && c.value.denominator !== null);
+    if (reported.length) {
+      const numerator = reported.reduce((s, c) => s + c.value!.numerator!, 0);
+      const denominator = reported.reduce((s, c) => s + c.value!.denominator!, 0);
+      total = { numerator, denominator, ratio: ratioOfSums(numerator, denominator), points: null, rank: null };
+    }
+  }
+
+  const { id: _id, ...unitOut } = unit;
+  return {
+    unit: unitOut,
+    indicator,
+    period: { kind: query.period, start: period.start, end: period.end, provisional: isProvisional(period, now) },
+    total,
+    days,
+    children
+  };
+}
+
+interface SampleRow {
+  unit_code: string;
+  unit_name: string;
+  metric_key: string;
+  metric_name: string;
+  day: string;
+  value: number;
+  source_key: string;
+  source_name: string;
+  observed_at: string;
+  first_seen_at: string | null;
+  ingested_at: string;
+  poll_run_id: number | null;
+}
+
+/** Every sample behind one indicator of a unit (and its descendants) on one day, and the poll runs they came from. */
+export async function readRawSamples(sql: Sql, unitCode: string, indicatorKey: string, day: string): Promise<RawSamples> {
+  const { unit, indicator } = await resolve(sql, unitCode, indicatorKey);
+  const keys = metricKeysOf(indicator);
+  const rows = await sql<SampleRow[]>`
+    with m as (
+      select id, key, name_vi, aggregation, cadence from metrics where key = any(${sql.array(keys)}::text[])
+    ), u as (
+      select descendant_id as unit_id from unit_closure where ancestor_id = ${unit.id}
+    ), behind as (
+      (select s.unit_id, s.metric_id, s.day, s.source_id, s.value, s.observed_at, s.first_seen_at, s.ingested_at, s.poll_run_id
+       from samples s join u on u.unit_id = s.unit_id
+       where s.metric_id in (select id from m where aggregation = 'flow') and s.day = ${day}::date)
+      union all
+      (select distinct on (s.unit_id, s.metric_id) s.unit_id, s.metric_id, s.day, s.source_id, s.value, s.observed_at, s.first_seen_at, s.ingested_at, s.poll_run_id
+       from m join samples s on s.metric_id = m.id join u on u.unit_id = s.unit_id
+       where m.aggregation = 'stock'
+         and s.day between least(${day}::date, date_trunc(m.cadence, ${day}::date::timestamp)::date) and ${day}::date
+       order by s.unit_id, s.metric_id, s.day desc)
+    )
+    select un.gso_code as unit_code, un.name as unit_name, m.key as metric_key, m.name_vi as metric_name,
+           to_char(b.day, 'YYYY-MM-DD') as day, b.value, ds.key as source_key, ds.name as source_name,
+           b.observed_at, b.first_seen_at, b.ingested_at, b.poll_run_id
+    from behind b join m on m.id = b.metric_id join units un on un.id = b.unit_id join data_sources ds on ds.id = b.source_id
+    order by un.gso_code, m.id, ds.key`;
+
+  const samples: RawSample[] = rows.map((r) => {
+    const firstSeenAt = isoTimestamp(r.first_seen_at);
+    const ingestedAt = isoTimestamp(r.ingested_at)!;
+    return {
+      unitCode: r.unit_code, unitName: r.unit_name, metricKey: r.metric_key, metricName: r.metric_name,
+      role: roleOf({ numerator: indicator.numerator.map((m) => m.key), denominator: indicator.denominator.map((m) => m.key) }, r.metric_key),
+      day: r.day, value: r.value, sourceKey: r.source_key, sourceName: r.source_name,
+      observedAt: isoTimestamp(r.observed_at)!, firstSeenAt, ingestedAt, pollRunId: r.poll_run_id,
+      late: isLate(r.day, firstSeenAt), corrected: isCorrected(r.day, firstSeenAt, ingestedAt)
+    };
+  });
+
+  const values = new Map<string, number>();
+  for (const s of samples) values.set(s.metricKey, (values.get(s.metricKey) ?? 0) + s.value);
+  const numerator = sumOf(values, indicator.numerator.map((m) => m.key));
+  const denominator = sumOf(values, indicator.denominator.map((m) => m.key));
+
+  const perRun = new Map<number, number>();
+  let withoutPoll = 0;
+  for (const s of samples) {
+    if (s.pollRunId === null) withoutPoll++;
+    else perRun.set(s.pollRunId, (perRun.get(s.pollRunId) ?? 0) + 1);
+  }
+  const runIds = [...perRun.keys()];
+  const runs = runIds.length
+    ? await sql<{
+        id: number; source_key: string; source_name: string; started_at: string; finished_at: string | null; outcome: string; trigger: string;
+        http_status: number | null; window_from: string; window_to: string; accepted: number; rejected: number; changed: number;
+      }[]>`
+      select r.id, ds.key as source_key, ds.name as source_name, r.started_at, r.finished_at, r.outcome, r.trigger, r.http_status,
+             to_char(r.window_from, 'YYYY-MM-DD') as window_from, to_char(r.window_to, 'YYYY-MM-DD') as window_to,
+             r.accepted, r.rejected, r.changed
+      from poll_runs r join data_sources ds on ds.id = r.source_id
+      where r.id = any(${sql.array(runIds)}::int[])
+      order by r.started_at desc, r.id desc`
+    : [];
+  const polls: PollRunSummary[] = runs.map((r) => ({
+    id: r.id, sourceKey: r.source_key, sourceName: r.source_name, startedAt: isoTimestamp(r.started_at)!, finishedAt: isoTimestamp(r.finished_at),
+    outcome: r.outcome, trigger: r.trigger, httpStatus: r.http_status, windowFrom: r.window_from, windowTo: r.window_to,
+    accepted: r.accepted, rejected: r.rejected, changed: r.changed, samples: perRun.get(r.id) ?? 0
+  }));
+
+  const { id: _id, ...unitOut } = unit;
+  return {
+    unit: unitOut, indicator, day, numerator, denominator,
+    ratio: numerator === null || denominator === null ? null : ratioOfSums(numerator, denominator),
+    samples, polls, withoutPoll
+  };
+}
+
+/**
+ * For the explanation of a rank change: per indicator key of the active scheme, how many of the
+ * samples behind its value for `period` (a unit and its descendants) arrived late (first stored
+ * after the end of the day after their day, ICT) and how many were corrected (changed after they
+ * were first stored, once their day had ended), with a sentence in Vietnamese for each non-zero
+ * case: "12 số liệu đến muộn, 3 số liệu được sửa sau". Samples whose arrival is unknown (stored
+ * before provenance was kept, or loaded as history by a backfill) count as neither.
+ * An unknown unit gives every indicator zeros. With `indicatorKey`, only that indicator (if it is
+ * in the active scheme).
+ */
+export async function readLateAndCorrected(
+  sql: Sql,
+  unitCode: string,
+  period: Pick<Period, 'start' | 'end'>,
+  options: { indicatorKey?: string } = {}
+): Promise<Record<string, IndicatorLateness>> {
+  // One indicator only (the indicator page) reads only its metrics' samples.
+  const indicators = await schemeIndicators(sql, options.indicatorKey);
+  const keys = [...new Set(indicators.flatMap(metricKeysOf))];
+  const rows = keys.length
+    ? await sql<{ key: string; samples: number; late: number; corrected: number }[]>`
+      with m as (
+        select id, key, aggregation, cadence from metrics where key = any(${sql.array(keys)}::text[])
+      ), u as (
+        select c.descendant_id as unit_id from unit_closure c join units a on a.id = c.ancestor_id where a.gso_code = ${unitCode}
+      ), behind as (
+        (select s.metric_id, s.day, s.first_seen_at, s.ingested_at
+         from samples s join u on u.unit_id = s.unit_id
+         where s.metric_id in (select id from m where aggregation = 'flow') and s.day between ${period.start}::date and ${period.end}::date)
+        union all
+        (select distinct on (s.unit_id, s.metric_id) s.metric_id, s.day, s.first_seen_at, s.ingested_at
+         from m join samples s on s.metric_id = m.id join u on u.unit_id = s.unit_id
+         where m.aggregation = 'stock'
+           and s.day between least(${period.start}::date, date_trunc(m.cadence, ${period.start}::date::timestamp)::date) and ${period.end}::date
+         order by s.unit_id, s.metric_id, s.day desc)
+      )
+      select m.key, count(*)::int as samples,
+             count(*) filter (where b.first_seen_at >= ((b.day + 2)::timestamp at time zone ${ZONE}))::int as late,
+             count(*) filter (where b.ingested_at > b.first_seen_at
+                                and b.ingested_at >= ((b.day + 1)::timestamp at time zone ${ZONE}))::int as corrected
+      from behind b join m on m.id = b.metric_id
+      group by m.key`
+    : [];
+  const byMetric = new Map(rows.map((r) => [r.key, r]));
+  const out: Record<string, IndicatorLateness> = {};
+  for (const ind of indicators) {
+    let samples = 0;
+    let late = 0;
+    let corrected = 0;
+    for (const k of metricKeysOf(ind)) {
+      const r = byMetric.get(k);
+      if (!r) continue;
+      samples += r.samples;
+      late += r.late;
+      corrected += r.corrected;
+    }
+    out[ind.key] = { indicatorKey: ind.key, nameVi: ind.nameVi, samples, late, corrected, sentence: lateAndCorrectedSentence(late, corrected) };
+  }
+  return out;
+}
