@@ -2,8 +2,9 @@
  * Reads a long date range from a source in the pieces it answers in one go, stores the samples,
  * and recomputes every day and month board in the range once at the end. Used by the seed
  * (history) and by the history job. Each piece is recorded as a poll run (trigger `backfill`) that
- * its samples name; their arrival time is unknown (first_seen_at stays null), so history loaded
- * when a source is connected never counts as late.
+ * its samples name; their arrival time is unknown, so they count as first seen at the end of their
+ * own day: history loaded when a source is connected is never late, and a later change to it is a
+ * correction.
  */
 import type { Sql } from '#db/client';
 import { periodsCovering } from '#domain/periods';
@@ -31,7 +32,7 @@ export async function backfillSource(
     // The samples and the run that names them, together (one transaction: a few statements per piece, none per row).
     await sql.begin(async (tx) => {
       const pollRunId = await reservePollRunId(tx);
-      const { changed } = await upsertSamples(tx, source.id, fetched.rows, startedAt, { pollRunId, firstSeen: false });
+      const { changed } = await upsertSamples(tx, source.id, fetched.rows, startedAt, { pollRunId, firstSeen: 'on_time' });
       const rejections = fetched.rejected;
       await tx`
         insert into poll_runs (id, source_id, started_at, finished_at, duration_ms, outcome, http_status, trigger, attempts, window_from, window_to,

@@ -52,10 +52,11 @@ export interface UpsertProvenance {
   /** The poll run (poll_runs.id) that writes these rows. */
   pollRunId: number;
   /**
-   * Whether an inserted row's arrival is known (a poll or an upload: first_seen_at = now) or not
-   * (history loaded by a backfill: first_seen_at stays null, so it never counts as late).
+   * When an inserted row counts as first seen: `now` for a poll or an upload; `on_time` for history
+   * loaded by a backfill, whose real arrival is unknown: the end of its own day (or now, for today),
+   * so it is never counted late, and a later change to it is still counted as a correction.
    */
-  firstSeen: boolean;
+  firstSeen: 'now' | 'on_time';
 }
 
 /** Returns how many samples were new or changed, and on which days. */
@@ -71,15 +72,17 @@ export async function upsertSamples(
   for (let i = 0; i < rows.length; i += CHUNK) {
     const chunk = rows.slice(i, i + CHUNK);
     // Constants for the whole statement: no extra round trip and nothing per row on the client.
-    // first_seen_at is absent from the update list on purpose: it is written on insert only.
+    // first_seen_at is absent from the update list on purpose: it is written on insert only. On insert,
+    // ingested_at (when the value last changed) is the same moment, so only a later change is a correction.
     const result = await sql<{ day: string }[]>`
-      insert into samples (unit_id, metric_id, day, source_id, value, observed_at, poll_run_id, first_seen_at)
-      select u, m, d, ${sourceId}, v, ${observedAt.toISOString()}, ${provenance.pollRunId}::int,
-             case when ${provenance.firstSeen}::boolean then now() end
-      from unnest(${sql.array(chunk.map((r) => r.unitId))}::int[],
+      insert into samples (unit_id, metric_id, day, source_id, value, observed_at, poll_run_id, first_seen_at, ingested_at)
+      select u, m, d, ${sourceId}, v, ${observedAt.toISOString()}, ${provenance.pollRunId}::int, seen, seen
+      from (select u, m, d, v, case when ${provenance.firstSeen} = 'now' then now()
+                                    else least(now(), (d + 1)::timestamp at time zone 'Asia/Ho_Chi_Minh') end as seen
+            from unnest(${sql.array(chunk.map((r) => r.unitId))}::int[],
                   ${sql.array(chunk.map((r) => r.metricId))}::smallint[],
                   ${sql.array(chunk.map((r) => r.day))}::date[],
-                  ${sql.array(chunk.map((r) => r.value))}::float8[]) as t(u, m, d, v)
+                  ${sql.array(chunk.map((r) => r.value))}::float8[]) as t(u, m, d, v)) as rows
       on conflict (unit_id, metric_id, day, source_id) do update
         set value = excluded.value, observed_at = excluded.observed_at, ingested_at = now(), poll_run_id = excluded.poll_run_id
         where samples.value is distinct from excluded.value

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { today } from '../../src/lib/domain/periods.ts';
+import { addDays, today } from '../../src/lib/domain/periods.ts';
 
 import { base, signIn, simulator } from './auth.ts';
 
@@ -99,4 +99,30 @@ test('an officer sees their own district with its gaps, sources and history', as
   await expect(page.locator('[data-gap="rank"]')).toBeVisible();
   await expect(page.locator('[data-section="history"]')).toHaveCount(0);
   await expect(page.locator('[data-detail="hidden"]')).toBeVisible();
+});
+
+test('figures corrected at the source after their day are named in the unit’s explanation', async ({ page }) => {
+  await signIn(page.request, 'leader');
+  // Yesterday's figures of Xã Cự Khê (Thanh Oai) are corrected at the district system today.
+  const yesterday = addDays(today(), -1);
+  const r = await fetch(`${simulator()}/_sim/overrides`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ unitCode: '10120', date: yesterday, receivedDelta: 40 })
+  });
+  expect(r.ok).toBe(true);
+  try {
+    // Each poll re-reads the last three days; the unit page reads arrivals when it loads.
+    const arrivals = page.locator('[data-field="late-or-corrected"]');
+    await expect
+      .poll(async () => {
+        await page.goto(`${base()}/units/278?period=day&date=${yesterday}`);
+        return (await arrivals.count()) ? await arrivals.textContent() : '';
+      }, { timeout: 30_000 })
+      .toMatch(/Hồ sơ đúng hạn: \d+ số liệu được sửa sau/);
+    // Each names its indicator, with a link to it.
+    await expect(arrivals.getByRole('link', { name: 'Hồ sơ đúng hạn' })).toHaveAttribute('href', `/units/278/indicators/dossier.on_time?period=day&date=${yesterday}`);
+  } finally {
+    await fetch(`${simulator()}/_sim/overrides`, { method: 'DELETE' });
+  }
 });

@@ -182,14 +182,16 @@ describe('drill-down and sample provenance on the real PostgreSQL', () => {
     expect(raw.polls.map((p) => p.id)).toEqual([outcome.pollRunId]);
   });
 
-  it('history loaded by a backfill names its run but has no known arrival, so it is never late', async () => {
+  it('history loaded by a backfill names its run and counts as arrived by the end of its day: never late, but a later change is a correction', async () => {
     const from = addDays(TODAY, -12);
     const to = addDays(TODAY, -11);
     const result = await backfillSource(db.sql, world.source, { from, to }, { secretKeyHex: world.secretKeyHex, recompute: false });
     expect(result.samples).toBe(world.communeCodes.length * 2 * 9);
     const rows = await samplesOf(commune, from);
     expect(rows).toHaveLength(9);
-    expect(rows.every((r) => r.first_seen_at === null && r.poll_run_id !== null)).toBe(true);
+    // Assumed on time: first seen at the end of its own day (midnight ICT = 17:00 UTC the day before the next).
+    const endOfDay = new Date(`${addDays(from, 1)}T00:00:00+07:00`).getTime();
+    expect(rows.every((r) => r.first_seen_at !== null && new Date(r.first_seen_at).getTime() === endOfDay && r.poll_run_id !== null)).toBe(true);
     const [run] = await db.sql<{ trigger: string; outcome: string; accepted: number; changed: number; window_from: string; window_to: string }[]>`
       select trigger, outcome, accepted, changed, to_char(window_from, 'YYYY-MM-DD') as window_from, to_char(window_to, 'YYYY-MM-DD') as window_to
       from poll_runs where id = ${rows[0]!.poll_run_id}`;
@@ -198,6 +200,6 @@ describe('drill-down and sample provenance on the real PostgreSQL', () => {
     expect(late['dossier.on_time']).toMatchObject({ samples: 6, late: 0, corrected: 0, sentence: null });
     const raw = await readRawSamples(db.sql, commune, 'dossier.on_time', from);
     expect(raw.polls).toEqual([expect.objectContaining({ trigger: 'backfill', sourceKey: 'motcua' })]);
-    expect(raw.samples.every((s) => s.firstSeenAt === null && !s.late)).toBe(true);
+    expect(raw.samples.every((s) => s.firstSeenAt !== null && !s.late && !s.corrected)).toBe(true);
   });
 });

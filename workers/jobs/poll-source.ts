@@ -205,7 +205,7 @@ export async function commitRun(
   return sql.begin(async (tx) => {
     // The run's id first, so every sample it writes names it; its row is written below, in this transaction.
     const pollRunId = await reservePollRunId(tx);
-    const { changed, changedDays } = await upsertSamples(tx, source.id, fetched.rows, startedAt, { pollRunId, firstSeen: true });
+    const { changed, changedDays } = await upsertSamples(tx, source.id, fetched.rows, startedAt, { pollRunId, firstSeen: 'now' });
     const periods = affectedPeriods(changedDays);
     const scopeIds = await recomputeRankings(tx, periods);
     await markSlowBoards(tx, affectedPeriods(changedDays, BOARD_PERIOD_KINDS.filter((k) => !(LIVE_PERIOD_KINDS as readonly string[]).includes(k))));

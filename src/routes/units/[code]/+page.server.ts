@@ -1,10 +1,11 @@
 import { error } from '@sveltejs/kit';
 import { boardPeriodKindSchema, isoDateSchema } from '#contract/dto';
-import { addDays, today } from '#domain/periods';
+import { addDays, periodOf, today } from '#domain/periods';
 import { readBoard, readSeries, readUnit } from '#server/boards';
 import { sql } from '#server/db';
 import { parseQuery } from '#server/http';
 import { readSourceHealthForUnit } from '#server/sources';
+import { readLateAndCorrected } from '#server/drilldown';
 import { z } from 'zod';
 import { canReadBoard, canReadDetail } from '$lib/server/auth/access';
 import type { PageServerLoad } from './$types';
@@ -43,6 +44,10 @@ export const load: PageServerLoad = async ({ params, url, locals }) => {
   ]);
   const indicators = (parentBoard ?? board)?.indicators ?? [];
   if (indicators.length && !indicators.some((i) => i.key === q.indicator)) error(400, `indicator: không có chỉ số ${q.indicator} trong bộ chỉ số đang dùng`);
-  const series = detail ? await readSeries(db, unit.code, q.indicator, addDays(q.date, -89), q.date) : null;
-  return { unit, query, parentQuery, indicator: q.indicator, board, parentBoard, sources, series };
+  // Raw-data detail too: which of the period's samples arrived late or were corrected afterwards.
+  const [series, arrivals] = detail
+    ? await Promise.all([readSeries(db, unit.code, q.indicator, addDays(q.date, -89), q.date), readLateAndCorrected(db, unit.code, periodOf(q.period, q.date))])
+    : [null, null];
+  const lateOrCorrected = arrivals ? Object.values(arrivals).filter((a) => a.sentence !== null).map((a) => ({ key: a.indicatorKey, nameVi: a.nameVi, sentence: a.sentence! })) : null;
+  return { unit, query, parentQuery, indicator: q.indicator, board, parentBoard, sources, series, lateOrCorrected };
 };
