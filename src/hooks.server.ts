@@ -3,6 +3,9 @@ import { building } from '$app/environment';
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { json } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { paraglideMiddleware } from '$lib/paraglide/server';
+import { switchLocale } from '$lib/i18n/switch';
 import { database, sql } from '#server/db';
 import { config } from '#server/config';
 import { decide, ruleFor } from '$lib/server/auth/access';
@@ -27,11 +30,23 @@ export const init: ServerInit = async () => {
 };
 
 /**
- * Every request: who is asking (session cookie, or a wall screen's display token), then the route's
+ * Every request first gets its language (Paraglide: the `cityops_locale` cookie, else Vietnamese;
+ * the wall always Vietnamese), so messages rendered for it and `<html lang>` follow it. The URL is
+ * never localized, so the request goes on unchanged.
+ */
+const handleLocale: Handle = ({ event, resolve }) => {
+  switchLocale(event); // the header's language links: `?lang=en` sets the cookie, then back to the URL
+  return paraglideMiddleware(event.request, ({ locale }) =>
+    resolve(event, { transformPageChunk: ({ html }) => html.replace('%paraglide.lang%', locale) })
+  );
+};
+
+/**
+ * Then: who is asking (session cookie, or a wall screen's display token), then the route's
  * rule (src/lib/server/auth/access.ts), then the origin check of state-changing JSON calls
  * (SvelteKit's own check covers form posts only), then security headers.
  */
-export const handle: Handle = async ({ event, resolve }) => {
+const handleAccess: Handle = async ({ event, resolve }) => {
   try {
     event.locals.principal = await principalOf(await sql(), event.cookies, event.request.headers.get('authorization'));
   } catch (e) {
@@ -53,6 +68,8 @@ export const handle: Handle = async ({ event, resolve }) => {
   }
   return withHeaders(await resolve(event));
 };
+
+export const handle: Handle = sequence(handleLocale, handleAccess);
 
 function withHeaders(response: Response): Response {
   response.headers.set('x-content-type-options', 'nosniff');

@@ -13,6 +13,9 @@ fi
 
 start=$(date +%s)
 npx svelte-kit sync
+# The compiled messages (src/lib/paraglide, not in git) must exist before the type check; Vite's
+# Paraglide plugin compiles them again (same messages, its own options) for the tests and the build.
+npx paraglide-js compile --project ./project.inlang --outdir ./src/lib/paraglide --strategy cookie baseLocale --silent
 echo "[test] type check (svelte-check, TypeScript strict)"
 npx svelte-check --tsconfig ./tsconfig.json --threshold error --output human
 echo "[test] unit and integration (Vitest, embedded PostgreSQL)"

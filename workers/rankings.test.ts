@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { NATIONAL_766_SCHEME } from '#domain/catalogue';
+import { points } from '#domain/ratio';
 import { scoreBoard } from './rankings.ts';
 
 const scheme = {
@@ -43,5 +45,51 @@ describe('scoreBoard', () => {
   it('treats a child with no samples at all as not ranked', () => {
     const rows = scoreBoard([7], undefined, scheme);
     expect(rows[0]).toMatchObject({ unitId: 7, rank: null, total: null });
+  });
+});
+
+describe('scoreBoard on the national 766 progress group', () => {
+  const scheme766 = { indicators: NATIONAL_766_SCHEME.indicators.map((i) => ({ ...i, numerator: [...i.numerator], denominator: [...i.denominator] })) };
+  /** A unit's month as the portal publishes it: received, resolved on time, pending on time. */
+  const portal = (received: number, resolvedOnTime: number, pendingOnTime: number) => ({
+    'dossier.received': received, 'dossier.resolved_on_time': resolvedOnTime, 'dossier.pending_on_time': pendingOnTime,
+    // Metrics of the other schemes' indicators are there too, and must not change anything.
+    'dossier.received_online': 1, 'eid.activated': 5
+  });
+
+  it('scores 20 × (resolved on time + pending on time) / received, two decimals, out of 20', () => {
+    const rows = scoreBoard([1, 2, 3, 4, 5], totals({
+      1: portal(120, 90, 18), // 20 × 108/120 = 18,00
+      2: portal(7, 4, 1), // 20 × 5/7 = 14,2857… → 14,29
+      3: portal(800, 0, 1), // 20 × 1/800 = 0,025 → 0,03 (half away from zero, as the portal rounds)
+      4: portal(1_065_150, 700_000, 88_211), // 20 × 788,211/1,065,150 = 14,7999… → 14,80
+      5: portal(300, 250, 50) // every dossier on time → 20,00
+    }), scheme766);
+    expect(rows.map((r) => r.total)).toEqual([18, 14.29, 0.03, 14.8, 20]);
+    expect(rows.map((r) => r.rank)).toEqual([2, 4, 5, 3, 1]);
+    expect(rows[0]!.indicators['dossier.on_time']).toEqual({ numerator: 108, denominator: 120, ratio: 0.9, points: 18, rank: 2 });
+    // Exactly what the domain rule gives: the total is the indicator's points, not rescaled to 100.
+    for (const r of rows) expect(r.total).toBe(points(r.indicators['dossier.on_time']!.ratio, 20, 1));
+    expect(Object.keys(rows[0]!.indicators)).toEqual(['dossier.on_time']);
+  });
+
+  it('does not score a unit that received nothing (no data, never 0), nor one that reported nothing', () => {
+    const rows = scoreBoard([1, 2, 3], totals({ 1: portal(0, 0, 0), 2: { 'eid.activated': 5 }, 3: portal(10, 5, 0) }), scheme766);
+    expect(rows[0]).toMatchObject({ rank: null, total: null, notRankedReason: 'nothing to score in this period' });
+    expect(rows[0]!.indicators['dossier.on_time']).toMatchObject({ ratio: null, points: null });
+    expect(rows[1]).toMatchObject({ rank: null, total: null, notRankedReason: 'no data for dossier.on_time' });
+    expect(rows[2]).toMatchObject({ rank: 1, total: 10 });
+  });
+
+  it('scales a 20-point scheme to 20 over what applies, never to 100', () => {
+    const twenty = {
+      indicators: [
+        { key: 'x', numerator: ['a'], denominator: ['r'], direction: 'higher_is_better' as const, maxPoints: 12, saturation: 1 },
+        { key: 'y', numerator: ['t'], denominator: ['d'], direction: 'higher_is_better' as const, maxPoints: 8, saturation: 1 }
+      ]
+    };
+    // 6 of 12 with y not applicable (d = 0) → 10 of 20; all applying: 6 + 4 = 10 as well, 9 + 8 = 17.
+    const rows = scoreBoard([1, 2, 3], totals({ 1: { a: 5, r: 10, t: 0, d: 0 }, 2: { a: 5, r: 10, t: 1, d: 2 }, 3: { a: 3, r: 4, t: 2, d: 2 } }), twenty);
+    expect(rows.map((r) => r.total)).toEqual([10, 10, 17]);
   });
 });

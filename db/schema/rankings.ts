@@ -11,12 +11,17 @@ export interface StoredIndicator {
 }
 
 /**
- * The board of one scope's children for one period: written by the workers, read by the pages.
- * A row per child unit; indicator details in jsonb because schemes change their indicators.
+ * The board of one scope's children for one period under one scheme: written by the workers, read by
+ * the pages. A row per child unit; indicator details in jsonb because schemes change their indicators.
  */
 export const rankings = pgTable(
   'rankings',
   {
+    /**
+     * Which scheme ranked it (indicator_schemes.key: operations, national_766): every active scheme has
+     * its own boards. Rows from before schemes were plural are the operations scheme's (the default).
+     */
+    schemeKey: text().notNull().default('operations'),
     scopeUnitId: integer().notNull().references(() => units.id),
     periodKind: text().notNull(),
     periodStart: date().notNull(),
@@ -32,7 +37,9 @@ export const rankings = pgTable(
     asOf: timestamp({ withTimezone: true })
   },
   (t) => [
-    primaryKey({ columns: [t.scopeUnitId, t.periodKind, t.periodStart, t.unitId] }),
+    // scheme_key after the period: a read that names scope and period but no scheme still walks the key.
+    // Named: the generated name would pass PostgreSQL's 63-character limit and be truncated.
+    primaryKey({ name: 'rankings_board_unit_pk', columns: [t.scopeUnitId, t.periodKind, t.periodStart, t.schemeKey, t.unitId] }),
     // The recompute reads and refreshes whole periods (previous ranks, the next period's comparison).
     index().on(t.periodKind, t.periodStart)
   ]

@@ -1,11 +1,12 @@
 /**
- * The seed: units, the metric catalogue, the default scheme, the demo sources, and history
+ * The seed: units, the metric catalogue, the built-in schemes, the demo sources, and history
  * backfilled from the simulator. Runs only on an empty (or half-seeded) database; every step is
  * an upsert, so an interrupted seed simply runs again.
  */
 import type { Sql } from '#db/client';
 import { rebuildClosure } from '../closure.ts';
-import { DEFAULT_SCHEME, METRICS } from '#domain/catalogue';
+import { METRICS, SCHEMES } from '#domain/catalogue';
+import { DEFAULT_BANDS } from '#domain/bands';
 import { addDays, periodOf, today } from '#domain/periods';
 import { seal } from '#server/secrets';
 import { backfillSource, recomputeRange } from '../../workers/backfill.ts';
@@ -61,22 +62,25 @@ export async function seedCatalogue(sql: Sql): Promise<void> {
       on conflict (key) do update set family = excluded.family, aggregation = excluded.aggregation, cadence = excluded.cadence,
         unit = excluded.unit, part_of = excluded.part_of, name_vi = excluded.name_vi, name_en = excluded.name_en`;
   }
-  const s = DEFAULT_SCHEME;
-  const [scheme] = await sql<{ id: number }[]>`
-    insert into indicator_schemes (key, version, name_vi, name_en, active)
-    values (${s.key}, ${s.version}, ${s.nameVi}, ${s.nameEn}, true)
-    on conflict (key, version) do update set name_vi = excluded.name_vi
-    returning id`;
-  let order = 0;
-  for (const i of s.indicators) {
-    await sql`
-      insert into indicators (scheme_id, key, family, name_vi, name_en, numerator, denominator, direction, max_points, saturation,
-                              numerator_noun_vi, sort_order)
-      values (${scheme!.id}, ${i.key}, ${i.family}, ${i.nameVi}, ${i.nameEn}, ${sql.array([...i.numerator])}, ${sql.array([...i.denominator])},
-              ${i.direction}, ${i.maxPoints}, ${i.saturation}, ${i.numeratorNounVi}, ${order++})
-      on conflict (scheme_id, key) do update set family = excluded.family, numerator = excluded.numerator,
-        denominator = excluded.denominator, max_points = excluded.max_points, saturation = excluded.saturation,
-        sort_order = excluded.sort_order`;
+  // Every built-in scheme (operations, national_766), each active in its version 1; a scheme that
+  // names no bands gets the default ones (Xuất sắc 90 / Tốt 80 / Khá 65 / Trung bình 50 / Yếu).
+  for (const s of SCHEMES) {
+    const [scheme] = await sql<{ id: number }[]>`
+      insert into indicator_schemes (key, version, name_vi, name_en, active, bands)
+      values (${s.key}, ${s.version}, ${s.nameVi}, ${s.nameEn}, true, ${JSON.stringify(s.bands ?? DEFAULT_BANDS)}::jsonb)
+      on conflict (key, version) do update set name_vi = excluded.name_vi
+      returning id`;
+    let order = 0;
+    for (const i of s.indicators) {
+      await sql`
+        insert into indicators (scheme_id, key, family, name_vi, name_en, numerator, denominator, direction, max_points, saturation,
+                                numerator_noun_vi, sort_order)
+        values (${scheme!.id}, ${i.key}, ${i.family}, ${i.nameVi}, ${i.nameEn}, ${sql.array([...i.numerator])}, ${sql.array([...i.denominator])},
+                ${i.direction}, ${i.maxPoints}, ${i.saturation}, ${i.numeratorNounVi}, ${order++})
+        on conflict (scheme_id, key) do update set family = excluded.family, numerator = excluded.numerator,
+          denominator = excluded.denominator, max_points = excluded.max_points, saturation = excluded.saturation,
+          sort_order = excluded.sort_order`;
+    }
   }
 }
 

@@ -1,6 +1,12 @@
-/** vi-VN formats for numbers, ratios, dates and times (Asia/Ho_Chi_Minh). */
+/**
+ * vi-VN formats for numbers, ratios, dates and times (Asia/Ho_Chi_Minh). The issue asks for vi-VN
+ * formats, so they stay vi-VN in English too ("1.234", "87,5 %", "20/11/2026"): only the words
+ * (periods, rank changes, trends) follow the reader's language, from the Paraglide messages.
+ */
 import { DateTime } from 'luxon';
 import { ZONE } from '#domain/periods';
+import { m } from './paraglide/messages.js';
+import { getLocale, type Locale } from './paraglide/runtime.js';
 
 const integer = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 0 });
 const points = new Intl.NumberFormat('vi-VN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -24,53 +30,67 @@ export function formatTime(iso: string | null): string {
   return DateTime.fromJSDate(at).setZone(ZONE).setLocale('vi').toFormat('HH:mm dd/MM');
 }
 
-/** A period in words: "Tháng 11/2026", "Tuần 47/2026", "Kỳ báo cáo tháng 11/2026 (15/10 – 14/11)" … */
-export function formatPeriod(kind: string, start: string): string {
+/** A period in words: "Tháng 11/2026", "Tuần 47/2026 (16/11 – 22/11)", "Kỳ báo cáo tháng 11/2026 (15/10 – 14/11)" … (English: "Month 11/2026" …). */
+export function formatPeriod(kind: string, start: string, locale: Locale = getLocale()): string {
   const dt = DateTime.fromISO(start, { zone: ZONE }).setLocale('vi');
+  const o = { locale };
   switch (kind) {
     case 'day':
-      return `Ngày ${dt.toFormat('dd/MM/yyyy')}`;
+      return m.period_day({ date: dt.toFormat('dd/MM/yyyy') }, o);
     case 'week':
-      return `Tuần ${dt.toFormat('W/kkkk')} (${dt.toFormat('dd/MM')} – ${dt.plus({ days: 6 }).toFormat('dd/MM')})`;
+      return m.period_week({ week: dt.toFormat('W/kkkk'), from: dt.toFormat('dd/MM'), to: dt.plus({ days: 6 }).toFormat('dd/MM') }, o);
     case 'month':
-      return `Tháng ${dt.toFormat('MM/yyyy')}`;
+      return m.period_month({ month: dt.toFormat('MM/yyyy') }, o);
     case 'quarter':
-      return `Quý ${dt.quarter}/${dt.year}`;
+      return m.period_quarter({ quarter: dt.quarter, year: dt.year }, o);
     case 'year':
-      return `Năm ${dt.year}`;
+      return m.period_year({ year: dt.year }, o);
     case 'report_month': {
       const end = dt.plus({ months: 1 }).minus({ days: 1 });
-      return `Kỳ báo cáo tháng ${end.toFormat('MM/yyyy')} (${dt.toFormat('dd/MM')} – ${end.toFormat('dd/MM')})`;
+      return m.period_report_month({ month: end.toFormat('MM/yyyy'), from: dt.toFormat('dd/MM'), to: end.toFormat('dd/MM') }, o);
     }
     case 'report_quarter': {
       const end = dt.plus({ months: 3 }).minus({ days: 1 });
-      return `Kỳ báo cáo quý ${end.quarter}/${end.year} (${dt.toFormat('dd/MM/yyyy')} – ${end.toFormat('dd/MM/yyyy')})`;
+      return m.period_report_quarter({ quarter: end.quarter, year: end.year, from: dt.toFormat('dd/MM/yyyy'), to: end.toFormat('dd/MM/yyyy') }, o);
     }
     case 'report_year': {
       const end = dt.plus({ years: 1 }).minus({ days: 1 });
-      return `Kỳ báo cáo năm ${end.year} (${dt.toFormat('dd/MM/yyyy')} – ${end.toFormat('dd/MM/yyyy')})`;
+      return m.period_report_year({ year: end.year, from: dt.toFormat('dd/MM/yyyy'), to: end.toFormat('dd/MM/yyyy') }, o);
     }
     default:
       return start;
   }
 }
 
-/** "▲ 3", "▼ 1", "=" or "mới" (no previous rank), from the previous and current rank. */
-export function rankChange(rank: number | null, previous: number | null): { text: string; label: string; dir: 'up' | 'down' | 'same' | 'new' } {
+/** "▲ 3", "▼ 1", "=" or "mới" / "new" (no previous rank), from the previous and current rank. */
+export function rankChange(
+  rank: number | null,
+  previous: number | null,
+  locale: Locale = getLocale()
+): { text: string; label: string; dir: 'up' | 'down' | 'same' | 'new' } {
+  const o = { locale };
   if (rank === null) return { text: '', label: '', dir: 'same' };
-  if (previous === null) return { text: 'mới', label: 'không có hạng kỳ trước', dir: 'new' };
+  if (previous === null) return { text: m.rank_new({}, o), label: m.rank_new_label({}, o), dir: 'new' };
   const d = previous - rank;
-  if (d > 0) return { text: `▲ ${d}`, label: `tăng ${d} bậc`, dir: 'up' };
-  if (d < 0) return { text: `▼ ${-d}`, label: `giảm ${-d} bậc`, dir: 'down' };
-  return { text: '=', label: 'giữ nguyên', dir: 'same' };
+  if (d > 0) return { text: `▲ ${d}`, label: m.rank_up_label({ count: d, n: formatInteger(d) }, o), dir: 'up' };
+  if (d < 0) return { text: `▼ ${-d}`, label: m.rank_down_label({ count: -d, n: formatInteger(-d) }, o), dir: 'down' };
+  return { text: '=', label: m.rank_same_label({}, o), dir: 'same' };
 }
 
-const PERIOD_WORDS: Record<string, string> = {
-  day: 'ngày', week: 'tuần', month: 'tháng', quarter: 'quý', year: 'năm',
-  report_month: 'kỳ báo cáo tháng', report_quarter: 'kỳ báo cáo quý', report_year: 'kỳ báo cáo năm'
+const PERIOD_WORDS: Record<string, (o: { locale: Locale }) => string> = {
+  day: (o) => m.trend_day({}, o),
+  week: (o) => m.trend_week({}, o),
+  month: (o) => m.trend_month({}, o),
+  quarter: (o) => m.trend_quarter({}, o),
+  year: (o) => m.trend_year({}, o),
+  report_month: (o) => m.trend_report_month({}, o),
+  report_quarter: (o) => m.trend_report_quarter({}, o),
+  report_year: (o) => m.trend_report_year({}, o)
 };
 
-/** What a KPI tile's trend line covers: "xu hướng 12 tháng gần nhất". */
-export function trendLabel(kind: string, count: number): string {
-  return `xu hướng ${count} ${PERIOD_WORDS[kind] ?? 'kỳ'} gần nhất`;
+/** What a KPI tile's trend line covers: "xu hướng 12 tháng gần nhất" / "trend over the last 12 months". */
+export function trendLabel(kind: string, count: number, locale: Locale = getLocale()): string {
+  const o = { locale };
+  const word = Object.hasOwn(PERIOD_WORDS, kind) ? PERIOD_WORDS[kind]!(o) : m.trend_other({}, o);
+  return m.trend_label({ count: formatInteger(count), period: word }, o);
 }

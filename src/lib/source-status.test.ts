@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SourceHealth } from '#contract/dto';
-import { familyFreshness } from './source-status.ts';
+import { familyFreshness, STATUS_LABELS, statusLabel, statusText } from './source-status.ts';
 
 const source = (key: string, family: string, patch: Partial<SourceHealth> = {}): SourceHealth => ({
   key, name: key, family, kind: 'json_http', enabled: true, status: 'ok', lastPollAt: null, lastSuccessAt: '2026-11-22T08:00:00.000Z',
@@ -27,5 +27,18 @@ describe('family freshness', () => {
     expect(familyFreshness(sources, 'eid').problem).toEqual({ status: 'stale', text: 'Số liệu cũ', icon: '⏱' });
     expect(familyFreshness([...sources, source('c', 'eid', { status: 'circuit_open' })], 'eid').problem?.status).toBe('circuit_open');
     expect(familyFreshness([source('d', 'eid', { enabled: false, status: 'disabled' })], 'eid')).toEqual({ asOf: null, problem: null });
+  });
+});
+
+describe('status words', () => {
+  it('are Vietnamese by default and English when asked, the upload sources with their own wording', () => {
+    expect(statusLabel('circuit_open')).toBe('Tạm ngừng gọi');
+    expect(statusLabel('circuit_open', 'en')).toBe('Polling paused');
+    expect(STATUS_LABELS.ok).toMatchObject({ text: 'Bình thường', icon: '✓', tone: 'good' });
+    const upload = source('up', 'dossier', { kind: 'upload', status: 'never_polled' });
+    expect(statusText(upload)).toBe('Chưa có tệp tải lên');
+    expect(statusText(upload, 'en')).toBe('No file uploaded yet');
+    const stale = [source('b', 'eid', { status: 'stale', stale: true })];
+    expect(familyFreshness(stale, 'eid', 'en').problem).toEqual({ status: 'stale', text: 'Data stale', icon: '⏱' });
   });
 });

@@ -1,21 +1,48 @@
 /** A source's status in words and a symbol, never colour alone (the overview, the unit page and the wall share them). */
 import type { SourceHealth } from '#contract/dto';
+import { m } from './paraglide/messages.js';
+import { getLocale, type Locale } from './paraglide/runtime.js';
 
 export type Tone = 'good' | 'warn' | 'bad' | 'muted';
+type Status = SourceHealth['status'];
 
-export const STATUS_LABELS: Record<SourceHealth['status'], { text: string; icon: string; tone: Tone }> = {
-  ok: { text: 'Bình thường', icon: '✓', tone: 'good' },
-  partial: { text: 'Có dòng bị loại', icon: '!', tone: 'warn' },
-  failing: { text: 'Lỗi kết nối', icon: '✕', tone: 'bad' },
-  stale: { text: 'Số liệu cũ', icon: '⏱', tone: 'bad' },
-  circuit_open: { text: 'Tạm ngừng gọi', icon: '⏸', tone: 'bad' },
-  disabled: { text: 'Đã tắt', icon: '–', tone: 'muted' },
-  never_polled: { text: 'Chưa lấy số liệu', icon: '…', tone: 'muted' }
+const TEXTS: Record<Status, (o: { locale: Locale }) => string> = {
+  ok: (o) => m.source_status_ok({}, o),
+  partial: (o) => m.source_status_partial({}, o),
+  failing: (o) => m.source_status_failing({}, o),
+  stale: (o) => m.source_status_stale({}, o),
+  circuit_open: (o) => m.source_status_circuit_open({}, o),
+  disabled: (o) => m.source_status_disabled({}, o),
+  never_polled: (o) => m.source_status_never_polled({}, o)
+};
+
+/** A status in words, in the reader's language: "Bình thường" / "Normal" … */
+export function statusLabel(status: Status, locale: Locale = getLocale()): string {
+  return TEXTS[status]({ locale });
+}
+
+const label = (status: Status, icon: string, tone: Tone) => ({
+  icon,
+  tone,
+  /** The words, in the language of the page that reads them (the wall: always Vietnamese). */
+  get text() {
+    return statusLabel(status);
+  }
+});
+
+export const STATUS_LABELS: Record<Status, { readonly text: string; icon: string; tone: Tone }> = {
+  ok: label('ok', '✓', 'good'),
+  partial: label('partial', '!', 'warn'),
+  failing: label('failing', '✕', 'bad'),
+  stale: label('stale', '⏱', 'bad'),
+  circuit_open: label('circuit_open', '⏸', 'bad'),
+  disabled: label('disabled', '–', 'muted'),
+  never_polled: label('never_polled', '…', 'muted')
 };
 
 /** The status in words, with the upload sources' own wording for "nothing yet". */
-export function statusText(s: SourceHealth): string {
-  return s.kind === 'upload' && s.status === 'never_polled' ? 'Chưa có tệp tải lên' : STATUS_LABELS[s.status].text;
+export function statusText(s: SourceHealth, locale: Locale = getLocale()): string {
+  return s.kind === 'upload' && s.status === 'never_polled' ? m.source_status_no_upload({}, { locale }) : statusLabel(s.status, locale);
 }
 
 export interface Freshness {
@@ -28,11 +55,12 @@ export interface Freshness {
 const PROBLEMS: SourceHealth['status'][] = ['circuit_open', 'stale', 'failing'];
 
 /** How current a family's data is: its enabled sources that have reported (a never-used upload source does not count). */
-export function familyFreshness(sources: readonly SourceHealth[], family: string): Freshness {
+export function familyFreshness(sources: readonly SourceHealth[], family: string, locale: Locale = getLocale()): Freshness {
   const live = sources.filter((s) => s.family === family && s.enabled && s.status !== 'never_polled');
   let asOf: string | null = null;
   for (const s of live) if (s.lastSuccessAt && (asOf === null || s.lastSuccessAt < asOf)) asOf = s.lastSuccessAt;
   const worst = PROBLEMS.map((p) => live.find((s) => s.status === p)).find(Boolean) ?? live.find((s) => s.stale);
-  const problem = worst ? { status: worst.status, text: STATUS_LABELS[worst.stale ? 'stale' : worst.status].text, icon: STATUS_LABELS[worst.stale ? 'stale' : worst.status].icon } : null;
+  const shown = worst ? (worst.stale ? 'stale' : worst.status) : null;
+  const problem = worst && shown ? { status: worst.status, text: statusLabel(shown, locale), icon: STATUS_LABELS[shown].icon } : null;
   return { asOf, problem };
 }

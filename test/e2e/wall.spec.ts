@@ -77,7 +77,12 @@ test('every scene fits 1920×1080 and 3840×2160 without scrolling; the board sh
         await expect(page.locator('.kpi')).toHaveCount(4);
         await expect(page.locator('.kpi .asof').first()).toContainText(/cập nhật \d{2}:\d{2}/);
       }
-      if (scene === 'sources') await expect(page.locator('.sources li[data-source]')).toHaveCount(5);
+      if (scene === 'sources') {
+        // Every configured source (the demo's five, and any an administrator added in another test).
+        const health = (await (await page.request.get(`${base()}/api/v1/sources/health`)).json()) as unknown[];
+        expect(health.length).toBeGreaterThanOrEqual(5);
+        await expect(page.locator('.sources li[data-source]')).toHaveCount(health.length);
+      }
       await expectFits(page);
       await page.screenshot({ path: `test-results/wall/${scene}-${width}x${height}.png` });
     }
@@ -171,7 +176,7 @@ class WebServer {
   }
 }
 
-test('stopping the web server keeps the data under an offline banner; starting it resyncs, and a new deployment reloads the screen', async ({ page }) => {
+test('a stopped web server or a lost network keeps the data under an offline banner; coming back resyncs, and a new deployment reloads the screen', async ({ page }) => {
   test.setTimeout(120_000);
   const web = new WebServer(await freePort());
   await web.start();
@@ -205,7 +210,7 @@ test('stopping the web server keeps the data under an offline banner; starting i
       .poll(async () => {
         const [row] = await sql<{ total: number }[]>`
           select r.total from rankings r join units u on u.id = r.unit_id join units s on s.id = r.scope_unit_id
-          where s.gso_code = '01' and u.gso_code = '001' and r.period_kind = 'month' and r.period_start = date_trunc('month', ${today()}::date)::date`;
+          where s.gso_code = '01' and u.gso_code = '001' and r.scheme_key = 'operations' and r.period_kind = 'month' and r.period_start = date_trunc('month', ${today()}::date)::date`;
         stored = new Intl.NumberFormat('vi-VN', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(row!.total);
         return stored;
       }, { timeout: 30_000 })
@@ -216,6 +221,15 @@ test('stopping the web server keeps the data under an offline banner; starting i
     await expect(page.locator('[data-offline-banner]')).toHaveCount(0, { timeout: 30_000 });
     await expect(page.locator('[data-connection="live"]')).toBeVisible();
     await expect(total).toHaveText(stored);
+    expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('same page');
+
+    // The screen's own network drops and comes back.
+    await page.context().setOffline(true);
+    await expect(page.locator('[data-offline-banner]')).toBeVisible();
+    await expect(page.locator('.wallboard li[data-unit]')).toHaveCount(30);
+    await page.context().setOffline(false);
+    await expect(page.locator('[data-offline-banner]')).toHaveCount(0, { timeout: 30_000 });
+    await expect(page.locator('[data-connection="live"]')).toBeVisible();
     expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('same page');
 
     // A new deployment answers: the screen reloads itself and comes back live.

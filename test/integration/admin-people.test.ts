@@ -257,7 +257,7 @@ describe('administration: people, display tokens, schemes, audit', () => {
       const v1 = (await readActiveScheme(db.sql))!;
       expect(v1.version).toBe(1);
       const [before] = await db.sql<{ scheme_id: number }[]>`
-        select distinct scheme_id from rankings where period_kind = 'month' and period_start = '2026-11-01'`;
+        select distinct scheme_id from rankings where scheme_key = 'operations' and period_kind = 'month' and period_start = '2026-11-01'`;
       expect(before!.scheme_id).toBe(v1.id);
 
       const bands = [{ name: 'Xuất sắc', min: 85 }, { name: 'Đạt', min: 50 }, { name: 'Chưa đạt', min: 0 }];
@@ -293,14 +293,14 @@ describe('administration: people, display tokens, schemes, audit', () => {
 
       // This month's and today's boards use version 2; an older day keeps version 1.
       const schemeOf = async (kind: string, start: string) =>
-        (await db.sql<{ scheme_id: number }[]>`select distinct scheme_id from rankings where period_kind = ${kind} and period_start = ${start}`).map((r) => r.scheme_id);
+        (await db.sql<{ scheme_id: number }[]>`select distinct scheme_id from rankings where scheme_key = 'operations' and period_kind = ${kind} and period_start = ${start}`).map((r) => r.scheme_id);
       expect(await schemeOf('month', '2026-11-01')).toEqual([v2.id]);
       expect(await schemeOf('day', '2026-11-20')).toEqual([v2.id]);
       expect(await schemeOf('day', '2026-11-18')).toEqual([v1.id]);
       // The month board's points follow the new weights.
       const [row] = await db.sql<{ indicators: Record<string, { points: number | null; ratio: number | null }> }[]>`
         select r.indicators from rankings r join units s on s.id = r.scope_unit_id
-        where s.gso_code = '01' and r.period_kind = 'month' and r.period_start = '2026-11-01' and r.rank = 1`;
+        where s.gso_code = '01' and r.scheme_key = 'operations' and r.period_kind = 'month' and r.period_start = '2026-11-01' and r.rank = 1`;
       const onTime = row!.indicators['dossier.on_time']!;
       expect(onTime.points).toBeCloseTo(25 * Math.min(1, onTime.ratio!), 2);
       expect([0, null]).toContain(row!.indicators['task.on_time']!.points);

@@ -68,7 +68,7 @@ describe('the four district systems, stored as they reported', () => {
     const [board] = await db.sql<{ ranked: number; unranked: number }[]>`
       select count(*) filter (where r.rank is not null)::int as ranked, count(*) filter (where r.rank is null)::int as unranked
       from rankings r join units s on s.id = r.scope_unit_id and s.gso_code = '01'
-      where r.period_kind = 'month' and r.period_start = '2026-11-01'`;
+      where r.scheme_key = 'operations' and r.period_kind = 'month' and r.period_start = '2026-11-01'`;
     expect(board).toEqual({ ranked: 30, unranked: 0 });
   });
 });

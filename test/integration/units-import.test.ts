@@ -74,7 +74,7 @@ describe('importing administrative units on the real PostgreSQL', () => {
     expect(boardBefore.rows.map((r) => r.unitCode)).toContain('00004');
     const storedToday = () => db.sql<{ code: string }[]>`
       select u.gso_code as code from rankings r join units s on s.id = r.scope_unit_id join units u on u.id = r.unit_id
-      where s.gso_code = '001' and r.period_kind = 'day' and r.period_start = ${TODAY}`;
+      where s.gso_code = '001' and r.scheme_key = 'operations' and r.period_kind = 'day' and r.period_start = ${TODAY}`;
     expect((await storedToday()).map((r) => r.code)).toContain('00004');
 
     const csv = [
@@ -96,7 +96,7 @@ describe('importing administrative units on the real PostgreSQL', () => {
     expect(await count(db.sql`select count(*)::int as n from samples where unit_id = ${c4!.id}`)).toBe(samplesBefore);
     expect(await count(db.sql`
       select count(*)::int as n from rankings r join units s on s.id = r.scope_unit_id
-      where s.gso_code = '001' and r.unit_id = ${c4!.id} and r.period_kind = 'day' and r.period_start = '2026-11-19'`)).toBe(1);
+      where s.gso_code = '001' and r.scheme_key = 'operations' and r.unit_id = ${c4!.id} and r.period_kind = 'day' and r.period_start = '2026-11-19'`)).toBe(1);
     // Today's board of its district has one row fewer, read and stored.
     const boardAfter = await readBoard(db.sql, { scope: '001', period: 'day', date: TODAY }, NOW);
     expect(boardAfter.rows).toHaveLength(boardBefore.rows.length - 1);

@@ -5,6 +5,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { PERIOD_KINDS } from '#domain/periods';
+import { DEFAULT_SCHEME_KEY } from '#domain/catalogue';
 import type { RankExplanation } from '#domain/explain';
 import type { Band } from '#domain/bands';
 
@@ -28,13 +29,23 @@ export const isoDateSchema = z
 /** GSO codes: 2 digits (province), 3 (district), 5 (commune). */
 export const gsoCodeSchema = z.string().regex(/^\d{2,5}$/, 'must be a GSO code (2–5 digits)');
 
-/** Which board: the children of `scope`, for the period of `period` kind that contains `date`. */
+/** The scheme a query means when it names none: the operations scheme over the four families. */
+export { DEFAULT_SCHEME_KEY };
+/** A scheme's key (operations, national_766); whether one is active is the database's to say (unknown → 404). */
+export const schemeKeySchema = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be a scheme key such as operations or national_766');
+
+/**
+ * Which board: the children of `scope`, for the period of `period` kind that contains `date`,
+ * ranked by `scheme` (default: operations).
+ */
 export const boardQuerySchema = z.object({
   scope: gsoCodeSchema,
   period: boardPeriodKindSchema,
-  date: isoDateSchema
+  date: isoDateSchema,
+  scheme: schemeKeySchema.default(DEFAULT_SCHEME_KEY)
 });
-export type BoardQuery = z.infer<typeof boardQuerySchema>;
+/** As sent and accepted: `scheme` may be left out (the operations scheme). */
+export type BoardQuery = z.input<typeof boardQuerySchema>;
 
 export interface IndicatorMeta {
   key: string;
@@ -79,8 +90,11 @@ export interface BoardRow {
 }
 
 export interface Board {
+  /** The scheme that ranked it (its active version's name). */
+  scheme: { key: string; nameVi: string };
   scope: { code: string; name: string; level: string };
   period: { kind: BoardPeriodKind; start: string; end: string; provisional: boolean };
+  /** The scheme's indicators; the total is out of Σ maxPoints (100 operations, 20 for the 766 group). */
   indicators: IndicatorMeta[];
   /** The rating bands of the scheme version in force for this board, best first. */
   bands: Band[];

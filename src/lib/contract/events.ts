@@ -31,7 +31,7 @@ export interface SocketData {
   principal: import('../server/auth/principal.ts').Principal;
 }
 
-/** One room per scope and period (kind + start date). */
-export function boardRoom(scopeCode: string, kind: string, periodStart: string): string {
-  return `board:${scopeCode}:${kind}:${periodStart}`;
+/** One room per scheme, scope and period (kind + start date): `board:<scope>:<kind>:<start>:<scheme>`. */
+export function boardRoom(scopeCode: string, kind: string, periodStart: string, scheme: string): string {
+  return `board:${scopeCode}:${kind}:${periodStart}:${scheme}`;
 }

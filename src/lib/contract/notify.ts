@@ -12,7 +12,9 @@ export const rankingsChangedSchema = z.object({
   /** Scope units (by id) whose boards were recomputed. */
   scopeIds: z.array(z.number().int()),
   /** Periods recomputed, by kind and start date. */
-  periods: z.array(z.object({ kind: z.string(), start: z.string() }))
+  periods: z.array(z.object({ kind: z.string(), start: z.string() })),
+  /** The schemes whose boards were recomputed (an admin's edit of one scheme); absent: every scheme (a poll). */
+  schemes: z.array(z.string()).optional()
 });
 export type RankingsChanged = z.infer<typeof rankingsChangedSchema>;
 

@@ -128,6 +128,64 @@ export const DEFAULT_SCHEME = {
   ] satisfies IndicatorDef[]
 } as const;
 
+/** A rating band as a scheme carries it: a total at or above `min` earns `name` (best first). */
+export interface SchemeBandDef {
+  name: string;
+  min: number;
+}
+
+export interface SchemeDef {
+  key: string;
+  version: number;
+  nameVi: string;
+  nameEn: string;
+  /** The label of the scheme choice on the overview (short; the full name is the heading). */
+  shortNameVi: string;
+  indicators: readonly IndicatorDef[];
+  /** Rating bands, best first; absent: the database default (Xuất sắc 90 / Tốt 80 / Khá 65 / Trung bình 50 / Yếu). */
+  bands?: readonly SchemeBandDef[];
+}
+
+/** The scheme a board, a page or an API call means when it names none. */
+export const DEFAULT_SCHEME_KEY = 'operations';
+
+/**
+ * The progress group of the national 766 index (Decision 766/QĐ-TTg), reproduced exactly so a
+ * province can check the dashboard against the national portal: one indicator,
+ * `20 × (resolved on time + pending on time) / received`, two decimals (saturation 1, so the points
+ * are 20 × the ratio, rounded as `points()` rounds). The indicator has the key of the operations
+ * scheme's first indicator on purpose: the same ratio of the same metrics with the same 20 points, so
+ * drill-downs, series and KPI trends that name `dossier.on_time` mean the same thing on both boards.
+ *
+ * Bands: the portal publishes none for a group (domain.md: "Rating bands are not fixed in any
+ * text found"), so the operations bands (90 / 80 / 65 / 50 of 100) are scaled to its 20 points:
+ * 18 / 16 / 13 / 10. The same share of the maximum earns the same word on both boards.
+ */
+export const NATIONAL_766_SCHEME = {
+  key: 'national_766',
+  version: 1,
+  nameVi: 'Chỉ số 766 — nhóm tiến độ giải quyết',
+  nameEn: 'Decision 766 — resolution progress',
+  shortNameVi: 'Chỉ số 766 (tiến độ)',
+  indicators: [
+    {
+      key: 'dossier.on_time', family: 'dossier', nameVi: 'Tiến độ giải quyết', nameEn: 'Resolution progress',
+      numerator: ['dossier.resolved_on_time', 'dossier.pending_on_time'], denominator: ['dossier.received'],
+      direction: 'higher_is_better', maxPoints: 20, saturation: 1, numeratorNounVi: 'hồ sơ đúng hạn'
+    }
+  ] satisfies IndicatorDef[],
+  bands: [
+    { name: 'Xuất sắc', min: 18 },
+    { name: 'Tốt', min: 16 },
+    { name: 'Khá', min: 13 },
+    { name: 'Trung bình', min: 10 },
+    { name: 'Yếu', min: 0 }
+  ]
+} as const satisfies SchemeDef;
+
+/** The built-in schemes, as the seed writes them (each active in its version 1). */
+export const SCHEMES: readonly SchemeDef[] = [{ ...DEFAULT_SCHEME, shortNameVi: 'Bộ chỉ số điều hành' }, NATIONAL_766_SCHEME];
+
 /** Family names for headings and badges. */
 export const FAMILY_NAMES: Record<MetricFamily, { vi: string; en: string }> = {
   dossier: { vi: 'Hồ sơ TTHC', en: 'Dossiers' },

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Board, BoardRow, IndicatorMeta } from '#contract/dto';
-import { DEFAULT_BANDS } from './bands.ts';
-import { DEFAULT_SCHEME } from './catalogue.ts';
-import { unitGaps } from './gaps.ts';
+import { bandOf, DEFAULT_BANDS, type Band } from './bands.ts';
+import { DEFAULT_SCHEME, NATIONAL_766_SCHEME } from './catalogue.ts';
+import { numeratorNoun, unitGaps } from './gaps.ts';
 import { points } from './ratio.ts';
 
 /** Indicators by key from the real catalogue, with the weights of each test's scheme. */
@@ -47,11 +47,12 @@ function row(code: string, rank: number | null, counts: Counts, scheme = SCHEME,
 const other = (code: string, rank: number, total: number): BoardRow => ({ ...row(code, rank, FULL), total, band: DEFAULT_BANDS.find((b) => total >= b.min)!.name });
 const FULL: Counts = { 'dossier.on_time': [10, 10], 'eid.activation': [10, 10], 'task.on_time': [10, 10] };
 
-function board(rows: BoardRow[], scheme = SCHEME): Board {
+function board(rows: BoardRow[], scheme = SCHEME, bands: readonly Band[] = DEFAULT_BANDS): Board {
   return {
+    scheme: { key: 'test', nameVi: 'Bộ chỉ số thử' },
     scope: { code: '01', name: 'Thành phố Hà Nội', level: 'province' },
     period: { kind: 'month', start: '2026-11-01', end: '2026-11-30', provisional: true },
-    indicators: scheme, bands: [...DEFAULT_BANDS], rows, computedAt: null, asOf: null
+    indicators: scheme, bands: [...bands], rows, computedAt: null, asOf: null
   };
 }
 
@@ -180,5 +181,65 @@ describe('unitGaps', () => {
     expect(unitGaps(board([row('X', 1, big)]), 'X')!.band!.sentence).toBe(
       'Cần thêm 2,50 điểm để đạt mức Tốt: 17 nhiệm vụ hoàn thành đúng hạn nữa, hoặc 84 tài khoản được kích hoạt nữa, hoặc 9.980 hồ sơ đúng hạn nữa'
     );
+  });
+
+  it('measures the gaps of the 766 progress group out of its own 20 points, with its scaled bands', () => {
+    const scheme = [meta('dossier.on_time', 20)];
+    const bands = NATIONAL_766_SCHEME.bands;
+    // 150/200 on time → 20 × 0,75 = 15,00 of 20 (not rescaled to 100): Khá (≥ 13), behind A at 17,50.
+    const x = row('X', 2, { 'dossier.on_time': [150, 200] }, scheme);
+    expect(x.total).toBe(15);
+    const rows = [{ ...other('A', 1, 17.5), band: bandOf(17.5, bands) }, { ...x, band: bandOf(15, bands) }];
+    expect(rows.map((r) => r.band)).toEqual(['Tốt', 'Khá']);
+    const g = unitGaps(board(rows, scheme, bands), 'X')!;
+    // 17,50 = 20 × 175/200: 25 more dossiers on time; Tốt (16) = 20 × 160/200: 10 more.
+    expect(g.rank!.alone.map((o) => [o.key, o.count, o.totalAfter])).toEqual([['dossier.on_time', 25, 17.5]]);
+    expect(g.band).toMatchObject({ targetBand: 'Tốt', targetTotal: 16, points: 1 });
+    expect(g.band!.sentence).toBe('Cần thêm 1,00 điểm để đạt mức Tốt: 10 hồ sơ đúng hạn nữa');
+  });
+});
+
+describe('unitGaps in English', () => {
+  const en = { locale: 'en' as const, bandName: (name: string) => ({ 'Tốt': 'Good', 'Xuất sắc': 'Excellent' })[name] ?? name };
+
+  it('says the same gaps in English, with English nouns and the vi-VN numbers', () => {
+    const g = unitGaps(board([other('A', 1, 92), other('B', 2, 78.9), row('X', 3, X)]), 'X', en)!;
+    expect(g.rank!.alone.map((o) => [o.key, o.count])).toEqual([['dossier.on_time', 6], ['task.on_time', 6], ['eid.activation', 47]]);
+    expect(g.rank!.sentence).toBe(
+      'Needs 1,40 more points to reach rank 2 (Huyện B): 6 more dossiers on time, or 6 more tasks completed on time, or 47 more activated accounts'
+    );
+    expect(g.band!.targetBand).toBe('Tốt');
+    expect(g.band!.sentence).toBe('Needs 2,50 more points to reach Good: 10 more dossiers on time, or 17 more tasks completed on time, or 84 more activated accounts');
+    expect(unitGaps(board([row('X', 1, X)]), 'X', { ...en, maxOptions: 1 })!.band!.sentence).toBe('Needs 2,50 more points to reach Good: 10 more dossiers on time');
+  });
+
+  it('names the units tied above, the combination, one item in the singular', () => {
+    const many = [other('A', 1, 90), other('B', 1, 90), other('C', 1, 90), row('D', 4, X, SCHEME, 80)];
+    expect(unitGaps(board(many), 'D', en)!.rank!.sentence).toMatch(/^Needs 10,00 more points to reach rank 1 \(Huyện A and 2 other units\): /);
+    const low: Counts = { 'dossier.on_time': [100, 200], 'eid.activation': [500, 1000], 'task.on_time': [5, 10] };
+    expect(unitGaps(board([other('A', 1, 95), row('X', 2, low)]), 'X', en)!.rank!.sentence).toBe(
+      'Needs 45,00 more points to reach rank 1 (Huyện A): no indicator is enough on its own; it takes 100 more dossiers on time, 500 more activated accounts and 10 more tasks completed on time'
+    );
+    // 99/100 on time: one more dossier closes a 0,20-point gap.
+    const near: Counts = { 'dossier.on_time': [99, 100], 'eid.activation': [10, 10], 'task.on_time': [10, 10] };
+    expect(unitGaps(board([other('A', 1, 100), row('X', 2, near)]), 'X', en)!.rank!.sentence).toBe('Needs 0,50 more points to reach rank 1 (Huyện A): 1 more dossier on time');
+  });
+
+  it('words the notes in English: leading, tied, the best band, not ranked', () => {
+    const top = unitGaps(board([other('A', 1, 92), row('X', 2, X)]), 'A', en)!;
+    expect(top.sentences).toEqual(['In the lead (rank 1)', 'Already in the best band (Excellent)']);
+    expect(unitGaps(board([other('A', 1, 77.5), row('X', 1, X)]), 'X', en)!.rankNote).toBe('Tied for rank 1');
+    const unranked: BoardRow = { ...row('X', null, X), rank: null, total: null, band: null, notRankedReason: 'no data for eid.activation' };
+    expect(unitGaps(board([other('A', 1, 90), unranked]), 'X', en)!.sentences).toEqual(['Not ranked (no data for eid.activation): no gap can be worked out yet']);
+  });
+
+  it('names an indicator it has no English noun for by its English name', () => {
+    expect(numeratorNoun({ key: 'task.completed', numeratorNounVi: 'nhiệm vụ hoàn thành' }, 'en', 1)).toBe('completed task');
+    expect(numeratorNoun({ key: 'task.completed', numeratorNounVi: 'nhiệm vụ hoàn thành' }, 'vi')).toBe('nhiệm vụ hoàn thành');
+    expect(numeratorNoun({ key: 'custom.thing', numeratorNounVi: 'việc' }, 'en')).toBeNull();
+    const custom = { ...meta('dossier.on_time', 50), key: 'custom.thing', nameEn: 'Custom thing' };
+    const scheme = [custom, meta('eid.activation', 30), meta('task.on_time', 20)];
+    const counts: Counts = { 'custom.thing': [150, 200], 'eid.activation': [800, 1000], 'task.on_time': [8, 10] };
+    expect(unitGaps(board([row('X', 1, counts, scheme)], scheme), 'X', { ...en, maxOptions: 1 })!.band!.sentence).toBe('Needs 2,50 more points to reach Good: 10 more (Custom thing)');
   });
 });

@@ -27,6 +27,7 @@
  */
 import type { Board, BoardRow, IndicatorMeta, IndicatorValue } from '#contract/dto';
 import { bandOf } from './bands.ts';
+import type { SentenceLocale } from './explain.ts';
 import { points as pointsOf } from './ratio.ts';
 
 /** Indicators whose numerator can only grow by new items, which join the denominator too. */
@@ -189,20 +190,99 @@ function countsTo(s: Scorer, target: number): Pick<Gap, 'alone' | 'closest' | 'c
   return { alone, closest, combination: null };
 }
 
-/** "a", "a và b", "a, b và c". */
-const listVi = (items: string[]) => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} và ${items.at(-1)}`);
-const units = (o: GapOption) => `${countFmt.format(o.count)} ${o.numeratorNounVi}`;
+/**
+ * What one more unit of a built-in indicator's numerator is called in English (singular, plural):
+ * the DTO carries the Vietnamese noun only. An indicator not listed here is named by its nameEn.
+ */
+const NUMERATOR_NOUNS_EN: Record<string, [string, string]> = {
+  'dossier.on_time': ['dossier on time', 'dossiers on time'],
+  'dossier.online': ['dossier submitted online', 'dossiers submitted online'],
+  'dossier.digitized': ['digitised dossier', 'digitised dossiers'],
+  'dossier.paid_online': ['dossier paid online', 'dossiers paid online'],
+  'eid.activation': ['activated account', 'activated accounts'],
+  'payment.cashless': ['recipient paid into an account', 'recipients paid into an account'],
+  'task.completed': ['completed task', 'completed tasks'],
+  'task.on_time': ['task completed on time', 'tasks completed on time']
+};
 
-function countsSentence(c: Pick<Gap, 'alone' | 'closest' | 'combination'>, maxOptions: number): string {
-  if (c.alone.length) return c.alone.slice(0, maxOptions).map((o) => `${units(o)} nữa`).join(', hoặc ');
-  if (c.combination) return `không chỉ số nào đủ một mình; cần cả ${listVi(c.combination.map(units))} nữa`;
-  if (c.closest) return `chưa đủ kể cả khi mọi chỉ số đạt tối đa; gần nhất: ${units(c.closest)} nữa (tổng ${pointsFmt.format(c.closest.totalAfter)})`;
-  return 'không chỉ số nào còn dư địa để tăng điểm trong kỳ này';
+/** What an indicator's numerator counts, in a language: "hồ sơ đúng hạn" / "dossiers on time" (null: English has no noun for it). */
+export function numeratorNoun(meta: { key: string; numeratorNounVi: string }, locale: SentenceLocale, count = 2): string | null {
+  if (locale === 'vi') return meta.numeratorNounVi;
+  const en = Object.hasOwn(NUMERATOR_NOUNS_EN, meta.key) ? NUMERATOR_NOUNS_EN[meta.key]! : null;
+  return en ? en[count === 1 ? 0 : 1] : null;
 }
 
-function namesOf(rows: BoardRow[]): string {
+/** The words of the gap sentences, per language (numbers stay vi-VN in both: the issue asks for vi-VN formats). */
+interface Words {
+  /** "a", "a và b", "a, b và c" / "a", "a and b", "a, b and c". */
+  list: (items: string[]) => string;
+  /** "12 hồ sơ đúng hạn nữa" / "12 more dossiers on time". */
+  more: (o: GapOption, nameEn: string) => string;
+  alone: (options: string[]) => string;
+  combination: (options: string[]) => string;
+  closest: (option: string, totalAfter: string) => string;
+  none: string;
+  others: (first: string, count: number) => string;
+  needs: (points: string, head: string, counts: string) => string;
+  toRank: (rank: number, names: string) => string;
+  toBand: (band: string) => string;
+  unranked: (reason: string | null) => string;
+  tiedFirst: string;
+  leading: string;
+  best: (band: string | null) => string;
+}
+
+const list = (and: string) => (items: string[]) => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} ${and} ${items.at(-1)}`);
+
+const WORDS: Record<SentenceLocale, Words> = {
+  vi: {
+    list: list('và'),
+    more: (o) => `${countFmt.format(o.count)} ${o.numeratorNounVi}`,
+    alone: (options) => options.map((o) => `${o} nữa`).join(', hoặc '),
+    combination: (options) => `không chỉ số nào đủ một mình; cần cả ${list('và')(options)} nữa`,
+    closest: (option, totalAfter) => `chưa đủ kể cả khi mọi chỉ số đạt tối đa; gần nhất: ${option} nữa (tổng ${totalAfter})`,
+    none: 'không chỉ số nào còn dư địa để tăng điểm trong kỳ này',
+    others: (first, count) => `${first} và ${count} đơn vị khác`,
+    needs: (points, head, counts) => `Cần thêm ${points} điểm để ${head}: ${counts}`,
+    toRank: (rank, names) => `lên hạng ${rank} (${names})`,
+    toBand: (band) => `đạt mức ${band}`,
+    unranked: (reason) => `Chưa xếp hạng${reason ? ` (${reason})` : ''}: chưa tính được khoảng cách`,
+    tiedFirst: 'Đang đồng hạng 1',
+    leading: 'Đang dẫn đầu (hạng 1)',
+    best: (band) => `Đã ở mức cao nhất${band ? ` (${band})` : ''}`
+  },
+  en: {
+    list: list('and'),
+    more: (o, nameEn) => {
+      const noun = numeratorNoun({ key: o.key, numeratorNounVi: o.numeratorNounVi }, 'en', o.count);
+      return noun ? `${countFmt.format(o.count)} more ${noun}` : `${countFmt.format(o.count)} more (${nameEn})`;
+    },
+    alone: (options) => options.join(', or '),
+    combination: (options) => `no indicator is enough on its own; it takes ${list('and')(options)}`,
+    closest: (option, totalAfter) => `not enough even with every indicator at its maximum; closest: ${option} (total ${totalAfter})`,
+    none: 'no indicator has room left to earn points this period',
+    others: (first, count) => `${first} and ${count} other ${count === 1 ? 'unit' : 'units'}`,
+    needs: (points, head, counts) => `Needs ${points} more points to ${head}: ${counts}`,
+    toRank: (rank, names) => `reach rank ${rank} (${names})`,
+    toBand: (band) => `reach ${band}`,
+    unranked: (reason) => `Not ranked${reason ? ` (${reason})` : ''}: no gap can be worked out yet`,
+    tiedFirst: 'Tied for rank 1',
+    leading: 'In the lead (rank 1)',
+    best: (band) => `Already in the best band${band ? ` (${band})` : ''}`
+  }
+};
+
+function countsSentence(c: Pick<Gap, 'alone' | 'closest' | 'combination'>, maxOptions: number, w: Words, nameEn: (key: string) => string): string {
+  const more = (o: GapOption) => w.more(o, nameEn(o.key));
+  if (c.alone.length) return w.alone(c.alone.slice(0, maxOptions).map(more));
+  if (c.combination) return w.combination(c.combination.map(more));
+  if (c.closest) return w.closest(more(c.closest), pointsFmt.format(c.closest.totalAfter));
+  return w.none;
+}
+
+function namesOf(rows: BoardRow[], w: Words): string {
   const names = rows.map((r) => r.unitName);
-  return names.length <= 2 ? names.join(', ') : `${names[0]} và ${names.length - 1} đơn vị khác`;
+  return names.length <= 2 ? names.join(', ') : w.others(names[0]!, names.length - 1);
 }
 
 /**
@@ -210,12 +290,20 @@ function namesOf(rows: BoardRow[]): string {
  * ties share a rank, so reaching that total shares it) and to the next better band (its minimum).
  * null when the unit is not on the board.
  */
-export function unitGaps(board: Board, unitCode: string, options: { maxOptions?: number } = {}): UnitGaps | null {
+export function unitGaps(
+  board: Board,
+  unitCode: string,
+  options: { maxOptions?: number; locale?: SentenceLocale; bandName?: (name: string) => string } = {}
+): UnitGaps | null {
   const row = board.rows.find((r) => r.unitCode === unitCode);
   if (!row) return null;
   const maxOptions = options.maxOptions ?? 3;
+  // The sentences in a language (Vietnamese unless asked); band names as the screens show them.
+  const w = WORDS[options.locale ?? 'vi'];
+  const bandName = options.bandName ?? ((name: string) => name);
+  const nameEn = (key: string) => board.indicators.find((i) => i.key === key)?.nameEn ?? key;
   if (row.rank === null || row.total === null) {
-    const note = `Chưa xếp hạng${row.notRankedReason ? ` (${row.notRankedReason})` : ''}: chưa tính được khoảng cách`;
+    const note = w.unranked(row.notRankedReason);
     return { unitCode, rank: null, band: null, rankNote: note, bandNote: note, sentences: [note] };
   }
   const scorer = scorerOf(board, row);
@@ -225,7 +313,7 @@ export function unitGaps(board: Board, unitCode: string, options: { maxOptions?:
     const pts = round2(targetTotal - total);
     return {
       kind, targetRank: null, targetUnits: [], targetBand: null, targetTotal, points: pts, ...counts, ...extra,
-      sentence: `Cần thêm ${pointsFmt.format(pts)} điểm để ${head}: ${countsSentence(counts, maxOptions)}`
+      sentence: w.needs(pointsFmt.format(pts), head, countsSentence(counts, maxOptions, w, nameEn))
     };
   };
 
@@ -234,12 +322,12 @@ export function unitGaps(board: Board, unitCode: string, options: { maxOptions?:
   const above = board.rows.filter((r) => r.rank !== null && r.total !== null && r.rank < row.rank!);
   if (!above.length) {
     const tied = board.rows.filter((r) => r.rank === row.rank).length > 1;
-    rankNote = tied ? 'Đang đồng hạng 1' : 'Đang dẫn đầu (hạng 1)';
+    rankNote = tied ? w.tiedFirst : w.leading;
   } else {
     const nextRank = Math.max(...above.map((r) => r.rank!));
     const holders = above.filter((r) => r.rank === nextRank);
     const targetTotal = holders[0]!.total!;
-    rank = gapTo('rank', targetTotal, `lên hạng ${nextRank} (${namesOf(holders)})`, {
+    rank = gapTo('rank', targetTotal, w.toRank(nextRank, namesOf(holders, w)), {
       targetRank: nextRank,
       targetUnits: holders.map((r) => ({ code: r.unitCode, name: r.unitName }))
     });
@@ -251,8 +339,8 @@ export function unitGaps(board: Board, unitCode: string, options: { maxOptions?:
   const current = row.band ?? bandOf(total, bands);
   const index = bands.findIndex((b) => b.name === current);
   const better = index > 0 ? bands[index - 1]! : index === -1 ? ([...bands].reverse().find((b) => b.min > total) ?? null) : null;
-  if (!better) bandNote = `Đã ở mức cao nhất${current ? ` (${current})` : ''}`;
-  else band = gapTo('band', better.min, `đạt mức ${better.name}`, { targetBand: better.name });
+  if (!better) bandNote = w.best(current ? bandName(current) : null);
+  else band = gapTo('band', better.min, w.toBand(bandName(better.name)), { targetBand: better.name });
 
   const sentences = [rank?.sentence ?? rankNote!, band?.sentence ?? bandNote!];
   return { unitCode, rank, band, rankNote, bandNote, sentences };

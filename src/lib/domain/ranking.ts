@@ -24,3 +24,30 @@ export function competitionRanks<T>(
   });
   return ranks;
 }
+
+/** One indicator's part in a total: its maximum, and the points it earned (null: it does not apply). */
+export interface TotalPart {
+  maxPoints: number;
+  points: number | null;
+}
+
+/**
+ * A unit's total on a scheme: Σ points of the indicators that apply (denominator > 0), rescaled to
+ * the scheme's full total — Σ max points of all its indicators (100 for the operations scheme, 20 for
+ * the 766 progress group) — over the indicators that apply: round2(earned × schemeMax / applicableMax).
+ * When every indicator applies the factor is 1 and the total is the plain sum (a 20-point scheme's
+ * total stays out of 20, never rescaled to 100). null when nothing applies.
+ */
+export function scaledTotal(parts: readonly TotalPart[]): number | null {
+  let earned = 0;
+  let applicableMax = 0;
+  let schemeMax = 0;
+  for (const p of parts) {
+    schemeMax += p.maxPoints;
+    if (p.points === null) continue;
+    earned += p.points;
+    applicableMax += p.maxPoints;
+  }
+  if (applicableMax === 0) return null;
+  return Math.round(((earned * schemeMax) / applicableMax) * 100) / 100;
+}

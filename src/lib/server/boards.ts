@@ -3,7 +3,7 @@ import type { Sql } from '#db/client';
 import { readSourceHealth } from './sources.ts';
 import { isoTimestamp } from '#db/client';
 import type { StoredIndicator } from '#db/schema/rankings';
-import type { Board, BoardQuery, BoardRow, IndicatorMeta, Series, SeriesPoint } from '#contract/dto';
+import { DEFAULT_SCHEME_KEY, type Board, type BoardQuery, type BoardRow, type IndicatorMeta, type Series, type SeriesPoint } from '#contract/dto';
 import { isProvisional, periodOf, previousPeriod } from '#domain/periods';
 import { explainChange } from '#domain/explain';
 import { ratioOfSums } from '#domain/ratio';
@@ -53,28 +53,52 @@ interface SchemeRow {
   numerator_noun_vi: string;
 }
 
-async function activeIndicators(sql: Sql): Promise<(IndicatorMeta & { numerator: string[]; denominator: string[] })[]> {
+export interface ActiveSchemeInfo {
+  id: number;
+  key: string;
+  nameVi: string;
+  nameEn: string;
+  bands: Band[];
+}
+
+/** The version in force of every scheme (one per key), the operations scheme first. */
+export async function readActiveSchemes(sql: Sql): Promise<ActiveSchemeInfo[]> {
+  const rows = await sql<{ id: number; key: string; name_vi: string; name_en: string; bands: Band[] }[]>`
+    select distinct on (key) id, key, name_vi, name_en, bands from indicator_schemes where active order by key, id desc`;
+  return rows
+    .map((r) => ({ id: r.id, key: r.key, nameVi: r.name_vi, nameEn: r.name_en, bands: r.bands }))
+    .sort((a, b) => Number(b.key === DEFAULT_SCHEME_KEY) - Number(a.key === DEFAULT_SCHEME_KEY) || a.key.localeCompare(b.key));
+}
+
+/** The version in force of one scheme; a key with none is a NotFoundError naming `scheme`. */
+async function activeScheme(sql: Sql, key: string): Promise<ActiveSchemeInfo> {
+  const [row] = await sql<{ id: number; key: string; name_vi: string; name_en: string; bands: Band[] }[]>`
+    select id, key, name_vi, name_en, bands from indicator_schemes where active and key = ${key} order by id desc limit 1`;
+  if (!row) {
+    const known = (await readActiveSchemes(sql)).map((s) => s.key);
+    throw new NotFoundError(`scheme: no active indicator scheme "${key}" (known: ${known.join(', ') || 'none'})`);
+  }
+  return { id: row.id, key: row.key, nameVi: row.name_vi, nameEn: row.name_en, bands: row.bands ?? [...DEFAULT_BANDS] };
+}
+
+async function activeIndicators(sql: Sql, schemeId: number): Promise<(IndicatorMeta & { numerator: string[]; denominator: string[] })[]> {
   const rows = await sql<SchemeRow[]>`
     select i.key, i.family, i.name_vi, i.name_en, i.max_points, i.saturation, i.numerator, i.denominator, i.numerator_noun_vi
-    from indicators i join indicator_schemes s on s.id = i.scheme_id
-    where s.id = (select max(id) from indicator_schemes where active) order by i.sort_order, i.id`;
+    from indicators i where i.scheme_id = ${schemeId} order by i.sort_order, i.id`;
   return rows.map((r) => ({
     key: r.key, family: r.family, nameVi: r.name_vi, nameEn: r.name_en, maxPoints: r.max_points, saturation: r.saturation,
     numeratorNounVi: r.numerator_noun_vi, numerator: r.numerator, denominator: r.denominator
   }));
 }
 
-async function activeBands(sql: Sql): Promise<Band[]> {
-  const [row] = await sql<{ bands: Band[] }[]>`select bands from indicator_schemes where active order by id desc limit 1`;
-  return row?.bands ?? [...DEFAULT_BANDS];
-}
-
+/** The board of `query.scheme` (default: operations); an unknown or inactive scheme is a NotFoundError naming `scheme`. */
 export async function readBoard(sql: Sql, query: BoardQuery, now = new Date()): Promise<Board> {
   const scope = await readUnit(sql, query.scope);
   if (!scope) throw new NotFoundError(`no unit with code ${query.scope}`);
   if (!scope.hasChildren) throw new NotFoundError(`${scope.name} has no child units to rank`);
+  const scheme = await activeScheme(sql, query.scheme ?? DEFAULT_SCHEME_KEY);
   const period = periodOf(query.period, query.date);
-  const indicators = (await activeIndicators(sql)).map(({ numerator: _n, denominator: _d, ...meta }) => meta);
+  const indicators = (await activeIndicators(sql, scheme.id)).map(({ numerator: _n, denominator: _d, ...meta }) => meta);
   const rows = await sql<{
     code: string; name: string; type: string; rank: number | null; previous_rank: number | null; total: number | null;
     not_ranked_reason: string | null; indicators: Record<string, StoredIndicator> | null; computed_at: string | null; as_of: string | null;
@@ -84,7 +108,7 @@ export async function readBoard(sql: Sql, query: BoardQuery, now = new Date()): 
            r.computed_at, r.as_of, sch.bands, u.tile_col, u.tile_row
     from units u
     left join rankings r on r.unit_id = u.id and r.scope_unit_id = ${scope.id}
-      and r.period_kind = ${period.kind} and r.period_start = ${period.start}
+      and r.period_kind = ${period.kind} and r.period_start = ${period.start} and r.scheme_key = ${scheme.key}
     left join indicator_schemes sch on sch.id = r.scheme_id
     where u.parent_id = ${scope.id} and u.valid_to is null
     order by r.rank asc nulls last, r.total desc nulls last, u.gso_code`;
@@ -93,7 +117,8 @@ export async function readBoard(sql: Sql, query: BoardQuery, now = new Date()): 
   const previousRows = await sql<{ code: string; rank: number | null; total: number | null; indicators: Record<string, StoredIndicator> }[]>`
     select u.gso_code as code, r.rank, r.total, r.indicators
     from rankings r join units u on u.id = r.unit_id
-    where r.scope_unit_id = ${scope.id} and r.period_kind = ${prev.kind} and r.period_start = ${prev.start}`;
+    where r.scope_unit_id = ${scope.id} and r.period_kind = ${prev.kind} and r.period_start = ${prev.start}
+      and r.scheme_key = ${scheme.key}`;
   const previousByCode = new Map(previousRows.map((r) => [r.code, r]));
   let computedAt: string | null = null;
   let asOf: string | null = null;
@@ -117,8 +142,9 @@ export async function readBoard(sql: Sql, query: BoardQuery, now = new Date()): 
     };
   });
   // The bands the rows were computed with; before anything is computed, the active scheme's.
-  const bands = rows.find((r) => r.bands)?.bands ?? (await activeBands(sql));
+  const bands = rows.find((r) => r.bands)?.bands ?? scheme.bands;
   return {
+    scheme: { key: scheme.key, nameVi: scheme.nameVi },
     scope: { code: scope.code, name: scope.name, level: scope.level },
     period: { kind: query.period, start: period.start, end: period.end, provisional: isProvisional(period, now) },
     indicators,
@@ -133,7 +159,8 @@ export async function readBoard(sql: Sql, query: BoardQuery, now = new Date()): 
 export async function readSeries(sql: Sql, unitCode: string, indicatorKey: string, from: string, to: string): Promise<Series> {
   const unit = await readUnit(sql, unitCode);
   if (!unit) throw new NotFoundError(`no unit with code ${unitCode}`);
-  const indicator = (await activeIndicators(sql)).find((i) => i.key === indicatorKey);
+  // The operations scheme's indicators (the 766 group's one indicator is its dossier.on_time).
+  const indicator = (await activeIndicators(sql, (await activeScheme(sql, DEFAULT_SCHEME_KEY)).id)).find((i) => i.key === indicatorKey);
   if (!indicator) throw new NotFoundError(`no indicator ${indicatorKey} in the active scheme`);
   const rows = await sql<{ day: string; numerator: number; denominator: number }[]>`
     select d::date::text as day,

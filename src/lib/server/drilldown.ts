@@ -245,7 +245,7 @@ async function schemeIndicators(sql: Sql, key?: string): Promise<DrillIndicator[
   const rows = await sql<SchemeIndicatorRow[]>`
     select i.key, i.family, i.name_vi, i.name_en, i.max_points, i.saturation, i.numerator, i.denominator, i.numerator_noun_vi
     from indicators i
-    where i.scheme_id = (select max(id) from indicator_schemes where active) ${key === undefined ? sql`` : sql`and i.key = ${key}`}
+    where i.scheme_id = (select max(id) from indicator_schemes where active and key = 'operations') ${key === undefined ? sql`` : sql`and i.key = ${key}`}
     order by i.sort_order, i.id`;
   const keys = [...new Set(rows.flatMap((r) => [...r.numerator, ...r.denominator]))];
   const metrics = keys.length
@@ -326,13 +326,14 @@ export async function readIndicatorDrill(
              r.indicators -> ${indicator.key}::text as value
       from units u
       left join rankings r on r.unit_id = u.id and r.scope_unit_id = ${unit.id}
-        and r.period_kind = ${period.kind} and r.period_start = ${period.start}
+        and r.period_kind = ${period.kind} and r.period_start = ${period.start} and r.scheme_key = 'operations'
       where u.parent_id = ${unit.id} and u.valid_to is null
       order by (r.indicators -> ${indicator.key}::text ->> 'rank')::int asc nulls last, u.gso_code`,
     sql<{ value: StoredIndicator | null }[]>`
       select r.indicators -> ${indicator.key}::text as value
       from rankings r join units u on u.id = r.unit_id and u.id = ${unit.id}
-      where r.scope_unit_id = u.parent_id and r.period_kind = ${period.kind} and r.period_start = ${period.start}`
+      where r.scope_unit_id = u.parent_id and r.period_kind = ${period.kind} and r.period_start = ${period.start}
+        and r.scheme_key = 'operations'`
   ]);
 
   const byDay = new Map<string, Map<string, number>>();

@@ -1,9 +1,10 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import type { Board } from '#contract/dto';
-import { boardTable, toCsv, toXlsx } from './exports.ts';
+import { boardFileName, boardTable, toCsv, toXlsx } from './exports.ts';
 
 const board: Board = {
+  scheme: { key: 'operations', nameVi: 'Bộ chỉ số điều hành' },
   scope: { code: '01', name: 'Thành phố Hà Nội', level: 'province' },
   period: { kind: 'month', start: '2026-11-01', end: '2026-11-30', provisional: true },
   indicators: [{ key: 'dossier.on_time', family: 'dossier', nameVi: 'Hồ sơ đúng hạn', nameEn: 'On time', maxPoints: 20, saturation: 1, numeratorNounVi: 'hồ sơ đúng hạn' }],
@@ -27,6 +28,10 @@ describe('exports', () => {
       'Hồ sơ đúng hạn — tỷ lệ', 'Hồ sơ đúng hạn — tử số', 'Hồ sơ đúng hạn — mẫu số', 'Hồ sơ đúng hạn — điểm']);
     expect(t[1]).toEqual([1, 2, '278', 'Huyện Thanh Oai', 88.5, 'Tốt', null, 'tăng 1 bậc (tổng +2,00)', 0.9, 90, 100, 18]);
     expect(t[2]!.slice(0, 7)).toEqual([null, null, '001', 'Quận "Ba Đình", trung tâm', null, null, 'no data for dossier.on_time']);
+  });
+  it('name the file by scope and period, and by scheme for any scheme but the default', () => {
+    expect(boardFileName(board)).toBe('xep-hang-01-month-2026-11-01');
+    expect(boardFileName({ ...board, scheme: { key: 'national_766', nameVi: 'Chỉ số 766' } })).toBe('xep-hang-01-month-2026-11-01-national_766');
   });
   it('write CSV with a BOM, CRLF and quoting', () => {
     const csv = toCsv(boardTable(board));

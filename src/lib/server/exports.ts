@@ -4,7 +4,7 @@
  */
 import ExcelJS from 'exceljs';
 import { error } from '@sveltejs/kit';
-import type { Board, Series } from '#contract/dto';
+import { DEFAULT_SCHEME_KEY, type Board, type Series } from '#contract/dto';
 
 export type Format = 'json' | 'csv' | 'xlsx';
 type Cell = string | number | null;
@@ -27,6 +27,15 @@ export function boardTable(board: Board): Cell[][] {
     return cells;
   });
   return [header, ...rows];
+}
+
+/**
+ * The file name of a board (without extension): scope, period and, for any scheme but the default,
+ * the scheme, so a 766 export never overwrites the operations one in a Downloads folder.
+ */
+export function boardFileName(board: Pick<Board, 'scheme' | 'scope' | 'period'>): string {
+  const scheme = board.scheme.key === DEFAULT_SCHEME_KEY ? '' : `-${board.scheme.key}`;
+  return `xep-hang-${board.scope.code}-${board.period.kind}-${board.period.start}${scheme}`;
 }
 
 export function seriesTable(series: Series): Cell[][] {

@@ -1,6 +1,10 @@
-/** The earlier periods behind the KPI tiles' trend: Σ per indicator over the scope's children, from stored boards. */
+/**
+ * The earlier periods behind the KPI tiles' trend: Σ per indicator over the scope's children, from
+ * the stored boards of the operations scheme (every family's indicators; the 766 group's one indicator
+ * is its dossier.on_time, so a 766 board's tile finds its trend here too).
+ */
 import type { Sql } from '#db/client';
-import type { BoardQuery } from '#contract/dto';
+import { DEFAULT_SCHEME_KEY, type BoardQuery } from '#contract/dto';
 import type { PeriodTotals } from '#domain/kpis';
 import { periodOf, previousPeriod, type Period } from '#domain/periods';
 
@@ -15,7 +19,7 @@ export async function readKpiHistory(sql: Sql, query: BoardQuery, count = 11): P
     from rankings r
     join units s on s.id = r.scope_unit_id and s.gso_code = ${query.scope}
     cross join lateral jsonb_each(r.indicators) as i(key, value)
-    where r.period_kind = ${query.period} and r.period_start = any(${sql.array(periods.map((x) => x.start))}::date[])
+    where r.scheme_key = ${DEFAULT_SCHEME_KEY} and r.period_kind = ${query.period} and r.period_start = any(${sql.array(periods.map((x) => x.start))}::date[])
     group by 1, 2`;
   return periods.map((period) => ({
     start: period.start,

@@ -37,6 +37,8 @@ export class LiveBoard {
     const onDisconnect = () => (this.connection = 'offline');
     const onUpdate = (board: Board) => {
       if (board.scope.code !== this.board.scope.code || board.period.kind !== this.board.period.kind || board.period.start !== this.board.period.start) return;
+      // Another scheme's board of the same scope and period (a push to the room just left when the scheme was switched).
+      if (board.scheme.key !== this.board.scheme.key) return;
       this.#apply(board);
     };
     socket.on('connect', onConnect);

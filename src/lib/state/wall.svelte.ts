@@ -57,17 +57,24 @@ export class WallConnection {
       if (release !== this.#release) this.#opts.reload();
     };
     const onBrowserOffline = () => this.#down();
+    // The network is back: a socket that survived the loss is live again at once; one that did not
+    // reconnects by itself (and `connect` then clears the banner).
+    const onBrowserOnline = () => {
+      if (socket.connected) onConnect();
+    };
     socket.on('connect', onConnect);
     socket.on('disconnect', onDown);
     socket.on('connect_error', onRefused);
     socket.on('server:hello', onHello);
     window.addEventListener('offline', onBrowserOffline);
+    window.addEventListener('online', onBrowserOnline);
     this.#off.push(
       () => socket.off('connect', onConnect),
       () => socket.off('disconnect', onDown),
       () => socket.off('connect_error', onRefused),
       () => socket.off('server:hello', onHello),
-      () => window.removeEventListener('offline', onBrowserOffline)
+      () => window.removeEventListener('offline', onBrowserOffline),
+      () => window.removeEventListener('online', onBrowserOnline)
     );
     if (socket.connected) onConnect();
     this.#statusTimer = setInterval(() => void this.#checkStatus(false), this.#opts.statusEveryMs);

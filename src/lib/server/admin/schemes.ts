@@ -1,9 +1,10 @@
 /**
- * Indicator schemes: the active one, its history, and a change — which never edits a version. A
- * change inserts the next version (same key, version + 1, active) with copies of the indicators
- * carrying the new points and saturations, deactivates the previous one, and recomputes today's
- * and this month's boards, all in one transaction. Older boards keep the version they were
- * computed with (rankings.scheme_id), so a past rank is always explained by its own scheme.
+ * Indicator schemes (operations, national_766, …): the active version of each, its history, and a
+ * change — which never edits a version. A change of one scheme inserts its next version (same key,
+ * version + 1, active) with copies of the indicators carrying the new points and saturations,
+ * deactivates that scheme's previous version, and recomputes that scheme's current boards, all in one
+ * transaction; the other schemes are untouched. Older boards keep the version they were computed
+ * with (rankings.scheme_id), so a past rank is always explained by its own scheme.
  */
 import type postgres from 'postgres';
 import { z } from 'zod';
@@ -11,7 +12,7 @@ import type { Queryable as Sql } from '#db/client';
 import { isoTimestamp } from '#db/client';
 import { RANKINGS_CHANNEL, type RankingsChanged } from '#contract/notify';
 import { periodOf, today, type Period } from '#domain/periods';
-import { BOARD_PERIOD_KINDS } from '#contract/dto';
+import { BOARD_PERIOD_KINDS, DEFAULT_SCHEME_KEY, schemeKeySchema } from '#contract/dto';
 import { recomputeRankings } from '#workers/rankings';
 import { recordAudit } from '../auth/audit.ts';
 import { fieldErrors, inTransaction, type Actor, type ChangeContext, type Outcome } from './users.ts';
@@ -88,6 +89,8 @@ export const bandsSchema = z
   });
 
 export const schemeChangeSchema = z.object({
+  /** Which scheme the change is to (default: operations); only its versions change. */
+  scheme: schemeKeySchema.default(DEFAULT_SCHEME_KEY),
   /** The version the form showed: a save over a newer version is refused instead of undoing it. */
   baseSchemeId: z.number().int().positive().nullish(),
   /** By indicator key; an indicator left out keeps its values. */
@@ -153,11 +156,17 @@ async function schemesWhere(sql: Sql, where: postgres.Fragment): Promise<SchemeV
   }));
 }
 
-/** The scheme the boards are computed with: the newest active row (as the ranking workers pick it). */
-export async function readActiveScheme(sql: Sql): Promise<SchemeView | null> {
-  const [active] = await sql<{ id: number }[]>`select id from indicator_schemes where active order by id desc limit 1`;
+/** The version of a scheme (default: operations) its boards are computed with: its newest active row (as the ranking workers pick it). */
+export async function readActiveScheme(sql: Sql, key: string = DEFAULT_SCHEME_KEY): Promise<SchemeView | null> {
+  const [active] = await sql<{ id: number }[]>`select id from indicator_schemes where active and key = ${key} order by id desc limit 1`;
   if (!active) return null;
   return (await schemesWhere(sql, sql`s.id = ${active.id}`))[0] ?? null;
+}
+
+/** The version in force of every scheme, the operations scheme first. */
+export async function readActiveSchemes(sql: Sql): Promise<SchemeView[]> {
+  const views = await schemesWhere(sql, sql`s.id in (select distinct on (key) id from indicator_schemes where active order by key, id desc)`);
+  return views.sort((a, b) => Number(b.key === DEFAULT_SCHEME_KEY) - Number(a.key === DEFAULT_SCHEME_KEY) || a.key.localeCompare(b.key));
 }
 
 /** Every version of a scheme, newest first, each with its indicators and bands. */
@@ -191,8 +200,9 @@ export type SchemeSaved = {
 };
 
 /**
- * Saves a change as the next version of the active scheme, then recomputes today's and this month's
- * boards with it — in one transaction, so a failed recompute leaves the old version active.
+ * Saves a change as the next version of one scheme (`input.scheme`, default operations), then
+ * recomputes that scheme's boards of the current period of every kind with it — in one transaction,
+ * so a failed recompute leaves the old version active. The other schemes' versions and boards stay.
  */
 export async function saveSchemeVersion(sql: Sql, input: SchemeChangeInput, actor: Actor, ctx: ChangeContext = {}): Promise<Outcome<SchemeSaved>> {
   const parsed = schemeChangeSchema.safeParse(input);
@@ -203,8 +213,10 @@ export async function saveSchemeVersion(sql: Sql, input: SchemeChangeInput, acto
   return inTransaction(sql, async (tx): Promise<Outcome<SchemeSaved>> => {
     // Locks the active version: two saves at once are one after the other, the second sees the first.
     const [current] = await tx<{ id: number; key: string; version: number; name_vi: string; name_en: string; bands: Band[]; note: string | null }[]>`
-      select id, key, version, name_vi, name_en, bands, note from indicator_schemes where active order by id desc limit 1 for update`;
-    if (!current || (v.baseSchemeId != null && v.baseSchemeId !== current.id)) {
+      select id, key, version, name_vi, name_en, bands, note from indicator_schemes where active and key = ${v.scheme}
+      order by id desc limit 1 for update`;
+    if (!current) return { ok: false, errors: { scheme: `Không có bộ chỉ số "${v.scheme}" đang áp dụng.` } };
+    if (v.baseSchemeId != null && v.baseSchemeId !== current.id) {
       return { ok: false, errors: { form: 'Bộ chỉ số vừa được thay đổi (có phiên bản mới hơn). Tải lại trang rồi sửa lại.' } };
     }
     const indicators = await tx<{ key: string; max_points: number; saturation: number }[]>`
@@ -217,8 +229,14 @@ export async function saveSchemeVersion(sql: Sql, input: SchemeChangeInput, acto
     const next = indicators.map((i) => ({
       key: i.key, maxPoints: byKey.get(i.key)?.maxPoints ?? i.max_points, saturation: byKey.get(i.key)?.saturation ?? i.saturation
     }));
-    if (next.reduce((s, i) => s + i.maxPoints, 0) <= 0) {
+    const total = next.reduce((s, i) => s + i.maxPoints, 0);
+    if (total <= 0) {
       return { ok: false, errors: { indicators: 'Tổng điểm tối đa của các chỉ số phải lớn hơn 0.' } };
+    }
+    // Totals are out of the scheme's own maximum (100, or 20 for the 766 group): a band above it is never reached.
+    const unreachable = bands.findIndex((b) => b.min > total + 1e-9);
+    if (unreachable >= 0) {
+      return { ok: false, errors: { [`bands.${unreachable}.min`]: `Điểm sàn ${bands[unreachable]!.min} cao hơn tổng điểm tối đa của bộ chỉ số (${round(total, 2)}): không đơn vị nào đạt được.` } };
     }
     const unchanged =
       next.every((n) => same(n.maxPoints, known.get(n.key)!.max_points) && same(n.saturation, known.get(n.key)!.saturation)) &&
@@ -245,11 +263,13 @@ export async function saveSchemeVersion(sql: Sql, input: SchemeChangeInput, acto
         on c.key = i.key
       where i.scheme_id = ${current.id}`;
 
-    // The current boards of every period kind now use the new version; older boards keep theirs.
+    // This scheme's current boards of every period kind now use the new version; older boards keep theirs.
     const day = today(ctx.now);
     const periods = BOARD_PERIOD_KINDS.map((kind) => periodOf(kind, day));
-    const scopeIds = await recomputeRankings(tx, periods);
-    const payload: RankingsChanged = { pollRunId: null, scopeIds, periods: periods.map((p) => ({ kind: p.kind, start: p.start })) };
+    const scopeIds = await recomputeRankings(tx, periods, { schemes: [current.key] });
+    const payload: RankingsChanged = {
+      pollRunId: null, scopeIds, periods: periods.map((p) => ({ kind: p.kind, start: p.start })), schemes: [current.key]
+    };
     await tx`select pg_notify(${RANKINGS_CHANNEL}, ${JSON.stringify(payload)})`;
 
     await recordAudit(tx, {
@@ -279,8 +299,8 @@ const typedNumber = (s: string | undefined) => {
 };
 
 /**
- * The scheme form (flat fields: `indicators.<key>.maxPoints`, `indicators.<key>.saturation` in
- * percent, `bands.<i>.name` / `bands.<i>.min` for i = 0…6, `note`, `baseSchemeId`) → a change.
+ * The scheme form (flat fields: `scheme` (its key), `indicators.<key>.maxPoints`, `indicators.<key>.saturation`
+ * in percent, `bands.<i>.name` / `bands.<i>.min` for i = 0…6, `note`, `baseSchemeId`) → a change.
  * Band rows left wholly empty are skipped; `bandRows[i]` is the form row of the i-th band.
  */
 export function schemeInputFromForm(values: Record<string, string>): { input: SchemeChangeInput; bandRows: number[] } {
@@ -303,7 +323,9 @@ export function schemeInputFromForm(values: Record<string, string>): { input: Sc
   }
   const base = Number(values.baseSchemeId);
   return {
-    input: { baseSchemeId: Number.isInteger(base) && base > 0 ? base : null, indicators, bands, note: values.note ?? '' },
+    input: {
+      scheme: values.scheme || DEFAULT_SCHEME_KEY, baseSchemeId: Number.isInteger(base) && base > 0 ? base : null, indicators, bands, note: values.note ?? ''
+    },
     bandRows
   };
 }

@@ -1,7 +1,7 @@
 /**
- * Socket.IO on the web server's own HTTP server. Browsers subscribe to boards (one room per scope
- * and period); the workers' NOTIFY (ids only) tells which boards changed; each is read once per
- * burst and emitted to its room.
+ * Socket.IO on the web server's own HTTP server. Browsers subscribe to boards (one room per scheme,
+ * scope and period); the workers' NOTIFY (ids only) tells which boards changed; each is read once
+ * per burst and emitted to its room.
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
@@ -36,7 +36,7 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false }
   });
   /** room → the query that reads it */
-  const roomQueries = new Map<string, BoardQuery & { start: string }>();
+  const roomQueries = new Map<string, BoardQuery & { start: string; scheme: string }>();
 
   // Who is connecting: the session cookie, or a wall screen's display token. This also runs on
   // recovered connections (skipMiddlewares: false), so a revoked session cannot sneak back in.
@@ -68,7 +68,7 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
       try {
         // Join first, then read: a change announced in between reaches this socket as an update.
         const period = periodOf(parsed.data.period, parsed.data.date);
-        const room = boardRoom(parsed.data.scope, period.kind, period.start);
+        const room = boardRoom(parsed.data.scope, period.kind, period.start, parsed.data.scheme);
         await socket.join(room);
         try {
           const board = await readBoard(sql, parsed.data);
@@ -97,7 +97,7 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
         const parsed = boardQuerySchema.safeParse(raw);
         if (!parsed.success) return reply({ error: `invalid subscription: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` });
         const p = periodOf(parsed.data.period, parsed.data.date);
-        await socket.leave(boardRoom(parsed.data.scope, p.kind, p.start));
+        await socket.leave(boardRoom(parsed.data.scope, p.kind, p.start, parsed.data.scheme));
         reply({ data: true });
       } catch (e) {
         reply({ error: messageOf(e) });
@@ -105,7 +105,7 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
     });
   });
 
-  // Coalesce: collect changed (scopeId, period) pairs, then read each board once.
+  // Coalesce: collect changed (scopeId, period, scheme) boards, then read each board once.
   let pending: RankingsChanged[] = [];
   let timer: NodeJS.Timeout | undefined;
   const scopeCodes = new Map<number, string>();
@@ -120,9 +120,13 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
       const rows = await sql<{ id: number; code: string }[]>`select id, gso_code as code from units where id = any(${sql.array([...new Set(needCodes)])}::int[])`;
       for (const r of rows) scopeCodes.set(r.id, r.code);
     }
+    // A NOTIFY names no scheme when every scheme was recomputed (a poll): then every subscribed scheme's room.
+    const subscribedSchemes = [...new Set([...roomQueries.values()].map((q) => q.scheme))];
     for (const b of batch) {
-      for (const id of b.scopeIds) {
-        for (const p of b.periods) changed.add(boardRoom(scopeCodes.get(id) ?? '', p.kind, p.start));
+      for (const scheme of b.schemes ?? subscribedSchemes) {
+        for (const id of b.scopeIds) {
+          for (const p of b.periods) changed.add(boardRoom(scopeCodes.get(id) ?? '', p.kind, p.start, scheme));
+        }
       }
     }
     const rooms = io.of('/').adapter.rooms;

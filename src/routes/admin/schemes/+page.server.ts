@@ -2,13 +2,15 @@ import { sql } from '#server/db';
 import { FAMILY_NAMES } from '#domain/catalogue';
 import { failWith, formValues } from '$lib/server/forms';
 import { adminActor } from '$lib/server/admin/users';
-import { MAX_BANDS, readActiveScheme, saveSchemeFromForm, schemeHistory } from '$lib/server/admin/schemes';
+import { MAX_BANDS, readActiveSchemes, saveSchemeFromForm, schemeHistory } from '$lib/server/admin/schemes';
 import type { Actions, PageServerLoad } from './$types';
 
+/** Every scheme (operations, national_766, …): its version in force, editable, and its history. */
 export const load: PageServerLoad = async () => {
   const db = await sql();
-  const active = await readActiveScheme(db);
-  return { active, history: active ? await schemeHistory(db, active.key) : [], familyNames: FAMILY_NAMES, maxBands: MAX_BANDS };
+  const actives = await readActiveSchemes(db);
+  const schemes = await Promise.all(actives.map(async (active) => ({ active, history: await schemeHistory(db, active.key) })));
+  return { schemes, familyNames: FAMILY_NAMES, maxBands: MAX_BANDS };
 };
 
 export const actions: Actions = {
@@ -17,6 +19,9 @@ export const actions: Actions = {
     const values = formValues(form);
     const result = await saveSchemeFromForm(await sql(), values, adminActor(locals.principal), { ip: getClientAddress() });
     if (!result.ok) return failWith(values, result.errors);
-    return { done: `Đã lưu phiên bản ${result.scheme.version}; bảng xếp hạng hôm nay và tháng này đã được tính lại theo phiên bản mới.` };
+    return {
+      scheme: result.scheme.key,
+      done: `Đã lưu phiên bản ${result.scheme.version}; bảng xếp hạng kỳ hiện tại của bộ chỉ số này đã được tính lại theo phiên bản mới.`
+    };
   }
 };

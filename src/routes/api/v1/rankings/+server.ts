@@ -5,10 +5,10 @@ import { NotFoundError, readBoard, rootUnitCode } from '#server/boards';
 import { sql } from '#server/db';
 import { parseQuery } from '#server/http';
 import { canReadBoard } from '$lib/server/auth/access';
-import { boardTable, fileResponse, formatOf } from '$lib/server/exports';
+import { boardFileName, boardTable, fileResponse, formatOf } from '$lib/server/exports';
 import type { RequestHandler } from './$types';
 
-/** GET /api/v1/rankings?scope=<GSO code>&period=<any period kind>&date=YYYY-MM-DD[&format=json|csv|xlsx] */
+/** GET /api/v1/rankings?scope=<GSO code>&period=<any period kind>&date=YYYY-MM-DD[&scheme=operations|national_766][&format=json|csv|xlsx] */
 export const GET: RequestHandler = async ({ url, locals }) => {
   const db = await sql();
   const defaultScope = locals.principal.kind === 'display' ? locals.principal.scopeCode : await rootUnitCode(db);
@@ -17,7 +17,7 @@ export const GET: RequestHandler = async ({ url, locals }) => {
   const format = formatOf(url);
   try {
     const board = await readBoard(db, query);
-    const file = await fileResponse(format, boardTable(board), `xep-hang-${board.scope.code}-${board.period.kind}-${board.period.start}`);
+    const file = await fileResponse(format, boardTable(board), boardFileName(board));
     return file ?? json(board);
   } catch (e) {
     if (e instanceof NotFoundError) error(404, e.message);

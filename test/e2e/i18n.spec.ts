@@ -1,0 +1,90 @@
+import { expect, test, type Page } from '@playwright/test';
+
+import { base, signIn } from './auth.ts';
+
+/** The header's language switch: the language in use, and a link to the other one. */
+const current = (page: Page) => page.locator('header [data-locale] [aria-current="true"]');
+const switchTo = (page: Page, locale: 'vi' | 'en') => page.locator(`header [data-locale-switch="${locale}"]`);
+const localeCookie = async (page: Page) => (await page.context().cookies()).find((c) => c.name === 'cityops_locale')?.value;
+
+test('the screens switch to English and back; the choice sticks across pages, numbers keep the vi-VN formats', async ({ page }) => {
+  await signIn(page.request, 'leader');
+  await page.goto(`${base()}/units/278`);
+
+  // Vietnamese by default.
+  await expect(page.locator('html')).toHaveAttribute('lang', 'vi');
+  await expect(current(page)).toHaveText('VI');
+  await expect(page.locator('#standing-h')).toHaveText('Vị trí trong Thành phố Hà Nội');
+  await expect(page.locator('[data-indicator="eid.activation"] .name a')).toHaveText('Kích hoạt định danh điện tử');
+
+  // To English: back on the very same URL, in English.
+  await switchTo(page, 'en').click();
+  await expect(page).toHaveURL(`${base()}/units/278`);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(current(page)).toHaveText('EN');
+  expect(await localeCookie(page)).toBe('en');
+
+  // English headings and words …
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Huyện Thanh Oai');
+  await expect(page.locator('#standing-h')).toHaveText('Standing in Thành phố Hà Nội');
+  await expect(page.locator('#gaps-h')).toHaveText('To move up a rank or a band');
+  await expect(page.locator('#ind-h')).toContainText(/^Indicators rank among the 30 units of Thành phố Hà Nội$/);
+  await expect(page.locator('#src-h')).toContainText('Data sources');
+  await expect(page.locator('[data-field="own-rank"]')).toHaveText(/^Rank \d+\/30$/);
+  await expect(page.locator('[data-gap="rank"]')).toHaveText(
+    /^(Needs \d+,\d{2} more points to reach rank \d+ \(.+\): .+|In the lead \(rank 1\)|Tied for rank 1)$/
+  );
+  await expect(page.locator('[data-section="sources"] li[data-source="motcua"]')).toContainText(/updated at \d{2}:\d{2}/);
+  await expect(page.locator('header')).toContainText('Sign out');
+
+  // … English indicator and family names …
+  await expect(page.locator('[data-indicator="eid.activation"] .name a')).toHaveText('e-ID activation');
+  await expect(page.locator('[data-indicator="dossier.on_time"] .name small')).toContainText('Dossiers · full points at');
+  await expect(page.locator('table.board thead')).toContainText('e-ID activation');
+  await expect(page.locator('[data-section="history"] h2')).toHaveText('Dossiers on time by day (90 days)');
+
+  // … and the vi-VN number formats all the same.
+  const onTime = page.locator('[data-section="indicators"] [data-indicator="dossier.on_time"]');
+  await expect(onTime.locator('[data-field="points"]')).toHaveText(/^\d+,\d{2} \/ 20$/);
+  await expect(onTime.locator('[data-field="ratio"]')).toHaveText(/^\d+(,\d)?\s?%$/);
+  await expect(page.locator('[data-field="own-total"]')).toHaveText(/^\d+,\d{2}$/);
+
+  // The next page follows the choice.
+  await page.goto(`${base()}/`);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(current(page)).toHaveText('EN');
+  await expect(page.locator('.kpi[data-family="dossier"] h3')).toHaveText('Dossiers');
+  await expect(page.locator('table.board thead')).toContainText('Total');
+  await expect(page.locator('[data-connection="live"]')).toHaveText(/Live/);
+
+  // The wall display stays Vietnamese whatever the cookie says.
+  await page.goto(`${base()}/wall?scene=kpis`);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'vi');
+  await expect(page.locator('.kpi[data-family="dossier"] h3')).toHaveText('Hồ sơ TTHC');
+  await expect(page.locator('.kpi .asof').first()).toContainText(/cập nhật \d{2}:\d{2}/);
+
+  // Back to Vietnamese.
+  await page.goto(`${base()}/`);
+  await switchTo(page, 'vi').click();
+  await expect(page).toHaveURL(`${base()}/`);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'vi');
+  await expect(current(page)).toHaveText('VI');
+  await expect(page.locator('.kpi[data-family="dossier"] h3')).toHaveText('Hồ sơ TTHC');
+  expect(await localeCookie(page)).toBe('vi');
+});
+
+test('the switch needs no script: the server sets the cookie and sends the browser back without the parameter', async ({ request }) => {
+  await signIn(request, 'leader');
+  const r = await request.get(`${base()}/units/278?period=month&lang=en`, { maxRedirects: 0 });
+  expect(r.status()).toBe(303);
+  expect(r.headers()['location']).toBe('/units/278?period=month');
+  expect(r.headers()['set-cookie']).toMatch(/^cityops_locale=en; .*Path=\//i);
+  // An unknown language changes nothing but the URL.
+  const unknown = await request.get(`${base()}/login?lang=xx`, { maxRedirects: 0 });
+  expect(unknown.status()).toBe(303);
+  expect(unknown.headers()['set-cookie']).toBeUndefined();
+  // Every page after it is rendered in English.
+  const html = await (await request.get(`${base()}/units/278`)).text();
+  expect(html).toContain('<html lang="en">');
+  expect(html).toContain('Standing in Thành phố Hà Nội');
+});
