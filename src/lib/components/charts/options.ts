@@ -1,21 +1,24 @@
 /** Pure ECharts option builders (unit-tested; the action only applies them). */
 import type { Series } from '#contract/dto';
 
-/** `fontSize` follows the page's root size, so labels stay readable on a 4K screen. */
-export function ratioHistoryOption(series: Series, fontSize = 12) {
+/**
+ * `fontSize` follows the page's root size, so labels stay readable on a 4K screen; `labels` are the
+ * words in the reader's language (Vietnamese by default).
+ */
+export function ratioHistoryOption(series: Series, fontSize = 12, labels: { noData: string; name?: string } = { noData: 'không có dữ liệu' }) {
   return {
     animation: false,
     textStyle: { fontSize },
     grid: { left: fontSize * 4, right: fontSize * 1.5, top: fontSize * 2, bottom: fontSize * 2.6 },
     tooltip: {
       trigger: 'axis',
-      valueFormatter: (v: unknown) => (typeof v === 'number' ? `${v.toLocaleString('vi-VN', { maximumFractionDigits: 1 })} %` : 'không có dữ liệu')
+      valueFormatter: (v: unknown) => (typeof v === 'number' ? `${v.toLocaleString('vi-VN', { maximumFractionDigits: 1 })} %` : labels.noData)
     },
     xAxis: { type: 'category', data: series.points.map((p) => p.date.slice(8, 10) + '/' + p.date.slice(5, 7)), axisLabel: { color: '#9fb0c3', fontSize } },
     yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value} %', color: '#9fb0c3', fontSize }, splitLine: { lineStyle: { color: '#24313f' } } },
     series: [
       {
-        name: series.indicator.nameVi,
+        name: labels.name ?? series.indicator.nameVi,
         type: 'line',
         connectNulls: false,
         showSymbol: false,
