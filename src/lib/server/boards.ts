@@ -1,5 +1,5 @@
 /** Read models: stored rankings → the wire DTOs the pages, the API and the socket events share. */
-import type { Sql } from '#db/client';
+import type { Queryable, Sql } from '#db/client';
 import { readSourceHealth } from './sources.ts';
 import { isoTimestamp } from '#db/client';
 import type { StoredIndicator } from '#db/schema/rankings';
@@ -62,7 +62,7 @@ export interface ActiveSchemeInfo {
 }
 
 /** The version in force of every scheme (one per key), the operations scheme first. */
-export async function readActiveSchemes(sql: Sql): Promise<ActiveSchemeInfo[]> {
+export async function readActiveSchemes(sql: Queryable): Promise<ActiveSchemeInfo[]> {
   const rows = await sql<{ id: number; key: string; name_vi: string; name_en: string; bands: Band[] }[]>`
     select distinct on (key) id, key, name_vi, name_en, bands from indicator_schemes where active order by key, id desc`;
   return rows
@@ -71,7 +71,7 @@ export async function readActiveSchemes(sql: Sql): Promise<ActiveSchemeInfo[]> {
 }
 
 /** The version in force of one scheme; a key with none is a NotFoundError naming `scheme`. */
-async function activeScheme(sql: Sql, key: string): Promise<ActiveSchemeInfo> {
+async function activeScheme(sql: Queryable, key: string): Promise<ActiveSchemeInfo> {
   const [row] = await sql<{ id: number; key: string; name_vi: string; name_en: string; bands: Band[] }[]>`
     select id, key, name_vi, name_en, bands from indicator_schemes where active and key = ${key} order by id desc limit 1`;
   if (!row) {
@@ -81,7 +81,7 @@ async function activeScheme(sql: Sql, key: string): Promise<ActiveSchemeInfo> {
   return { id: row.id, key: row.key, nameVi: row.name_vi, nameEn: row.name_en, bands: row.bands ?? [...DEFAULT_BANDS] };
 }
 
-async function activeIndicators(sql: Sql, schemeId: number): Promise<(IndicatorMeta & { numerator: string[]; denominator: string[] })[]> {
+async function activeIndicators(sql: Queryable, schemeId: number): Promise<(IndicatorMeta & { numerator: string[]; denominator: string[] })[]> {
   const rows = await sql<SchemeRow[]>`
     select i.key, i.family, i.name_vi, i.name_en, i.max_points, i.saturation, i.numerator, i.denominator, i.numerator_noun_vi
     from indicators i where i.scheme_id = ${schemeId} order by i.sort_order, i.id`;
@@ -89,6 +89,11 @@ async function activeIndicators(sql: Sql, schemeId: number): Promise<(IndicatorM
     key: r.key, family: r.family, nameVi: r.name_vi, nameEn: r.name_en, maxPoints: r.max_points, saturation: r.saturation,
     numeratorNounVi: r.numerator_noun_vi, numerator: r.numerator, denominator: r.denominator
   }));
+}
+
+/** The indicators (with their metric keys) of the version in force of a scheme (default: operations). */
+export async function readSchemeIndicators(sql: Queryable, schemeKey: string = DEFAULT_SCHEME_KEY) {
+  return activeIndicators(sql, (await activeScheme(sql, schemeKey)).id);
 }
 
 /** The board of `query.scheme` (default: operations); an unknown or inactive scheme is a NotFoundError naming `scheme`. */

@@ -18,6 +18,7 @@ import type { BoardPeriodKind, IndicatorMeta, IndicatorValue } from '#contract/d
 import { isProvisional, periodOf, today, ZONE, type Period } from '#domain/periods';
 import { ratioOfSums } from '#domain/ratio';
 import { formatInteger } from '../format.ts';
+import { readSchemeIndicators } from './boards.ts';
 
 export class DrillNotFoundError extends Error {}
 
@@ -228,35 +229,17 @@ export async function readDrillUnit(sql: Sql, code: string): Promise<(DrillUnit 
   };
 }
 
-interface SchemeIndicatorRow {
-  key: string;
-  family: string;
-  name_vi: string;
-  name_en: string;
-  max_points: number;
-  saturation: number;
-  numerator: string[];
-  denominator: string[];
-  numerator_noun_vi: string;
-}
-
-/** The active scheme's indicators (all, or the one of `key`), with their metrics. */
+/** The operations scheme's indicators (all, or the one of `key`), with their metrics. */
 async function schemeIndicators(sql: Sql, key?: string): Promise<DrillIndicator[]> {
-  const rows = await sql<SchemeIndicatorRow[]>`
-    select i.key, i.family, i.name_vi, i.name_en, i.max_points, i.saturation, i.numerator, i.denominator, i.numerator_noun_vi
-    from indicators i
-    where i.scheme_id = (select max(id) from indicator_schemes where active and key = 'operations') ${key === undefined ? sql`` : sql`and i.key = ${key}`}
-    order by i.sort_order, i.id`;
+  const all = await readSchemeIndicators(sql);
+  const rows = key === undefined ? all : all.filter((i) => i.key === key);
   const keys = [...new Set(rows.flatMap((r) => [...r.numerator, ...r.denominator]))];
   const metrics = keys.length
     ? await sql<DrillMetric[]>`select key, name_vi as "nameVi", aggregation, cadence from metrics where key = any(${sql.array(keys)}::text[])`
     : [];
   const byKey = new Map(metrics.map((m) => [m.key, m]));
   const metric = (k: string): DrillMetric => byKey.get(k) ?? { key: k, nameVi: k, aggregation: 'flow', cadence: 'day' };
-  return rows.map((r) => ({
-    key: r.key, family: r.family, nameVi: r.name_vi, nameEn: r.name_en, maxPoints: r.max_points, saturation: r.saturation,
-    numeratorNounVi: r.numerator_noun_vi, numerator: r.numerator.map(metric), denominator: r.denominator.map(metric)
-  }));
+  return rows.map((r) => ({ ...r, numerator: r.numerator.map(metric), denominator: r.denominator.map(metric) }));
 }
 
 const metricKeysOf = (i: DrillIndicator) => [...new Set([...i.numerator, ...i.denominator].map((m) => m.key))];
