@@ -30,6 +30,14 @@ export function formatTime(iso: string | null): string {
   return DateTime.fromJSDate(at).setZone(ZONE).setLocale('vi').toFormat('HH:mm dd/MM');
 }
 
+/** An instant as "14:08" when it is today, "14:08 20/11" another day (ICT). */
+export function formatClock(iso: string | null): string {
+  if (!iso) return '—';
+  const at = DateTime.fromISO(iso).setZone(ZONE);
+  if (!at.isValid) return '—';
+  return at.hasSame(DateTime.now().setZone(ZONE), 'day') ? at.toFormat('HH:mm') : at.toFormat('HH:mm dd/MM');
+}
+
 /** A period in words: "Tháng 11/2026", "Tuần 47/2026 (16/11 – 22/11)", "Kỳ báo cáo tháng 11/2026 (15/10 – 14/11)" … (English: "Month 11/2026" …). */
 export function formatPeriod(kind: string, start: string, locale: Locale = getLocale()): string {
   const dt = DateTime.fromISO(start, { zone: ZONE }).setLocale('vi');

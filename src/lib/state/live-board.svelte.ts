@@ -85,3 +85,29 @@ export class LiveBoard {
     this.#off = [];
   }
 }
+
+/**
+ * A board kept live while the calling component lives: a LiveBoard for the page's snapshot, made
+ * again when the snapshot or the query changes (navigation, period choice), destroyed with it.
+ * `current` is undefined until mounted, or when there is no board.
+ */
+export function liveBoard(initial: () => Board | null, query: () => BoardQuery | null): { readonly current: LiveBoard | undefined } {
+  let current = $state<LiveBoard>();
+  $effect(() => {
+    const board = initial();
+    const q = query();
+    if (!board || !q) return;
+    const live = new LiveBoard(board, q);
+    current = live;
+    live.connect();
+    return () => {
+      live.destroy();
+      current = undefined;
+    };
+  });
+  return {
+    get current() {
+      return current;
+    }
+  };
+}

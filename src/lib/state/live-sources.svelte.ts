@@ -30,3 +30,27 @@ export class LiveSources {
     this.#socket = undefined;
   }
 }
+
+/**
+ * The sources' health kept live while the calling component lives, starting from the page's
+ * snapshot; `current` is the snapshot until the socket has something newer.
+ */
+export function liveSources(initial: () => SourceHealth[] | null): { readonly current: SourceHealth[] | null } {
+  let live = $state<LiveSources>();
+  $effect(() => {
+    const snapshot = initial();
+    if (!snapshot) return;
+    const s = new LiveSources(snapshot);
+    live = s;
+    s.connect();
+    return () => {
+      s.destroy();
+      live = undefined;
+    };
+  });
+  return {
+    get current() {
+      return live?.sources ?? initial();
+    }
+  };
+}
