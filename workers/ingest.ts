@@ -59,22 +59,23 @@ export interface UpsertProvenance {
   firstSeen: 'now' | 'on_time';
 }
 
-/** Returns how many samples were new or changed, and on which days. */
+/** Returns how many samples were new or changed, on which days, and of which metrics (ids). */
 export async function upsertSamples(
   sql: Sql,
   sourceId: number,
   rows: StoredRow[],
   observedAt: Date,
   provenance: UpsertProvenance
-): Promise<{ changed: number; changedDays: Set<string> }> {
+): Promise<{ changed: number; changedDays: Set<string>; changedMetricIds: Set<number> }> {
   const changedDays = new Set<string>();
+  const changedMetricIds = new Set<number>();
   let changed = 0;
   for (let i = 0; i < rows.length; i += CHUNK) {
     const chunk = rows.slice(i, i + CHUNK);
     // Constants for the whole statement: no extra round trip and nothing per row on the client.
     // first_seen_at is absent from the update list on purpose: it is written on insert only. On insert,
     // ingested_at (when the value last changed) is the same moment, so only a later change is a correction.
-    const result = await sql<{ day: string }[]>`
+    const result = await sql<{ day: string; metric_id: number }[]>`
       insert into samples (unit_id, metric_id, day, source_id, value, observed_at, poll_run_id, first_seen_at, ingested_at)
       select u, m, d, ${sourceId}, v, ${observedAt.toISOString()}, ${provenance.pollRunId}::int, seen, seen
       from (select u, m, d, v, case when ${provenance.firstSeen} = 'now' then now()
@@ -86,11 +87,14 @@ export async function upsertSamples(
       on conflict (unit_id, metric_id, day, source_id) do update
         set value = excluded.value, observed_at = excluded.observed_at, ingested_at = now(), poll_run_id = excluded.poll_run_id
         where samples.value is distinct from excluded.value
-      returning to_char(day, 'YYYY-MM-DD') as day`;
+      returning to_char(day, 'YYYY-MM-DD') as day, metric_id`;
     changed += result.length;
-    for (const r of result) changedDays.add(r.day);
+    for (const r of result) {
+      changedDays.add(r.day);
+      changedMetricIds.add(r.metric_id);
+    }
   }
-  return { changed, changedDays };
+  return { changed, changedDays, changedMetricIds };
 }
 
 /** Reserves the id of a poll run before its row is written, so the samples it stores can name it. */

@@ -192,6 +192,17 @@ export function scoreBoard(
 /** One recompute at a time across every worker process: two concurrent ones could each write totals without the other's samples. */
 const RECOMPUTE_LOCK = 0x6369_7479; // "city"
 
+/** The active schemes with an indicator over any of these metrics (ids): the boards a change to them can move. */
+export async function schemesUsing(sql: Sql, metricIds: Iterable<number>): Promise<string[]> {
+  const ids = [...metricIds];
+  if (ids.length === 0) return [];
+  const rows = await sql<{ key: string }[]>`
+    select distinct s.key from indicator_schemes s join indicators i on i.scheme_id = s.id
+    join metrics m on m.key = any(i.numerator || i.denominator)
+    where s.active and m.id = any(${sql.array(ids)}::int[]) order by s.key`;
+  return rows.map((r) => r.key);
+}
+
 export interface RecomputeOptions {
   /** Only these schemes' boards (an admin's edit of one scheme); default: every active scheme. */
   schemes?: readonly string[];

@@ -18,6 +18,7 @@ import { attachRealtime } from '../../src/lib/server/realtime/index.ts';
 import { readActiveScheme, readActiveSchemes as readAdminSchemes, saveSchemeVersion, schemeHistory } from '../../src/lib/server/admin/schemes.ts';
 import type { Actor } from '../../src/lib/server/admin/users.ts';
 import { pollSource } from '../../workers/jobs/poll-source.ts';
+import { schemesUsing } from '../../workers/rankings.ts';
 import { freshDatabase } from '../support/db.ts';
 import { demoWorld, sessionCookie, setOverride } from '../support/fixtures.ts';
 
@@ -218,5 +219,12 @@ describe('the national 766 progress scheme next to the operations scheme', () =>
       expect(board.bands).toEqual(bands);
       expect(board.rows.every((r) => r.band === (r.total! >= 15 ? 'Đạt' : 'Chưa đạt'))).toBe(true);
     });
+  });
+
+  it('a poll recomputes only the schemes that score a metric it changed', async () => {
+    const ids = async (...keys: string[]) => (await db.sql<{ id: number }[]>`select id from metrics where key = any(${db.sql.array(keys)}::text[])`).map((r) => r.id);
+    expect(await schemesUsing(db.sql, await ids('dossier.received'))).toEqual([V766, 'operations']);
+    expect(await schemesUsing(db.sql, await ids('eid.activated'))).toEqual(['operations']);
+    expect(await schemesUsing(db.sql, [])).toEqual([]);
   });
 });

@@ -15,7 +15,7 @@ import { addDays, periodOf, today, ZONE, type Period, type PeriodKind } from '#d
 import { BOARD_PERIOD_KINDS, LIVE_PERIOD_KINDS } from '#contract/dto';
 import type { RejectedRow } from '#db/schema/sources';
 import { loadLookups, reservePollRunId, upsertSamples } from '../ingest.ts';
-import { recomputeRankings } from '../rankings.ts';
+import { recomputeRankings, schemesUsing } from '../rankings.ts';
 import { fetchWithRetry, type RetryPolicy } from '../sources/http.ts';
 import { mapBody, type Body, type Mapped, type UnitTree } from '../sources/mapping/index.ts';
 import type { Lookups, Window } from '../sources/mapping/validate.ts';
@@ -205,9 +205,11 @@ export async function commitRun(
   return sql.begin(async (tx) => {
     // The run's id first, so every sample it writes names it; its row is written below, in this transaction.
     const pollRunId = await reservePollRunId(tx);
-    const { changed, changedDays } = await upsertSamples(tx, source.id, fetched.rows, startedAt, { pollRunId, firstSeen: 'now' });
-    const periods = affectedPeriods(changedDays);
-    const scopeIds = await recomputeRankings(tx, periods);
+    const { changed, changedDays, changedMetricIds } = await upsertSamples(tx, source.id, fetched.rows, startedAt, { pollRunId, firstSeen: 'now' });
+    // Only the schemes that score a changed metric can move (the e-ID source leaves the 766 boards alone).
+    const schemes = await schemesUsing(tx, changedMetricIds);
+    const periods = schemes.length ? affectedPeriods(changedDays) : [];
+    const scopeIds = await recomputeRankings(tx, periods, { schemes });
     await markSlowBoards(tx, affectedPeriods(changedDays, BOARD_PERIOD_KINDS.filter((k) => !(LIVE_PERIOD_KINDS as readonly string[]).includes(k))));
     const outcome = rejections.length ? 'partial' : 'success';
     const durationMs = Math.round(performance.now() - run.t0);
@@ -235,7 +237,7 @@ export async function commitRun(
         samples_accepted = h.samples_accepted + excluded.samples_accepted, rows_rejected = h.rows_rejected + excluded.rows_rejected,
         poll_duration_ms_sum = h.poll_duration_ms_sum + excluded.poll_duration_ms_sum, updated_at = now()`;
     if (periods.length) {
-      const payload: RankingsChanged = { pollRunId: row!.id, scopeIds, periods: periods.map((p) => ({ kind: p.kind, start: p.start })) };
+      const payload: RankingsChanged = { pollRunId: row!.id, scopeIds, periods: periods.map((p) => ({ kind: p.kind, start: p.start })), schemes };
       await tx`select pg_notify(${RANKINGS_CHANNEL}, ${JSON.stringify(payload)})`;
     }
     await tx`select pg_notify(${SOURCES_CHANNEL}, ${JSON.stringify({ sourceId: source.id })})`;

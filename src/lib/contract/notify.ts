@@ -13,7 +13,7 @@ export const rankingsChangedSchema = z.object({
   scopeIds: z.array(z.number().int()),
   /** Periods recomputed, by kind and start date. */
   periods: z.array(z.object({ kind: z.string(), start: z.string() })),
-  /** The schemes whose boards were recomputed (an admin's edit of one scheme); absent: every scheme (a poll). */
+  /** The schemes whose boards were recomputed (those scoring a metric a poll changed, or the one an admin edited); absent: every scheme. */
   schemes: z.array(z.string()).optional()
 });
 export type RankingsChanged = z.infer<typeof rankingsChangedSchema>;
