@@ -14,9 +14,3 @@ export async function runMigrations(url: string): Promise<void> {
     await sql.end();
   }
 }
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const { databaseUrl } = await import('#server/config');
-  await runMigrations(databaseUrl());
-  console.log('migrations applied');
-}

@@ -6,10 +6,10 @@
 import { PgBoss } from 'pg-boss';
 import { z } from 'zod';
 import type { Sql } from '#db/client';
-import { loadSource, pollSource, type PollOutcome } from './jobs/poll-source.ts';
-import { runPendingHistory } from './history.ts';
-import { runSlowBoards, SLOW_BOARDS_SECONDS } from './slow-boards.ts';
-import type { RetryPolicy } from './sources/http.ts';
+import { loadSource, pollSource, type PollOutcome } from '#server/pipeline/poll';
+import { runPendingHistory } from '#server/pipeline/history';
+import { runSlowBoards, SLOW_BOARDS_SECONDS } from '#server/ranking/slow-boards';
+import type { RetryPolicy } from '#server/pipeline/client';
 import { POLL_NOW_CHANNEL, pollNowSchema } from '#contract/notify';
 
 export const POLL_QUEUE = 'poll-source';

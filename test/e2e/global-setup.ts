@@ -22,7 +22,7 @@ export default async function globalSetup() {
     BACKFILL_DAYS: '40'
   };
   delete env.DATABASE_URL;
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'workers/start.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'workers/supervisor/start.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the product did not start within 180 s:\n${output}`)), 180_000);

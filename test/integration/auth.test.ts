@@ -1,7 +1,7 @@
 /** Sign-in on the real database: passwords, sessions, expiry, revocation and the rate limits. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS, readSession, revokeSession, signIn } from '../../src/lib/server/auth/sessions.ts';
-import { createUserIfMissing } from '../../db/seed/users.ts';
+import { createUserIfMissing } from '#server/seed/users';
 import { freshDatabase } from '../support/db.ts';
 import { demoWorld } from '../support/fixtures.ts';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readIndicatorDrill, readLateAndCorrected, readRawSamples } from '../../src/lib/server/drilldown.ts';
 import { addDays, periodOf, today } from '../../src/lib/domain/periods.ts';
-import { backfillSource } from '../../workers/backfill.ts';
-import { pollSource } from '../../workers/jobs/poll-source.ts';
+import { backfillSource } from '#server/pipeline/backfill';
+import { pollSource } from '#server/pipeline/poll';
 import { dossierDay } from '../../workers/simulator/dossiers.ts';
 import { freshDatabase } from '../support/db.ts';
 import { demoWorld, setOverride, SIM_SEED } from '../support/fixtures.ts';

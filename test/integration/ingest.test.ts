@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pollSource } from '../../workers/jobs/poll-source.ts';
+import { pollSource } from '#server/pipeline/poll';
 import { dossierDay } from '../../workers/simulator/dossiers.ts';
 import { freshDatabase } from '../support/db.ts';
 import { demoWorld, SIM_SEED } from '../support/fixtures.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBoard } from '../../src/lib/server/boards.ts';
-import { recomputeRankings } from '../../workers/rankings.ts';
-import { runSlowBoards } from '../../workers/slow-boards.ts';
+import { recomputeRankings } from '#server/ranking/rankings';
+import { runSlowBoards } from '#server/ranking/slow-boards';
 import { periodOf } from '../../src/lib/domain/periods.ts';
 import { dossierDay } from '../../workers/simulator/dossiers.ts';
 import { freshDatabase } from '../support/db.ts';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Board, SourceHealth } from '../../src/lib/contract/dto.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/lib/contract/events.ts';
 import { attachRealtime } from '../../src/lib/server/realtime/index.ts';
-import { pollSource } from '../../workers/jobs/poll-source.ts';
+import { pollSource } from '#server/pipeline/poll';
 import { freshDatabase } from '../support/db.ts';
 import { clearFaults, demoWorld, sessionCookie, setFault, setOverride } from '../support/fixtures.ts';
 

@@ -17,8 +17,8 @@ import { readKpiHistory } from '../../src/lib/server/kpis.ts';
 import { attachRealtime } from '../../src/lib/server/realtime/index.ts';
 import { readActiveScheme, readActiveSchemes as readAdminSchemes, saveSchemeVersion, schemeHistory } from '../../src/lib/server/admin/schemes.ts';
 import type { Actor } from '../../src/lib/server/admin/users.ts';
-import { pollSource } from '../../workers/jobs/poll-source.ts';
-import { schemesUsing } from '../../workers/rankings.ts';
+import { pollSource } from '#server/pipeline/poll';
+import { schemesUsing } from '#server/ranking/rankings';
 import { freshDatabase } from '../support/db.ts';
 import { demoWorld, sessionCookie, setOverride } from '../support/fixtures.ts';
 

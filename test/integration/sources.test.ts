@@ -7,7 +7,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleUpload, renderTemplate } from '../../src/lib/server/uploads.ts';
 import { addDays, datesBetween, today } from '../../src/lib/domain/periods.ts';
-import { pollSource, type PollOutcome } from '../../workers/jobs/poll-source.ts';
+import { pollSource, type PollOutcome } from '#server/pipeline/poll';
 import { createBoss, requestPoll, startWorkers } from '../../workers/scheduler.ts';
 import { dossierDay } from '../../workers/simulator/dossiers.ts';
 import { eidDay } from '../../workers/simulator/eid.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PollOutcome } from '../../workers/jobs/poll-source.ts';
+import type { PollOutcome } from '#server/pipeline/poll';
 import { createBoss, requestPoll, startWorkers } from '../../workers/scheduler.ts';
 import { freshDatabase } from '../support/db.ts';
 import { demoWorld } from '../support/fixtures.ts';

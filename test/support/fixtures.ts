@@ -1,12 +1,12 @@
 /** The demo world on a test database: units, catalogue, the four demo sources, and a simulator on port 0. */
 import type { Sql } from '../../db/client.ts';
-import { seedCatalogue, seedDemoSources, upsertUnits } from '../../db/seed/seed.ts';
-import { loadUnitsCsv } from '../../db/seed/units-csv.ts';
+import { seedCatalogue, seedDemoSources, upsertUnits } from '#server/seed/seed';
+import { loadUnitsCsv } from '#server/seed/units-csv';
 import { newKeyHex } from '../../src/lib/server/secrets.ts';
 import { SESSION_COOKIE, signIn } from '../../src/lib/server/auth/sessions.ts';
-import { createUserIfMissing } from '../../db/seed/users.ts';
-import { loadSource, pollSource, type SourceRow } from '../../workers/jobs/poll-source.ts';
-import { DEMO_KEYS } from '../../workers/simulator/keys.ts';
+import { createUserIfMissing } from '#server/seed/users';
+import { loadSource, pollSource, type SourceRow } from '#server/pipeline/poll';
+import { DEMO_KEYS } from '#server/seed/demo-keys';
 import { createSimulator } from '../../workers/simulator/server.ts';
 
 export const SIM_SEED = 'test-seed';

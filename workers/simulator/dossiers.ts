@@ -12,7 +12,7 @@ import { DateTime } from 'luxon';
 import { ZONE } from '#domain/periods';
 import { dayNumber, weekdayOf } from './calendar.ts';
 import { managementLevel, managementLevelOn, shifted } from './management.ts';
-import { between, normal, uniform } from './random.ts';
+import { between, normal, uniform } from '#server/seed/random';
 
 export interface DossierDay {
   received: number;

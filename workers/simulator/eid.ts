@@ -11,7 +11,7 @@
 import { dayNumber } from './calendar.ts';
 import { workdayProgress } from './dossiers.ts';
 import { managementLevel, shifted } from './management.ts';
-import { between, normal, uniform } from './random.ts';
+import { between, normal, uniform } from '#server/seed/random';
 
 export interface EidDay {
   eligible: number;

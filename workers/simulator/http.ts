@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { today } from '#domain/periods';
 import { dayNumber, monthIndex } from './calendar.ts';
 import type { RowCorruptions, SystemName } from './faults.ts';
-import type { DemoKeys } from './keys.ts';
+import type { DemoKeys } from '#server/seed/demo-keys';
 
 /** A complete answer, before a fault may cut, delay or drip it. */
 export interface Answer {

@@ -1,6 +1,6 @@
 /** `npm run simulator`: the demo city's district systems on SIMULATOR_PORT (default 4010). */
 import { config } from '#server/config';
-import { loadUnitsCsv } from '#db/seed/units-csv';
+import { loadUnitsCsv } from '#server/seed/units-csv';
 import { createSimulator, type SimUnit } from './server.ts';
 
 const cfg = config();

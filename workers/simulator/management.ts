@@ -10,8 +10,8 @@
  * districts crowd towards the ceiling (100 % on time is hard to beat) while badly run ones trail
  * far behind, as real rankings look.
  */
-import { loadUnitsCsv } from '#db/seed/units-csv';
-import { between, normal, uniform } from './random.ts';
+import { loadUnitsCsv } from '#server/seed/units-csv';
+import { between, normal, uniform } from '#server/seed/random';
 
 let parents: Map<string, string> | null = null;
 

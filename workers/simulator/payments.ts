@@ -9,7 +9,7 @@ import { DateTime } from 'luxon';
 import { ZONE } from '#domain/periods';
 import { monthIndex } from './calendar.ts';
 import { managementLevel, shifted } from './management.ts';
-import { between, normal, uniform } from './random.ts';
+import { between, normal, uniform } from '#server/seed/random';
 
 export interface PaymentMonth {
   recipients: number;

@@ -16,7 +16,7 @@ import { eidApi } from './eid-api.ts';
 import { eidLegacyApi } from './eid-legacy-api.ts';
 import { DRIP_INTERVAL_MS, SYSTEMS, applyRowFault, parseFaultBody, parseFaultSpec, type Fault, type FaultKind, type SystemName } from './faults.ts';
 import { jsonAnswer, type Answer, type SimUnit, type SystemApi } from './http.ts';
-import { DEMO_KEYS, type DemoKeys } from './keys.ts';
+import { DEMO_KEYS, type DemoKeys } from '#server/seed/demo-keys';
 import { paymentApi } from './payments-api.ts';
 import { taskApi } from './tasks-api.ts';
 

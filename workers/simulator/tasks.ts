@@ -15,7 +15,7 @@ import { today } from '#domain/periods';
 import { dateOfDay, dayNumber, weekdayOf } from './calendar.ts';
 import { dayWeight, workdayProgress } from './dossiers.ts';
 import { managementLevel, managementLevelOn, shifted } from './management.ts';
-import { between, normal, uniform } from './random.ts';
+import { between, normal, uniform } from '#server/seed/random';
 
 /** A task as the tracker's API writes it. */
 export interface Task {

@@ -1,6 +1,6 @@
 /** Shared by the simulator's tests (not a test file): units, a running simulator, authenticated GETs. */
-import { loadUnitsCsv } from '#db/seed/units-csv';
-import { DEMO_KEYS } from './keys.ts';
+import { loadUnitsCsv } from '#server/seed/units-csv';
+import { DEMO_KEYS } from '#server/seed/demo-keys';
 import { createSimulator, type SimUnit, type SimulatorOptions } from './server.ts';
 
 /** Every district and commune of Hà Nội, as main.ts passes them. */

@@ -6,17 +6,10 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { PERIOD_KINDS } from '#domain/periods';
 import { DEFAULT_SCHEME_KEY } from '#domain/catalogue';
-import type { RankExplanation } from '#domain/explain';
-import type { Band } from '#domain/bands';
 
 export const periodKindSchema = z.enum(PERIOD_KINDS);
 /** Every kind of period has stored boards (calendar and Decree 09 reporting periods). */
 export const BOARD_PERIOD_KINDS = PERIOD_KINDS;
-/**
- * The boards a poll recomputes at once; the long ones (a quarter, a year: hundreds of days of
- * samples each) are marked pending and recomputed by the workers every few minutes.
- */
-export const LIVE_PERIOD_KINDS = ['day', 'week', 'month', 'report_month'] as const satisfies readonly (typeof PERIOD_KINDS)[number][];
 export const boardPeriodKindSchema = z.enum(BOARD_PERIOD_KINDS);
 export type BoardPeriodKind = z.infer<typeof boardPeriodKindSchema>;
 
@@ -47,63 +40,9 @@ export const boardQuerySchema = z.object({
 /** As sent and accepted: `scheme` may be left out (the operations scheme). */
 export type BoardQuery = z.input<typeof boardQuerySchema>;
 
-export interface IndicatorMeta {
-  key: string;
-  /** dossier | eid | payment | task */
-  family: string;
-  nameVi: string;
-  nameEn: string;
-  maxPoints: number;
-  saturation: number;
-  /** What the numerator counts, for sentences such as "12 hồ sơ đúng hạn nữa". */
-  numeratorNounVi: string;
-}
-
-export interface IndicatorValue {
-  /** Σ numerator over the period and the unit's descendants; null when nothing was reported. */
-  numerator: number | null;
-  denominator: number | null;
-  /** numerator / denominator, 0..1; null when the denominator is 0 (no data). */
-  ratio: number | null;
-  points: number | null;
-  /** Competition rank among the scope's children on this indicator alone. */
-  rank: number | null;
-}
-
-export interface BoardRow {
-  unitCode: string;
-  unitName: string;
-  unitType: string;
-  /** Competition rank on the total (1, 2, 2, 4); null = not ranked (see notRankedReason). */
-  rank: number | null;
-  /** Rank in the previous period of the same kind. */
-  previousRank: number | null;
-  total: number | null;
-  /** The rating band of the total (the scheme's bands); null when not ranked. */
-  band: string | null;
-  notRankedReason: string | null;
-  indicators: Record<string, IndicatorValue>;
-  /** Why it moved since the previous period of the same kind: places, points per indicator, in words. */
-  change: RankExplanation;
-  /** Where the unit sits on the scope's tile map (column, row from the top left); null: no layout stored. */
-  tile: { col: number; row: number } | null;
-}
-
-export interface Board {
-  /** The scheme that ranked it (its active version's name). */
-  scheme: { key: string; nameVi: string };
-  scope: { code: string; name: string; level: string };
-  period: { kind: BoardPeriodKind; start: string; end: string; provisional: boolean };
-  /** The scheme's indicators; the total is out of Σ maxPoints (100 operations, 20 for the 766 group). */
-  indicators: IndicatorMeta[];
-  /** The rating bands of the scheme version in force for this board, best first. */
-  bands: Band[];
-  rows: BoardRow[];
-  /** When the workers last computed this board (ISO 8601 UTC). */
-  computedAt: string | null;
-  /** The newest observation behind it (ISO 8601 UTC). */
-  asOf: string | null;
-}
+/** The ranked board and its parts are the domain's model (src/lib/domain/board.ts), sent as they are. */
+export type { Board, BoardRow, IndicatorMeta, IndicatorValue } from '#domain/board';
+import type { IndicatorMeta } from '#domain/board';
 
 export interface SeriesPoint {
   date: string;

@@ -26,10 +26,6 @@ export interface ClientToServerEvents {
 
 export const SOURCES_ROOM = 'sources';
 
-/** Kept per socket: who it is (set by the server's sign-in check; never sent to the browser). */
-export interface SocketData {
-  principal: import('../server/auth/principal.ts').Principal;
-}
 
 /** One room per scheme, scope and period (kind + start date): `board:<scope>:<kind>:<start>:<scheme>`. */
 export function boardRoom(scopeCode: string, kind: string, periodStart: string, scheme: string): string {

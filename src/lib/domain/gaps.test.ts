@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Board, BoardRow, IndicatorMeta } from '#contract/dto';
+import type { Board, BoardRow, IndicatorMeta } from './board.ts';
 import { bandOf, DEFAULT_BANDS, type Band } from './bands.ts';
 import { DEFAULT_SCHEME, NATIONAL_766_SCHEME } from './catalogue.ts';
 import { numeratorNoun, unitGaps } from './gaps.ts';

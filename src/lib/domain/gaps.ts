@@ -25,7 +25,7 @@
  * An indicator that does not apply (denominator 0) is left out: it earns nothing now, and counting
  * on it would change which indicators the total is scaled over.
  */
-import type { Board, BoardRow, IndicatorMeta, IndicatorValue } from '#contract/dto';
+import type { Board, BoardRow, IndicatorMeta, IndicatorValue } from './board.ts';
 import { bandOf } from './bands.ts';
 import type { SentenceLocale } from './explain.ts';
 import { points as pointsOf } from './ratio.ts';

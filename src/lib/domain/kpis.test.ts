@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BoardRow, IndicatorMeta } from '#contract/dto';
+import type { BoardRow, IndicatorMeta } from './board.ts';
 import { biggestMovers, kpisOf, scopeTotals, shortName, type PeriodTotals } from './kpis.ts';
 
 const ind = (key: string, family: string): IndicatorMeta => ({ key, family, nameVi: key, nameEn: key, maxPoints: 10, saturation: 1, numeratorNounVi: 'x' });

@@ -3,7 +3,7 @@
  * indicator's ratio of sums, its change against the previous period and its trend over the last
  * periods), and the biggest movers. Pure: the wall, the overview and the unit tests share it.
  */
-import type { Board, BoardRow, IndicatorMeta } from '#contract/dto';
+import type { Board, BoardRow, IndicatorMeta } from './board.ts';
 import { ratioOfSums } from './ratio.ts';
 
 export interface Totals {

@@ -1,9 +1,9 @@
 /** Uploads of filled templates, and the templates themselves. */
 import type { Sql } from '#db/client';
 import { METRIC_FAMILIES } from '#domain/catalogue';
-import { ingestUpload, loadSource, type PollOutcome } from '#workers/jobs/poll-source';
-import { MAX_UPLOAD_BYTES, readXlsx, sniffUpload, templateCsv, templateXlsx, type TemplateSpec } from '#workers/sources/mapping/sheets';
-import { SourceError } from '#workers/sources/types';
+import { ingestUpload, loadSource, type PollOutcome } from '#server/pipeline/poll';
+import { MAX_UPLOAD_BYTES, readXlsx, sniffUpload, templateCsv, templateXlsx, type TemplateSpec } from '#server/pipeline/mapping/sheets';
+import { SourceError } from '#server/pipeline/types';
 
 export class UploadError extends Error {
   constructor(message: string, readonly status: number) {

@@ -13,7 +13,7 @@ import { isoTimestamp } from '#db/client';
 import { RANKINGS_CHANNEL, type RankingsChanged } from '#contract/notify';
 import { periodOf, today, type Period } from '#domain/periods';
 import { BOARD_PERIOD_KINDS, DEFAULT_SCHEME_KEY, schemeKeySchema } from '#contract/dto';
-import { recomputeRankings } from '#workers/rankings';
+import { recomputeRankings } from '#server/ranking/rankings';
 import { recordAudit } from '../auth/audit.ts';
 import { fieldErrors, inTransaction, type Actor, type ChangeContext, type Outcome } from './users.ts';
 

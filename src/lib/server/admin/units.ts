@@ -28,9 +28,9 @@ import type { Queryable, Sql } from '#db/client';
 import { RANKINGS_CHANNEL, type RankingsChanged } from '#contract/notify';
 import { periodOf, today } from '#domain/periods';
 import { BOARD_PERIOD_KINDS } from '#contract/dto';
-import { recomputeRankings } from '#workers/rankings';
+import { recomputeRankings } from '#server/ranking/rankings';
 import { rebuildClosure } from '#db/closure';
-import { readCsvRecords } from '#workers/sources/mapping/table';
+import { readCsvRecords } from '#server/pipeline/mapping/table';
 import type { Principal } from '../auth/principal.ts';
 import { recordAudit } from '../auth/audit.ts';
 

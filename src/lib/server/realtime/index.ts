@@ -7,8 +7,9 @@ import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { Sql } from '#db/client';
 import { boardQuerySchema, type BoardQuery } from '#contract/dto';
-import { boardRoom, SOURCES_ROOM, type ClientToServerEvents, type ServerToClientEvents, type SocketData } from '#contract/events';
+import { boardRoom, SOURCES_ROOM, type ClientToServerEvents, type ServerToClientEvents } from '#contract/events';
 import { AUTH_CHANNEL, authRevokedSchema, RANKINGS_CHANNEL, rankingsChangedSchema, SOURCES_CHANNEL, type RankingsChanged } from '#contract/notify';
+import type { Principal } from '../auth/principal.ts';
 import { canReadBoard } from '../auth/access.ts';
 import { principalOf } from '../auth/request.ts';
 import { displayRoom, sessionRoom, userRoom } from '../auth/revoke.ts';
@@ -16,6 +17,10 @@ import { readSourceHealth } from '../sources.ts';
 import { periodOf } from '#domain/periods';
 import { NotFoundError, readBoard } from '../boards.ts';
 
+/** Kept per socket: who it is (set by the sign-in check below; never sent to the browser). */
+export interface SocketData {
+  principal: Principal;
+}
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 /** Bursts of NOTIFYs within this window are read and emitted once. */

@@ -6,8 +6,8 @@ import type { Sql } from '#db/client';
 import { addDays, periodOf } from '#domain/periods';
 import { BOARD_PERIOD_KINDS } from '#contract/dto';
 import { backfillSource, recomputeRange } from './backfill.ts';
-import { loadSource } from './jobs/poll-source.ts';
-import { recomputeRankings } from './rankings.ts';
+import { loadSource } from './poll.ts';
+import { recomputeRankings } from '../ranking/rankings.ts';
 
 export async function runPendingHistory(sql: Sql, options: { secretKeyHex?: string; log?: (line: string) => void }): Promise<boolean> {
   const [meta] = await sql<{ value: string }[]>`select value from app_meta where key = 'history_pending'`;

@@ -10,8 +10,8 @@ import type { Sql } from '#db/client';
 import { periodsCovering } from '#domain/periods';
 import { BOARD_PERIOD_KINDS } from '#contract/dto';
 import { loadLookups, reservePollRunId, upsertSamples } from './ingest.ts';
-import { credentialsOf, fetchWindow, splitWindow, type SourceRow } from './jobs/poll-source.ts';
-import { recomputeRankings } from './rankings.ts';
+import { credentialsOf, fetchWindow, splitWindow, type SourceRow } from './poll.ts';
+import { recomputeRankings } from '../ranking/rankings.ts';
 
 export async function backfillSource(
   sql: Sql,

@@ -9,14 +9,14 @@ import path from 'node:path';
 import { connectDb } from '#db/client';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '#db/embedded';
 import { runMigrations } from '#db/migrate';
-import { createUserIfMissing, seedDemoUsers } from '../db/seed/users.ts';
-import { isSeeded, seed } from '#db/seed/seed';
+import { createUserIfMissing, seedDemoUsers } from '#server/seed/users';
+import { isSeeded, seed } from '#server/seed/seed';
 import { config } from '#server/config';
 import { newKeyHex } from '#server/secrets';
 
 const t0 = Date.now();
 const cfg = config();
-const root = path.resolve(import.meta.dirname, '..');
+const root = path.resolve(import.meta.dirname, '../..');
 const dataDir = path.resolve(root, cfg.DATA_DIR);
 const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
 const say = (line: string) => console.log(`\x1b[35m[start]\x1b[0m ${line} (${elapsed()})`);

@@ -8,8 +8,8 @@
  * changed later keeps the moment it first arrived (`ingested_at` moves, `first_seen_at` stays).
  */
 import type { Queryable as Sql } from '#db/client';
-import type { Lookups, StoredRow } from './sources/mapping/validate.ts';
-import type { UnitTree } from './sources/mapping/index.ts';
+import type { Lookups, StoredRow } from './mapping/validate.ts';
+import type { UnitTree } from './mapping/index.ts';
 
 export async function loadLookups(sql: Sql): Promise<Lookups & UnitTree> {
   const unitRows = await sql<{ id: number; gso_code: string; parent_id: number | null }[]>`

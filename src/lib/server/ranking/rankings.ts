@@ -11,7 +11,13 @@ import type { Queryable as Sql } from '#db/client';
 import type { StoredIndicator } from '#db/schema/rankings';
 import { points, ratioOfSums } from '#domain/ratio';
 import { competitionRanks, scaledTotal } from '#domain/ranking';
-import { addDays, periodOf, previousPeriod, type Period } from '#domain/periods';
+import { addDays, periodOf, previousPeriod, type Period, type PeriodKind } from '#domain/periods';
+
+/**
+ * The boards a poll recomputes at once; the long ones (a quarter, a year: hundreds of days of
+ * samples each) are left to the slow-boards job (slow-boards.ts).
+ */
+export const LIVE_PERIOD_KINDS = ['day', 'week', 'month', 'report_month'] as const satisfies readonly PeriodKind[];
 
 export interface ActiveIndicator {
   key: string;

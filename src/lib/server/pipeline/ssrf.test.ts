@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { fetchText, fetchWithRetry } from './http.ts';
+import { fetchText, fetchWithRetry } from './client.ts';
 import {
   checkSourceUrl,
   checkSourceUrlShape,

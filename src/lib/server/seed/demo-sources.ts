@@ -3,10 +3,10 @@
  * for them (URL, credentials, mapping), not code paths. Each speaks its own vendor's dialect
  * (workers/simulator), so each needs its own mapping.
  */
-import { DEMO_KEYS } from '../../workers/simulator/keys.ts';
-import type { SourceMapping } from '../schema/sources.ts';
-import type { Credentials } from '../../workers/sources/types.ts';
-import { templateMapping } from '../../workers/sources/mapping/config.ts';
+import { DEMO_KEYS } from './demo-keys.ts';
+import type { SourceMapping } from '#db/schema/sources';
+import type { Credentials } from '../pipeline/types.ts';
+import { templateMapping } from '../pipeline/mapping/config.ts';
 
 export interface SourceSeed {
   key: string;

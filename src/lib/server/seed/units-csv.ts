@@ -10,7 +10,7 @@ export interface UnitRow {
   parentGsoCode: string | null;
 }
 
-export const HANOI_CSV = fileURLToPath(new URL('./data/hanoi.csv', import.meta.url));
+export const HANOI_CSV = fileURLToPath(new URL('../../../../db/seed/data/hanoi.csv', import.meta.url));
 
 /** Parses the register's CSV (no quoted commas occur in it); names the line of a bad row. */
 export function parseUnitsCsv(text: string): UnitRow[] {
@@ -32,7 +32,7 @@ export function loadUnitsCsv(file = HANOI_CSV): UnitRow[] {
 }
 
 /** Hà Nội's districts on a tile map: one square per district, roughly where it lies (north up). */
-export const HANOI_TILES_CSV = fileURLToPath(new URL('./data/hanoi-tiles.csv', import.meta.url));
+export const HANOI_TILES_CSV = fileURLToPath(new URL('../../../../db/seed/data/hanoi-tiles.csv', import.meta.url));
 
 export interface TileRow {
   gsoCode: string;

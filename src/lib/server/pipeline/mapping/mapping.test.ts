@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { DEMO_SOURCES } from '#db/seed/demo-sources';
+import { DEMO_SOURCES } from '#server/seed/demo-sources';
 import { jsonRecords } from './json.ts';
 import { mapBody } from './index.ts';
 import { templateMapping } from './config.ts';

@@ -4,15 +4,15 @@
  * an upsert, so an interrupted seed simply runs again.
  */
 import type { Sql } from '#db/client';
-import { rebuildClosure } from '../closure.ts';
+import { rebuildClosure } from '#db/closure';
 import { METRICS, SCHEMES } from '#domain/catalogue';
 import { DEFAULT_BANDS } from '#domain/bands';
 import { addDays, periodOf, today } from '#domain/periods';
 import { seal } from '#server/secrets';
-import { backfillSource, recomputeRange } from '../../workers/backfill.ts';
-import { loadSource } from '../../workers/jobs/poll-source.ts';
+import { backfillSource, recomputeRange } from '../pipeline/backfill.ts';
+import { loadSource } from '../pipeline/poll.ts';
 import { DEMO_SOURCES } from './demo-sources.ts';
-import { uniform } from '../../workers/simulator/random.ts';
+import { uniform } from './random.ts';
 import { loadTilesCsv, loadUnitsCsv, type TileRow, type UnitRow } from './units-csv.ts';
 
 export async function isSeeded(sql: Sql): Promise<boolean> {

@@ -12,14 +12,14 @@ import type { Queryable, Sql } from '#db/client';
 import { RANKINGS_CHANNEL, SOURCES_CHANNEL, type RankingsChanged } from '#contract/notify';
 import { open } from '#server/secrets';
 import { addDays, periodOf, today, ZONE, type Period, type PeriodKind } from '#domain/periods';
-import { BOARD_PERIOD_KINDS, LIVE_PERIOD_KINDS } from '#contract/dto';
+import { BOARD_PERIOD_KINDS } from '#contract/dto';
 import type { RejectedRow } from '#db/schema/sources';
-import { loadLookups, reservePollRunId, upsertSamples } from '../ingest.ts';
-import { recomputeRankings, schemesUsing } from '../rankings.ts';
-import { fetchWithRetry, type RetryPolicy } from '../sources/http.ts';
-import { mapBody, type Body, type Mapped, type UnitTree } from '../sources/mapping/index.ts';
-import type { Lookups, Window } from '../sources/mapping/validate.ts';
-import { SourceError, type Credentials } from '../sources/types.ts';
+import { loadLookups, reservePollRunId, upsertSamples } from './ingest.ts';
+import { LIVE_PERIOD_KINDS, recomputeRankings, schemesUsing } from '../ranking/rankings.ts';
+import { fetchWithRetry, type RetryPolicy } from './client.ts';
+import { mapBody, type Body, type Mapped, type UnitTree } from './mapping/index.ts';
+import type { Lookups, Window } from './mapping/validate.ts';
+import { SourceError, type Credentials } from './types.ts';
 
 export interface SourceRow {
   id: number;

@@ -1,0 +1,65 @@
+/**
+ * A ranked board as the domain sees it: the scope's children, each with its rank, total, band,
+ * indicator values and why it moved. The wire DTOs (src/lib/contract/dto.ts) are these shapes.
+ */
+import type { Band } from './bands.ts';
+import type { RankExplanation } from './explain.ts';
+import type { PeriodKind } from './periods.ts';
+
+export interface IndicatorMeta {
+  key: string;
+  /** dossier | eid | payment | task */
+  family: string;
+  nameVi: string;
+  nameEn: string;
+  maxPoints: number;
+  saturation: number;
+  /** What the numerator counts, for sentences such as "12 hồ sơ đúng hạn nữa". */
+  numeratorNounVi: string;
+}
+
+export interface IndicatorValue {
+  /** Σ numerator over the period and the unit's descendants; null when nothing was reported. */
+  numerator: number | null;
+  denominator: number | null;
+  /** numerator / denominator, 0..1; null when the denominator is 0 (no data). */
+  ratio: number | null;
+  points: number | null;
+  /** Competition rank among the scope's children on this indicator alone. */
+  rank: number | null;
+}
+
+export interface BoardRow {
+  unitCode: string;
+  unitName: string;
+  unitType: string;
+  /** Competition rank on the total (1, 2, 2, 4); null = not ranked (see notRankedReason). */
+  rank: number | null;
+  /** Rank in the previous period of the same kind. */
+  previousRank: number | null;
+  total: number | null;
+  /** The rating band of the total (the scheme's bands); null when not ranked. */
+  band: string | null;
+  notRankedReason: string | null;
+  indicators: Record<string, IndicatorValue>;
+  /** Why it moved since the previous period of the same kind: places, points per indicator, in words. */
+  change: RankExplanation;
+  /** Where the unit sits on the scope's tile map (column, row from the top left); null: no layout stored. */
+  tile: { col: number; row: number } | null;
+}
+
+export interface Board {
+  /** The scheme that ranked it (its active version's name). */
+  scheme: { key: string; nameVi: string };
+  scope: { code: string; name: string; level: string };
+  period: { kind: PeriodKind; start: string; end: string; provisional: boolean };
+  /** The scheme's indicators; the total is out of Σ maxPoints (100 operations, 20 for the 766 group). */
+  indicators: IndicatorMeta[];
+  /** The rating bands of the scheme version in force for this board, best first. */
+  bands: Band[];
+  rows: BoardRow[];
+  /** When the workers last computed this board (ISO 8601 UTC). */
+  computedAt: string | null;
+  /** The newest observation behind it (ISO 8601 UTC). */
+  asOf: string | null;
+}
