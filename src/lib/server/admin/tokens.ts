@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { Queryable as Sql } from '#db/client';
 import { isoTimestamp } from '#db/client';
 import { ZONE, today } from '#domain/periods';
+import { SUPPORTED_DATES } from '#contract/dto';
 import { recordAudit } from '../auth/audit.ts';
 import { newToken, sha256 } from '../auth/crypto.ts';
 import { signOutEverywhere } from '../auth/revoke.ts';
@@ -43,6 +44,7 @@ export const newTokenSchema = z.object({
     .nullish()
     .transform((v) => (v ? v : null))
     .refine((v) => v === null || (/^\d{4}-\d{2}-\d{2}$/.test(v) && DateTime.fromISO(v, { zone: ZONE }).isValid), 'Ngày hết hạn không hợp lệ (YYYY-MM-DD).')
+    .refine((v) => v === null || v <= SUPPORTED_DATES.to, `Ngày hết hạn không được sau ${SUPPORTED_DATES.to}.`)
 });
 export type NewTokenInput = z.input<typeof newTokenSchema>;
 
