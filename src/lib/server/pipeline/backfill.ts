@@ -37,7 +37,7 @@ export async function backfillSource(
       await tx`
         insert into poll_runs (id, source_id, started_at, finished_at, duration_ms, outcome, http_status, trigger, attempts, window_from, window_to,
                                accepted, rejected, changed, error, rejections)
-        values (${pollRunId}, ${source.id}, ${startedAt.toISOString()}, now(), ${Math.round(performance.now() - t0)},
+        values (${pollRunId}, ${source.id}, ${startedAt.toISOString()}, clock_timestamp(), ${Math.round(performance.now() - t0)},
                 ${rejections.length ? 'partial' : 'success'}, ${fetched.httpStatus}, 'backfill', ${fetched.attempts}, ${piece.from}, ${piece.to},
                 ${fetched.rows.length}, ${rejections.length}, ${changed}, ${rejections.length ? `${rejections.length} row(s) rejected` : null},
                 ${rejections.length ? JSON.stringify(rejections.slice(0, 1000)) : null}::jsonb)`;

@@ -216,7 +216,8 @@ export async function commitRun(
     const [row] = await tx<{ id: number }[]>`
       insert into poll_runs (id, source_id, started_at, finished_at, duration_ms, outcome, http_status, trigger, attempts, window_from, window_to,
                              accepted, rejected, changed, error, rejections, raw_body)
-      values (${pollRunId}, ${source.id}, ${startedAt.toISOString()}, now(), ${durationMs}, ${outcome}, ${fetched.httpStatus}, ${run.trigger},
+      -- finished_at: clock_timestamp(), the end of the work (now() is the transaction's start, before the recompute)
+      values (${pollRunId}, ${source.id}, ${startedAt.toISOString()}, clock_timestamp(), ${durationMs}, ${outcome}, ${fetched.httpStatus}, ${run.trigger},
               ${fetched.attempts}, ${window.from}, ${window.to}, ${fetched.rows.length}, ${rejections.length}, ${changed},
               ${rejections.length ? `${rejections.length} row(s) rejected` : null},
               ${rejections.length ? JSON.stringify(rejections.slice(0, 1000)) : null}::jsonb,
@@ -262,7 +263,7 @@ async function recordFailure(
   const durationMs = Math.round(performance.now() - run.t0);
   const [row] = await sql<{ id: number }[]>`
     insert into poll_runs (source_id, started_at, finished_at, duration_ms, outcome, http_status, trigger, attempts, window_from, window_to, error, raw_body)
-    values (${source.id}, ${run.startedAt.toISOString()}, now(), ${durationMs}, 'failed', ${status}, ${run.trigger}, ${run.attempts},
+    values (${source.id}, ${run.startedAt.toISOString()}, clock_timestamp(), ${durationMs}, 'failed', ${status}, ${run.trigger}, ${run.attempts},
             ${run.window.from}, ${run.window.to}, ${error}, ${raw ? raw.slice(0, 1_000_000) : null})
     returning id`;
   await sql`

@@ -277,7 +277,8 @@ export async function recomputeRankings(sql: Sql, periods: Period[], options: Re
       await sql`
         insert into rankings (scheme_key, scope_unit_id, period_kind, period_start, period_end, unit_id, rank, previous_rank, total,
                               not_ranked_reason, indicators, scheme_id, computed_at, as_of)
-        select scheme, scope, kind, start, finish, unit, rank, prev, total, reason, ind, scheme_id, now(), as_of
+        -- statement_timestamp(), not now(): taken under the recompute lock, so a board committed later always has the later computedAt
+        select scheme, scope, kind, start, finish, unit, rank, prev, total, reason, ind, scheme_id, statement_timestamp(), as_of
         from unnest(${sql.array(c.map((r) => r.scheme))}::text[], ${sql.array(c.map((r) => r.schemeId))}::int[],
                     ${sql.array(c.map((r) => r.scope))}::int[], ${sql.array(c.map((r) => r.kind))}::text[],
                     ${sql.array(c.map((r) => r.start))}::date[], ${sql.array(c.map((r) => r.end))}::date[],
