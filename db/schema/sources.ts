@@ -1,5 +1,12 @@
 import { bigint, boolean, date, index, integer, jsonb, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
 import { units } from './units.ts';
+import { users } from './auth.ts';
+
+/**
+ * Default source priorities: a system of record (polled from its API) outranks a file a unit
+ * uploads, so an upload cannot change what such a system reports for the same unit, metric and day.
+ */
+export const DEFAULT_PRIORITY = { systemOfRecord: 100, upload: 10 } as const;
 
 /** A district system the workers poll. Sources are data: the demo's are seeded rows, not code paths. */
 export const dataSources = pgTable('data_sources', {
@@ -30,6 +37,11 @@ export const dataSources = pgTable('data_sources', {
   dailyDeadline: text(),
   enabled: boolean().notNull().default(true),
   scopeUnitId: integer().references(() => units.id),
+  /**
+   * Higher wins: an upload row for a unit × metric that a higher-priority source already reports
+   * (that day, or since an earlier day) is refused with the reason. Equal priorities add up.
+   */
+  priority: integer().notNull().default(DEFAULT_PRIORITY.systemOfRecord),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
 });
@@ -69,7 +81,11 @@ export const pollRuns = pgTable(
     error: text(),
     rejections: jsonb().$type<RejectedRow[]>(),
     /** Kept only when something was rejected or the poll failed to parse. */
-    rawBody: text()
+    rawBody: text(),
+    /** An upload: who sent the file. */
+    submittedBy: integer().references(() => users.id, { onDelete: 'set null' }),
+    /** An upload held for approval: the administrator who approved it (this run is when it began to count). */
+    approvedBy: integer().references(() => users.id, { onDelete: 'set null' })
   },
   (t) => [index().on(t.sourceId, t.startedAt)]
 );
@@ -103,3 +119,44 @@ export const sourceHealth = pgTable('source_health', {
   pollDurationMsSum: bigint({ mode: 'number' }).notNull().default(0),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
 });
+
+/** A mapped row as an upload holds it until approved: samples' key and value. */
+export interface HeldRow {
+  unitId: number;
+  metricId: number;
+  day: string;
+  value: number;
+  row?: number;
+}
+
+/**
+ * Uploads waiting for an administrator ("chờ duyệt", when the installation requires approval):
+ * their checked rows are kept here, outside `samples`, so no board counts them until approved.
+ * Approving commits them as a poll run (poll_run_id) through the same path as any upload.
+ */
+export const pendingUploads = pgTable(
+  'pending_uploads',
+  {
+    id: serial().primaryKey(),
+    sourceId: integer()
+      .notNull()
+      .references(() => dataSources.id, { onDelete: 'cascade' }),
+    submittedBy: integer().references(() => users.id, { onDelete: 'set null' }),
+    submittedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    fileName: text(),
+    windowFrom: date().notNull(),
+    windowTo: date().notNull(),
+    /** The rows that passed every check; emptied once reviewed. */
+    rows: jsonb().$type<HeldRow[]>().notNull(),
+    /** How many rows were held (kept after review). */
+    accepted: integer().notNull(),
+    read: integer().notNull().default(0),
+    rejections: jsonb().$type<RejectedRow[]>().notNull().default([]),
+    /** pending | approved | rejected */
+    status: text().notNull().default('pending'),
+    reviewedBy: integer().references(() => users.id, { onDelete: 'set null' }),
+    reviewedAt: timestamp({ withTimezone: true }),
+    pollRunId: integer().references(() => pollRuns.id, { onDelete: 'set null' })
+  },
+  (t) => [index().on(t.status, t.submittedAt)]
+);

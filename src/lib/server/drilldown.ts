@@ -183,6 +183,9 @@ export interface PollRunSummary {
   changed: number;
   /** How many of this day's samples name this run. */
   samples: number;
+  /** An upload: who sent it, and who approved it when approval is required ("Name (username)"). */
+  submittedBy: string | null;
+  approvedBy: string | null;
 }
 
 export interface RawSamples {
@@ -430,18 +433,22 @@ export async function readRawSamples(sql: Sql, unitCode: string, indicatorKey: s
     ? await sql<{
         id: number; source_key: string; source_name: string; started_at: string; finished_at: string | null; outcome: string; trigger: string;
         http_status: number | null; window_from: string; window_to: string; accepted: number; rejected: number; changed: number;
+        submitted_by: string | null; approved_by: string | null;
       }[]>`
       select r.id, ds.key as source_key, ds.name as source_name, r.started_at, r.finished_at, r.outcome, r.trigger, r.http_status,
              to_char(r.window_from, 'YYYY-MM-DD') as window_from, to_char(r.window_to, 'YYYY-MM-DD') as window_to,
-             r.accepted, r.rejected, r.changed
+             r.accepted, r.rejected, r.changed,
+             sub.display_name || ' (' || sub.username || ')' as submitted_by, apr.display_name || ' (' || apr.username || ')' as approved_by
       from poll_runs r join data_sources ds on ds.id = r.source_id
+      left join users sub on sub.id = r.submitted_by left join users apr on apr.id = r.approved_by
       where r.id = any(${sql.array(runIds)}::int[])
       order by r.started_at desc, r.id desc`
     : [];
   const polls: PollRunSummary[] = runs.map((r) => ({
     id: r.id, sourceKey: r.source_key, sourceName: r.source_name, startedAt: isoTimestamp(r.started_at)!, finishedAt: isoTimestamp(r.finished_at),
     outcome: r.outcome, trigger: r.trigger, httpStatus: r.http_status, windowFrom: r.window_from, windowTo: r.window_to,
-    accepted: r.accepted, rejected: r.rejected, changed: r.changed, samples: perRun.get(r.id) ?? 0
+    accepted: r.accepted, rejected: r.rejected, changed: r.changed, samples: perRun.get(r.id) ?? 0,
+    submittedBy: r.submitted_by, approvedBy: r.approved_by
   }));
 
   const { id: _id, ...unitOut } = unit;

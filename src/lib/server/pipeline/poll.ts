@@ -198,7 +198,11 @@ async function loadHealth(sql: Queryable, sourceId: number): Promise<HealthRow> 
 export async function commitRun(
   sql: Sql,
   source: SourceRow,
-  run: { startedAt: Date; t0: number; trigger: Trigger; window: Window; fetched: Fetched | (Mapped & { httpStatus: number | null; body: string; attempts: number }) }
+  run: {
+    startedAt: Date; t0: number; trigger: Trigger; window: Window; fetched: Fetched | (Mapped & { httpStatus: number | null; body: string; attempts: number });
+    /** More work in the same transaction, once the run's row exists (an upload: who sent and approved it). */
+    inTransaction?: (tx: Queryable, pollRunId: number) => Promise<void>;
+  }
 ): Promise<PollOutcome> {
   const { fetched, window, startedAt } = run;
   const rejections: RejectedRow[] = fetched.rejected;
@@ -237,6 +241,7 @@ export async function commitRun(
         polls_success = h.polls_success + excluded.polls_success, polls_partial = h.polls_partial + excluded.polls_partial,
         samples_accepted = h.samples_accepted + excluded.samples_accepted, rows_rejected = h.rows_rejected + excluded.rows_rejected,
         poll_duration_ms_sum = h.poll_duration_ms_sum + excluded.poll_duration_ms_sum, updated_at = now()`;
+    await run.inTransaction?.(tx, row!.id);
     if (periods.length) {
       const payload: RankingsChanged = { pollRunId: row!.id, scopeIds, periods: periods.map((p) => ({ kind: p.kind, start: p.start })), schemes };
       await tx`select pg_notify(${RANKINGS_CHANNEL}, ${JSON.stringify(payload)})`;
@@ -304,7 +309,15 @@ export async function pollSource(
 }
 
 /** An uploaded file (an .xlsx or .csv the district filled from the template), stored like a poll. */
-export async function ingestUpload(sql: Sql, source: SourceRow, body: Body, options: { now?: Date; maxAgeDays?: number } = {}): Promise<PollOutcome> {
+export interface UploadHooks {
+  /** Refuses mapped rows before anything is stored (source priorities, src/lib/server/uploads.ts). */
+  screen?: (mapped: Mapped) => Promise<Mapped>;
+  /** Keeps the rows for an administrator's approval instead of counting them now. */
+  hold?: (mapped: Mapped, run: { window: Window; body: string }) => Promise<PollOutcome>;
+  inTransaction?: (tx: Queryable, pollRunId: number) => Promise<void>;
+}
+
+export async function ingestUpload(sql: Sql, source: SourceRow, body: Body, options: { now?: Date; maxAgeDays?: number } & UploadHooks = {}): Promise<PollOutcome> {
   const startedAt = options.now ?? new Date();
   const to = today(startedAt);
   // Rows up to 400 days old are taken; a task list is turned into counts for its last 62 days only.
@@ -313,9 +326,11 @@ export async function ingestUpload(sql: Sql, source: SourceRow, body: Body, opti
   const t0 = performance.now();
   const health = await loadHealth(sql, source.id);
   try {
-    const mapped = await mapBody(source, body, await loadLookups(sql), window);
+    let mapped = await mapBody(source, body, await loadLookups(sql), window);
+    if (options.screen) mapped = await options.screen(mapped);
     const text = 'text' in body ? body.text : body.table.map((r) => r.map((c) => (c instanceof Date ? c.toISOString() : String(c ?? ''))).join(',')).join('\n');
-    return await commitRun(sql, source, { startedAt, t0, trigger: 'upload', window, fetched: { ...mapped, httpStatus: null, body: text, attempts: 1 } });
+    if (options.hold) return await options.hold(mapped, { window, body: text });
+    return await commitRun(sql, source, { startedAt, t0, trigger: 'upload', window, fetched: { ...mapped, httpStatus: null, body: text, attempts: 1 }, inTransaction: options.inTransaction });
   } catch (error) {
     return recordFailure(sql, source, health, { startedAt, t0, trigger: 'upload', window, error, attempts: 1 });
   }

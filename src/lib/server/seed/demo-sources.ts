@@ -7,6 +7,7 @@ import { DEMO_KEYS } from './demo-keys.ts';
 import type { SourceMapping } from '#db/schema/sources';
 import type { Credentials } from '../pipeline/types.ts';
 import { templateMapping } from '../pipeline/mapping/config.ts';
+import { DEFAULT_PRIORITY } from '#db/schema/sources';
 
 export interface SourceSeed {
   key: string;
@@ -21,6 +22,8 @@ export interface SourceSeed {
   dailyDeadline: string | null;
   /** Default: four poll intervals. */
   staleAfterSeconds?: number;
+  /** Higher wins over uploads for the same unit, metric and day: the systems of record above the upload source. */
+  priority: number;
 }
 
 export const DEMO_SOURCES: SourceSeed[] = [
@@ -48,7 +51,8 @@ export const DEMO_SOURCES: SourceSeed[] = [
         'dossier.pending_overdue', 'dossier.digitized', 'dossier.with_fee', 'dossier.paid_online'
       ]
     } as SourceMapping,
-    dailyDeadline: '17:00'
+    dailyDeadline: '17:00',
+    priority: DEFAULT_PRIORITY.systemOfRecord
   },
   {
     key: 'vneid',
@@ -66,7 +70,8 @@ export const DEMO_SOURCES: SourceSeed[] = [
 }`,
       metrics: ['eid.eligible', 'eid.collected_level2', 'eid.activated']
     } as SourceMapping,
-    dailyDeadline: '17:00'
+    dailyDeadline: '17:00',
+    priority: DEFAULT_PRIORITY.systemOfRecord
   },
   {
     key: 'ansinh',
@@ -89,7 +94,8 @@ export const DEMO_SOURCES: SourceSeed[] = [
         tong_tien_qua_tai_khoan: 'payment.welfare_amount_cashless'
       }
     },
-    dailyDeadline: null
+    dailyDeadline: null,
+    priority: DEFAULT_PRIORITY.systemOfRecord
   },
   {
     key: 'qlvb',
@@ -106,7 +112,8 @@ export const DEMO_SOURCES: SourceSeed[] = [
   "assigned": ngayGiao, "deadline": hanXuLy, "completed": ngayHoanThanh
 }`
     } as SourceMapping,
-    dailyDeadline: '17:00'
+    dailyDeadline: '17:00',
+    priority: DEFAULT_PRIORITY.systemOfRecord
   },
   {
     // For a unit whose system has no API: its officers upload the family's template (.xlsx or .csv).
@@ -121,6 +128,7 @@ export const DEMO_SOURCES: SourceSeed[] = [
     credentials: { kind: 'none' },
     mapping: templateMapping('dossier'),
     dailyDeadline: null,
-    staleAfterSeconds: 35 * 86_400
+    staleAfterSeconds: 35 * 86_400,
+    priority: DEFAULT_PRIORITY.upload
   }
 ];

@@ -94,16 +94,16 @@ export async function seedDemoSources(
     const credentials = seal(JSON.stringify(d.credentials), options.secretKeyHex);
     const [row] = await sql<{ id: number }[]>`
       insert into data_sources (key, name, family, kind, produces, mapping, granularity, url_template, auth_kind, credentials_sealed,
-                                interval_seconds, timeout_ms, stale_after_seconds, trailing_days, daily_deadline)
+                                interval_seconds, timeout_ms, stale_after_seconds, trailing_days, daily_deadline, priority)
       values (${d.key}, ${d.name}, ${d.family}, ${d.kind}, ${d.produces}, ${JSON.stringify(d.mapping)}::jsonb, ${d.granularity},
               ${d.kind === 'upload' ? '' : options.simulatorUrl + d.path}, ${d.credentials.kind},
               ${d.credentials.kind === 'none' ? null : credentials}, ${options.intervalSeconds}, 4000,
-              ${d.staleAfterSeconds ?? options.intervalSeconds * 4}, 3, ${d.dailyDeadline})
+              ${d.staleAfterSeconds ?? options.intervalSeconds * 4}, 3, ${d.dailyDeadline}, ${d.priority})
       on conflict (key) do update set name = excluded.name, family = excluded.family, kind = excluded.kind,
         produces = excluded.produces, mapping = excluded.mapping, granularity = excluded.granularity,
         url_template = excluded.url_template, auth_kind = excluded.auth_kind, credentials_sealed = excluded.credentials_sealed,
         interval_seconds = excluded.interval_seconds, timeout_ms = excluded.timeout_ms, stale_after_seconds = excluded.stale_after_seconds,
-        daily_deadline = excluded.daily_deadline, updated_at = now()
+        daily_deadline = excluded.daily_deadline, priority = excluded.priority, updated_at = now()
       returning id`;
     ids.push(row!.id);
   }

@@ -32,6 +32,8 @@ export interface StoredRow {
   metricId: number;
   day: string;
   value: number;
+  /** The source row it came from (records only), so a row refused later can be named. */
+  row?: number;
 }
 
 export function isIsoDate(x: unknown): x is string {
@@ -105,7 +107,7 @@ export function validateRecords(records: RawRecord[], lookups: Lookups, window: 
     }
     const unitId = lookups.unitIdByCode.get(r.unitCode as string)!;
     for (const [metric, value] of Object.entries(r.values)) {
-      rows.push({ unitId, metricId: lookups.metrics.get(metric)!.id, day: r.date as string, value: value as number });
+      rows.push({ unitId, metricId: lookups.metrics.get(metric)!.id, day: r.date as string, value: value as number, row: r.row });
     }
   }
   rejected.sort((a, b) => a.index - b.index);
