@@ -130,7 +130,7 @@ describe('uploads against the systems of record', () => {
     // Meanwhile the system of record reports that day.
     expect((await pollSource(db.sql, world.sources.motcua!, { secretKeyHex: world.secretKeyHex, window: { from: laterDay, to: laterDay } })).outcome).toBe('success');
     const approved = await approveUpload(db.sql, held.pendingUploadId!, { actor: admin, ip: null });
-    expect(approved).toMatchObject({ ok: true, outcome: { accepted: 0, rejected: 1 }, rejections: [{ reason: expect.stringMatching(/^khi duyệt: Xã Bình Minh \(10135\).*ưu tiên cao hơn/) }] });
+    expect(approved).toMatchObject({ ok: true, outcome: { accepted: 0, rejected: 1 }, rejections: [{ index: 1, reason: expect.stringMatching(/^khi duyệt: Xã Bình Minh \(10135\).*ưu tiên cao hơn/) }] });
     expect(await uploadSamples(db, '10135', laterDay)).toEqual([]);
 
     const other = await handleUpload(db.sql, 'tai-len-hoso', csv([['10135', addDays(day, -50)]]), '278', { actor: officer, ip: null });

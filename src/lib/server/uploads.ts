@@ -15,11 +15,13 @@ import { appMeta } from '#db/schema/ops';
 import { users } from '#db/schema/auth';
 import { units } from '#db/schema/units';
 import { metrics } from '#db/schema/indicators';
-import { dataSources, pendingUploads, pollRuns, type RejectedRow } from '#db/schema/sources';
+import { dataSources, pendingUploads, pollRuns, type HeldRow, type RejectedRow } from '#db/schema/sources';
 import { METRIC_FAMILIES } from '#domain/catalogue';
 import { commitRun, ingestUpload, loadSource, type PollOutcome, type SourceRow } from '#server/pipeline/poll';
 import { MAX_UPLOAD_BYTES, readXlsx, sniffUpload, templateCsv, templateXlsx, type TemplateSpec } from '#server/pipeline/mapping/sheets';
-import type { Mapped, StoredRow } from '#server/pipeline/mapping/index';
+import type { Body, Mapped, StoredRow } from '#server/pipeline/mapping/index';
+import { tableMappingSchema } from '#server/pipeline/mapping/config';
+import { parseCsv, tableRecords } from '#server/pipeline/mapping/table';
 import { SourceError } from '#server/pipeline/types';
 import type { Principal } from './auth/principal.ts';
 import { recordAudit } from './auth/audit.ts';
@@ -86,7 +88,7 @@ export async function handleUpload(
   let rejections: RejectedRow[] = [];
   const outcome = await ingestUpload(sql, source, body, {
     screen: async (mapped) => {
-      const screened = await screenByPriority(sql, { id: source.id, priority: row.priority }, mapped);
+      const screened = await screenByPriority(sql, { id: source.id, priority: row.priority }, mapped, () => fileRows(sql, source.mapping, body, mapped.rows));
       rejections = screened.rejected;
       return screened;
     },
@@ -96,7 +98,7 @@ export async function handleUpload(
             .insert(pendingUploads)
             .values({
               sourceId: source.id, submittedBy, fileName: file.name.slice(0, 200) || null, windowFrom: run.window.from, windowTo: run.window.to,
-              rows: mapped.rows, accepted: mapped.rows.length, read: mapped.read, rejections: mapped.rejected.slice(0, 1000)
+              rows: await heldRows(sql, source.mapping, body, mapped.rows), accepted: mapped.rows.length, read: mapped.read, rejections: mapped.rejected.slice(0, 1000)
             })
             .returning({ id: pendingUploads.id });
           pendingUploadId = held!.id;
@@ -134,7 +136,13 @@ export async function handleUpload(
  * reports monthly). The rest are kept. One reason per row of the file and source, naming the unit,
  * the day, the metrics and the source.
  */
-export async function screenByPriority(sql: Queryable, source: { id: number; priority: number }, mapped: Mapped): Promise<Mapped> {
+export async function screenByPriority(
+  sql: Queryable,
+  source: { id: number; priority: number },
+  mapped: Mapped,
+  /** The row of the file each (unit, day) came from, asked for only when a row is refused. */
+  rowsOfFile: () => Promise<RowOfFile> = async () => () => undefined
+): Promise<Mapped> {
   if (!mapped.rows.length) return mapped;
   const db = orm(sql);
   const higher = await db
@@ -161,7 +169,7 @@ export async function screenByPriority(sql: Queryable, source: { id: number; pri
     covering.set(k, [...(covering.get(k) ?? []), { sourceId: f.source_id, first: f.first }]);
   }
   const kept: StoredRow[] = [];
-  /** (row of the file, higher source) → the refused rows */
+  /** (unit, day, higher source) → the refused rows: one row of the file (a template has one per unit and day) */
   const refused = new Map<string, { row: StoredRow; sourceId: number; first: string }[]>();
   for (const r of mapped.rows) {
     const hit = (covering.get(`${r.unitId}|${r.metricId}`) ?? []).filter((c) => c.first <= r.day).sort((a, b) => a.first.localeCompare(b.first))[0];
@@ -169,7 +177,7 @@ export async function screenByPriority(sql: Queryable, source: { id: number; pri
       kept.push(r);
       continue;
     }
-    const k = `${r.row ?? `${r.unitId}|${r.day}`}|${hit.sourceId}`;
+    const k = `${r.unitId}|${r.day}|${hit.sourceId}`;
     refused.set(k, [...(refused.get(k) ?? []), { row: r, ...hit }]);
   }
   if (!refused.size) return mapped;
@@ -185,6 +193,7 @@ export async function screenByPriority(sql: Queryable, source: { id: number; pri
                 ${sql.array(groups.flatMap((g) => g.map((x) => x.row.day)))}::date[], ${sql.array(groups.flatMap((g) => g.map((x) => x.sourceId)))}::int[]) as t(u, m, d, s)
     join samples x on x.unit_id = t.u and x.metric_id = t.m and x.day = t.d and x.source_id = t.s`;
   const sameDay = new Set(exact.map((e) => `${e.u}|${e.d}|${e.s}`));
+  const rowOf = await rowsOfFile();
   const unitOf = new Map(unitRows.map((u) => [u.id, u]));
   const metricName = new Map(metricRows.map((m) => [m.id, m.name]));
   const sourceName = new Map(higher.map((h) => [h.id, h.name]));
@@ -196,13 +205,46 @@ export async function screenByPriority(sql: Queryable, source: { id: number; pri
     const names = group.map((g) => metricName.get(g.row.metricId) ?? String(g.row.metricId));
     const what = names.length <= 3 ? names.join(', ') : `${names.slice(0, 2).join(', ')} và ${names.length - 2} chỉ số khác`;
     return {
-      index: row.row ?? 0,
+      // Held rows carry their row of the file; freshly mapped ones are looked up.
+      index: (row as HeldRow).row ?? rowOf(row.unitId, row.day) ?? 0,
       reason: `${unit ? `${unit.name} (${unit.code})` : `đơn vị #${row.unitId}`}, ngày ${dayWords(row.day)} — ${what}: ` +
         `đã có số liệu từ nguồn '${sourceName.get(sourceId)}' (ưu tiên cao hơn)${since}`
     };
   });
   const rejected = [...mapped.rejected, ...reasons].sort((a, b) => a.index - b.index);
   return { rows: kept, rejected, read: mapped.read };
+}
+
+/** (unit id, day) → the row of the file it came from (1-based data rows, as rejections number them). */
+type RowOfFile = (unitId: number, day: string) => number | undefined;
+
+/**
+ * The row numbers of a template file, read again as its mapping reads it: a mapped sample keeps
+ * its unit and day, not its row, and a checked template has one row per unit and day. Task lists
+ * (counts derived per unit and day) have none.
+ */
+async function fileRows(sql: Queryable, mapping: unknown, body: Body, rows: StoredRow[]): Promise<RowOfFile> {
+  const parsed = tableMappingSchema.safeParse(mapping);
+  if (!parsed.success || !rows.length) return () => undefined;
+  const db = orm(sql);
+  const metricKeys = new Set((await db.select({ key: metrics.key }).from(metrics)).map((m) => m.key));
+  const table = 'table' in body ? body.table : parseCsv(body.text, parsed.data.delimiter);
+  let records;
+  try {
+    records = tableRecords(table, parsed.data, metricKeys).records;
+  } catch {
+    return () => undefined;
+  }
+  const byCodeDay = new Map(records.map((r) => [`${String(r.unitCode)}|${String(r.date)}`, r.row]));
+  const ids = [...new Set(rows.map((r) => r.unitId))];
+  const codes = new Map((await db.select({ id: units.id, code: units.gsoCode }).from(units).where(inArray(units.id, ids))).map((u) => [u.id, u.code]));
+  return (unitId, day) => byCodeDay.get(`${codes.get(unitId)}|${day}`);
+}
+
+/** The rows an upload awaiting approval keeps, each with its row of the file (to name it if refused at approval). */
+async function heldRows(sql: Queryable, mapping: unknown, body: Body, rows: StoredRow[]): Promise<HeldRow[]> {
+  const rowOf = await fileRows(sql, mapping, body, rows);
+  return rows.map((r) => ({ ...r, row: rowOf(r.unitId, r.day) }));
 }
 
 // ——— Approval before an upload counts ("chờ duyệt") ———

@@ -32,8 +32,6 @@ export interface StoredRow {
   metricId: number;
   day: string;
   value: number;
-  /** The source row it came from (records only), so a row refused later can be named. */
-  row?: number;
 }
 
 export function isIsoDate(x: unknown): x is string {
@@ -107,7 +105,7 @@ export function validateRecords(records: RawRecord[], lookups: Lookups, window: 
     }
     const unitId = lookups.unitIdByCode.get(r.unitCode as string)!;
     for (const [metric, value] of Object.entries(r.values)) {
-      rows.push({ unitId, metricId: lookups.metrics.get(metric)!.id, day: r.date as string, value: value as number, row: r.row });
+      rows.push({ unitId, metricId: lookups.metrics.get(metric)!.id, day: r.date as string, value: value as number });
     }
   }
   rejected.sort((a, b) => a.index - b.index);
