@@ -26,11 +26,10 @@ describe('stored credentials go only to their host', () => {
   const formOf = (v: SourceView, changes: Record<string, string> = {}): SourceForm =>
     sourceFormSchema.parse({
       key: v.key, name: v.name, family: v.family, kind: v.kind, produces: v.produces, granularity: v.granularity, urlTemplate: v.urlTemplate,
-      authKind: v.authKind, apiKeyHeader: 'x-api-key', mapping: v.mapping, intervalSeconds: String(v.intervalSeconds), timeoutMs: String(v.timeoutMs),
-      staleAfterSeconds: String(v.staleAfterSeconds), trailingDays: String(v.trailingDays), dailyDeadline: v.dailyDeadline,
-      scopeUnitCode: v.scopeUnitCode, enabled: v.enabled ? 'on' : '',
+      authKind: v.authKind, apiKeyHeader: 'x-api-key', mapping: v.mapping, timeoutMs: String(v.timeoutMs), trailingDays: String(v.trailingDays),
+      dailyDeadline: v.dailyDeadline, scopeUnitCode: v.scopeUnitCode, enabled: v.enabled ? 'on' : '', priority: String(v.priority),
       // The fixture polls every second; the form asks for at least 5 s.
-      ...{ intervalSeconds: '15', staleAfterSeconds: '60' }, ...changes
+      intervalSeconds: '15', staleAfterSeconds: '60', ...changes
     });
 
   beforeAll(async () => {
@@ -81,6 +80,18 @@ describe('stored credentials go only to their host', () => {
     const saved = await saveSource(db.sql, formOf(stored, { urlTemplate: otherUrl, apiKey: 'typed-for-the-new-host' }), { ...ctx(), existingKey: 'motcua' });
     expect(saved).toEqual({ key: 'motcua' });
     expect((await readSourceView(db.sql, 'motcua'))!.urlTemplate).toBe(otherUrl);
+  });
+
+  it('keeps a source priority from the form, naming the field when it is wrong, and defaults it by kind', async () => {
+    const stored = (await readSourceView(db.sql, 'vneid'))!;
+    expect(stored.priority).toBe(100);
+    expect((await readSourceView(db.sql, 'tai-len-hoso'))!.priority).toBe(10);
+    const bad = sourceFormSchema.safeParse({ ...formOf(stored), enabled: 'on', priority: 'cao' });
+    expect(bad.error?.issues.map((i) => [i.path[0], i.message])).toEqual([['priority', 'priority must be a number']]);
+    expect(await saveSource(db.sql, formOf(stored, { priority: '120' }), { ...ctx(), existingKey: 'vneid' })).toEqual({ key: 'vneid' });
+    expect((await readSourceView(db.sql, 'vneid'))!.priority).toBe(120);
+    expect(await saveSource(db.sql, formOf(stored, { priority: '' }), { ...ctx(), existingKey: 'vneid' })).toEqual({ key: 'vneid' });
+    expect((await readSourceView(db.sql, 'vneid'))!.priority).toBe(100);
   });
 
   it('audits every test connection: who, which source, which host, the outcome', async () => {

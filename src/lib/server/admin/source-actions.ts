@@ -25,7 +25,7 @@ export function sourceActions(existingKey: (event: RequestEvent) => string | und
       const form = await event.request.formData();
       const parsed = parseForm(sourceFormSchema, form);
       if ('failure' in parsed) return parsed.failure;
-      const result = await testSource(await sql(), parsed.data, existingKey(event));
+      const result = await testSource(await sql(), parsed.data, existingKey(event), { actor: event.locals.principal, ip: event.getClientAddress() });
       if ('errors' in result) {
         return fail(400, { values: keep(form), errors: result.errors, message: Object.values(result.errors).join('; ') } satisfies FormFailure);
       }
