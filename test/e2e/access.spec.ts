@@ -58,6 +58,8 @@ const ROWS: Row[] = [
   { name: 'admin: a poll run', method: 'GET', path: '/admin/sources/motcua/runs/:run', expect: ADMIN },
   { name: 'admin: new source', method: 'GET', path: '/admin/sources/new', expect: ADMIN },
   { name: 'admin: poll now (form action)', method: 'POST', path: '/admin/sources?/pollNow', body: 'form', expect: ADMIN },
+  { name: 'admin: uploads awaiting approval', method: 'GET', path: '/admin/uploads', expect: ADMIN },
+  { name: 'admin: approve an upload (form action)', method: 'POST', path: '/admin/uploads?/approve', body: 'form', expect: ADMIN },
   { name: 'admin: units', method: 'GET', path: '/admin/units', expect: ADMIN },
   { name: 'admin: users', method: 'GET', path: '/admin/users', expect: ADMIN },
   { name: 'admin: display tokens', method: 'GET', path: '/admin/tokens', expect: ADMIN },

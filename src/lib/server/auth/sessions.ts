@@ -3,8 +3,8 @@
  * leaked table opens nothing. Sessions slide: each use within the lifetime pushes expiry out.
  */
 import type { Queryable as Sql } from '#db/client';
-import { and, eq, lt, sql as sqlExpr } from 'drizzle-orm';
-import { signInFailures } from '#db/schema/auth';
+import { and, eq, isNull, lt, or, sql as sqlExpr } from 'drizzle-orm';
+import { displayTokens, sessions, signInFailures } from '#db/schema/auth';
 import { orm } from '../orm.ts';
 import { dummyHash, newToken, sha256, verifyPassword } from './crypto.ts';
 import { LIMITS, signInWaitSeconds, waitMessage } from './throttle.ts';
@@ -71,8 +71,7 @@ export async function signIn(sql: Sql, input: { username: string; password: stri
   await db.delete(signInFailures).where(and(eq(signInFailures.username, username), eq(signInFailures.ip, input.ip)));
   const token = newToken();
   const expiresAt = new Date(Date.now() + SESSION_HOURS * 3_600_000);
-  await sql`insert into sessions (id, user_id, expires_at, ip, user_agent)
-            values (${sha256(token)}, ${row.id}, ${expiresAt.toISOString()}, ${input.ip}, ${input.userAgent?.slice(0, 300) ?? null})`;
+  await db.insert(sessions).values({ id: sha256(token), userId: row.id, expiresAt, ip: input.ip, userAgent: input.userAgent?.slice(0, 300) ?? null });
   return { ok: true, token, user: toUser(row), expiresAt };
 }
 
@@ -88,7 +87,7 @@ export async function readSession(sql: Sql, token: string): Promise<Extract<Prin
 }
 
 export async function revokeSession(sql: Sql, sessionId: string): Promise<void> {
-  await sql`update sessions set revoked_at = now() where id = ${sessionId} and revoked_at is null`;
+  await orm(sql).update(sessions).set({ revokedAt: sqlExpr`now()` }).where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
 }
 
 /** A wall screen's token → its principal, or the reason it cannot be used. */
@@ -102,6 +101,9 @@ export async function readDisplayToken(
   if (!row) return { refused: 'unknown' };
   if (row.revoked_at) return { refused: 'revoked' };
   if (row.expired) return { refused: 'expired' };
-  await sql`update display_tokens set last_used_at = now() where id = ${row.id} and (last_used_at is null or last_used_at < now() - interval '1 minute')`;
+  await orm(sql)
+    .update(displayTokens)
+    .set({ lastUsedAt: sqlExpr`now()` })
+    .where(and(eq(displayTokens.id, row.id), or(isNull(displayTokens.lastUsedAt), lt(displayTokens.lastUsedAt, sqlExpr`now() - interval '1 minute'`))));
   return { principal: { kind: 'display', tokenId: row.id, name: row.name, scopeCode: row.scope_code, playlist: row.playlist } };
 }
