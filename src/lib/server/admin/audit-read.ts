@@ -3,14 +3,16 @@ import type { Queryable as Sql } from '#db/client';
 import { isoTimestamp } from '#db/client';
 import { ZONE } from '#domain/periods';
 
-export const AUDIT_ENTITIES = ['user', 'display_token', 'scheme', 'source', 'unit'] as const;
+export const AUDIT_ENTITIES = ['user', 'display_token', 'scheme', 'source', 'unit', 'upload', 'setting'] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 export const ENTITY_NAMES: Record<AuditEntity, string> = {
   user: 'Người dùng',
   display_token: 'Màn hình trình chiếu',
   scheme: 'Bộ chỉ số',
   source: 'Nguồn dữ liệu',
-  unit: 'Đơn vị hành chính'
+  unit: 'Đơn vị hành chính',
+  upload: 'Tệp tải lên',
+  setting: 'Thiết lập'
 };
 /** Words for the actions these screens record; any other action is shown as recorded. */
 export const ACTION_NAMES: Record<string, string> = {
@@ -21,7 +23,11 @@ export const ACTION_NAMES: Record<string, string> = {
   enable: 'Mở khóa',
   reset_password: 'Đặt lại mật khẩu',
   revoke: 'Thu hồi',
-  create_version: 'Tạo phiên bản mới'
+  create_version: 'Tạo phiên bản mới',
+  test_connection: 'Thử kết nối',
+  upload: 'Tải tệp lên',
+  approve_upload: 'Duyệt tệp tải lên',
+  reject_upload: 'Từ chối tệp tải lên'
 };
 
 export const AUDIT_PAGE_SIZE = 50;

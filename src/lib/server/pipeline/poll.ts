@@ -308,15 +308,16 @@ export async function pollSource(
   }
 }
 
-/** An uploaded file (an .xlsx or .csv the district filled from the template), stored like a poll. */
+/** What the upload path (src/lib/server/uploads.ts) adds to an upload's storing. */
 export interface UploadHooks {
   /** Refuses mapped rows before anything is stored (source priorities, src/lib/server/uploads.ts). */
   screen?: (mapped: Mapped) => Promise<Mapped>;
-  /** Keeps the rows for an administrator's approval instead of counting them now. */
+  /** Keeps the rows for an administrator's approval instead of counting them now (when any row is left). */
   hold?: (mapped: Mapped, run: { window: Window; body: string }) => Promise<PollOutcome>;
   inTransaction?: (tx: Queryable, pollRunId: number) => Promise<void>;
 }
 
+/** An uploaded file (an .xlsx or .csv the district filled from the template), stored like a poll. */
 export async function ingestUpload(sql: Sql, source: SourceRow, body: Body, options: { now?: Date; maxAgeDays?: number } & UploadHooks = {}): Promise<PollOutcome> {
   const startedAt = options.now ?? new Date();
   const to = today(startedAt);
@@ -329,7 +330,8 @@ export async function ingestUpload(sql: Sql, source: SourceRow, body: Body, opti
     let mapped = await mapBody(source, body, await loadLookups(sql), window);
     if (options.screen) mapped = await options.screen(mapped);
     const text = 'text' in body ? body.text : body.table.map((r) => r.map((c) => (c instanceof Date ? c.toISOString() : String(c ?? ''))).join(',')).join('\n');
-    if (options.hold) return await options.hold(mapped, { window, body: text });
+    // Nothing left to count: nothing to approve either (the run records the refusals).
+    if (options.hold && mapped.rows.length) return await options.hold(mapped, { window, body: text });
     return await commitRun(sql, source, { startedAt, t0, trigger: 'upload', window, fetched: { ...mapped, httpStatus: null, body: text, attempts: 1 }, inTransaction: options.inTransaction });
   } catch (error) {
     return recordFailure(sql, source, health, { startedAt, t0, trigger: 'upload', window, error, attempts: 1 });
