@@ -14,7 +14,7 @@ const port = await sim.listen(cfg.SIMULATOR_PORT);
 const communes = units.filter((u) => u.level === 'commune').length;
 logger('simulator').info(
   { districts: units.length - communes, communes, seed: cfg.SIMULATOR_SEED, faults: cfg.SIM_FAULTS },
-  `simulator: http://127.0.0.1:${port}`
+  `listening on http://127.0.0.1:${port}`
 );
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

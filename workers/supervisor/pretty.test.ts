@@ -22,7 +22,7 @@ describe('prettyLine', () => {
 
   it('reads numeric levels and epoch times as pino writes them by default', () => {
     const line = JSON.stringify({ level: 30, time: Date.parse(at), name: 'web', msg: 'web: http://localhost:3000' });
-    expect(prettyLine(line, { colour: false })).toBe(`${local} INFO  web: web: http://localhost:3000`);
+    expect(prettyLine(line, { colour: false })).toBe(`${local} INFO  web: http://localhost:3000`); // not "web: web: …"
   });
 
   it("puts an error's stack on indented lines under it", () => {

@@ -41,9 +41,10 @@ export function prettyLine(line: string, options: { colour?: boolean; time?: boo
   const label = typeof entry.level === 'number' ? (LEVELS[entry.level] ?? String(entry.level)) : String(entry.level);
   const level = label.toUpperCase().padEnd(5);
   const painted = options.colour === false ? level : `\x1b[${COLOURS[label] ?? 0}m${level}\x1b[0m`;
-  const name = typeof entry.name === 'string' ? `${entry.name}: ` : '';
   const err = entry.err as { message?: unknown; stack?: unknown } | undefined;
   const message = typeof entry.msg === 'string' ? entry.msg : String(err?.message ?? '');
+  // The name, unless the message already starts with it ("web: http://localhost:3000").
+  const name = typeof entry.name === 'string' && !message.startsWith(`${entry.name}:`) ? `${entry.name}: ` : '';
   const fields = Object.entries(entry)
     .filter(([k, v]) => !OWN_KEYS.has(k) && v !== undefined)
     .map(([k, v]) => ` ${k}=${fieldText(v)}`)

@@ -5,7 +5,7 @@
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
-import { parseCookie } from 'cookie';
+import { parse as parseCookie } from 'cookie';
 import type { Sql } from '#db/client';
 import { boardQuerySchema, type BoardQuery } from '#contract/dto';
 import { boardRoom, SOURCES_ROOM, type ClientToServerEvents, type ServerToClientEvents } from '#contract/events';
