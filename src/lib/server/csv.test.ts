@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from './pipeline/mapping/table.ts';
-import { toCsv } from './csv.ts';
+import { plainCsv, toCsv } from './csv.ts';
 
 /** The cells of a one-row CSV, as written (BOM and the row's CRLF taken off). */
 const written = (cells: (string | number | null)[]) => toCsv([cells]).slice(1).replace(/\r\n$/, '');
@@ -35,5 +35,12 @@ describe('toCsv', () => {
     const row = ['a\rb', 'c\nd', 'e,f', 'g"h'];
     expect(written(row)).toBe('"a\rb","c\nd","e,f","g""h"');
     expect(parseCsv(toCsv([row, ['x', 'y', 'z', 'w']]).slice(1))).toEqual([row, ['x', 'y', 'z', 'w']]);
+  });
+});
+
+describe('plainCsv', () => {
+  it('writes an uploaded sheet as readable CSV: quoted where needed, dates in ISO 8601, nothing neutralised', () => {
+    const sheet = [['Mã đơn vị [unit_code]', 'Ngày [date]', 'Số [n]', 'Ghi chú'], ['00001', new Date('2026-11-20T00:00:00Z'), 40, 'a, "b"'], ['=1+1', null, -2, true]];
+    expect(plainCsv(sheet)).toBe('Mã đơn vị [unit_code],Ngày [date],Số [n],Ghi chú\n00001,2026-11-20T00:00:00.000Z,40,"a, ""b"""\n=1+1,,-2,true');
   });
 });

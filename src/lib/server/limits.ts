@@ -27,6 +27,8 @@ export const ERROR_BODY_KEPT_CHARS = 64 * 1024;
 // ---------------------------------------------------------------------------------------------
 // Intervals and lifetimes
 
+/** Least time a backfill piece (a month of days, or a year of months) may take: a long window is a big body, slower than a routine poll. */
+export const BACKFILL_PIECE_TIMEOUT_MS = 60_000;
 /** How often a worker process says it is alive (worker_heartbeats). */
 export const WORKER_HEARTBEAT_MS = 5_000;
 /** A worker whose last heartbeat is younger than this counts as alive (/healthz, /metrics): six missed beats, so a busy event loop is not a dead worker. */

@@ -13,6 +13,7 @@ import { loadLookups, reservePollRunId, upsertSamples } from './ingest.ts';
 import { credentialsOf, fetchWindow, splitWindow, type SourceRow } from './poll.ts';
 import { recomputeRankings } from '../ranking/rankings.ts';
 import type { Logger } from '../log.ts';
+import { BACKFILL_PIECE_TIMEOUT_MS } from '../limits.ts';
 
 export async function backfillSource(
   sql: Sql,
@@ -29,7 +30,7 @@ export async function backfillSource(
     const startedAt = new Date();
     const t0 = performance.now();
     // A long window is a big body: allow it more time than a routine poll.
-    const fetched = await fetchWindow(source, piece, credentials, lookups, { timeoutMs: Math.max(source.timeoutMs, 60_000) });
+    const fetched = await fetchWindow(source, piece, credentials, lookups, { timeoutMs: Math.max(source.timeoutMs, BACKFILL_PIECE_TIMEOUT_MS) });
     // The samples and the run that names them, together (one transaction: a few statements per piece, none per row).
     const pollRunId = await sql.begin(async (tx) => {
       const pollRunId = await reservePollRunId(tx);

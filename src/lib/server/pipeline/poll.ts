@@ -21,6 +21,7 @@ import { mapBody, type Body, type Mapped, type UnitTree } from './mapping/index.
 import type { Lookups, Window } from './mapping/validate.ts';
 import { SourceError, type Credentials } from './types.ts';
 import { FAILED_BODY_KEPT_CHARS, REJECTED_BODY_KEPT_CHARS } from '../limits.ts';
+import { plainCsv } from '../csv.ts';
 
 export interface SourceRow {
   id: number;
@@ -314,7 +315,7 @@ export async function ingestUpload(sql: Sql, source: SourceRow, body: Body, opti
   const health = await loadHealth(sql, source.id);
   try {
     const mapped = await mapBody(source, body, await loadLookups(sql), window);
-    const text = 'text' in body ? body.text : body.table.map((r) => r.map((c) => (c instanceof Date ? c.toISOString() : String(c ?? ''))).join(',')).join('\n');
+    const text = 'text' in body ? body.text : plainCsv(body.table);
     return await commitRun(sql, source, { startedAt, t0, trigger: 'upload', window, fetched: { ...mapped, httpStatus: null, body: text, attempts: 1 } });
   } catch (error) {
     return recordFailure(sql, source, health, { startedAt, t0, trigger: 'upload', window, error, attempts: 1 });
