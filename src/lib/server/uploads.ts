@@ -18,11 +18,12 @@ import { metrics } from '#db/schema/indicators';
 import { dataSources, pendingUploads, pollRuns, type HeldRow, type RejectedRow } from '#db/schema/sources';
 import { METRIC_FAMILIES } from '#domain/catalogue';
 import { commitRun, ingestUpload, loadSource, type PollOutcome, type SourceRow } from '#server/pipeline/poll';
-import { MAX_UPLOAD_BYTES, readXlsx, sniffUpload, templateCsv, templateXlsx, type TemplateSpec } from '#server/pipeline/mapping/sheets';
+import { readXlsx, sniffUpload, templateCsv, templateXlsx, type TemplateSpec } from '#server/pipeline/mapping/sheets';
 import type { Body, Mapped, StoredRow } from '#server/pipeline/mapping/index';
 import { tableMappingSchema } from '#server/pipeline/mapping/config';
 import { parseCsv, tableRecords } from '#server/pipeline/mapping/table';
 import { SourceError } from '#server/pipeline/types';
+import { UPLOAD_MAX_BYTES } from '#server/limits';
 import type { Principal } from './auth/principal.ts';
 import { recordAudit } from './auth/audit.ts';
 import { orm } from './orm.ts';
@@ -67,7 +68,7 @@ export async function handleUpload(
   if (row.kind !== 'upload') throw new UploadError(`source ${sourceKey} is polled from its system; it takes no uploads`, 409);
   if (!file || typeof file === 'string') throw new UploadError('file: attach the filled template as the form field "file"', 400);
   if (file.size === 0) throw new UploadError('file: the file is empty', 400);
-  if (file.size > MAX_UPLOAD_BYTES) throw new UploadError(`file: larger than ${MAX_UPLOAD_BYTES / 1048576} MB`, 413);
+  if (file.size > UPLOAD_MAX_BYTES) throw new UploadError(`file: larger than ${UPLOAD_MAX_BYTES / 1048576} MB`, 413);
   const bytes = new Uint8Array(await file.arrayBuffer());
   let body;
   try {

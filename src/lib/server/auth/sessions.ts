@@ -9,10 +9,9 @@ import { orm } from '../orm.ts';
 import { dummyHash, newToken, sha256, verifyPassword } from './crypto.ts';
 import { LIMITS, signInWaitSeconds, waitMessage } from './throttle.ts';
 import type { Principal, Role, SignedInUser } from './principal.ts';
+import { SESSION_IDLE_HOURS as SESSION_HOURS } from '../limits.ts';
 
 export const SESSION_COOKIE = 'cityops_session';
-/** Idle lifetime of a session. */
-export const SESSION_HOURS = 12;
 export { LIMITS };
 
 interface UserRow {
