@@ -4,7 +4,7 @@
  * the unit page calls it on a board row and words it with src/lib/i18n/gaps.ts ("Cần thêm 1,40 điểm
  * để lên hạng 2 (Huyện B): 6 hồ sơ đúng hạn nữa, …"); the unit tests check it by hand-worked cases.
  *
- * How a count becomes points mirrors the workers (workers/rankings.ts `scoreBoard`) exactly:
+ * How a count becomes points mirrors the workers (src/lib/server/ranking/rankings.ts `scoreBoard`) exactly:
  * - each indicator earns `points(ratio, max, saturation)` = max × min(1, ratio / saturation), two decimals;
  * - the total is Σ points of the indicators that apply (denominator > 0) scaled to the scheme's
  *   maximum: round2(earned × schemeMax / applicableMax). So one more point earned on an indicator
