@@ -1,14 +1,14 @@
-/** `npm run workers`: polls the data sources, stores samples and rankings, announces changes. */
+/** `npm run workers`: polls the data sources, stores samples and rankings, announces changes; runs the recompute and history jobs. */
 import { hostname } from 'node:os';
 import { connectDb } from '#db/client';
 import { config, databaseUrl } from '#server/config';
-import { createBoss, startWorkers } from './scheduler.ts';
+import { createBoss } from '#server/jobs/boss';
+import { startWorkers } from './scheduler.ts';
 
 const cfg = config();
 const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
 const { sql } = await connectDb(databaseUrl(), { max: 6, application: 'city-ops-workers' });
-const boss = await createBoss(databaseUrl());
-boss.on('error', (e) => log(`pg-boss: ${e.message}`));
+const boss = await createBoss(databaseUrl(), { onError: (e) => log(`pg-boss: ${e.message}`) });
 
 const id = `${hostname()}:${process.pid}`;
 const startedAt = new Date().toISOString();

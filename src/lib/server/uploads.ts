@@ -1,4 +1,5 @@
 /** Uploads of filled templates, and the templates themselves. */
+import type { PgBoss } from 'pg-boss';
 import type { Sql } from '#db/client';
 import { METRIC_FAMILIES } from '#domain/catalogue';
 import { ingestUpload, loadSource, type PollOutcome } from '#server/pipeline/poll';
@@ -11,8 +12,11 @@ export class UploadError extends Error {
   }
 }
 
-/** `onlyUnitCode`: an officer's upload may only carry rows of their unit and its descendants. */
-export async function handleUpload(sql: Sql, sourceKey: string, file: File | null, onlyUnitCode?: string | null): Promise<PollOutcome> {
+/**
+ * `onlyUnitCode`: an officer's upload may only carry rows of their unit and its descendants.
+ * `jobs`: where the long boards the upload touched are queued for recompute.
+ */
+export async function handleUpload(sql: Sql, sourceKey: string, file: File | null, onlyUnitCode?: string | null, jobs?: PgBoss): Promise<PollOutcome> {
   const [row] = await sql<{ id: number; kind: string }[]>`select id, kind from data_sources where key = ${sourceKey}`;
   if (!row) throw new UploadError(`no data source with key ${sourceKey}`, 404);
   if (row.kind !== 'upload') throw new UploadError(`source ${sourceKey} is polled from its system; it takes no uploads`, 409);
@@ -33,7 +37,7 @@ export async function handleUpload(sql: Sql, sourceKey: string, file: File | nul
     if (!unit) throw new UploadError('your account has no unit: ask an administrator', 403);
     source.scopeUnitId = unit.id;
   }
-  return ingestUpload(sql, source, body);
+  return ingestUpload(sql, source, body, { jobs });
 }
 
 export async function templateSpec(sql: Sql, family: string): Promise<TemplateSpec> {

@@ -2,18 +2,19 @@
  * Indicator schemes (operations, national_766, …): the active version of each, its history, and a
  * change — which never edits a version. A change of one scheme inserts its next version (same key,
  * version + 1, active) with copies of the indicators carrying the new points and saturations,
- * deactivates that scheme's previous version, and recomputes that scheme's current boards, all in one
- * transaction; the other schemes are untouched. Older boards keep the version they were computed
+ * deactivates that scheme's previous version, and queues the recompute of that scheme's current boards
+ * (a job per period, run by the workers, never inside the request), all in one transaction; the
+ * other schemes are untouched. Older boards keep the version they were computed
  * with (rankings.scheme_id), so a past rank is always explained by its own scheme.
  */
 import type postgres from 'postgres';
 import { z } from 'zod';
 import type { Queryable as Sql } from '#db/client';
 import { isoTimestamp } from '#db/client';
-import { RANKINGS_CHANNEL, type RankingsChanged } from '#contract/notify';
 import { periodOf, today, type Period } from '#domain/periods';
 import { BOARD_PERIOD_KINDS, DEFAULT_SCHEME_KEY, schemeKeySchema } from '#contract/dto';
-import { recomputeRankings } from '#server/ranking/rankings';
+import type { PgBoss } from 'pg-boss';
+import { queueRecompute } from '#server/jobs/send';
 import { recordAudit } from '../auth/audit.ts';
 import { fieldErrors, inTransaction, type Actor, type ChangeContext, type Outcome } from './users.ts';
 
@@ -195,16 +196,21 @@ const same = (a: number, b: number) => Math.abs(a - b) < 1e-9;
 export type SchemeSaved = {
   scheme: { id: number; key: string; version: number };
   previous: { id: number; version: number };
-  /** The boards recomputed with the new version. */
-  recomputed: Period[];
+  /** The boards recomputed with the new version, by a job: one per period, followed as one batch. */
+  recompute: { batch: string; periods: Period[] };
 };
 
+/** Where the change came from (audit), and the job queue its recompute goes to. */
+export type SchemeChangeContext = ChangeContext & { jobs: PgBoss };
+
 /**
- * Saves a change as the next version of one scheme (`input.scheme`, default operations), then
- * recomputes that scheme's boards of the current period of every kind with it — in one transaction,
- * so a failed recompute leaves the old version active. The other schemes' versions and boards stay.
+ * Saves a change as the next version of one scheme (`input.scheme`, default operations), and queues
+ * the recompute of that scheme's boards of the current period of every kind with it — in one
+ * transaction, so a failed save queues nothing and a saved version always has its recompute. The
+ * workers run it (minutes at national scale); the admin screen follows the batch. The other
+ * schemes' versions and boards stay.
  */
-export async function saveSchemeVersion(sql: Sql, input: SchemeChangeInput, actor: Actor, ctx: ChangeContext = {}): Promise<Outcome<SchemeSaved>> {
+export async function saveSchemeVersion(sql: Sql, input: SchemeChangeInput, actor: Actor, ctx: SchemeChangeContext): Promise<Outcome<SchemeSaved>> {
   const parsed = schemeChangeSchema.safeParse(input);
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error.issues) };
   const v = parsed.data;
@@ -263,14 +269,11 @@ export async function saveSchemeVersion(sql: Sql, input: SchemeChangeInput, acto
         on c.key = i.key
       where i.scheme_id = ${current.id}`;
 
-    // This scheme's current boards of every period kind now use the new version; older boards keep theirs.
+    // This scheme's current boards of every period kind are recomputed with the new version by a job
+    // (queued in this transaction: no version without its recompute); older boards keep theirs.
     const day = today(ctx.now);
     const periods = BOARD_PERIOD_KINDS.map((kind) => periodOf(kind, day));
-    const scopeIds = await recomputeRankings(tx, periods, { schemes: [current.key] });
-    const payload: RankingsChanged = {
-      pollRunId: null, scopeIds, periods: periods.map((p) => ({ kind: p.kind, start: p.start })), schemes: [current.key]
-    };
-    await tx`select pg_notify(${RANKINGS_CHANNEL}, ${JSON.stringify(payload)})`;
+    const batch = await queueRecompute(ctx.jobs, tx, { periods, schemes: [current.key], cause: 'scheme' });
 
     await recordAudit(tx, {
       actor, action: 'create_version', entity: 'scheme', entityId: schemeId,
@@ -279,7 +282,7 @@ export async function saveSchemeVersion(sql: Sql, input: SchemeChangeInput, acto
       after: auditView({ id: schemeId, key: current.key, version, bands, note: v.note }, next),
       ip: ctx.ip
     });
-    return { ok: true, scheme: { id: schemeId, key: current.key, version }, previous: { id: current.id, version: current.version }, recomputed: periods };
+    return { ok: true, scheme: { id: schemeId, key: current.key, version }, previous: { id: current.id, version: current.version }, recompute: { batch, periods } };
   });
 }
 
@@ -331,7 +334,7 @@ export function schemeInputFromForm(values: Record<string, string>): { input: Sc
 }
 
 /** Saves the scheme form: errors are named by the form's own fields (`bands.3.min` is the fourth row as shown). */
-export async function saveSchemeFromForm(sql: Sql, values: Record<string, string>, actor: Actor, ctx: ChangeContext = {}): Promise<Outcome<SchemeSaved>> {
+export async function saveSchemeFromForm(sql: Sql, values: Record<string, string>, actor: Actor, ctx: SchemeChangeContext): Promise<Outcome<SchemeSaved>> {
   const { input, bandRows } = schemeInputFromForm(values);
   const result = await saveSchemeVersion(sql, input, actor, ctx);
   if (result.ok) return result;

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { isoTimestamp, type Queryable as Sql, type Sql as Pool } from '#db/client';
-import { POLL_NOW_CHANNEL } from '#contract/notify';
+import type { PgBoss } from 'pg-boss';
 import { METRIC_FAMILIES } from '#domain/catalogue';
 import { today } from '#domain/periods';
 import { seal } from '#server/secrets';
@@ -14,6 +14,7 @@ import { loadLookups } from '#server/pipeline/ingest';
 import { credentialsOf, fetchWindow, loadSource, pollWindow, type SourceRow } from '#server/pipeline/poll';
 import { AUTH_KINDS, jsonMappingSchema, SOURCE_KINDS, tableMappingSchema, templateMapping } from '#server/pipeline/mapping/config';
 import { checkSourceUrl } from '#server/pipeline/ssrf';
+import { dropQueuedPolls, pollNow as pollNowJob } from '#server/jobs/send';
 import type { Credentials } from '#server/pipeline/types';
 import type { Principal } from '../auth/principal.ts';
 import { recordAudit } from '../auth/audit.ts';
@@ -293,20 +294,31 @@ export async function testSource(sql: Sql, f: SourceForm, existingKey?: string):
   }
 }
 
-export async function setEnabled(sql: Sql, key: string, enabled: boolean, ctx: { actor: Principal; ip: string | null }): Promise<boolean> {
+/** Disabling a source also drops its polls waiting in the queue (a poll already running finishes). */
+export async function setEnabled(sql: Sql, key: string, enabled: boolean, ctx: { actor: Principal; ip: string | null; jobs: PgBoss }): Promise<boolean> {
   const [row] = await sql<{ id: number }[]>`update data_sources set enabled = ${enabled}, updated_at = now() where key = ${key} returning id`;
   if (!row) return false;
   await recordAudit(sql, { actor: ctx.actor, action: enabled ? 'enable' : 'disable', entity: 'source', entityId: key, ip: ctx.ip, before: { enabled: !enabled }, after: { enabled } });
+  if (!enabled) await dropQueuedPolls(ctx.jobs, row.id);
   return true;
 }
 
-/** Asks a worker for a poll now (a NOTIFY: the web process has no pg-boss). */
-export async function pollNow(sql: Sql, key: string, ctx: { actor: Principal; ip: string | null }): Promise<boolean> {
-  const [row] = await sql<{ id: number; kind: string }[]>`select id, kind from data_sources where key = ${key}`;
-  if (!row || row.kind === 'upload') return false;
-  await sql`select pg_notify(${POLL_NOW_CHANNEL}, ${JSON.stringify({ sourceId: row.id })})`;
+/** The polls of a source waiting in the queue, dropped (it was saved disabled); how many. */
+export async function dropQueuedPollsOf(sql: Sql, jobs: PgBoss, key: string): Promise<number> {
+  const [row] = await sql<{ id: number }[]>`select id from data_sources where key = ${key}`;
+  return row ? dropQueuedPolls(jobs, row.id) : 0;
+}
+
+export type PollNowResult = { ok: true; jobId: string | null } | { ok: false; status: 404 | 409; message: string };
+
+/** Queues a poll now (a person's request: it goes through an open circuit breaker); the job to follow. */
+export async function pollNow(sql: Sql, key: string, ctx: { actor: Principal; ip: string | null; jobs: PgBoss }): Promise<PollNowResult> {
+  const [row] = await sql<{ id: number; kind: string; enabled: boolean }[]>`select id, kind, enabled from data_sources where key = ${key}`;
+  if (!row || row.kind === 'upload') return { ok: false, status: 404, message: `key: no polled source ${key}` };
+  if (!row.enabled) return { ok: false, status: 409, message: `Nguồn ${key} đang tắt: bật nguồn rồi mới lấy số liệu được.` };
+  const jobId = await pollNowJob(ctx.jobs, row.id);
   await recordAudit(sql, { actor: ctx.actor, action: 'poll_now', entity: 'source', entityId: key, ip: ctx.ip });
-  return true;
+  return { ok: true, jobId };
 }
 
 export interface PollRunRow {

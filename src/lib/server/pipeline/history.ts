@@ -1,6 +1,7 @@
 /**
- * The older history the seed left pending: backfilled by a worker after start, so the product is
- * usable within seconds while more than a year of boards fills in behind it.
+ * The older history the seed leaves to a job (`backfill-history`): backfilled by a worker after
+ * start, so the product is usable within seconds while more than a year of boards fills in behind it.
+ * Every step is an upsert: a retried job simply does it again.
  */
 import type { Sql } from '#db/client';
 import { addDays, periodOf } from '#domain/periods';
@@ -9,20 +10,21 @@ import { backfillSource, recomputeRange } from './backfill.ts';
 import { loadSource } from './poll.ts';
 import { recomputeRankings } from '../ranking/rankings.ts';
 
-export async function runPendingHistory(sql: Sql, options: { secretKeyHex?: string; log?: (line: string) => void }): Promise<boolean> {
-  const [meta] = await sql<{ value: string }[]>`select value from app_meta where key = 'history_pending'`;
-  if (!meta) return false;
-  const range = JSON.parse(meta.value) as { from: string; to: string };
+export async function runHistory(
+  sql: Sql,
+  range: { from: string; to: string },
+  options: { secretKeyHex?: string; log?: (line: string) => void }
+): Promise<{ sources: number; samples: number }> {
   const sources = await sql<{ id: number }[]>`select id from data_sources where enabled and kind <> 'upload' order by id`;
+  let samples = 0;
   for (const { id } of sources) {
     const source = (await loadSource(sql, id))!;
-    await backfillSource(sql, source, range, { ...options, recompute: false });
+    samples += (await backfillSource(sql, source, range, { ...options, recompute: false })).samples;
   }
   await recomputeRange(sql, range, options.log);
   // The first recent boards now have a previous period: recompute them so their rank changes show.
   const next = addDays(range.to, 1);
   await recomputeRankings(sql, BOARD_PERIOD_KINDS.map((kind) => periodOf(kind, next)));
-  await sql`delete from app_meta where key = 'history_pending'`;
   options.log?.(`history ${range.from} – ${range.to} backfilled`);
-  return true;
+  return { sources: sources.length, samples };
 }

@@ -20,6 +20,8 @@ import { fetchWithRetry, type RetryPolicy } from './client.ts';
 import { mapBody, type Body, type Mapped, type UnitTree } from './mapping/index.ts';
 import type { Lookups, Window } from './mapping/validate.ts';
 import { SourceError, type Credentials } from './types.ts';
+import type { PgBoss } from 'pg-boss';
+import { queueLongBoards } from '../jobs/send.ts';
 
 export interface SourceRow {
   id: number;
@@ -168,14 +170,13 @@ export async function fetchWindow(
   return out;
 }
 
-/** Long boards touched by a change, left for the workers' slow-boards job (app_meta 'slow_boards_pending'). */
-export async function markSlowBoards(sql: Queryable, periods: Period[]): Promise<void> {
-  if (!periods.length) return;
-  const value = JSON.stringify(periods.map((p) => `${p.kind}|${p.start}`));
-  await sql`
-    insert into app_meta (key, value) values ('slow_boards_pending', ${value})
-    on conflict (key) do update set updated_at = now(), value = (
-      select jsonb_agg(distinct x)::text from jsonb_array_elements_text(app_meta.value::jsonb || excluded.value::jsonb) as x)`;
+/**
+ * Long boards touched by a change: one recompute job per period, a few minutes later, written in the
+ * poll's own transaction (a rolled-back poll leaves none). Without a job queue (tests that do not
+ * look at the long boards) they are left alone.
+ */
+export async function markSlowBoards(tx: Queryable, periods: Period[], jobs: PgBoss | undefined): Promise<void> {
+  if (jobs) await queueLongBoards(jobs, tx, periods);
 }
 
 interface HealthRow {
@@ -198,7 +199,7 @@ async function loadHealth(sql: Queryable, sourceId: number): Promise<HealthRow> 
 export async function commitRun(
   sql: Sql,
   source: SourceRow,
-  run: { startedAt: Date; t0: number; trigger: Trigger; window: Window; fetched: Fetched | (Mapped & { httpStatus: number | null; body: string; attempts: number }) }
+  run: { startedAt: Date; t0: number; trigger: Trigger; window: Window; fetched: Fetched | (Mapped & { httpStatus: number | null; body: string; attempts: number }); jobs?: PgBoss }
 ): Promise<PollOutcome> {
   const { fetched, window, startedAt } = run;
   const rejections: RejectedRow[] = fetched.rejected;
@@ -210,7 +211,7 @@ export async function commitRun(
     const schemes = await schemesUsing(tx, changedMetricIds);
     const periods = schemes.length ? affectedPeriods(changedDays) : [];
     const scopeIds = await recomputeRankings(tx, periods, { schemes });
-    await markSlowBoards(tx, affectedPeriods(changedDays, BOARD_PERIOD_KINDS.filter((k) => !(LIVE_PERIOD_KINDS as readonly string[]).includes(k))));
+    await markSlowBoards(tx, affectedPeriods(changedDays, BOARD_PERIOD_KINDS.filter((k) => !(LIVE_PERIOD_KINDS as readonly string[]).includes(k))), run.jobs);
     const outcome = rejections.length ? 'partial' : 'success';
     const durationMs = Math.round(performance.now() - run.t0);
     const [row] = await tx<{ id: number }[]>`
@@ -280,7 +281,7 @@ async function recordFailure(
 export async function pollSource(
   sql: Sql,
   source: SourceRow,
-  options: { secretKeyHex?: string; now?: Date; window?: Window; trigger?: Trigger; retry?: RetryPolicy } = {}
+  options: { secretKeyHex?: string; now?: Date; window?: Window; trigger?: Trigger; retry?: RetryPolicy; jobs?: PgBoss } = {}
 ): Promise<PollOutcome> {
   const startedAt = options.now ?? new Date();
   const health = await loadHealth(sql, source.id);
@@ -296,14 +297,14 @@ export async function pollSource(
   const t0 = performance.now();
   try {
     const fetched = await fetchWindow(source, window, credentialsOf(source, options.secretKeyHex), await loadLookups(sql), { retry: options.retry });
-    return await commitRun(sql, source, { startedAt, t0, trigger, window, fetched });
+    return await commitRun(sql, source, { startedAt, t0, trigger, window, fetched, jobs: options.jobs });
   } catch (error) {
     return recordFailure(sql, source, health, { startedAt, t0, trigger, window, error, attempts: error instanceof SourceError ? error.attempts : 1 });
   }
 }
 
 /** An uploaded file (an .xlsx or .csv the district filled from the template), stored like a poll. */
-export async function ingestUpload(sql: Sql, source: SourceRow, body: Body, options: { now?: Date; maxAgeDays?: number } = {}): Promise<PollOutcome> {
+export async function ingestUpload(sql: Sql, source: SourceRow, body: Body, options: { now?: Date; maxAgeDays?: number; jobs?: PgBoss } = {}): Promise<PollOutcome> {
   const startedAt = options.now ?? new Date();
   const to = today(startedAt);
   // Rows up to 400 days old are taken; a task list is turned into counts for its last 62 days only.
@@ -314,7 +315,7 @@ export async function ingestUpload(sql: Sql, source: SourceRow, body: Body, opti
   try {
     const mapped = await mapBody(source, body, await loadLookups(sql), window);
     const text = 'text' in body ? body.text : body.table.map((r) => r.map((c) => (c instanceof Date ? c.toISOString() : String(c ?? ''))).join(',')).join('\n');
-    return await commitRun(sql, source, { startedAt, t0, trigger: 'upload', window, fetched: { ...mapped, httpStatus: null, body: text, attempts: 1 } });
+    return await commitRun(sql, source, { startedAt, t0, trigger: 'upload', window, fetched: { ...mapped, httpStatus: null, body: text, attempts: 1 }, jobs: options.jobs });
   } catch (error) {
     return recordFailure(sql, source, health, { startedAt, t0, trigger: 'upload', window, error, attempts: 1 });
   }

@@ -8,7 +8,9 @@ import { rebuildClosure } from '#db/closure';
 import { METRICS, SCHEMES } from '#domain/catalogue';
 import { DEFAULT_BANDS } from '#domain/bands';
 import { addDays, periodOf, today } from '#domain/periods';
+import type { PgBoss } from 'pg-boss';
 import { seal } from '#server/secrets';
+import { queueHistory } from '#server/jobs/send';
 import { backfillSource, recomputeRange } from '../pipeline/backfill.ts';
 import { loadSource } from '../pipeline/poll.ts';
 import { DEMO_SOURCES } from './demo-sources.ts';
@@ -119,6 +121,8 @@ export async function seed(
     backfillDays: number;
     now?: Date;
     log?: (line: string) => void;
+    /** Where the older history is queued (see `#server/pipeline/history`). */
+    jobs: PgBoss;
   }
 ): Promise<void> {
   const log = options.log ?? (() => {});
@@ -127,7 +131,7 @@ export async function seed(
   await seedCatalogue(sql);
   const sourceIds = await seedDemoSources(sql, options);
   log('units, catalogue and demo sources seeded');
-  // Recent weeks now, so the boards show at once; older history is left to the workers' backfill job.
+  // Recent weeks now, so the boards show at once; older history is left to the workers' history job.
   const to = today(options.now);
   const historyFrom = addDays(to, -(options.backfillDays - 1));
   const recentFrom = [periodOf('month', addDays(periodOf('month', to).start, -1)).start, historyFrom].sort().at(-1)!;
@@ -137,11 +141,9 @@ export async function seed(
     await backfillSource(sql, source, { from: recentFrom, to }, { secretKeyHex: options.secretKeyHex, log, recompute: false });
   }
   await recomputeRange(sql, { from: recentFrom, to }, log);
-  if (historyFrom < recentFrom) {
-    const pending = JSON.stringify({ from: historyFrom, to: addDays(recentFrom, -1) });
-    await sql`insert into app_meta (key, value) values ('history_pending', ${pending})
-              on conflict (key) do update set value = excluded.value, updated_at = now()`;
-  }
+  // The older history is a job for the workers (started next); queued before seeded_at, so a seed
+  // interrupted here runs again and queues it again (one at a time: the second is absorbed).
+  if (historyFrom < recentFrom) await queueHistory(options.jobs, { from: historyFrom, to: addDays(recentFrom, -1) });
   await sql`insert into app_meta (key, value) values ('seeded_at', ${new Date().toISOString()})
             on conflict (key) do update set value = excluded.value, updated_at = now()`;
 }

@@ -1,6 +1,7 @@
 import { error, json } from '@sveltejs/kit';
 import { sql } from '#server/db';
 import { handleUpload, UploadError } from '#server/uploads';
+import { jobQueue } from '#server/jobs/sender';
 import type { RequestHandler } from './$types';
 
 /**
@@ -17,7 +18,7 @@ export const POST: RequestHandler = async ({ params, request, locals }) => {
   try {
     const p = locals.principal;
     const onlyUnit = p.kind === 'user' && p.user.role === 'officer' ? (p.user.unitCode ?? '-') : null;
-    const outcome = await handleUpload(await sql(), params.key, form.get('file') as File | null, onlyUnit);
+    const outcome = await handleUpload(await sql(), params.key, form.get('file') as File | null, onlyUnit, await jobQueue());
     return json(outcome, { status: outcome.outcome === 'failed' ? 422 : 200 });
   } catch (e) {
     if (e instanceof UploadError) error(e.status, e.message);
