@@ -8,7 +8,7 @@ import type { Principal } from '../../src/lib/server/auth/principal.ts';
 import { readBoard } from '../../src/lib/server/boards.ts';
 import { dropQueuedPollsOf, pollNow, setEnabled } from '../../src/lib/server/admin/sources.ts';
 import { HISTORY_QUEUE, POLL_QUEUE } from '#server/jobs/queues';
-import { queueHistory, requestPoll } from '#server/jobs/send';
+import { pollNowJob, queueHistory, requestPoll } from '#server/jobs/send';
 import { readPollStatus } from '#server/jobs/status';
 import { dossierDay } from '../../workers/simulator/dossiers.ts';
 import { freshDatabase } from '../support/db.ts';
@@ -90,6 +90,8 @@ describe('jobs on pg-boss, run by the real workers', () => {
       const motcua = world.sources.motcua!;
       const waiting = await requestPoll(idle.boss, motcua.id, 'manual');
       expect(waiting).toBeTruthy();
+      // A second "poll now" while one waits is absorbed: the page follows the one waiting.
+      expect(await pollNowJob(idle.boss, motcua.id)).toBe(waiting);
       expect(await idle.boss.findJobs(POLL_QUEUE, { queued: true })).toHaveLength(1);
       expect(await setEnabled(db.sql, 'motcua', false, { actor: admin, ip: null, jobs: idle.boss })).toBe(true);
       expect(await idle.boss.findJobs(POLL_QUEUE, { queued: true })).toHaveLength(0);

@@ -14,7 +14,7 @@ import { loadLookups } from '#server/pipeline/ingest';
 import { credentialsOf, fetchWindow, loadSource, pollWindow, type SourceRow } from '#server/pipeline/poll';
 import { AUTH_KINDS, jsonMappingSchema, SOURCE_KINDS, tableMappingSchema, templateMapping } from '#server/pipeline/mapping/config';
 import { checkSourceUrl } from '#server/pipeline/ssrf';
-import { dropQueuedPolls, pollNow as pollNowJob } from '#server/jobs/send';
+import { dropQueuedPolls, pollNowJob } from '#server/jobs/send';
 import type { Credentials } from '#server/pipeline/types';
 import type { Principal } from '../auth/principal.ts';
 import { recordAudit } from '../auth/audit.ts';

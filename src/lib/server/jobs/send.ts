@@ -30,13 +30,19 @@ export function requestPoll(boss: PgBoss, sourceId: number, reason: PollJob['rea
   });
 }
 
-/** A person's "poll now": the job that will answer it — a new one, or the poll of this source already waiting (or running). */
-export async function pollNow(boss: PgBoss, sourceId: number): Promise<string | null> {
-  const id = await requestPoll(boss, sourceId, 'manual');
-  if (id) return id;
-  const jobs = await boss.findJobs(POLL_QUEUE, { key: pollKey(sourceId) });
-  const pending = jobs.filter((j) => j.state === 'created' || j.state === 'retry' || j.state === 'active');
-  return pending.at(-1)?.id ?? null;
+/**
+ * A person's "poll now": the job that will answer it — a new one, or the poll of this source already
+ * waiting (a request is absorbed only by a waiting one). Null only if that one started between the
+ * two steps and the second request was absorbed too.
+ */
+export async function pollNowJob(boss: PgBoss, sourceId: number): Promise<string | null> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const id = await requestPoll(boss, sourceId, 'manual');
+    if (id) return id;
+    const [waiting] = await boss.findJobs(POLL_QUEUE, { key: pollKey(sourceId), queued: true });
+    if (waiting) return waiting.id;
+  }
+  return null;
 }
 
 /** Drops the polls of a source that are waiting (it was disabled or deleted); a poll already running finishes. */
