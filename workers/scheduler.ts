@@ -9,6 +9,7 @@ import type { Sql } from '#db/client';
 import type { PollOutcome } from '#server/pipeline/poll';
 import type { RetryPolicy } from '#server/pipeline/client';
 import { requestPoll } from '#server/jobs/send';
+import type { Logger } from '#server/log';
 import { workPolls } from './jobs/poll-source.ts';
 import { workRecomputes } from './jobs/recompute-boards.ts';
 import { workHistory } from './jobs/history.ts';
@@ -17,7 +18,8 @@ export interface WorkerOptions {
   sql: Sql;
   boss: PgBoss;
   secretKeyHex?: string;
-  log: (line: string) => void;
+  /** The worker process's logger; each job logs through a child carrying what it works on. */
+  log: Logger;
   onPoll?: (outcome: PollOutcome & { sourceId: number }) => void;
   /** Retries inside one poll (tests shorten the waits). */
   retry?: RetryPolicy;
@@ -48,7 +50,7 @@ export async function startWorkers({ sql, boss, secretKeyHex, log, onPoll, retry
   }
   const timer = schedule
     ? setInterval(() => {
-        if (!stopped) tick().catch((e) => log(`scheduler tick failed: ${(e as Error).message}`));
+        if (!stopped) tick().catch((err) => log.error({ err }, 'scheduler tick failed'));
       }, 1000)
     : undefined;
   if (schedule) await tick();

@@ -61,7 +61,7 @@ describe('jobs on pg-boss, run by the real workers', () => {
     expect(board.rows.filter((r) => r.rank !== null)).toHaveLength(30);
     const [next] = await db.sql<{ n: number }[]>`select count(*)::int as n from rankings where period_kind = 'day' and period_start = '2026-10-08'`;
     expect(next!.n).toBeGreaterThan(0);
-    expect(jobs.lines).toContain('history 2026-10-01 – 2026-10-07 backfilled');
+    expect(jobs.lines).toContainEqual(expect.objectContaining({ level: 'info', msg: 'history backfilled', from: '2026-10-01', to: '2026-10-07' }));
   });
 
   it('fails a malformed history payload at once, in words naming the field, without retrying it', async () => {
@@ -74,7 +74,9 @@ describe('jobs on pg-boss, run by the real workers', () => {
     expect(await jobs.failed(HISTORY_QUEUE, words!)).toEqual({
       message: 'payload: from: must be a date written YYYY-MM-DD; to: must be a date written YYYY-MM-DD'
     });
-    expect(jobs.lines.some((l) => l.startsWith(`backfill-history job ${words} refused: payload: from:`))).toBe(true);
+    expect(jobs.lines).toContainEqual(expect.objectContaining({
+      level: 'warn', queue: 'backfill-history', jobId: words, msg: expect.stringMatching(/^job refused: payload: from: must be a date/)
+    }));
   });
 
   describe('a disabled source', () => {
@@ -115,7 +117,7 @@ describe('jobs on pg-boss, run by the real workers', () => {
       expect(await jobs.settled(POLL_QUEUE, id!)).toEqual({ skipped: 'disabled' });
       const [job] = await jobs.boss.findJobs(POLL_QUEUE, { id: id! });
       expect(job).toMatchObject({ state: 'completed', retryCount: 0 });
-      expect(jobs.lines).toContain('poll skipped: source motcua is disabled');
+      expect(jobs.lines).toContainEqual(expect.objectContaining({ level: 'info', source: 'motcua', msg: 'poll skipped: the source is disabled' }));
       expect(await db.sql`select id from poll_runs where source_id = ${motcua.id}`).toHaveLength(runsBefore.length);
       // As the admin page reads it.
       expect(await readPollStatus(jobs.boss, id!)).toMatchObject({

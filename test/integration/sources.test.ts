@@ -11,6 +11,7 @@ import { pollSource, type PollOutcome } from '#server/pipeline/poll';
 import { createBoss } from '#server/jobs/boss';
 import { requestPoll } from '#server/jobs/send';
 import { startWorkers } from '../../workers/scheduler.ts';
+import { createLogger } from '#server/log';
 import { dossierDay } from '../../workers/simulator/dossiers.ts';
 import { eidDay } from '../../workers/simulator/eid.ts';
 import { paymentMonth } from '../../workers/simulator/payments.ts';
@@ -90,7 +91,7 @@ describe('polling that survives every fault, through the real workers', () => {
     await db.sql`update data_sources set timeout_ms = 1500`;
     boss = await createBoss(db.url, { schema: 'pgboss_faults' });
     workers = await startWorkers({
-      sql: db.sql, boss, secretKeyHex: world.secretKeyHex, log: () => {}, retry: FAST, schedule: false,
+      sql: db.sql, boss, secretKeyHex: world.secretKeyHex, log: createLogger({ level: 'silent' }), retry: FAST, schedule: false,
       onPoll: (o) => waiting.get(o.sourceId)?.(o)
     });
   });

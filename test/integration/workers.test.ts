@@ -3,6 +3,7 @@ import type { PollOutcome } from '#server/pipeline/poll';
 import { createBoss } from '#server/jobs/boss';
 import { requestPoll } from '#server/jobs/send';
 import { startWorkers } from '../../workers/scheduler.ts';
+import { createLogger } from '#server/log';
 import { freshDatabase } from '../support/db.ts';
 import { demoWorld } from '../support/fixtures.ts';
 
@@ -24,7 +25,7 @@ describe('the workers on pg-boss', () => {
     let resolveFirst!: (o: PollOutcome & { sourceId: number }) => void;
     const first = new Promise<PollOutcome & { sourceId: number }>((r) => (resolveFirst = r));
     const workers = await startWorkers({
-      sql: db.sql, boss, secretKeyHex: world.secretKeyHex, log: () => {},
+      sql: db.sql, boss, secretKeyHex: world.secretKeyHex, log: createLogger({ level: 'silent' }),
       onPoll: (o) => { outcomes.push(o); resolveFirst(o); }
     });
     try {

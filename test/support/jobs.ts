@@ -6,15 +6,18 @@
 import type { PgBoss } from 'pg-boss';
 import type { Sql } from '../../db/client.ts';
 import { createBoss } from '#server/jobs/boss';
+import { createLogger } from '#server/log';
 import { RECOMPUTE_QUEUE, type QueueName } from '#server/jobs/queues';
 import { startWorkers, type WorkerOptions } from '../../workers/scheduler.ts';
 
 export type TestJobs = Awaited<ReturnType<typeof testJobs>>;
 
 export async function testJobs(db: { url: string; sql: Sql }, schema: string) {
-  const boss: PgBoss = await createBoss(db.url, { schema, spies: true, onError: (e) => console.error(`pg-boss (test): ${e.message}`) });
+  /** What the workers (and pg-boss) logged, one parsed JSON line each. */
+  const lines: Record<string, unknown>[] = [];
+  const log = createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
+  const boss: PgBoss = await createBoss(db.url, { schema, spies: true, onError: (err) => log.error({ err }, 'pg-boss error') });
   let workers: Awaited<ReturnType<typeof startWorkers>> | null = null;
-  const lines: string[] = [];
 
   /** The job's output once pg-boss has stored it completed; rejects, with its output, if it failed for good. */
   function settled(queue: QueueName, id: string): Promise<object | undefined> {
@@ -29,11 +32,10 @@ export async function testJobs(db: { url: string; sql: Sql }, schema: string) {
 
   return {
     boss,
-    /** What the workers logged. */
     lines,
     /** Starts the real workers on this boss (once). */
     async work(options: Partial<Omit<WorkerOptions, 'sql' | 'boss'>> = {}) {
-      workers ??= await startWorkers({ sql: db.sql, boss, schedule: false, log: (line) => lines.push(line), ...options });
+      workers ??= await startWorkers({ sql: db.sql, boss, schedule: false, log, ...options });
     },
     settled,
     /** The failed job's output (rejects if it completes instead). */

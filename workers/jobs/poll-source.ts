@@ -27,15 +27,14 @@ export function workPolls(ctx: PollWorkerOptions): Promise<string> {
     const source = await loadSource(sql, data.sourceId);
     const skip: PollSkip | null = !source ? 'missing' : !source.enabled ? 'disabled' : source.kind === 'upload' ? 'upload' : null;
     if (!source || skip) {
-      log(`poll skipped: source ${source?.key ?? data.sourceId} ${SKIP_WORDS[skip!]}`);
+      log.info({ sourceId: data.sourceId, source: source?.key, trigger: data.reason }, `poll skipped: the source ${SKIP_WORDS[skip!]}`);
       return { skipped: skip };
     }
     const outcome = await pollSource(sql, source, { secretKeyHex, trigger: data.reason, retry, jobs: boss });
-    if (outcome.outcome !== 'skipped') {
-      log(`poll ${source.key}: ${outcome.outcome}, ${outcome.accepted} accepted, ${outcome.rejected} rejected, ${outcome.changed} changed${outcome.error ? ` — ${outcome.error}` : ''}`);
-    }
+    const pollLog = log.child({ source: source.key, pollRunId: outcome.pollRunId });
+    const { outcome: result, pollRunId, accepted, rejected, changed, error } = outcome;
+    pollLog[result === 'failed' ? 'warn' : result === 'skipped' ? 'debug' : 'info']({ trigger: data.reason, accepted, rejected, changed, error: error ?? undefined }, `poll ${result}`);
     onPoll?.({ ...outcome, sourceId: source.id });
-    const { pollRunId, accepted, rejected, changed, error } = outcome;
-    return { pollRunId, outcome: outcome.outcome, accepted, rejected, changed, error };
+    return { pollRunId, outcome: result, accepted, rejected, changed, error };
   });
 }

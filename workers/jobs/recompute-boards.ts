@@ -13,7 +13,10 @@ export function workRecomputes(ctx: WorkerContext & { sql: Sql }): Promise<strin
     const period = periodOfRef(data.period);
     const t0 = performance.now();
     const scopeIds = await recomputeBoards(ctx.sql, [period], { schemes: data.schemes });
-    ctx.log(`${period.kind} ${period.start} boards recomputed (${data.cause}${data.schemes ? `: ${data.schemes.join(', ')}` : ''}) in ${Math.round(performance.now() - t0)} ms`);
+    ctx.log.info(
+      { period: `${period.kind} ${period.start}`, cause: data.cause, schemes: data.schemes, batch: data.batch, scopes: scopeIds.length, ms: Math.round(performance.now() - t0) },
+      'boards recomputed'
+    );
     return { scopes: scopeIds.length };
   });
 }

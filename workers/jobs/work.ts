@@ -8,10 +8,11 @@
 import type { Job, JobResult, PgBoss, WorkOptions } from 'pg-boss';
 import type { z } from 'zod';
 import { payloadError, type QueueName } from '#server/jobs/queues';
+import type { Logger } from '#server/log';
 
 export interface WorkerContext {
   boss: PgBoss;
-  log: (line: string) => void;
+  log: Logger;
 }
 
 export function workParsed<S extends z.ZodType>(
@@ -27,7 +28,7 @@ export function workParsed<S extends z.ZodType>(
       const parsed = schema.safeParse(job.data);
       if (!parsed.success) {
         const message = payloadError(parsed.error);
-        log(`${queue} job ${job.id} refused: ${message}`);
+        log.warn({ queue, jobId: job.id }, `job refused: ${message}`);
         // 'deadletter' fails it for good, retries left or not (the queues have no dead-letter queue).
         results.push({ id: job.id, status: 'deadletter', output: { message } });
         continue;
@@ -36,7 +37,7 @@ export function workParsed<S extends z.ZodType>(
         results.push({ id: job.id, status: 'completed', output: await run(parsed.data, job) });
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
-        log(`${queue} job ${job.id} failed (retried while retries are left): ${message}`);
+        log.error({ queue, jobId: job.id, err: e }, 'job failed (retried while retries are left)');
         results.push({ id: job.id, status: 'failed', output: { message } });
       }
     }

@@ -14,6 +14,7 @@ import { isSeeded, seed } from '#server/seed/seed';
 import { config } from '#server/config';
 import { createBoss } from '#server/jobs/boss';
 import { newKeyHex } from '#server/secrets';
+import { prettyLine, printingLogger } from './pretty.ts';
 
 const t0 = Date.now();
 const cfg = config();
@@ -61,7 +62,7 @@ function run(name: string, colour: number, args: string[], env: NodeJS.ProcessEn
       buffer += chunk.toString();
       const lines = buffer.split('\n');
       buffer = lines.pop() ?? '';
-      for (const line of lines) console.log(prefix + line);
+      for (const line of lines) for (const part of prettyLine(line).split('\n')) console.log(prefix + part);
     });
   }
   proc.on('exit', (code, signal) => {
@@ -127,7 +128,7 @@ try {
   say('migrations applied');
   // In demo mode the district systems (the simulator) live on loopback: allow that, and only that.
   const env: Record<string, string> = { DATABASE_URL: databaseUrl, CITYOPS_SECRET_KEY: secretKey };
-  if (demo && !process.env.SOURCE_ALLOWED_HOSTS) {
+  if (demo && !cfg.SOURCE_ALLOWED_HOSTS) {
     env.SOURCE_ALLOWED_HOSTS = '127.0.0.1,localhost';
     process.env.SOURCE_ALLOWED_HOSTS = env.SOURCE_ALLOWED_HOSTS; // the seed's backfill runs in this process
   }
@@ -143,14 +144,14 @@ try {
   if (!(await isSeeded(sql))) {
     say(`seeding (recent weeks now, ${cfg.BACKFILL_DAYS} days of history in the background)…`);
     // pg-boss installed and its queues created here: the seed queues the older history for the workers.
-    const jobs = await createBoss(databaseUrl, { onError: (e) => say(`pg-boss: ${e.message}`) });
+    const jobs = await createBoss(databaseUrl, { onError: (err) => say(`pg-boss: ${err.message}`) });
     try {
       await seed(sql, {
         simulatorUrl: cfg.SIMULATOR_URL,
         secretKeyHex: secretKey,
         intervalSeconds: cfg.POLL_INTERVAL_SECONDS,
         backfillDays: cfg.BACKFILL_DAYS,
-        log: (line) => say(`seed: ${line}`),
+        log: printingLogger(say).child({ name: 'seed' }),
         jobs
       });
     } finally {

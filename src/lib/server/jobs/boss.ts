@@ -6,6 +6,7 @@
  *    no registry heartbeat; it expects the workers to have installed the schema and the queues.
  */
 import { PgBoss } from 'pg-boss';
+import { logger } from '../log.ts';
 import { QUEUE_NAMES, QUEUE_OPTIONS } from './queues.ts';
 
 export type Boss = PgBoss;
@@ -30,7 +31,7 @@ export async function createBoss(url: string, { schema = 'pgboss', role = 'worke
           supervise: false, schedule: false, migrate: false, registerInstance: false, __test__enableSpies: spies
         });
   // An EventEmitter's unhandled 'error' would end the process.
-  boss.on('error', onError ?? ((e) => console.error(`pg-boss: ${e.message}`)));
+  boss.on('error', onError ?? ((err) => logger('pg-boss').error({ err }, 'pg-boss error')));
   await boss.start();
   if (role === 'worker') {
     for (const name of QUEUE_NAMES) await boss.createQueue(name, QUEUE_OPTIONS[name]);

@@ -9,11 +9,12 @@ import { BOARD_PERIOD_KINDS } from '#contract/dto';
 import { backfillSource, recomputeRange } from './backfill.ts';
 import { loadSource } from './poll.ts';
 import { recomputeRankings } from '../ranking/rankings.ts';
+import type { Logger } from '../log.ts';
 
 export async function runHistory(
   sql: Sql,
   range: { from: string; to: string },
-  options: { secretKeyHex?: string; log?: (line: string) => void }
+  options: { secretKeyHex?: string; log?: Logger }
 ): Promise<{ sources: number; samples: number }> {
   const sources = await sql<{ id: number }[]>`select id from data_sources where enabled and kind <> 'upload' order by id`;
   let samples = 0;
@@ -25,6 +26,6 @@ export async function runHistory(
   // The first recent boards now have a previous period: recompute them so their rank changes show.
   const next = addDays(range.to, 1);
   await recomputeRankings(sql, BOARD_PERIOD_KINDS.map((kind) => periodOf(kind, next)));
-  options.log?.(`history ${range.from} – ${range.to} backfilled`);
+  options.log?.info({ from: range.from, to: range.to }, 'history backfilled');
   return { sources: sources.length, samples };
 }
