@@ -1,7 +1,8 @@
 import {
-  createTableRelationsHelpers, extractTablesRelationalConfig, type ExtractTablesWithRelations, type RelationalSchemaConfig
+  createTableRelationsHelpers, extractTablesRelationalConfig, sql as expr, type ExtractTablesWithRelations, type RelationalSchemaConfig, type SQL
 } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
+import { toSnakeCase } from 'drizzle-orm/casing';
+import { PgDialect, type PgColumn } from 'drizzle-orm/pg-core';
 import { drizzle, PostgresJsDatabase, PostgresJsSession } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import * as schema from './schema/index.ts';
@@ -74,6 +75,11 @@ export async function connectDb(url: string, options: { max?: number; applicatio
 }
 
 export { schema };
+
+/** `excluded.<column>` in an upsert's `set`: the value the refused insert proposed (drizzle has no helper for it). */
+export function excluded(column: PgColumn): SQL {
+  return expr`excluded.${expr.identifier(toSnakeCase(column.name))}`;
+}
 
 /** A timestamp as PostgreSQL or a driver hands it over, as ISO 8601 UTC (or null). */
 export function isoTimestamp(value: string | Date | null | undefined): string | null {
