@@ -1,0 +1,48 @@
+/** The history the seed leaves pending, backfilled by the workers' job (runPendingHistory), on the real PostgreSQL. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, today } from '../../src/lib/domain/periods.ts';
+import { runPendingHistory } from '#server/pipeline/history';
+import { freshDatabase } from '../support/db.ts';
+import { demoWorld } from '../support/fixtures.ts';
+
+const NOW = new Date();
+const TODAY = today(NOW);
+
+describe('pending history', () => {
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let world: Awaited<ReturnType<typeof demoWorld>>;
+  beforeAll(async () => {
+    db = await freshDatabase();
+    world = await demoWorld(db.sql, { now: () => NOW });
+  });
+  afterAll(async () => {
+    await world.simulator.close();
+    await db.drop();
+  });
+
+  it('does nothing when no history is pending', async () => {
+    expect(await runPendingHistory(db.sql, { secretKeyHex: world.secretKeyHex })).toBe(false);
+    expect(await db.sql`select 1 from poll_runs`).toHaveLength(0);
+  });
+
+  it('backfills every enabled polled source (in id order, uploads and disabled sources left out), ranks the range and clears the mark', async () => {
+    const from = addDays(TODAY, -6);
+    const to = addDays(TODAY, -5);
+    await db.sql`update data_sources set enabled = false where key = 'vneid'`;
+    await db.sql`insert into app_meta (key, value) values ('history_pending', ${JSON.stringify({ from, to })})`;
+    const lines: string[] = [];
+    expect(await runPendingHistory(db.sql, { secretKeyHex: world.secretKeyHex, log: (l) => lines.push(l) })).toBe(true);
+
+    const runs = await db.sql<{ key: string; trigger: string }[]>`
+      select s.key, r.trigger from poll_runs r join data_sources s on s.id = r.source_id order by r.id`;
+    const polled = Object.values(world.sources).filter((s) => s.kind !== 'upload' && s.key !== 'vneid').sort((a, b) => a.id - b.id);
+    expect([...new Set(runs.map((r) => r.key))]).toEqual(polled.map((s) => s.key));
+    expect(runs.every((r) => r.trigger === 'backfill')).toBe(true);
+    const [boards] = await db.sql<{ n: number }[]>`select count(*)::int as n from rankings where period_kind = 'day' and period_start between ${from} and ${to}`;
+    expect(boards!.n).toBeGreaterThan(0);
+    expect(await db.sql`select 1 from app_meta where key = 'history_pending'`).toHaveLength(0);
+    expect(lines.at(-1)).toBe(`history ${from} – ${to} backfilled`);
+    // Done once: the next run finds nothing pending.
+    expect(await runPendingHistory(db.sql, { secretKeyHex: world.secretKeyHex })).toBe(false);
+  });
+});
