@@ -114,15 +114,19 @@ export interface UserListRow {
 
 async function selectUsers(sql: Sql, userId: number | null): Promise<UserListRow[]> {
   const db = orm(sql);
-  const newestSession = db.select({ at: max(sessions.createdAt) }).from(sessions).where(eq(sessions.userId, users.id));
+  const newestSession = db
+    .select({ at: max(sessions.createdAt).as('last_sign_in_at') })
+    .from(sessions)
+    .where(eq(sessions.userId, users.id))
+    .as('newest_session');
   const rows = await db
     .select({
       id: users.id, username: users.username, displayName: users.displayName, role: users.role,
-      unitCode: units.gsoCode, unitName: units.name, disabled: users.disabled,
-      lastSignInAt: expr`(${newestSession})`.mapWith(sessions.createdAt), createdAt: users.createdAt
+      unitCode: units.gsoCode, unitName: units.name, disabled: users.disabled, lastSignInAt: newestSession.at, createdAt: users.createdAt
     })
     .from(users)
     .leftJoin(units, eq(units.id, users.unitId))
+    .leftJoinLateral(newestSession, expr`true`)
     .where(userId === null ? undefined : eq(users.id, userId))
     .orderBy(asc(users.disabled), asc(users.username));
   return rows.map((r) => ({ ...r, lastSignInAt: isoTimestamp(r.lastSignInAt), createdAt: isoTimestamp(r.createdAt)! }));
