@@ -10,7 +10,7 @@
 import { eq, sql as expr } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { isoTimestamp, orm, type Queryable, type Sql } from '#db/client';
-import { dataSources, sourceHealth, type BreakerState, type PollRunOutcome, type PollTrigger } from '#db/schema/sources';
+import { dataSources, sourceHealth, type BreakerState, type Granularity, type PollRunOutcome, type PollTrigger } from '#db/schema/sources';
 import { RANKINGS_CHANNEL, SOURCES_CHANNEL, type RankingsChanged } from '#contract/notify';
 import { open } from '#server/secrets';
 import { addDays, periodOf, today, ZONE, type Period, type PeriodKind } from '#domain/periods';
@@ -103,7 +103,7 @@ export function pollWindow(source: Pick<SourceRow, 'trailingDays' | 'granularity
 }
 
 /** A long window in the pieces a source answers in one go (31 days, or 12 months). */
-export function splitWindow(window: Window, granularity: 'day' | 'month'): Window[] {
+export function splitWindow(window: Window, granularity: Granularity): Window[] {
   const out: Window[] = [];
   for (let from = window.from; from <= window.to; ) {
     const end =
