@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, today } from '../../src/lib/domain/periods.ts';
 import { runPendingHistory } from '#server/pipeline/history';
+import { createLogger } from '#server/log';
 import { freshDatabase } from '../support/db.ts';
 import { demoWorld } from '../support/fixtures.ts';
 
@@ -31,7 +32,8 @@ describe('pending history', () => {
     await db.sql`update data_sources set enabled = false where key = 'vneid'`;
     await db.sql`insert into app_meta (key, value) values ('history_pending', ${JSON.stringify({ from, to })})`;
     const lines: string[] = [];
-    expect(await runPendingHistory(db.sql, { secretKeyHex: world.secretKeyHex, log: (l) => lines.push(l) })).toBe(true);
+    const log = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) } });
+    expect(await runPendingHistory(db.sql, { secretKeyHex: world.secretKeyHex, log })).toBe(true);
 
     const runs = await db.sql<{ key: string; trigger: string }[]>`
       select s.key, r.trigger from poll_runs r join data_sources s on s.id = r.source_id order by r.id`;
@@ -41,7 +43,7 @@ describe('pending history', () => {
     const [boards] = await db.sql<{ n: number }[]>`select count(*)::int as n from rankings where period_kind = 'day' and period_start between ${from} and ${to}`;
     expect(boards!.n).toBeGreaterThan(0);
     expect(await db.sql`select 1 from app_meta where key = 'history_pending'`).toHaveLength(0);
-    expect(lines.at(-1)).toBe(`history ${from} – ${to} backfilled`);
+    expect(JSON.parse(lines.at(-1)!)).toMatchObject({ msg: 'history backfilled', from, to });
     // Done once: the next run finds nothing pending.
     expect(await runPendingHistory(db.sql, { secretKeyHex: world.secretKeyHex })).toBe(false);
   });
