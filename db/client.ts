@@ -1,8 +1,9 @@
 import {
-  createTableRelationsHelpers, extractTablesRelationalConfig, sql as expr, type ExtractTablesWithRelations, type RelationalSchemaConfig, type SQL
+  createTableRelationsHelpers, DrizzleQueryError, extractTablesRelationalConfig, sql as expr, type ExtractTablesWithRelations,
+  type RelationalSchemaConfig, type SQL
 } from 'drizzle-orm';
 import { toSnakeCase } from 'drizzle-orm/casing';
-import { PgDialect, type PgColumn } from 'drizzle-orm/pg-core';
+import { PgDialect, type PgColumn, type PgPreparedQuery, type PreparedQueryConfig } from 'drizzle-orm/pg-core';
 import { drizzle, PostgresJsDatabase, PostgresJsSession } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import * as schema from './schema/index.ts';
@@ -26,7 +27,8 @@ export function createDb(url: string, options: { max?: number; application?: str
   });
   // Note: drizzle() makes this client pass dates and timestamps through as text, both ways:
   // raw queries get 'YYYY-MM-DD' dates and timestamp strings, and must send ISO strings, not Dates.
-  const db = drizzle(sql, config);
+  drizzle(sql, config);
+  const db = Object.assign(build(sql), { $client: sql });
   orms.set(sql, db);
   return { sql, db };
 }
@@ -36,13 +38,14 @@ export function createDb(url: string, options: { max?: number; application?: str
  * its statements in that same transaction: `orm(tx).insert(users).values(…)` commits or rolls back
  * with the `tx` statements around it. One instance per handle (a WeakMap: a finished transaction's
  * goes with it). A pool made here already has its instance; another pool gets one, and with it the
- * date and timestamp parsing noted in createDb. Over a transaction, `.transaction()` is unavailable:
- * open transactions with `sql.begin`, as everywhere else.
+ * date and timestamp parsing noted in createDb. Open transactions with `sql.begin`, as everywhere
+ * else, not with the builder's `.transaction()`.
  */
 export function orm(q: Queryable): Orm {
   let db = orms.get(q);
   if (!db) {
-    db = 'begin' in q ? drizzle(q, config) : overTransaction(q);
+    if ('begin' in q) drizzle(q, config); // a pool: its parsers, as in createDb
+    db = build(q);
     orms.set(q, db);
   }
   return db;
@@ -51,16 +54,40 @@ export function orm(q: Queryable): Orm {
 const dialect = new PgDialect({ casing: config.casing });
 const relational = (() => {
   const tables = extractTablesRelationalConfig(schema, createTableRelationsHelpers);
-  return { fullSchema: schema, schema: tables.tables, tableNamesMap: tables.tableNamesMap } as unknown as RelationalSchemaConfig<ExtractTablesWithRelations<typeof schema>>;
+  return { fullSchema: schema, schema: tables.tables, tableNamesMap: tables.tableNamesMap } as unknown as RelationalSchemaConfig<Tables>;
 })();
+type Tables = ExtractTablesWithRelations<typeof schema>;
 
 /**
- * drizzle() sets its parsers on a pool's options, which a transaction shares but does not expose
- * (`tx.options` is undefined, and drizzle(tx) throws): build the database on the transaction's
- * handle alone, as drizzle's own `transaction()` does with the handle `begin` gives it.
+ * Drizzle's postgres.js session, except that a failed statement throws the driver's own error
+ * (PostgresError, with its code and constraint_name), as a raw statement does. Drizzle wraps it in a
+ * DrizzleQueryError whose message carries the statement and its parameters: password and token
+ * hashes would reach the logs, and callers testing `e.code` (a unique violation) would miss it.
  */
-function overTransaction(tx: postgres.TransactionSql): Orm {
-  const session = new PostgresJsSession(tx as unknown as postgres.Sql, dialect, relational);
+class Session extends PostgresJsSession<postgres.Sql, typeof schema, Tables> {
+  override prepareQuery<T extends PreparedQueryConfig = PreparedQueryConfig>(
+    ...args: Parameters<PostgresJsSession<postgres.Sql, typeof schema, Tables>['prepareQuery']>
+  ): PgPreparedQuery<T> {
+    const prepared = super.prepareQuery<T>(...args);
+    const execute = prepared.execute.bind(prepared);
+    prepared.execute = async (...a: Parameters<typeof execute>) => {
+      try {
+        return await execute(...a);
+      } catch (e) {
+        throw e instanceof DrizzleQueryError && e.cause !== undefined ? e.cause : e;
+      }
+    };
+    return prepared;
+  }
+}
+
+/**
+ * The database on one handle, built as drizzle() builds it but with the session above. On a
+ * transaction's handle drizzle() itself would throw: it sets its parsers on `client.options`, which
+ * a transaction shares with its pool but does not expose.
+ */
+function build(client: Queryable): Orm {
+  const session = new Session(client as postgres.Sql, dialect, relational);
   return new PostgresJsDatabase(dialect, session, relational) as Orm;
 }
 

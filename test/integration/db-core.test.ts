@@ -46,6 +46,19 @@ describe('orm(): the query builder over a postgres.js pool or transaction', () =
     expect(await stored('committed')).toEqual(['builder']);
   });
 
+  it('a failed builder statement throws PostgreSQL\'s own error (code, constraint), with no parameter in its message, in or out of a transaction', async () => {
+    const person = (passwordHash: string) => ({ username: 'twice', displayName: 'T', passwordHash, role: 'leader' as const });
+    await orm(db.sql).insert(schema.users).values(person('first-secret-hash'));
+    const outside = await orm(db.sql).insert(schema.users).values(person('second-secret-hash')).then(() => null, (e: unknown) => e);
+    expect(outside).toMatchObject({ code: '23505', constraint_name: 'users_username_unique' });
+    expect((outside as Error).message).not.toContain('second-secret-hash');
+    const inside = await db.sql
+      .begin((tx) => orm(tx).insert(schema.users).values({ ...person('third-secret-hash'), username: 'other', role: 'root' as 'admin' }))
+      .then(() => null, (e: unknown) => e);
+    expect(inside).toMatchObject({ code: '23514', constraint_name: 'users_role_check' });
+    expect((inside as Error).message).not.toContain('third-secret-hash');
+  });
+
   it('one instance per handle: the pool keeps its own, each transaction gets its own', async () => {
     expect(orm(db.sql)).toBe(db.db);
     const [a, b] = await db.sql.begin(async (tx) => [orm(tx), orm(tx)]);
