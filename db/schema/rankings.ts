@@ -1,4 +1,5 @@
 import { date, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { STORED_NOT_RANKED_CODES } from '#domain/board';
 import { PERIOD_KINDS } from '#domain/periods';
 import { oneOf } from './checks.ts';
 import { units } from './units.ts';
@@ -32,7 +33,10 @@ export const rankings = pgTable(
     rank: integer(),
     previousRank: integer(),
     total: doublePrecision(),
-    notRankedReason: text(),
+    /** Why the unit has no rank, as a code (src/lib/domain/board.ts NotRanked); null when ranked. */
+    notRankedReason: text({ enum: STORED_NOT_RANKED_CODES }),
+    /** The indicators (keys) with no data, when the reason is no_data. */
+    notRankedIndicators: jsonb().$type<string[]>(),
     indicators: jsonb().$type<Record<string, StoredIndicator>>().notNull(),
     schemeId: integer().notNull(),
     computedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -44,6 +48,7 @@ export const rankings = pgTable(
     primaryKey({ name: 'rankings_board_unit_pk', columns: [t.scopeUnitId, t.periodKind, t.periodStart, t.schemeKey, t.unitId] }),
     // The recompute reads and refreshes whole periods (previous ranks, the next period's comparison).
     index().on(t.periodKind, t.periodStart),
-    oneOf(t.periodKind, PERIOD_KINDS)
+    oneOf(t.periodKind, PERIOD_KINDS),
+    oneOf(t.notRankedReason, STORED_NOT_RANKED_CODES)
   ]
 );

@@ -120,6 +120,9 @@ describe('enumerated states: the database refuses a value the code does not know
     ['rankings_period_kind_check', 'a period kind', () => db.sql`
       insert into rankings (scope_unit_id, period_kind, period_start, period_end, unit_id, indicators, scheme_id)
       values (${unitId}, 'fortnight', '2026-11-01', '2026-11-14', ${unitId}, '{}', 1)`],
+    ['rankings_not_ranked_reason_check', 'a reason not to rank that is not a code', () => db.sql`
+      insert into rankings (scope_unit_id, period_kind, period_start, period_end, unit_id, not_ranked_reason, indicators, scheme_id)
+      values (${unitId}, 'day', '2026-11-01', '2026-11-01', ${unitId}, 'no data for dossier.on_time', '{}', 1)`],
     ['metrics_family_check', 'a metric family', () => db.sql`update metrics set family = 'water'`],
     ['metrics_aggregation_check', 'an aggregation', () => db.sql`update metrics set aggregation = 'average'`],
     ['metrics_cadence_check', 'a cadence', () => db.sql`update metrics set cadence = 'week'`],
