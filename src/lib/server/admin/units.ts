@@ -25,7 +25,10 @@
  *    (an empty cell clears them); an empty `valid_from` keeps the stored one;
  *  - imported units get no population (none is known; nothing is generated for them).
  */
-import type { Queryable, Sql } from '#db/client';
+import { and, asc, desc, eq, isNotNull, isNull, sql as expr } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { orm, type Queryable, type Sql } from '#db/client';
+import { units } from '#db/schema/units';
 import { periodOf, today } from '#domain/periods';
 import { BOARD_PERIOD_KINDS } from '#contract/dto';
 import type { PgBoss } from 'pg-boss';
@@ -370,12 +373,17 @@ export interface ImportOptions {
 }
 
 async function loadExisting(sql: Queryable): Promise<ExistingUnit[]> {
-  return sql<ExistingUnit[]>`
-    select u.id, u.gso_code as "gsoCode", u.name, u.level, u.type, p.gso_code as "parentGsoCode",
-           u.external_codes as "externalCodes", to_char(u.valid_from, 'YYYY-MM-DD') as "validFrom",
-           to_char(u.valid_to, 'YYYY-MM-DD') as "validTo", m.gso_code as "mergedIntoGsoCode"
-    from units u left join units p on p.id = u.parent_id left join units m on m.id = u.merged_into_id
-    order by u.id`;
+  const parent = alias(units, 'parent');
+  const into = alias(units, 'merged_into');
+  return orm(sql)
+    .select({
+      id: units.id, gsoCode: units.gsoCode, name: units.name, level: units.level, type: units.type, parentGsoCode: parent.gsoCode,
+      externalCodes: units.externalCodes, validFrom: units.validFrom, validTo: units.validTo, mergedIntoGsoCode: into.gsoCode
+    })
+    .from(units)
+    .leftJoin(parent, eq(parent.id, units.parentId))
+    .leftJoin(into, eq(into.id, units.mergedIntoId))
+    .orderBy(asc(units.id));
 }
 
 /**
@@ -387,7 +395,7 @@ async function loadExisting(sql: Queryable): Promise<ExistingUnit[]> {
 export async function applyUnitsImport(sql: Sql, rows: UnitImportRow[], actor: Principal, options: ImportOptions): Promise<UnitsImportResult> {
   const day = today(options.now);
   return sql.begin(async (tx): Promise<UnitsImportResult> => {
-    // Writers of units wait (readers do not): the checks below stay true until the commit.
+    // Writers of units wait (readers do not): the checks below stay true until the commit. (No builder for a lock.)
     await tx`lock table units in share row exclusive mode`;
     const existing = await loadExisting(tx);
     const { problems, plan } = checkUnitsImport(rows, existing, { today: day, refused: options.parsed?.refused });
@@ -399,6 +407,7 @@ export async function applyUnitsImport(sql: Sql, rows: UnitImportRow[], actor: P
     const fresh = plan.rows.filter((r) => !stored.has(r.gsoCode));
     const old = plan.rows.filter((r) => stored.has(r.gsoCode));
     const json = (c: Record<string, string> | null) => (c === null ? null : JSON.stringify(c));
+    // Set-based, with the rows as arrays (unnest): up to MAX_IMPORT_ROWS rows, past the 65,535 parameters a builder's VALUES would take.
     if (fresh.length) {
       await tx`
         insert into units (gso_code, name, level, type, external_codes, population, population_synthetic, valid_from)
@@ -503,15 +512,29 @@ export interface UnitsSummary {
 
 /** The admin page's summary: units per level, the roots, and the merged units (most recent first). */
 export async function unitsSummary(sql: Queryable, limit = 1000): Promise<UnitsSummary> {
-  const levels = await sql<{ level: string; current: number; merged: number }[]>`
-    select level, count(*) filter (where valid_to is null)::int as current, count(*) filter (where valid_to is not null)::int as merged
-    from units group by level order by min(length(gso_code)), level`;
-  const roots = await sql<{ code: string; name: string; level: string }[]>`
-    select gso_code as code, name, level from units where parent_id is null and valid_to is null order by id`;
-  const merged = await sql<UnitsSummary['merged']>`
-    select u.gso_code as code, u.name, u.level, m.gso_code as "intoCode", m.name as "intoName", to_char(u.valid_to, 'YYYY-MM-DD') as since
-    from units u left join units m on m.id = u.merged_into_id
-    where u.valid_to is not null order by u.valid_to desc, u.gso_code limit ${limit}`;
+  const db = orm(sql);
+  const levels = await db
+    .select({
+      level: units.level,
+      current: expr`count(*) filter (where ${units.validTo} is null)`.mapWith(Number),
+      merged: expr`count(*) filter (where ${units.validTo} is not null)`.mapWith(Number)
+    })
+    .from(units)
+    .groupBy(units.level)
+    .orderBy(expr`min(length(${units.gsoCode}))`, asc(units.level));
+  const roots = await db
+    .select({ code: units.gsoCode, name: units.name, level: units.level })
+    .from(units)
+    .where(and(isNull(units.parentId), isNull(units.validTo)))
+    .orderBy(asc(units.id));
+  const into = alias(units, 'merged_into');
+  const merged = await db
+    .select({ code: units.gsoCode, name: units.name, level: units.level, intoCode: into.gsoCode, intoName: into.name, since: units.validTo })
+    .from(units)
+    .leftJoin(into, eq(into.id, units.mergedIntoId))
+    .where(isNotNull(units.validTo))
+    .orderBy(desc(units.validTo), asc(units.gsoCode))
+    .limit(limit);
   const mergedCount = levels.reduce((s, l) => s + l.merged, 0);
-  return { levels: [...levels], mergedCount, roots: [...roots], merged: [...merged] };
+  return { levels, mergedCount, roots, merged };
 }

@@ -3,7 +3,9 @@
  * start, so the product is usable within seconds while more than a year of boards fills in behind it.
  * Every step is an upsert: a retried job simply does it again.
  */
-import type { Sql } from '#db/client';
+import { and, asc, eq, ne } from 'drizzle-orm';
+import { orm, type Sql } from '#db/client';
+import { dataSources } from '#db/schema/sources';
 import { addDays, periodOf } from '#domain/periods';
 import { BOARD_PERIOD_KINDS } from '#contract/dto';
 import { backfillSource, recomputeRange } from './backfill.ts';
@@ -16,7 +18,11 @@ export async function runHistory(
   range: { from: string; to: string },
   options: { secretKeyHex?: string; log?: Logger }
 ): Promise<{ sources: number; samples: number }> {
-  const sources = await sql<{ id: number }[]>`select id from data_sources where enabled and kind <> 'upload' order by id`;
+  const sources = await orm(sql)
+    .select({ id: dataSources.id })
+    .from(dataSources)
+    .where(and(eq(dataSources.enabled, true), ne(dataSources.kind, 'upload')))
+    .orderBy(asc(dataSources.id));
   let samples = 0;
   for (const { id } of sources) {
     const source = (await loadSource(sql, id))!;

@@ -7,8 +7,10 @@
  * stops hammering a system that keeps failing. Returns an outcome instead of throwing: a bad
  * source never takes the worker down.
  */
+import { eq, sql as expr } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import type { Queryable, Sql } from '#db/client';
+import { isoTimestamp, orm, type Queryable, type Sql } from '#db/client';
+import { dataSources, sourceHealth, type BreakerState, type Granularity, type PollRunOutcome, type PollTrigger } from '#db/schema/sources';
 import { RANKINGS_CHANNEL, SOURCES_CHANNEL, type RankingsChanged } from '#contract/notify';
 import { open } from '#server/secrets';
 import { addDays, periodOf, today, ZONE, type Period, type PeriodKind } from '#domain/periods';
@@ -25,32 +27,25 @@ import { plainCsv } from '../csv.ts';
 import type { PgBoss } from 'pg-boss';
 import { queueLongBoards } from '../jobs/send.ts';
 
-export interface SourceRow {
-  id: number;
-  key: string;
-  name: string;
+/** A source as a poll reads it (credentials still sealed); a form's test connection builds one too. */
+export interface SourceRow
+  extends Pick<
+    typeof dataSources.$inferSelect,
+    'id' | 'key' | 'name' | 'kind' | 'produces' | 'granularity' | 'urlTemplate' | 'authKind' | 'credentialsSealed' | 'intervalSeconds' |
+    'timeoutMs' | 'staleAfterSeconds' | 'trailingDays' | 'scopeUnitId' | 'enabled'
+  > {
   family: string;
-  kind: string;
-  produces: string;
+  /** Parsed by the mapping (pipeline/mapping) each time it is used. */
   mapping: unknown;
-  granularity: 'day' | 'month';
-  urlTemplate: string;
-  authKind: string;
-  credentialsSealed: string | null;
-  intervalSeconds: number;
-  timeoutMs: number;
-  staleAfterSeconds: number;
-  trailingDays: number;
-  scopeUnitId: number | null;
-  enabled: boolean;
 }
 
-/** backfill: history loaded in bulk (the seed, the history job), one run per piece of the window. */
-export type Trigger = 'schedule' | 'manual' | 'upload' | 'gap' | 'backfill';
+/** Why a poll runs (see POLL_TRIGGERS). */
+export type Trigger = PollTrigger;
 
 export interface PollOutcome {
   pollRunId: number | null;
-  outcome: 'success' | 'partial' | 'failed' | 'skipped';
+  /** skipped: the breaker is open, and no run is recorded. */
+  outcome: PollRunOutcome | 'skipped';
   accepted: number;
   rejected: number;
   changed: number;
@@ -64,11 +59,15 @@ export const BREAKER = { threshold: 5, minOpenSeconds: 30, maxOpenSeconds: 120 }
 export const MAX_GAP_DAYS = 62;
 
 export async function loadSource(sql: Queryable, sourceId: number): Promise<SourceRow | undefined> {
-  const [row] = await sql<SourceRow[]>`
-    select id, key, name, family, kind, produces, mapping, granularity, url_template as "urlTemplate", auth_kind as "authKind",
-           credentials_sealed as "credentialsSealed", interval_seconds as "intervalSeconds", timeout_ms as "timeoutMs",
-           stale_after_seconds as "staleAfterSeconds", trailing_days as "trailingDays", scope_unit_id as "scopeUnitId", enabled
-    from data_sources where id = ${sourceId}`;
+  const s = dataSources;
+  const [row] = await orm(sql)
+    .select({
+      id: s.id, key: s.key, name: s.name, family: s.family, kind: s.kind, produces: s.produces, mapping: s.mapping, granularity: s.granularity,
+      urlTemplate: s.urlTemplate, authKind: s.authKind, credentialsSealed: s.credentialsSealed, intervalSeconds: s.intervalSeconds,
+      timeoutMs: s.timeoutMs, staleAfterSeconds: s.staleAfterSeconds, trailingDays: s.trailingDays, scopeUnitId: s.scopeUnitId, enabled: s.enabled
+    })
+    .from(s)
+    .where(eq(s.id, sourceId));
   return row;
 }
 
@@ -108,7 +107,7 @@ export function pollWindow(source: Pick<SourceRow, 'trailingDays' | 'granularity
 }
 
 /** A long window in the pieces a source answers in one go (31 days, or 12 months). */
-export function splitWindow(window: Window, granularity: 'day' | 'month'): Window[] {
+export function splitWindow(window: Window, granularity: Granularity): Window[] {
   const out: Window[] = [];
   for (let from = window.from; from <= window.to; ) {
     const end =
@@ -183,18 +182,20 @@ export async function markSlowBoards(tx: Queryable, periods: Period[], jobs: PgB
 
 interface HealthRow {
   consecutiveFailures: number;
-  breakerState: string;
+  breakerState: BreakerState;
+  /** ISO 8601 UTC */
   breakerRetryAt: string | null;
   coveredThrough: string | null;
 }
 
 async function loadHealth(sql: Queryable, sourceId: number): Promise<HealthRow> {
-  const [row] = await sql<HealthRow[]>`
-    select consecutive_failures as "consecutiveFailures", breaker_state as "breakerState",
-           to_char(breaker_retry_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "breakerRetryAt",
-           to_char(covered_through, 'YYYY-MM-DD') as "coveredThrough"
-    from source_health where source_id = ${sourceId}`;
-  return row ?? { consecutiveFailures: 0, breakerState: 'closed', breakerRetryAt: null, coveredThrough: null };
+  const h = sourceHealth;
+  const [row] = await orm(sql)
+    .select({ consecutiveFailures: h.consecutiveFailures, breakerState: h.breakerState, breakerRetryAt: h.breakerRetryAt, coveredThrough: h.coveredThrough })
+    .from(h)
+    .where(eq(h.sourceId, sourceId));
+  if (!row) return { consecutiveFailures: 0, breakerState: 'closed', breakerRetryAt: null, coveredThrough: null };
+  return { ...row, breakerRetryAt: isoTimestamp(row.breakerRetryAt) };
 }
 
 /** Stores a mapped batch and everything it implies, in one transaction. */
@@ -290,7 +291,8 @@ export async function pollSource(
   let trigger: Trigger = options.trigger ?? 'schedule';
   // The breaker: while open, scheduled polls are skipped (a person's "poll now" still goes through).
   if (trigger === 'schedule' && health.breakerState === 'open' && health.breakerRetryAt && new Date(health.breakerRetryAt) > new Date()) {
-    await sql`update source_health set polls_skipped = polls_skipped + 1, updated_at = now() where source_id = ${source.id}`;
+    const h = sourceHealth;
+    await orm(sql).update(h).set({ pollsSkipped: expr`${h.pollsSkipped} + 1`, updatedAt: expr`now()` }).where(eq(h.sourceId, source.id));
     return { pollRunId: null, outcome: 'skipped', accepted: 0, rejected: 0, changed: 0, error: `circuit open until ${health.breakerRetryAt}`, window: null };
   }
   const planned = pollWindow(source, health.coveredThrough, today(startedAt));
