@@ -23,7 +23,8 @@ CREATE TABLE "pending_uploads" (
 	"status" text DEFAULT 'pending' NOT NULL,
 	"reviewed_by" integer,
 	"reviewed_at" timestamp with time zone,
-	"poll_run_id" integer
+	"poll_run_id" integer,
+	CONSTRAINT "pending_uploads_status_check" CHECK ("pending_uploads"."status" in ('pending', 'approved', 'rejected'))
 );
 --> statement-breakpoint
 ALTER TABLE "pending_uploads" ADD CONSTRAINT "pending_uploads_source_id_data_sources_id_fk" FOREIGN KEY ("source_id") REFERENCES "public"."data_sources"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

@@ -60,6 +60,7 @@ const ROWS: Row[] = [
   { name: 'admin: poll now (form action)', method: 'POST', path: '/admin/sources?/pollNow', body: 'form', expect: ADMIN },
   { name: 'admin: uploads awaiting approval', method: 'GET', path: '/admin/uploads', expect: ADMIN },
   { name: 'admin: approve an upload (form action)', method: 'POST', path: '/admin/uploads?/approve', body: 'form', expect: ADMIN },
+  { name: "admin: a job's progress (JSON; no such job)", method: 'GET', path: '/admin/jobs/poll/00000000-0000-4000-8000-000000000000', expect: { ...ADMIN, admin: 404 } },
   { name: 'admin: units', method: 'GET', path: '/admin/units', expect: ADMIN },
   { name: 'admin: users', method: 'GET', path: '/admin/users', expect: ADMIN },
   { name: 'admin: display tokens', method: 'GET', path: '/admin/tokens', expect: ADMIN },

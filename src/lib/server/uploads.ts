@@ -10,13 +10,14 @@
  */
 import { and, desc, eq, gt, inArray, ne, sql as sqlExpr } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { isoTimestamp, type Queryable, type Sql } from '#db/client';
+import type { PgBoss } from 'pg-boss';
+import { isoTimestamp, orm, type Queryable, type Sql } from '#db/client';
 import { appMeta } from '#db/schema/ops';
 import { users } from '#db/schema/auth';
 import { units } from '#db/schema/units';
 import { metrics } from '#db/schema/indicators';
 import { dataSources, pendingUploads, pollRuns, type HeldRow, type RejectedRow } from '#db/schema/sources';
-import { METRIC_FAMILIES } from '#domain/catalogue';
+import { METRIC_FAMILIES, type MetricFamily } from '#domain/catalogue';
 import { commitRun, ingestUpload, loadSource, type PollOutcome, type SourceRow } from '#server/pipeline/poll';
 import { readXlsx, sniffUpload, templateCsv, templateXlsx, type TemplateSpec } from '#server/pipeline/mapping/sheets';
 import type { Body, Mapped, StoredRow } from '#server/pipeline/mapping/index';
@@ -26,7 +27,6 @@ import { SourceError } from '#server/pipeline/types';
 import { UPLOAD_MAX_BYTES } from '#server/limits';
 import type { Principal } from './auth/principal.ts';
 import { recordAudit } from './auth/audit.ts';
-import { orm } from './orm.ts';
 
 export class UploadError extends Error {
   constructor(message: string, readonly status: number) {
@@ -54,13 +54,15 @@ const dayWords = (day: string) => day.split('-').reverse().join('/');
 /**
  * `onlyUnitCode`: an officer's upload may only carry rows of their unit and its descendants.
  * `sender`: who sends it (named on the poll run and in the audit log).
+ * `jobs`: where the long boards the upload touched are queued for recompute.
  */
 export async function handleUpload(
   sql: Sql,
   sourceKey: string,
   file: File | null,
   onlyUnitCode?: string | null,
-  sender?: UploadSender
+  sender?: UploadSender,
+  jobs?: PgBoss
 ): Promise<UploadAnswer> {
   const db = orm(sql);
   const [row] = await db.select({ id: dataSources.id, kind: dataSources.kind, priority: dataSources.priority }).from(dataSources).where(eq(dataSources.key, sourceKey));
@@ -88,6 +90,7 @@ export async function handleUpload(
   let pendingUploadId: number | null = null;
   let rejections: RejectedRow[] = [];
   const outcome = await ingestUpload(sql, source, body, {
+    jobs,
     screen: async (mapped) => {
       const screened = await screenByPriority(sql, { id: source.id, priority: row.priority }, mapped, () => fileRows(sql, source.mapping, body, mapped.rows));
       rejections = screened.rejected;
@@ -343,7 +346,7 @@ async function pendingOne(sql: Queryable, id: number) {
  * through the same path as any upload (samples, the boards it touches, NOTIFY), in one transaction
  * with the upload's change of status, so a second approval cannot count it twice.
  */
-export async function approveUpload(sql: Sql, id: number, ctx: UploadSender): Promise<ReviewResult> {
+export async function approveUpload(sql: Sql, id: number, ctx: UploadSender, jobs?: PgBoss): Promise<ReviewResult> {
   const found = await pendingOne(sql, id);
   if (!found.ok) return found;
   const p = found.p;
@@ -356,7 +359,7 @@ export async function approveUpload(sql: Sql, id: number, ctx: UploadSender): Pr
   let outcome: PollOutcome;
   try {
     outcome = await commitRun(sql, source, {
-      startedAt: new Date(), t0: performance.now(), trigger: 'upload', window: { from: p.windowFrom, to: p.windowTo },
+      startedAt: new Date(), t0: performance.now(), trigger: 'upload', window: { from: p.windowFrom, to: p.windowTo }, jobs,
       fetched: { rows: screened.rows, rejected: [...p.rejections, ...refusedNow], read: p.read, httpStatus: null, body: '', attempts: 1 },
       inTransaction: async (tx, pollRunId) => {
         const db = orm(tx);
@@ -409,7 +412,7 @@ export async function templateSpec(sql: Sql, family: string): Promise<TemplateSp
     throw new UploadError(`family must be one of ${METRIC_FAMILIES.join(', ')}`, 404);
   }
   const db = orm(sql);
-  const metricList = await db.select({ key: metrics.key, nameVi: metrics.nameVi }).from(metrics).where(eq(metrics.family, family)).orderBy(metrics.id);
+  const metricList = await db.select({ key: metrics.key, nameVi: metrics.nameVi }).from(metrics).where(eq(metrics.family, family as MetricFamily)).orderBy(metrics.id);
   // A task list is kept for districts and communes; counts come per commune.
   const unitList = await sql<{ code: string; name: string }[]>`
     select gso_code as code, name from units

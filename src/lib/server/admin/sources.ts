@@ -5,13 +5,13 @@
  */
 import { and, desc, eq, sql as sqlExpr } from 'drizzle-orm';
 import { z } from 'zod';
-import { isoTimestamp, type Queryable as Sql, type Sql as Pool } from '#db/client';
+import { isoTimestamp, orm, type Queryable as Sql, type Sql as Pool } from '#db/client';
 import { alias } from 'drizzle-orm/pg-core';
 import { users } from '#db/schema/auth';
 import { dataSources, DEFAULT_PRIORITY, pollRuns } from '#db/schema/sources';
 import { units } from '#db/schema/units';
-import { POLL_NOW_CHANNEL } from '#contract/notify';
-import { METRIC_FAMILIES } from '#domain/catalogue';
+import type { PgBoss } from 'pg-boss';
+import { METRIC_FAMILIES, type MetricFamily } from '#domain/catalogue';
 import { today } from '#domain/periods';
 import { seal } from '#server/secrets';
 import { config, egressPolicy } from '#server/config';
@@ -19,11 +19,11 @@ import { loadLookups } from '#server/pipeline/ingest';
 import { credentialsOf, fetchWindow, loadSource, pollWindow, type SourceRow } from '#server/pipeline/poll';
 import { AUTH_KINDS, jsonMappingSchema, SOURCE_KINDS, tableMappingSchema, templateMapping } from '#server/pipeline/mapping/config';
 import { checkSourceUrl } from '#server/pipeline/ssrf';
+import { dropQueuedPolls, pollNowJob } from '#server/jobs/send';
 import type { Credentials } from '#server/pipeline/types';
 import type { Principal } from '../auth/principal.ts';
 import { recordAudit } from '../auth/audit.ts';
 import { readSourceHealth } from '../sources.ts';
-import { orm } from '../orm.ts';
 
 const optionalText = z.string().trim().max(2000).optional().transform((v) => (v ? v : undefined));
 const int = (min: number, max: number, what: string) =>
@@ -269,7 +269,7 @@ export async function saveSource(
   if (creds !== 'keep' && creds.kind !== 'none' && !secret) return { errors: { form: 'CITYOPS_SECRET_KEY is not set: credentials cannot be sealed' } };
   const sealed = creds === 'keep' ? undefined : creds.kind === 'none' ? null : seal(JSON.stringify(creds), secret!);
   const values = {
-    key: f.key, name: f.name, family: f.family, kind: f.kind, produces: f.produces, granularity: f.granularity,
+    key: f.key, name: f.name, family: f.family as MetricFamily, kind: f.kind, produces: f.produces, granularity: f.granularity,
     urlTemplate: f.kind === 'upload' ? '' : f.urlTemplate, authKind: f.authKind, mapping: resolved.mapping as typeof dataSources.$inferInsert.mapping,
     intervalSeconds: f.intervalSeconds, timeoutMs: f.timeoutMs, staleAfterSeconds: f.staleAfterSeconds, trailingDays: f.trailingDays,
     dailyDeadline: f.dailyDeadline || null, scopeUnitId: resolved.scopeUnitId, enabled: f.enabled,
@@ -369,20 +369,31 @@ async function runTest(sql: Sql, f: SourceForm, existingKey?: string): Promise<{
   }
 }
 
-export async function setEnabled(sql: Sql, key: string, enabled: boolean, ctx: { actor: Principal; ip: string | null }): Promise<boolean> {
-  const [row] = await orm(sql).update(dataSources).set({ enabled, updatedAt: sqlExpr`now()` }).where(eq(dataSources.key, key)).returning({ id: dataSources.id });
+/** Disabling a source also drops its polls waiting in the queue (a poll already running finishes). */
+export async function setEnabled(sql: Sql, key: string, enabled: boolean, ctx: { actor: Principal; ip: string | null; jobs: PgBoss }): Promise<boolean> {
+  const [row] = await sql<{ id: number }[]>`update data_sources set enabled = ${enabled}, updated_at = now() where key = ${key} returning id`;
   if (!row) return false;
   await recordAudit(sql, { actor: ctx.actor, action: enabled ? 'enable' : 'disable', entity: 'source', entityId: key, ip: ctx.ip, before: { enabled: !enabled }, after: { enabled } });
+  if (!enabled) await dropQueuedPolls(ctx.jobs, row.id);
   return true;
 }
 
-/** Asks a worker for a poll now (a NOTIFY: the web process has no pg-boss). */
-export async function pollNow(sql: Sql, key: string, ctx: { actor: Principal; ip: string | null }): Promise<boolean> {
-  const [row] = await orm(sql).select({ id: dataSources.id, kind: dataSources.kind }).from(dataSources).where(eq(dataSources.key, key));
-  if (!row || row.kind === 'upload') return false;
-  await sql`select pg_notify(${POLL_NOW_CHANNEL}, ${JSON.stringify({ sourceId: row.id })})`;
+/** The polls of a source waiting in the queue, dropped (it was saved disabled); how many. */
+export async function dropQueuedPollsOf(sql: Sql, jobs: PgBoss, key: string): Promise<number> {
+  const [row] = await sql<{ id: number }[]>`select id from data_sources where key = ${key}`;
+  return row ? dropQueuedPolls(jobs, row.id) : 0;
+}
+
+export type PollNowResult = { ok: true; jobId: string | null } | { ok: false; status: 404 | 409; message: string };
+
+/** Queues a poll now (a person's request: it goes through an open circuit breaker); the job to follow. */
+export async function pollNow(sql: Sql, key: string, ctx: { actor: Principal; ip: string | null; jobs: PgBoss }): Promise<PollNowResult> {
+  const [row] = await sql<{ id: number; kind: string; enabled: boolean }[]>`select id, kind, enabled from data_sources where key = ${key}`;
+  if (!row || row.kind === 'upload') return { ok: false, status: 404, message: `key: no polled source ${key}` };
+  if (!row.enabled) return { ok: false, status: 409, message: `Nguồn ${key} đang tắt: bật nguồn rồi mới lấy số liệu được.` };
+  const jobId = await pollNowJob(ctx.jobs, row.id);
   await recordAudit(sql, { actor: ctx.actor, action: 'poll_now', entity: 'source', entityId: key, ip: ctx.ip });
-  return true;
+  return { ok: true, jobId };
 }
 
 export interface PollRunRow {

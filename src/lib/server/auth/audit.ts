@@ -1,8 +1,7 @@
 /** The audit log: who changed what, before and after, when. Secrets never reach it. */
-import type { Queryable as Sql } from '#db/client';
+import { orm, type Queryable as Sql } from '#db/client';
 import { auditLog } from '#db/schema/auth';
 import type { Principal } from './principal.ts';
-import { orm } from '../orm.ts';
 
 const SECRET_KEY = /pass(word)?|secret|token|credential|api[_-]?key|^key$|authorization|hash/i;
 

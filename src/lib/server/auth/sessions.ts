@@ -2,10 +2,9 @@
  * Sessions in PostgreSQL. The cookie carries a random token; the table holds its SHA-256, so a
  * leaked table opens nothing. Sessions slide: each use within the lifetime pushes expiry out.
  */
-import type { Queryable as Sql } from '#db/client';
+import { orm, type Queryable as Sql } from '#db/client';
 import { and, eq, isNull, lt, or, sql as sqlExpr } from 'drizzle-orm';
 import { displayTokens, sessions, signInFailures } from '#db/schema/auth';
-import { orm } from '../orm.ts';
 import { dummyHash, newToken, sha256, verifyPassword } from './crypto.ts';
 import { LIMITS, signInWaitSeconds, waitMessage } from './throttle.ts';
 import type { Principal, Role, SignedInUser } from './principal.ts';

@@ -4,7 +4,8 @@
  * (workers/simulator), so each needs its own mapping.
  */
 import { DEMO_KEYS } from './demo-keys.ts';
-import type { SourceMapping } from '#db/schema/sources';
+import type { Granularity, SourceKind, SourceMapping, SourceProduces } from '#db/schema/sources';
+import type { MetricFamily } from '#domain/catalogue';
 import type { Credentials } from '../pipeline/types.ts';
 import { templateMapping } from '../pipeline/mapping/config.ts';
 import { DEFAULT_PRIORITY } from '#db/schema/sources';
@@ -12,10 +13,10 @@ import { DEFAULT_PRIORITY } from '#db/schema/sources';
 export interface SourceSeed {
   key: string;
   name: string;
-  family: string;
-  kind: 'json_http' | 'csv_http' | 'upload';
-  produces: 'samples' | 'tasks';
-  granularity: 'day' | 'month';
+  family: MetricFamily;
+  kind: SourceKind;
+  produces: SourceProduces;
+  granularity: Granularity;
   path: string;
   credentials: Credentials;
   mapping: SourceMapping;

@@ -1,6 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import { sql } from '#server/db';
+import { jobQueue } from '#server/jobs/sender';
 import { approveUpload, listUploads, rejectUpload, setUploadsRequireApproval, uploadsRequireApproval } from '$lib/server/uploads';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -16,10 +17,11 @@ export const load: PageServerLoad = async () => {
 
 const idSchema = z.coerce.number({ error: 'id: thiếu mã tệp tải lên' }).int('id: mã không hợp lệ').positive('id: mã không hợp lệ');
 
-async function review(request: Request, act: typeof approveUpload, ctx: Parameters<typeof approveUpload>[2]) {
+async function review(request: Request, act: typeof approveUpload | typeof rejectUpload, ctx: Parameters<typeof approveUpload>[2]) {
   const parsed = idSchema.safeParse((await request.formData()).get('id') ?? undefined);
   if (!parsed.success) return fail(400, { message: parsed.error.issues[0]!.message });
-  const result = await act(await sql(), parsed.data, ctx);
+  // The long boards an approval touches are queued for the workers, as after any upload.
+  const result = await act(await sql(), parsed.data, ctx, await jobQueue());
   if (!result.ok) return fail(result.status, { message: result.message });
   return { id: parsed.data, outcome: result.outcome, refused: result.rejections };
 }

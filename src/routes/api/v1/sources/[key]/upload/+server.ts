@@ -1,6 +1,7 @@
 import { error, json } from '@sveltejs/kit';
 import { sql } from '#server/db';
 import { handleUpload, UploadError } from '#server/uploads';
+import { jobQueue } from '#server/jobs/sender';
 import type { RequestHandler } from './$types';
 
 /**
@@ -19,7 +20,7 @@ export const POST: RequestHandler = async ({ params, request, locals, getClientA
   try {
     const p = locals.principal;
     const onlyUnit = p.kind === 'user' && p.user.role === 'officer' ? (p.user.unitCode ?? '-') : null;
-    const answer = await handleUpload(await sql(), params.key, form.get('file') as File | null, onlyUnit, { actor: p, ip: getClientAddress() });
+    const answer = await handleUpload(await sql(), params.key, form.get('file') as File | null, onlyUnit, { actor: p, ip: getClientAddress() }, await jobQueue());
     return json(answer, { status: answer.outcome === 'failed' ? 422 : answer.approval === 'pending' ? 202 : 200 });
   } catch (e) {
     if (e instanceof UploadError) error(e.status, e.message);
