@@ -114,6 +114,8 @@ describe('enumerated states: the database refuses a value the code does not know
       insert into poll_runs (source_id, started_at, outcome, window_from, window_to) values (${sourceId}, now(), 'skipped', '2026-11-01', '2026-11-01')`],
     ['poll_runs_trigger_check', 'a poll trigger', () => db.sql`
       insert into poll_runs (source_id, started_at, outcome, trigger, window_from, window_to) values (${sourceId}, now(), 'success', 'cron', '2026-11-01', '2026-11-01')`],
+    ['pending_uploads_status_check', 'an upload review state', () => db.sql`
+      insert into pending_uploads (source_id, window_from, window_to, rows, accepted, status) values (${sourceId}, '2026-11-01', '2026-11-01', '[]', 0, 'maybe')`],
     ['source_health_breaker_state_check', 'half_open, which is derived on read and never stored', () => db.sql`
       insert into source_health (source_id, breaker_state) values (${sourceId}, 'half_open')`],
     ['source_health_last_outcome_check', 'a last outcome', () => db.sql`insert into source_health (source_id, last_outcome) values (${sourceId}, 'ok')`],
