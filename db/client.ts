@@ -1,11 +1,12 @@
-import { drizzle } from 'drizzle-orm/postgres-js';
+import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import * as schema from './schema/index.ts';
 
 export type Sql = postgres.Sql;
 /** A pool or a transaction: what the ingest and ranking steps run on. */
 export type Queryable = postgres.Sql | postgres.TransactionSql;
-export type Db = ReturnType<typeof createDb>['db'];
+/** Drizzle's query builder over one pool or one transaction (see orm()). */
+export type Db = PostgresJsDatabase<typeof schema>;
 
 /** One pool per process. `max` stays small: the embedded server allows 100 connections in all. */
 export function createDb(url: string, options: { max?: number; application?: string } = {}) {
@@ -16,8 +17,30 @@ export function createDb(url: string, options: { max?: number; application?: str
   });
   // Note: drizzle() makes this client pass dates and timestamps through as text, both ways:
   // raw queries get 'YYYY-MM-DD' dates and timestamp strings, and must send ISO strings, not Dates.
-  const db = drizzle(sql, { schema, casing: 'snake_case' });
+  const db = orm(sql);
   return { sql, db };
+}
+
+const orms = new WeakMap<Queryable, Db>();
+
+/**
+ * The query builder on the same handle the caller holds: a pool, or the transaction it runs in
+ * (so builder and raw statements share it). One per handle, cached.
+ *
+ * drizzle() rewrites its client's date parsers (above); a transaction handle has no options of its
+ * own (it shares its pool's, which createDb already rewrote), so drizzle gets a stand-in carrying
+ * the transaction's `unsafe` and, for a nested transaction, its `savepoint`.
+ */
+export function orm(q: Queryable): Db {
+  let db = orms.get(q);
+  if (!db) {
+    const client = 'savepoint' in q
+      ? ({ options: { parsers: {}, serializers: {} }, unsafe: q.unsafe, begin: q.savepoint } as unknown as postgres.Sql)
+      : q;
+    db = drizzle(client, { schema, casing: 'snake_case' });
+    orms.set(q, db);
+  }
+  return db;
 }
 
 /**
