@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { int, isoDate, isoTime, num, parseRows, storedIndicators } from './rows.ts';
+import { checkColumns, column, int, isoDate, isoTime, num, parseRows, storedIndicators } from './rows.ts';
 
 describe('row schemas of raw statements', () => {
   it('converts numeric and bigint strings to numbers, and keeps float8 numbers', () => {
@@ -25,5 +25,19 @@ describe('row schemas of raw statements', () => {
     expect(() => parseRows('boardRows', row, [good, { ...good, rank: '2' }])).toThrow(/^boardRows: row 1, field rank: /);
     expect(() => parseRows('boardRows', row, [{ ...good, indicators: { x: { ...good.indicators['dossier.on_time'], ratio: 'high' } } }]))
       .toThrow('boardRows: row 0, field indicators.x.ratio: ');
+  });
+
+  it('checks a bulk result by the types PostgreSQL reports for its columns, and its nulls row by row', () => {
+    const shape = { unitId: column.int4, value: column.float8, asOf: column.nullable(column.text) };
+    const result = (rows: unknown[], types: [string, number][]) => Object.assign(rows, { columns: types.map(([name, type]) => ({ name, type })) });
+    const rows = [{ unitId: 7, value: 1.5, asOf: null }];
+    const good = result(rows, [['unitId', 23], ['value', 701], ['asOf', 25]]);
+    expect(checkColumns('sums', shape, good)).toBe(good);
+    // sum() without its ::float8 cast is numeric (1700): its values would be strings.
+    expect(() => checkColumns('sums', shape, result(rows, [['unitId', 23], ['value', 1700], ['asOf', 25]])))
+      .toThrow('sums: column value is of type 1700, expected float8 (701)');
+    expect(() => checkColumns('sums', shape, result(rows, [['unit_id', 23], ['value', 701], ['asOf', 25]]))).toThrow('sums: no column unitId');
+    expect(() => checkColumns('sums', shape, result([...rows, { unitId: 8, value: null, asOf: null }], [['unitId', 23], ['value', 701], ['asOf', 25]])))
+      .toThrow('sums: row 1, field value: null where none is allowed');
   });
 });

@@ -3,6 +3,10 @@
  * schema built from these pieces, instead of asserting a row type it hopes for. The conversions
  * live here, once (style habit 6): numeric and bigint arrive as strings, timestamps as text (see
  * client.ts), dates as 'YYYY-MM-DD'.
+ *
+ * A bulk result (hundreds of thousands of rows) is checked by its columns instead (checkColumns):
+ * the PostgreSQL type of every column, once per statement, and no null where none is allowed.
+ * zod on every row of the 300,000 sums behind thirty day boards cost 0.4 s of a 3 s recompute.
  */
 import { z } from 'zod';
 import type { StoredIndicator } from './schema/rankings.ts';
@@ -40,6 +44,55 @@ export const storedIndicator = z.object({
 
 /** rankings.indicators: every indicator of the scheme version the row was computed with. */
 export const storedIndicators = z.record(z.string(), storedIndicator);
+
+/** A column of a bulk result: its PostgreSQL type, and the JavaScript value postgres.js makes of it. */
+export interface Column<T> {
+  readonly pgType: keyof typeof PG_TYPES;
+  readonly nullable: boolean;
+  /** Never set: carries T. */
+  readonly value?: T;
+}
+
+// Type oids (pg_type.oid); these are the columns whose values postgres.js parses to the types below.
+const PG_TYPES = { int2: 21, int4: 23, float8: 701, text: 25, bool: 16 } as const;
+
+export const column = {
+  int2: { pgType: 'int2', nullable: false } as Column<number>,
+  int4: { pgType: 'int4', nullable: false } as Column<number>,
+  float8: { pgType: 'float8', nullable: false } as Column<number>,
+  text: { pgType: 'text', nullable: false } as Column<string>,
+  bool: { pgType: 'bool', nullable: false } as Column<boolean>,
+  nullable: <T>(c: Column<T>): Column<T | null> => ({ pgType: c.pgType, nullable: true })
+};
+
+type RowOf<S extends Record<string, Column<unknown>>> = { [K in keyof S]: S[K] extends Column<infer T> ? T : never };
+
+/**
+ * Checks a bulk result against `shape`: the statement returns exactly these columns, each of this
+ * PostgreSQL type (so every value is the JavaScript type the shape says), and no null in a column
+ * that allows none. The rows themselves are returned, not copied.
+ */
+export function checkColumns<S extends Record<string, Column<unknown>>>(
+  query: string,
+  shape: S,
+  rows: readonly unknown[] & { columns?: readonly { name: string; type: number }[] }
+): RowOf<S>[] {
+  const reported = rows.columns ?? [];
+  const expected = Object.entries(shape);
+  const describe = () => reported.map((c) => `${c.name} (type ${c.type})`).join(', ') || 'none';
+  if (reported.length !== expected.length) throw new Error(`${query}: expected the columns ${Object.keys(shape).join(', ')}; got ${describe()}`);
+  for (const [name, c] of expected) {
+    const got = reported.find((r) => r.name === name);
+    if (!got) throw new Error(`${query}: no column ${name}; got ${describe()}`);
+    if (got.type !== PG_TYPES[c.pgType]) throw new Error(`${query}: column ${name} is of type ${got.type}, expected ${c.pgType} (${PG_TYPES[c.pgType]})`);
+  }
+  const notNull = expected.filter(([, c]) => !c.nullable).map(([name]) => name);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as Record<string, unknown>;
+    for (const name of notNull) if (row[name] === null) throw new Error(`${query}: row ${i}, field ${name}: null where none is allowed`);
+  }
+  return rows as unknown as RowOf<S>[];
+}
 
 /**
  * Parses a statement's rows with `row`, or throws naming the query, the row and the field: a row
