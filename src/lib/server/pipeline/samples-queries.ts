@@ -4,10 +4,11 @@
  */
 import { z } from 'zod';
 import type { Queryable } from '#db/client';
-import { int, isoDate, parseRows } from '#db/rows';
+import { checkColumns, column, int, parseRows } from '#db/rows';
 import type { StoredRow } from './mapping/validate.ts';
 
-const changedRow = z.object({ day: isoDate, metricId: int });
+/** day: YYYY-MM-DD */
+const changedColumns = { day: column.text, metricId: column.int2 };
 
 /**
  * Inserts the rows, or changes the stored value where it differs; a row whose value did not change
@@ -37,7 +38,8 @@ export async function upsertSampleRows(
       set value = excluded.value, observed_at = excluded.observed_at, ingested_at = now(), poll_run_id = excluded.poll_run_id
       where samples.value is distinct from excluded.value
     returning to_char(day, 'YYYY-MM-DD') as day, metric_id as "metricId"`;
-  return parseRows('upsertSampleRows', changedRow, result);
+  // As many rows as samples changed (a backfill: every one): checked by its columns, not row by row.
+  return checkColumns('upsertSampleRows', changedColumns, result);
 }
 
 /** Reserves the id of a poll run before its row is written, so the samples it stores can name it. */
