@@ -1,14 +1,14 @@
 /**
- * Reads of the stored boards (table `rankings`) for the read models: a board's rows, the previous
- * period's, the KPI tiles' totals per period, and one indicator of a unit and of its children for
- * the drill-down. Raw SQL, rows parsed (db/rows.ts).
+ * Reads of the stored boards (table `rankings`) for the read models: a board's rows and the
+ * previous period's (the hot path of every board read and push: prepared builder statements), the
+ * KPI tiles' totals per period, and one indicator of a unit and of its children for the drill-down
+ * (raw SQL over jsonb, rows parsed with db/rows.ts).
  */
 import { z } from 'zod';
-import type { Queryable } from '#db/client';
-import { int, isoDate, isoTime, parseRows, storedIndicator, storedIndicators } from '#db/rows';
-import type { Band } from '#domain/bands';
-
-export const band = z.object({ name: z.string(), min: z.number() }) satisfies z.ZodType<Band>;
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { prepared, type Queryable } from '#db/client';
+import { indicatorSchemes, rankings, units } from '#db/schema/index';
+import { isoDate, parseRows, storedIndicator } from '#db/rows';
 
 /** One stored board: scheme, scope and period. */
 export interface BoardKey {
@@ -18,51 +18,52 @@ export interface BoardKey {
   start: string;
 }
 
-const boardRow = z.object({
-  code: z.string(),
-  name: z.string(),
-  type: z.string(),
-  rank: int.nullable(),
-  previous_rank: int.nullable(),
-  total: z.number().nullable(),
-  not_ranked_reason: z.string().nullable(),
-  /** null: the unit has no stored row for this board (not computed yet) */
-  indicators: storedIndicators.nullable(),
-  computed_at: isoTime.nullable(),
-  as_of: isoTime.nullable(),
-  /** The bands of the scheme version the row was computed with. */
-  bands: z.array(band).nullable(),
-  tile_col: int.nullable(),
-  tile_row: int.nullable()
-});
+// Placeholders of the prepared board statements (values from BoardKey).
+const key = {
+  schemeKey: sql.placeholder('schemeKey'), scopeId: sql.placeholder('scopeId'), kind: sql.placeholder('kind'), start: sql.placeholder('start')
+};
+const ofBoard = and(eq(rankings.scopeUnitId, key.scopeId), eq(rankings.periodKind, key.kind), eq(rankings.periodStart, key.start), eq(rankings.schemeKey, key.schemeKey));
+
+const boardUnitRowsStatement = prepared((db) =>
+  db
+    .select({
+      code: units.gsoCode, name: units.name, type: units.type, rank: rankings.rank, previous_rank: rankings.previousRank, total: rankings.total,
+      not_ranked_reason: rankings.notRankedReason,
+      /** null: the unit has no stored row for this board (not computed yet) */
+      indicators: rankings.indicators,
+      computed_at: rankings.computedAt, as_of: rankings.asOf,
+      /** The bands of the scheme version the row was computed with. */
+      bands: indicatorSchemes.bands,
+      tile_col: units.tileCol, tile_row: units.tileRow
+    })
+    .from(units)
+    .leftJoin(rankings, and(eq(rankings.unitId, units.id), ofBoard))
+    .leftJoin(indicatorSchemes, eq(indicatorSchemes.id, rankings.schemeId))
+    .where(and(eq(units.parentId, key.scopeId), isNull(units.validTo)))
+    .orderBy(sql`${rankings.rank} asc nulls last`, sql`${rankings.total} desc nulls last`, units.gsoCode)
+    .prepare('board_unit_rows')
+);
 
 /**
  * Every child in force of the scope with its stored row of the board, if any: ranked first (best
  * rank, then the higher total), then the unranked, each by unit code.
  */
-export async function boardUnitRows(q: Queryable, board: BoardKey) {
-  const rows = await q`
-    select u.gso_code as code, u.name, u.type, r.rank, r.previous_rank, r.total, r.not_ranked_reason, r.indicators,
-           r.computed_at, r.as_of, sch.bands, u.tile_col, u.tile_row
-    from units u
-    left join rankings r on r.unit_id = u.id and r.scope_unit_id = ${board.scopeId}
-      and r.period_kind = ${board.kind} and r.period_start = ${board.start} and r.scheme_key = ${board.schemeKey}
-    left join indicator_schemes sch on sch.id = r.scheme_id
-    where u.parent_id = ${board.scopeId} and u.valid_to is null
-    order by r.rank asc nulls last, r.total desc nulls last, u.gso_code`;
-  return parseRows('boardUnitRows', boardRow, rows);
+export function boardUnitRows(q: Queryable, board: BoardKey) {
+  return boardUnitRowsStatement(q).execute({ ...board });
 }
 
-const storedRow = z.object({ code: z.string(), rank: int.nullable(), total: z.number().nullable(), indicators: storedIndicators });
+const storedBoardRowsStatement = prepared((db) =>
+  db
+    .select({ code: units.gsoCode, rank: rankings.rank, total: rankings.total, indicators: rankings.indicators })
+    .from(rankings)
+    .innerJoin(units, eq(units.id, rankings.unitId))
+    .where(ofBoard)
+    .prepare('stored_board_rows')
+);
 
 /** The stored rows of a board (any unit, in force or not), by unit code: what a row moved from. */
-export async function storedBoardRows(q: Queryable, board: BoardKey) {
-  const rows = await q`
-    select u.gso_code as code, r.rank, r.total, r.indicators
-    from rankings r join units u on u.id = r.unit_id
-    where r.scope_unit_id = ${board.scopeId} and r.period_kind = ${board.kind} and r.period_start = ${board.start}
-      and r.scheme_key = ${board.schemeKey}`;
-  return parseRows('storedBoardRows', storedRow, rows);
+export function storedBoardRows(q: Queryable, board: BoardKey) {
+  return storedBoardRowsStatement(q).execute({ ...board });
 }
 
 const periodTotalRow = z.object({ start: isoDate, key: z.string(), numerator: z.number().nullable(), denominator: z.number().nullable() });
