@@ -1,7 +1,7 @@
 /** Read models: stored rankings → the wire DTOs the pages, the API and the socket events share. */
-import { and, desc, eq, exists, isNull } from 'drizzle-orm';
+import { and, desc, eq, exists, isNull, sql as fragment } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { orm, type Queryable, type Sql } from '#db/client';
+import { orm, prepared, type Queryable, type Sql } from '#db/client';
 import { readSourceHealth } from './sources.ts';
 import { isoTimestamp } from '#db/client';
 import { indicators as indicatorsTable, indicatorSchemes, units } from '#db/schema/index';
@@ -29,9 +29,9 @@ export interface UnitInfo {
 const parentUnit = alias(units, 'parent');
 const childUnit = alias(units, 'child');
 
-export async function readUnit(sql: Sql, code: string): Promise<UnitInfo | null> {
-  const db = orm(sql);
-  const [u] = await db
+// Prepared: every board read and push starts here.
+const unitByCode = prepared((db) =>
+  db
     .select({
       id: units.id, code: units.gsoCode, name: units.name, level: units.level, type: units.type,
       parentCode: parentUnit.gsoCode, parentName: parentUnit.name,
@@ -40,7 +40,12 @@ export async function readUnit(sql: Sql, code: string): Promise<UnitInfo | null>
     })
     .from(units)
     .leftJoin(parentUnit, eq(parentUnit.id, units.parentId))
-    .where(eq(units.gsoCode, code));
+    .where(eq(units.gsoCode, fragment.placeholder('code')))
+    .prepare('unit_by_code')
+);
+
+export async function readUnit(sql: Sql, code: string): Promise<UnitInfo | null> {
+  const [u] = await unitByCode(sql).execute({ code });
   if (!u) return null;
   return {
     id: u.id, code: u.code, name: u.name, level: u.level, type: u.type,
@@ -78,14 +83,19 @@ export async function readActiveSchemes(sql: Queryable): Promise<ActiveSchemeInf
   return rows.sort((a, b) => Number(b.key === DEFAULT_SCHEME_KEY) - Number(a.key === DEFAULT_SCHEME_KEY) || a.key.localeCompare(b.key));
 }
 
-/** The version in force of one scheme; a key with none is a NotFoundError naming `scheme`. */
-async function activeScheme(sql: Queryable, key: string): Promise<ActiveSchemeInfo> {
-  const [row] = await orm(sql)
+const activeSchemeByKey = prepared((db) =>
+  db
     .select(schemeInfo)
     .from(indicatorSchemes)
-    .where(and(eq(indicatorSchemes.active, true), eq(indicatorSchemes.key, key)))
+    .where(and(eq(indicatorSchemes.active, true), eq(indicatorSchemes.key, fragment.placeholder('key'))))
     .orderBy(desc(indicatorSchemes.id))
-    .limit(1);
+    .limit(1)
+    .prepare('active_scheme_by_key')
+);
+
+/** The version in force of one scheme; a key with none is a NotFoundError naming `scheme`. */
+async function activeScheme(sql: Queryable, key: string): Promise<ActiveSchemeInfo> {
+  const [row] = await activeSchemeByKey(sql).execute({ key });
   if (!row) {
     const known = (await readActiveSchemes(sql)).map((s) => s.key);
     throw new NotFoundError(`scheme: no active indicator scheme "${key}" (known: ${known.join(', ') || 'none'})`);
@@ -93,16 +103,21 @@ async function activeScheme(sql: Queryable, key: string): Promise<ActiveSchemeIn
   return { ...row, bands: row.bands ?? [...DEFAULT_BANDS] };
 }
 
-async function activeIndicators(sql: Queryable, schemeId: number): Promise<(IndicatorMeta & { numerator: string[]; denominator: string[] })[]> {
+const indicatorsOfScheme = prepared((db) => {
   const i = indicatorsTable;
-  return orm(sql)
+  return db
     .select({
       key: i.key, family: i.family, nameVi: i.nameVi, nameEn: i.nameEn, maxPoints: i.maxPoints, saturation: i.saturation,
       numeratorNounVi: i.numeratorNounVi, numerator: i.numerator, denominator: i.denominator
     })
     .from(i)
-    .where(eq(i.schemeId, schemeId))
-    .orderBy(i.sortOrder, i.id);
+    .where(eq(i.schemeId, fragment.placeholder('schemeId')))
+    .orderBy(i.sortOrder, i.id)
+    .prepare('indicators_of_scheme');
+});
+
+async function activeIndicators(sql: Queryable, schemeId: number): Promise<(IndicatorMeta & { numerator: string[]; denominator: string[] })[]> {
+  return indicatorsOfScheme(sql).execute({ schemeId });
 }
 
 /** The indicators (with their metric keys) of the version in force of a scheme (default: operations). */
