@@ -11,9 +11,9 @@
  * exactly the numerator and denominator shown for that day.
  */
 import { DateTime } from 'luxon';
-import { and, desc, eq, exists, inArray, isNull } from 'drizzle-orm';
+import { and, desc, eq, exists, inArray, isNull, sql as fragment } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { orm, type Queryable as Sql } from '#db/client';
+import { orm, prepared, type Queryable as Sql } from '#db/client';
 import { isoTimestamp } from '#db/client';
 import { dataSources, metrics as metricsTable, pollRuns, unitClosure, units } from '#db/schema/index';
 import type { StoredIndicator } from '#db/schema/rankings';
@@ -222,11 +222,10 @@ const drilled = alias(units, 'drilled');
 const ancestor = alias(units, 'ancestor');
 const ancestorChild = alias(units, 'ancestor_child');
 
-/** A unit with its ancestors (the breadcrumbs); null when the code is unknown. */
-export async function readDrillUnit(sql: Sql, code: string): Promise<(DrillUnit & { id: number }) | null> {
-  const db = orm(sql);
+// Prepared: every drill-down page starts here.
+const unitWithAncestors = prepared((db) => {
   const inForce = and(eq(ancestorChild.parentId, ancestor.id), isNull(ancestorChild.validTo));
-  const rows = await db
+  return db
     .select({
       id: ancestor.id, code: ancestor.gsoCode, name: ancestor.name, level: ancestor.level, type: ancestor.type, depth: unitClosure.depth,
       hasChildren: exists(db.select({ id: ancestorChild.id }).from(ancestorChild).where(inForce)).mapWith(Boolean)
@@ -234,8 +233,14 @@ export async function readDrillUnit(sql: Sql, code: string): Promise<(DrillUnit 
     .from(drilled)
     .innerJoin(unitClosure, eq(unitClosure.descendantId, drilled.id))
     .innerJoin(ancestor, eq(ancestor.id, unitClosure.ancestorId))
-    .where(eq(drilled.gsoCode, code))
-    .orderBy(desc(unitClosure.depth));
+    .where(eq(drilled.gsoCode, fragment.placeholder('code')))
+    .orderBy(desc(unitClosure.depth))
+    .prepare('unit_with_ancestors');
+});
+
+/** A unit with its ancestors (the breadcrumbs); null when the code is unknown. */
+export async function readDrillUnit(sql: Sql, code: string): Promise<(DrillUnit & { id: number }) | null> {
+  const rows = await unitWithAncestors(sql).execute({ code });
   const self = rows.find((r) => r.depth === 0);
   if (!self) return null;
   return {
