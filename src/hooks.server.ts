@@ -8,6 +8,7 @@ import { paraglideMiddleware } from '$lib/paraglide/server';
 import { switchLocale } from '$lib/i18n/switch';
 import { database, sql } from '#server/db';
 import { config } from '#server/config';
+import { logger } from '#server/log';
 import { decide, ruleFor } from '$lib/server/auth/access';
 import { forbidden, principalOf, signInFirst } from '$lib/server/auth/request';
 import { ANONYMOUS } from '$lib/server/auth/principal';
@@ -51,7 +52,7 @@ const handleAccess: Handle = async ({ event, resolve }) => {
     event.locals.principal = await principalOf(await sql(), event.cookies, event.request.headers.get('authorization'));
   } catch (e) {
     // The database is down: nobody can be recognised; /healthz (public) still answers, with a 503.
-    console.error('could not read the session', (e as Error).message);
+    logger('web').error({ error: (e as Error).message }, 'could not read the session');
     event.locals.principal = ANONYMOUS;
   }
   const metricsToken = config().METRICS_TOKEN;
@@ -79,6 +80,6 @@ function withHeaders(response: Response): Response {
 
 export const handleError: HandleServerError = ({ error, status }) => {
   const errorId = randomUUID();
-  if (status >= 500) console.error(`error ${errorId}`, error);
+  if (status >= 500) logger('web').error({ err: error, errorId, status }, `error ${errorId}`);
   return { message: status >= 500 ? 'Lỗi máy chủ. Vui lòng thử lại.' : 'Không tìm thấy trang.', errorId };
 };

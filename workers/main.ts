@@ -2,13 +2,15 @@
 import { hostname } from 'node:os';
 import { connectDb } from '#db/client';
 import { config, databaseUrl } from '#server/config';
+import { logger } from '#server/log';
+import { WORKER_HEARTBEAT_MS } from '#server/limits';
 import { createBoss, startWorkers } from './scheduler.ts';
 
 const cfg = config();
-const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
+const log = logger('workers');
 const { sql } = await connectDb(databaseUrl(), { max: 6, application: 'city-ops-workers' });
 const boss = await createBoss(databaseUrl());
-boss.on('error', (e) => log(`pg-boss: ${e.message}`));
+boss.on('error', (err) => log.error({ err }, 'pg-boss error'));
 
 const id = `${hostname()}:${process.pid}`;
 const startedAt = new Date().toISOString();
@@ -17,10 +19,10 @@ async function heartbeat() {
             on conflict (id) do update set last_seen_at = now()`;
 }
 await heartbeat();
-const beat = setInterval(() => heartbeat().catch((e) => log(`heartbeat failed: ${e.message}`)), 5000);
+const beat = setInterval(() => heartbeat().catch((err) => log.error({ err }, 'heartbeat failed')), WORKER_HEARTBEAT_MS);
 
 const workers = await startWorkers({ sql, boss, secretKeyHex: cfg.CITYOPS_SECRET_KEY, log });
-log('workers started');
+log.info('workers started');
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

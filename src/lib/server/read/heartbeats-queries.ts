@@ -2,15 +2,13 @@
 import { max, sql } from 'drizzle-orm';
 import { orm, type Queryable } from '#db/client';
 import { workerHeartbeats } from '#db/schema/index';
+import { WORKER_ALIVE_SECONDS } from '../limits.ts';
 
-/** A worker is alive when its last heartbeat is this recent. */
-const ALIVE_WITHIN = sql.raw(`interval '30 seconds'`);
-
-/** How many workers are alive, and the newest heartbeat of any (null: none ever). */
+/** How many workers are alive (a heartbeat within WORKER_ALIVE_SECONDS), and the newest heartbeat of any (null: none). */
 export async function workerLiveness(q: Queryable): Promise<{ alive: number; lastSeenAt: Date | null }> {
   const [row] = await orm(q)
     .select({
-      alive: sql`count(*) filter (where ${workerHeartbeats.lastSeenAt} > now() - ${ALIVE_WITHIN})`.mapWith(Number),
+      alive: sql`count(*) filter (where ${workerHeartbeats.lastSeenAt} > now() - make_interval(secs => ${WORKER_ALIVE_SECONDS}))`.mapWith(Number),
       lastSeenAt: max(workerHeartbeats.lastSeenAt)
     })
     .from(workerHeartbeats);

@@ -5,6 +5,7 @@
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
+import { parse as parseCookie } from 'cookie';
 import { inArray } from 'drizzle-orm';
 import { orm, type Sql } from '#db/client';
 import { units } from '#db/schema/index';
@@ -18,6 +19,9 @@ import { displayRoom, sessionRoom, userRoom } from '../auth/revoke.ts';
 import { readSourceHealth } from '../sources.ts';
 import { periodOf } from '#domain/periods';
 import { NotFoundError, readBoard } from '../boards.ts';
+import { logger } from '../log.ts';
+
+const log = logger('realtime');
 
 /** Kept per socket: who it is (set by the sign-in check below; never sent to the browser). */
 export interface SocketData {
@@ -33,7 +37,7 @@ const HEALTH_RECHECK_MS = 5_000;
 function messageOf(e: unknown): string {
   if (e instanceof NotFoundError) return e.message;
   if (e instanceof Error && e.message.startsWith('not a date')) return e.message;
-  console.error('socket command failed', e);
+  log.error({ err: e }, 'socket command failed');
   return 'the server could not read that board; try again';
 }
 
@@ -49,15 +53,15 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
   // recovered connections (skipMiddlewares: false), so a revoked session cannot sneak back in.
   io.use(async (socket, next) => {
     try {
-      const cookies = parseCookies(socket.handshake.headers.cookie);
+      const cookies = parseCookie(socket.handshake.headers.cookie ?? '');
       const auth = socket.handshake.auth as { displayToken?: unknown };
       const bearer = typeof auth?.displayToken === 'string' ? `Bearer ${auth.displayToken}` : null;
-      const principal = await principalOf(sql, { get: (name) => cookies.get(name) }, bearer);
+      const principal = await principalOf(sql, { get: (name) => cookies[name] }, bearer);
       if (principal.kind === 'anonymous') return next(new Error('Cần đăng nhập.'));
       socket.data.principal = principal;
       next();
     } catch (e) {
-      console.error('socket sign-in check failed', e);
+      log.error({ err: e }, 'socket sign-in check failed');
       next(new Error('the server could not check the sign-in; try again'));
     }
   });
@@ -143,7 +147,7 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
       try {
         io.to(room).emit('rankings:updated', await readBoard(sql, query));
       } catch (e) {
-        console.error(`could not read changed board ${room}`, e);
+        log.error({ err: e, room }, 'could not read a changed board');
       }
     }
   }
@@ -153,11 +157,11 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
     try {
       parsed = rankingsChangedSchema.parse(JSON.parse(payload));
     } catch (e) {
-      console.error('ignored a malformed NOTIFY payload', e);
+      log.warn({ err: e }, 'ignored a malformed NOTIFY payload');
       return;
     }
     pending.push(parsed);
-    timer ??= setTimeout(() => void flush().catch((e) => console.error('board push failed', e)), COALESCE_MS);
+    timer ??= setTimeout(() => void flush().catch((err) => log.error({ err }, 'board push failed')), COALESCE_MS);
   });
 
   // Source health: pushed when a poll changed it (NOTIFY) or time did (the recheck), only when it differs.
@@ -173,7 +177,7 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
     io.to(SOURCES_ROOM).emit('source:health-changed', health);
   }
   const scheduleHealth = () => {
-    healthTimer ??= setTimeout(() => void pushHealth().catch((e) => console.error('source health push failed', e)), COALESCE_MS);
+    healthTimer ??= setTimeout(() => void pushHealth().catch((err) => log.error({ err }, 'source health push failed')), COALESCE_MS);
   };
   const healthListener = await sql.listen(SOURCES_CHANNEL, scheduleHealth);
   // Revocations: drop the sockets of a signed-out session, a disabled user, a revoked display token.
@@ -182,7 +186,7 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
       const { room } = authRevokedSchema.parse(JSON.parse(payload));
       io.in(room).disconnectSockets(true);
     } catch (e) {
-      console.error('ignored a malformed revocation NOTIFY', e);
+      log.warn({ err: e }, 'ignored a malformed revocation NOTIFY');
     }
   });
   const recheck = setInterval(scheduleHealth, HEALTH_RECHECK_MS);
@@ -199,19 +203,4 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
       await io.close();
     }
   };
-}
-
-function parseCookies(header: string | undefined): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const part of (header ?? '').split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0) {
-      try {
-        out.set(part.slice(0, i).trim(), decodeURIComponent(part.slice(i + 1).trim()));
-      } catch {
-        /* a malformed cookie is ignored */
-      }
-    }
-  }
-  return out;
 }
