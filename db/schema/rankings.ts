@@ -1,4 +1,6 @@
-import { date, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { check, date, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { STORED_NOT_RANKED_CODES } from '../../src/lib/domain/board.ts';
 import { units } from './units.ts';
 
 /** Per indicator, as stored in rankings.indicators and sent on the wire. */
@@ -30,7 +32,10 @@ export const rankings = pgTable(
     rank: integer(),
     previousRank: integer(),
     total: doublePrecision(),
-    notRankedReason: text(),
+    /** Why the unit has no rank, as a code (src/lib/domain/board.ts NotRanked); null when ranked. */
+    notRankedReason: text({ enum: STORED_NOT_RANKED_CODES }),
+    /** The indicators (keys) with no data, when the reason is no_data. */
+    notRankedIndicators: jsonb().$type<string[]>(),
     indicators: jsonb().$type<Record<string, StoredIndicator>>().notNull(),
     schemeId: integer().notNull(),
     computedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -41,6 +46,7 @@ export const rankings = pgTable(
     // Named: the generated name would pass PostgreSQL's 63-character limit and be truncated.
     primaryKey({ name: 'rankings_board_unit_pk', columns: [t.scopeUnitId, t.periodKind, t.periodStart, t.schemeKey, t.unitId] }),
     // The recompute reads and refreshes whole periods (previous ranks, the next period's comparison).
-    index().on(t.periodKind, t.periodStart)
+    index().on(t.periodKind, t.periodStart),
+    check('rankings_not_ranked_reason_check', sql`${t.notRankedReason} in (${sql.raw(STORED_NOT_RANKED_CODES.map((c) => `'${c}'`).join(', '))})`)
   ]
 );

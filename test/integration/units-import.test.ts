@@ -52,7 +52,7 @@ describe('importing administrative units on the real PostgreSQL', () => {
     // The new province's board was computed today too (no data yet: not ranked, with the reason).
     const board66 = await readBoard(db.sql, { scope: '66', period: 'month', date: TODAY }, NOW);
     expect(board66.rows).toHaveLength(15);
-    expect(board66.rows.every((r) => r.rank === null && r.notRankedReason?.startsWith('no data'))).toBe(true);
+    expect(board66.rows.every((r) => r.rank === null && r.notRanked?.code === 'no_data' && r.notRankedReason?.startsWith('chưa có số liệu'))).toBe(true);
 
     const [audit] = await db.sql<{ actor_name: string; actor_user_id: number; ip: string; after: { counts: { created: number }; created: string[]; merged: string[] } }[]>`
       select actor_name, actor_user_id, ip, after from audit_log where action = 'import' and entity = 'unit' order by id desc limit 1`;

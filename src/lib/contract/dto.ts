@@ -40,9 +40,26 @@ export const boardQuerySchema = z.object({
 /** As sent and accepted: `scheme` may be left out (the operations scheme). */
 export type BoardQuery = z.input<typeof boardQuerySchema>;
 
-/** The ranked board and its parts are the domain's model (src/lib/domain/board.ts), sent as they are. */
-export type { Board, BoardRow, IndicatorMeta, IndicatorValue } from '#domain/board';
-import type { IndicatorMeta } from '#domain/board';
+/**
+ * The ranked board and its parts are the domain's model (src/lib/domain/board.ts): structure and keys
+ * (reason codes, band names as the scheme stores them, indicator keys), which the screens word in the
+ * reader's language (src/lib/i18n). Two fields more keep the API's earlier shape: the same in
+ * Vietnamese words, filled on the server (the API, the exports and the wall's language).
+ */
+export type { IndicatorMeta, IndicatorValue, NotRanked, NotRankedCode } from '#domain/board';
+import type { Board as BoardModel, BoardRow as BoardRowModel, IndicatorMeta } from '#domain/board';
+import type { RankExplanation } from '#domain/explain';
+
+export interface BoardRow extends BoardRowModel {
+  /** `notRanked` in Vietnamese words ("chưa có số liệu về Kích hoạt định danh điện tử"); null when ranked. For API clients: screens word `notRanked`. */
+  notRankedReason: string | null;
+  /** `sentence`: the change in Vietnamese words ("giảm 3 bậc (tổng −3,20): Hồ sơ đúng hạn −4,20 điểm"). For API clients: screens word the structure. */
+  change: RankExplanation & { sentence: string };
+}
+
+export interface Board extends Omit<BoardModel, 'rows'> {
+  rows: BoardRow[];
+}
 
 export interface SeriesPoint {
   date: string;

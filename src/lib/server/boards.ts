@@ -11,6 +11,9 @@ import { workerLiveness } from './read/heartbeats-queries.ts';
 import { DEFAULT_SCHEME_KEY, type Board, type BoardQuery, type BoardRow, type IndicatorMeta, type Series, type SeriesPoint } from '#contract/dto';
 import { isProvisional, periodOf, previousPeriod } from '#domain/periods';
 import { explainChange } from '#domain/explain';
+import type { NotRanked } from '#domain/board';
+import { changeSentence } from '../i18n/explain.ts';
+import { notRankedReason } from '../i18n/reasons.ts';
 import { ratioOfSums } from '#domain/ratio';
 import { bandOf, DEFAULT_BANDS, type Band } from '#domain/bands';
 
@@ -149,13 +152,19 @@ export async function readBoard(sql: Sql, query: BoardQuery, now = new Date()): 
     for (const ind of indicators) {
       values[ind.key] = r.indicators?.[ind.key] ?? { numerator: null, denominator: null, ratio: null, points: null, rank: null };
     }
+    // Why it has no rank, as a code; worded in Vietnamese beside it for the API and the exports.
+    const notRanked: NotRanked | null = !r.indicators
+      ? { code: 'not_computed', indicators: [] }
+      : r.not_ranked_reason ? { code: r.not_ranked_reason, indicators: r.not_ranked_indicators ?? [] } : null;
+    const change = explainChange({ rank: r.rank, total: r.total, indicators: values }, previousByCode.get(r.code) ?? null, indicators);
     return {
       unitCode: r.code, unitName: r.name, unitType: r.type, rank: r.rank, previousRank: r.previous_rank, total: r.total,
       // The band under the scheme version the row was computed with.
       band: r.rank === null ? null : bandOf(r.total, r.bands ?? DEFAULT_BANDS),
-      notRankedReason: r.indicators ? r.not_ranked_reason : 'not computed for this period yet',
+      notRanked,
+      notRankedReason: notRanked && notRankedReason(notRanked, indicators, 'vi'),
       indicators: values,
-      change: explainChange({ rank: r.rank, total: r.total, indicators: values }, previousByCode.get(r.code) ?? null, indicators),
+      change: { ...change, sentence: changeSentence(change, indicators, 'vi', { ranked: r.rank !== null }) },
       tile: r.tile_col !== null && r.tile_row !== null ? { col: r.tile_col, row: r.tile_row } : null
     };
   });

@@ -20,7 +20,6 @@ import type { StoredIndicator } from '#db/schema/rankings';
 import { DEFAULT_SCHEME_KEY, type BoardPeriodKind, type IndicatorMeta, type IndicatorValue } from '#contract/dto';
 import { isProvisional, periodOf, today, ZONE, type Period } from '#domain/periods';
 import { ratioOfSums } from '#domain/ratio';
-import { formatInteger } from '../format.ts';
 import { readSchemeIndicators } from './boards.ts';
 import { childrenIndicatorValues, ownIndicatorValue } from './read/rankings-queries.ts';
 import { dayValuesPerMetric, latenessPerMetric, samplesBehindDay } from './read/samples-queries.ts';
@@ -53,14 +52,6 @@ export function isCorrected(day: string, firstSeenAt: string | null, ingestedAt:
   if (!firstSeenAt || !ingestedAt) return false;
   const changed = new Date(ingestedAt).getTime();
   return changed > new Date(firstSeenAt).getTime() && changed >= new Date(dayStartIct(day, 1)).getTime();
-}
-
-/** "12 số liệu đến muộn, 3 số liệu được sửa sau"; null when there is nothing to say. */
-export function lateAndCorrectedSentence(late: number, corrected: number): string | null {
-  const parts: string[] = [];
-  if (late > 0) parts.push(`${formatInteger(late)} số liệu đến muộn`);
-  if (corrected > 0) parts.push(`${formatInteger(corrected)} số liệu được sửa sau`);
-  return parts.length ? parts.join(', ') : null;
 }
 
 /** Σ of the values of the given metric keys; null when none of them was reported. */
@@ -204,6 +195,7 @@ export interface RawSamples {
   withoutPoll: number;
 }
 
+/** Counts only: src/lib/i18n/arrivals.ts words them ("12 số liệu đến muộn, 3 số liệu được sửa sau"). */
 export interface IndicatorLateness {
   indicatorKey: string;
   nameVi: string;
@@ -211,8 +203,6 @@ export interface IndicatorLateness {
   samples: number;
   late: number;
   corrected: number;
-  /** "12 số liệu đến muộn, 3 số liệu được sửa sau"; null when both are 0. */
-  sentence: string | null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -394,8 +384,8 @@ export async function readRawSamples(sql: Sql, unitCode: string, indicatorKey: s
  * For the explanation of a rank change: per indicator key of the active scheme, how many of the
  * samples behind its value for `period` (a unit and its descendants) arrived late (first stored
  * after the end of the day after their day, ICT) and how many were corrected (changed after they
- * were first stored, once their day had ended), with a sentence in Vietnamese for each non-zero
- * case: "12 số liệu đến muộn, 3 số liệu được sửa sau". Samples whose arrival is unknown (stored
+ * were first stored, once their day had ended); src/lib/i18n/arrivals.ts words them ("12 số liệu
+ * đến muộn, 3 số liệu được sửa sau"). Samples whose arrival is unknown (stored
  * before provenance was kept, or loaded as history by a backfill) count as neither.
  * An unknown unit gives every indicator zeros. With `indicatorKey`, only that indicator (if it is
  * in the active scheme).
@@ -423,7 +413,7 @@ export async function readLateAndCorrected(
       late += r.late;
       corrected += r.corrected;
     }
-    out[ind.key] = { indicatorKey: ind.key, nameVi: ind.nameVi, samples, late, corrected, sentence: lateAndCorrectedSentence(late, corrected) };
+    out[ind.key] = { indicatorKey: ind.key, nameVi: ind.nameVi, samples, late, corrected };
   }
   return out;
 }

@@ -152,7 +152,10 @@ export interface RankingRowToStore {
   rank: number | null;
   prev: number | null;
   total: number | null;
+  /** Why the unit has no rank: a NotRanked code (null when ranked) */
   reason: string | null;
+  /** rankings.not_ranked_indicators (the keys with no data, for no_data), as JSON text */
+  missing: string | null;
   /** rankings.indicators, as JSON text */
   indicators: string;
   asOf: string | null;
@@ -162,19 +165,21 @@ export interface RankingRowToStore {
 export async function upsertRankingRows(q: Queryable, c: readonly RankingRowToStore[]): Promise<void> {
   await q`
     insert into rankings (scheme_key, scope_unit_id, period_kind, period_start, period_end, unit_id, rank, previous_rank, total,
-                          not_ranked_reason, indicators, scheme_id, computed_at, as_of)
-    select scheme, scope, kind, start, finish, unit, rank, prev, total, reason, ind, scheme_id, now(), as_of
+                          not_ranked_reason, not_ranked_indicators, indicators, scheme_id, computed_at, as_of)
+    select scheme, scope, kind, start, finish, unit, rank, prev, total, reason, missing, ind, scheme_id, now(), as_of
     from unnest(${q.array(c.map((r) => r.scheme))}::text[], ${q.array(c.map((r) => r.schemeId))}::int[],
                 ${q.array(c.map((r) => r.scope))}::int[], ${q.array(c.map((r) => r.kind))}::text[],
                 ${q.array(c.map((r) => r.start))}::date[], ${q.array(c.map((r) => r.end))}::date[],
                 ${q.array(c.map((r) => r.unit))}::int[], ${q.array(c.map((r) => r.rank))}::int[],
                 ${q.array(c.map((r) => r.prev))}::int[], ${q.array(c.map((r) => r.total))}::float8[],
-                ${q.array(c.map((r) => r.reason))}::text[], ${q.array(c.map((r) => r.indicators))}::jsonb[],
+                ${q.array(c.map((r) => r.reason))}::text[], ${q.array(c.map((r) => r.missing))}::jsonb[],
+                ${q.array(c.map((r) => r.indicators))}::jsonb[],
                 ${q.array(c.map((r) => r.asOf))}::timestamptz[])
-      as t(scheme, scheme_id, scope, kind, start, finish, unit, rank, prev, total, reason, ind, as_of)
+      as t(scheme, scheme_id, scope, kind, start, finish, unit, rank, prev, total, reason, missing, ind, as_of)
     on conflict (scope_unit_id, period_kind, period_start, scheme_key, unit_id) do update set
       period_end = excluded.period_end, rank = excluded.rank, previous_rank = excluded.previous_rank,
-      total = excluded.total, not_ranked_reason = excluded.not_ranked_reason, indicators = excluded.indicators,
+      total = excluded.total, not_ranked_reason = excluded.not_ranked_reason,
+      not_ranked_indicators = excluded.not_ranked_indicators, indicators = excluded.indicators,
       scheme_id = excluded.scheme_id, computed_at = excluded.computed_at, as_of = excluded.as_of`;
 }
 

@@ -16,6 +16,7 @@ import {
 import { points, ratioOfSums } from '#domain/ratio';
 import { competitionRanks, scaledTotal } from '#domain/ranking';
 import { addDays, periodOf, previousPeriod, type Period, type PeriodKind } from '#domain/periods';
+import type { NotRanked } from '#domain/board';
 
 /**
  * The boards a poll recomputes at once; the long ones (a quarter, a year: hundreds of days of
@@ -99,7 +100,8 @@ export interface BoardRowComputed {
   unitId: number;
   rank: number | null;
   total: number | null;
-  notRankedReason: string | null;
+  /** Why it has no rank, as a code (no_data with the indicators' keys, or nothing_to_score); null when ranked. */
+  notRanked: NotRanked | null;
   indicators: Record<string, StoredIndicator>;
   asOf: string | null;
 }
@@ -139,12 +141,14 @@ export function scoreBoard(
     }
     // Out of the scheme's own full total (Σ max points: 100, or 20 for the 766 group), over what applies.
     const total = missing.length ? null : scaledTotal(scheme.indicators.map((i) => ({ maxPoints: i.maxPoints, points: indicators[i.key]!.points })));
-    const reason = missing.length ? `no data for ${missing.join(', ')}` : total === null ? 'nothing to score in this period' : null;
+    const notRanked: NotRanked | null = missing.length
+      ? { code: 'no_data', indicators: missing }
+      : total === null ? { code: 'nothing_to_score', indicators: [] } : null;
     return {
       unitId,
       rank: null,
       total,
-      notRankedReason: reason,
+      notRanked,
       indicators,
       asOf: t?.asOf ?? null
     };
@@ -213,7 +217,8 @@ export async function recomputeRankings(sql: Sql, periods: Period[], options: Re
             prevRank.set(`${scheme.key}|${period.kind}|${period.start}|${scope}|${row.unitId}`, row.rank);
             out.push({
               scheme: scheme.key, schemeId: scheme.id, scope, kind: period.kind, start: period.start, end: period.end, unit: row.unitId,
-              rank: row.rank, prev: previous, total: row.total, reason: row.notRankedReason, indicators: JSON.stringify(row.indicators), asOf: row.asOf
+              rank: row.rank, prev: previous, total: row.total, reason: row.notRanked?.code ?? null,
+              missing: row.notRanked?.code === 'no_data' ? JSON.stringify(row.notRanked.indicators) : null, indicators: JSON.stringify(row.indicators), asOf: row.asOf
             });
           }
         }

@@ -28,7 +28,8 @@ const boardUnitRowsStatement = prepared((db) =>
   db
     .select({
       code: units.gsoCode, name: units.name, type: units.type, rank: rankings.rank, previous_rank: rankings.previousRank, total: rankings.total,
-      not_ranked_reason: rankings.notRankedReason,
+      /** Why it has no rank, as a code (null when ranked), and the indicators with no data (no_data). */
+      not_ranked_reason: rankings.notRankedReason, not_ranked_indicators: rankings.notRankedIndicators,
       /** null: the unit has no stored row for this board (not computed yet) */
       indicators: rankings.indicators,
       computed_at: rankings.computedAt, as_of: rankings.asOf,
