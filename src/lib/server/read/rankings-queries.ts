@@ -1,14 +1,12 @@
 /**
  * Reads of the stored boards (table `rankings`) for the read models: a board's rows and the
- * previous period's (the hot path of every board read and push: prepared builder statements), the
- * KPI tiles' totals per period, and one indicator of a unit and of its children for the drill-down
- * (raw SQL over jsonb, rows parsed with db/rows.ts).
+ * previous period's (every board read and push: checked by their columns), the KPI tiles' totals
+ * per period, and one indicator of a unit and of its children for the drill-down (rows parsed).
  */
 import { z } from 'zod';
-import { and, eq, isNull, sql } from 'drizzle-orm';
-import { prepared, type Queryable } from '#db/client';
-import { indicatorSchemes, rankings, units } from '#db/schema/index';
-import { isoDate, parseRows, storedIndicator } from '#db/rows';
+import type { Queryable } from '#db/client';
+import type { indicatorSchemes, rankings } from '#db/schema/index';
+import { checkColumns, column, isoDate, parseRows, storedIndicator } from '#db/rows';
 
 /** One stored board: scheme, scope and period. */
 export interface BoardKey {
@@ -18,53 +16,61 @@ export interface BoardKey {
   start: string;
 }
 
-// Placeholders of the prepared board statements (values from BoardKey).
-const key = {
-  schemeKey: sql.placeholder('schemeKey'), scopeId: sql.placeholder('scopeId'), kind: sql.placeholder('kind'), start: sql.placeholder('start')
-};
-const ofBoard = and(eq(rankings.scopeUnitId, key.scopeId), eq(rankings.periodKind, key.kind), eq(rankings.periodStart, key.start), eq(rankings.schemeKey, key.schemeKey));
+type StoredRanking = typeof rankings.$inferSelect;
 
-const boardUnitRowsStatement = prepared((db) =>
-  db
-    .select({
-      code: units.gsoCode, name: units.name, type: units.type, rank: rankings.rank, previous_rank: rankings.previousRank, total: rankings.total,
-      /** Why it has no rank, as a code (null when ranked), and the indicators with no data (no_data). */
-      not_ranked_reason: rankings.notRankedReason, not_ranked_indicators: rankings.notRankedIndicators,
-      /** null: the unit has no stored row for this board (not computed yet) */
-      indicators: rankings.indicators,
-      computed_at: rankings.computedAt, as_of: rankings.asOf,
-      /** The bands of the scheme version the row was computed with. */
-      bands: indicatorSchemes.bands,
-      tile_col: units.tileCol, tile_row: units.tileRow
-    })
-    .from(units)
-    .leftJoin(rankings, and(eq(rankings.unitId, units.id), ofBoard))
-    .leftJoin(indicatorSchemes, eq(indicatorSchemes.id, rankings.schemeId))
-    .where(and(eq(units.parentId, key.scopeId), isNull(units.validTo)))
-    .orderBy(sql`${rankings.rank} asc nulls last`, sql`${rankings.total} desc nulls last`, units.gsoCode)
-    .prepare('board_unit_rows')
-);
+const boardUnitColumns = {
+  code: column.text,
+  name: column.text,
+  type: column.text,
+  rank: column.nullable(column.int4),
+  previous_rank: column.nullable(column.int4),
+  total: column.nullable(column.float8),
+  /** Why it has no rank, as a code (null when ranked), and the indicators with no data (no_data). */
+  not_ranked_reason: column.nullable(column.schema<NonNullable<StoredRanking['notRankedReason']>>(column.text)),
+  not_ranked_indicators: column.nullable(column.schema<NonNullable<StoredRanking['notRankedIndicators']>>(column.jsonb)),
+  /** null: the unit has no stored row for this board (not computed yet) */
+  indicators: column.nullable(column.schema<StoredRanking['indicators']>(column.jsonb)),
+  computed_at: column.nullable(column.timestamptz),
+  as_of: column.nullable(column.timestamptz),
+  /** The bands of the scheme version the row was computed with. */
+  bands: column.nullable(column.schema<(typeof indicatorSchemes.$inferSelect)['bands']>(column.jsonb)),
+  tile_col: column.nullable(column.int2),
+  tile_row: column.nullable(column.int2)
+};
 
 /**
  * Every child in force of the scope with its stored row of the board, if any: ranked first (best
  * rank, then the higher total), then the unranked, each by unit code.
  */
-export function boardUnitRows(q: Queryable, board: BoardKey) {
-  return boardUnitRowsStatement(q).execute({ ...board });
+export async function boardUnitRows(q: Queryable, board: BoardKey) {
+  const rows = await q`
+    select u.gso_code as code, u.name, u.type, r.rank, r.previous_rank, r.total, r.not_ranked_reason, r.not_ranked_indicators, r.indicators,
+           r.computed_at, r.as_of, sch.bands, u.tile_col, u.tile_row
+    from units u
+    left join rankings r on r.unit_id = u.id and r.scope_unit_id = ${board.scopeId}
+      and r.period_kind = ${board.kind} and r.period_start = ${board.start} and r.scheme_key = ${board.schemeKey}
+    left join indicator_schemes sch on sch.id = r.scheme_id
+    where u.parent_id = ${board.scopeId} and u.valid_to is null
+    order by r.rank asc nulls last, r.total desc nulls last, u.gso_code`;
+  // Every board read and push: checked by its columns (zod on these rows and their jsonb doubled the read's own work).
+  return checkColumns('boardUnitRows', boardUnitColumns, rows);
 }
 
-const storedBoardRowsStatement = prepared((db) =>
-  db
-    .select({ code: units.gsoCode, rank: rankings.rank, total: rankings.total, indicators: rankings.indicators })
-    .from(rankings)
-    .innerJoin(units, eq(units.id, rankings.unitId))
-    .where(ofBoard)
-    .prepare('stored_board_rows')
-);
+const storedBoardColumns = {
+  code: column.text,
+  rank: column.nullable(column.int4),
+  total: column.nullable(column.float8),
+  indicators: column.schema<StoredRanking['indicators']>(column.jsonb)
+};
 
 /** The stored rows of a board (any unit, in force or not), by unit code: what a row moved from. */
-export function storedBoardRows(q: Queryable, board: BoardKey) {
-  return storedBoardRowsStatement(q).execute({ ...board });
+export async function storedBoardRows(q: Queryable, board: BoardKey) {
+  const rows = await q`
+    select u.gso_code as code, r.rank, r.total, r.indicators
+    from rankings r join units u on u.id = r.unit_id
+    where r.scope_unit_id = ${board.scopeId} and r.period_kind = ${board.kind} and r.period_start = ${board.start}
+      and r.scheme_key = ${board.schemeKey}`;
+  return checkColumns('storedBoardRows', storedBoardColumns, rows);
 }
 
 const periodTotalRow = z.object({ start: isoDate, key: z.string(), numerator: z.number().nullable(), denominator: z.number().nullable() });
