@@ -1,18 +1,18 @@
-/** `npm run workers`: polls the data sources, stores samples and rankings, announces changes. */
+/** `npm run workers`: polls the data sources, stores samples and rankings, announces changes; runs the recompute and history jobs. */
 import { hostname } from 'node:os';
 import { eq, sql as fragment } from 'drizzle-orm';
 import { connectDb, orm } from '#db/client';
 import { workerHeartbeats } from '#db/schema/index';
 import { config, databaseUrl } from '#server/config';
+import { createBoss } from '#server/jobs/boss';
 import { logger } from '#server/log';
 import { WORKER_HEARTBEAT_MS } from '#server/limits';
-import { createBoss, startWorkers } from './scheduler.ts';
+import { startWorkers } from './scheduler.ts';
 
 const cfg = config();
 const log = logger('workers');
 const { sql } = await connectDb(databaseUrl(), { max: 6, application: 'city-ops-workers' });
-const boss = await createBoss(databaseUrl());
-boss.on('error', (err) => log.error({ err }, 'pg-boss error'));
+const boss = await createBoss(databaseUrl(), { onError: (err) => log.error({ err }, 'pg-boss error') });
 
 const id = `${hostname()}:${process.pid}`;
 const startedAt = new Date();

@@ -1,6 +1,7 @@
-import { sql } from 'drizzle-orm';
-import { check, date, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
-import { STORED_NOT_RANKED_CODES } from '../../src/lib/domain/board.ts';
+import { date, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { STORED_NOT_RANKED_CODES } from '#domain/board';
+import { PERIOD_KINDS } from '#domain/periods';
+import { oneOf } from './checks.ts';
 import { units } from './units.ts';
 
 /** Per indicator, as stored in rankings.indicators and sent on the wire. */
@@ -25,7 +26,7 @@ export const rankings = pgTable(
      */
     schemeKey: text().notNull().default('operations'),
     scopeUnitId: integer().notNull().references(() => units.id),
-    periodKind: text().notNull(),
+    periodKind: text({ enum: PERIOD_KINDS }).notNull(),
     periodStart: date().notNull(),
     periodEnd: date().notNull(),
     unitId: integer().notNull().references(() => units.id),
@@ -47,6 +48,7 @@ export const rankings = pgTable(
     primaryKey({ name: 'rankings_board_unit_pk', columns: [t.scopeUnitId, t.periodKind, t.periodStart, t.schemeKey, t.unitId] }),
     // The recompute reads and refreshes whole periods (previous ranks, the next period's comparison).
     index().on(t.periodKind, t.periodStart),
-    check('rankings_not_ranked_reason_check', sql`${t.notRankedReason} in (${sql.raw(STORED_NOT_RANKED_CODES.map((c) => `'${c}'`).join(', '))})`)
+    oneOf(t.periodKind, PERIOD_KINDS),
+    oneOf(t.notRankedReason, STORED_NOT_RANKED_CODES)
   ]
 );

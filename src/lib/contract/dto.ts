@@ -13,11 +13,18 @@ export const BOARD_PERIOD_KINDS = PERIOD_KINDS;
 export const boardPeriodKindSchema = z.enum(BOARD_PERIOD_KINDS);
 export type BoardPeriodKind = z.infer<typeof boardPeriodKindSchema>;
 
+/** The days the product answers for: wide enough for any history and plan, narrow enough for every date type and period rule. */
+export const SUPPORTED_DATES = { from: '2000-01-01', to: '2099-12-31' } as const;
+
 export const isoDateSchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
   .superRefine((s, ctx) => {
-    if (/^\d{4}-\d{2}-\d{2}$/.test(s) && !DateTime.fromISO(s).isValid) ctx.addIssue({ code: 'custom', message: `not a date: ${s}` });
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return;
+    if (!DateTime.fromISO(s).isValid) ctx.addIssue({ code: 'custom', message: `not a date: ${s}` });
+    else if (s < SUPPORTED_DATES.from || s > SUPPORTED_DATES.to) {
+      ctx.addIssue({ code: 'custom', message: `must be between ${SUPPORTED_DATES.from} and ${SUPPORTED_DATES.to} (got ${s})` });
+    }
   });
 /** GSO codes: 2 digits (province), 3 (district), 5 (commune). */
 export const gsoCodeSchema = z.string().regex(/^\d{2,5}$/, 'must be a GSO code (2–5 digits)');

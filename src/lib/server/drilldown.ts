@@ -14,8 +14,7 @@ import { DateTime } from 'luxon';
 import { and, desc, eq, exists, inArray, isNull, sql as fragment } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { orm, prepared, type Queryable as Sql } from '#db/client';
-import { isoTimestamp } from '#db/client';
-import { dataSources, metrics as metricsTable, pollRuns, unitClosure, units } from '#db/schema/index';
+import { metrics as metricsTable, unitClosure, units } from '#db/schema/index';
 import type { StoredIndicator } from '#db/schema/rankings';
 import { DEFAULT_SCHEME_KEY, type BoardPeriodKind, type IndicatorMeta, type IndicatorValue } from '#contract/dto';
 import { isProvisional, periodOf, today, ZONE, type Period } from '#domain/periods';
@@ -23,6 +22,7 @@ import { ratioOfSums } from '#domain/ratio';
 import { readSchemeIndicators } from './boards.ts';
 import { childrenIndicatorValues, ownIndicatorValue } from './read/rankings-queries.ts';
 import { dayValuesPerMetric, latenessPerMetric, samplesBehindDay } from './read/samples-queries.ts';
+import { pollRunSummaries } from './read/sources-queries.ts';
 
 export class DrillNotFoundError extends Error {}
 
@@ -179,6 +179,9 @@ export interface PollRunSummary {
   changed: number;
   /** How many of this day's samples name this run. */
   samples: number;
+  /** An upload: who sent it, and who approved it when approval is required ("Name (username)"). */
+  submittedBy: string | null;
+  approvedBy: string | null;
 }
 
 export interface RawSamples {
@@ -356,21 +359,9 @@ export async function readRawSamples(sql: Sql, unitCode: string, indicatorKey: s
     else perRun.set(s.pollRunId, (perRun.get(s.pollRunId) ?? 0) + 1);
   }
   const runIds = [...perRun.keys()];
-  const runs = runIds.length
-    ? await orm(sql)
-        .select({
-          id: pollRuns.id, sourceKey: dataSources.key, sourceName: dataSources.name, startedAt: pollRuns.startedAt, finishedAt: pollRuns.finishedAt,
-          outcome: pollRuns.outcome, trigger: pollRuns.trigger, httpStatus: pollRuns.httpStatus, windowFrom: pollRuns.windowFrom,
-          windowTo: pollRuns.windowTo, accepted: pollRuns.accepted, rejected: pollRuns.rejected, changed: pollRuns.changed
-        })
-        .from(pollRuns)
-        .innerJoin(dataSources, eq(dataSources.id, pollRuns.sourceId))
-        .where(inArray(pollRuns.id, runIds))
-        .orderBy(desc(pollRuns.startedAt), desc(pollRuns.id))
+  const polls: PollRunSummary[] = runIds.length
+    ? (await pollRunSummaries(sql, runIds)).map((r) => ({ ...r, samples: perRun.get(r.id) ?? 0 }))
     : [];
-  const polls: PollRunSummary[] = runs.map((r) => ({
-    ...r, startedAt: r.startedAt.toISOString(), finishedAt: isoTimestamp(r.finishedAt), samples: perRun.get(r.id) ?? 0
-  }));
 
   const { id: _id, ...unitOut } = unit;
   return {

@@ -26,11 +26,9 @@ export function activeSchemeVersions(q: Queryable, keys?: readonly string[]) {
     .orderBy(indicatorSchemes.key, desc(indicatorSchemes.id));
 }
 
-const direction = z.enum(['higher_is_better', 'lower_is_better']);
-
 /** The indicators of these scheme versions, in their display order. */
-export async function indicatorsOfSchemes(q: Queryable, schemeIds: number[]) {
-  const rows = await orm(q)
+export function indicatorsOfSchemes(q: Queryable, schemeIds: number[]) {
+  return orm(q)
     .select({
       schemeId: indicators.schemeId, key: indicators.key, numerator: indicators.numerator, denominator: indicators.denominator,
       direction: indicators.direction, maxPoints: indicators.maxPoints, saturation: indicators.saturation
@@ -38,11 +36,6 @@ export async function indicatorsOfSchemes(q: Queryable, schemeIds: number[]) {
     .from(indicators)
     .where(inArray(indicators.schemeId, schemeIds))
     .orderBy(indicators.sortOrder, indicators.id);
-  return rows.map((r) => {
-    const checked = direction.safeParse(r.direction);
-    if (!checked.success) throw new Error(`indicator ${r.key}: direction "${r.direction}" is neither ${direction.options.join(' nor ')}`);
-    return { ...r, direction: checked.data };
-  });
 }
 
 /** The units in force with their parents. */
@@ -161,12 +154,13 @@ export interface RankingRowToStore {
   asOf: string | null;
 }
 
-/** Inserts or replaces these board rows (one statement: unnest of one array per column); computed_at is now(). */
+/** Inserts or replaces these board rows (one statement: unnest of one array per column); computed_at is the statement's time. */
 export async function upsertRankingRows(q: Queryable, c: readonly RankingRowToStore[]): Promise<void> {
   await q`
     insert into rankings (scheme_key, scope_unit_id, period_kind, period_start, period_end, unit_id, rank, previous_rank, total,
                           not_ranked_reason, not_ranked_indicators, indicators, scheme_id, computed_at, as_of)
-    select scheme, scope, kind, start, finish, unit, rank, prev, total, reason, missing, ind, scheme_id, now(), as_of
+    -- statement_timestamp(), not now(): taken under the recompute lock, so a board committed later always has the later computedAt
+    select scheme, scope, kind, start, finish, unit, rank, prev, total, reason, missing, ind, scheme_id, statement_timestamp(), as_of
     from unnest(${q.array(c.map((r) => r.scheme))}::text[], ${q.array(c.map((r) => r.schemeId))}::int[],
                 ${q.array(c.map((r) => r.scope))}::int[], ${q.array(c.map((r) => r.kind))}::text[],
                 ${q.array(c.map((r) => r.start))}::date[], ${q.array(c.map((r) => r.end))}::date[],

@@ -1,6 +1,6 @@
 /**
- * Reads of the data sources for the read models: each source with its live health, and the sources
- * behind a unit's figures. Raw SQL, rows parsed (db/rows.ts).
+ * Reads of the data sources for the read models: each source with its live health, the sources
+ * behind a unit's figures, and the poll runs behind a day's samples. Raw SQL, rows parsed (db/rows.ts).
  */
 import { z } from 'zod';
 import type { Queryable } from '#db/client';
@@ -61,4 +61,38 @@ export async function sourceKeysCovering(q: Queryable, unitCode: string): Promis
       where u.gso_code = ${unitCode})
     order by s.id`;
   return parseRows('sourceKeysCovering', z.object({ key: z.string() }), rows).map((r) => r.key);
+}
+
+const pollRunRow = z.object({
+  id: int,
+  sourceKey: z.string(),
+  sourceName: z.string(),
+  startedAt: isoTime,
+  finishedAt: isoTime.nullable(),
+  outcome: z.string(),
+  trigger: z.string(),
+  httpStatus: int.nullable(),
+  windowFrom: isoDate,
+  windowTo: isoDate,
+  accepted: int,
+  rejected: int,
+  changed: int,
+  /** An upload: who sent it, and who approved it when approval is required ("Name (username)"). */
+  submittedBy: z.string().nullable(),
+  approvedBy: z.string().nullable()
+});
+
+/** These poll runs with their source and, for an upload, who sent and approved it; newest first. */
+export async function pollRunSummaries(q: Queryable, runIds: number[]) {
+  const rows = await q`
+    select r.id, ds.key as "sourceKey", ds.name as "sourceName", r.started_at as "startedAt", r.finished_at as "finishedAt",
+           r.outcome, r.trigger, r.http_status as "httpStatus",
+           to_char(r.window_from, 'YYYY-MM-DD') as "windowFrom", to_char(r.window_to, 'YYYY-MM-DD') as "windowTo",
+           r.accepted, r.rejected, r.changed,
+           sub.display_name || ' (' || sub.username || ')' as "submittedBy", apr.display_name || ' (' || apr.username || ')' as "approvedBy"
+    from poll_runs r join data_sources ds on ds.id = r.source_id
+    left join users sub on sub.id = r.submitted_by left join users apr on apr.id = r.approved_by
+    where r.id = any(${q.array(runIds)}::int[])
+    order by r.started_at desc, r.id desc`;
+  return parseRows('pollRunSummaries', pollRunRow, rows);
 }
