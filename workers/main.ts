@@ -1,6 +1,8 @@
 /** `npm run workers`: polls the data sources, stores samples and rankings, announces changes; runs the recompute and history jobs. */
 import { hostname } from 'node:os';
-import { connectDb } from '#db/client';
+import { eq, sql as fragment } from 'drizzle-orm';
+import { connectDb, orm } from '#db/client';
+import { workerHeartbeats } from '#db/schema/index';
 import { config, databaseUrl } from '#server/config';
 import { createBoss } from '#server/jobs/boss';
 import { logger } from '#server/log';
@@ -13,10 +15,11 @@ const { sql } = await connectDb(databaseUrl(), { max: 6, application: 'city-ops-
 const boss = await createBoss(databaseUrl(), { onError: (err) => log.error({ err }, 'pg-boss error') });
 
 const id = `${hostname()}:${process.pid}`;
-const startedAt = new Date().toISOString();
+const startedAt = new Date();
 async function heartbeat() {
-  await sql`insert into worker_heartbeats (id, pid, started_at, last_seen_at) values (${id}, ${process.pid}, ${startedAt}, now())
-            on conflict (id) do update set last_seen_at = now()`;
+  const now = fragment`now()`;
+  await orm(sql).insert(workerHeartbeats).values({ id, pid: process.pid, startedAt, lastSeenAt: now })
+    .onConflictDoUpdate({ target: workerHeartbeats.id, set: { lastSeenAt: now } });
 }
 await heartbeat();
 const beat = setInterval(() => heartbeat().catch((err) => log.error({ err }, 'heartbeat failed')), WORKER_HEARTBEAT_MS);
@@ -32,7 +35,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     clearInterval(beat);
     await workers.stop();
     await boss.stop({ graceful: true, timeout: 10_000 });
-    await sql`delete from worker_heartbeats where id = ${id}`.catch(() => {});
+    await orm(sql).delete(workerHeartbeats).where(eq(workerHeartbeats.id, id)).catch(() => {});
     await sql.end({ timeout: 5 });
     process.exit(0);
   });

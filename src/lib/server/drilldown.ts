@@ -11,13 +11,18 @@
  * exactly the numerator and denominator shown for that day.
  */
 import { DateTime } from 'luxon';
-import type { Queryable as Sql } from '#db/client';
-import { isoTimestamp } from '#db/client';
+import { and, desc, eq, exists, inArray, isNull, sql as fragment } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { orm, prepared, type Queryable as Sql } from '#db/client';
+import { metrics as metricsTable, unitClosure, units } from '#db/schema/index';
 import type { StoredIndicator } from '#db/schema/rankings';
-import type { BoardPeriodKind, IndicatorMeta, IndicatorValue } from '#contract/dto';
+import { DEFAULT_SCHEME_KEY, type BoardPeriodKind, type IndicatorMeta, type IndicatorValue } from '#contract/dto';
 import { isProvisional, periodOf, today, ZONE, type Period } from '#domain/periods';
 import { ratioOfSums } from '#domain/ratio';
 import { readSchemeIndicators } from './boards.ts';
+import { childrenIndicatorValues, ownIndicatorValue } from './read/rankings-queries.ts';
+import { dayValuesPerMetric, latenessPerMetric, samplesBehindDay } from './read/samples-queries.ts';
+import { pollRunSummaries } from './read/sources-queries.ts';
 
 export class DrillNotFoundError extends Error {}
 
@@ -206,18 +211,33 @@ export interface IndicatorLateness {
 // ---------------------------------------------------------------------------------------------
 // Queries
 
+const drilled = alias(units, 'drilled');
+const ancestor = alias(units, 'ancestor');
+const ancestorChild = alias(units, 'ancestor_child');
+
+// Prepared: every drill-down page starts here.
+const unitWithAncestors = prepared((db) => {
+  const inForce = and(eq(ancestorChild.parentId, ancestor.id), isNull(ancestorChild.validTo));
+  return db
+    .select({
+      id: ancestor.id, code: ancestor.gsoCode, name: ancestor.name, level: ancestor.level, type: ancestor.type, depth: unitClosure.depth,
+      hasChildren: exists(db.select({ id: ancestorChild.id }).from(ancestorChild).where(inForce)).mapWith(Boolean)
+    })
+    .from(drilled)
+    .innerJoin(unitClosure, eq(unitClosure.descendantId, drilled.id))
+    .innerJoin(ancestor, eq(ancestor.id, unitClosure.ancestorId))
+    .where(eq(drilled.gsoCode, fragment.placeholder('code')))
+    .orderBy(desc(unitClosure.depth))
+    .prepare('unit_with_ancestors');
+});
+
 /** A unit with its ancestors (the breadcrumbs); null when the code is unknown. */
 export async function readDrillUnit(sql: Sql, code: string): Promise<(DrillUnit & { id: number }) | null> {
-  const rows = await sql<{ id: number; code: string; name: string; level: string; type: string; depth: number; has_children: boolean }[]>`
-    select a.id, a.gso_code as code, a.name, a.level, a.type, c.depth,
-           exists (select 1 from units k where k.parent_id = a.id and k.valid_to is null) as has_children
-    from units d join unit_closure c on c.descendant_id = d.id join units a on a.id = c.ancestor_id
-    where d.gso_code = ${code}
-    order by c.depth desc`;
+  const rows = await unitWithAncestors(sql).execute({ code });
   const self = rows.find((r) => r.depth === 0);
   if (!self) return null;
   return {
-    id: self.id, code: self.code, name: self.name, level: self.level, type: self.type, hasChildren: self.has_children,
+    id: self.id, code: self.code, name: self.name, level: self.level, type: self.type, hasChildren: self.hasChildren,
     chain: rows.filter((r) => r.depth > 0).map((r) => ({ code: r.code, name: r.name }))
   };
 }
@@ -227,8 +247,9 @@ async function schemeIndicators(sql: Sql, key?: string): Promise<DrillIndicator[
   const all = await readSchemeIndicators(sql);
   const rows = key === undefined ? all : all.filter((i) => i.key === key);
   const keys = [...new Set(rows.flatMap((r) => [...r.numerator, ...r.denominator]))];
-  const metrics = keys.length
-    ? await sql<DrillMetric[]>`select key, name_vi as "nameVi", aggregation, cadence from metrics where key = any(${sql.array(keys)}::text[])`
+  const m = metricsTable;
+  const metrics: DrillMetric[] = keys.length
+    ? await orm(sql).select({ key: m.key, nameVi: m.nameVi, aggregation: m.aggregation, cadence: m.cadence }).from(m).where(inArray(m.key, keys))
     : [];
   const byKey = new Map(metrics.map((m) => [m.key, m]));
   const metric = (k: string): DrillMetric => byKey.get(k) ?? { key: k, nameVi: k, aggregation: 'flow', cadence: 'day' };
@@ -265,51 +286,11 @@ export async function readIndicatorDrill(
   const lastDay = [period.end, today(now)].sort()[0]!;
   const keys = metricKeysOf(indicator);
 
-  const [dayRows, childRows, ownRows] = await Promise.all([
-    lastDay < period.start
-      ? Promise.resolve([])
-      : sql<{ day: string; key: string; value: number }[]>`
-      with m as (
-        select id, key, aggregation, cadence from metrics where key = any(${sql.array(keys)}::text[])
-      ), u as (
-        select descendant_id as unit_id from unit_closure where ancestor_id = ${unit.id}
-      ), days as (
-        select d::date as day from generate_series(${period.start}::date, ${lastDay}::date, interval '1 day') as d
-      ), v as (
-        (select s.day, s.metric_id, sum(s.value) as value
-         from samples s join u on u.unit_id = s.unit_id
-         where s.metric_id in (select id from m where aggregation = 'flow') and s.day between ${period.start}::date and ${lastDay}::date
-         group by s.day, s.metric_id)
-        union all
-        (select x.day, x.metric_id, sum(x.value)
-         from (
-           select distinct on (days.day, s.unit_id, s.metric_id) days.day, s.metric_id, s.value
-           from days join m on m.aggregation = 'stock'
-           cross join lateral (
-             select s.unit_id, s.metric_id, s.day as sample_day, s.value
-             from samples s join u on u.unit_id = s.unit_id
-             where s.metric_id = m.id
-               and s.day between least(days.day, date_trunc(m.cadence, days.day::timestamp)::date) and days.day
-           ) s
-           order by days.day, s.unit_id, s.metric_id, s.sample_day desc
-         ) x
-         group by x.day, x.metric_id)
-      )
-      select to_char(v.day, 'YYYY-MM-DD') as day, m.key, v.value::float8 as value from v join m on m.id = v.metric_id`,
-    sql<{ code: string; name: string; type: string; has_children: boolean; value: StoredIndicator | null }[]>`
-      select u.gso_code as code, u.name, u.type,
-             exists (select 1 from units k where k.parent_id = u.id and k.valid_to is null) as has_children,
-             r.indicators -> ${indicator.key}::text as value
-      from units u
-      left join rankings r on r.unit_id = u.id and r.scope_unit_id = ${unit.id}
-        and r.period_kind = ${period.kind} and r.period_start = ${period.start} and r.scheme_key = 'operations'
-      where u.parent_id = ${unit.id} and u.valid_to is null
-      order by (r.indicators -> ${indicator.key}::text ->> 'rank')::int asc nulls last, u.gso_code`,
-    sql<{ value: StoredIndicator | null }[]>`
-      select r.indicators -> ${indicator.key}::text as value
-      from rankings r join units u on u.id = r.unit_id and u.id = ${unit.id}
-      where r.scope_unit_id = u.parent_id and r.period_kind = ${period.kind} and r.period_start = ${period.start}
-        and r.scheme_key = 'operations'`
+  const board = { schemeKey: DEFAULT_SCHEME_KEY, kind: period.kind, start: period.start, unitId: unit.id, indicatorKey: indicator.key };
+  const [dayRows, childRows, own] = await Promise.all([
+    lastDay < period.start ? Promise.resolve([]) : dayValuesPerMetric(sql, unit.id, keys, period.start, lastDay),
+    childrenIndicatorValues(sql, board),
+    ownIndicatorValue(sql, board)
   ]);
 
   const byDay = new Map<string, Map<string, number>>();
@@ -331,8 +312,8 @@ export async function readIndicatorDrill(
     }
   }
 
-  const children: DrillChild[] = childRows.map((c) => ({ code: c.code, name: c.name, type: c.type, hasChildren: c.has_children, value: toValue(c.value) }));
-  let total = toValue(ownRows[0]?.value);
+  const children: DrillChild[] = childRows.map((c) => ({ code: c.code, name: c.name, type: c.type, hasChildren: c.hasChildren, value: toValue(c.value) }));
+  let total = toValue(own);
   if (!total && unit.chain.length === 0) {
     // The root is in no board: the sum of its children (every child counted, as the boards do).
     const reported = children.filter((c) => c.value && c.value.numerator !== null && c.value.denominator !== null);
@@ -354,58 +335,17 @@ export async function readIndicatorDrill(
   };
 }
 
-interface SampleRow {
-  unit_code: string;
-  unit_name: string;
-  metric_key: string;
-  metric_name: string;
-  day: string;
-  value: number;
-  source_key: string;
-  source_name: string;
-  observed_at: string;
-  first_seen_at: string | null;
-  ingested_at: string;
-  poll_run_id: number | null;
-}
-
 /** Every sample behind one indicator of a unit (and its descendants) on one day, and the poll runs they came from. */
 export async function readRawSamples(sql: Sql, unitCode: string, indicatorKey: string, day: string): Promise<RawSamples> {
   const { unit, indicator } = await resolve(sql, unitCode, indicatorKey);
   const keys = metricKeysOf(indicator);
-  const rows = await sql<SampleRow[]>`
-    with m as (
-      select id, key, name_vi, aggregation, cadence from metrics where key = any(${sql.array(keys)}::text[])
-    ), u as (
-      select descendant_id as unit_id from unit_closure where ancestor_id = ${unit.id}
-    ), behind as (
-      (select s.unit_id, s.metric_id, s.day, s.source_id, s.value, s.observed_at, s.first_seen_at, s.ingested_at, s.poll_run_id
-       from samples s join u on u.unit_id = s.unit_id
-       where s.metric_id in (select id from m where aggregation = 'flow') and s.day = ${day}::date)
-      union all
-      (select distinct on (s.unit_id, s.metric_id) s.unit_id, s.metric_id, s.day, s.source_id, s.value, s.observed_at, s.first_seen_at, s.ingested_at, s.poll_run_id
-       from m join samples s on s.metric_id = m.id join u on u.unit_id = s.unit_id
-       where m.aggregation = 'stock'
-         and s.day between least(${day}::date, date_trunc(m.cadence, ${day}::date::timestamp)::date) and ${day}::date
-       order by s.unit_id, s.metric_id, s.day desc)
-    )
-    select un.gso_code as unit_code, un.name as unit_name, m.key as metric_key, m.name_vi as metric_name,
-           to_char(b.day, 'YYYY-MM-DD') as day, b.value, ds.key as source_key, ds.name as source_name,
-           b.observed_at, b.first_seen_at, b.ingested_at, b.poll_run_id
-    from behind b join m on m.id = b.metric_id join units un on un.id = b.unit_id join data_sources ds on ds.id = b.source_id
-    order by un.gso_code, m.id, ds.key`;
-
-  const samples: RawSample[] = rows.map((r) => {
-    const firstSeenAt = isoTimestamp(r.first_seen_at);
-    const ingestedAt = isoTimestamp(r.ingested_at)!;
-    return {
-      unitCode: r.unit_code, unitName: r.unit_name, metricKey: r.metric_key, metricName: r.metric_name,
-      role: roleOf({ numerator: indicator.numerator.map((m) => m.key), denominator: indicator.denominator.map((m) => m.key) }, r.metric_key),
-      day: r.day, value: r.value, sourceKey: r.source_key, sourceName: r.source_name,
-      observedAt: isoTimestamp(r.observed_at)!, firstSeenAt, ingestedAt, pollRunId: r.poll_run_id,
-      late: isLate(r.day, firstSeenAt), corrected: isCorrected(r.day, firstSeenAt, ingestedAt)
-    };
-  });
+  const metricKeys = { numerator: indicator.numerator.map((m) => m.key), denominator: indicator.denominator.map((m) => m.key) };
+  const samples: RawSample[] = (await samplesBehindDay(sql, unit.id, keys, day)).map((r) => ({
+    ...r,
+    role: roleOf(metricKeys, r.metricKey),
+    late: isLate(r.day, r.firstSeenAt),
+    corrected: isCorrected(r.day, r.firstSeenAt, r.ingestedAt)
+  }));
 
   const values = new Map<string, number>();
   for (const s of samples) values.set(s.metricKey, (values.get(s.metricKey) ?? 0) + s.value);
@@ -419,27 +359,9 @@ export async function readRawSamples(sql: Sql, unitCode: string, indicatorKey: s
     else perRun.set(s.pollRunId, (perRun.get(s.pollRunId) ?? 0) + 1);
   }
   const runIds = [...perRun.keys()];
-  const runs = runIds.length
-    ? await sql<{
-        id: number; source_key: string; source_name: string; started_at: string; finished_at: string | null; outcome: string; trigger: string;
-        http_status: number | null; window_from: string; window_to: string; accepted: number; rejected: number; changed: number;
-        submitted_by: string | null; approved_by: string | null;
-      }[]>`
-      select r.id, ds.key as source_key, ds.name as source_name, r.started_at, r.finished_at, r.outcome, r.trigger, r.http_status,
-             to_char(r.window_from, 'YYYY-MM-DD') as window_from, to_char(r.window_to, 'YYYY-MM-DD') as window_to,
-             r.accepted, r.rejected, r.changed,
-             sub.display_name || ' (' || sub.username || ')' as submitted_by, apr.display_name || ' (' || apr.username || ')' as approved_by
-      from poll_runs r join data_sources ds on ds.id = r.source_id
-      left join users sub on sub.id = r.submitted_by left join users apr on apr.id = r.approved_by
-      where r.id = any(${sql.array(runIds)}::int[])
-      order by r.started_at desc, r.id desc`
+  const polls: PollRunSummary[] = runIds.length
+    ? (await pollRunSummaries(sql, runIds)).map((r) => ({ ...r, samples: perRun.get(r.id) ?? 0 }))
     : [];
-  const polls: PollRunSummary[] = runs.map((r) => ({
-    id: r.id, sourceKey: r.source_key, sourceName: r.source_name, startedAt: isoTimestamp(r.started_at)!, finishedAt: isoTimestamp(r.finished_at),
-    outcome: r.outcome, trigger: r.trigger, httpStatus: r.http_status, windowFrom: r.window_from, windowTo: r.window_to,
-    accepted: r.accepted, rejected: r.rejected, changed: r.changed, samples: perRun.get(r.id) ?? 0,
-    submittedBy: r.submitted_by, approvedBy: r.approved_by
-  }));
 
   const { id: _id, ...unitOut } = unit;
   return {
@@ -468,30 +390,7 @@ export async function readLateAndCorrected(
   // One indicator only (the indicator page) reads only its metrics' samples.
   const indicators = await schemeIndicators(sql, options.indicatorKey);
   const keys = [...new Set(indicators.flatMap(metricKeysOf))];
-  const rows = keys.length
-    ? await sql<{ key: string; samples: number; late: number; corrected: number }[]>`
-      with m as (
-        select id, key, aggregation, cadence from metrics where key = any(${sql.array(keys)}::text[])
-      ), u as (
-        select c.descendant_id as unit_id from unit_closure c join units a on a.id = c.ancestor_id where a.gso_code = ${unitCode}
-      ), behind as (
-        (select s.metric_id, s.day, s.first_seen_at, s.ingested_at
-         from samples s join u on u.unit_id = s.unit_id
-         where s.metric_id in (select id from m where aggregation = 'flow') and s.day between ${period.start}::date and ${period.end}::date)
-        union all
-        (select distinct on (s.unit_id, s.metric_id) s.metric_id, s.day, s.first_seen_at, s.ingested_at
-         from m join samples s on s.metric_id = m.id join u on u.unit_id = s.unit_id
-         where m.aggregation = 'stock'
-           and s.day between least(${period.start}::date, date_trunc(m.cadence, ${period.start}::date::timestamp)::date) and ${period.end}::date
-         order by s.unit_id, s.metric_id, s.day desc)
-      )
-      select m.key, count(*)::int as samples,
-             count(*) filter (where b.first_seen_at >= ((b.day + 2)::timestamp at time zone ${ZONE}))::int as late,
-             count(*) filter (where b.ingested_at > b.first_seen_at
-                                and b.ingested_at >= ((b.day + 1)::timestamp at time zone ${ZONE}))::int as corrected
-      from behind b join m on m.id = b.metric_id
-      group by m.key`
-    : [];
+  const rows = keys.length ? await latenessPerMetric(sql, unitCode, keys, period) : [];
   const byMetric = new Map(rows.map((r) => [r.key, r]));
   const out: Record<string, IndicatorLateness> = {};
   for (const ind of indicators) {

@@ -5,8 +5,9 @@
  */
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Queryable as Sql } from '#db/client';
-import { readSourceRows, renderMetrics } from './sources.ts';
-import { WORKER_ALIVE_SECONDS } from './limits.ts';
+import { renderMetrics } from './sources.ts';
+import { sourceHealthRows } from './read/sources-queries.ts';
+import { workerLiveness } from './read/heartbeats-queries.ts';
 
 const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'cityops_web_' });
@@ -14,6 +15,6 @@ collectDefaultMetrics({ register: registry, prefix: 'cityops_web_' });
 export const METRICS_CONTENT_TYPE = registry.contentType;
 
 export async function metricsText(sql: Sql): Promise<string> {
-  const [w] = await sql<{ alive: number }[]>`select count(*)::int as alive from worker_heartbeats where last_seen_at > now() - make_interval(secs => ${WORKER_ALIVE_SECONDS})`;
-  return (await registry.metrics()) + '\n' + renderMetrics(await readSourceRows(sql), w?.alive ?? 0);
+  const { alive } = await workerLiveness(sql);
+  return (await registry.metrics()) + '\n' + renderMetrics(await sourceHealthRows(sql), alive);
 }

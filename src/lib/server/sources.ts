@@ -4,43 +4,9 @@ import type { Queryable as Sql } from '#db/client';
 import { isoTimestamp } from '#db/client';
 import type { SourceHealth } from '#contract/dto';
 import { ZONE } from '#domain/periods';
+import { sourceHealthRows, sourceKeysCovering, type SourceHealthRow } from './read/sources-queries.ts';
 
-interface Row {
-  key: string;
-  name: string;
-  family: string;
-  kind: string;
-  enabled: boolean;
-  stale_after_seconds: number;
-  daily_deadline: string | null;
-  last_poll_at: string | null;
-  last_success_at: string | null;
-  last_outcome: string | null;
-  last_error: string | null;
-  consecutive_failures: number | null;
-  breaker_state: string | null;
-  breaker_retry_at: string | null;
-  covered_through: string | null;
-  polls_success: number | null;
-  polls_partial: number | null;
-  polls_failed: number | null;
-  polls_skipped: number | null;
-  samples_accepted: number | null;
-  rows_rejected: number | null;
-  poll_duration_ms_sum: number | null;
-}
-
-export async function readSourceRows(sql: Sql): Promise<Row[]> {
-  return sql<Row[]>`
-    select s.key, s.name, s.family, s.kind, s.enabled, s.stale_after_seconds, s.daily_deadline,
-           h.last_poll_at, h.last_success_at, h.last_outcome, h.last_error, h.consecutive_failures, h.breaker_state,
-           h.breaker_retry_at, to_char(h.covered_through, 'YYYY-MM-DD') as covered_through,
-           h.polls_success, h.polls_partial, h.polls_failed, h.polls_skipped,
-           h.samples_accepted::float8 as samples_accepted, h.rows_rejected::float8 as rows_rejected,
-           h.poll_duration_ms_sum::float8 as poll_duration_ms_sum
-    from data_sources s left join source_health h on h.source_id = s.id
-    order by s.id`;
-}
+type Row = SourceHealthRow;
 
 /** Derives what changes with time alone (stale, a missed deadline, a breaker ready for its trial). */
 export function toSourceHealth(r: Row, now: Date = new Date()): SourceHealth {
@@ -92,28 +58,17 @@ export function toSourceHealth(r: Row, now: Date = new Date()): SourceHealth {
 }
 
 export async function readSourceHealth(sql: Sql, now: Date = new Date()): Promise<SourceHealth[]> {
-  return (await readSourceRows(sql)).map((r) => toSourceHealth(r, now));
+  return (await sourceHealthRows(sql)).map((r) => toSourceHealth(r, now));
 }
 
 /**
- * The keys of the sources behind a unit's figures: those with no scope (every unit), those scoped to
- * the unit itself or to one of its ancestors, and those scoped to one of its descendants (they feed
- * part of its totals, e.g. a commune's uploaded template in its district's figures).
+ * The health of the sources behind a unit's figures, in the sources' order: those with no scope
+ * (every unit), those scoped to the unit itself or to one of its ancestors, and those scoped to one
+ * of its descendants (they feed part of its totals, e.g. a commune's uploaded template in its
+ * district's figures).
  */
-export async function sourceKeysForUnit(sql: Sql, unitCode: string): Promise<string[]> {
-  const rows = await sql<{ key: string }[]>`
-    select s.key from data_sources s
-    where s.scope_unit_id is null or exists (
-      select 1 from units u join unit_closure c
-        on (c.ancestor_id = s.scope_unit_id and c.descendant_id = u.id) or (c.ancestor_id = u.id and c.descendant_id = s.scope_unit_id)
-      where u.gso_code = ${unitCode})
-    order by s.id`;
-  return rows.map((r) => r.key);
-}
-
-/** The health of the sources behind a unit's figures (see sourceKeysForUnit), in the sources' order. */
 export async function readSourceHealthForUnit(sql: Sql, unitCode: string, now: Date = new Date()): Promise<SourceHealth[]> {
-  const [keys, health] = await Promise.all([sourceKeysForUnit(sql, unitCode), readSourceHealth(sql, now)]);
+  const [keys, health] = await Promise.all([sourceKeysCovering(sql, unitCode), readSourceHealth(sql, now)]);
   const covering = new Set(keys);
   return health.filter((h) => covering.has(h.key));
 }

@@ -7,26 +7,33 @@
  * (`poll_run_id`); `first_seen_at` is set when a row is inserted and never again, so a value
  * changed later keeps the moment it first arrived (`ingested_at` moves, `first_seen_at` stays).
  */
-import type { Queryable as Sql } from '#db/client';
+import { isNull } from 'drizzle-orm';
+import { orm, type Queryable as Sql } from '#db/client';
+import { metrics, units } from '#db/schema/index';
 import type { Lookups, StoredRow } from './mapping/validate.ts';
 import type { UnitTree } from './mapping/index.ts';
+import { upsertSampleRows } from './samples-queries.ts';
+
+export { reservePollRunId } from './samples-queries.ts';
 
 export async function loadLookups(sql: Sql): Promise<Lookups & UnitTree> {
-  const unitRows = await sql<{ id: number; gso_code: string; parent_id: number | null }[]>`
-    select id, gso_code, parent_id from units where valid_to is null`;
-  const metricRows = await sql<{ id: number; key: string; unit: string; part_of: string | null }[]>`select id, key, unit, part_of from metrics`;
+  const db = orm(sql);
+  const [unitRows, metricRows] = await Promise.all([
+    db.select({ id: units.id, gsoCode: units.gsoCode, parentId: units.parentId }).from(units).where(isNull(units.validTo)),
+    db.select({ id: metrics.id, key: metrics.key, unit: metrics.unit, partOf: metrics.partOf }).from(metrics)
+  ]);
   const children = new Map<number | null, number[]>();
   const codeOf = new Map<number, string>();
   for (const u of unitRows) {
-    codeOf.set(u.id, u.gso_code);
-    const list = children.get(u.parent_id) ?? [];
+    codeOf.set(u.id, u.gsoCode);
+    const list = children.get(u.parentId) ?? [];
     list.push(u.id);
-    children.set(u.parent_id, list);
+    children.set(u.parentId, list);
   }
   const roots = children.get(null) ?? [];
   return {
-    unitIdByCode: new Map(unitRows.map((u) => [u.gso_code, u.id])),
-    metrics: new Map(metricRows.map((m) => [m.key, { id: m.id, unit: m.unit, partOf: m.part_of }])),
+    unitIdByCode: new Map(unitRows.map((u) => [u.gsoCode, u.id])),
+    metrics: new Map(metricRows.map((m) => [m.key, { id: m.id, unit: m.unit, partOf: m.partOf }])),
     codesUnder(scopeUnitId) {
       const out: string[] = [];
       const walk = (id: number) => {
@@ -72,33 +79,12 @@ export async function upsertSamples(
   let changed = 0;
   for (let i = 0; i < rows.length; i += CHUNK) {
     const chunk = rows.slice(i, i + CHUNK);
-    // Constants for the whole statement: no extra round trip and nothing per row on the client.
-    // first_seen_at is absent from the update list on purpose: it is written on insert only. On insert,
-    // ingested_at (when the value last changed) is the same moment, so only a later change is a correction.
-    const result = await sql<{ day: string; metric_id: number }[]>`
-      insert into samples (unit_id, metric_id, day, source_id, value, observed_at, poll_run_id, first_seen_at, ingested_at)
-      select u, m, d, ${sourceId}, v, ${observedAt.toISOString()}, ${provenance.pollRunId}::int, seen, seen
-      from (select u, m, d, v, case when ${provenance.firstSeen} = 'now' then now()
-                                    else least(now(), (d + 1)::timestamp at time zone 'Asia/Ho_Chi_Minh') end as seen
-            from unnest(${sql.array(chunk.map((r) => r.unitId))}::int[],
-                  ${sql.array(chunk.map((r) => r.metricId))}::smallint[],
-                  ${sql.array(chunk.map((r) => r.day))}::date[],
-                  ${sql.array(chunk.map((r) => r.value))}::float8[]) as t(u, m, d, v)) as rows
-      on conflict (unit_id, metric_id, day, source_id) do update
-        set value = excluded.value, observed_at = excluded.observed_at, ingested_at = now(), poll_run_id = excluded.poll_run_id
-        where samples.value is distinct from excluded.value
-      returning to_char(day, 'YYYY-MM-DD') as day, metric_id`;
+    const result = await upsertSampleRows(sql, chunk, { sourceId, observedAt, ...provenance });
     changed += result.length;
     for (const r of result) {
       changedDays.add(r.day);
-      changedMetricIds.add(r.metric_id);
+      changedMetricIds.add(r.metricId);
     }
   }
   return { changed, changedDays, changedMetricIds };
-}
-
-/** Reserves the id of a poll run before its row is written, so the samples it stores can name it. */
-export async function reservePollRunId(sql: Sql): Promise<number> {
-  const [row] = await sql<{ id: number }[]>`select nextval(pg_get_serial_sequence('poll_runs', 'id'))::int as id`;
-  return row!.id;
 }

@@ -6,7 +6,9 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { parse as parseCookie } from 'cookie';
-import type { Sql } from '#db/client';
+import { inArray } from 'drizzle-orm';
+import { orm, type Sql } from '#db/client';
+import { units } from '#db/schema/index';
 import { boardQuerySchema, type BoardQuery } from '#contract/dto';
 import { boardRoom, SOURCES_ROOM, type ClientToServerEvents, type ServerToClientEvents } from '#contract/events';
 import { AUTH_CHANNEL, authRevokedSchema, RANKINGS_CHANNEL, rankingsChangedSchema, SOURCES_CHANNEL, type RankingsChanged } from '#contract/notify';
@@ -126,7 +128,7 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
     const changed = new Set<string>();
     const needCodes = batch.flatMap((b) => b.scopeIds).filter((id) => !scopeCodes.has(id));
     if (needCodes.length) {
-      const rows = await sql<{ id: number; code: string }[]>`select id, gso_code as code from units where id = any(${sql.array([...new Set(needCodes)])}::int[])`;
+      const rows = await orm(sql).select({ id: units.id, code: units.gsoCode }).from(units).where(inArray(units.id, [...new Set(needCodes)]));
       for (const r of rows) scopeCodes.set(r.id, r.code);
     }
     // A NOTIFY names no scheme when every scheme was recomputed (a poll): then every subscribed scheme's room.

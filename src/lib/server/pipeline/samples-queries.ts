@@ -1,0 +1,49 @@
+/**
+ * The ingest's raw statements (ingest.ts): the samples upsert (one unnest per chunk) and the
+ * reservation of a poll run's id, with their rows parsed, not asserted.
+ */
+import { z } from 'zod';
+import type { Queryable } from '#db/client';
+import { checkColumns, column, int, parseRows } from '#db/rows';
+import type { StoredRow } from './mapping/validate.ts';
+
+/** day: YYYY-MM-DD */
+const changedColumns = { day: column.text, metricId: column.int2 };
+
+/**
+ * Inserts the rows, or changes the stored value where it differs; a row whose value did not change
+ * is not touched. Returns the (day, metric) of every row inserted or changed.
+ *
+ * `firstSeen` says what first_seen_at (and ingested_at) an inserted row gets: `now`, or `on_time`:
+ * the end of its own day in the city (or now, for today). first_seen_at is absent from the update
+ * list on purpose: it is written on insert only. On insert, ingested_at (when the value last
+ * changed) is the same moment, so only a later change is a correction.
+ */
+export async function upsertSampleRows(
+  q: Queryable,
+  rows: readonly StoredRow[],
+  stamp: { sourceId: number; observedAt: Date; pollRunId: number; firstSeen: 'now' | 'on_time' }
+) {
+  // Constants for the whole statement: no extra round trip and nothing per row on the client.
+  const result = await q`
+    insert into samples (unit_id, metric_id, day, source_id, value, observed_at, poll_run_id, first_seen_at, ingested_at)
+    select u, m, d, ${stamp.sourceId}, v, ${stamp.observedAt.toISOString()}, ${stamp.pollRunId}::int, seen, seen
+    from (select u, m, d, v, case when ${stamp.firstSeen} = 'now' then now()
+                                  else least(now(), (d + 1)::timestamp at time zone 'Asia/Ho_Chi_Minh') end as seen
+          from unnest(${q.array(rows.map((r) => r.unitId))}::int[],
+                ${q.array(rows.map((r) => r.metricId))}::smallint[],
+                ${q.array(rows.map((r) => r.day))}::date[],
+                ${q.array(rows.map((r) => r.value))}::float8[]) as t(u, m, d, v)) as rows
+    on conflict (unit_id, metric_id, day, source_id) do update
+      set value = excluded.value, observed_at = excluded.observed_at, ingested_at = now(), poll_run_id = excluded.poll_run_id
+      where samples.value is distinct from excluded.value
+    returning to_char(day, 'YYYY-MM-DD') as day, metric_id as "metricId"`;
+  // As many rows as samples changed (a backfill: every one): checked by its columns, not row by row.
+  return checkColumns('upsertSampleRows', changedColumns, result);
+}
+
+/** Reserves the id of a poll run before its row is written, so the samples it stores can name it. */
+export async function reservePollRunId(q: Queryable): Promise<number> {
+  const rows = await q`select nextval(pg_get_serial_sequence('poll_runs', 'id'))::int as id`;
+  return parseRows('reservePollRunId', z.object({ id: int }), rows)[0]!.id;
+}

@@ -1,0 +1,202 @@
+/**
+ * Every statement of the ranking (rankings.ts): the schemes in force and the hierarchy through the
+ * query builder; the metric sums per period, the stored previous ranks and the rankings upsert in
+ * raw SQL (lateral index scans, unnest), each with its rows parsed, not asserted.
+ */
+import { z } from 'zod';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { orm, type Queryable } from '#db/client';
+import { indicators, indicatorSchemes, metrics, units } from '#db/schema/index';
+import { checkColumns, column, int, isoDate, parseRows } from '#db/rows';
+
+/** One recompute at a time across every worker process: two concurrent ones could each write totals without the other's samples. */
+const RECOMPUTE_LOCK = 0x6369_7479; // "city"
+
+/** Held until the caller's transaction ends, so the next recompute sees its samples. */
+export async function holdRecomputeLock(tx: Queryable): Promise<void> {
+  await tx`select pg_advisory_xact_lock(${RECOMPUTE_LOCK})`;
+}
+
+/** The newest active version of every scheme (or of the keys given), in key order. */
+export function activeSchemeVersions(q: Queryable, keys?: readonly string[]) {
+  return orm(q)
+    .selectDistinctOn([indicatorSchemes.key], { id: indicatorSchemes.id, key: indicatorSchemes.key })
+    .from(indicatorSchemes)
+    .where(and(eq(indicatorSchemes.active, true), keys ? inArray(indicatorSchemes.key, [...keys]) : undefined))
+    .orderBy(indicatorSchemes.key, desc(indicatorSchemes.id));
+}
+
+/** The indicators of these scheme versions, in their display order. */
+export function indicatorsOfSchemes(q: Queryable, schemeIds: number[]) {
+  return orm(q)
+    .select({
+      schemeId: indicators.schemeId, key: indicators.key, numerator: indicators.numerator, denominator: indicators.denominator,
+      direction: indicators.direction, maxPoints: indicators.maxPoints, saturation: indicators.saturation
+    })
+    .from(indicators)
+    .where(inArray(indicators.schemeId, schemeIds))
+    .orderBy(indicators.sortOrder, indicators.id);
+}
+
+/** The units in force with their parents. */
+export function unitParents(q: Queryable) {
+  return orm(q).select({ id: units.id, parentId: units.parentId }).from(units).where(isNull(units.validTo));
+}
+
+/** The metrics of these keys, with how they add up. */
+export function metricsByKey(q: Queryable, keys: string[]) {
+  return orm(q)
+    .select({ id: metrics.id, key: metrics.key, aggregation: metrics.aggregation, cadence: metrics.cadence })
+    .from(metrics)
+    .where(inArray(metrics.key, keys));
+}
+
+/** The active schemes with an indicator over any of these metrics (ids), in key order. */
+export function schemeKeysUsingMetrics(q: Queryable, metricIds: number[]) {
+  return orm(q)
+    .selectDistinct({ key: indicatorSchemes.key })
+    .from(indicatorSchemes)
+    .innerJoin(indicators, eq(indicators.schemeId, indicatorSchemes.id))
+    .innerJoin(metrics, sql`${metrics.key} = any(${indicators.numerator} || ${indicators.denominator})`)
+    .where(and(eq(indicatorSchemes.active, true), inArray(metrics.id, metricIds)))
+    .orderBy(indicatorSchemes.key);
+}
+
+const metricSumColumns = {
+  /** YYYY-MM-DD */
+  start: column.text,
+  unitId: column.int4,
+  metric: column.text,
+  value: column.float8,
+  /** ISO 8601 UTC */
+  asOf: column.nullable(column.text)
+};
+
+/**
+ * Σ of each metric per unit (every level, through the closure) per period: flows over the period's
+ * days; stocks as each leaf's last value up to the period's end, looking back to the start of the
+ * period or of the cadence unit it begins in, whichever is earlier. `asOf`: the newest observation.
+ */
+export async function metricSumsPerPeriod(
+  q: Queryable,
+  periods: readonly { start: string; end: string }[],
+  metricsToSum: readonly { id: number; aggregation: string }[]
+) {
+  const flowIds = metricsToSum.filter((m) => m.aggregation === 'flow').map((m) => m.id);
+  const stockIds = metricsToSum.filter((m) => m.aggregation === 'stock').map((m) => m.id);
+  // Literal bounds and ids (not subqueries), so the planner walks the (metric_id, day) index.
+  const minDay = periods.reduce((min, p) => (p.start < min ? p.start : min), periods[0]!.start);
+  const maxDay = periods.reduce((max, p) => (p.end > max ? p.end : max), periods[0]!.end);
+  const rows = await q`
+    with p as (
+      select * from unnest(${q.array(periods.map((p) => p.start))}::date[], ${q.array(periods.map((p) => p.end))}::date[]) as p(start, finish)
+    ), dp as (
+      -- day → period: an equality join the planner can hash
+      select d::date as day, p.start from p, generate_series(p.start, p.finish, interval '1 day') as d
+    ), m as (
+      select id, key, cadence from metrics where id = any(${q.array(metricsToSum.map((m) => m.id))}::int[])
+    ), leaf as (
+      (select dp.start, s.unit_id, s.metric_id, sum(s.value) as value, max(s.observed_at) as as_of
+       from samples s join dp on dp.day = s.day
+       where s.metric_id = any(${q.array(flowIds)}::int[]) and s.day between ${minDay}::date and ${maxDay}::date
+       group by dp.start, s.unit_id, s.metric_id)
+      union all
+      (select distinct on (p.start, s.unit_id, s.metric_id) p.start, s.unit_id, s.metric_id, s.value, s.observed_at
+       from p join m on m.id = any(${q.array(stockIds)}::int[])
+       -- lateral: one index range scan per period and metric (a plain join here scanned every sample)
+       cross join lateral (
+         select unit_id, metric_id, day, value, observed_at from samples
+         where metric_id = m.id and day between least(p.start, date_trunc(m.cadence, p.start)::date) and p.finish
+         offset 0 -- keeps the planner from flattening this into a hash join over the whole table
+       ) s
+       order by p.start, s.unit_id, s.metric_id, s.day desc)
+    )
+    select to_char(leaf.start, 'YYYY-MM-DD') as start, c.ancestor_id as "unitId", m.key as metric,
+           sum(leaf.value)::float8 as value,
+           to_char(max(leaf.as_of) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "asOf"
+    from leaf join unit_closure c on c.descendant_id = leaf.unit_id join m on m.id = leaf.metric_id
+    group by leaf.start, c.ancestor_id, m.key`;
+  // A bulk result (300,000 rows for thirty day boards): checked by its columns, not row by row.
+  return checkColumns('metricSumsPerPeriod', metricSumColumns, rows);
+}
+
+const storedRankRow = z.object({ scheme: z.string(), kind: z.string(), start: isoDate, scope: int, unit: int, rank: int.nullable() });
+
+/** The stored ranks of these periods (kind and start) under these schemes. */
+export async function storedRanks(q: Queryable, periods: readonly { kind: string; start: string }[], schemeKeys: readonly string[]) {
+  const rows = await q`
+    select scheme_key as scheme, period_kind as kind, to_char(period_start, 'YYYY-MM-DD') as start, scope_unit_id as scope, unit_id as unit, rank
+    from rankings r
+    join unnest(${q.array(periods.map((p) => p.kind))}::text[], ${q.array(periods.map((p) => p.start))}::date[]) as w(kind, start)
+      on r.period_kind = w.kind and r.period_start = w.start
+    where r.scheme_key = any(${q.array([...schemeKeys])}::text[])`;
+  return parseRows('storedRanks', storedRankRow, rows);
+}
+
+/** One stored board row, as the upsert writes it. */
+export interface RankingRowToStore {
+  scheme: string;
+  schemeId: number;
+  scope: number;
+  kind: string;
+  start: string;
+  end: string;
+  unit: number;
+  rank: number | null;
+  prev: number | null;
+  total: number | null;
+  /** Why the unit has no rank: a NotRanked code (null when ranked) */
+  reason: string | null;
+  /** rankings.not_ranked_indicators (the keys with no data, for no_data), as JSON text */
+  missing: string | null;
+  /** rankings.indicators, as JSON text */
+  indicators: string;
+  asOf: string | null;
+}
+
+/** Inserts or replaces these board rows (one statement: unnest of one array per column); computed_at is the statement's time. */
+export async function upsertRankingRows(q: Queryable, c: readonly RankingRowToStore[]): Promise<void> {
+  await q`
+    insert into rankings (scheme_key, scope_unit_id, period_kind, period_start, period_end, unit_id, rank, previous_rank, total,
+                          not_ranked_reason, not_ranked_indicators, indicators, scheme_id, computed_at, as_of)
+    -- statement_timestamp(), not now(): taken under the recompute lock, so a board committed later always has the later computedAt
+    select scheme, scope, kind, start, finish, unit, rank, prev, total, reason, missing, ind, scheme_id, statement_timestamp(), as_of
+    from unnest(${q.array(c.map((r) => r.scheme))}::text[], ${q.array(c.map((r) => r.schemeId))}::int[],
+                ${q.array(c.map((r) => r.scope))}::int[], ${q.array(c.map((r) => r.kind))}::text[],
+                ${q.array(c.map((r) => r.start))}::date[], ${q.array(c.map((r) => r.end))}::date[],
+                ${q.array(c.map((r) => r.unit))}::int[], ${q.array(c.map((r) => r.rank))}::int[],
+                ${q.array(c.map((r) => r.prev))}::int[], ${q.array(c.map((r) => r.total))}::float8[],
+                ${q.array(c.map((r) => r.reason))}::text[], ${q.array(c.map((r) => r.missing))}::jsonb[],
+                ${q.array(c.map((r) => r.indicators))}::jsonb[],
+                ${q.array(c.map((r) => r.asOf))}::timestamptz[])
+      as t(scheme, scheme_id, scope, kind, start, finish, unit, rank, prev, total, reason, missing, ind, as_of)
+    on conflict (scope_unit_id, period_kind, period_start, scheme_key, unit_id) do update set
+      period_end = excluded.period_end, rank = excluded.rank, previous_rank = excluded.previous_rank,
+      total = excluded.total, not_ranked_reason = excluded.not_ranked_reason,
+      not_ranked_indicators = excluded.not_ranked_indicators, indicators = excluded.indicators,
+      scheme_id = excluded.scheme_id, computed_at = excluded.computed_at, as_of = excluded.as_of`;
+}
+
+/**
+ * Sets the previous rank of each row of the `next` period to its unit's rank in the period `from`
+ * (same scheme, scope and kind), where it differs.
+ */
+export async function refreshPreviousRanks(
+  q: Queryable,
+  following: readonly { from: { kind: string; start: string }; next: { start: string } }[],
+  schemeKeys: readonly string[]
+): Promise<void> {
+  // The next period's row of each row just stored, found by its whole primary key: joined on the
+  // unnest directly, the planner left the period out of the key lookup and read every period of
+  // the kind per unit (120 ms for a poll's four live boards of one scheme; 8 ms this way).
+  await q`
+    with p as materialized (
+      select p.scope_unit_id, p.period_kind, w.next_start, p.scheme_key, p.unit_id, p.rank
+      from unnest(${q.array(following.map((f) => f.from.kind))}::text[], ${q.array(following.map((f) => f.from.start))}::date[],
+                  ${q.array(following.map((f) => f.next.start))}::date[]) as w(kind, start, next_start)
+      join rankings p on p.period_kind = w.kind and p.period_start = w.start and p.scheme_key = any(${q.array([...schemeKeys])}::text[])
+    )
+    update rankings n set previous_rank = p.rank from p
+    where n.scope_unit_id = p.scope_unit_id and n.period_kind = p.period_kind and n.period_start = p.next_start
+      and n.scheme_key = p.scheme_key and n.unit_id = p.unit_id and n.previous_rank is distinct from p.rank`;
+}
