@@ -8,6 +8,7 @@ import { paraglideMiddleware } from '$lib/paraglide/server';
 import { switchLocale } from '$lib/i18n/switch';
 import { database, sql } from '#server/db';
 import { config } from '#server/config';
+import { logger } from '#server/log';
 import { decide, ruleFor } from '$lib/server/auth/access';
 import { DATA_STORE_UNAVAILABLE, dataStoreUnavailable, forbidden, principalOf, signInFirst } from '$lib/server/auth/request';
 import { databaseOutage } from '$lib/server/outage';
@@ -16,6 +17,9 @@ import { attachRealtime } from '$lib/server/realtime/index.ts';
 import { RELEASE } from '$lib/server/release';
 
 const HTTP_SERVER_KEY = Symbol.for('city-ops.http-server');
+
+/** The web process's view of the database being away: its few lines go to the web's log. */
+const outage = () => databaseOutage((line) => logger('web').warn(line));
 
 /**
  * Socket.IO shares the page server's HTTP server and origin: the custom server (src/server.js) or
@@ -37,10 +41,10 @@ export const init: ServerInit = async () => {
     for (let delayMs = 500; !stopped; delayMs = Math.min(delayMs * 2, 5_000)) {
       try {
         const { sql } = await database();
-        if (!stopped) realtime = await attachRealtime(httpServer, sql, { release: RELEASE, outage: databaseOutage() });
+        if (!stopped) realtime = await attachRealtime(httpServer, sql, { release: RELEASE, outage: outage() });
         return;
       } catch (e) {
-        if (!databaseOutage().fail('live updates start', e)) return console.error('live updates could not start', e);
+        if (!outage().fail('live updates start', e)) return logger('web').error({ err: e }, 'live updates could not start');
         await new Promise((resolve) => setTimeout(resolve, delayMs));
       }
     }
@@ -73,10 +77,10 @@ const handleAccess: Handle = async ({ event, resolve }) => {
     // The database is down. Nobody can be recognised, which is not "signed out": a 503 in words
     // (the cookie stays), never the sign-in page. /healthz answers its own 503, and /metrics still
     // gives the process's figures to its scraper.
-    if (databaseOutage().fail('session lookup', e)) {
+    if (outage().fail('session lookup', e)) {
       const route = event.route.id;
       if (route !== '/healthz' && !(route === '/metrics' && metricsBearerOk)) return withHeaders(dataStoreUnavailable(event));
-    } else console.error('could not read the session', (e as Error).message);
+    } else logger('web').error({ error: (e as Error).message }, 'could not read the session');
     event.locals.principal = ANONYMOUS;
   }
   const decision = decide(ruleFor(event.route.id), event.locals.principal, metricsBearerOk);
@@ -107,11 +111,11 @@ function withHeaders(response: Response): Response {
 }
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
-  if (databaseOutage().fail(`${event.request.method} ${event.route.id ?? event.url.pathname}`, error)) {
+  if (outage().fail(`${event.request.method} ${event.route.id ?? event.url.pathname}`, error)) {
     unavailable.add(event.request);
     return { message: DATA_STORE_UNAVAILABLE };
   }
   const errorId = randomUUID();
-  if (status >= 500) console.error(`error ${errorId}`, error);
+  if (status >= 500) logger('web').error({ err: error, errorId, status }, `error ${errorId}`);
   return { message: status >= 500 ? 'Lỗi máy chủ. Vui lòng thử lại.' : 'Không tìm thấy trang.', errorId };
 };

@@ -4,16 +4,19 @@
  * in hooks.server.ts can attach Socket.IO to it.
  */
 import { createServer } from 'node:http';
+import { config } from '#server/config';
+import { logger } from '#server/log';
 
 const HTTP_SERVER_KEY = Symbol.for('city-ops.http-server');
-const port = Number(process.env.PORT ?? 3000);
-const host = process.env.HOST ?? '0.0.0.0';
+const cfg = config(); // a bad variable stops the start here, with its name
+const log = logger('web');
 
-// adapter-node reads these when the handler loads. Uploads (filled templates) may be up to 10 MB.
-process.env.BODY_SIZE_LIMIT ??= '11M';
+// adapter-node reads these from the environment when the handler loads (config.ts checked them).
+// Uploads (filled templates) may be up to 10 MB: BODY_SIZE_LIMIT's default says 11 MB.
+process.env.BODY_SIZE_LIMIT = cfg.BODY_SIZE_LIMIT;
 // This process speaks plain HTTP. Unless told otherwise (ORIGIN, or PROTOCOL_HEADER behind a TLS
 // proxy), the origin it derives must say http, or SvelteKit's CSRF check refuses every form post.
-const plainHttp = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
+const plainHttp = !cfg.ORIGIN && !cfg.PROTOCOL_HEADER;
 if (plainHttp) process.env.PROTOCOL_HEADER = 'x-cityops-protocol';
 
 const server = createServer();
@@ -27,7 +30,7 @@ server.on('request', (/** @type {import('node:http').IncomingMessage} */ req, /*
   if (plainHttp) req.headers['x-cityops-protocol'] = 'http'; // overwritten, never taken from the client
   handler(req, res);
 });
-server.listen(port, host, () => console.log(`web: http://localhost:${port}`));
+server.listen(cfg.PORT, cfg.HOST, () => log.info(`web: http://localhost:${cfg.PORT}`));
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM']) {

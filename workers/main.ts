@@ -2,25 +2,19 @@
 import { hostname } from 'node:os';
 import { connectDb } from '#db/client';
 import { config, databaseUrl } from '#server/config';
-import { databaseOutage } from '#server/outage';
+import { logger } from '#server/log';
+import { WORKER_HEARTBEAT_MS } from '#server/limits';
+import { databaseOutage, quietWhileDown } from '#server/outage';
 import { createBoss, startWorkers } from './scheduler.ts';
 
 const cfg = config();
-const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
-// While the database is away, its failures are one line, a summary a minute and one when it is back.
-const outage = databaseOutage(log);
-/**
- * A line of the workers, unless it is an operation's failure ("scheduler tick failed: …") only
- * because the database is away: then it counts in the outage. (A poll's own outcome, "poll motcua:
- * failed, …", may name a district system that refused the connection: always logged.)
- */
-const say = (line: string) => {
-  const failed = /^([\w -]+) failed: (.*)$/.exec(line);
-  if (!failed || !outage.fail(failed[1]!, failed[2]!)) log(line);
-};
+// While the database is away, its failures (the ticker every second, pg-boss's loops twice a
+// second, heartbeats) are one line, a summary a minute and one when it is back.
+const outage = databaseOutage((line) => logger('workers').warn(line));
+const log = quietWhileDown(logger('workers'), outage);
 const { sql } = await connectDb(databaseUrl(), { max: 6, application: 'city-ops-workers' });
 const boss = await createBoss(databaseUrl());
-boss.on('error', (e) => outage.fail('pg-boss', e) || log(`pg-boss: ${e.message}`));
+boss.on('error', (err) => log.error({ err }, 'pg-boss error'));
 
 const id = `${hostname()}:${process.pid}`;
 const startedAt = new Date().toISOString();
@@ -29,10 +23,10 @@ async function heartbeat() {
             on conflict (id) do update set last_seen_at = now()`;
 }
 await heartbeat();
-const beat = setInterval(() => heartbeat().then(() => outage.ok(), (e) => outage.fail('heartbeat', e) || log(`heartbeat failed: ${e.message}`)), 5000);
+const beat = setInterval(() => heartbeat().then(() => outage.ok(), (err) => log.error({ err }, 'heartbeat failed')), WORKER_HEARTBEAT_MS);
 
-const workers = await startWorkers({ sql, boss, secretKeyHex: cfg.CITYOPS_SECRET_KEY, log: say });
-log('workers started');
+const workers = await startWorkers({ sql, boss, secretKeyHex: cfg.CITYOPS_SECRET_KEY, log });
+log.info('workers started');
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

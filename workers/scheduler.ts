@@ -11,6 +11,7 @@ import { runPendingHistory } from '#server/pipeline/history';
 import { runSlowBoards, SLOW_BOARDS_SECONDS } from '#server/ranking/slow-boards';
 import type { RetryPolicy } from '#server/pipeline/client';
 import { POLL_NOW_CHANNEL, pollNowSchema } from '#contract/notify';
+import type { Logger } from '#server/log';
 
 export const POLL_QUEUE = 'poll-source';
 export const HISTORY_QUEUE = 'backfill-history';
@@ -43,7 +44,8 @@ export interface WorkerOptions {
   sql: Sql;
   boss: PgBoss;
   secretKeyHex?: string;
-  log: (line: string) => void;
+  /** The worker process's logger; each poll logs through a child carrying its source and poll run. */
+  log: Logger;
   onPoll?: (outcome: PollOutcome & { sourceId: number }) => void;
   /** Retries inside one poll (tests shorten the waits). */
   retry?: RetryPolicy;
@@ -59,13 +61,13 @@ export async function startWorkers({ sql, boss, secretKeyHex, log, onPoll, retry
       const data = pollJobSchema.parse(job.data);
       const source = await loadSource(sql, data.sourceId);
       if (!source || source.kind === 'upload') {
-        log(`poll skipped: source ${data.sourceId} ${source ? 'takes uploads only' : 'no longer exists'}`);
+        log.info({ sourceId: data.sourceId }, `poll skipped: the source ${source ? 'takes uploads only' : 'no longer exists'}`);
         continue;
       }
       const outcome = await pollSource(sql, source, { secretKeyHex, trigger: data.reason, retry });
-      if (outcome.outcome !== 'skipped') {
-        log(`poll ${source.key}: ${outcome.outcome}, ${outcome.accepted} accepted, ${outcome.rejected} rejected, ${outcome.changed} changed${outcome.error ? ` — ${outcome.error}` : ''}`);
-      }
+      const pollLog = log.child({ source: source.key, pollRunId: outcome.pollRunId });
+      const { outcome: result, accepted, rejected, changed, error } = outcome;
+      pollLog[result === 'failed' ? 'warn' : result === 'skipped' ? 'debug' : 'info']({ trigger: data.reason, accepted, rejected, changed, error: error ?? undefined }, `poll ${result}`);
       onPoll?.({ ...outcome, sourceId: source.id });
     }
   });
@@ -75,8 +77,8 @@ export async function startWorkers({ sql, boss, secretKeyHex, log, onPoll, retry
   // "Poll now" from the admin screens arrives as a NOTIFY (the web process has no pg-boss).
   const pollNow = await sql.listen(POLL_NOW_CHANNEL, (payload) => {
     const parsed = pollNowSchema.safeParse((() => { try { return JSON.parse(payload); } catch { return null; } })());
-    if (!parsed.success) return log('ignored a malformed poll-now NOTIFY');
-    requestPoll(boss, parsed.data.sourceId, 'manual').catch((e) => log(`poll now failed: ${(e as Error).message}`));
+    if (!parsed.success) return log.warn({ payload }, 'ignored a malformed poll-now NOTIFY');
+    requestPoll(boss, parsed.data.sourceId, 'manual').catch((err) => log.error({ err }, 'poll now failed'));
   });
   const [pending] = await sql`select 1 from app_meta where key = 'history_pending'`;
   if (pending) await boss.send(HISTORY_QUEUE, {}, { singletonKey: 'history' });
@@ -96,14 +98,14 @@ export async function startWorkers({ sql, boss, secretKeyHex, log, onPoll, retry
     }
   }
   const timer = setInterval(() => {
-    if (!stopped) tick().catch((e) => log(`scheduler tick failed: ${(e as Error).message}`));
+    if (!stopped) tick().catch((err) => log.error({ err }, 'scheduler tick failed'));
   }, 1000);
   // The long boards (quarter, year, reporting quarter and year) touched since the last pass.
   const slow = setInterval(() => {
     if (stopped) return;
     runSlowBoards(sql)
-      .then((n) => n && log(`${n} long boards recomputed`))
-      .catch((e) => log(`long boards failed: ${(e as Error).message}`));
+      .then((n) => n && log.info({ boards: n }, 'long boards recomputed'))
+      .catch((err) => log.error({ err }, 'long boards failed'));
   }, slowBoardsSeconds * 1000);
   await tick();
   return {

@@ -2,6 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import { expect, test } from '@playwright/test';
+import postgres from 'postgres';
+import { parseCsv } from '../../src/lib/server/pipeline/mapping/table.ts';
 import { base, signIn } from './auth.ts';
 
 test('the overview board downloads as Excel and CSV with the rows on screen', async ({ page }) => {
@@ -27,4 +29,34 @@ test('the overview board downloads as Excel and CSV with the rows on screen', as
   const lines = text.slice(1).trim().split(/\r?\n/);
   expect(lines).toHaveLength(31);
   expect(lines[1]).toContain(firstOnScreen);
+});
+
+test('a unit name that is a spreadsheet formula is written as text in the CSV, and as text in the .xlsx', async ({ request }) => {
+  const formula = '=HYPERLINK("http://evil.example","x")';
+  const sql = postgres(process.env.E2E_DATABASE_URL!, { max: 1, onnotice: () => {} });
+  const [before] = await sql<{ name: string }[]>`select name from units where gso_code = '001'`;
+  try {
+    await sql`update units set name = ${formula} where gso_code = '001'`;
+    await signIn(request, 'leader');
+    const csv = await request.get(`${base()}/api/v1/rankings?scope=01&period=month&format=csv`);
+    expect(csv.status()).toBe(200);
+    const text = await csv.text();
+    expect(text).not.toMatch(/(^|,)"?=HYPERLINK/m); // no cell starts with the formula
+    const rows = parseCsv(text.replace(/^\ufeff/, ''));
+    const row = rows.find((r) => r[2] === '001')!;
+    expect(row[3]).toBe(`'${formula}`); // shown as the text it is
+    // Numbers stay numbers: the leader's total is still a number a spreadsheet can sum.
+    expect(rows[1]![4]).toMatch(/^-?\d+(\.\d+)?$/);
+
+    const xlsx = await request.get(`${base()}/api/v1/rankings?scope=01&period=month&format=xlsx`);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await xlsx.body()) as never);
+    const sheet = book.worksheets[0]!;
+    const cell = [...Array(sheet.rowCount).keys()].map((i) => sheet.getRow(i + 1)).find((r) => r.getCell(3).value === '001')!.getCell(4);
+    expect(cell.value).toBe(formula); // a string cell, not a formula
+    expect(cell.formula).toBeUndefined();
+  } finally {
+    await sql`update units set name = ${before!.name} where gso_code = '001'`;
+    await sql.end();
+  }
 });

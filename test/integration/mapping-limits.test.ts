@@ -4,6 +4,7 @@
  * source, the health card says so, and another source goes on polling meanwhile.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '#server/log';
 import type { PollOutcome } from '#server/pipeline/poll';
 import { readSourceHealth } from '#server/sources';
 import { createBoss, requestPoll, startWorkers } from '../../workers/scheduler.ts';
@@ -37,7 +38,7 @@ describe('a mapping past its limits, polled by the real workers', () => {
     boss = await createBoss(db.url, 'pgboss_limits');
     t0 = performance.now();
     workers = await startWorkers({
-      sql: db.sql, boss, secretKeyHex: world.secretKeyHex, log: () => {},
+      sql: db.sql, boss, secretKeyHex: world.secretKeyHex, log: createLogger({ level: 'silent' }),
       onPoll: (o) => {
         const s = { ...o, at: performance.now() };
         seen.push(s);

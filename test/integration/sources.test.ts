@@ -9,6 +9,7 @@ import { handleUpload, renderTemplate } from '../../src/lib/server/uploads.ts';
 import { addDays, datesBetween, today } from '../../src/lib/domain/periods.ts';
 import { pollSource, type PollOutcome } from '#server/pipeline/poll';
 import { createBoss, requestPoll, startWorkers } from '../../workers/scheduler.ts';
+import { createLogger } from '#server/log';
 import { dossierDay } from '../../workers/simulator/dossiers.ts';
 import { eidDay } from '../../workers/simulator/eid.ts';
 import { paymentMonth } from '../../workers/simulator/payments.ts';
@@ -88,7 +89,7 @@ describe('polling that survives every fault, through the real workers', () => {
     await db.sql`update data_sources set enabled = false, timeout_ms = 1500`;
     boss = await createBoss(db.url, 'pgboss_faults');
     workers = await startWorkers({
-      sql: db.sql, boss, secretKeyHex: world.secretKeyHex, log: () => {}, retry: FAST,
+      sql: db.sql, boss, secretKeyHex: world.secretKeyHex, log: createLogger({ level: 'silent' }), retry: FAST,
       onPoll: (o) => waiting.get(o.sourceId)?.(o)
     });
   });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PollOutcome } from '#server/pipeline/poll';
 import { createBoss, requestPoll, startWorkers } from '../../workers/scheduler.ts';
+import { createLogger } from '#server/log';
 import { freshDatabase } from '../support/db.ts';
 import { demoWorld } from '../support/fixtures.ts';
 
@@ -22,7 +23,7 @@ describe('the workers on pg-boss', () => {
     let resolveFirst!: (o: PollOutcome & { sourceId: number }) => void;
     const first = new Promise<PollOutcome & { sourceId: number }>((r) => (resolveFirst = r));
     const workers = await startWorkers({
-      sql: db.sql, boss, secretKeyHex: world.secretKeyHex, log: () => {},
+      sql: db.sql, boss, secretKeyHex: world.secretKeyHex, log: createLogger({ level: 'silent' }),
       onPoll: (o) => { outcomes.push(o); resolveFirst(o); }
     });
     try {

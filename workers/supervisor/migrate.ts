@@ -1,6 +1,7 @@
 /** `npm run db:migrate`: applies the committed migrations to DATABASE_URL (how a deployment upgrades). */
 import { runMigrations } from '#db/migrate';
 import { databaseUrl } from '#server/config';
+import { logger } from '#server/log';
 
 await runMigrations(databaseUrl());
-console.log('migrations applied');
+logger('migrate').info('migrations applied');

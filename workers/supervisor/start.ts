@@ -20,6 +20,7 @@ import { createUserIfMissing, seedDemoUsers } from '#server/seed/users';
 import { isSeeded, seed } from '#server/seed/seed';
 import { config } from '#server/config';
 import { newKeyHex } from '#server/secrets';
+import { prettyLine, printingLogger } from './pretty.ts';
 
 const t0 = Date.now();
 const cfg = config();
@@ -136,7 +137,7 @@ function run(name: string, colour: number, args: string[], env: NodeJS.ProcessEn
       buffer += chunk.toString();
       const lines = buffer.split('\n');
       buffer = lines.pop() ?? '';
-      for (const line of lines) console.log(prefix + line);
+      for (const line of lines) for (const part of prettyLine(line).split('\n')) console.log(prefix + part);
     });
   }
   proc.on('exit', (code, signal) => {
@@ -231,7 +232,7 @@ try {
   say('migrations applied');
   // In demo mode the district systems (the simulator) live on loopback: allow that, and only that.
   const env: Record<string, string> = { DATABASE_URL: databaseUrl, CITYOPS_SECRET_KEY: secretKey, CITYOPS_RESTARTS_FILE: restartsFile };
-  if (demo && !process.env.SOURCE_ALLOWED_HOSTS) {
+  if (demo && !cfg.SOURCE_ALLOWED_HOSTS) {
     env.SOURCE_ALLOWED_HOSTS = '127.0.0.1,localhost';
     process.env.SOURCE_ALLOWED_HOSTS = env.SOURCE_ALLOWED_HOSTS; // the seed's backfill runs in this process
   }
@@ -253,7 +254,7 @@ try {
       secretKeyHex: secretKey,
       intervalSeconds: cfg.POLL_INTERVAL_SECONDS,
       backfillDays: cfg.BACKFILL_DAYS,
-      log: (line) => say(`seed: ${line}`)
+      log: printingLogger(say).child({ name: 'seed' })
     });
     say('seeded');
   }

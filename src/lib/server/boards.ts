@@ -1,6 +1,7 @@
 /** Read models: stored rankings → the wire DTOs the pages, the API and the socket events share. */
 import type { Queryable, Sql } from '#db/client';
 import { readSourceHealth } from './sources.ts';
+import { WORKER_ALIVE_SECONDS } from './limits.ts';
 import { isoTimestamp } from '#db/client';
 import type { StoredIndicator } from '#db/schema/rankings';
 import { DEFAULT_SCHEME_KEY, type Board, type BoardQuery, type BoardRow, type IndicatorMeta, type Series, type SeriesPoint } from '#contract/dto';
@@ -183,7 +184,7 @@ export async function readSeries(sql: Sql, unitCode: string, indicatorKey: strin
 
 export async function readHealth(sql: Sql) {
   const [w] = await sql<{ alive: number; last_seen: string | null }[]>`
-    select count(*) filter (where last_seen_at > now() - interval '30 seconds')::int as alive, max(last_seen_at) as last_seen
+    select count(*) filter (where last_seen_at > now() - make_interval(secs => ${WORKER_ALIVE_SECONDS}))::int as alive, max(last_seen_at) as last_seen
     from worker_heartbeats`;
   return {
     workers: { ok: (w?.alive ?? 0) > 0, alive: w?.alive ?? 0, lastSeenAt: isoTimestamp(w?.last_seen) },

@@ -1,19 +1,35 @@
 /**
  * Environment, parsed once at start. A bad value stops the process with the variable's name.
- * Shared by the web server, the workers, the simulator and the seed (imported as #server/config).
+ * Shared by the web server (src/server.js too), the workers, the simulator and the seed (imported
+ * as #server/config). Nothing else reads process.env: every variable the product reads is here.
  */
 import { z } from 'zod';
+import { REQUEST_BODY_MAX_BYTES } from './limits.ts';
+import { parsePolicy, type EgressPolicy } from './pipeline/ssrf.ts';
+
+/** An optional variable set to the empty string counts as unset (`CITYOPS_RELEASE=` in a unit file). */
+const unsetIfEmpty = <T extends z.ZodType>(inner: T) => z.preprocess((v) => (v === '' ? undefined : v), inner.optional());
+const port = z.coerce.number({ error: 'must be a port number (0–65535)' }).int('must be a port number (0–65535)').min(0).max(65535);
+const headerName = z.string().regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name');
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
 const schema = z.object({
   DATABASE_URL: z.url({ error: 'DATABASE_URL must be a postgres:// URL' }).optional(),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default('0.0.0.0'),
+  /** The web server's port and address (src/server.js). */
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
   DATA_DIR: z.string().default('.data'),
-  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
-  SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
+  EMBEDDED_PG_PORT: port.min(1).default(54329),
+  SIMULATOR_PORT: port.default(4010),
   SIMULATOR_URL: z.url().default('http://127.0.0.1:4010'),
   /** Deterministic seed of the simulated district systems. */
   SIMULATOR_SEED: z.string().default('hanoi-demo'),
+  /**
+   * Faults the simulator starts with, e.g. `eid:http_5xx,payment:latency:2000` (the simulator parses
+   * the list when it starts and stops with the item's name when one is wrong).
+   */
+  SIM_FAULTS: unsetIfEmpty(z.string().regex(/^[\w\s:,]*$/, 'a comma-separated list of system:fault[:number]')),
   /** Poll interval the seed gives the demo sources. */
   POLL_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(15),
   /** Days of history the seed backfills on first start. */
@@ -30,21 +46,56 @@ const schema = z.object({
   /** The first administrator, created at start when no user has that name (the password is then hashed; unset it afterwards). */
   CITYOPS_ADMIN_USERNAME: z.string().regex(/^[a-z0-9._-]{3,40}$/, 'CITYOPS_ADMIN_USERNAME: 3–40 of a-z 0-9 . _ -').optional(),
   CITYOPS_ADMIN_PASSWORD: z.string().min(10, 'CITYOPS_ADMIN_PASSWORD must be at least 10 characters').optional(),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')
+  /** Which deployment this is (wall screens reload when it changes); unset: the build's version. */
+  CITYOPS_RELEASE: unsetIfEmpty(z.string().max(200)),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /**
+   * Host names, IP addresses and CIDR ranges a data source may reach although private or loopback
+   * (see pipeline/ssrf.ts). Read again at each fetch through `egressPolicy()`: the supervisor sets it
+   * for its own seed after start, and tests change it.
+   */
+  SOURCE_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .superRefine((list, ctx) => {
+      try {
+        parsePolicy(list);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message.replace(/^SOURCE_ALLOWED_HOSTS: /, '') });
+      }
+    }),
+  // adapter-node reads these itself when src/server.js loads the handler; they are checked here so a typo fails at start.
+  /** The public origin behind a TLS proxy (https://…), so form posts pass SvelteKit's origin check. */
+  ORIGIN: unsetIfEmpty(z.url({ protocol: /^https?$/, error: 'must be an http(s) origin such as https://dieuhanh.hanoi.gov.vn' })),
+  PROTOCOL_HEADER: unsetIfEmpty(headerName),
+  HOST_HEADER: unsetIfEmpty(headerName),
+  PORT_HEADER: unsetIfEmpty(headerName),
+  ADDRESS_HEADER: unsetIfEmpty(headerName),
+  XFF_DEPTH: unsetIfEmpty(z.coerce.number().int().min(1)),
+  /** Largest request body (adapter-node syntax: bytes, or with K, M or G). Uploads are up to 10 MB. */
+  BODY_SIZE_LIMIT: z
+    .string()
+    .regex(/^(\d+[KMG]?|Infinity)$/i, 'must be a number of bytes, optionally with K, M or G (e.g. 11M)')
+    .default(String(REQUEST_BODY_MAX_BYTES))
 });
 
 export type Config = z.infer<typeof schema>;
 
+/** The environment as configuration; throws one error naming every variable that is wrong, and why. */
 export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const result = schema.safeParse(env);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    const lines = result.error.issues.map((i) => {
+      const name = i.path.join('.');
+      return `  ${name}: ${i.message.startsWith(`${name} `) || i.message.startsWith(`${name}:`) ? i.message.slice(name.length + 1).trim() : i.message}`;
+    });
     throw new Error(`Invalid environment:\n${lines.join('\n')}`);
   }
   return result.data;
 }
 
 let cached: Config | undefined;
+/** The configuration, parsed at the first call (each process's entry calls it first, so a bad value stops the start). */
 export function config(): Config {
   cached ??= parseConfig();
   return cached;
@@ -54,4 +105,16 @@ export function databaseUrl(): string {
   const url = config().DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is not set: run `npm start` (embedded PostgreSQL) or point it at a server');
   return url;
+}
+
+let policyCache: { list: string; policy: EgressPolicy } | undefined;
+/**
+ * SOURCE_ALLOWED_HOSTS as the egress policy of the source client, read at each call (and parsed
+ * only when it changed): `npm start` sets it for the seed it runs itself, and tests change it.
+ * Throws an EgressPolicyError naming the bad entry.
+ */
+export function egressPolicy(env: NodeJS.ProcessEnv = process.env): EgressPolicy {
+  const list = env.SOURCE_ALLOWED_HOSTS ?? '';
+  if (policyCache?.list !== list) policyCache = { list, policy: parsePolicy(list) };
+  return policyCache.policy;
 }

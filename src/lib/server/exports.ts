@@ -5,9 +5,12 @@
 import ExcelJS from 'exceljs';
 import { error } from '@sveltejs/kit';
 import { DEFAULT_SCHEME_KEY, type Board, type Series } from '#contract/dto';
+import { toCsv, type CsvCell } from './csv.ts';
+
+export { toCsv };
 
 export type Format = 'json' | 'csv' | 'xlsx';
-type Cell = string | number | null;
+type Cell = CsvCell;
 
 export function formatOf(url: URL): Format {
   const f = url.searchParams.get('format') ?? 'json';
@@ -40,15 +43,6 @@ export function boardFileName(board: Pick<Board, 'scheme' | 'scope' | 'period'>)
 
 export function seriesTable(series: Series): Cell[][] {
   return [['Ngày', 'Tử số', 'Mẫu số', 'Tỷ lệ'], ...series.points.map((p) => [p.date, p.numerator, p.denominator, p.ratio])];
-}
-
-export function toCsv(table: Cell[][]): string {
-  const cell = (c: Cell) => {
-    if (c === null) return '';
-    const text = String(c);
-    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  return '\ufeff' + table.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
 }
 
 export async function toXlsx(table: Cell[][], sheetName: string): Promise<Uint8Array> {

@@ -12,6 +12,7 @@ import type { Queryable as Sql } from '#db/client';
 import { config } from './config.ts';
 import { isDatabaseUnavailable } from './outage.ts';
 import { readSourceRows, renderMetrics } from './sources.ts';
+import { WORKER_ALIVE_SECONDS } from './limits.ts';
 
 const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'cityops_web_' });
@@ -21,7 +22,7 @@ export const METRICS_CONTENT_TYPE = registry.contentType;
 export async function metricsText(sql: Sql): Promise<string> {
   const head = (await registry.metrics()) + '\n' + renderRestarts(readRestarts(config().CITYOPS_RESTARTS_FILE));
   try {
-    const [w] = await sql<{ alive: number }[]>`select count(*)::int as alive from worker_heartbeats where last_seen_at > now() - interval '30 seconds'`;
+    const [w] = await sql<{ alive: number }[]>`select count(*)::int as alive from worker_heartbeats where last_seen_at > now() - make_interval(secs => ${WORKER_ALIVE_SECONDS})`;
     return head + databaseUp(1) + renderMetrics(await readSourceRows(sql), w?.alive ?? 0);
   } catch (e) {
     if (!isDatabaseUnavailable(e)) throw e;

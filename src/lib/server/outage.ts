@@ -10,6 +10,7 @@
  * while it is not, and tells sockets (see realtime/) when it goes and comes back.
  */
 import { EventEmitter } from 'node:events';
+import type { Logger } from './log.ts';
 
 /** SQLSTATEs that mean the server is gone or going, not that a statement was wrong. */
 const UNAVAILABLE_STATES = new Set([
@@ -129,4 +130,27 @@ let shared: DatabaseOutage | undefined;
 export function databaseOutage(log: (line: string) => void = (line) => console.error(line)): DatabaseOutage {
   shared ??= new DatabaseOutage({ log });
   return shared;
+}
+
+/**
+ * The same logger, except that an error or warning whose `err` only says the database is away is
+ * counted into the outage instead of written (children made from it behave the same). A poll's
+ * own outcome, which may name a district system that refused a connection, is not an `err`.
+ */
+export function quietWhileDown(log: Logger, outage: DatabaseOutage): Logger {
+  return new Proxy(log, {
+    get(target, prop) {
+      if (prop === 'error' || prop === 'warn') {
+        const write = target[prop].bind(target) as (...args: unknown[]) => void;
+        return (obj: unknown, ...rest: unknown[]) => {
+          const err = obj instanceof Error ? obj : obj && typeof obj === 'object' && 'err' in obj ? (obj as { err: unknown }).err : undefined;
+          if (err !== undefined && outage.fail(typeof rest[0] === 'string' ? rest[0] : String(prop), err)) return;
+          write(obj, ...rest);
+        };
+      }
+      if (prop === 'child') return (...args: Parameters<Logger['child']>) => quietWhileDown(target.child(...args) as unknown as Logger, outage);
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    }
+  });
 }

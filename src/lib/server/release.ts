@@ -4,5 +4,6 @@
  * it changes, so a new deployment reaches the video wall without anyone touching it.
  */
 import { version } from '$app/environment';
+import { config } from './config.ts';
 
-export const RELEASE = process.env.CITYOPS_RELEASE || version;
+export const RELEASE = config().CITYOPS_RELEASE ?? version;

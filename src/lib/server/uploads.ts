@@ -2,8 +2,9 @@
 import type { Sql } from '#db/client';
 import { METRIC_FAMILIES } from '#domain/catalogue';
 import { ingestUpload, loadSource, type PollOutcome } from '#server/pipeline/poll';
-import { MAX_UPLOAD_BYTES, readXlsx, sniffUpload, templateCsv, templateXlsx, type TemplateSpec } from '#server/pipeline/mapping/sheets';
+import { readXlsx, sniffUpload, templateCsv, templateXlsx, type TemplateSpec } from '#server/pipeline/mapping/sheets';
 import { SourceError } from '#server/pipeline/types';
+import { UPLOAD_MAX_BYTES } from '#server/limits';
 
 export class UploadError extends Error {
   constructor(message: string, readonly status: number) {
@@ -18,7 +19,7 @@ export async function handleUpload(sql: Sql, sourceKey: string, file: File | nul
   if (row.kind !== 'upload') throw new UploadError(`source ${sourceKey} is polled from its system; it takes no uploads`, 409);
   if (!file || typeof file === 'string') throw new UploadError('file: attach the filled template as the form field "file"', 400);
   if (file.size === 0) throw new UploadError('file: the file is empty', 400);
-  if (file.size > MAX_UPLOAD_BYTES) throw new UploadError(`file: larger than ${MAX_UPLOAD_BYTES / 1048576} MB`, 413);
+  if (file.size > UPLOAD_MAX_BYTES) throw new UploadError(`file: larger than ${UPLOAD_MAX_BYTES / 1048576} MB`, 413);
   const bytes = new Uint8Array(await file.arrayBuffer());
   let body;
   try {

@@ -7,14 +7,13 @@ import { sql } from '#server/db';
 import { readKpiHistory } from '#server/kpis';
 import { readSourceHealth } from '#server/sources';
 import { parseQuery } from '#server/http';
+import { DISPLAY_COOKIE_MAX_AGE_SECONDS } from '#server/limits';
 import { DISPLAY_COOKIE } from '$lib/server/auth/request';
 import { readDisplayToken } from '$lib/server/auth/sessions';
 import { RELEASE } from '$lib/server/release';
 import { isScene, SCENES } from '$lib/wall/scenes';
 import type { PageServerLoad } from './$types';
 
-/** A display token's cookie lives as long as a browser allows (400 days); the token's own expiry and revocation rule. */
-const COOKIE_MAX_AGE = 400 * 24 * 3600;
 
 const querySchema = z.object({
   period: boardPeriodKindSchema,
@@ -35,7 +34,7 @@ export const load: PageServerLoad = async ({ url, cookies, locals }) => {
   if (token !== null) {
     const found = await readDisplayToken(db, token);
     if ('refused' in found) refuse(found.refused);
-    cookies.set(DISPLAY_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure: url.protocol === 'https:', maxAge: COOKIE_MAX_AGE });
+    cookies.set(DISPLAY_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure: url.protocol === 'https:', maxAge: DISPLAY_COOKIE_MAX_AGE_SECONDS });
     const clean = new URLSearchParams(url.searchParams);
     clean.delete('token');
     redirect(303, `/wall${clean.size ? `?${clean}` : ''}`);

@@ -9,7 +9,7 @@ import { POLL_NOW_CHANNEL } from '#contract/notify';
 import { METRIC_FAMILIES } from '#domain/catalogue';
 import { today } from '#domain/periods';
 import { seal } from '#server/secrets';
-import { config } from '#server/config';
+import { config, egressPolicy } from '#server/config';
 import { loadLookups } from '#server/pipeline/ingest';
 import { credentialsOf, fetchWindow, loadSource, pollWindow, type SourceRow } from '#server/pipeline/poll';
 import { AUTH_KINDS, jsonMappingSchema, SOURCE_KINDS, tableMappingSchema, templateMapping } from '#server/pipeline/mapping/config';
@@ -180,7 +180,7 @@ async function resolveForm(sql: Sql, f: SourceForm): Promise<{ errors: SourceFor
   }
   if (f.kind !== 'upload' && !errors.urlTemplate) {
     try {
-      const refusal = await checkSourceUrl(f.urlTemplate.replaceAll(/\{(from|to)\}/g, '2026-01-01').replaceAll(/\{(fromMonth|toMonth)\}/g, '2026-01'));
+      const refusal = await checkSourceUrl(f.urlTemplate.replaceAll(/\{(from|to)\}/g, '2026-01-01').replaceAll(/\{(fromMonth|toMonth)\}/g, '2026-01'), egressPolicy());
       if (refusal) errors.urlTemplate = `urlTemplate: ${refusal}`;
     } catch (e) {
       errors.urlTemplate = `urlTemplate: cannot be checked: ${(e as Error).message}`;

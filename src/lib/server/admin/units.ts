@@ -33,8 +33,8 @@ import { rebuildClosure } from '#db/closure';
 import { readCsvRecords } from '#server/pipeline/mapping/table';
 import type { Principal } from '../auth/principal.ts';
 import { recordAudit } from '../auth/audit.ts';
+import { UNITS_IMPORT_MAX_BYTES } from '../limits.ts';
 
-export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
 export const MAX_IMPORT_ROWS = 20_000;
 
 export const REQUIRED_COLUMNS = ['gso_code', 'name', 'level', 'type', 'parent_gso_code'] as const;
@@ -115,7 +115,7 @@ export function parseUnitsImport(text: string): UnitsImportParse {
   const refused = new Map<string, number>();
   const problems: UnitsImportProblem[] = [];
   const bytes = new TextEncoder().encode(text).length;
-  if (bytes > MAX_IMPORT_BYTES) {
+  if (bytes > UNITS_IMPORT_MAX_BYTES) {
     return { rows: [], refused, problems: [problemAt(null, `the file is ${(bytes / 1048576).toFixed(1)} MB; at most 2 MB`)] };
   }
   const { records, problem } = csvRecords(text);
@@ -484,7 +484,7 @@ export async function importUnitsFile(sql: Sql, file: unknown, actor: Principal,
   const refuse = (message: string): UnitsImportResult => ({ ok: false, problems: [problemAt(null, message)] });
   if (!(file instanceof File)) return refuse('file: choose a .csv file');
   if (file.size === 0) return refuse('file: the file is empty');
-  if (file.size > MAX_IMPORT_BYTES) return refuse(`file: the file is ${(file.size / 1048576).toFixed(1)} MB; at most 2 MB`);
+  if (file.size > UNITS_IMPORT_MAX_BYTES) return refuse(`file: the file is ${(file.size / 1048576).toFixed(1)} MB; at most 2 MB`);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(await file.arrayBuffer());

@@ -5,10 +5,9 @@
 import type { Queryable as Sql } from '#db/client';
 import { dummyHash, newToken, sha256, verifyPassword } from './crypto.ts';
 import type { Principal, Role, SignedInUser } from './principal.ts';
+import { SESSION_IDLE_HOURS as SESSION_HOURS } from '../limits.ts';
 
 export const SESSION_COOKIE = 'cityops_session';
-/** Idle lifetime of a session. */
-export const SESSION_HOURS = 12;
 /** Failed sign-ins allowed per account / per address within the window. */
 export const LIMITS = { perAccount: 5, perAddress: 20, windowMinutes: 15 } as const;
 

@@ -12,12 +12,14 @@ import { BOARD_PERIOD_KINDS } from '#contract/dto';
 import { loadLookups, reservePollRunId, upsertSamples } from './ingest.ts';
 import { credentialsOf, fetchWindow, splitWindow, type SourceRow } from './poll.ts';
 import { recomputeRankings } from '../ranking/rankings.ts';
+import type { Logger } from '../log.ts';
+import { BACKFILL_PIECE_TIMEOUT_MS } from '../limits.ts';
 
 export async function backfillSource(
   sql: Sql,
   source: SourceRow,
   range: { from: string; to: string },
-  options: { secretKeyHex?: string; log?: (line: string) => void; recompute?: boolean } = {}
+  options: { secretKeyHex?: string; log?: Logger; recompute?: boolean } = {}
 ): Promise<{ samples: number; rejected: number }> {
   const lookups = await loadLookups(sql);
   const credentials = credentialsOf(source, options.secretKeyHex);
@@ -28,9 +30,9 @@ export async function backfillSource(
     const startedAt = new Date();
     const t0 = performance.now();
     // A long window is a big body: allow it more time than a routine poll.
-    const fetched = await fetchWindow(source, piece, credentials, lookups, { timeoutMs: Math.max(source.timeoutMs, 60_000) });
+    const fetched = await fetchWindow(source, piece, credentials, lookups, { timeoutMs: Math.max(source.timeoutMs, BACKFILL_PIECE_TIMEOUT_MS) });
     // The samples and the run that names them, together (one transaction: a few statements per piece, none per row).
-    await sql.begin(async (tx) => {
+    const pollRunId = await sql.begin(async (tx) => {
       const pollRunId = await reservePollRunId(tx);
       const { changed } = await upsertSamples(tx, source.id, fetched.rows, startedAt, { pollRunId, firstSeen: 'on_time' });
       const rejections = fetched.rejected;
@@ -41,23 +43,24 @@ export async function backfillSource(
                 ${rejections.length ? 'partial' : 'success'}, ${fetched.httpStatus}, 'backfill', ${fetched.attempts}, ${piece.from}, ${piece.to},
                 ${fetched.rows.length}, ${rejections.length}, ${changed}, ${rejections.length ? `${rejections.length} row(s) rejected` : null},
                 ${rejections.length ? JSON.stringify(rejections.slice(0, 1000)) : null}::jsonb)`;
+      return pollRunId;
     });
     samples += fetched.rows.length;
     rejected += fetched.rejected.length;
-    options.log?.(`${source.key}: ${piece.from} – ${piece.to}: ${fetched.rows.length} samples`);
+    options.log?.child({ source: source.key, pollRunId }).info({ from: piece.from, to: piece.to, samples: fetched.rows.length, rejected: fetched.rejected.length }, 'backfilled');
   }
   if (options.recompute !== false) await recomputeRange(sql, range, options.log);
   return { samples, rejected };
 }
 
 /** Every stored board (day and month) of a range, recomputed once after a bulk load. */
-export async function recomputeRange(sql: Sql, range: { from: string; to: string }, log?: (line: string) => void): Promise<void> {
+export async function recomputeRange(sql: Sql, range: { from: string; to: string }, log?: Logger): Promise<void> {
   await sql`analyze samples`; // fresh statistics after a bulk load keep the ranking queries on their indexes
   for (const kind of BOARD_PERIOD_KINDS) {
     const periods = periodsCovering(kind, range.from, range.to);
     // A month of boards per transaction (oldest first, so each previous rank is already stored):
     // the polls' own recomputes get the lock in between instead of waiting for the whole history.
     for (let i = 0; i < periods.length; i += 31) await recomputeRankings(sql, periods.slice(i, i + 31));
-    log?.(`${periods.length} ${kind} boards ranked (${range.from} – ${range.to})`);
+    log?.info({ kind, boards: periods.length, from: range.from, to: range.to }, 'boards ranked');
   }
 }

@@ -7,8 +7,8 @@ import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import type { Credentials } from './types.ts';
 import { SourceError } from './types.ts';
 import { checkSourceUrlShape, egressRefusal, guardedDispatcher } from './ssrf.ts';
-
-export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+import { egressPolicy } from '../config.ts';
+import { ERROR_BODY_KEPT_CHARS, SOURCE_RESPONSE_MAX_BYTES } from '../limits.ts';
 
 export interface RetryPolicy {
   /** Attempts in all (1 = no retry). */
@@ -38,14 +38,14 @@ export async function fetchText(
   credentials: Credentials,
   options: { timeoutMs: number; maxBytes?: number }
 ): Promise<{ status: number; body: string }> {
-  const maxBytes = options.maxBytes ?? MAX_BODY_BYTES;
+  const maxBytes = options.maxBytes ?? SOURCE_RESPONSE_MAX_BYTES;
   const headers: Record<string, string> = { accept: 'application/json, text/csv;q=0.9', ...authHeaders(credentials) };
   // SSRF guard: the URL's shape here, its destination when the connection opens (guardedDispatcher, one per SOURCE_ALLOWED_HOSTS).
   const shapeRefusal = checkSourceUrlShape(url);
   if (shapeRefusal) throw new SourceError(shapeRefusal, 'request', null, null, { retryable: false });
   let dispatcher: ReturnType<typeof guardedDispatcher>;
   try {
-    dispatcher = guardedDispatcher();
+    dispatcher = guardedDispatcher(egressPolicy());
   } catch (cause) {
     throw new SourceError((cause as Error).message, 'config', null, null, { cause, retryable: false });
   }
@@ -86,7 +86,7 @@ export async function fetchText(
   const body = Buffer.concat(chunks).toString('utf8');
   if (!response.ok) {
     const retryable = response.status >= 500 || response.status === 429;
-    throw new SourceError(`HTTP ${response.status} from the source`, 'response', response.status, body.slice(0, 64 * 1024), { retryable });
+    throw new SourceError(`HTTP ${response.status} from the source`, 'response', response.status, body.slice(0, ERROR_BODY_KEPT_CHARS), { retryable });
   }
   return { status: response.status, body };
 }

@@ -8,8 +8,9 @@ import { BOARD_PERIOD_KINDS } from '#contract/dto';
 import { backfillSource, recomputeRange } from './backfill.ts';
 import { loadSource } from './poll.ts';
 import { recomputeRankings } from '../ranking/rankings.ts';
+import type { Logger } from '../log.ts';
 
-export async function runPendingHistory(sql: Sql, options: { secretKeyHex?: string; log?: (line: string) => void }): Promise<boolean> {
+export async function runPendingHistory(sql: Sql, options: { secretKeyHex?: string; log?: Logger }): Promise<boolean> {
   const [meta] = await sql<{ value: string }[]>`select value from app_meta where key = 'history_pending'`;
   if (!meta) return false;
   const range = JSON.parse(meta.value) as { from: string; to: string };
@@ -23,6 +24,6 @@ export async function runPendingHistory(sql: Sql, options: { secretKeyHex?: stri
   const next = addDays(range.to, 1);
   await recomputeRankings(sql, BOARD_PERIOD_KINDS.map((kind) => periodOf(kind, next)));
   await sql`delete from app_meta where key = 'history_pending'`;
-  options.log?.(`history ${range.from} – ${range.to} backfilled`);
+  options.log?.info({ from: range.from, to: range.to }, 'history backfilled');
   return true;
 }

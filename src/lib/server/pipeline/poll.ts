@@ -20,6 +20,8 @@ import { fetchWithRetry, type RetryPolicy } from './client.ts';
 import { mapBody, type Body, type Mapped, type UnitTree } from './mapping/index.ts';
 import type { Lookups, Window } from './mapping/validate.ts';
 import { SourceError, type Credentials } from './types.ts';
+import { FAILED_BODY_KEPT_CHARS, REJECTED_BODY_KEPT_CHARS } from '../limits.ts';
+import { plainCsv } from '../csv.ts';
 
 export interface SourceRow {
   id: number;
@@ -220,7 +222,7 @@ export async function commitRun(
               ${fetched.attempts}, ${window.from}, ${window.to}, ${fetched.rows.length}, ${rejections.length}, ${changed},
               ${rejections.length ? `${rejections.length} row(s) rejected` : null},
               ${rejections.length ? JSON.stringify(rejections.slice(0, 1000)) : null}::jsonb,
-              ${rejections.length ? fetched.body.slice(0, 2_000_000) : null})
+              ${rejections.length ? fetched.body.slice(0, REJECTED_BODY_KEPT_CHARS) : null})
       returning id`;
     await tx`
       insert into source_health as h (source_id, last_poll_at, last_success_at, covered_through, last_outcome, last_error,
@@ -263,7 +265,7 @@ async function recordFailure(
   const [row] = await sql<{ id: number }[]>`
     insert into poll_runs (source_id, started_at, finished_at, duration_ms, outcome, http_status, trigger, attempts, window_from, window_to, error, raw_body)
     values (${source.id}, ${run.startedAt.toISOString()}, now(), ${durationMs}, 'failed', ${status}, ${run.trigger}, ${run.attempts},
-            ${run.window.from}, ${run.window.to}, ${error}, ${raw ? raw.slice(0, 1_000_000) : null})
+            ${run.window.from}, ${run.window.to}, ${error}, ${raw ? raw.slice(0, FAILED_BODY_KEPT_CHARS) : null})
     returning id`;
   await sql`
     insert into source_health as h (source_id, last_poll_at, last_outcome, last_error, consecutive_failures, breaker_state, breaker_retry_at,
@@ -313,7 +315,7 @@ export async function ingestUpload(sql: Sql, source: SourceRow, body: Body, opti
   const health = await loadHealth(sql, source.id);
   try {
     const mapped = await mapBody(source, body, await loadLookups(sql), window);
-    const text = 'text' in body ? body.text : body.table.map((r) => r.map((c) => (c instanceof Date ? c.toISOString() : String(c ?? ''))).join(',')).join('\n');
+    const text = 'text' in body ? body.text : plainCsv(body.table);
     return await commitRun(sql, source, { startedAt, t0, trigger: 'upload', window, fetched: { ...mapped, httpStatus: null, body: text, attempts: 1 } });
   } catch (error) {
     return recordFailure(sql, source, health, { startedAt, t0, trigger: 'upload', window, error, attempts: 1 });

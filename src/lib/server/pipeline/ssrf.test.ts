@@ -110,6 +110,15 @@ describe('classifyAddress', () => {
     expect(classifyAddress(ip)).toEqual({ kind: 'public', reason: '' });
   });
 
+  it('reads every written form of an address the same (upper case, zero groups, embedded IPv4)', () => {
+    expect(classifyAddress('FE80::1').reason).toContain('link-local');
+    expect(classifyAddress('::ffff:0a00:0001').reason).toBe('a private address (10.0.0.0/8), in IPv6 form (10.0.0.1)');
+    expect(classifyAddress('0:0:0:0:0:ffff:7f00:1').reason).toContain('loopback');
+    expect(classifyAddress('::127.0.0.1')).toEqual({ kind: 'private', reason: 'a loopback address (127.0.0.0/8), in IPv6 form (127.0.0.1)' });
+    expect(classifyAddress('::2').kind).toBe('always_refused'); // IPv4-compatible 0.0.0.2
+    expect(classifyAddress('::1').reason).toBe('a loopback address (::1)');
+  });
+
   it('throws on something that is not an IP address', () => {
     expect(() => classifyAddress('example.com')).toThrow(/example\.com is not an IP address/);
     expect(() => classifyAddress('256.0.0.1')).toThrow(/not an IP address/);
@@ -414,5 +423,8 @@ describe('guardedDispatcher and fetchText', () => {
   it('keeps one dispatcher per policy', () => {
     expect(guardedDispatcher(parsePolicy('a.example,10.0.0.0/8'))).toBe(guardedDispatcher(parsePolicy('10.0.0.0/8, A.example')));
     expect(guardedDispatcher(parsePolicy('a.example'))).not.toBe(guardedDispatcher(parsePolicy('b.example')));
+    // A range is keyed by its network, however it was written.
+    expect(guardedDispatcher(parsePolicy('10.1.2.3/8'))).toBe(guardedDispatcher(parsePolicy('10.0.0.0/8')));
+    expect(guardedDispatcher(parsePolicy('10.0.0.0/8'))).not.toBe(guardedDispatcher(parsePolicy('10.0.0.0/16')));
   });
 });

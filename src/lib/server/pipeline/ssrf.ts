@@ -16,12 +16,15 @@
  */
 import dns from 'node:dns';
 import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { Agent, buildConnector } from 'undici';
+
+type Ip = ipaddr.IPv4 | ipaddr.IPv6;
 
 export interface CidrRange {
   family: 4 | 6;
-  /** The network address as a number (32 or 128 bits). */
-  network: bigint;
+  /** The address as written (any address inside the range) and the prefix length. */
+  range: [Ip, number];
   prefix: number;
   /** As written in the configuration, normalised (`10.20.0.0/16`). */
   text: string;
@@ -62,10 +65,8 @@ export class EgressPolicyError extends Error {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Addresses as numbers
-
-const V4_BITS = 32;
-const V6_BITS = 128;
+// Addresses (ipaddr.js), accepted only in their standard text forms (node:net isIP: no 3-part,
+// octal or hex IPv4 shorthands, which a URL parser has already turned into dotted quads anyway)
 
 function stripZone(ip: string): string {
   const i = ip.indexOf('%');
@@ -76,91 +77,45 @@ function stripBrackets(host: string): string {
   return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 }
 
-function v4ToBigInt(ip: string): bigint {
-  const parts = ip.split('.');
-  if (parts.length !== 4) throw new TypeError(`${ip} is not an IPv4 address`);
-  let n = 0n;
-  for (const p of parts) {
-    const b = Number(p);
-    if (!/^\d{1,3}$/.test(p) || b > 255) throw new TypeError(`${ip} is not an IPv4 address`);
-    n = (n << 8n) | BigInt(b);
-  }
-  return n;
+function parseIp(text: string): Ip | null {
+  const bare = stripZone(stripBrackets(text.trim())).toLowerCase();
+  return isIP(bare) ? ipaddr.parse(bare) : null;
 }
 
-function v6ToBigInt(ip: string): bigint {
-  let text = ip;
-  // A trailing dotted quad (::ffff:1.2.3.4) is the last two groups.
-  const lastColon = text.lastIndexOf(':');
-  const tail = text.slice(lastColon + 1);
-  if (tail.includes('.')) {
-    const v4 = v4ToBigInt(tail);
-    text = `${text.slice(0, lastColon + 1)}${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`;
-  }
-  const halves = text.split('::');
-  if (halves.length > 2) throw new TypeError(`${ip} is not an IPv6 address`);
-  const groups = (s: string | undefined) => (s ? s.split(':') : []);
-  const head = groups(halves[0]);
-  const rest = groups(halves[1]);
-  const missing = 8 - head.length - rest.length;
-  if (halves.length === 1 ? missing !== 0 : missing < 1) throw new TypeError(`${ip} is not an IPv6 address`);
-  const all = halves.length === 1 ? head : [...head, ...Array<string>(missing).fill('0'), ...rest];
-  let n = 0n;
-  for (const g of all) {
-    if (!/^[0-9a-f]{1,4}$/i.test(g)) throw new TypeError(`${ip} is not an IPv6 address`);
-    n = (n << 16n) | BigInt(parseInt(g, 16));
-  }
-  return n;
-}
+const familyOf = (ip: Ip): 4 | 6 => (ip.kind() === 'ipv4' ? 4 : 6);
 
-interface ParsedIp {
-  family: 4 | 6;
-  value: bigint;
-}
-
-function parseIp(ip: string): ParsedIp | null {
-  const bare = stripZone(stripBrackets(ip.trim()));
-  const family = isIP(bare);
-  if (family === 4) return { family: 4, value: v4ToBigInt(bare) };
-  if (family === 6) return { family: 6, value: v6ToBigInt(bare) };
-  return null;
-}
-
-function v4Text(n: bigint): string {
-  return [24n, 16n, 8n, 0n].map((s) => String((n >> s) & 0xffn)).join('.');
-}
-
-function inRange(ip: ParsedIp, range: CidrRange): boolean {
-  if (ip.family !== range.family) return false;
-  const shift = BigInt((range.family === 4 ? V4_BITS : V6_BITS) - range.prefix);
-  return ip.value >> shift === range.network >> shift;
+function inRange(ip: Ip, range: CidrRange): boolean {
+  return familyOf(ip) === range.family && ip.match(range.range);
 }
 
 function cidr(text: string): CidrRange {
-  const slash = text.indexOf('/');
-  const ipText = slash < 0 ? text : text.slice(0, slash);
+  const [ipText = '', prefixText, ...rest] = text.trim().split('/');
   const ip = parseIp(ipText);
-  if (!ip) throw new TypeError(`${text} is not an IP address or CIDR range`);
-  const bits = ip.family === 4 ? V4_BITS : V6_BITS;
-  const prefixText = slash < 0 ? String(bits) : text.slice(slash + 1);
-  const prefix = Number(prefixText);
-  if (!/^\d{1,3}$/.test(prefixText) || prefix > bits) throw new TypeError(`${text} has an invalid prefix length (0–${bits})`);
-  const shift = BigInt(bits - prefix);
-  const network = (ip.value >> shift) << shift;
-  return { family: ip.family, network, prefix, text: text.trim().toLowerCase() };
+  if (!ip || rest.length) throw new TypeError(`${text} is not an IP address or CIDR range`);
+  const family = familyOf(ip);
+  const bits = family === 4 ? 32 : 128;
+  const prefix = prefixText === undefined ? bits : Number(prefixText);
+  if (prefixText !== undefined && (!/^\d{1,3}$/.test(prefixText) || prefix > bits)) {
+    throw new TypeError(`${text} has an invalid prefix length (0–${bits})`);
+  }
+  return { family, range: [ip, prefix], prefix, text: text.trim().toLowerCase() };
 }
+
+const NAT64 = cidr('64:ff9b::/96');
+const V4_COMPATIBLE = cidr('::/96');
 
 /**
  * The IPv4 address an IPv6 address stands for, if it embeds one: IPv4-mapped (::ffff:a.b.c.d),
  * NAT64 well-known prefix (64:ff9b::a.b.c.d) or the deprecated IPv4-compatible form (::a.b.c.d).
  */
-function embeddedV4(ip: ParsedIp): ParsedIp | null {
-  if (ip.family !== 6) return null;
-  const high = ip.value >> 32n;
-  const low = ip.value & 0xffffffffn;
-  if (high === 0xffffn) return { family: 4, value: low }; // ::ffff:0:0/96
-  if (high === 0x64ff9b0000000000000000n) return { family: 4, value: low }; // 64:ff9b::/96
-  if (high === 0n && ip.value > 1n) return { family: 4, value: low }; // ::/96 except :: and ::1
+function embeddedV4(ip: Ip): ipaddr.IPv4 | null {
+  if (ip.kind() !== 'ipv6') return null;
+  const v6 = ip as ipaddr.IPv6;
+  if (v6.isIPv4MappedAddress()) return v6.toIPv4Address();
+  const low = () => new ipaddr.IPv4(v6.toByteArray().slice(12));
+  if (inRange(v6, NAT64)) return low();
+  // ::/96 except :: and ::1
+  if (inRange(v6, V4_COMPATIBLE) && (v6.parts[6] !== 0 || v6.parts[7]! > 1)) return low();
   return null;
 }
 
@@ -207,11 +162,11 @@ const SPECIAL_RANGES: Array<{ range: CidrRange; kind: Exclude<AddressKind, 'publ
 /** Host names refused whatever they resolve to. */
 const ALWAYS_REFUSED_NAMES = new Map<string, string>([['metadata.google.internal', 'a cloud metadata host name']]);
 
-function classifyParsed(ip: ParsedIp): AddressClass {
+function classifyParsed(ip: Ip): AddressClass {
   const v4 = embeddedV4(ip);
   if (v4) {
     const inner = classifyParsed(v4);
-    return inner.kind === 'public' ? inner : { kind: inner.kind, reason: `${inner.reason}, in IPv6 form (${v4Text(v4.value)})` };
+    return inner.kind === 'public' ? inner : { kind: inner.kind, reason: `${inner.reason}, in IPv6 form (${v4.toString()})` };
   }
   for (const s of SPECIAL_RANGES) if (inRange(ip, s.range)) return { kind: s.kind, reason: s.reason };
   return { kind: 'public', reason: '' };
@@ -233,8 +188,8 @@ function normaliseHost(host: string): string {
 
 const HOST_NAME = /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*$/;
 
-/** Parses SOURCE_ALLOWED_HOSTS (comma-separated host names, IP addresses and CIDR ranges); an invalid entry throws an error naming it. */
-export function policyFromEnv(env: Record<string, string | undefined> = process.env): EgressPolicy {
+/** Parses SOURCE_ALLOWED_HOSTS of an environment (comma-separated host names, IP addresses and CIDR ranges); an invalid entry throws an error naming it. The product's own environment: `egressPolicy()` in config.ts. */
+export function policyFromEnv(env: Record<string, string | undefined>): EgressPolicy {
   return parsePolicy(env.SOURCE_ALLOWED_HOSTS ?? '');
 }
 
@@ -263,11 +218,14 @@ export function parsePolicy(list: string): EgressPolicy {
 
 /** A canonical string of a policy (the dispatcher cache key). */
 function policyKey(policy: EgressPolicy): string {
-  const ranges = policy.allowedRanges.map((r) => `${r.family}:${r.network.toString(16)}/${r.prefix}`);
+  const ranges = policy.allowedRanges.map((r) => {
+    const network = (r.family === 4 ? ipaddr.IPv4 : ipaddr.IPv6).networkAddressFromCIDR(`${r.range[0].toString()}/${r.prefix}`);
+    return `${network.toNormalizedString()}/${r.prefix}`;
+  });
   return `${[...policy.allowedHosts].sort().join(',')}|${ranges.sort().join(',')}`;
 }
 
-function rangeAllows(policy: EgressPolicy, ip: ParsedIp): boolean {
+function rangeAllows(policy: EgressPolicy, ip: Ip): boolean {
   const v4 = embeddedV4(ip);
   return policy.allowedRanges.some((r) => inRange(ip, r) || (v4 !== null && inRange(v4, r)));
 }
@@ -325,7 +283,7 @@ const systemResolver: Resolver = (hostname) => dns.promises.lookup(hostname, { a
  * Null = allowed; otherwise the refusal in words. A host that does not resolve is refused
  * (its destination cannot be checked). The fetch is checked again at connect time.
  */
-export async function checkSourceUrl(url: string, policy: EgressPolicy = policyFromEnv(), lookup: Resolver = systemResolver): Promise<string | null> {
+export async function checkSourceUrl(url: string, policy: EgressPolicy, lookup: Resolver = systemResolver): Promise<string | null> {
   const shape = checkSourceUrlShape(url);
   if (shape) return shape;
   const host = normaliseHost(new URL(url).hostname);
@@ -358,7 +316,7 @@ const dispatchers = new Map<string, Agent>();
  * One Agent per policy (cached by the policy's canonical string) unless `options.lookup` is given
  * (tests), so connections are pooled as before.
  */
-export function guardedDispatcher(policy: EgressPolicy = policyFromEnv(), options: { lookup?: Resolver } = {}): Agent {
+export function guardedDispatcher(policy: EgressPolicy, options: { lookup?: Resolver } = {}): Agent {
   const key = policyKey(policy);
   if (!options.lookup) {
     const cached = dispatchers.get(key);

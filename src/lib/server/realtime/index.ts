@@ -11,6 +11,7 @@
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
+import { parse as parseCookie } from 'cookie';
 import type { Sql } from '#db/client';
 import { boardQuerySchema, type BoardQuery } from '#contract/dto';
 import { boardRoom, SOURCES_ROOM, type ClientToServerEvents, type ServerToClientEvents } from '#contract/events';
@@ -24,6 +25,9 @@ import { periodOf } from '#domain/periods';
 import { NotFoundError, readBoard } from '../boards.ts';
 import { durableListener } from '../listen.ts';
 import { databaseOutage, type DatabaseOutage } from '../outage.ts';
+import { logger } from '../log.ts';
+
+const log = logger('realtime');
 
 /** Kept per socket: who it is (set by the sign-in check below; never sent to the browser). */
 export interface SocketData {
@@ -43,12 +47,12 @@ function messageOf(e: unknown, outage: DatabaseOutage): string {
   if (e instanceof NotFoundError) return e.message;
   if (e instanceof Error && e.message.startsWith('not a date')) return e.message;
   if (outage.fail('socket command', e)) return DATA_STORE_UNAVAILABLE;
-  console.error('socket command failed', e);
+  log.error({ err: e }, 'socket command failed');
   return 'the server could not read that board; try again';
 }
 
 export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: { release?: string; outage?: DatabaseOutage } = {}) {
-  const outage = options.outage ?? databaseOutage();
+  const outage = options.outage ?? databaseOutage((line) => log.warn(line));
   const io: RealtimeServer = new Server(httpServer, {
     serveClient: false,
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false }
@@ -60,7 +64,7 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
   // recovered connections (skipMiddlewares: false), so a revoked session cannot sneak back in.
   io.use(async (socket, next) => {
     try {
-      const cookies = parseCookies(socket.handshake.headers.cookie);
+      const cookies = parseCookie(socket.handshake.headers.cookie ?? '');
       const auth = socket.handshake.auth as { displayToken?: unknown };
       const bearer = typeof auth?.displayToken === 'string' ? `Bearer ${auth.displayToken}` : null;
       // While the database is away nobody can be recognised: wait for it rather than refuse (a
@@ -70,7 +74,7 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
         await outage.whenUp();
         if (socket.conn.readyState === 'closed') return; // the client gave up meanwhile
         try {
-          principal = await principalOf(sql, { get: (name) => cookies.get(name) }, bearer);
+          principal = await principalOf(sql, { get: (name) => cookies[name] }, bearer);
         } catch (e) {
           if (!outage.fail('socket sign-in check', e)) throw e;
         }
@@ -79,7 +83,7 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
       socket.data.principal = principal;
       next();
     } catch (e) {
-      console.error('socket sign-in check failed', e);
+      log.error({ err: e }, 'socket sign-in check failed');
       next(new Error('the server could not check the sign-in; try again'));
     }
   });
@@ -165,7 +169,7 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
       try {
         io.to(room).emit('rankings:updated', await readBoard(sql, query));
       } catch (e) {
-        if (!outage.fail('board push', e)) console.error(`could not read changed board ${room}`, e);
+        if (!outage.fail('board push', e)) log.error({ err: e, room }, 'could not read a changed board');
       }
     }
   }
@@ -175,7 +179,7 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
     outage,
     application: 'city-ops-web-listen',
     onRestored: () => {
-      setTimeout(() => void flushAll().catch((e) => outage.fail('board push', e) || console.error('board push failed', e)), COALESCE_MS);
+      setTimeout(() => void flushAll().catch((err) => outage.fail('board push', err) || log.error({ err }, 'board push failed')), COALESCE_MS);
       lastHealth = '';
       scheduleHealth();
     }
@@ -199,11 +203,11 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
     try {
       parsed = rankingsChangedSchema.parse(JSON.parse(payload));
     } catch (e) {
-      console.error('ignored a malformed NOTIFY payload', e);
+      log.warn({ err: e }, 'ignored a malformed NOTIFY payload');
       return;
     }
     pending.push(parsed);
-    timer ??= setTimeout(() => void flush().catch((e) => outage.fail('board push', e) || console.error('board push failed', e)), COALESCE_MS);
+    timer ??= setTimeout(() => void flush().catch((err) => outage.fail('board push', err) || log.error({ err }, 'board push failed')), COALESCE_MS);
   });
 
   // Source health: pushed when a poll changed it (NOTIFY) or time did (the recheck), only when it differs.
@@ -219,7 +223,7 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
     io.to(SOURCES_ROOM).emit('source:health-changed', health);
   }
   const scheduleHealth = () => {
-    healthTimer ??= setTimeout(() => void pushHealth().catch((e) => outage.fail('source health push', e) || console.error('source health push failed', e)), COALESCE_MS);
+    healthTimer ??= setTimeout(() => void pushHealth().catch((err) => outage.fail('source health push', err) || log.error({ err }, 'source health push failed')), COALESCE_MS);
   };
   const healthListener = await listen.listen(SOURCES_CHANNEL, scheduleHealth);
   // Revocations: drop the sockets of a signed-out session, a disabled user, a revoked display token.
@@ -228,7 +232,7 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
       const { room } = authRevokedSchema.parse(JSON.parse(payload));
       io.in(room).disconnectSockets(true);
     } catch (e) {
-      console.error('ignored a malformed revocation NOTIFY', e);
+      log.warn({ err: e }, 'ignored a malformed revocation NOTIFY');
     }
   });
   const recheck = setInterval(scheduleHealth, HEALTH_RECHECK_MS);
@@ -247,19 +251,4 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
       await io.close();
     }
   };
-}
-
-function parseCookies(header: string | undefined): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const part of (header ?? '').split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0) {
-      try {
-        out.set(part.slice(0, i).trim(), decodeURIComponent(part.slice(i + 1).trim()));
-      } catch {
-        /* a malformed cookie is ignored */
-      }
-    }
-  }
-  return out;
 }

@@ -11,6 +11,7 @@ import { addDays, periodOf, today } from '#domain/periods';
 import { seal } from '#server/secrets';
 import { backfillSource, recomputeRange } from '../pipeline/backfill.ts';
 import { loadSource } from '../pipeline/poll.ts';
+import type { Logger } from '../log.ts';
 import { DEMO_SOURCES } from './demo-sources.ts';
 import { uniform } from './random.ts';
 import { loadTilesCsv, loadUnitsCsv, type TileRow, type UnitRow } from './units-csv.ts';
@@ -118,15 +119,15 @@ export async function seed(
     intervalSeconds: number;
     backfillDays: number;
     now?: Date;
-    log?: (line: string) => void;
+    log?: Logger;
   }
 ): Promise<void> {
-  const log = options.log ?? (() => {});
+  const log = options.log;
   await upsertUnits(sql, loadUnitsCsv());
   await placeTiles(sql, loadTilesCsv());
   await seedCatalogue(sql);
   const sourceIds = await seedDemoSources(sql, options);
-  log('units, catalogue and demo sources seeded');
+  log?.info('units, catalogue and demo sources seeded');
   // Recent weeks now, so the boards show at once; older history is left to the workers' backfill job.
   const to = today(options.now);
   const historyFrom = addDays(to, -(options.backfillDays - 1));

@@ -6,8 +6,7 @@
 import ExcelJS from 'exceljs';
 import { SourceError } from '../types.ts';
 import type { Cell } from './table.ts';
-
-export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+import { toCsv } from '../../csv.ts';
 
 export interface TemplateSpec {
   family: string;
@@ -40,10 +39,8 @@ export async function templateXlsx(spec: TemplateSpec): Promise<Buffer> {
 }
 
 export function templateCsv(spec: TemplateSpec): string {
-  const q = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
   const headers = templateHeaders(spec);
-  const lines = [headers.map(q).join(','), ...spec.units.map((u) => [u.code, u.name, ...headers.slice(2).map(() => '')].map(q).join(','))];
-  return '\ufeff' + lines.join('\r\n') + '\r\n'; // a BOM, so Excel opens it as UTF-8
+  return toCsv([headers, ...spec.units.map((u) => [u.code, u.name, ...headers.slice(2).map(() => '')])]);
 }
 
 function cellValue(v: ExcelJS.CellValue): Cell {
