@@ -8,7 +8,7 @@
  * doubled, and /metrics counts the restarts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -165,28 +165,43 @@ test('SIGKILL of the web, the workers and PostgreSQL: each comes back, clients r
   const keysBefore = await db<{ k: string; old: boolean; value: number }[]>`
     select concat_ws('|', unit_id, metric_id, day, source_id) as k, day < current_date - 5 as old, value from samples`;
   expect(keysBefore.length).toBeGreaterThan(10_000);
-  const pgPid = Number(readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const pgDir = path.join(dataDir, 'pg');
+  const pgPid = Number(readFileSync(path.join(pgDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
   const snapshotsBefore = client.state.snapshots.length;
   const disconnectsBefore = client.state.disconnects;
   const statuses = new Set<number>();
   process.kill(pgPid, 'SIGKILL');
-
-  // While it is down: a signed-in page is a 503 in words (not a redirect to /login), the API a 503 in JSON.
-  const pageWhileDown = await until('a signed-in page answers 503 while the database is down', async () => {
-    const r = await fetch(`${baseUrl}/`, { headers: { cookie }, redirect: 'manual' });
-    statuses.add(r.status);
-    return r.status === 503 ? r.text() : undefined;
-  }, 15_000, 50);
-  expect(pageWhileDown).toContain(UNAVAILABLE);
-  expect(pageWhileDown).toContain('Bạn vẫn đang đăng nhập');
-  const api = await fetch(`${baseUrl}/api/v1/rankings?scope=01`, { headers: { cookie }, redirect: 'manual' });
-  statuses.add(api.status);
-  if (api.status === 503) expect(await api.json()).toEqual({ message: UNAVAILABLE });
-  // The wall keeps its board under the banner.
-  await expect(page.locator('[data-offline-banner]')).toBeVisible({ timeout: 15_000 });
-  await expect(page.locator('.wallboard li[data-unit]')).toHaveCount(30);
-  // Sockets are told: disconnected.
-  await until('the client is told the data store is gone', () => client.state.disconnects > disconnectsBefore, 15_000);
+  // Held down while the outage is looked at: its data directory unreadable, the supervisor's restarts
+  // fail (and are retried with their backoff) until it is given back.
+  const pgMode = statSync(pgDir).mode & 0o777;
+  chmodSync(pgDir, 0o000);
+  try {
+    // While it is down: a signed-in page is a 503 in words (not a redirect to /login)…
+    const pageWhileDown = await until('a signed-in page answers 503 while the database is down', async () => {
+      const r = await fetch(`${baseUrl}/`, { headers: { cookie }, redirect: 'manual' });
+      statuses.add(r.status);
+      return r.status === 503 ? r.text() : undefined;
+    }, 15_000, 50);
+    expect(pageWhileDown).toContain(UNAVAILABLE);
+    expect(pageWhileDown).toContain('Bạn vẫn đang đăng nhập');
+    // …the API a 503 in JSON, a sign-in attempt too (the database failed inside the route: not a 500)…
+    const api = await fetch(`${baseUrl}/api/v1/rankings?scope=01&period=month`, { headers: { cookie }, redirect: 'manual' });
+    expect(api.status).toBe(503);
+    expect(await api.json()).toEqual({ message: UNAVAILABLE });
+    const signIn = await fetch(`${baseUrl}/api/v1/auth/session`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'leader', password: 'demo' })
+    });
+    expect(signIn.status).toBe(503);
+    expect(await signIn.json()).toEqual({ message: UNAVAILABLE });
+    expect((await fetch(`${baseUrl}/healthz`)).status).toBe(503);
+    // …the wall keeps its board under its banner, and sockets are told: disconnected.
+    await expect(page.locator('[data-offline-banner]')).toBeVisible({ timeout: 15_000 });
+    await expect(page.locator('.wallboard li[data-unit]')).toHaveCount(30);
+    await until('the client is told the data store is gone', () => client.state.disconnects > disconnectsBefore, 15_000);
+    await until('the supervisor tries to restart PostgreSQL', () => output.includes('PostgreSQL did not start again'), 20_000);
+  } finally {
+    chmodSync(pgDir, pgMode);
+  }
 
   // PostgreSQL is back by itself; the same cookie works again.
   await until('PostgreSQL is restarted', () => /PostgreSQL restarted on port \d+ \(restart 1, pid \d+\)/.test(output), 60_000);

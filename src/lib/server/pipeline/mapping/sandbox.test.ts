@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MappingPool } from './sandbox.ts';
 
@@ -55,6 +57,20 @@ describe('the JSONata sandbox', () => {
     await expect(pool.evaluate(body, '$pad("", 2000000, "x")')).rejects.toThrow('phép ánh xạ cho kết quả quá lớn (hơn 1 MB) và đã bị dừng');
     expect(await pool.evaluate(body, 'rows[0].c')).toBe('00001');
   });
+
+  it('keeps the process alive while a mapping runs, and not once its helpers are idle', async () => {
+    // A script that maps once and has nothing else to do must end by itself (the bench, a seed).
+    const root = path.resolve(import.meta.dirname, '../../../../..');
+    const script = `const { mappingPool } = await import('#server/pipeline/mapping/sandbox'); console.log(await mappingPool().evaluate('{"a":[1,2]}', '$sum(a)'));`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    const t0 = performance.now();
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(out.trim()).toBe('3');
+    expect(code).toBe(0);
+    expect(performance.now() - t0).toBeLessThan(8_000);
+  }, 15_000);
 
   it('queues calls beyond its helpers and answers every one', async () => {
     const many = await Promise.all(Array.from({ length: 20 }, (_, i) => pool.evaluate(body, `${i} + $count(rows)`)));

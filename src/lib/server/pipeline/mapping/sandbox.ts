@@ -204,15 +204,17 @@ export class MappingPool {
         for (const t of this.queue.splice(0)) t.reject(why);
       }
     });
-    this.unref(helper);
+    // Started for a waiting call: it stays referenced until it is idle (release()).
   }
 
   private run(helper: Helper, task: Task) {
     clearTimeout(helper.idleTimer);
     helper.task = task;
     helper.id = this.nextId++;
-    helper.proc.ref(); // a mapping in flight keeps the process alive until it answers
+    // A mapping in flight keeps the process alive until it answers.
+    helper.proc.ref();
     (helper.proc.channel as { ref?: () => void } | undefined)?.ref?.();
+    (helper.proc.stderr as { ref?: () => void } | null)?.ref?.();
     const limitMs = this.limits.timeMs + (this.limits.timePerMbMs ?? 0) * Math.floor(task.body.length / 1_000_000);
     helper.timer = setTimeout(() => {
       helper.killedFor = new SourceError(`phép ánh xạ chạy quá ${seconds(limitMs)} và đã bị dừng`, 'parse');
@@ -236,9 +238,11 @@ export class MappingPool {
     this.pump();
   }
 
+  /** An idle helper keeps nothing alive: neither its process, its IPC channel nor its stderr pipe. */
   private unref(helper: Helper) {
     helper.proc.unref();
     (helper.proc.channel as { unref?: () => void } | undefined)?.unref?.();
+    (helper.proc.stderr as { unref?: () => void } | null)?.unref?.();
   }
 
   /** Takes a dead helper out of the pool (once), and lets a fresh one start for the queue. */
