@@ -74,13 +74,13 @@ const handleAccess: Handle = async ({ event, resolve }) => {
   try {
     event.locals.principal = await principalOf(await sql(), event.cookies, event.request.headers.get('authorization'));
   } catch (e) {
-    // The database is down. Nobody can be recognised, which is not "signed out": a 503 in words
-    // (the cookie stays), never the sign-in page. /healthz answers its own 503, and /metrics still
-    // gives the process's figures to its scraper.
-    if (outage().fail('session lookup', e)) {
-      const route = event.route.id;
-      if (route !== '/healthz' && !(route === '/metrics' && metricsBearerOk)) return withHeaders(dataStoreUnavailable(event));
-    } else logger('web').error({ error: (e as Error).message }, 'could not read the session');
+    // The session (or display token) could not be checked: the database is down, or failed in a
+    // way not foreseen. Either way nobody can be recognised right now, which is not "signed out":
+    // a 503 in words (the cookie stays), never the sign-in page. /healthz answers its own 503, and
+    // /metrics still gives the process's figures to its scraper.
+    if (!outage().fail('session lookup', e)) logger('web').error({ err: e }, 'could not read the session');
+    const route = event.route.id;
+    if (route !== '/healthz' && !(route === '/metrics' && metricsBearerOk)) return withHeaders(dataStoreUnavailable(event));
     event.locals.principal = ANONYMOUS;
   }
   const decision = decide(ruleFor(event.route.id), event.locals.principal, metricsBearerOk);

@@ -9,7 +9,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, readFileSync, statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -73,6 +73,9 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
+  // The product's own lines, for whoever reads a failure.
+  await mkdir('test-results', { recursive: true });
+  await writeFile('test-results/self-healing-product.log', output);
   await db?.end({ timeout: 1 }).catch(() => {});
   if (product && product.exitCode === null) {
     const exited = new Promise((resolve) => product.once('exit', resolve));
@@ -169,7 +172,7 @@ test('SIGKILL of the web, the workers and PostgreSQL: each comes back, clients r
   const pgPid = Number(readFileSync(path.join(pgDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
   const snapshotsBefore = client.state.snapshots.length;
   const disconnectsBefore = client.state.disconnects;
-  const statuses = new Set<number>();
+  const statuses = new Map<number, string>();
   process.kill(pgPid, 'SIGKILL');
   // Held down while the outage is looked at: its data directory unreadable, the supervisor's restarts
   // fail (and are retried with their backoff) until it is given back.
@@ -179,7 +182,7 @@ test('SIGKILL of the web, the workers and PostgreSQL: each comes back, clients r
     // While it is down: a signed-in page is a 503 in words (not a redirect to /login)…
     const pageWhileDown = await until('a signed-in page answers 503 while the database is down', async () => {
       const r = await fetch(`${baseUrl}/`, { headers: { cookie }, redirect: 'manual' });
-      statuses.add(r.status);
+      statuses.set(r.status, `${new Date().toISOString()} ${r.headers.get('location') ?? ''}`);
       return r.status === 503 ? r.text() : undefined;
     }, 15_000, 50);
     expect(pageWhileDown).toContain(UNAVAILABLE);
@@ -207,10 +210,10 @@ test('SIGKILL of the web, the workers and PostgreSQL: each comes back, clients r
   await until('PostgreSQL is restarted', () => /PostgreSQL restarted on port \d+ \(restart 1, pid \d+\)/.test(output), 60_000);
   await until('the same session works again', async () => {
     const r = await fetch(`${baseUrl}/`, { headers: { cookie }, redirect: 'manual' });
-    statuses.add(r.status);
+    statuses.set(r.status, `${new Date().toISOString()} ${r.headers.get('location') ?? ''}`);
     return r.status === 200;
   }, 30_000);
-  for (const s of statuses) expect([200, 503], `status ${s} while PostgreSQL restarted`).toContain(s);
+  for (const [s, when] of statuses) expect([200, 503], `status ${s} while PostgreSQL restarted (${when})`).toContain(s);
   // Still the administrator: an administrators' page, not the sign-in page.
   const admin = await fetch(`${baseUrl}/admin/sources`, { headers: { cookie }, redirect: 'manual' });
   expect(admin.status).toBe(200);

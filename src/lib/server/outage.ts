@@ -22,7 +22,9 @@ const UNAVAILABLE_STATES = new Set([
 const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EADDRNOTAVAIL',
   // postgres.js
-  'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT'
+  'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT',
+  // a socket written to as it closed
+  'ERR_STREAM_WRITE_AFTER_END', 'ERR_STREAM_DESTROYED', 'ERR_SOCKET_CLOSED'
 ]);
 const UNAVAILABLE_TEXT =
   /ECONNREFUSED|ECONNRESET|Connection terminated|connection terminated|terminating connection due to|the database system is (starting up|shutting down|in recovery mode)|CONNECTION_(CLOSED|ENDED|DESTROYED)|CONNECT_TIMEOUT|write EPIPE|server closed the connection unexpectedly|not yet accepting connections|Client has encountered a connection error/;
