@@ -1,11 +1,22 @@
-import { drizzle } from 'drizzle-orm/postgres-js';
+import {
+  createTableRelationsHelpers, DrizzleQueryError, extractTablesRelationalConfig, sql as expr, type ExtractTablesWithRelations,
+  type RelationalSchemaConfig, type SQL
+} from 'drizzle-orm';
+import { toSnakeCase } from 'drizzle-orm/casing';
+import { PgDialect, type PgColumn, type PgPreparedQuery, type PreparedQueryConfig } from 'drizzle-orm/pg-core';
+import { drizzle, PostgresJsDatabase, PostgresJsSession } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import * as schema from './schema/index.ts';
 
 export type Sql = postgres.Sql;
 /** A pool or a transaction: what the ingest and ranking steps run on. */
 export type Queryable = postgres.Sql | postgres.TransactionSql;
+/** Drizzle's query builder over one pool or one transaction (see `orm`). */
+export type Orm = PostgresJsDatabase<typeof schema>;
 export type Db = ReturnType<typeof createDb>['db'];
+
+const config = { schema, casing: 'snake_case' } as const;
+const orms = new WeakMap<Queryable, Orm>();
 
 /** One pool per process. `max` stays small: the embedded server allows 100 connections in all. */
 export function createDb(url: string, options: { max?: number; application?: string } = {}) {
@@ -19,8 +30,68 @@ export function createDb(url: string, options: { max?: number; application?: str
   });
   // Note: drizzle() makes this client pass dates and timestamps through as text, both ways:
   // raw queries get 'YYYY-MM-DD' dates and timestamp strings, and must send ISO strings, not Dates.
-  const db = drizzle(sql, { schema, casing: 'snake_case' });
+  drizzle(sql, config);
+  const db = Object.assign(build(sql), { $client: sql });
+  orms.set(sql, db);
   return { sql, db };
+}
+
+/**
+ * The query builder for a postgres.js pool or transaction, so a function handed `sql` or `tx` builds
+ * its statements in that same transaction: `orm(tx).insert(users).values(…)` commits or rolls back
+ * with the `tx` statements around it. One instance per handle (a WeakMap: a finished transaction's
+ * goes with it). A pool made here already has its instance; another pool gets one, and with it the
+ * date and timestamp parsing noted in createDb. Open transactions with `sql.begin`, as everywhere
+ * else, not with the builder's `.transaction()`.
+ */
+export function orm(q: Queryable): Orm {
+  let db = orms.get(q);
+  if (!db) {
+    if ('begin' in q) drizzle(q, config); // a pool: its parsers, as in createDb
+    db = build(q);
+    orms.set(q, db);
+  }
+  return db;
+}
+
+const dialect = new PgDialect({ casing: config.casing });
+const relational = (() => {
+  const tables = extractTablesRelationalConfig(schema, createTableRelationsHelpers);
+  return { fullSchema: schema, schema: tables.tables, tableNamesMap: tables.tableNamesMap } as unknown as RelationalSchemaConfig<Tables>;
+})();
+type Tables = ExtractTablesWithRelations<typeof schema>;
+
+/**
+ * Drizzle's postgres.js session, except that a failed statement throws the driver's own error
+ * (PostgresError, with its code and constraint_name), as a raw statement does. Drizzle wraps it in a
+ * DrizzleQueryError whose message carries the statement and its parameters: password and token
+ * hashes would reach the logs, and callers testing `e.code` (a unique violation) would miss it.
+ */
+class Session extends PostgresJsSession<postgres.Sql, typeof schema, Tables> {
+  override prepareQuery<T extends PreparedQueryConfig = PreparedQueryConfig>(
+    ...args: Parameters<PostgresJsSession<postgres.Sql, typeof schema, Tables>['prepareQuery']>
+  ): PgPreparedQuery<T> {
+    const prepared = super.prepareQuery<T>(...args);
+    const execute = prepared.execute.bind(prepared);
+    prepared.execute = async (...a: Parameters<typeof execute>) => {
+      try {
+        return await execute(...a);
+      } catch (e) {
+        throw e instanceof DrizzleQueryError && e.cause !== undefined ? e.cause : e;
+      }
+    };
+    return prepared;
+  }
+}
+
+/**
+ * The database on one handle, built as drizzle() builds it but with the session above. On a
+ * transaction's handle drizzle() itself would throw: it sets its parsers on `client.options`, which
+ * a transaction shares with its pool but does not expose.
+ */
+function build(client: Queryable): Orm {
+  const session = new Session(client as postgres.Sql, dialect, relational);
+  return new PostgresJsDatabase(dialect, session, relational) as Orm;
 }
 
 /**
@@ -34,6 +105,11 @@ export async function connectDb(url: string, options: { max?: number; applicatio
 }
 
 export { schema };
+
+/** `excluded.<column>` in an upsert's `set`: the value the refused insert proposed (drizzle has no helper for it). */
+export function excluded(column: PgColumn): SQL {
+  return expr`excluded.${expr.identifier(toSnakeCase(column.name))}`;
+}
 
 /** A timestamp as PostgreSQL or a driver hands it over, as ISO 8601 UTC (or null). */
 export function isoTimestamp(value: string | Date | null | undefined): string | null {

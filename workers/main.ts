@@ -1,11 +1,12 @@
-/** `npm run workers`: polls the data sources, stores samples and rankings, announces changes. */
+/** `npm run workers`: polls the data sources, stores samples and rankings, announces changes; runs the recompute and history jobs. */
 import { hostname } from 'node:os';
 import { connectDb } from '#db/client';
 import { config, databaseUrl } from '#server/config';
+import { createBoss } from '#server/jobs/boss';
 import { logger } from '#server/log';
 import { WORKER_HEARTBEAT_MS } from '#server/limits';
 import { databaseOutage, quietWhileDown } from '#server/outage';
-import { createBoss, startWorkers } from './scheduler.ts';
+import { startWorkers } from './scheduler.ts';
 
 const cfg = config();
 // While the database is away, its failures (the ticker every second, pg-boss's loops twice a
@@ -13,8 +14,7 @@ const cfg = config();
 const outage = databaseOutage((line) => logger('workers').warn(line));
 const log = quietWhileDown(logger('workers'), outage);
 const { sql } = await connectDb(databaseUrl(), { max: 6, application: 'city-ops-workers' });
-const boss = await createBoss(databaseUrl());
-boss.on('error', (err) => log.error({ err }, 'pg-boss error'));
+const boss = await createBoss(databaseUrl(), { onError: (err) => log.error({ err }, 'pg-boss error') });
 
 const id = `${hostname()}:${process.pid}`;
 const startedAt = new Date().toISOString();

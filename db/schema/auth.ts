@@ -1,20 +1,25 @@
 import { boolean, index, integer, jsonb, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import { oneOf } from './checks.ts';
 import { units } from './units.ts';
 
-/** People who sign in. Roles: leader (sees everything), officer (bound to a unit), admin (everything + configuration). */
+/** leader: sees everything; officer: bound to a unit; admin: everything, and the configuration. */
+export const ROLES = ['leader', 'officer', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** People who sign in, each with one of the ROLES. */
 export const users = pgTable('users', {
   id: serial().primaryKey(),
   username: text().notNull().unique(),
   displayName: text().notNull(),
   /** argon2id, PHC string */
   passwordHash: text().notNull(),
-  role: text().notNull(),
+  role: text({ enum: ROLES }).notNull(),
   /** An officer's unit: detail and raw data only for it and its descendants. */
   unitId: integer().references(() => units.id),
   disabled: boolean().notNull().default(false),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
-});
+}, (t) => [oneOf(t.role, ROLES)]);
 
 /** Server-side sessions: the cookie holds a random token, the table only its SHA-256. */
 export const sessions = pgTable(

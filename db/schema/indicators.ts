@@ -1,21 +1,24 @@
 import { sql } from 'drizzle-orm';
 import { boolean, doublePrecision, integer, jsonb, pgTable, serial, smallserial, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import { INDICATOR_DIRECTIONS, METRIC_AGGREGATIONS, METRIC_CADENCES, METRIC_FAMILIES, METRIC_UNITS } from '#domain/catalogue';
+import { oneOf } from './checks.ts';
 
 /** The catalogue of raw metrics. */
 export const metrics = pgTable('metrics', {
   id: smallserial().primaryKey(),
   key: text().notNull().unique(),
-  family: text().notNull(),
+  family: text({ enum: METRIC_FAMILIES }).notNull(),
   /** flow (adds up over days) or stock (last value in the period) */
-  aggregation: text().notNull(),
+  aggregation: text({ enum: METRIC_AGGREGATIONS }).notNull(),
   /** day | month: a stock reported monthly counts for every day of its month */
-  cadence: text().notNull().default('day'),
-  unit: text().notNull(),
+  cadence: text({ enum: METRIC_CADENCES }).notNull().default('day'),
+  /** count | vnd */
+  unit: text({ enum: METRIC_UNITS }).notNull(),
   /** The metric this one is a part of (a row where the part exceeds the whole is rejected). */
   partOf: text(),
   nameVi: text().notNull(),
   nameEn: text().notNull()
-});
+}, (t) => [oneOf(t.family, METRIC_FAMILIES), oneOf(t.aggregation, METRIC_AGGREGATIONS), oneOf(t.cadence, METRIC_CADENCES), oneOf(t.unit, METRIC_UNITS)]);
 
 /** A versioned scoring scheme: a past rank is explained with the version it used. */
 export const indicatorSchemes = pgTable(
@@ -43,16 +46,16 @@ export const indicators = pgTable(
     id: serial().primaryKey(),
     schemeId: integer().notNull().references(() => indicatorSchemes.id, { onDelete: 'cascade' }),
     key: text().notNull(),
-    family: text().notNull(),
+    family: text({ enum: METRIC_FAMILIES }).notNull(),
     nameVi: text().notNull(),
     nameEn: text().notNull(),
     numerator: text().array().notNull(),
     denominator: text().array().notNull(),
-    direction: text().notNull().default('higher_is_better'),
+    direction: text({ enum: INDICATOR_DIRECTIONS }).notNull().default('higher_is_better'),
     maxPoints: doublePrecision().notNull(),
     saturation: doublePrecision().notNull().default(1),
     numeratorNounVi: text().notNull(),
     sortOrder: integer().notNull().default(0)
   },
-  (t) => [unique().on(t.schemeId, t.key)]
+  (t) => [unique().on(t.schemeId, t.key), oneOf(t.family, METRIC_FAMILIES), oneOf(t.direction, INDICATOR_DIRECTIONS)]
 );

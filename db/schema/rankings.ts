@@ -1,4 +1,7 @@
 import { date, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { STORED_NOT_RANKED_CODES } from '#domain/board';
+import { PERIOD_KINDS } from '#domain/periods';
+import { oneOf } from './checks.ts';
 import { units } from './units.ts';
 
 /** Per indicator, as stored in rankings.indicators and sent on the wire. */
@@ -23,14 +26,17 @@ export const rankings = pgTable(
      */
     schemeKey: text().notNull().default('operations'),
     scopeUnitId: integer().notNull().references(() => units.id),
-    periodKind: text().notNull(),
+    periodKind: text({ enum: PERIOD_KINDS }).notNull(),
     periodStart: date().notNull(),
     periodEnd: date().notNull(),
     unitId: integer().notNull().references(() => units.id),
     rank: integer(),
     previousRank: integer(),
     total: doublePrecision(),
-    notRankedReason: text(),
+    /** Why the unit has no rank, as a code (src/lib/domain/board.ts NotRanked); null when ranked. */
+    notRankedReason: text({ enum: STORED_NOT_RANKED_CODES }),
+    /** The indicators (keys) with no data, when the reason is no_data. */
+    notRankedIndicators: jsonb().$type<string[]>(),
     indicators: jsonb().$type<Record<string, StoredIndicator>>().notNull(),
     schemeId: integer().notNull(),
     computedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -41,6 +47,8 @@ export const rankings = pgTable(
     // Named: the generated name would pass PostgreSQL's 63-character limit and be truncated.
     primaryKey({ name: 'rankings_board_unit_pk', columns: [t.scopeUnitId, t.periodKind, t.periodStart, t.schemeKey, t.unitId] }),
     // The recompute reads and refreshes whole periods (previous ranks, the next period's comparison).
-    index().on(t.periodKind, t.periodStart)
+    index().on(t.periodKind, t.periodStart),
+    oneOf(t.periodKind, PERIOD_KINDS),
+    oneOf(t.notRankedReason, STORED_NOT_RANKED_CODES)
   ]
 );

@@ -1,24 +1,41 @@
 import { bigint, boolean, date, index, integer, jsonb, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import { METRIC_FAMILIES } from '#domain/catalogue';
+import { oneOf } from './checks.ts';
 import { units } from './units.ts';
+import { users } from './auth.ts';
+
+/**
+ * Default source priorities: a system of record (polled from its API) outranks a file a unit
+ * uploads, so an upload cannot change what such a system reports for the same unit, metric and day.
+ */
+export const DEFAULT_PRIORITY = { systemOfRecord: 100, upload: 10 } as const;
+
+/** json_http: JSON over HTTP (JSONata mapping); csv_http: CSV over HTTP (columns mapping); upload: .xlsx/.csv files, no polling. */
+export const SOURCE_KINDS = ['json_http', 'csv_http', 'upload'] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+/** samples: the mapping yields counts; tasks: it yields a task list, from which the task metrics are derived. */
+export const SOURCE_PRODUCES = ['samples', 'tasks'] as const;
+export type SourceProduces = (typeof SOURCE_PRODUCES)[number];
+/** day: a poll window is a run of days; month: it is widened to whole months. */
+export const GRANULARITIES = ['day', 'month'] as const;
+export type Granularity = (typeof GRANULARITIES)[number];
+export const AUTH_KINDS = ['none', 'api_key', 'basic', 'bearer'] as const;
+export type AuthKind = (typeof AUTH_KINDS)[number];
 
 /** A district system the workers poll. Sources are data: the demo's are seeded rows, not code paths. */
 export const dataSources = pgTable('data_sources', {
   id: serial().primaryKey(),
   key: text().notNull().unique(),
   name: text().notNull(),
-  family: text().notNull(),
-  /** json_http (JSONata mapping) | csv_http (columns mapping) | upload (.xlsx/.csv files, no polling). */
-  kind: text().notNull(),
-  /** samples: the mapping yields counts; tasks: it yields a task list, from which the task metrics are derived. */
-  produces: text().notNull().default('samples'),
-  /** How the body becomes rows; see workers/sources/mapping (validated when saved). */
+  family: text({ enum: METRIC_FAMILIES }).notNull(),
+  kind: text({ enum: SOURCE_KINDS }).notNull(),
+  produces: text({ enum: SOURCE_PRODUCES }).notNull().default('samples'),
+  /** How the body becomes rows; see src/lib/server/pipeline/mapping (validated when saved). */
   mapping: jsonb().$type<SourceMapping>().notNull(),
-  /** day: a poll window is a run of days; month: it is widened to whole months. */
-  granularity: text().notNull().default('day'),
+  granularity: text({ enum: GRANULARITIES }).notNull().default('day'),
   /** URL with {from} {to} (YYYY-MM-DD) and {fromMonth} {toMonth} (YYYY-MM) placeholders; empty for uploads. */
   urlTemplate: text().notNull().default(''),
-  /** none | api_key | basic | bearer */
-  authKind: text().notNull().default('none'),
+  authKind: text({ enum: AUTH_KINDS }).notNull().default('none'),
   /** AES-256-GCM sealed JSON; never returned by the API. */
   credentialsSealed: text(),
   intervalSeconds: integer().notNull().default(60),
@@ -30,11 +47,16 @@ export const dataSources = pgTable('data_sources', {
   dailyDeadline: text(),
   enabled: boolean().notNull().default(true),
   scopeUnitId: integer().references(() => units.id),
+  /**
+   * Higher wins: an upload row for a unit × metric that a higher-priority source already reports
+   * (that day, or since an earlier day) is refused with the reason. Equal priorities add up.
+   */
+  priority: integer().notNull().default(DEFAULT_PRIORITY.systemOfRecord),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
-});
+}, (t) => [oneOf(t.family, METRIC_FAMILIES), oneOf(t.kind, SOURCE_KINDS), oneOf(t.produces, SOURCE_PRODUCES), oneOf(t.granularity, GRANULARITIES), oneOf(t.authKind, AUTH_KINDS)]);
 
-/** The mapping of a source's rows to ours (stored as jsonb; parsed with zod in workers/sources/mapping). */
+/** The mapping of a source's rows to ours (stored as jsonb; parsed with zod in src/lib/server/pipeline/mapping). */
 export type SourceMapping =
   | { expression: string }
   | { unitColumn: string; dateColumn: string; dateFormat: string; columns: Record<string, string>; delimiter?: string };
@@ -43,6 +65,19 @@ export interface RejectedRow {
   index: number;
   reason: string;
 }
+
+/** What a recorded poll came to: partial = some rows rejected. (A poll skipped by the open breaker records no run.) */
+export const POLL_OUTCOMES = ['success', 'partial', 'failed'] as const;
+export type PollRunOutcome = (typeof POLL_OUTCOMES)[number];
+/**
+ * Why a poll ran: schedule; manual ("poll now"); upload (a file, stored like a poll); gap (a scheduled
+ * poll reading back over an outage); backfill (history loaded in bulk, one run per piece of the window).
+ */
+export const POLL_TRIGGERS = ['schedule', 'manual', 'upload', 'gap', 'backfill'] as const;
+export type PollTrigger = (typeof POLL_TRIGGERS)[number];
+/** The stored breaker: open until breaker_retry_at. "half_open" is not stored: it is an open breaker whose time has come (read models). */
+export const BREAKER_STATES = ['closed', 'open'] as const;
+export type BreakerState = (typeof BREAKER_STATES)[number];
 
 /** Every poll, with what came back and what was done with it. */
 export const pollRuns = pgTable(
@@ -53,11 +88,9 @@ export const pollRuns = pgTable(
     startedAt: timestamp({ withTimezone: true }).notNull(),
     finishedAt: timestamp({ withTimezone: true }),
     durationMs: integer(),
-    /** success | partial (some rows rejected) | failed */
-    outcome: text().notNull(),
+    outcome: text({ enum: POLL_OUTCOMES }).notNull(),
     httpStatus: integer(),
-    /** schedule | manual | upload | gap (an outage being filled) */
-    trigger: text().notNull().default('schedule'),
+    trigger: text({ enum: POLL_TRIGGERS }).notNull().default('schedule'),
     /** How many HTTP attempts the poll took (retries with backoff after a transient failure). */
     attempts: integer().notNull().default(1),
     windowFrom: date().notNull(),
@@ -69,9 +102,13 @@ export const pollRuns = pgTable(
     error: text(),
     rejections: jsonb().$type<RejectedRow[]>(),
     /** Kept only when something was rejected or the poll failed to parse. */
-    rawBody: text()
+    rawBody: text(),
+    /** An upload: who sent the file. */
+    submittedBy: integer().references(() => users.id, { onDelete: 'set null' }),
+    /** An upload held for approval: the administrator who approved it (this run is when it began to count). */
+    approvedBy: integer().references(() => users.id, { onDelete: 'set null' })
   },
-  (t) => [index().on(t.sourceId, t.startedAt)]
+  (t) => [index().on(t.sourceId, t.startedAt), oneOf(t.outcome, POLL_OUTCOMES), oneOf(t.trigger, POLL_TRIGGERS)]
 );
 
 /**
@@ -87,11 +124,10 @@ export const sourceHealth = pgTable('source_health', {
   lastSuccessAt: timestamp({ withTimezone: true }),
   /** The last day a successful poll covered: after an outage the next poll reads from here. */
   coveredThrough: date(),
-  lastOutcome: text(),
+  lastOutcome: text({ enum: POLL_OUTCOMES }),
   lastError: text(),
   consecutiveFailures: integer().notNull().default(0),
-  /** closed | open | half_open */
-  breakerState: text().notNull().default('closed'),
+  breakerState: text({ enum: BREAKER_STATES }).notNull().default('closed'),
   /** While open: no poll before this moment. */
   breakerRetryAt: timestamp({ withTimezone: true }),
   pollsSuccess: integer().notNull().default(0),
@@ -102,4 +138,47 @@ export const sourceHealth = pgTable('source_health', {
   rowsRejected: bigint({ mode: 'number' }).notNull().default(0),
   pollDurationMsSum: bigint({ mode: 'number' }).notNull().default(0),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
-});
+}, (t) => [oneOf(t.lastOutcome, POLL_OUTCOMES), oneOf(t.breakerState, BREAKER_STATES)]);
+
+/** A mapped row as an upload holds it until approved: samples' key and value. */
+export interface HeldRow {
+  unitId: number;
+  metricId: number;
+  day: string;
+  value: number;
+  row?: number;
+}
+
+/** An upload held for approval: waiting, then approved (counted) or rejected (never counted). */
+export const UPLOAD_REVIEW_STATES = ['pending', 'approved', 'rejected'] as const;
+
+/**
+ * Uploads waiting for an administrator ("chờ duyệt", when the installation requires approval):
+ * their checked rows are kept here, outside `samples`, so no board counts them until approved.
+ * Approving commits them as a poll run (poll_run_id) through the same path as any upload.
+ */
+export const pendingUploads = pgTable(
+  'pending_uploads',
+  {
+    id: serial().primaryKey(),
+    sourceId: integer()
+      .notNull()
+      .references(() => dataSources.id, { onDelete: 'cascade' }),
+    submittedBy: integer().references(() => users.id, { onDelete: 'set null' }),
+    submittedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    fileName: text(),
+    windowFrom: date().notNull(),
+    windowTo: date().notNull(),
+    /** The rows that passed every check; emptied once reviewed. */
+    rows: jsonb().$type<HeldRow[]>().notNull(),
+    /** How many rows were held (kept after review). */
+    accepted: integer().notNull(),
+    read: integer().notNull().default(0),
+    rejections: jsonb().$type<RejectedRow[]>().notNull().default([]),
+    status: text().$type<(typeof UPLOAD_REVIEW_STATES)[number]>().notNull().default('pending'),
+    reviewedBy: integer().references(() => users.id, { onDelete: 'set null' }),
+    reviewedAt: timestamp({ withTimezone: true }),
+    pollRunId: integer().references(() => pollRuns.id, { onDelete: 'set null' })
+  },
+  (t) => [index().on(t.status, t.submittedAt), oneOf(t.status, UPLOAD_REVIEW_STATES)]
+);

@@ -65,6 +65,11 @@ test('an administrator adds a source for a new system, tests it, enables it and 
     await page.goto(`${base()}/admin/sources`);
     await page.locator('tr[data-source="vneid-v1"]').getByRole('button', { name: 'Lấy ngay' }).click();
     await expect(page.getByRole('status')).toContainText('vneid-v1');
+    // The page follows the queued poll to its outcome, in words, with a link to its run.
+    const job = page.locator('[data-job-kind="poll"]');
+    await expect(job).toHaveAttribute('data-job-state', 'done', { timeout: 30_000 });
+    await expect(job).toContainText('Lấy số liệu thành công');
+    await expect(job.getByRole('link', { name: 'Xem lần lấy số liệu' })).toHaveAttribute('href', /^\/admin\/sources\/vneid-v1\/runs\/\d+$/);
     await expect(async () => {
       await page.goto(`${base()}/admin/sources/vneid-v1`);
       await expect(page.locator('tr[data-run]').first()).toContainText('thành công');

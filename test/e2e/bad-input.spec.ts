@@ -30,6 +30,10 @@ test('the read APIs refuse bad parameters with a 400 that names the parameter', 
     [`/api/v1/rankings?scope=${encodeURIComponent(SQL)}`, /^scope: /],
     [`/api/v1/rankings?period=${encodeURIComponent(SCRIPT)}`, /^period: /],
     ['/api/v1/rankings?date=2026-02-30', /^date: not a date: 2026-02-30/],
+    // Outside the supported range: a 400 naming the parameter, never a database error.
+    ['/api/v1/rankings?date=0000-01-01', /^date: must be between 2000-01-01 and 2099-12-31/],
+    ['/api/v1/rankings?scope=01&period=year&date=9999-12-31', /^date: must be between 2000-01-01 and 2099-12-31/],
+    ['/api/v1/series?unit=278&from=0001-01-01&to=0001-02-01', /^from: must be between 2000-01-01 and 2099-12-31/],
     [`/api/v1/series?unit=${encodeURIComponent(SCRIPT)}`, /^unit: /],
     ['/api/v1/series?unit=278&from=2020-01-01&to=2026-01-01', /^from: at most 1,100 days/],
     [`/api/v1/templates/${encodeURIComponent(SQL)}`, /family must be one of/]
@@ -76,4 +80,32 @@ test('forms keep what was typed, name the bad field, and show script tags as tex
   await expect(page.locator('form[action="?/create"]')).toContainText('Mật khẩu phải có ít nhất 10 ký tự.');
   await expect(page.locator('form[action="?/create"] input[name="username"]')).toHaveAttribute('aria-invalid', 'true');
   expect(dialogs).toBe(0);
+});
+
+test('a sign-in sends the browser only to a path on this site, never elsewhere and never to an error', async ({ request, playwright }) => {
+  const LEAVING = ['/\t/evil.example', '/\n/evil.example', '//evil.example', '/\\evil.example', '/..//evil.example', 'https://evil.example/', 'javascript:alert(1)'];
+  // The sign-in form, posted by someone signed out with `next` in it.
+  const anonymous = await playwright.request.newContext();
+  try {
+    for (const next of LEAVING) {
+      const r = await anonymous.post(`${base()}/login`, { form: { username: 'leader', password: 'demo', next }, headers: { origin: base(), accept: 'text/html' }, maxRedirects: 0 });
+      expect(r.status(), JSON.stringify(next)).toBe(303);
+      expect(r.headers().location, JSON.stringify(next)).toBe('/');
+      await anonymous.post(`${base()}/logout`, { headers: { origin: base(), accept: 'text/html' }, maxRedirects: 0 });
+    }
+  } finally {
+    await anonymous.dispose();
+  }
+  // Someone signed in who opens /login?next=… is sent on at once.
+  await signIn(request, 'leader');
+  for (const next of LEAVING) {
+    const r = await request.get(`${base()}/login?next=${encodeURIComponent(next)}`, { maxRedirects: 0 });
+    expect(r.status(), JSON.stringify(next)).toBe(303);
+    expect(r.headers().location, JSON.stringify(next)).toBe('/');
+  }
+  const home = await request.get(`${base()}/login?next=${encodeURIComponent('/units/278?period=month')}`, { maxRedirects: 0 });
+  expect(home.headers().location).toBe('/units/278?period=month');
+  // The language switch sends back to the same path: never to another host.
+  const lang = await request.get(`${base()}//evil.example?lang=en`, { maxRedirects: 0 });
+  expect(lang.headers().location ?? '').not.toMatch(/^\/\//);
 });

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import postgres from 'postgres';
 
 import { base, signIn } from './auth.ts';
 
@@ -87,4 +88,56 @@ test('the switch needs no script: the server sets the cookie and sends the brows
   const html = await (await request.get(`${base()}/units/278`)).text();
   expect(html).toContain('<html lang="en">');
   expect(html).toContain('Standing in Thành phố Hà Nội');
+});
+
+test('an unranked unit says why in the reader’s language: Vietnamese on the Vietnamese page, English on the English one', async ({ page }) => {
+  // A commune no district system reports yet (new in the register): its district's board cannot rank it,
+  // first because the board has not been recomputed with it, then because it has no data at all.
+  const sql = postgres(process.env.E2E_DATABASE_URL!, { max: 1, onnotice: () => {} });
+  const code = '99282';
+  try {
+    const [unit] = await sql<{ id: number }[]>`
+      insert into units (gso_code, name, level, type, parent_id)
+      select ${code}, 'Xã Thử Nghiệm', 'commune', 'Xã', id from units where gso_code = '282'
+      on conflict (gso_code) do update set valid_to = null returning id`;
+    await sql`
+      insert into unit_closure (ancestor_id, descendant_id, depth)
+      select c.ancestor_id, ${unit!.id}::int, c.depth + 1 from unit_closure c join units p on p.id = c.descendant_id where p.gso_code = '282'
+      union all select ${unit!.id}::int, ${unit!.id}::int, 0
+      on conflict do nothing`;
+
+    // Not computed yet, or (once a poll has recomputed its district) no data, for some or all indicators.
+    const vi = /^(chưa tính cho kỳ này|chưa có số liệu (nào trong kỳ này|về .+))$/;
+    const en = /^(not computed for this period yet|no data (at all for this period|for .+))$/;
+    const line = (prefix: string, words: RegExp, suffix = '') => new RegExp(`^${prefix}${words.source.slice(1, -1)}${suffix}$`);
+
+    await signIn(page.request, 'leader');
+    await page.goto(`${base()}/units/${code}`);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'vi');
+    const own = page.locator('[data-field="own-rank"]');
+    await expect(own).toHaveText(line('Chưa xếp hạng: ', vi));
+    await expect(own).toHaveAttribute('data-reason', /^(not_computed|no_data)$/);
+    await expect(page.locator('[data-gap="rank"]')).toHaveText(line('Chưa xếp hạng \\(', vi, '\\): chưa tính được khoảng cách'));
+    await expect(page.locator('[data-gap="band"]')).toHaveCount(0);
+    // On its district's board too.
+    await page.goto(`${base()}/units/282`);
+    await expect(page.locator(`tr[data-unit="${code}"] [data-field="not-ranked"]`)).toHaveText(line('Chưa xếp hạng: ', vi));
+
+    // In English: the same reason, in English words.
+    await switchTo(page, 'en').click();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    await expect(page.locator(`tr[data-unit="${code}"] [data-field="not-ranked"]`)).toHaveText(line('Not ranked: ', en));
+    await page.goto(`${base()}/units/${code}`);
+    await expect(own).toHaveText(line('Not ranked: ', en));
+    await expect(page.locator('[data-gap="rank"]')).toHaveText(line('Not ranked \\(', en, '\\): no gap can be worked out yet'));
+
+    // The API keeps the Vietnamese words beside the code, whatever language the screens are in.
+    const board = await (await page.request.get(`${base()}/api/v1/rankings?scope=282&period=month`)).json();
+    const row = board.rows.find((r: { unitCode: string }) => r.unitCode === code);
+    expect(row).toMatchObject({ rank: null, notRanked: { code: expect.stringMatching(/^(not_computed|no_data)$/) }, notRankedReason: expect.stringMatching(vi) });
+  } finally {
+    // Out of the register again (its stored rankings stay, as a retired unit's do).
+    await sql`update units set valid_to = current_date - 1 where gso_code = ${code}`;
+    await sql.end();
+  }
 });

@@ -11,6 +11,7 @@ import { readActiveScheme, saveSchemeFromForm, saveSchemeVersion, schemeHistory 
 import { readAuditLog } from '../../src/lib/server/admin/audit-read.ts';
 import { freshDatabase } from '../support/db.ts';
 import { demoWorld } from '../support/fixtures.ts';
+import { testJobs, type TestJobs } from '../support/jobs.ts';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 type Actor = Extract<Principal, { kind: 'user' }>;
@@ -223,6 +224,14 @@ describe('administration: people, display tokens, schemes, audit', () => {
   });
 
   describe('indicator schemes', () => {
+    let jobs: TestJobs;
+    beforeAll(async () => {
+      jobs = await testJobs(db, 'pgboss_admin');
+    });
+    afterAll(async () => {
+      await jobs?.stop();
+    });
+
     it('refuses bad bands and points, naming the field', async () => {
       const active = (await readActiveScheme(db.sql))!;
       const bands = active.bands;
@@ -238,7 +247,7 @@ describe('administration: people, display tokens, schemes, audit', () => {
         [{ indicators: { 'no.such': { maxPoints: 5, saturation: 1 } }, bands, note: 'x' }, 'indicators.no.such']
       ];
       for (const [input, field] of cases) {
-        const result = await saveSchemeVersion(db.sql, input, admin, { now: NOW });
+        const result = await saveSchemeVersion(db.sql, input, admin, { now: NOW, jobs: jobs.boss });
         expect(result.ok, field).toBe(false);
         if (!result.ok) expect(Object.keys(result.errors), JSON.stringify(input.bands)).toContain(field);
       }
@@ -247,13 +256,13 @@ describe('administration: people, display tokens, schemes, audit', () => {
         'indicators.dossier.on_time.maxPoints': '20', 'indicators.dossier.on_time.saturation': '0,5',
         'bands.0.name': 'Tốt', 'bands.0.min': '80', 'bands.1.name': '', 'bands.1.min': '', 'bands.2.name': 'Khá', 'bands.2.min': '90',
         'bands.3.name': 'Yếu', 'bands.3.min': '0', note: 'thử'
-      }, admin, { now: NOW });
+      }, admin, { now: NOW, jobs: jobs.boss });
       expect(form.ok === false && Object.keys(form.errors)).toEqual(['indicators.dossier.on_time.saturation', 'bands.2.min']);
       // Nothing was saved.
       expect((await schemeHistory(db.sql, active.key)).map((s) => s.version)).toEqual([1]);
     });
 
-    it('a change creates version 2, deactivates version 1 (kept as it was), and recomputes this month with it', async () => {
+    it('a change creates version 2, deactivates version 1 (kept as it was), and a worker recomputes this month with it', async () => {
       const v1 = (await readActiveScheme(db.sql))!;
       expect(v1.version).toBe(1);
       const [before] = await db.sql<{ scheme_id: number }[]>`
@@ -267,12 +276,14 @@ describe('administration: people, display tokens, schemes, audit', () => {
         'indicators.task.on_time.maxPoints': '0', 'indicators.task.on_time.saturation': '90',
         ...Object.fromEntries(bands.flatMap((b, i) => [[`bands.${i}.name`, b.name], [`bands.${i}.min`, String(b.min)]])),
         note: 'Tăng trọng số hồ sơ đúng hạn theo chỉ đạo tháng 11'
-      }, admin, { now: NOW });
+      }, admin, { now: NOW, jobs: jobs.boss });
       expect(saved.ok, JSON.stringify(saved)).toBe(true);
       if (!saved.ok) return;
       expect(saved.scheme.version).toBe(2);
-      // The current board of every period kind, calendar and Decree 09 reporting periods.
-      expect(saved.recomputed.map((p) => `${p.kind}:${p.start}`)).toEqual([
+      // The current board of every period kind, calendar and Decree 09 reporting periods, recomputed by the workers.
+      await jobs.work({ secretKeyHex: world.secretKeyHex });
+      expect(await jobs.batch(saved.recompute.batch)).toBe(8);
+      expect(saved.recompute.periods.map((p) => `${p.kind}:${p.start}`)).toEqual([
         'day:2026-11-20', 'week:2026-11-16', 'month:2026-11-01', 'quarter:2026-10-01', 'year:2026-01-01',
         'report_month:2026-11-15', 'report_quarter:2026-09-15', 'report_year:2025-12-15'
       ]);
@@ -308,9 +319,9 @@ describe('administration: people, display tokens, schemes, audit', () => {
 
     it('a save based on an older version is refused, and nothing changes without a change', async () => {
       const active = (await readActiveScheme(db.sql))!;
-      const stale = await saveSchemeVersion(db.sql, { baseSchemeId: active.id - 1, indicators: {}, bands: [{ name: 'A', min: 10 }, { name: 'B', min: 0 }], note: 'x' }, admin, { now: NOW });
+      const stale = await saveSchemeVersion(db.sql, { baseSchemeId: active.id - 1, indicators: {}, bands: [{ name: 'A', min: 10 }, { name: 'B', min: 0 }], note: 'x' }, admin, { now: NOW, jobs: jobs.boss });
       expect(stale.ok === false && stale.errors.form).toMatch(/Tải lại/);
-      const same = await saveSchemeVersion(db.sql, { baseSchemeId: active.id, indicators: {}, bands: active.bands, note: 'không đổi gì' }, admin, { now: NOW });
+      const same = await saveSchemeVersion(db.sql, { baseSchemeId: active.id, indicators: {}, bands: active.bands, note: 'không đổi gì' }, admin, { now: NOW, jobs: jobs.boss });
       expect(same.ok === false && same.errors.form).toMatch(/Không có thay đổi/);
       expect((await readActiveScheme(db.sql))!.id).toBe(active.id);
     });

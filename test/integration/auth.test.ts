@@ -45,13 +45,39 @@ describe('signing in', () => {
     expect(await readSession(db.sql, again.token)).toBeNull();
   });
 
-  it(`locks an account after ${LIMITS.perAccount} failures, with a clear message, even for the right password`, async () => {
+  it('slows one address guessing one account with a growing wait, and never locks the owner out of their own address', async () => {
     await createUserIfMissing(db.sql, { username: 'target', displayName: 'T', password: 'the right password', role: 'leader' });
-    for (let i = 0; i < LIMITS.perAccount; i++) {
-      expect((await signIn(db.sql, { username: 'target', password: `guess ${i}`, ip: `10.1.0.${i}` })).ok).toBe(false);
+    const attacker = '10.1.0.66';
+    for (let i = 0; i < LIMITS.freePerPair; i++) {
+      expect(await signIn(db.sql, { username: 'target', password: `guess ${i}`, ip: attacker })).toMatchObject({ ok: false, status: 401 });
     }
-    const locked = await signIn(db.sql, { username: 'target', password: 'the right password', ip: '10.1.1.1' });
-    expect(locked).toMatchObject({ ok: false, status: 429, message: expect.stringMatching(/^Quá nhiều lần đăng nhập sai\. Vui lòng thử lại sau \d+ phút\.$/) });
+    // That address now waits before its next try, even with the right password, and is told how long in words.
+    const first = await signIn(db.sql, { username: 'target', password: 'the right password', ip: attacker });
+    expect(first).toMatchObject({ ok: false, status: 429, retryAfterSeconds: 60, message: 'Quá nhiều lần đăng nhập sai. Vui lòng thử lại sau 1 phút.' });
+    // The owner, from their own address, signs in at once: the attacker's failures do not lock the account.
+    expect((await signIn(db.sql, { username: 'target', password: 'the right password', ip: '10.1.0.7' })).ok).toBe(true);
+    // The wait over (the failures moved a minute back), the attacker guesses wrong again: the next wait doubles.
+    await db.sql`update sign_in_failures set at = at - interval '61 seconds' where ip = ${attacker}`;
+    expect(await signIn(db.sql, { username: 'target', password: 'guess again', ip: attacker })).toMatchObject({ ok: false, status: 401 });
+    const second = await signIn(db.sql, { username: 'target', password: 'guess again', ip: attacker });
+    expect(second).toMatchObject({ ok: false, status: 429, retryAfterSeconds: 120, message: 'Quá nhiều lần đăng nhập sai. Vui lòng thử lại sau 2 phút.' });
+    // A wait never grows past the ceiling.
+    await db.sql`insert into sign_in_failures (username, ip, at) select 'target', ${attacker}, now() - interval '1 hour' from generate_series(1, 30)`;
+    const capped = await signIn(db.sql, { username: 'target', password: 'guess again', ip: attacker });
+    expect(capped).toMatchObject({ ok: false, status: 429, retryAfterSeconds: LIMITS.maxWaitSeconds });
+    expect((await signIn(db.sql, { username: 'target', password: 'the right password', ip: '10.1.0.7' })).ok).toBe(true);
+  });
+
+  it(`slows guesses spread over many addresses (${LIMITS.perAccountUnknown} in ${LIMITS.windowMinutes} minutes) only for addresses the account never signed in from`, async () => {
+    await createUserIfMissing(db.sql, { username: 'spread', displayName: 'S', password: 'the right password', role: 'leader' });
+    expect((await signIn(db.sql, { username: 'spread', password: 'the right password', ip: '10.3.0.1' })).ok).toBe(true);
+    for (let i = 0; i < LIMITS.perAccountUnknown; i++) {
+      expect(await signIn(db.sql, { username: 'spread', password: `guess ${i}`, ip: `10.4.0.${i}` })).toMatchObject({ ok: false, status: 401 });
+    }
+    expect(await signIn(db.sql, { username: 'spread', password: 'the right password', ip: '10.4.1.1' })).toMatchObject({
+      ok: false, status: 429, message: expect.stringMatching(/^Quá nhiều lần đăng nhập sai\. Vui lòng thử lại sau \d+ phút\.$/)
+    });
+    expect((await signIn(db.sql, { username: 'spread', password: 'the right password', ip: '10.3.0.1' })).ok).toBe(true);
   });
 
   it(`limits one address to ${LIMITS.perAddress} failures across accounts`, async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readIndicatorDrill, readLateAndCorrected, readRawSamples } from '../../src/lib/server/drilldown.ts';
+import { lateAndCorrectedSentence } from '../../src/lib/i18n/arrivals.ts';
 import { addDays, periodOf, today } from '../../src/lib/domain/periods.ts';
 import { backfillSource } from '#server/pipeline/backfill';
 import { pollSource } from '#server/pipeline/poll';
@@ -113,14 +114,17 @@ describe('drill-down and sample provenance on the real PostgreSQL', () => {
   it('counts as late the samples first stored after the next day', async () => {
     const late = await readLateAndCorrected(db.sql, commune, periodOf('day', TWO_DAYS_AGO));
     // Everything of two days ago arrived today: late. The three metrics behind the on-time ratio:
-    expect(late['dossier.on_time']).toMatchObject({ samples: 3, late: 3, corrected: 0, sentence: '3 số liệu đến muộn' });
-    expect(late['dossier.online']).toMatchObject({ samples: 2, late: 2, sentence: '2 số liệu đến muộn' });
-    expect(late['eid.activation']).toMatchObject({ samples: 0, late: 0, corrected: 0, sentence: null }); // not polled
+    expect(late['dossier.on_time']).toMatchObject({ samples: 3, late: 3, corrected: 0 });
+    expect(lateAndCorrectedSentence(late['dossier.on_time']!, 'vi')).toBe('3 số liệu đến muộn');
+    expect(late['dossier.online']).toMatchObject({ samples: 2, late: 2 });
+    expect(lateAndCorrectedSentence(late['dossier.online']!, 'vi')).toBe('2 số liệu đến muộn');
+    expect(late['eid.activation']).toMatchObject({ samples: 0, late: 0, corrected: 0 }); // not polled
+    expect(lateAndCorrectedSentence(late['eid.activation']!, 'vi')).toBeNull();
     expect(Object.keys(late)).toHaveLength(8); // every indicator of the active scheme
     const only = await readLateAndCorrected(db.sql, commune, periodOf('day', TWO_DAYS_AGO), { indicatorKey: 'dossier.on_time' });
     expect(only).toEqual({ 'dossier.on_time': late['dossier.on_time'] });
     const onTime = await readLateAndCorrected(db.sql, commune, periodOf('day', YESTERDAY));
-    expect(onTime['dossier.on_time']).toMatchObject({ samples: 3, late: 0, corrected: 0, sentence: null });
+    expect(onTime['dossier.on_time']).toMatchObject({ samples: 3, late: 0, corrected: 0 });
     // The raw samples say the same, row by row.
     const raw = await readRawSamples(db.sql, commune, 'dossier.on_time', TWO_DAYS_AGO);
     expect(raw.samples.filter((s) => s.late)).toHaveLength(3);
@@ -151,7 +155,8 @@ describe('drill-down and sample provenance on the real PostgreSQL', () => {
     const changed = after.filter((r) => onTimeMetrics.includes(r.metric) && r.poll_run_id === third.pollRunId).length;
     expect(changed).toBeGreaterThanOrEqual(1);
     const counted = await readLateAndCorrected(db.sql, commune, periodOf('day', YESTERDAY));
-    expect(counted['dossier.on_time']).toMatchObject({ samples: 3, late: 0, corrected: changed, sentence: `${changed} số liệu được sửa sau` });
+    expect(counted['dossier.on_time']).toMatchObject({ samples: 3, late: 0, corrected: changed });
+    expect(lateAndCorrectedSentence(counted['dossier.on_time']!, 'vi')).toBe(`${changed} số liệu được sửa sau`);
     // The month counts it too (and the two-days-ago samples that came late).
     const month = await readLateAndCorrected(db.sql, '278', periodOf('month', TODAY));
     expect(month['dossier.on_time']!.corrected).toBe(periodOf('month', TODAY).start <= YESTERDAY ? changed : 0);
@@ -159,7 +164,7 @@ describe('drill-down and sample provenance on the real PostgreSQL', () => {
     // Today's count growing during the day is not a correction, though it changed.
     expect(received(await samplesOf(commune, TODAY)).value).toBe(received(todayBefore).value + 5);
     const todays = await readLateAndCorrected(db.sql, commune, periodOf('day', TODAY));
-    expect(todays['dossier.on_time']).toMatchObject({ late: 0, corrected: 0, sentence: null });
+    expect(todays['dossier.on_time']).toMatchObject({ late: 0, corrected: 0 });
 
     // The raw samples name both runs now, newest first, and mark the corrected row.
     const raw = await readRawSamples(db.sql, commune, 'dossier.on_time', YESTERDAY);
@@ -197,7 +202,7 @@ describe('drill-down and sample provenance on the real PostgreSQL', () => {
       from poll_runs where id = ${rows[0]!.poll_run_id}`;
     expect(run).toEqual({ trigger: 'backfill', outcome: 'success', accepted: result.samples, changed: result.samples, window_from: from, window_to: to });
     const late = await readLateAndCorrected(db.sql, commune, { start: from, end: to });
-    expect(late['dossier.on_time']).toMatchObject({ samples: 6, late: 0, corrected: 0, sentence: null });
+    expect(late['dossier.on_time']).toMatchObject({ samples: 6, late: 0, corrected: 0 });
     const raw = await readRawSamples(db.sql, commune, 'dossier.on_time', from);
     expect(raw.polls).toEqual([expect.objectContaining({ trigger: 'backfill', sourceKey: 'motcua' })]);
     expect(raw.samples.every((s) => s.firstSeenAt !== null && !s.late && !s.corrected)).toBe(true);

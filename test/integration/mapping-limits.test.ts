@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '#server/log';
 import type { PollOutcome } from '#server/pipeline/poll';
 import { readSourceHealth } from '#server/sources';
-import { createBoss, requestPoll, startWorkers } from '../../workers/scheduler.ts';
+import { createBoss } from '#server/jobs/boss';
+import { requestPoll } from '#server/jobs/send';
+import { startWorkers } from '../../workers/scheduler.ts';
 import { freshDatabase } from '../support/db.ts';
 import { demoWorld } from '../support/fixtures.ts';
 
@@ -35,7 +37,7 @@ describe('a mapping past its limits, polled by the real workers', () => {
     await db.sql`update data_sources set enabled = key in ('motcua', 'vneid'), interval_seconds = 1, timeout_ms = 4000`;
     await db.sql`update data_sources set interval_seconds = 3600 where key = 'motcua'`;
     await db.sql`update data_sources set mapping = ${JSON.stringify({ expression: ENDLESS, metrics: [] })}::jsonb where key = 'motcua'`;
-    boss = await createBoss(db.url, 'pgboss_limits');
+    boss = await createBoss(db.url, { schema: 'pgboss_limits' });
     t0 = performance.now();
     workers = await startWorkers({
       sql: db.sql, boss, secretKeyHex: world.secretKeyHex, log: createLogger({ level: 'silent' }),

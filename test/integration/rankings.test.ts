@@ -1,23 +1,32 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBoard } from '../../src/lib/server/boards.ts';
 import { recomputeRankings } from '#server/ranking/rankings';
-import { runSlowBoards } from '#server/ranking/slow-boards';
+import { pollSource } from '#server/pipeline/poll';
+import { LONG_BOARDS_DELAY_SECONDS } from '#server/ranking/slow-boards';
+import { RECOMPUTE_QUEUE } from '#server/jobs/queues';
+import { queueLongBoards } from '#server/jobs/send';
 import { periodOf } from '../../src/lib/domain/periods.ts';
 import { dossierDay } from '../../workers/simulator/dossiers.ts';
 import { freshDatabase } from '../support/db.ts';
-import { demoWorld, SIM_SEED } from '../support/fixtures.ts';
+import { demoWorld, setOverride, SIM_SEED } from '../support/fixtures.ts';
+import { testJobs, type TestJobs } from '../support/jobs.ts';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 
 describe('the ranking query', () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
   let world: Awaited<ReturnType<typeof demoWorld>>;
+  let jobs: TestJobs;
+  let polledAt: number;
   beforeAll(async () => {
     db = await freshDatabase();
     world = await demoWorld(db.sql, { now: () => NOW });
-    await world.pollAll(NOW);
+    jobs = await testJobs(db, 'pgboss_rankings');
+    polledAt = Date.now();
+    await world.pollAll(NOW, { jobs: jobs.boss });
   });
   afterAll(async () => {
+    await jobs.stop();
     await world.simulator.close();
     await db.drop();
   });
@@ -93,24 +102,54 @@ describe('the ranking query', () => {
     }
   });
 
-  it('keeps boards for weeks and the reporting month at once, and the long ones after the slow-boards pass', async () => {
+  it('keeps boards for weeks and the reporting month at once, and the long ones after their recompute job', async () => {
     const week = await readBoard(db.sql, { scope: '01', period: 'week', date: '2026-11-19' }, NOW);
     expect(week.period).toMatchObject({ kind: 'week', start: '2026-11-16', end: '2026-11-22' });
     expect(week.rows.filter((r) => r.rank !== null)).toHaveLength(30);
     const report = await readBoard(db.sql, { scope: '01', period: 'report_month', date: '2026-11-19' }, NOW);
     expect(report.period).toMatchObject({ start: '2026-11-15', end: '2026-12-14', provisional: true });
     expect(report.rows.filter((r) => r.rank !== null)).toHaveLength(30);
-    // The quarter's board waits for the workers' pass over the long boards the poll marked.
+
+    // The four polls changed data: exactly one long-board job waits per period they touched (the
+    // later polls were absorbed into it), due a few minutes on; app_meta holds no queue.
+    const pending = await jobs.boss.findJobs<{ period: { kind: string; start: string }; cause: string }>(RECOMPUTE_QUEUE, { queued: true });
+    expect(pending.map((j) => `${j.data.period.kind}:${j.data.period.start}`).sort()).toEqual([
+      'quarter:2026-10-01', 'report_quarter:2026-09-15', 'report_year:2025-12-15', 'year:2026-01-01'
+    ]);
+    for (const job of pending) {
+      expect(job).toMatchObject({ state: 'created', singletonKey: `long:${job.data.period.kind}:${job.data.period.start}`, data: { cause: 'long_boards' } });
+      expect(job.startAfter.getTime()).toBeGreaterThanOrEqual(polledAt + (LONG_BOARDS_DELAY_SECONDS - 5) * 1000);
+    }
+    expect(await db.sql`select key from app_meta where key in ('slow_boards_pending', 'history_pending')`).toHaveLength(0);
+    // Another change within those minutes adds no job.
+    await setOverride(world.simulatorUrl, { unitCode: '00001', date: '2026-11-20', receivedDelta: 7, onTimeRate: 0.5 });
+    expect((await pollSource(db.sql, world.source, { secretKeyHex: world.secretKeyHex, now: NOW, jobs: jobs.boss })).changed).toBeGreaterThan(0);
+    expect((await jobs.boss.findJobs(RECOMPUTE_QUEUE, { queued: true })).map((j) => j.id).sort()).toEqual(pending.map((j) => j.id).sort());
+    // A change that rolls back leaves no job (the job is written in the change's own transaction).
+    await expect(
+      db.sql.begin(async (tx) => {
+        await queueLongBoards(jobs.boss, tx, [periodOf('quarter', '2026-07-01')]);
+        throw new Error('rolled back');
+      })
+    ).rejects.toThrow('rolled back');
+    expect(await jobs.boss.findJobs(RECOMPUTE_QUEUE, { key: 'long:quarter:2026-07-01' })).toHaveLength(0);
+
+    // The quarter's board waits for its job.
     const before = await readBoard(db.sql, { scope: '01', period: 'quarter', date: '2026-11-19' }, NOW);
     expect(before.rows.every((r) => r.rank === null)).toBe(true);
-    expect(await runSlowBoards(db.sql)).toBeGreaterThanOrEqual(4); // quarter, year, reporting quarter and year
+    // Brought forward (rather than waiting five minutes), the real workers run the jobs.
+    for (const job of pending) await jobs.boss.update(RECOMPUTE_QUEUE, undefined, { id: job.id, startAfter: new Date() });
+    await jobs.work({ secretKeyHex: world.secretKeyHex });
+    for (const job of pending) expect(await jobs.settled(RECOMPUTE_QUEUE, job.id)).toEqual({ scopes: expect.any(Number) });
     const quarter = await readBoard(db.sql, { scope: '01', period: 'quarter', date: '2026-11-19' }, NOW);
     expect(quarter.rows.filter((r) => r.rank !== null)).toHaveLength(30);
+    const year = await readBoard(db.sql, { scope: '01', period: 'year', date: '2026-11-19' }, NOW);
+    expect(year.rows.filter((r) => r.rank !== null)).toHaveLength(30);
     // Ratio of sums over the whole quarter: the quarter's denominator holds the month's.
     const month = await readBoard(db.sql, { scope: '01', period: 'month', date: '2026-11-19' }, NOW);
     const q278 = quarter.rows.find((r) => r.unitCode === '278')!.indicators['dossier.on_time']!;
     const m278 = month.rows.find((r) => r.unitCode === '278')!.indicators['dossier.on_time']!;
     expect(q278.denominator).toBe(m278.denominator); // only November was polled
-    expect(await runSlowBoards(db.sql)).toBe(0); // nothing left pending
+    expect(await jobs.boss.findJobs(RECOMPUTE_QUEUE, { queued: true })).toHaveLength(0); // nothing left pending
   });
 });

@@ -2,7 +2,8 @@
  * Two schemes, two sets of boards: after a poll the national 766 progress group has its own boards
  * next to the operations scheme's, its totals are 20 × (Σ resolved on time + Σ pending on time) /
  * Σ received taken straight from the samples, pushes reach each scheme's room only, and an edit of
- * one scheme versions and recomputes that scheme alone.
+ * one scheme versions that scheme alone and queues the recompute of its boards, which the real
+ * workers run (never the request).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,8 +20,11 @@ import { readActiveScheme, readActiveSchemes as readAdminSchemes, saveSchemeVers
 import type { Actor } from '../../src/lib/server/admin/users.ts';
 import { pollSource } from '#server/pipeline/poll';
 import { schemesUsing } from '#server/ranking/rankings';
+import { RECOMPUTE_QUEUE } from '#server/jobs/queues';
+import { readRecomputeStatus } from '#server/jobs/status';
 import { freshDatabase } from '../support/db.ts';
 import { demoWorld, sessionCookie, setOverride } from '../support/fixtures.ts';
+import { testJobs, type TestJobs } from '../support/jobs.ts';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 const V766 = 'national_766';
@@ -174,7 +178,9 @@ describe('the national 766 progress scheme next to the operations scheme', () =>
 
   describe('administration of two schemes', () => {
     let admin: Actor;
+    let jobs: TestJobs;
     beforeAll(async () => {
+      jobs = await testJobs(db, 'pgboss_schemes');
       const [row] = await db.sql<{ id: number }[]>`
         insert into users (username, display_name, password_hash, role) values ('root-admin', 'Quản trị gốc', 'not-a-hash', 'admin') returning id`;
       admin = {
@@ -183,7 +189,11 @@ describe('the national 766 progress scheme next to the operations scheme', () =>
       };
     });
 
-    it('lists both schemes, and an edit of the 766 scheme makes its version 2 alone and recomputes its boards alone', async () => {
+    afterAll(async () => {
+      await jobs?.stop();
+    });
+
+    it('lists both schemes, and an edit of the 766 scheme makes its version 2 alone and queues the recompute of its boards alone, which a worker runs', async () => {
       expect((await readAdminSchemes(db.sql)).map((s) => [s.key, s.version, s.indicators.length])).toEqual([['operations', 1, 8], [V766, 1, 1]]);
       const ops = (await readActiveScheme(db.sql))!;
       const v1 = (await readActiveScheme(db.sql, V766))!;
@@ -197,21 +207,36 @@ describe('the national 766 progress scheme next to the operations scheme', () =>
       // A band above the scheme's 20 points could never be reached: refused, naming the row.
       const high = await saveSchemeVersion(db.sql, {
         scheme: V766, baseSchemeId: v1.id, indicators: {}, bands: [{ name: 'Xuất sắc', min: 90 }, { name: 'Yếu', min: 0 }], note: 'x'
-      }, admin, { now: NOW });
+      }, admin, { now: NOW, jobs: jobs.boss });
       expect(high.ok === false && high.errors).toEqual({ 'bands.0.min': expect.stringMatching(/cao hơn tổng điểm tối đa .*\(20\)/) });
       // The operations form's version is not a base for the 766 scheme.
-      const crossed = await saveSchemeVersion(db.sql, { scheme: V766, baseSchemeId: ops.id, indicators: {}, bands: v1.bands, note: 'x' }, admin, { now: NOW });
+      const crossed = await saveSchemeVersion(db.sql, { scheme: V766, baseSchemeId: ops.id, indicators: {}, bands: v1.bands, note: 'x' }, admin, { now: NOW, jobs: jobs.boss });
       expect(crossed.ok === false && crossed.errors.form).toMatch(/Tải lại/);
-      const unknown = await saveSchemeVersion(db.sql, { scheme: 'no_such', indicators: {}, bands: v1.bands, note: 'x' }, admin, { now: NOW });
+      const unknown = await saveSchemeVersion(db.sql, { scheme: 'no_such', indicators: {}, bands: v1.bands, note: 'x' }, admin, { now: NOW, jobs: jobs.boss });
       expect(unknown.ok === false && Object.keys(unknown.errors)).toEqual(['scheme']);
 
       const bands = [{ name: 'Đạt', min: 15 }, { name: 'Chưa đạt', min: 0 }];
-      const saved = await saveSchemeVersion(db.sql, { scheme: V766, baseSchemeId: v1.id, indicators: {}, bands, note: 'Hai mức theo hướng dẫn của tỉnh' }, admin, { now: NOW });
+      // Nothing refused queued anything.
+      expect(await jobs.boss.findJobs(RECOMPUTE_QUEUE)).toHaveLength(0);
+
+      const saved = await saveSchemeVersion(db.sql, { scheme: V766, baseSchemeId: v1.id, indicators: {}, bands, note: 'Hai mức theo hướng dẫn của tỉnh' }, admin, { now: NOW, jobs: jobs.boss });
       expect(saved.ok, JSON.stringify(saved)).toBe(true);
       if (!saved.ok) return;
       expect(saved.scheme).toMatchObject({ key: V766, version: 2 });
       expect((await schemeHistory(db.sql, V766)).map((s) => [s.version, s.active])).toEqual([[2, true], [1, false]]);
       expect((await schemeHistory(db.sql, 'operations')).map((s) => [s.version, s.active])).toEqual([[1, true]]);
+      // The request only queued the recompute: one job per current period, for the 766 scheme alone,
+      // and its boards are still those of version 1 until a worker runs them.
+      const queued = await jobs.boss.findJobs<{ period: { kind: string; start: string }; schemes: string[]; cause: string; batch: string }>(RECOMPUTE_QUEUE);
+      expect(queued.map((j) => `${j.data.period.kind}:${j.data.period.start}`).sort()).toEqual(saved.recompute.periods.map((p) => `${p.kind}:${p.start}`).sort());
+      expect(queued).toHaveLength(8);
+      for (const job of queued) expect(job.data).toMatchObject({ schemes: [V766], cause: 'scheme', batch: saved.recompute.batch });
+      expect(await readRecomputeStatus(jobs.boss, saved.recompute.batch)).toMatchObject({ kind: 'recompute', state: 'queued', done: 0, total: 8, error: null });
+      expect(await schemeIds()).toEqual({ operations: [ops.id], [V766]: [v1.id] });
+
+      await jobs.work({ secretKeyHex: world.secretKeyHex });
+      expect(await jobs.batch(saved.recompute.batch)).toBe(8);
+      expect(await readRecomputeStatus(jobs.boss, saved.recompute.batch)).toMatchObject({ state: 'done', done: 8, total: 8, error: null, finishedAt: expect.any(String) });
       expect(await schemeIds()).toEqual({ operations: [ops.id], [V766]: [saved.scheme.id] });
       // The operations boards were not recomputed.
       expect(await db.sql`select computed_at from rankings where scheme_key = 'operations' order by 1 desc limit 1`).toEqual(opsComputedAt);

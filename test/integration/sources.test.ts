@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleUpload, renderTemplate } from '../../src/lib/server/uploads.ts';
 import { addDays, datesBetween, today } from '../../src/lib/domain/periods.ts';
 import { pollSource, type PollOutcome } from '#server/pipeline/poll';
-import { createBoss, requestPoll, startWorkers } from '../../workers/scheduler.ts';
+import { createBoss } from '#server/jobs/boss';
+import { requestPoll } from '#server/jobs/send';
+import { startWorkers } from '../../workers/scheduler.ts';
 import { createLogger } from '#server/log';
 import { dossierDay } from '../../workers/simulator/dossiers.ts';
 import { eidDay } from '../../workers/simulator/eid.ts';
@@ -85,11 +87,11 @@ describe('polling that survives every fault, through the real workers', () => {
     db = await freshDatabase();
     // The workers poll on the real clock, so the simulator runs on it too.
     world = await demoWorld(db.sql);
-    // Only the scheduled polls of this test: every source off; polls are asked for by hand ("poll now").
-    await db.sql`update data_sources set enabled = false, timeout_ms = 1500`;
-    boss = await createBoss(db.url, 'pgboss_faults');
+    // Only the polls of this test: no ticker; every poll is asked for by hand ("poll now").
+    await db.sql`update data_sources set timeout_ms = 1500`;
+    boss = await createBoss(db.url, { schema: 'pgboss_faults' });
     workers = await startWorkers({
-      sql: db.sql, boss, secretKeyHex: world.secretKeyHex, log: createLogger({ level: 'silent' }), retry: FAST,
+      sql: db.sql, boss, secretKeyHex: world.secretKeyHex, log: createLogger({ level: 'silent' }), retry: FAST, schedule: false,
       onPoll: (o) => waiting.get(o.sourceId)?.(o)
     });
   });

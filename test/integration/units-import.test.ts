@@ -5,6 +5,9 @@ import { importUnitsCsv, importUnitsFile, unitsSummary } from '../../src/lib/ser
 import { readBoard } from '../../src/lib/server/boards.ts';
 import { freshDatabase } from '../support/db.ts';
 import { demoWorld } from '../support/fixtures.ts';
+import { testJobs, type TestJobs } from '../support/jobs.ts';
+import { RECOMPUTE_QUEUE } from '#server/jobs/queues';
+import type { UnitsImportResult } from '../../src/lib/server/admin/units.ts';
 
 // Friday 20 November 2026, 19:00 ICT.
 const NOW = new Date('2026-11-20T12:00:00Z');
@@ -15,24 +18,37 @@ describe('importing administrative units on the real PostgreSQL', () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
   let world: Awaited<ReturnType<typeof demoWorld>>;
   let actor: Principal;
+  let jobs: TestJobs;
   beforeAll(async () => {
     db = await freshDatabase();
     world = await demoWorld(db.sql, { now: () => NOW });
     await world.pollAll(NOW);
+    jobs = await testJobs(db, 'pgboss_units');
+    await jobs.work({ secretKeyHex: world.secretKeyHex });
     const [user] = await db.sql<{ id: number }[]>`
       insert into users (username, display_name, password_hash, role) values ('quantri', 'Quản trị', 'x', 'admin') returning id`;
     actor = { kind: 'user', sessionId: 's', user: { id: user!.id, username: 'quantri', displayName: 'Quản trị', role: 'admin', unitCode: null, unitName: null } };
   });
   afterAll(async () => {
+    await jobs?.stop();
     await world.simulator.close();
     await db.drop();
   });
 
   const count = async (query: Promise<{ n: number }[]>) => (await query)[0]!.n;
+  /** An import, and then its recompute of the current boards, run by the workers (the import only queues it). */
+  const imported = async (result: Promise<UnitsImportResult>) => {
+    const r = await result;
+    if (r.ok) {
+      expect(r.recompute).toEqual({ batch: expect.any(String) });
+      expect(await jobs.batch(r.recompute!.batch)).toBe(8);
+    }
+    return r;
+  };
   const auditCount = () => count(db.sql<{ n: number }[]>`select count(*)::int as n from audit_log where action = 'import' and entity = 'unit'`);
 
   it('imports Đắk Lắk beside Hà Nội: its 15 districts and 180 communes under their province, closure included', async () => {
-    const result = await importUnitsCsv(db.sql, DAKLAK, actor, { now: NOW, ip: '10.0.0.5' });
+    const result = await imported(importUnitsCsv(db.sql, DAKLAK, actor, { now: NOW, ip: '10.0.0.5', jobs: jobs.boss }));
     expect(result).toMatchObject({ ok: true, counts: { rows: 196, created: 196, updated: 0, merged: 0, unchanged: 0, moved: 0 } });
 
     const districts = await db.sql<{ code: string }[]>`
@@ -52,7 +68,7 @@ describe('importing administrative units on the real PostgreSQL', () => {
     // The new province's board was computed today too (no data yet: not ranked, with the reason).
     const board66 = await readBoard(db.sql, { scope: '66', period: 'month', date: TODAY }, NOW);
     expect(board66.rows).toHaveLength(15);
-    expect(board66.rows.every((r) => r.rank === null && r.notRankedReason?.startsWith('no data'))).toBe(true);
+    expect(board66.rows.every((r) => r.rank === null && r.notRanked?.code === 'no_data' && r.notRankedReason?.startsWith('chưa có số liệu'))).toBe(true);
 
     const [audit] = await db.sql<{ actor_name: string; actor_user_id: number; ip: string; after: { counts: { created: number }; created: string[]; merged: string[] } }[]>`
       select actor_name, actor_user_id, ip, after from audit_log where action = 'import' and entity = 'unit' order by id desc limit 1`;
@@ -61,7 +77,7 @@ describe('importing administrative units on the real PostgreSQL', () => {
     expect(audit!.after.created).toContain('66');
 
     // The same file again changes nothing.
-    const again = await importUnitsCsv(db.sql, DAKLAK, actor, { now: NOW });
+    const again = await imported(importUnitsCsv(db.sql, DAKLAK, actor, { now: NOW, jobs: jobs.boss }));
     expect(again).toMatchObject({ ok: true, counts: { created: 0, updated: 0, merged: 0, unchanged: 196 } });
   });
 
@@ -82,7 +98,7 @@ describe('importing administrative units on the real PostgreSQL', () => {
       '00001,Phường Phúc Xá,commune,Phường,001,portal=H26.01.001;dvc=000.01.01.H26,',
       '00004,Phường Trúc Bạch,commune,Phường,001,,00001'
     ];
-    const result = await importUnitsCsv(db.sql, csv.join('\r\n') + '\r\n', actor, { now: NOW });
+    const result = await imported(importUnitsCsv(db.sql, csv.join('\r\n') + '\r\n', actor, { now: NOW, jobs: jobs.boss }));
     expect(result).toMatchObject({ ok: true, counts: { rows: 2, created: 0, updated: 1, merged: 1 }, updated: ['00001'], merged: ['00004'] });
 
     const [merged] = await db.sql<{ valid_to: string; merged_into_id: number; parent: string }[]>`
@@ -124,7 +140,7 @@ describe('importing administrative units on the real PostgreSQL', () => {
     const children = await db.sql<{ code: string }[]>`
       select u.gso_code as code from units u join units p on p.id = u.parent_id where p.gso_code = '002' and u.valid_to is null`;
     expect(children.length).toBeGreaterThan(0);
-    const result = await importUnitsCsv(db.sql, 'gso_code,name,level,type,parent_gso_code,merged_into,valid_to\n002,Quận Hoàn Kiếm,district,Quận,01,001,2025-07-01\n', actor, { now: NOW });
+    const result = await imported(importUnitsCsv(db.sql, 'gso_code,name,level,type,parent_gso_code,merged_into,valid_to\n002,Quận Hoàn Kiếm,district,Quận,01,001,2025-07-01\n', actor, { now: NOW, jobs: jobs.boss }));
     expect(result).toMatchObject({ ok: true, merged: ['002'], counts: { moved: children.length } });
     expect(await count(db.sql`
       select count(*)::int as n from units u join units p on p.id = u.parent_id
@@ -141,6 +157,7 @@ describe('importing administrative units on the real PostgreSQL', () => {
     const before = await snapshot();
     const closureBefore = await count(db.sql`select count(*)::int as n from unit_closure`);
     const auditsBefore = await auditCount();
+    const jobsBefore = (await jobs.boss.findJobs(RECOMPUTE_QUEUE)).length;
     const csv = [
       'gso_code,name,level,type,parent_gso_code', // 1
       '00001,Phường Phúc Xá Mới,commune,Phường,001', // 2: good on its own, but the file is refused
@@ -149,7 +166,7 @@ describe('importing administrative units on the real PostgreSQL', () => {
       '902,Huyện B,district,Huyện,901', // 5
       '00021,,commune,Xã,001' // 6: no name
     ].join('\n');
-    const result = await importUnitsCsv(db.sql, csv, actor, { now: NOW });
+    const result = await importUnitsCsv(db.sql, csv, actor, { now: NOW, jobs: jobs.boss });
     expect(result.ok).toBe(false);
     const problems = result.ok ? [] : result.problems.map((p) => p.message);
     expect(problems).toEqual([
@@ -160,17 +177,18 @@ describe('importing administrative units on the real PostgreSQL', () => {
     expect(await snapshot()).toEqual(before);
     expect(await count(db.sql`select count(*)::int as n from unit_closure`)).toBe(closureBefore);
     expect(await auditCount()).toBe(auditsBefore);
+    expect(await jobs.boss.findJobs(RECOMPUTE_QUEUE)).toHaveLength(jobsBefore); // and nothing queued
   });
 
   it('takes an uploaded file, and refuses one that is not UTF-8', async () => {
     const good = new File(['\uFEFFgso_code,name,level,type,parent_gso_code,external_codes\n66,Tỉnh Đắk Lắk,province,Tỉnh,,portal=H15\n'], 'daklak.csv', { type: 'text/csv' });
-    expect(await importUnitsFile(db.sql, good, actor, { now: NOW })).toMatchObject({ ok: true, updated: ['66'] });
+    expect(await imported(importUnitsFile(db.sql, good, actor, { now: NOW, jobs: jobs.boss }))).toMatchObject({ ok: true, updated: ['66'] });
     const [u] = await db.sql<{ external_codes: Record<string, string> }[]>`select external_codes from units where gso_code = '66'`;
     expect(u!.external_codes).toEqual({ portal: 'H15' });
     const latin = new File([Uint8Array.of(...Buffer.from('gso_code,name,level,type,parent_gso_code\n66,T'), 0xea, 0x6e, 0x0a)], 'x.csv');
-    expect(await importUnitsFile(db.sql, latin, actor, { now: NOW })).toEqual({
+    expect(await importUnitsFile(db.sql, latin, actor, { now: NOW, jobs: jobs.boss })).toEqual({
       ok: false, problems: [{ line: null, message: 'file: the file is not UTF-8 text (save it as "CSV UTF-8")' }]
     });
-    expect(await importUnitsFile(db.sql, null, actor)).toMatchObject({ ok: false, problems: [{ message: 'file: choose a .csv file' }] });
+    expect(await importUnitsFile(db.sql, null, actor, { jobs: jobs.boss })).toMatchObject({ ok: false, problems: [{ message: 'file: choose a .csv file' }] });
   });
 });

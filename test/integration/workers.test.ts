@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PollOutcome } from '#server/pipeline/poll';
-import { createBoss, requestPoll, startWorkers } from '../../workers/scheduler.ts';
+import { createBoss } from '#server/jobs/boss';
+import { requestPoll } from '#server/jobs/send';
+import { startWorkers } from '../../workers/scheduler.ts';
 import { createLogger } from '#server/log';
 import { freshDatabase } from '../support/db.ts';
 import { demoWorld } from '../support/fixtures.ts';
@@ -18,7 +20,7 @@ describe('the workers on pg-boss', () => {
   });
 
   it('schedules a poll of each enabled source and records it', async () => {
-    const boss = await createBoss(db.url, 'pgboss_test');
+    const boss = await createBoss(db.url, { schema: 'pgboss_test' });
     const outcomes: (PollOutcome & { sourceId: number })[] = [];
     let resolveFirst!: (o: PollOutcome & { sourceId: number }) => void;
     const first = new Promise<PollOutcome & { sourceId: number }>((r) => (resolveFirst = r));

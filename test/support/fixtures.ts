@@ -1,4 +1,5 @@
 /** The demo world on a test database: units, catalogue, the four demo sources, and a simulator on port 0. */
+import type { PgBoss } from 'pg-boss';
 import type { Sql } from '../../db/client.ts';
 import { seedCatalogue, seedDemoSources, upsertUnits } from '#server/seed/seed';
 import { loadUnitsCsv } from '#server/seed/units-csv';
@@ -33,11 +34,11 @@ export async function demoWorld(sql: Sql, options: { now?: () => Date } = {}) {
     const row = (await loadSource(sql, id))!;
     sources[row.key] = row;
   }
-  /** Polls every source once (so every family has data and the boards rank). */
-  async function pollAll(now?: Date) {
+  /** Polls every source once (so every family has data and the boards rank); `jobs`: where the long boards are queued. */
+  async function pollAll(now?: Date, options: { jobs?: PgBoss } = {}) {
     for (const source of Object.values(sources)) {
       if (source.kind === 'upload') continue;
-      const outcome = await pollSource(sql, source, { secretKeyHex, now });
+      const outcome = await pollSource(sql, source, { secretKeyHex, now, jobs: options.jobs });
       if (outcome.outcome !== 'success') throw new Error(`poll of ${source.key} in the fixture: ${outcome.outcome} ${outcome.error ?? ''}`);
     }
   }

@@ -19,6 +19,7 @@ import { runMigrations } from '#db/migrate';
 import { createUserIfMissing, seedDemoUsers } from '#server/seed/users';
 import { isSeeded, seed } from '#server/seed/seed';
 import { config } from '#server/config';
+import { createBoss } from '#server/jobs/boss';
 import { newKeyHex } from '#server/secrets';
 import { prettyLine, printingLogger } from './pretty.ts';
 
@@ -249,13 +250,20 @@ try {
   const { sql } = await connectDb(databaseUrl, { max: 4, application: 'city-ops-seed' });
   if (!(await isSeeded(sql))) {
     say(`seeding (recent weeks now, ${cfg.BACKFILL_DAYS} days of history in the background)…`);
-    await seed(sql, {
-      simulatorUrl: cfg.SIMULATOR_URL,
-      secretKeyHex: secretKey,
-      intervalSeconds: cfg.POLL_INTERVAL_SECONDS,
-      backfillDays: cfg.BACKFILL_DAYS,
-      log: printingLogger(say).child({ name: 'seed' })
-    });
+    // pg-boss installed and its queues created here: the seed queues the older history for the workers.
+    const jobs = await createBoss(databaseUrl, { onError: (err) => say(`pg-boss: ${err.message}`) });
+    try {
+      await seed(sql, {
+        simulatorUrl: cfg.SIMULATOR_URL,
+        secretKeyHex: secretKey,
+        intervalSeconds: cfg.POLL_INTERVAL_SECONDS,
+        backfillDays: cfg.BACKFILL_DAYS,
+        log: printingLogger(say).child({ name: 'seed' }),
+        jobs
+      });
+    } finally {
+      await jobs.stop({ graceful: true, timeout: 5000 });
+    }
     say('seeded');
   }
   if (demo) await seedDemoUsers(sql); // admin, leader, officer-278 — password "demo"; never outside demo mode

@@ -13,11 +13,18 @@ export const BOARD_PERIOD_KINDS = PERIOD_KINDS;
 export const boardPeriodKindSchema = z.enum(BOARD_PERIOD_KINDS);
 export type BoardPeriodKind = z.infer<typeof boardPeriodKindSchema>;
 
+/** The days the product answers for: wide enough for any history and plan, narrow enough for every date type and period rule. */
+export const SUPPORTED_DATES = { from: '2000-01-01', to: '2099-12-31' } as const;
+
 export const isoDateSchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
   .superRefine((s, ctx) => {
-    if (/^\d{4}-\d{2}-\d{2}$/.test(s) && !DateTime.fromISO(s).isValid) ctx.addIssue({ code: 'custom', message: `not a date: ${s}` });
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return;
+    if (!DateTime.fromISO(s).isValid) ctx.addIssue({ code: 'custom', message: `not a date: ${s}` });
+    else if (s < SUPPORTED_DATES.from || s > SUPPORTED_DATES.to) {
+      ctx.addIssue({ code: 'custom', message: `must be between ${SUPPORTED_DATES.from} and ${SUPPORTED_DATES.to} (got ${s})` });
+    }
   });
 /** GSO codes: 2 digits (province), 3 (district), 5 (commune). */
 export const gsoCodeSchema = z.string().regex(/^\d{2,5}$/, 'must be a GSO code (2–5 digits)');
@@ -40,9 +47,26 @@ export const boardQuerySchema = z.object({
 /** As sent and accepted: `scheme` may be left out (the operations scheme). */
 export type BoardQuery = z.input<typeof boardQuerySchema>;
 
-/** The ranked board and its parts are the domain's model (src/lib/domain/board.ts), sent as they are. */
-export type { Board, BoardRow, IndicatorMeta, IndicatorValue } from '#domain/board';
-import type { IndicatorMeta } from '#domain/board';
+/**
+ * The ranked board and its parts are the domain's model (src/lib/domain/board.ts): structure and keys
+ * (reason codes, band names as the scheme stores them, indicator keys), which the screens word in the
+ * reader's language (src/lib/i18n). Two fields more keep the API's earlier shape: the same in
+ * Vietnamese words, filled on the server (the API, the exports and the wall's language).
+ */
+export type { IndicatorMeta, IndicatorValue, NotRanked, NotRankedCode } from '#domain/board';
+import type { Board as BoardModel, BoardRow as BoardRowModel, IndicatorMeta } from '#domain/board';
+import type { RankExplanation } from '#domain/explain';
+
+export interface BoardRow extends BoardRowModel {
+  /** `notRanked` in Vietnamese words ("chưa có số liệu về Kích hoạt định danh điện tử"); null when ranked. For API clients: screens word `notRanked`. */
+  notRankedReason: string | null;
+  /** `sentence`: the change in Vietnamese words ("giảm 3 bậc (tổng −3,20): Hồ sơ đúng hạn −4,20 điểm"). For API clients: screens word the structure. */
+  change: RankExplanation & { sentence: string };
+}
+
+export interface Board extends Omit<BoardModel, 'rows'> {
+  rows: BoardRow[];
+}
 
 export interface SeriesPoint {
   date: string;

@@ -26,7 +26,3 @@ export type SourceHealthChanged = z.infer<typeof sourceHealthChangedSchema>;
 /** Sent when a session, a user or a display token is revoked: web nodes drop that room's sockets. */
 export const AUTH_CHANNEL = 'cityops_auth_revoked';
 export const authRevokedSchema = z.object({ room: z.string().regex(/^(session|user|display):[\w-]+$/) });
-
-/** "Poll now" from the admin screens: the web process asks, a worker queues the poll (pg-boss lives in the workers). */
-export const POLL_NOW_CHANNEL = 'cityops_poll_now';
-export const pollNowSchema = z.object({ sourceId: z.number().int().positive() });

@@ -29,20 +29,39 @@ export interface IndicatorValue {
   rank: number | null;
 }
 
+/**
+ * Why a unit has no rank for a period, as a code the screens, the API and the exports word in their
+ * own language (src/lib/i18n/reasons.ts):
+ * - no_data: nothing reported for some indicators of the scheme (`indicators`: their keys, in the scheme's order);
+ * - nothing_to_score: reported, but no indicator applies (every denominator 0);
+ * - not_computed: the workers have not computed this board yet (never stored).
+ */
+export const NOT_RANKED_CODES = ['no_data', 'nothing_to_score', 'not_computed'] as const;
+export type NotRankedCode = (typeof NOT_RANKED_CODES)[number];
+/** The codes a stored ranking row may carry (rankings.not_ranked_reason; not_computed means there is no row). */
+export const STORED_NOT_RANKED_CODES = ['no_data', 'nothing_to_score'] as const satisfies readonly NotRankedCode[];
+
+export interface NotRanked {
+  code: NotRankedCode;
+  /** The indicators (keys) with no data (code no_data); empty otherwise. */
+  indicators: string[];
+}
+
 export interface BoardRow {
   unitCode: string;
   unitName: string;
   unitType: string;
-  /** Competition rank on the total (1, 2, 2, 4); null = not ranked (see notRankedReason). */
+  /** Competition rank on the total (1, 2, 2, 4); null = not ranked (see notRanked). */
   rank: number | null;
   /** Rank in the previous period of the same kind. */
   previousRank: number | null;
   total: number | null;
   /** The rating band of the total (the scheme's bands); null when not ranked. */
   band: string | null;
-  notRankedReason: string | null;
+  /** Why it has no rank (null when ranked). */
+  notRanked: NotRanked | null;
   indicators: Record<string, IndicatorValue>;
-  /** Why it moved since the previous period of the same kind: places, points per indicator, in words. */
+  /** Why it moved since the previous period of the same kind: places, points per indicator. */
   change: RankExplanation;
   /** Where the unit sits on the scope's tile map (column, row from the top left); null: no layout stored. */
   tile: { col: number; row: number } | null;

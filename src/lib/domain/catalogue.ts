@@ -4,20 +4,26 @@
  * seed's source and the unit tests' reference.
  */
 
-export type MetricFamily = 'dossier' | 'eid' | 'payment' | 'task';
-export const METRIC_FAMILIES: readonly MetricFamily[] = ['dossier', 'eid', 'payment', 'task'];
+export const METRIC_FAMILIES = ['dossier', 'eid', 'payment', 'task'] as const;
+export type MetricFamily = (typeof METRIC_FAMILIES)[number];
+export const METRIC_AGGREGATIONS = ['flow', 'stock'] as const;
+/** How often a source reports a metric (also the unit a stock looks back to: `date_trunc(cadence, …)`). */
+export const METRIC_CADENCES = ['day', 'month'] as const;
+export const METRIC_UNITS = ['count', 'vnd'] as const;
+export const INDICATOR_DIRECTIONS = ['higher_is_better', 'lower_is_better'] as const;
+export type IndicatorDirection = (typeof INDICATOR_DIRECTIONS)[number];
 
 export interface MetricDef {
   key: string;
   family: MetricFamily;
   /** flow: adds up over days; stock: the last value at the end of the period counts. Both add up over units. */
-  aggregation: 'flow' | 'stock';
+  aggregation: (typeof METRIC_AGGREGATIONS)[number];
   /**
    * How often the source reports it. A stock reported monthly (on the month's first day) still
    * counts for every day of that month: stocks look back to the start of their cadence.
    */
-  cadence: 'day' | 'month';
-  unit: 'count' | 'vnd';
+  cadence: (typeof METRIC_CADENCES)[number];
+  unit: (typeof METRIC_UNITS)[number];
   /** A part can never exceed its whole in one row: a row that says so is rejected. */
   partOf?: string;
   nameVi: string;
@@ -64,7 +70,7 @@ export interface IndicatorDef {
   /** Metrics summed into the numerator / denominator (ratio of sums). */
   numerator: readonly string[];
   denominator: readonly string[];
-  direction: 'higher_is_better' | 'lower_is_better';
+  direction: IndicatorDirection;
   maxPoints: number;
   /** The ratio at which full points are earned (1 = 100 %). */
   saturation: number;

@@ -1,84 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import type { Board, BoardRow, IndicatorMeta } from './board.ts';
-import { bandOf, DEFAULT_BANDS, type Band } from './bands.ts';
-import { DEFAULT_SCHEME, NATIONAL_766_SCHEME } from './catalogue.ts';
-import { numeratorNoun, unitGaps } from './gaps.ts';
-import { points } from './ratio.ts';
+import { bandOf } from './bands.ts';
+import { NATIONAL_766_SCHEME } from './catalogue.ts';
+import { board, meta, other, row, SCHEME, UNRANKED, X, type Counts } from './gaps.fixtures.ts';
+import { unitGaps } from './gaps.ts';
 
-/** Indicators by key from the real catalogue, with the weights of each test's scheme. */
-const meta = (key: string, maxPoints: number, saturation?: number): IndicatorMeta => {
-  const def = DEFAULT_SCHEME.indicators.find((i) => i.key === key)!;
-  return {
-    key, family: def.family, nameVi: def.nameVi, nameEn: def.nameEn, maxPoints,
-    saturation: saturation ?? def.saturation, numeratorNounVi: def.numeratorNounVi
-  };
-};
-
-/** A scheme of 100 points, so most totals can be checked by hand without scaling. */
-const SCHEME = [meta('dossier.on_time', 50), meta('eid.activation', 30), meta('task.on_time', 20)];
-
-type Counts = Record<string, [number, number]>;
-
-/** A ranked row from raw counts: points and total as the workers compute them (scaled over what applies). */
-function row(code: string, rank: number | null, counts: Counts, scheme = SCHEME, total?: number): BoardRow {
-  const indicators: BoardRow['indicators'] = {};
-  let earned = 0;
-  let applicable = 0;
-  for (const m of scheme) {
-    const [n, d] = counts[m.key]!;
-    const ratio = d > 0 ? n / d : null;
-    const p = points(ratio, m.maxPoints, m.saturation);
-    if (p !== null) {
-      earned += p;
-      applicable += m.maxPoints;
-    }
-    indicators[m.key] = { numerator: n, denominator: d, ratio, points: p, rank: null };
-  }
-  const schemeMax = scheme.reduce((s, m) => s + m.maxPoints, 0);
-  const t = total ?? Math.round(((earned * schemeMax) / applicable) * 100) / 100;
-  return {
-    unitCode: code, unitName: `Huyện ${code}`, unitType: 'Huyện', rank, previousRank: null, total: t,
-    band: DEFAULT_BANDS.find((b) => t >= b.min)!.name, notRankedReason: null, indicators,
-    change: { places: null, totalDelta: null, parts: [], sentence: '' }, tile: null
-  };
-}
-
-/** A row of another unit that only matters for its rank and total. */
-const other = (code: string, rank: number, total: number): BoardRow => ({ ...row(code, rank, FULL), total, band: DEFAULT_BANDS.find((b) => total >= b.min)!.name });
-const FULL: Counts = { 'dossier.on_time': [10, 10], 'eid.activation': [10, 10], 'task.on_time': [10, 10] };
-
-function board(rows: BoardRow[], scheme = SCHEME, bands: readonly Band[] = DEFAULT_BANDS): Board {
-  return {
-    scheme: { key: 'test', nameVi: 'Bộ chỉ số thử' },
-    scope: { code: '01', name: 'Thành phố Hà Nội', level: 'province' },
-    period: { kind: 'month', start: '2026-11-01', end: '2026-11-30', provisional: true },
-    indicators: scheme, bands: [...bands], rows, computedAt: null, asOf: null
-  };
-}
-
-// X: 150/200 on time → 37,50; 800/1000 activated → 24,00; 8/10 tasks on time → 16,00; total 77,50 (Khá).
-const X: Counts = { 'dossier.on_time': [150, 200], 'eid.activation': [800, 1000], 'task.on_time': [8, 10] };
-
+// The words of these gaps ("Cần thêm 1,40 điểm để lên hạng 2 …") are tested in src/lib/i18n/gaps.test.ts.
 describe('unitGaps', () => {
   it('gives the gap to the next rank and band in points and in counts on each indicator alone', () => {
     const g = unitGaps(board([other('A', 1, 92), other('B', 2, 78.9), row('X', 3, X)]), 'X')!;
-    expect(g.rank).toMatchObject({ targetRank: 2, targetUnits: [{ code: 'B', name: 'Huyện B' }], targetTotal: 78.9, points: 1.4 });
+    expect(g.rank).toMatchObject({ kind: 'rank', targetRank: 2, targetUnits: [{ code: 'B', name: 'Huyện B' }], targetTotal: 78.9, points: 1.4 });
     // 78,90 needs 1,40 more: on time 38,90 → 156/200 (155 gives 78,75); activation 25,40 → 847/1000;
     // on-time tasks grow the completed count too: (8 + 6) / (10 + 6) = 87,5 % → 17,50 (5 give 17,33).
     expect(g.rank!.alone.map((o) => [o.key, o.count, o.totalAfter])).toEqual([
       ['dossier.on_time', 6, 79], ['task.on_time', 6, 79], ['eid.activation', 47, 78.91]
     ]);
-    expect(g.rank!.sentence).toBe(
-      'Cần thêm 1,40 điểm để lên hạng 2 (Huyện B): 6 hồ sơ đúng hạn nữa, hoặc 6 nhiệm vụ hoàn thành đúng hạn nữa, hoặc 47 tài khoản được kích hoạt nữa'
-    );
     // Tốt from 80: on time 160/200 → 40,00; activation 884/1000 → 26,52 (883 → 26,49); tasks (8+17)/(10+17) → 18,52.
-    expect(g.band).toMatchObject({ targetBand: 'Tốt', targetTotal: 80, points: 2.5 });
+    expect(g.band).toMatchObject({ kind: 'band', targetBand: 'Tốt', targetTotal: 80, points: 2.5 });
     expect(g.band!.alone.map((o) => [o.key, o.count])).toEqual([['dossier.on_time', 10], ['task.on_time', 17], ['eid.activation', 84]]);
-    expect(g.band!.sentence).toBe(
-      'Cần thêm 2,50 điểm để đạt mức Tốt: 10 hồ sơ đúng hạn nữa, hoặc 17 nhiệm vụ hoàn thành đúng hạn nữa, hoặc 84 tài khoản được kích hoạt nữa'
-    );
-    expect(g.sentences).toEqual([g.rank!.sentence, g.band!.sentence]);
-    expect(unitGaps(board([row('X', 3, X)]), 'X', { maxOptions: 1 })!.band!.sentence).toBe('Cần thêm 2,50 điểm để đạt mức Tốt: 10 hồ sơ đúng hạn nữa');
+    expect(g).toMatchObject({ rankNote: null, bandNote: null, currentBand: 'Khá', notRanked: null });
   });
 
   it('aims at the tied rank above, and from a tie at the rank above the tie', () => {
@@ -86,21 +25,18 @@ describe('unitGaps', () => {
     const d = unitGaps(board(rows), 'D')!;
     expect(d.rank).toMatchObject({ targetRank: 2, targetTotal: 85, points: 5 });
     expect(d.rank!.targetUnits.map((u) => u.code)).toEqual(['B', 'C']);
-    expect(d.rank!.sentence).toMatch(/^Cần thêm 5,00 điểm để lên hạng 2 \(Huyện B, Huyện C\): /);
     const c = unitGaps(board(rows), 'C')!;
-    expect(c.rank).toMatchObject({ targetRank: 1, targetTotal: 90, points: 5 });
-    expect(c.rank!.sentence).toMatch(/^Cần thêm 5,00 điểm để lên hạng 1 \(Huyện A\)/);
+    expect(c.rank).toMatchObject({ targetRank: 1, targetTotal: 90, points: 5, targetUnits: [{ code: 'A', name: 'Huyện A' }] });
     const many = [other('A', 1, 90), other('B', 1, 90), other('C', 1, 90), row('D', 4, X, SCHEME, 80)];
-    expect(unitGaps(board(many), 'D')!.rank!.sentence).toMatch(/^Cần thêm 10,00 điểm để lên hạng 1 \(Huyện A và 2 đơn vị khác\)/);
+    expect(unitGaps(board(many), 'D')!.rank).toMatchObject({ targetRank: 1, points: 10 });
+    expect(unitGaps(board(many), 'D')!.rank!.targetUnits.map((u) => u.code)).toEqual(['A', 'B', 'C']);
   });
 
   it('has no rank gap at rank 1 (alone or tied) and no band gap in the best band', () => {
     const top = unitGaps(board([other('A', 1, 92), row('X', 2, X)]), 'A')!;
-    expect(top.rank).toBeNull();
-    expect(top.band).toBeNull();
-    expect(top.sentences).toEqual(['Đang dẫn đầu (hạng 1)', 'Đã ở mức cao nhất (Xuất sắc)']);
+    expect(top).toMatchObject({ rank: null, band: null, rankNote: 'leading', bandNote: 'best', currentBand: 'Xuất sắc' });
     const tied = unitGaps(board([other('A', 1, 77.5), row('X', 1, X)]), 'X')!;
-    expect(tied.rankNote).toBe('Đang đồng hạng 1');
+    expect(tied.rankNote).toBe('tied_first');
     expect(tied.band?.targetBand).toBe('Tốt');
   });
 
@@ -132,7 +68,6 @@ describe('unitGaps', () => {
     const g = unitGaps(board([other('A', 1, 96), row('X', 2, x, scheme)], scheme), 'X')!;
     // 46/50 = 92 % → 46,00: 6 more (were the denominator to grow, 46/56 would earn only 41,07).
     expect(g.rank!.alone.map((o) => [o.key, o.count, o.totalAfter])).toEqual([['task.completed', 6, 96]]);
-    expect(g.rank!.sentence).toBe('Cần thêm 6,00 điểm để lên hạng 1 (Huyện A): 6 nhiệm vụ hoàn thành nữa');
   });
 
   it('counts to the saturation: online submission earns its full 12 points at 50 %', () => {
@@ -152,35 +87,33 @@ describe('unitGaps', () => {
     const low: Counts = { 'dossier.on_time': [100, 200], 'eid.activation': [500, 1000], 'task.on_time': [5, 10] };
     const g = unitGaps(board([other('A', 1, 95), row('X', 2, low)]), 'X')!;
     expect(g.rank!.alone).toEqual([]);
+    expect(g.rank!.points).toBe(45);
     // On time at most 75,00, the closest alone.
     expect(g.rank!.closest).toMatchObject({ key: 'dossier.on_time', count: 100, totalAfter: 75 });
     // Every dossier on time (75), every account activated (90), then tasks (5+10)/(10+10) = 75 % → 15 (9: 14,74).
     expect(g.rank!.combination!.map((o) => [o.key, o.count, o.totalAfter])).toEqual([
       ['dossier.on_time', 100, 75], ['eid.activation', 500, 90], ['task.on_time', 10, 95]
     ]);
-    expect(g.rank!.sentence).toBe(
-      'Cần thêm 45,00 điểm để lên hạng 1 (Huyện A): không chỉ số nào đủ một mình; cần cả 100 hồ sơ đúng hạn, 500 tài khoản được kích hoạt và 10 nhiệm vụ hoàn thành đúng hạn nữa'
-    );
     // Khá (65) is within reach of on time alone (160/200 → 40) or of activation alone (all 1000 → 30),
     // not of tasks (20 at most).
     expect(g.band!.alone.map((o) => [o.key, o.count])).toEqual([['dossier.on_time', 60], ['eid.activation', 500]]);
   });
 
-  it('gives a reason instead of gaps for a unit that is not ranked, and null for a unit not on the board', () => {
-    const unranked: BoardRow = { ...row('X', null, X), rank: null, total: null, band: null, notRankedReason: 'no data for eid.activation' };
-    const g = unitGaps(board([other('A', 1, 90), unranked]), 'X')!;
-    expect(g.rank).toBeNull();
-    expect(g.band).toBeNull();
-    expect(g.sentences).toEqual(['Chưa xếp hạng (no data for eid.activation): chưa tính được khoảng cách']);
+  it('gives the reason instead of gaps for a unit that is not ranked, and null for a unit not on the board', () => {
+    const g = unitGaps(board([other('A', 1, 90), UNRANKED]), 'X')!;
+    expect(g).toEqual({
+      unitCode: 'X', rank: null, band: null, rankNote: 'not_ranked', bandNote: 'not_ranked', currentBand: null,
+      notRanked: { code: 'no_data', indicators: ['eid.activation'] }
+    });
     expect(unitGaps(board([other('A', 1, 90)]), 'nope')).toBeNull();
   });
 
-  it('counts with the points rounded to 0,01 as the workers round them, and prints thousands the Vietnamese way', () => {
+  it('counts with the points rounded to 0,01 as the workers round them', () => {
     const big: Counts = { 'dossier.on_time': [150_000, 200_000], 'eid.activation': [800, 1000], 'task.on_time': [8, 10] };
     // 159 980 / 200 000 = 79,99 % → 39,995 → 40,00 points: 9 980 more, not 10 000.
-    expect(unitGaps(board([row('X', 1, big)]), 'X')!.band!.sentence).toBe(
-      'Cần thêm 2,50 điểm để đạt mức Tốt: 17 nhiệm vụ hoàn thành đúng hạn nữa, hoặc 84 tài khoản được kích hoạt nữa, hoặc 9.980 hồ sơ đúng hạn nữa'
-    );
+    expect(unitGaps(board([row('X', 1, big)]), 'X')!.band!.alone.map((o) => [o.key, o.count])).toEqual([
+      ['task.on_time', 17], ['eid.activation', 84], ['dossier.on_time', 9980]
+    ]);
   });
 
   it('measures the gaps of the 766 progress group out of its own 20 points, with its scaled bands', () => {
@@ -195,51 +128,6 @@ describe('unitGaps', () => {
     // 17,50 = 20 × 175/200: 25 more dossiers on time; Tốt (16) = 20 × 160/200: 10 more.
     expect(g.rank!.alone.map((o) => [o.key, o.count, o.totalAfter])).toEqual([['dossier.on_time', 25, 17.5]]);
     expect(g.band).toMatchObject({ targetBand: 'Tốt', targetTotal: 16, points: 1 });
-    expect(g.band!.sentence).toBe('Cần thêm 1,00 điểm để đạt mức Tốt: 10 hồ sơ đúng hạn nữa');
-  });
-});
-
-describe('unitGaps in English', () => {
-  const en = { locale: 'en' as const, bandName: (name: string) => ({ 'Tốt': 'Good', 'Xuất sắc': 'Excellent' })[name] ?? name };
-
-  it('says the same gaps in English, with English nouns and the vi-VN numbers', () => {
-    const g = unitGaps(board([other('A', 1, 92), other('B', 2, 78.9), row('X', 3, X)]), 'X', en)!;
-    expect(g.rank!.alone.map((o) => [o.key, o.count])).toEqual([['dossier.on_time', 6], ['task.on_time', 6], ['eid.activation', 47]]);
-    expect(g.rank!.sentence).toBe(
-      'Needs 1,40 more points to reach rank 2 (Huyện B): 6 more dossiers on time, or 6 more tasks completed on time, or 47 more activated accounts'
-    );
-    expect(g.band!.targetBand).toBe('Tốt');
-    expect(g.band!.sentence).toBe('Needs 2,50 more points to reach Good: 10 more dossiers on time, or 17 more tasks completed on time, or 84 more activated accounts');
-    expect(unitGaps(board([row('X', 1, X)]), 'X', { ...en, maxOptions: 1 })!.band!.sentence).toBe('Needs 2,50 more points to reach Good: 10 more dossiers on time');
-  });
-
-  it('names the units tied above, the combination, one item in the singular', () => {
-    const many = [other('A', 1, 90), other('B', 1, 90), other('C', 1, 90), row('D', 4, X, SCHEME, 80)];
-    expect(unitGaps(board(many), 'D', en)!.rank!.sentence).toMatch(/^Needs 10,00 more points to reach rank 1 \(Huyện A and 2 other units\): /);
-    const low: Counts = { 'dossier.on_time': [100, 200], 'eid.activation': [500, 1000], 'task.on_time': [5, 10] };
-    expect(unitGaps(board([other('A', 1, 95), row('X', 2, low)]), 'X', en)!.rank!.sentence).toBe(
-      'Needs 45,00 more points to reach rank 1 (Huyện A): no indicator is enough on its own; it takes 100 more dossiers on time, 500 more activated accounts and 10 more tasks completed on time'
-    );
-    // 99/100 on time: one more dossier closes a 0,20-point gap.
-    const near: Counts = { 'dossier.on_time': [99, 100], 'eid.activation': [10, 10], 'task.on_time': [10, 10] };
-    expect(unitGaps(board([other('A', 1, 100), row('X', 2, near)]), 'X', en)!.rank!.sentence).toBe('Needs 0,50 more points to reach rank 1 (Huyện A): 1 more dossier on time');
-  });
-
-  it('words the notes in English: leading, tied, the best band, not ranked', () => {
-    const top = unitGaps(board([other('A', 1, 92), row('X', 2, X)]), 'A', en)!;
-    expect(top.sentences).toEqual(['In the lead (rank 1)', 'Already in the best band (Excellent)']);
-    expect(unitGaps(board([other('A', 1, 77.5), row('X', 1, X)]), 'X', en)!.rankNote).toBe('Tied for rank 1');
-    const unranked: BoardRow = { ...row('X', null, X), rank: null, total: null, band: null, notRankedReason: 'no data for eid.activation' };
-    expect(unitGaps(board([other('A', 1, 90), unranked]), 'X', en)!.sentences).toEqual(['Not ranked (no data for eid.activation): no gap can be worked out yet']);
-  });
-
-  it('names an indicator it has no English noun for by its English name', () => {
-    expect(numeratorNoun({ key: 'task.completed', numeratorNounVi: 'nhiệm vụ hoàn thành' }, 'en', 1)).toBe('completed task');
-    expect(numeratorNoun({ key: 'task.completed', numeratorNounVi: 'nhiệm vụ hoàn thành' }, 'vi')).toBe('nhiệm vụ hoàn thành');
-    expect(numeratorNoun({ key: 'custom.thing', numeratorNounVi: 'việc' }, 'en')).toBeNull();
-    const custom = { ...meta('dossier.on_time', 50), key: 'custom.thing', nameEn: 'Custom thing' };
-    const scheme = [custom, meta('eid.activation', 30), meta('task.on_time', 20)];
-    const counts: Counts = { 'custom.thing': [150, 200], 'eid.activation': [800, 1000], 'task.on_time': [8, 10] };
-    expect(unitGaps(board([row('X', 1, counts, scheme)], scheme), 'X', { ...en, maxOptions: 1 })!.band!.sentence).toBe('Needs 2,50 more points to reach Good: 10 more (Custom thing)');
+    expect(g.band!.alone.map((o) => [o.key, o.count])).toEqual([['dossier.on_time', 10]]);
   });
 });

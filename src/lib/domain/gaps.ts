@@ -1,9 +1,10 @@
 /**
  * What it would take a unit to move up: the gap to the next rank and to the next rating band, in
- * points of the total and in concrete counts ("12 hồ sơ đúng hạn nữa"). Pure: the unit page calls it
- * on a board row, the unit tests check it by hand-worked cases.
+ * points of the total and in concrete counts of each indicator's numerator. Pure and structure only:
+ * the unit page calls it on a board row and words it with src/lib/i18n/gaps.ts ("Cần thêm 1,40 điểm
+ * để lên hạng 2 (Huyện B): 6 hồ sơ đúng hạn nữa, …"); the unit tests check it by hand-worked cases.
  *
- * How a count becomes points mirrors the workers (workers/rankings.ts `scoreBoard`) exactly:
+ * How a count becomes points mirrors the workers (src/lib/server/ranking/rankings.ts `scoreBoard`) exactly:
  * - each indicator earns `points(ratio, max, saturation)` = max × min(1, ratio / saturation), two decimals;
  * - the total is Σ points of the indicators that apply (denominator > 0) scaled to the scheme's
  *   maximum: round2(earned × schemeMax / applicableMax). So one more point earned on an indicator
@@ -25,18 +26,16 @@
  * An indicator that does not apply (denominator 0) is left out: it earns nothing now, and counting
  * on it would change which indicators the total is scaled over.
  */
-import type { Board, BoardRow, IndicatorMeta, IndicatorValue } from './board.ts';
+import type { Board, BoardRow, IndicatorMeta, IndicatorValue, NotRanked } from './board.ts';
 import { bandOf } from './bands.ts';
-import type { SentenceLocale } from './explain.ts';
 import { points as pointsOf } from './ratio.ts';
 
 /** Indicators whose numerator can only grow by new items, which join the denominator too. */
 export const DENOMINATOR_GROWS: ReadonlySet<string> = new Set(['task.on_time']);
 
 export interface GapOption {
+  /** The indicator (its key in the board's indicators). */
   key: string;
-  nameVi: string;
-  numeratorNounVi: string;
   /** More units of the indicator's numerator (whole units, rounded up). */
   count: number;
   /** The unit's total after them (the other indicators unchanged, or as the combination says). */
@@ -65,23 +64,21 @@ export interface Gap {
    * null when even every indicator at its maximum falls short.
    */
   combination: GapOption[] | null;
-  sentence: string;
 }
 
 export interface UnitGaps {
   unitCode: string;
   rank: Gap | null;
   band: Gap | null;
-  /** Why there is no rank gap: leading, or not ranked. */
-  rankNote: string | null;
+  /** Why there is no rank gap: in the lead alone, tied for rank 1, or not ranked. */
+  rankNote: 'leading' | 'tied_first' | 'not_ranked' | null;
   /** Why there is no band gap: already in the best band, or not ranked. */
-  bandNote: string | null;
-  /** Every line to show, rank first. */
-  sentences: string[];
+  bandNote: 'best' | 'not_ranked' | null;
+  /** The band the unit is in (as the scheme names it); null when not ranked or below every band. */
+  currentBand: string | null;
+  /** Why it is not ranked (rankNote not_ranked). */
+  notRanked: NotRanked | null;
 }
-
-const pointsFmt = new Intl.NumberFormat('vi-VN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const countFmt = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 0 });
 const EPS = 1e-9;
 const round2 = (v: number) => Math.round(v * 100) / 100;
 
@@ -145,9 +142,7 @@ function scorerOf(board: Board, row: BoardRow): Scorer {
   return { levers, totalWith };
 }
 
-const option = (l: Lever, count: number, totalAfter: number): GapOption => ({
-  key: l.meta.key, nameVi: l.meta.nameVi, numeratorNounVi: l.meta.numeratorNounVi, count, totalAfter
-});
+const option = (l: Lever, count: number, totalAfter: number): GapOption => ({ key: l.meta.key, count, totalAfter });
 
 /** The counts that would bring the total to `target`: alone, or else the closest and a combination. */
 function countsTo(s: Scorer, target: number): Pick<Gap, 'alone' | 'closest' | 'combination'> {
@@ -191,157 +186,44 @@ function countsTo(s: Scorer, target: number): Pick<Gap, 'alone' | 'closest' | 'c
 }
 
 /**
- * What one more unit of a built-in indicator's numerator is called in English (singular, plural):
- * the DTO carries the Vietnamese noun only. An indicator not listed here is named by its nameEn.
- */
-const NUMERATOR_NOUNS_EN: Record<string, [string, string]> = {
-  'dossier.on_time': ['dossier on time', 'dossiers on time'],
-  'dossier.online': ['dossier submitted online', 'dossiers submitted online'],
-  'dossier.digitized': ['digitised dossier', 'digitised dossiers'],
-  'dossier.paid_online': ['dossier paid online', 'dossiers paid online'],
-  'eid.activation': ['activated account', 'activated accounts'],
-  'payment.cashless': ['recipient paid into an account', 'recipients paid into an account'],
-  'task.completed': ['completed task', 'completed tasks'],
-  'task.on_time': ['task completed on time', 'tasks completed on time']
-};
-
-/** What an indicator's numerator counts, in a language: "hồ sơ đúng hạn" / "dossiers on time" (null: English has no noun for it). */
-export function numeratorNoun(meta: { key: string; numeratorNounVi: string }, locale: SentenceLocale, count = 2): string | null {
-  if (locale === 'vi') return meta.numeratorNounVi;
-  const en = Object.hasOwn(NUMERATOR_NOUNS_EN, meta.key) ? NUMERATOR_NOUNS_EN[meta.key]! : null;
-  return en ? en[count === 1 ? 0 : 1] : null;
-}
-
-/** The words of the gap sentences, per language (numbers stay vi-VN in both: the issue asks for vi-VN formats). */
-interface Words {
-  /** "a", "a và b", "a, b và c" / "a", "a and b", "a, b and c". */
-  list: (items: string[]) => string;
-  /** "12 hồ sơ đúng hạn nữa" / "12 more dossiers on time". */
-  more: (o: GapOption, nameEn: string) => string;
-  alone: (options: string[]) => string;
-  combination: (options: string[]) => string;
-  closest: (option: string, totalAfter: string) => string;
-  none: string;
-  others: (first: string, count: number) => string;
-  needs: (points: string, head: string, counts: string) => string;
-  toRank: (rank: number, names: string) => string;
-  toBand: (band: string) => string;
-  unranked: (reason: string | null) => string;
-  tiedFirst: string;
-  leading: string;
-  best: (band: string | null) => string;
-}
-
-const list = (and: string) => (items: string[]) => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} ${and} ${items.at(-1)}`);
-
-const WORDS: Record<SentenceLocale, Words> = {
-  vi: {
-    list: list('và'),
-    more: (o) => `${countFmt.format(o.count)} ${o.numeratorNounVi}`,
-    alone: (options) => options.map((o) => `${o} nữa`).join(', hoặc '),
-    combination: (options) => `không chỉ số nào đủ một mình; cần cả ${list('và')(options)} nữa`,
-    closest: (option, totalAfter) => `chưa đủ kể cả khi mọi chỉ số đạt tối đa; gần nhất: ${option} nữa (tổng ${totalAfter})`,
-    none: 'không chỉ số nào còn dư địa để tăng điểm trong kỳ này',
-    others: (first, count) => `${first} và ${count} đơn vị khác`,
-    needs: (points, head, counts) => `Cần thêm ${points} điểm để ${head}: ${counts}`,
-    toRank: (rank, names) => `lên hạng ${rank} (${names})`,
-    toBand: (band) => `đạt mức ${band}`,
-    unranked: (reason) => `Chưa xếp hạng${reason ? ` (${reason})` : ''}: chưa tính được khoảng cách`,
-    tiedFirst: 'Đang đồng hạng 1',
-    leading: 'Đang dẫn đầu (hạng 1)',
-    best: (band) => `Đã ở mức cao nhất${band ? ` (${band})` : ''}`
-  },
-  en: {
-    list: list('and'),
-    more: (o, nameEn) => {
-      const noun = numeratorNoun({ key: o.key, numeratorNounVi: o.numeratorNounVi }, 'en', o.count);
-      return noun ? `${countFmt.format(o.count)} more ${noun}` : `${countFmt.format(o.count)} more (${nameEn})`;
-    },
-    alone: (options) => options.join(', or '),
-    combination: (options) => `no indicator is enough on its own; it takes ${list('and')(options)}`,
-    closest: (option, totalAfter) => `not enough even with every indicator at its maximum; closest: ${option} (total ${totalAfter})`,
-    none: 'no indicator has room left to earn points this period',
-    others: (first, count) => `${first} and ${count} other ${count === 1 ? 'unit' : 'units'}`,
-    needs: (points, head, counts) => `Needs ${points} more points to ${head}: ${counts}`,
-    toRank: (rank, names) => `reach rank ${rank} (${names})`,
-    toBand: (band) => `reach ${band}`,
-    unranked: (reason) => `Not ranked${reason ? ` (${reason})` : ''}: no gap can be worked out yet`,
-    tiedFirst: 'Tied for rank 1',
-    leading: 'In the lead (rank 1)',
-    best: (band) => `Already in the best band${band ? ` (${band})` : ''}`
-  }
-};
-
-function countsSentence(c: Pick<Gap, 'alone' | 'closest' | 'combination'>, maxOptions: number, w: Words, nameEn: (key: string) => string): string {
-  const more = (o: GapOption) => w.more(o, nameEn(o.key));
-  if (c.alone.length) return w.alone(c.alone.slice(0, maxOptions).map(more));
-  if (c.combination) return w.combination(c.combination.map(more));
-  if (c.closest) return w.closest(more(c.closest), pointsFmt.format(c.closest.totalAfter));
-  return w.none;
-}
-
-function namesOf(rows: BoardRow[], w: Words): string {
-  const names = rows.map((r) => r.unitName);
-  return names.length <= 2 ? names.join(', ') : w.others(names[0]!, names.length - 1);
-}
-
-/**
  * The gaps of one row of a board: to the next rank (the total of the nearest row ranked above it;
  * ties share a rank, so reaching that total shares it) and to the next better band (its minimum).
  * null when the unit is not on the board.
  */
-export function unitGaps(
-  board: Board,
-  unitCode: string,
-  options: { maxOptions?: number; locale?: SentenceLocale; bandName?: (name: string) => string } = {}
-): UnitGaps | null {
+export function unitGaps(board: Board, unitCode: string): UnitGaps | null {
   const row = board.rows.find((r) => r.unitCode === unitCode);
   if (!row) return null;
-  const maxOptions = options.maxOptions ?? 3;
-  // The sentences in a language (Vietnamese unless asked); band names as the screens show them.
-  const w = WORDS[options.locale ?? 'vi'];
-  const bandName = options.bandName ?? ((name: string) => name);
-  const nameEn = (key: string) => board.indicators.find((i) => i.key === key)?.nameEn ?? key;
   if (row.rank === null || row.total === null) {
-    const note = w.unranked(row.notRankedReason);
-    return { unitCode, rank: null, band: null, rankNote: note, bandNote: note, sentences: [note] };
+    return { unitCode, rank: null, band: null, rankNote: 'not_ranked', bandNote: 'not_ranked', currentBand: null, notRanked: row.notRanked };
   }
   const scorer = scorerOf(board, row);
   const total = row.total;
-  const gapTo = (kind: Gap['kind'], targetTotal: number, head: string, extra: Partial<Gap>): Gap => {
-    const counts = countsTo(scorer, targetTotal);
-    const pts = round2(targetTotal - total);
-    return {
-      kind, targetRank: null, targetUnits: [], targetBand: null, targetTotal, points: pts, ...counts, ...extra,
-      sentence: w.needs(pointsFmt.format(pts), head, countsSentence(counts, maxOptions, w, nameEn))
-    };
-  };
+  const gapTo = (kind: Gap['kind'], targetTotal: number, extra: Partial<Gap>): Gap => ({
+    kind, targetRank: null, targetUnits: [], targetBand: null, targetTotal, points: round2(targetTotal - total), ...countsTo(scorer, targetTotal), ...extra
+  });
 
   let rank: Gap | null = null;
-  let rankNote: string | null = null;
+  let rankNote: UnitGaps['rankNote'] = null;
   const above = board.rows.filter((r) => r.rank !== null && r.total !== null && r.rank < row.rank!);
   if (!above.length) {
-    const tied = board.rows.filter((r) => r.rank === row.rank).length > 1;
-    rankNote = tied ? w.tiedFirst : w.leading;
+    rankNote = board.rows.filter((r) => r.rank === row.rank).length > 1 ? 'tied_first' : 'leading';
   } else {
     const nextRank = Math.max(...above.map((r) => r.rank!));
     const holders = above.filter((r) => r.rank === nextRank);
-    const targetTotal = holders[0]!.total!;
-    rank = gapTo('rank', targetTotal, w.toRank(nextRank, namesOf(holders, w)), {
+    rank = gapTo('rank', holders[0]!.total!, {
       targetRank: nextRank,
       targetUnits: holders.map((r) => ({ code: r.unitCode, name: r.unitName }))
     });
   }
 
   let band: Gap | null = null;
-  let bandNote: string | null = null;
+  let bandNote: UnitGaps['bandNote'] = null;
   const bands = [...board.bands].sort((a, b) => b.min - a.min);
   const current = row.band ?? bandOf(total, bands);
   const index = bands.findIndex((b) => b.name === current);
   const better = index > 0 ? bands[index - 1]! : index === -1 ? ([...bands].reverse().find((b) => b.min > total) ?? null) : null;
-  if (!better) bandNote = w.best(current ? bandName(current) : null);
-  else band = gapTo('band', better.min, w.toBand(bandName(better.name)), { targetBand: better.name });
+  if (!better) bandNote = 'best';
+  else band = gapTo('band', better.min, { targetBand: better.name });
 
-  const sentences = [rank?.sentence ?? rankNote!, band?.sentence ?? bandNote!];
-  return { unitCode, rank, band, rankNote, bandNote, sentences };
+  return { unitCode, rank, band, rankNote, bandNote, currentBand: current ?? null, notRanked: null };
 }

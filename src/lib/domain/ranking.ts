@@ -1,3 +1,5 @@
+import type { IndicatorDirection } from './catalogue.ts';
+
 /**
  * Competition ranking ("1224"): equal scores share a rank and the next rank skips.
  * Units without a score (null) get no rank: they are shown as "not ranked", never last by zero.
@@ -5,7 +7,7 @@
 export function competitionRanks<T>(
   items: readonly T[],
   score: (item: T) => number | null,
-  direction: 'higher_is_better' | 'lower_is_better' = 'higher_is_better'
+  direction: IndicatorDirection = 'higher_is_better'
 ): Map<T, number | null> {
   // Compare on the rounded score so that 0.1 + 0.2 and 0.3 tie, as a person reading the board expects.
   const key = (v: number) => Math.round(v * 1e9) / 1e9;

@@ -6,6 +6,7 @@
  */
 import { redirect, type RequestEvent } from '@sveltejs/kit';
 import { cookieMaxAge, cookieName, isLocale } from '../paraglide/runtime.js';
+import { safeNext } from '../safe-next.ts';
 
 export const LOCALE_PARAM = 'lang';
 
@@ -23,5 +24,6 @@ export function switchLocale(event: Pick<RequestEvent, 'url' | 'request' | 'cook
   }
   const back = new URL(event.url);
   back.searchParams.delete(LOCALE_PARAM);
-  redirect(303, `${back.pathname}${back.search}`);
+  // safeNext: a path such as `//evil.example` must not come back as a protocol-relative Location.
+  redirect(303, safeNext(`${back.pathname}${back.search}`));
 }

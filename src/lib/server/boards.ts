@@ -7,6 +7,9 @@ import type { StoredIndicator } from '#db/schema/rankings';
 import { DEFAULT_SCHEME_KEY, type Board, type BoardQuery, type BoardRow, type IndicatorMeta, type Series, type SeriesPoint } from '#contract/dto';
 import { isProvisional, periodOf, previousPeriod } from '#domain/periods';
 import { explainChange } from '#domain/explain';
+import type { NotRanked, NotRankedCode } from '#domain/board';
+import { changeSentence } from '../i18n/explain.ts';
+import { notRankedReason } from '../i18n/reasons.ts';
 import { ratioOfSums } from '#domain/ratio';
 import { bandOf, DEFAULT_BANDS, type Band } from '#domain/bands';
 
@@ -107,10 +110,11 @@ export async function readBoard(sql: Sql, query: BoardQuery, now = new Date()): 
   const indicators = (await activeIndicators(sql, scheme.id)).map(({ numerator: _n, denominator: _d, ...meta }) => meta);
   const rows = await sql<{
     code: string; name: string; type: string; rank: number | null; previous_rank: number | null; total: number | null;
-    not_ranked_reason: string | null; indicators: Record<string, StoredIndicator> | null; computed_at: string | null; as_of: string | null;
+    not_ranked_reason: NotRankedCode | null; not_ranked_indicators: string[] | null;
+    indicators: Record<string, StoredIndicator> | null; computed_at: string | null; as_of: string | null;
     bands: Band[] | null; tile_col: number | null; tile_row: number | null;
   }[]>`
-    select u.gso_code as code, u.name, u.type, r.rank, r.previous_rank, r.total, r.not_ranked_reason, r.indicators,
+    select u.gso_code as code, u.name, u.type, r.rank, r.previous_rank, r.total, r.not_ranked_reason, r.not_ranked_indicators, r.indicators,
            r.computed_at, r.as_of, sch.bands, u.tile_col, u.tile_row
     from units u
     left join rankings r on r.unit_id = u.id and r.scope_unit_id = ${scope.id}
@@ -137,13 +141,19 @@ export async function readBoard(sql: Sql, query: BoardQuery, now = new Date()): 
     for (const ind of indicators) {
       values[ind.key] = r.indicators?.[ind.key] ?? { numerator: null, denominator: null, ratio: null, points: null, rank: null };
     }
+    // Why it has no rank, as a code; worded in Vietnamese beside it for the API and the exports.
+    const notRanked: NotRanked | null = !r.indicators
+      ? { code: 'not_computed', indicators: [] }
+      : r.not_ranked_reason ? { code: r.not_ranked_reason, indicators: r.not_ranked_indicators ?? [] } : null;
+    const change = explainChange({ rank: r.rank, total: r.total, indicators: values }, previousByCode.get(r.code) ?? null, indicators);
     return {
       unitCode: r.code, unitName: r.name, unitType: r.type, rank: r.rank, previousRank: r.previous_rank, total: r.total,
       // The band under the scheme version the row was computed with.
       band: r.rank === null ? null : bandOf(r.total, r.bands ?? DEFAULT_BANDS),
-      notRankedReason: r.indicators ? r.not_ranked_reason : 'not computed for this period yet',
+      notRanked,
+      notRankedReason: notRanked && notRankedReason(notRanked, indicators, 'vi'),
       indicators: values,
-      change: explainChange({ rank: r.rank, total: r.total, indicators: values }, previousByCode.get(r.code) ?? null, indicators),
+      change: { ...change, sentence: changeSentence(change, indicators, 'vi', { ranked: r.rank !== null }) },
       tile: r.tile_col !== null && r.tile_row !== null ? { col: r.tile_col, row: r.tile_row } : null
     };
   });

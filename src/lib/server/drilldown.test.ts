@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayStartIct, isCorrected, isLate, lateAndCorrectedSentence, roleOf, sumOf } from './drilldown.ts';
+import { dayStartIct, isCorrected, isLate, roleOf, sumOf } from './drilldown.ts';
 
 describe('drill-down rules', () => {
   it('begin a day at 00:00 in Hà Nội (17:00 UTC the day before)', () => {
@@ -27,14 +27,6 @@ describe('drill-down rules', () => {
     expect(isCorrected('2026-11-19', first, '2026-11-19T17:00:00Z')).toBe(true);
     expect(isCorrected('2026-11-19', first, '2026-11-25T08:00:00Z')).toBe(true);
     expect(isCorrected('2026-11-19', null, '2026-11-25T08:00:00Z')).toBe(false);
-  });
-
-  it('say late and corrected samples in Vietnamese, only the cases that are not zero', () => {
-    expect(lateAndCorrectedSentence(12, 3)).toBe('12 số liệu đến muộn, 3 số liệu được sửa sau');
-    expect(lateAndCorrectedSentence(12, 0)).toBe('12 số liệu đến muộn');
-    expect(lateAndCorrectedSentence(0, 3)).toBe('3 số liệu được sửa sau');
-    expect(lateAndCorrectedSentence(0, 0)).toBeNull();
-    expect(lateAndCorrectedSentence(1234, 0)).toBe('1.234 số liệu đến muộn'); // vi-VN thousands
   });
 
   it('add up the reported metrics of a side, and tell nothing reported from zero', () => {

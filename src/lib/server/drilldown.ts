@@ -17,7 +17,6 @@ import type { StoredIndicator } from '#db/schema/rankings';
 import type { BoardPeriodKind, IndicatorMeta, IndicatorValue } from '#contract/dto';
 import { isProvisional, periodOf, today, ZONE, type Period } from '#domain/periods';
 import { ratioOfSums } from '#domain/ratio';
-import { formatInteger } from '../format.ts';
 import { readSchemeIndicators } from './boards.ts';
 
 export class DrillNotFoundError extends Error {}
@@ -48,14 +47,6 @@ export function isCorrected(day: string, firstSeenAt: string | null, ingestedAt:
   if (!firstSeenAt || !ingestedAt) return false;
   const changed = new Date(ingestedAt).getTime();
   return changed > new Date(firstSeenAt).getTime() && changed >= new Date(dayStartIct(day, 1)).getTime();
-}
-
-/** "12 số liệu đến muộn, 3 số liệu được sửa sau"; null when there is nothing to say. */
-export function lateAndCorrectedSentence(late: number, corrected: number): string | null {
-  const parts: string[] = [];
-  if (late > 0) parts.push(`${formatInteger(late)} số liệu đến muộn`);
-  if (corrected > 0) parts.push(`${formatInteger(corrected)} số liệu được sửa sau`);
-  return parts.length ? parts.join(', ') : null;
 }
 
 /** Σ of the values of the given metric keys; null when none of them was reported. */
@@ -183,6 +174,9 @@ export interface PollRunSummary {
   changed: number;
   /** How many of this day's samples name this run. */
   samples: number;
+  /** An upload: who sent it, and who approved it when approval is required ("Name (username)"). */
+  submittedBy: string | null;
+  approvedBy: string | null;
 }
 
 export interface RawSamples {
@@ -199,6 +193,7 @@ export interface RawSamples {
   withoutPoll: number;
 }
 
+/** Counts only: src/lib/i18n/arrivals.ts words them ("12 số liệu đến muộn, 3 số liệu được sửa sau"). */
 export interface IndicatorLateness {
   indicatorKey: string;
   nameVi: string;
@@ -206,8 +201,6 @@ export interface IndicatorLateness {
   samples: number;
   late: number;
   corrected: number;
-  /** "12 số liệu đến muộn, 3 số liệu được sửa sau"; null when both are 0. */
-  sentence: string | null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -430,18 +423,22 @@ export async function readRawSamples(sql: Sql, unitCode: string, indicatorKey: s
     ? await sql<{
         id: number; source_key: string; source_name: string; started_at: string; finished_at: string | null; outcome: string; trigger: string;
         http_status: number | null; window_from: string; window_to: string; accepted: number; rejected: number; changed: number;
+        submitted_by: string | null; approved_by: string | null;
       }[]>`
       select r.id, ds.key as source_key, ds.name as source_name, r.started_at, r.finished_at, r.outcome, r.trigger, r.http_status,
              to_char(r.window_from, 'YYYY-MM-DD') as window_from, to_char(r.window_to, 'YYYY-MM-DD') as window_to,
-             r.accepted, r.rejected, r.changed
+             r.accepted, r.rejected, r.changed,
+             sub.display_name || ' (' || sub.username || ')' as submitted_by, apr.display_name || ' (' || apr.username || ')' as approved_by
       from poll_runs r join data_sources ds on ds.id = r.source_id
+      left join users sub on sub.id = r.submitted_by left join users apr on apr.id = r.approved_by
       where r.id = any(${sql.array(runIds)}::int[])
       order by r.started_at desc, r.id desc`
     : [];
   const polls: PollRunSummary[] = runs.map((r) => ({
     id: r.id, sourceKey: r.source_key, sourceName: r.source_name, startedAt: isoTimestamp(r.started_at)!, finishedAt: isoTimestamp(r.finished_at),
     outcome: r.outcome, trigger: r.trigger, httpStatus: r.http_status, windowFrom: r.window_from, windowTo: r.window_to,
-    accepted: r.accepted, rejected: r.rejected, changed: r.changed, samples: perRun.get(r.id) ?? 0
+    accepted: r.accepted, rejected: r.rejected, changed: r.changed, samples: perRun.get(r.id) ?? 0,
+    submittedBy: r.submitted_by, approvedBy: r.approved_by
   }));
 
   const { id: _id, ...unitOut } = unit;
@@ -456,8 +453,8 @@ export async function readRawSamples(sql: Sql, unitCode: string, indicatorKey: s
  * For the explanation of a rank change: per indicator key of the active scheme, how many of the
  * samples behind its value for `period` (a unit and its descendants) arrived late (first stored
  * after the end of the day after their day, ICT) and how many were corrected (changed after they
- * were first stored, once their day had ended), with a sentence in Vietnamese for each non-zero
- * case: "12 số liệu đến muộn, 3 số liệu được sửa sau". Samples whose arrival is unknown (stored
+ * were first stored, once their day had ended); src/lib/i18n/arrivals.ts words them ("12 số liệu
+ * đến muộn, 3 số liệu được sửa sau"). Samples whose arrival is unknown (stored
  * before provenance was kept, or loaded as history by a backfill) count as neither.
  * An unknown unit gives every indicator zeros. With `indicatorKey`, only that indicator (if it is
  * in the active scheme).
@@ -508,7 +505,7 @@ export async function readLateAndCorrected(
       late += r.late;
       corrected += r.corrected;
     }
-    out[ind.key] = { indicatorKey: ind.key, nameVi: ind.nameVi, samples, late, corrected, sentence: lateAndCorrectedSentence(late, corrected) };
+    out[ind.key] = { indicatorKey: ind.key, nameVi: ind.nameVi, samples, late, corrected };
   }
   return out;
 }

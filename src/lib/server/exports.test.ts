@@ -10,11 +10,11 @@ const board: Board = {
   indicators: [{ key: 'dossier.on_time', family: 'dossier', nameVi: 'Hồ sơ đúng hạn', nameEn: 'On time', maxPoints: 20, saturation: 1, numeratorNounVi: 'hồ sơ đúng hạn' }],
   bands: [{ name: 'Tốt', min: 80 }, { name: 'Yếu', min: 0 }],
   rows: [
-    { unitCode: '278', unitName: 'Huyện Thanh Oai', unitType: 'Huyện', rank: 1, previousRank: 2, total: 88.5, band: 'Tốt', notRankedReason: null,
+    { unitCode: '278', unitName: 'Huyện Thanh Oai', unitType: 'Huyện', rank: 1, previousRank: 2, total: 88.5, band: 'Tốt', notRanked: null, notRankedReason: null,
       indicators: { 'dossier.on_time': { numerator: 90, denominator: 100, ratio: 0.9, points: 18, rank: 1 } },
       change: { places: 1, totalDelta: 2, parts: [], sentence: 'tăng 1 bậc (tổng +2,00)' }, tile: null },
     { unitCode: '001', unitName: 'Quận "Ba Đình", trung tâm', unitType: 'Quận', rank: null, previousRank: null, total: null, band: null,
-      notRankedReason: 'no data for dossier.on_time', indicators: {},
+      notRanked: { code: 'no_data', indicators: ['dossier.on_time'] }, notRankedReason: 'chưa có số liệu nào trong kỳ này', indicators: {},
       change: { places: null, totalDelta: null, parts: [], sentence: 'chưa xếp hạng kỳ này' }, tile: null }
   ],
   computedAt: null,
@@ -24,10 +24,11 @@ const board: Board = {
 describe('exports', () => {
   it('lay a board out as a table with the same numbers as the JSON', () => {
     const t = boardTable(board);
-    expect(t[0]).toEqual(['Hạng', 'Hạng kỳ trước', 'Mã đơn vị', 'Đơn vị', 'Tổng điểm', 'Xếp loại', 'Lý do chưa xếp hạng', 'So với kỳ trước',
+    expect(t[0]).toEqual(['Hạng', 'Hạng kỳ trước', 'Mã đơn vị', 'Đơn vị', 'Tổng điểm', 'Xếp loại', 'Lý do chưa xếp hạng', 'Mã lý do chưa xếp hạng', 'So với kỳ trước',
       'Hồ sơ đúng hạn — tỷ lệ', 'Hồ sơ đúng hạn — tử số', 'Hồ sơ đúng hạn — mẫu số', 'Hồ sơ đúng hạn — điểm']);
-    expect(t[1]).toEqual([1, 2, '278', 'Huyện Thanh Oai', 88.5, 'Tốt', null, 'tăng 1 bậc (tổng +2,00)', 0.9, 90, 100, 18]);
-    expect(t[2]!.slice(0, 7)).toEqual([null, null, '001', 'Quận "Ba Đình", trung tâm', null, null, 'no data for dossier.on_time']);
+    expect(t[1]).toEqual([1, 2, '278', 'Huyện Thanh Oai', 88.5, 'Tốt', null, null, 'tăng 1 bậc (tổng +2,00)', 0.9, 90, 100, 18]);
+    // Why it is not ranked: in Vietnamese words and as its code, worded from the structure.
+    expect(t[2]!.slice(0, 9)).toEqual([null, null, '001', 'Quận "Ba Đình", trung tâm', null, null, 'chưa có số liệu nào trong kỳ này', 'no_data', 'chưa xếp hạng kỳ này']);
   });
   it('name the file by scope and period, and by scheme for any scheme but the default', () => {
     expect(boardFileName(board)).toBe('xep-hang-01-month-2026-11-01');
@@ -36,7 +37,7 @@ describe('exports', () => {
   it('write CSV with a BOM, CRLF and quoting', () => {
     const csv = toCsv(boardTable(board));
     expect(csv.startsWith('\ufeffHạng,')).toBe(true);
-    expect(csv).toContain('\r\n,,001,"Quận ""Ba Đình"", trung tâm",,,no data for dossier.on_time,chưa xếp hạng kỳ này,,,,\r\n');
+    expect(csv).toContain('\r\n,,001,"Quận ""Ba Đình"", trung tâm",,,chưa có số liệu nào trong kỳ này,no_data,chưa xếp hạng kỳ này,,,,\r\n');
   });
   it('write an .xlsx that reads back the same', async () => {
     const book = new ExcelJS.Workbook();
@@ -44,6 +45,7 @@ describe('exports', () => {
     const sheet = book.worksheets[0]!;
     expect(sheet.rowCount).toBe(3);
     expect(sheet.getRow(2).getCell(4).value).toBe('Huyện Thanh Oai');
-    expect(sheet.getRow(2).getCell(9).value).toBe(0.9);
+    expect(sheet.getRow(2).getCell(10).value).toBe(0.9);
+    expect([sheet.getRow(3).getCell(7).value, sheet.getRow(3).getCell(8).value]).toEqual(['chưa có số liệu nào trong kỳ này', 'no_data']);
   });
 });

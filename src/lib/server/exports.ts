@@ -1,6 +1,8 @@
 /**
  * Every board and series as a file: CSV (UTF-8 with a BOM, so Excel opens it right) or .xlsx.
- * The same numbers as the JSON, one row per unit or day, headers in Vietnamese.
+ * The same numbers as the JSON, one row per unit or day, headers in Vietnamese. Why a unit is not
+ * ranked comes as its code and in Vietnamese words; why it moved in Vietnamese words (both worded from
+ * the board's structure with the Vietnamese messages, as the API's notRankedReason and change.sentence).
  */
 import ExcelJS from 'exceljs';
 import { error } from '@sveltejs/kit';
@@ -8,6 +10,8 @@ import { DEFAULT_SCHEME_KEY, type Board, type Series } from '#contract/dto';
 import { toCsv, type CsvCell } from './csv.ts';
 
 export { toCsv };
+import { changeSentence } from '../i18n/explain.ts';
+import { notRankedReason } from '../i18n/reasons.ts';
 
 export type Format = 'json' | 'csv' | 'xlsx';
 type Cell = CsvCell;
@@ -19,10 +23,12 @@ export function formatOf(url: URL): Format {
 }
 
 export function boardTable(board: Board): Cell[][] {
-  const header: Cell[] = ['Hạng', 'Hạng kỳ trước', 'Mã đơn vị', 'Đơn vị', 'Tổng điểm', 'Xếp loại', 'Lý do chưa xếp hạng', 'So với kỳ trước'];
+  const header: Cell[] = ['Hạng', 'Hạng kỳ trước', 'Mã đơn vị', 'Đơn vị', 'Tổng điểm', 'Xếp loại', 'Lý do chưa xếp hạng', 'Mã lý do chưa xếp hạng', 'So với kỳ trước'];
   for (const i of board.indicators) header.push(`${i.nameVi} — tỷ lệ`, `${i.nameVi} — tử số`, `${i.nameVi} — mẫu số`, `${i.nameVi} — điểm`);
   const rows = board.rows.map((r) => {
-    const cells: Cell[] = [r.rank, r.previousRank, r.unitCode, r.unitName, r.total, r.band, r.notRankedReason, r.change.sentence];
+    const reason = r.notRanked && notRankedReason(r.notRanked, board.indicators, 'vi');
+    const change = changeSentence(r.change, board.indicators, 'vi', { ranked: r.rank !== null });
+    const cells: Cell[] = [r.rank, r.previousRank, r.unitCode, r.unitName, r.total, r.band, reason, r.notRanked?.code ?? null, change];
     for (const i of board.indicators) {
       const v = r.indicators[i.key];
       cells.push(v?.ratio ?? null, v?.numerator ?? null, v?.denominator ?? null, v?.points ?? null);

@@ -7,6 +7,24 @@ import { liveSocket, type LiveSocket } from './socket.ts';
 
 export type ConnectionState = 'connecting' | 'live' | 'offline';
 
+/**
+ * Whether `next` was computed before `shown`: pushes and snapshots can arrive out of order (two
+ * web nodes, a read that started before a newer commit), and an older board must never replace a
+ * newer one on screen. Boards' `computedAt` is taken under the recompute lock, so later is newer.
+ */
+export function isOlderBoard(shown: Pick<Board, 'computedAt'>, next: Pick<Board, 'computedAt'>): boolean {
+  if (shown.computedAt === null) return false;
+  if (next.computedAt === null) return true;
+  return Date.parse(next.computedAt) < Date.parse(shown.computedAt);
+}
+
+/** The board to show when `next` arrives: `next`, unless it is an older copy of the same board (scheme, scope, period). */
+export function keepNewer(shown: Board | undefined, next: Board): Board {
+  if (!shown) return next;
+  const same = shown.scheme.key === next.scheme.key && shown.scope.code === next.scope.code && shown.period.kind === next.period.kind && shown.period.start === next.period.start;
+  return same && isOlderBoard(shown, next) ? shown : next;
+}
+
 export class LiveBoard {
   board = $state<Board>() as Board;
   connection = $state<ConnectionState>('connecting');
@@ -61,6 +79,7 @@ export class LiveBoard {
   }
 
   #apply(next: Board) {
+    if (isOlderBoard(this.board, next)) return;
     const before = new Map(this.board.rows.map((r) => [r.unitCode, r]));
     const changed = new Set<string>();
     for (const row of next.rows) {

@@ -1,16 +1,20 @@
 /** Reading the audit log: newest first, a page at a time, optionally one kind of entity. */
+import { count, desc, eq } from 'drizzle-orm';
 import type { Queryable as Sql } from '#db/client';
-import { isoTimestamp } from '#db/client';
+import { isoTimestamp, orm } from '#db/client';
+import { auditLog } from '#db/schema/auth';
 import { ZONE } from '#domain/periods';
 
-export const AUDIT_ENTITIES = ['user', 'display_token', 'scheme', 'source', 'unit'] as const;
+export const AUDIT_ENTITIES = ['user', 'display_token', 'scheme', 'source', 'unit', 'upload', 'setting'] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 export const ENTITY_NAMES: Record<AuditEntity, string> = {
   user: 'Người dùng',
   display_token: 'Màn hình trình chiếu',
   scheme: 'Bộ chỉ số',
   source: 'Nguồn dữ liệu',
-  unit: 'Đơn vị hành chính'
+  unit: 'Đơn vị hành chính',
+  upload: 'Tệp tải lên',
+  setting: 'Thiết lập'
 };
 /** Words for the actions these screens record; any other action is shown as recorded. */
 export const ACTION_NAMES: Record<string, string> = {
@@ -21,7 +25,11 @@ export const ACTION_NAMES: Record<string, string> = {
   enable: 'Mở khóa',
   reset_password: 'Đặt lại mật khẩu',
   revoke: 'Thu hồi',
-  create_version: 'Tạo phiên bản mới'
+  create_version: 'Tạo phiên bản mới',
+  test_connection: 'Thử kết nối',
+  upload: 'Tải tệp lên',
+  approve_upload: 'Duyệt tệp tải lên',
+  reject_upload: 'Từ chối tệp tải lên'
 };
 
 export const AUDIT_PAGE_SIZE = 50;
@@ -72,23 +80,22 @@ export const formatAuditTime = (iso: string) => when.format(new Date(iso));
 export async function readAuditLog(sql: Sql, query: Partial<AuditQuery> = {}): Promise<AuditPage> {
   const entity = query.entity ?? null;
   const page = query.page && query.page >= 1 ? Math.floor(query.page) : 1;
-  const filter = entity === null ? sql`true` : sql`entity = ${entity}`;
-  const [count] = await sql<{ total: number }[]>`select count(*)::int as total from audit_log where ${filter}`;
-  const total = count?.total ?? 0;
-  const rows = await sql<
-    { id: number; at: string; actor_name: string; action: string; entity: string; entity_id: string | null; before: unknown; after: unknown; ip: string | null }[]
-  >`
-    select id, at, actor_name, action, entity, entity_id, before, after, ip
-    from audit_log where ${filter}
-    order by at desc, id desc
-    limit ${AUDIT_PAGE_SIZE} offset ${(page - 1) * AUDIT_PAGE_SIZE}`;
+  const db = orm(sql);
+  const filter = entity === null ? undefined : eq(auditLog.entity, entity);
+  const [counted] = await db.select({ total: count() }).from(auditLog).where(filter);
+  const total = counted?.total ?? 0;
+  const a = auditLog;
+  const rows = await db
+    .select({ id: a.id, at: a.at, actorName: a.actorName, action: a.action, entity: a.entity, entityId: a.entityId, before: a.before, after: a.after, ip: a.ip })
+    .from(auditLog)
+    .where(filter)
+    .orderBy(desc(auditLog.at), desc(auditLog.id))
+    .limit(AUDIT_PAGE_SIZE)
+    .offset((page - 1) * AUDIT_PAGE_SIZE);
   return {
     rows: rows.map((r) => {
       const at = isoTimestamp(r.at)!;
-      return {
-        id: r.id, at, atText: formatAuditTime(at), actorName: r.actor_name, action: r.action, entity: r.entity, entityId: r.entity_id,
-        before: r.before, after: r.after, ip: r.ip
-      };
+      return { ...r, at, atText: formatAuditTime(at) };
     }),
     page,
     pageCount: Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE)),

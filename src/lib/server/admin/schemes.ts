@@ -2,18 +2,21 @@
  * Indicator schemes (operations, national_766, …): the active version of each, its history, and a
  * change — which never edits a version. A change of one scheme inserts its next version (same key,
  * version + 1, active) with copies of the indicators carrying the new points and saturations,
- * deactivates that scheme's previous version, and recomputes that scheme's current boards, all in one
- * transaction; the other schemes are untouched. Older boards keep the version they were computed
+ * deactivates that scheme's previous version, and queues the recompute of that scheme's current boards
+ * (a job per period, run by the workers, never inside the request), all in one transaction; the
+ * other schemes are untouched. Older boards keep the version they were computed
  * with (rankings.scheme_id), so a past rank is always explained by its own scheme.
  */
-import type postgres from 'postgres';
+import { and, asc, desc, eq, inArray, max, sql as expr, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Queryable as Sql } from '#db/client';
-import { isoTimestamp } from '#db/client';
-import { RANKINGS_CHANNEL, type RankingsChanged } from '#contract/notify';
+import { isoTimestamp, orm } from '#db/client';
+import { auditLog } from '#db/schema/auth';
+import { indicatorSchemes, indicators as indicatorTable } from '#db/schema/indicators';
 import { periodOf, today, type Period } from '#domain/periods';
 import { BOARD_PERIOD_KINDS, DEFAULT_SCHEME_KEY, schemeKeySchema } from '#contract/dto';
-import { recomputeRankings } from '#server/ranking/rankings';
+import type { PgBoss } from 'pg-boss';
+import { queueRecompute } from '#server/jobs/send';
 import { recordAudit } from '../auth/audit.ts';
 import { fieldErrors, inTransaction, type Actor, type ChangeContext, type Outcome } from './users.ts';
 
@@ -100,82 +103,66 @@ export const schemeChangeSchema = z.object({
 });
 export type SchemeChangeInput = z.input<typeof schemeChangeSchema>;
 
-interface SchemeRow {
-  id: number;
-  key: string;
-  version: number;
-  name_vi: string;
-  name_en: string;
-  active: boolean;
-  bands: Band[];
-  note: string | null;
-  created_at: string;
-  created_by: string | null;
-}
-
-interface IndicatorRow {
-  scheme_id: number;
-  key: string;
-  family: string;
-  name_vi: string;
-  name_en: string;
-  numerator: string[];
-  denominator: string[];
-  max_points: number;
-  saturation: number;
-  sort_order: number;
-}
-
-async function schemesWhere(sql: Sql, where: postgres.Fragment): Promise<SchemeView[]> {
-  const schemes = await sql<SchemeRow[]>`
-    select s.id, s.key, s.version, s.name_vi, s.name_en, s.active, s.bands, s.note, s.created_at,
-           (select a.actor_name from audit_log a where a.entity = 'scheme' and a.entity_id = s.id::text and a.action = 'create_version'
-            order by a.at desc limit 1) as created_by
-    from indicator_schemes s where ${where} order by s.version desc, s.id desc`;
+async function schemesWhere(sql: Sql, where: SQL): Promise<SchemeView[]> {
+  const db = orm(sql);
+  const s = indicatorSchemes;
+  // Who made the version: the newest create_version entry of the audit log (none for a seeded version).
+  const creator = db
+    .select({ name: auditLog.actorName })
+    .from(auditLog)
+    .where(and(eq(auditLog.entity, 'scheme'), eq(auditLog.entityId, expr`${s.id}::text`), eq(auditLog.action, 'create_version')))
+    .orderBy(desc(auditLog.at))
+    .limit(1)
+    .as('creator');
+  const schemes = await db
+    .select({
+      id: s.id, key: s.key, version: s.version, nameVi: s.nameVi, nameEn: s.nameEn, active: s.active, bands: s.bands, note: s.note,
+      createdAt: s.createdAt, createdBy: creator.name
+    })
+    .from(s)
+    .leftJoinLateral(creator, expr`true`)
+    .where(where)
+    .orderBy(desc(s.version), desc(s.id));
   if (!schemes.length) return [];
-  const indicators = await sql<IndicatorRow[]>`
-    select scheme_id, key, family, name_vi, name_en, numerator, denominator, max_points, saturation, sort_order
-    from indicators where scheme_id = any(${sql.array(schemes.map((s) => s.id))}::int[]) order by sort_order, id`;
+  const i = indicatorTable;
+  const indicators = await db
+    .select({
+      schemeId: i.schemeId, key: i.key, family: i.family, nameVi: i.nameVi, nameEn: i.nameEn, numerator: i.numerator, denominator: i.denominator,
+      maxPoints: i.maxPoints, saturation: i.saturation, sortOrder: i.sortOrder
+    })
+    .from(i)
+    .where(inArray(i.schemeId, schemes.map((s) => s.id)))
+    .orderBy(asc(i.sortOrder), asc(i.id));
   return schemes.map((s) => ({
-    id: s.id,
-    key: s.key,
-    version: s.version,
-    nameVi: s.name_vi,
-    nameEn: s.name_en,
-    active: s.active,
-    bands: s.bands,
-    note: s.note,
-    createdAt: isoTimestamp(s.created_at)!,
-    createdBy: s.created_by,
-    indicators: indicators
-      .filter((i) => i.scheme_id === s.id)
-      .map((i) => ({
-        key: i.key, family: i.family, nameVi: i.name_vi, nameEn: i.name_en, numerator: i.numerator, denominator: i.denominator,
-        maxPoints: i.max_points, saturation: i.saturation, sortOrder: i.sort_order
-      }))
+    ...s,
+    createdAt: isoTimestamp(s.createdAt)!,
+    indicators: indicators.filter((i) => i.schemeId === s.id).map(({ schemeId: _, ...i }) => i)
   }));
 }
 
 /** The version of a scheme (default: operations) its boards are computed with: its newest active row (as the ranking workers pick it). */
 export async function readActiveScheme(sql: Sql, key: string = DEFAULT_SCHEME_KEY): Promise<SchemeView | null> {
-  const [active] = await sql<{ id: number }[]>`select id from indicator_schemes where active and key = ${key} order by id desc limit 1`;
+  const s = indicatorSchemes;
+  const [active] = await orm(sql).select({ id: s.id }).from(s).where(and(eq(s.active, true), eq(s.key, key))).orderBy(desc(s.id)).limit(1);
   if (!active) return null;
-  return (await schemesWhere(sql, sql`s.id = ${active.id}`))[0] ?? null;
+  return (await schemesWhere(sql, eq(s.id, active.id)))[0] ?? null;
 }
 
 /** The version in force of every scheme, the operations scheme first. */
 export async function readActiveSchemes(sql: Sql): Promise<SchemeView[]> {
-  const views = await schemesWhere(sql, sql`s.id in (select distinct on (key) id from indicator_schemes where active order by key, id desc)`);
+  const s = indicatorSchemes;
+  const inForce = orm(sql).selectDistinctOn([s.key], { id: s.id }).from(s).where(eq(s.active, true)).orderBy(asc(s.key), desc(s.id));
+  const views = await schemesWhere(sql, inArray(s.id, inForce));
   return views.sort((a, b) => Number(b.key === DEFAULT_SCHEME_KEY) - Number(a.key === DEFAULT_SCHEME_KEY) || a.key.localeCompare(b.key));
 }
 
 /** Every version of a scheme, newest first, each with its indicators and bands. */
 export function schemeHistory(sql: Sql, key: string): Promise<SchemeView[]> {
-  return schemesWhere(sql, sql`s.key = ${key}`);
+  return schemesWhere(sql, eq(indicatorSchemes.key, key));
 }
 
 export async function readScheme(sql: Sql, schemeId: number): Promise<SchemeView | null> {
-  return (await schemesWhere(sql, sql`s.id = ${schemeId}`))[0] ?? null;
+  return (await schemesWhere(sql, eq(indicatorSchemes.id, schemeId)))[0] ?? null;
 }
 
 /** What the audit log keeps of a version. */
@@ -195,16 +182,21 @@ const same = (a: number, b: number) => Math.abs(a - b) < 1e-9;
 export type SchemeSaved = {
   scheme: { id: number; key: string; version: number };
   previous: { id: number; version: number };
-  /** The boards recomputed with the new version. */
-  recomputed: Period[];
+  /** The boards recomputed with the new version, by a job: one per period, followed as one batch. */
+  recompute: { batch: string; periods: Period[] };
 };
 
+/** Where the change came from (audit), and the job queue its recompute goes to. */
+export type SchemeChangeContext = ChangeContext & { jobs: PgBoss };
+
 /**
- * Saves a change as the next version of one scheme (`input.scheme`, default operations), then
- * recomputes that scheme's boards of the current period of every kind with it — in one transaction,
- * so a failed recompute leaves the old version active. The other schemes' versions and boards stay.
+ * Saves a change as the next version of one scheme (`input.scheme`, default operations), and queues
+ * the recompute of that scheme's boards of the current period of every kind with it — in one
+ * transaction, so a failed save queues nothing and a saved version always has its recompute. The
+ * workers run it (minutes at national scale); the admin screen follows the batch. The other
+ * schemes' versions and boards stay.
  */
-export async function saveSchemeVersion(sql: Sql, input: SchemeChangeInput, actor: Actor, ctx: ChangeContext = {}): Promise<Outcome<SchemeSaved>> {
+export async function saveSchemeVersion(sql: Sql, input: SchemeChangeInput, actor: Actor, ctx: SchemeChangeContext): Promise<Outcome<SchemeSaved>> {
   const parsed = schemeChangeSchema.safeParse(input);
   if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error.issues) };
   const v = parsed.data;
@@ -212,22 +204,31 @@ export async function saveSchemeVersion(sql: Sql, input: SchemeChangeInput, acto
   const changes = Object.entries(v.indicators).map(([key, c]) => ({ key, maxPoints: round(c.maxPoints, 2), saturation: round(c.saturation, 4) }));
   return inTransaction(sql, async (tx): Promise<Outcome<SchemeSaved>> => {
     // Locks the active version: two saves at once are one after the other, the second sees the first.
-    const [current] = await tx<{ id: number; key: string; version: number; name_vi: string; name_en: string; bands: Band[]; note: string | null }[]>`
-      select id, key, version, name_vi, name_en, bands, note from indicator_schemes where active and key = ${v.scheme}
-      order by id desc limit 1 for update`;
+    const db = orm(tx);
+    const schemes = indicatorSchemes;
+    const [current] = await db
+      .select({ id: schemes.id, key: schemes.key, version: schemes.version, nameVi: schemes.nameVi, nameEn: schemes.nameEn, bands: schemes.bands, note: schemes.note })
+      .from(schemes)
+      .where(and(eq(schemes.active, true), eq(schemes.key, v.scheme)))
+      .orderBy(desc(schemes.id))
+      .limit(1)
+      .for('update');
     if (!current) return { ok: false, errors: { scheme: `Không có bộ chỉ số "${v.scheme}" đang áp dụng.` } };
     if (v.baseSchemeId != null && v.baseSchemeId !== current.id) {
       return { ok: false, errors: { form: 'Bộ chỉ số vừa được thay đổi (có phiên bản mới hơn). Tải lại trang rồi sửa lại.' } };
     }
-    const indicators = await tx<{ key: string; max_points: number; saturation: number }[]>`
-      select key, max_points, saturation from indicators where scheme_id = ${current.id} order by sort_order, id`;
+    const indicators = await db
+      .select()
+      .from(indicatorTable)
+      .where(eq(indicatorTable.schemeId, current.id))
+      .orderBy(asc(indicatorTable.sortOrder), asc(indicatorTable.id));
     const known = new Map(indicators.map((i) => [i.key, i]));
     const errors: Record<string, string> = {};
     for (const c of changes) if (!known.has(c.key)) errors[`indicators.${c.key}`] = `Không có chỉ số ${c.key} trong bộ chỉ số đang áp dụng.`;
     if (Object.keys(errors).length) return { ok: false, errors };
     const byKey = new Map(changes.map((c) => [c.key, c]));
     const next = indicators.map((i) => ({
-      key: i.key, maxPoints: byKey.get(i.key)?.maxPoints ?? i.max_points, saturation: byKey.get(i.key)?.saturation ?? i.saturation
+      key: i.key, maxPoints: byKey.get(i.key)?.maxPoints ?? i.maxPoints, saturation: byKey.get(i.key)?.saturation ?? i.saturation
     }));
     const total = next.reduce((s, i) => s + i.maxPoints, 0);
     if (total <= 0) {
@@ -239,47 +240,35 @@ export async function saveSchemeVersion(sql: Sql, input: SchemeChangeInput, acto
       return { ok: false, errors: { [`bands.${unreachable}.min`]: `Điểm sàn ${bands[unreachable]!.min} cao hơn tổng điểm tối đa của bộ chỉ số (${round(total, 2)}): không đơn vị nào đạt được.` } };
     }
     const unchanged =
-      next.every((n) => same(n.maxPoints, known.get(n.key)!.max_points) && same(n.saturation, known.get(n.key)!.saturation)) &&
+      next.every((n) => same(n.maxPoints, known.get(n.key)!.maxPoints) && same(n.saturation, known.get(n.key)!.saturation)) &&
       JSON.stringify(bands) === JSON.stringify(current.bands.map((b) => ({ name: b.name, min: b.min })));
     if (unchanged) return { ok: false, errors: { form: 'Không có thay đổi nào so với phiên bản đang áp dụng.' } };
 
-    const [nextRow] = await tx<{ version: number }[]>`
-      select max(version)::int + 1 as version from indicator_schemes where key = ${current.key}`;
-    const version = nextRow!.version;
-    await tx`update indicator_schemes set active = false where key = ${current.key} and active`;
-    const [created] = await tx<{ id: number }[]>`
-      insert into indicator_schemes (key, version, name_vi, name_en, active, bands, note)
-      values (${current.key}, ${version}, ${current.name_vi}, ${current.name_en}, true, ${JSON.stringify(bands)}::jsonb, ${v.note})
-      returning id`;
+    const [newest] = await db.select({ version: max(schemes.version) }).from(schemes).where(eq(schemes.key, current.key));
+    const version = newest!.version! + 1;
+    await db.update(schemes).set({ active: false }).where(and(eq(schemes.key, current.key), eq(schemes.active, true)));
+    const [created] = await db
+      .insert(schemes)
+      .values({ key: current.key, version, nameVi: current.nameVi, nameEn: current.nameEn, active: true, bands, note: v.note })
+      .returning({ id: schemes.id });
     const schemeId = created!.id;
-    await tx`
-      insert into indicators (scheme_id, key, family, name_vi, name_en, numerator, denominator, direction, max_points, saturation,
-                              numerator_noun_vi, sort_order)
-      select ${schemeId}, i.key, i.family, i.name_vi, i.name_en, i.numerator, i.denominator, i.direction,
-             coalesce(c.max_points, i.max_points), coalesce(c.saturation, i.saturation), i.numerator_noun_vi, i.sort_order
-      from indicators i
-      left join unnest(${tx.array(changes.map((c) => c.key))}::text[], ${tx.array(changes.map((c) => c.maxPoints))}::float8[],
-                       ${tx.array(changes.map((c) => c.saturation))}::float8[]) as c(key, max_points, saturation)
-        on c.key = i.key
-      where i.scheme_id = ${current.id}`;
+    // Copies of the version's indicators, with the new points and saturations (`next`, in the same order).
+    await db.insert(indicatorTable).values(indicators.map(({ id: _, ...i }, n) => ({ ...i, schemeId, maxPoints: next[n]!.maxPoints, saturation: next[n]!.saturation })));
 
-    // This scheme's current boards of every period kind now use the new version; older boards keep theirs.
+    // This scheme's current boards of every period kind are recomputed with the new version by a job
+    // (queued in this transaction: no version without its recompute); older boards keep theirs.
     const day = today(ctx.now);
     const periods = BOARD_PERIOD_KINDS.map((kind) => periodOf(kind, day));
-    const scopeIds = await recomputeRankings(tx, periods, { schemes: [current.key] });
-    const payload: RankingsChanged = {
-      pollRunId: null, scopeIds, periods: periods.map((p) => ({ kind: p.kind, start: p.start })), schemes: [current.key]
-    };
-    await tx`select pg_notify(${RANKINGS_CHANNEL}, ${JSON.stringify(payload)})`;
+    const batch = await queueRecompute(ctx.jobs, tx, { periods, schemes: [current.key], cause: 'scheme' });
 
     await recordAudit(tx, {
       actor, action: 'create_version', entity: 'scheme', entityId: schemeId,
       before: auditView({ id: current.id, key: current.key, version: current.version, bands: current.bands, note: current.note },
-        indicators.map((i) => ({ key: i.key, maxPoints: i.max_points, saturation: i.saturation }))),
+        indicators.map((i) => ({ key: i.key, maxPoints: i.maxPoints, saturation: i.saturation }))),
       after: auditView({ id: schemeId, key: current.key, version, bands, note: v.note }, next),
       ip: ctx.ip
     });
-    return { ok: true, scheme: { id: schemeId, key: current.key, version }, previous: { id: current.id, version: current.version }, recomputed: periods };
+    return { ok: true, scheme: { id: schemeId, key: current.key, version }, previous: { id: current.id, version: current.version }, recompute: { batch, periods } };
   });
 }
 
@@ -331,7 +320,7 @@ export function schemeInputFromForm(values: Record<string, string>): { input: Sc
 }
 
 /** Saves the scheme form: errors are named by the form's own fields (`bands.3.min` is the fourth row as shown). */
-export async function saveSchemeFromForm(sql: Sql, values: Record<string, string>, actor: Actor, ctx: ChangeContext = {}): Promise<Outcome<SchemeSaved>> {
+export async function saveSchemeFromForm(sql: Sql, values: Record<string, string>, actor: Actor, ctx: SchemeChangeContext): Promise<Outcome<SchemeSaved>> {
   const { input, bandRows } = schemeInputFromForm(values);
   const result = await saveSchemeVersion(sql, input, actor, ctx);
   if (result.ok) return result;

@@ -2,7 +2,8 @@
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { sql } from '#server/db';
 import { formValues, parseForm, type FormFailure } from '../forms.ts';
-import { saveSource, sourceFormSchema, testSource } from './sources.ts';
+import { jobQueue } from '../jobs/sender.ts';
+import { dropQueuedPollsOf, saveSource, sourceFormSchema, testSource } from './sources.ts';
 
 const SECRET = new Set(['apiKey', 'password', 'token']);
 const keep = (form: FormData) => Object.fromEntries(Object.entries(formValues(form)).filter(([k]) => !SECRET.has(k)));
@@ -19,13 +20,15 @@ export function sourceActions(existingKey: (event: RequestEvent) => string | und
       if ('errors' in result) {
         return fail(400, { values: keep(form), errors: result.errors, message: Object.values(result.errors).join('; ') } satisfies FormFailure);
       }
+      // Saved disabled: its polls waiting in the queue go too.
+      if (!parsed.data.enabled) await dropQueuedPollsOf(await sql(), await jobQueue(), result.key);
       redirect(303, `/admin/sources/${result.key}?saved=1`);
     },
     test: async (event: RequestEvent) => {
       const form = await event.request.formData();
       const parsed = parseForm(sourceFormSchema, form);
       if ('failure' in parsed) return parsed.failure;
-      const result = await testSource(await sql(), parsed.data, existingKey(event));
+      const result = await testSource(await sql(), parsed.data, existingKey(event), { actor: event.locals.principal, ip: event.getClientAddress() });
       if ('errors' in result) {
         return fail(400, { values: keep(form), errors: result.errors, message: Object.values(result.errors).join('; ') } satisfies FormFailure);
       }

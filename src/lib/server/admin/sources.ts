@@ -3,10 +3,15 @@
  * test a connection (fetch once, preview what would be stored, store nothing), enable / disable,
  * poll now, and the poll history. Credentials are write-only: sealed on save, never read back.
  */
+import { and, desc, eq, sql as sqlExpr } from 'drizzle-orm';
 import { z } from 'zod';
-import { isoTimestamp, type Queryable as Sql, type Sql as Pool } from '#db/client';
-import { POLL_NOW_CHANNEL } from '#contract/notify';
-import { METRIC_FAMILIES } from '#domain/catalogue';
+import { isoTimestamp, orm, type Queryable as Sql, type Sql as Pool } from '#db/client';
+import { alias } from 'drizzle-orm/pg-core';
+import { users } from '#db/schema/auth';
+import { dataSources, DEFAULT_PRIORITY, pollRuns } from '#db/schema/sources';
+import { units } from '#db/schema/units';
+import type { PgBoss } from 'pg-boss';
+import { METRIC_FAMILIES, type MetricFamily } from '#domain/catalogue';
 import { today } from '#domain/periods';
 import { seal } from '#server/secrets';
 import { config, egressPolicy } from '#server/config';
@@ -14,6 +19,7 @@ import { loadLookups } from '#server/pipeline/ingest';
 import { credentialsOf, fetchWindow, loadSource, pollWindow, type SourceRow } from '#server/pipeline/poll';
 import { AUTH_KINDS, jsonMappingSchema, SOURCE_KINDS, tableMappingSchema, templateMapping } from '#server/pipeline/mapping/config';
 import { checkSourceUrl } from '#server/pipeline/ssrf';
+import { dropQueuedPolls, pollNowJob } from '#server/jobs/send';
 import type { Credentials } from '#server/pipeline/types';
 import type { Principal } from '../auth/principal.ts';
 import { recordAudit } from '../auth/audit.ts';
@@ -46,6 +52,8 @@ export const sourceFormSchema = z
     trailingDays: int(1, 31, 'trailingDays'),
     dailyDeadline: z.string().trim().regex(/^(|([01]\d|2[0-3]):[0-5]\d)$/, 'dailyDeadline: HH:MM, or empty').default(''),
     scopeUnitCode: z.string().trim().regex(/^(|\d{2,5})$/, 'scopeUnitCode: a GSO code (2–5 digits), or empty').default(''),
+    /** Empty: the default for the kind (a system of record above an upload). */
+    priority: z.preprocess((v) => (v === '' || v === undefined || v === null ? undefined : v), int(0, 1000, 'priority').optional()),
     enabled: z.string().optional().transform((v) => v === 'on' || v === 'true')
   })
   .superRefine((f, ctx) => {
@@ -118,6 +126,37 @@ function credentialsFrom(f: SourceForm): Credentials | 'keep' | { error: string;
   }
 }
 
+/** The form field that carries an auth kind's secret, and its name in words. */
+function secretField(authKind: string): { field: string; words: string } {
+  if (authKind === 'basic') return { field: 'password', words: 'username and password' };
+  if (authKind === 'bearer') return { field: 'token', words: 'token' };
+  return { field: 'apiKey', words: 'API key' };
+}
+
+/** scheme://host:port of a URL template ({from} … filled in), or null when it is not a URL. */
+function originOf(urlTemplate: string): URL | null {
+  try {
+    return new URL(urlTemplate.replaceAll(/\{\w+\}/g, 'x'));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Stored credentials go only to the host they were entered for: with the secret left empty and
+ * the URL now pointing elsewhere (scheme, host or port), the person must type it again.
+ */
+function hostChanged(stored: { urlTemplate: string; hasCredentials: boolean } | null, f: SourceForm): SourceFormErrors | null {
+  if (!stored?.hasCredentials || f.kind === 'upload') return null;
+  const was = originOf(stored.urlTemplate);
+  const now = originOf(f.urlTemplate);
+  if (was && now && was.origin === now.origin) return null;
+  const { field, words } = secretField(f.authKind);
+  return {
+    [field]: `${field}: the URL now points to ${now?.host ?? 'another host'} (it was ${was?.host ?? 'another host'}): enter the ${words} again — a stored one is sent only to the host it was entered for`
+  };
+}
+
 export interface SourceView {
   id: number;
   key: string;
@@ -137,26 +176,38 @@ export interface SourceView {
   dailyDeadline: string;
   scopeUnitCode: string;
   enabled: boolean;
+  /** Higher wins: an upload for a unit × metric that a higher-priority source reports is refused. */
+  priority: number;
 }
 
 export async function readSourceView(sql: Sql, key: string): Promise<SourceView | null> {
-  const [r] = await sql<(Omit<SourceView, 'mapping' | 'hasCredentials'> & { mapping: unknown; sealed: string | null })[]>`
-    select s.id, s.key, s.name, s.family, s.kind, s.produces, s.granularity, s.url_template as "urlTemplate", s.auth_kind as "authKind",
-           s.credentials_sealed as sealed, s.mapping, s.interval_seconds as "intervalSeconds", s.timeout_ms as "timeoutMs",
-           s.stale_after_seconds as "staleAfterSeconds", s.trailing_days as "trailingDays", coalesce(s.daily_deadline, '') as "dailyDeadline",
-           coalesce(u.gso_code, '') as "scopeUnitCode", s.enabled
-    from data_sources s left join units u on u.id = s.scope_unit_id where s.key = ${key}`;
+  const d = dataSources;
+  const [r] = await orm(sql)
+    .select({
+      id: d.id, key: d.key, name: d.name, family: d.family, kind: d.kind, produces: d.produces, granularity: d.granularity, urlTemplate: d.urlTemplate,
+      authKind: d.authKind, sealed: d.credentialsSealed, mapping: d.mapping, intervalSeconds: d.intervalSeconds, timeoutMs: d.timeoutMs,
+      staleAfterSeconds: d.staleAfterSeconds, trailingDays: d.trailingDays, dailyDeadline: d.dailyDeadline, scopeUnitCode: units.gsoCode,
+      enabled: d.enabled, priority: d.priority
+    })
+    .from(d)
+    .leftJoin(units, eq(units.id, d.scopeUnitId))
+    .where(eq(d.key, key));
   if (!r) return null;
   const { sealed, mapping, ...rest } = r;
-  return { ...rest, hasCredentials: sealed !== null, mapping: mappingField(r.kind, mapping) };
+  return { ...rest, dailyDeadline: r.dailyDeadline ?? '', scopeUnitCode: r.scopeUnitCode ?? '', hasCredentials: sealed !== null, mapping: mappingField(r.kind, mapping) };
 }
 
 export async function listSources(sql: Sql) {
   const health = await readSourceHealth(sql);
-  const rows = await sql<{ key: string; kind: string; interval_seconds: number; url_template: string }[]>`
-    select key, kind, interval_seconds, url_template from data_sources order by id`;
+  const rows = await orm(sql)
+    .select({ key: dataSources.key, intervalSeconds: dataSources.intervalSeconds, urlTemplate: dataSources.urlTemplate, priority: dataSources.priority })
+    .from(dataSources)
+    .orderBy(dataSources.id);
   const byKey = new Map(rows.map((r) => [r.key, r]));
-  return health.map((h) => ({ ...h, intervalSeconds: byKey.get(h.key)!.interval_seconds, host: hostOf(byKey.get(h.key)!.url_template) }));
+  return health.map((h) => {
+    const r = byKey.get(h.key)!;
+    return { ...h, intervalSeconds: r.intervalSeconds, host: hostOf(r.urlTemplate), priority: r.priority };
+  });
 }
 
 const hostOf = (url: string) => {
@@ -174,7 +225,7 @@ async function resolveForm(sql: Sql, f: SourceForm): Promise<{ errors: SourceFor
   if ('error' in mapping) errors.mapping = `mapping: ${mapping.error}`;
   let scopeUnitId: number | null = null;
   if (f.scopeUnitCode) {
-    const [u] = await sql<{ id: number }[]>`select id from units where gso_code = ${f.scopeUnitCode} and valid_to is null`;
+    const [u] = await orm(sql).select({ id: units.id }).from(units).where(and(eq(units.gsoCode, f.scopeUnitCode), sqlExpr`${units.validTo} is null`));
     if (!u) errors.scopeUnitCode = `scopeUnitCode: no unit with code ${f.scopeUnitCode}`;
     else scopeUnitId = u.id;
   }
@@ -197,43 +248,40 @@ export async function saveSource(
 ): Promise<{ errors: SourceFormErrors } | { key: string }> {
   const resolved = await resolveForm(sql, f);
   if ('errors' in resolved) return resolved;
+  const db = orm(sql);
   const before = ctx.existingKey ? await readSourceView(sql, ctx.existingKey) : null;
   if (ctx.existingKey && !before) return { errors: { key: `key: no source ${ctx.existingKey}` } };
   if (!ctx.existingKey || f.key !== ctx.existingKey) {
-    const [taken] = await sql`select 1 from data_sources where key = ${f.key}`;
+    const [taken] = await db.select({ id: dataSources.id }).from(dataSources).where(eq(dataSources.key, f.key));
     if (taken) return { errors: { key: `key: ${f.key} is already used by another source` } };
   }
   const creds = credentialsFrom(f);
   if (typeof creds === 'object' && 'error' in creds) return { errors: { [creds.field]: `${creds.field}: ${creds.error}` } };
   if (creds === 'keep' && (!before || before.authKind !== f.authKind || !before.hasCredentials)) {
-    const field = f.authKind === 'basic' ? 'password' : f.authKind === 'bearer' ? 'token' : 'apiKey';
+    const { field } = secretField(f.authKind);
     return { errors: { [field]: `${field}: required for ${f.authKind} authentication` } };
+  }
+  if (creds === 'keep') {
+    const moved = hostChanged(before, f);
+    if (moved) return { errors: moved };
   }
   const secret = config().CITYOPS_SECRET_KEY;
   if (creds !== 'keep' && creds.kind !== 'none' && !secret) return { errors: { form: 'CITYOPS_SECRET_KEY is not set: credentials cannot be sealed' } };
   const sealed = creds === 'keep' ? undefined : creds.kind === 'none' ? null : seal(JSON.stringify(creds), secret!);
   const values = {
-    key: f.key, name: f.name, family: f.family, kind: f.kind, produces: f.produces, granularity: f.granularity,
-    url_template: f.kind === 'upload' ? '' : f.urlTemplate, auth_kind: f.authKind, mapping: JSON.stringify(resolved.mapping),
-    interval_seconds: f.intervalSeconds, timeout_ms: f.timeoutMs, stale_after_seconds: f.staleAfterSeconds, trailing_days: f.trailingDays,
-    daily_deadline: f.dailyDeadline || null, scope_unit_id: resolved.scopeUnitId, enabled: f.enabled
+    key: f.key, name: f.name, family: f.family as MetricFamily, kind: f.kind, produces: f.produces, granularity: f.granularity,
+    urlTemplate: f.kind === 'upload' ? '' : f.urlTemplate, authKind: f.authKind, mapping: resolved.mapping as typeof dataSources.$inferInsert.mapping,
+    intervalSeconds: f.intervalSeconds, timeoutMs: f.timeoutMs, staleAfterSeconds: f.staleAfterSeconds, trailingDays: f.trailingDays,
+    dailyDeadline: f.dailyDeadline || null, scopeUnitId: resolved.scopeUnitId, enabled: f.enabled,
+    priority: f.priority ?? (f.kind === 'upload' ? DEFAULT_PRIORITY.upload : DEFAULT_PRIORITY.systemOfRecord)
   };
   if (before) {
-    await sql`
-      update data_sources set key = ${values.key}, name = ${values.name}, family = ${values.family}, kind = ${values.kind},
-        produces = ${values.produces}, granularity = ${values.granularity}, url_template = ${values.url_template}, auth_kind = ${values.auth_kind},
-        mapping = ${values.mapping}::jsonb, interval_seconds = ${values.interval_seconds}, timeout_ms = ${values.timeout_ms},
-        stale_after_seconds = ${values.stale_after_seconds}, trailing_days = ${values.trailing_days}, daily_deadline = ${values.daily_deadline},
-        scope_unit_id = ${values.scope_unit_id}, enabled = ${values.enabled}, updated_at = now()
-        ${sealed === undefined ? sql`` : sql`, credentials_sealed = ${sealed}`}
-      where id = ${before.id}`;
+    await db
+      .update(dataSources)
+      .set({ ...values, ...(sealed === undefined ? {} : { credentialsSealed: sealed }), updatedAt: sqlExpr`now()` })
+      .where(eq(dataSources.id, before.id));
   } else {
-    await sql`
-      insert into data_sources (key, name, family, kind, produces, granularity, url_template, auth_kind, credentials_sealed, mapping,
-                                interval_seconds, timeout_ms, stale_after_seconds, trailing_days, daily_deadline, scope_unit_id, enabled)
-      values (${values.key}, ${values.name}, ${values.family}, ${values.kind}, ${values.produces}, ${values.granularity}, ${values.url_template},
-              ${values.auth_kind}, ${sealed ?? null}, ${values.mapping}::jsonb, ${values.interval_seconds}, ${values.timeout_ms},
-              ${values.stale_after_seconds}, ${values.trailing_days}, ${values.daily_deadline}, ${values.scope_unit_id}, ${values.enabled})`;
+    await db.insert(dataSources).values({ ...values, credentialsSealed: sealed ?? null });
   }
   const after = await readSourceView(sql, f.key);
   await recordAudit(sql, {
@@ -255,18 +303,46 @@ export interface TestResult {
   rejected: { index: number; reason: string }[];
 }
 
-/** Fetches once with what the form says (stored credentials when left empty), maps, checks — and stores nothing. */
-export async function testSource(sql: Sql, f: SourceForm, existingKey?: string): Promise<{ errors: SourceFormErrors } | TestResult> {
+/**
+ * Fetches once with what the form says (stored credentials when left empty, and only to the host
+ * they were stored for), maps, checks — and stores nothing. Every call is audited: who, which
+ * source, which host, the outcome.
+ */
+export async function testSource(
+  sql: Sql,
+  f: SourceForm,
+  existingKey: string | undefined,
+  ctx: { actor: Principal; ip: string | null }
+): Promise<{ errors: SourceFormErrors } | TestResult> {
+  const result = await runTest(sql, f, existingKey);
+  const outcome = 'errors' in result ? 'refused' : result.ok ? 'ok' : 'failed';
+  await recordAudit(sql, {
+    actor: ctx.actor, action: 'test_connection', entity: 'source', entityId: existingKey ?? f.key, ip: ctx.ip,
+    after: {
+      host: f.kind === 'upload' ? null : (originOf(f.urlTemplate)?.host ?? f.urlTemplate.slice(0, 200)), outcome,
+      httpStatus: 'errors' in result ? null : result.httpStatus,
+      error: 'errors' in result ? Object.values(result.errors).join('; ') : result.error,
+      storedCredentials: !('errors' in result) && credentialsFrom(f) === 'keep'
+    }
+  });
+  return result;
+}
+
+async function runTest(sql: Sql, f: SourceForm, existingKey?: string): Promise<{ errors: SourceFormErrors } | TestResult> {
   if (f.kind === 'upload') return { errors: { kind: 'kind: an upload source has no connection to test; upload a file instead' } };
   const resolved = await resolveForm(sql, f);
   if ('errors' in resolved) return resolved;
-  const existing = existingKey ? await sql<{ id: number }[]>`select id from data_sources where key = ${existingKey}` : [];
-  const stored = existing[0] ? await loadSource(sql as Pool, existing[0].id) : undefined;
+  const existing = existingKey ? await readSourceView(sql, existingKey) : null;
+  const stored = existing ? await loadSource(sql as Pool, existing.id) : undefined;
   const creds = credentialsFrom(f);
   if (typeof creds === 'object' && 'error' in creds) return { errors: { [creds.field]: `${creds.field}: ${creds.error}` } };
+  if (creds === 'keep') {
+    const moved = hostChanged(existing, f);
+    if (moved) return { errors: moved };
+  }
   let credentials: Credentials;
   try {
-    credentials = creds === 'keep' ? (stored ? credentialsOf(stored, config().CITYOPS_SECRET_KEY) : { kind: 'none' }) : creds;
+    credentials = creds === 'keep' ? (stored && stored.authKind === f.authKind ? credentialsOf(stored, config().CITYOPS_SECRET_KEY) : { kind: 'none' }) : creds;
   } catch (e) {
     return { errors: { form: (e as Error).message } };
   }
@@ -293,20 +369,31 @@ export async function testSource(sql: Sql, f: SourceForm, existingKey?: string):
   }
 }
 
-export async function setEnabled(sql: Sql, key: string, enabled: boolean, ctx: { actor: Principal; ip: string | null }): Promise<boolean> {
+/** Disabling a source also drops its polls waiting in the queue (a poll already running finishes). */
+export async function setEnabled(sql: Sql, key: string, enabled: boolean, ctx: { actor: Principal; ip: string | null; jobs: PgBoss }): Promise<boolean> {
   const [row] = await sql<{ id: number }[]>`update data_sources set enabled = ${enabled}, updated_at = now() where key = ${key} returning id`;
   if (!row) return false;
   await recordAudit(sql, { actor: ctx.actor, action: enabled ? 'enable' : 'disable', entity: 'source', entityId: key, ip: ctx.ip, before: { enabled: !enabled }, after: { enabled } });
+  if (!enabled) await dropQueuedPolls(ctx.jobs, row.id);
   return true;
 }
 
-/** Asks a worker for a poll now (a NOTIFY: the web process has no pg-boss). */
-export async function pollNow(sql: Sql, key: string, ctx: { actor: Principal; ip: string | null }): Promise<boolean> {
-  const [row] = await sql<{ id: number; kind: string }[]>`select id, kind from data_sources where key = ${key}`;
-  if (!row || row.kind === 'upload') return false;
-  await sql`select pg_notify(${POLL_NOW_CHANNEL}, ${JSON.stringify({ sourceId: row.id })})`;
+/** The polls of a source waiting in the queue, dropped (it was saved disabled); how many. */
+export async function dropQueuedPollsOf(sql: Sql, jobs: PgBoss, key: string): Promise<number> {
+  const [row] = await sql<{ id: number }[]>`select id from data_sources where key = ${key}`;
+  return row ? dropQueuedPolls(jobs, row.id) : 0;
+}
+
+export type PollNowResult = { ok: true; jobId: string | null } | { ok: false; status: 404 | 409; message: string };
+
+/** Queues a poll now (a person's request: it goes through an open circuit breaker); the job to follow. */
+export async function pollNow(sql: Sql, key: string, ctx: { actor: Principal; ip: string | null; jobs: PgBoss }): Promise<PollNowResult> {
+  const [row] = await sql<{ id: number; kind: string; enabled: boolean }[]>`select id, kind, enabled from data_sources where key = ${key}`;
+  if (!row || row.kind === 'upload') return { ok: false, status: 404, message: `key: no polled source ${key}` };
+  if (!row.enabled) return { ok: false, status: 409, message: `Nguồn ${key} đang tắt: bật nguồn rồi mới lấy số liệu được.` };
+  const jobId = await pollNowJob(ctx.jobs, row.id);
   await recordAudit(sql, { actor: ctx.actor, action: 'poll_now', entity: 'source', entityId: key, ip: ctx.ip });
-  return true;
+  return { ok: true, jobId };
 }
 
 export interface PollRunRow {
@@ -323,24 +410,53 @@ export interface PollRunRow {
   rejected: number;
   changed: number;
   error: string | null;
+  /** An upload: who sent it, and who approved it ("Name (username)"). */
+  submittedBy: string | null;
+  approvedBy: string | null;
+}
+
+const sender = alias(users, 'sender');
+const approver = alias(users, 'approver');
+const runColumns = {
+  id: pollRuns.id, startedAt: pollRuns.startedAt, durationMs: pollRuns.durationMs, outcome: pollRuns.outcome, trigger: pollRuns.trigger,
+  httpStatus: pollRuns.httpStatus, attempts: pollRuns.attempts, windowFrom: pollRuns.windowFrom, windowTo: pollRuns.windowTo,
+  accepted: pollRuns.accepted, rejected: pollRuns.rejected, changed: pollRuns.changed, error: pollRuns.error,
+  senderName: sender.displayName, senderUser: sender.username, approverName: approver.displayName, approverUser: approver.username
+};
+const person = (name: string | null, username: string | null) => (username ? `${name} (${username})` : null);
+const toRunRow = <T extends { startedAt: Date | string; senderName: string | null; senderUser: string | null; approverName: string | null; approverUser: string | null }>(
+  r: T
+) => {
+  const { senderName, senderUser, approverName, approverUser, ...rest } = r;
+  return { ...rest, startedAt: isoTimestamp(r.startedAt)!, submittedBy: person(senderName, senderUser), approvedBy: person(approverName, approverUser) };
+};
+
+/** The runs of one source, newest first, 50 a page. */
+function runsOf(sql: Sql) {
+  return orm(sql)
+    .select(runColumns)
+    .from(pollRuns)
+    .innerJoin(dataSources, eq(dataSources.id, pollRuns.sourceId))
+    .leftJoin(sender, eq(sender.id, pollRuns.submittedBy))
+    .leftJoin(approver, eq(approver.id, pollRuns.approvedBy));
 }
 
 export async function pollHistory(sql: Sql, key: string, page = 1): Promise<PollRunRow[]> {
-  const rows = await sql<PollRunRow[]>`
-    select r.id, r.started_at as "startedAt", r.duration_ms as "durationMs", r.outcome, r.trigger, r.http_status as "httpStatus", r.attempts,
-           to_char(r.window_from, 'YYYY-MM-DD') as "windowFrom", to_char(r.window_to, 'YYYY-MM-DD') as "windowTo",
-           r.accepted, r.rejected, r.changed, r.error
-    from poll_runs r join data_sources s on s.id = r.source_id
-    where s.key = ${key} order by r.id desc limit 50 offset ${(Math.max(1, page) - 1) * 50}`;
-  return rows.map((r) => ({ ...r, startedAt: isoTimestamp(r.startedAt)! }));
+  const rows = await runsOf(sql)
+    .where(eq(dataSources.key, key))
+    .orderBy(desc(pollRuns.id))
+    .limit(50)
+    .offset((Math.max(1, page) - 1) * 50);
+  return rows.map(toRunRow);
 }
 
 export async function pollRun(sql: Sql, key: string, id: number) {
-  const [r] = await sql<(PollRunRow & { rejections: { index: number; reason: string }[] | null; rawBody: string | null })[]>`
-    select r.id, r.started_at as "startedAt", r.duration_ms as "durationMs", r.outcome, r.trigger, r.http_status as "httpStatus", r.attempts,
-           to_char(r.window_from, 'YYYY-MM-DD') as "windowFrom", to_char(r.window_to, 'YYYY-MM-DD') as "windowTo",
-           r.accepted, r.rejected, r.changed, r.error, r.rejections, left(r.raw_body, 200000) as "rawBody"
-    from poll_runs r join data_sources s on s.id = r.source_id where s.key = ${key} and r.id = ${id}`;
-  return r ? { ...r, startedAt: isoTimestamp(r.startedAt)! } : null;
+  const [r] = await orm(sql)
+    .select({ ...runColumns, rejections: pollRuns.rejections, rawBody: sqlExpr<string | null>`left(${pollRuns.rawBody}, 200000)` })
+    .from(pollRuns)
+    .innerJoin(dataSources, eq(dataSources.id, pollRuns.sourceId))
+    .leftJoin(sender, eq(sender.id, pollRuns.submittedBy))
+    .leftJoin(approver, eq(approver.id, pollRuns.approvedBy))
+    .where(and(eq(dataSources.key, key), eq(pollRuns.id, id)));
+  return r ? toRunRow(r) : null;
 }
-

@@ -3,11 +3,16 @@
  * scenes. The token is random (256 bits), stored only as its SHA-256, and shown once — at
  * creation, inside the wall's URL. Revoking it closes the screen's sockets at once.
  */
+import { and, desc, eq, isNull, sql as expr } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Queryable as Sql } from '#db/client';
-import { isoTimestamp } from '#db/client';
+import { isoTimestamp, orm } from '#db/client';
+import { displayTokens, users } from '#db/schema/auth';
+import { units } from '#db/schema/units';
 import { ZONE, today } from '#domain/periods';
+import { SUPPORTED_DATES } from '#contract/dto';
 import { recordAudit } from '../auth/audit.ts';
 import { newToken, sha256 } from '../auth/crypto.ts';
 import { signOutEverywhere } from '../auth/revoke.ts';
@@ -43,6 +48,7 @@ export const newTokenSchema = z.object({
     .nullish()
     .transform((v) => (v ? v : null))
     .refine((v) => v === null || (/^\d{4}-\d{2}-\d{2}$/.test(v) && DateTime.fromISO(v, { zone: ZONE }).isValid), 'Ngày hết hạn không hợp lệ (YYYY-MM-DD).')
+    .refine((v) => v === null || v <= SUPPORTED_DATES.to, `Ngày hết hạn không được sau ${SUPPORTED_DATES.to}.`)
 });
 export type NewTokenInput = z.input<typeof newTokenSchema>;
 
@@ -69,44 +75,36 @@ export interface TokenListRow {
   status: TokenStatus;
 }
 
-interface TokenDbRow {
-  id: number;
-  name: string;
-  scope_code: string;
-  scope_name: string;
-  playlist: { scenes: Scene[]; dwellSeconds: number };
-  expires_at: string | null;
-  valid_through: string | null;
-  revoked_at: string | null;
-  last_used_at: string | null;
-  created_at: string;
-  created_by: string | null;
-  expired: boolean;
-}
-
 async function selectTokens(sql: Sql, tokenId: number | null): Promise<TokenListRow[]> {
-  const rows = await sql<TokenDbRow[]>`
-    select t.id, t.name, u.gso_code as scope_code, u.name as scope_name, t.playlist, t.expires_at, t.revoked_at, t.last_used_at,
-           t.created_at, c.username as created_by,
-           to_char((t.expires_at - interval '1 millisecond') at time zone ${ZONE}, 'YYYY-MM-DD') as valid_through,
-           (t.expires_at is not null and t.expires_at <= now()) as expired
-    from display_tokens t join units u on u.id = t.scope_unit_id left join users c on c.id = t.created_by
-    where ${tokenId === null ? sql`true` : sql`t.id = ${tokenId}`}
-    order by (t.revoked_at is not null), t.created_at desc, t.id desc`;
+  const t = displayTokens;
+  const creator = alias(users, 'creator');
+  const rows = await orm(sql)
+    .select({
+      id: t.id, name: t.name, scopeCode: units.gsoCode, scopeName: units.name, playlist: t.playlist, expiresAt: t.expiresAt,
+      revokedAt: t.revokedAt, lastUsedAt: t.lastUsedAt, createdAt: t.createdAt, createdBy: creator.username,
+      // On the database's clock, as the wall's sign-in checks it.
+      expired: expr`(${t.expiresAt} is not null and ${t.expiresAt} <= now())`.mapWith(Boolean)
+    })
+    .from(t)
+    .innerJoin(units, eq(units.id, t.scopeUnitId))
+    .leftJoin(creator, eq(creator.id, t.createdBy))
+    .where(tokenId === null ? undefined : eq(t.id, tokenId))
+    .orderBy(expr`(${t.revokedAt} is not null)`, desc(t.createdAt), desc(t.id));
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
-    scopeCode: r.scope_code,
-    scopeName: r.scope_name,
-    scenes: r.playlist.scenes,
+    scopeCode: r.scopeCode,
+    scopeName: r.scopeName,
+    scenes: r.playlist.scenes as Scene[],
     dwellSeconds: r.playlist.dwellSeconds,
-    expiresAt: isoTimestamp(r.expires_at),
-    validThrough: r.valid_through,
-    revokedAt: isoTimestamp(r.revoked_at),
-    lastUsedAt: isoTimestamp(r.last_used_at),
-    createdAt: isoTimestamp(r.created_at)!,
-    createdBy: r.created_by,
-    status: r.revoked_at ? 'revoked' : r.expired ? 'expired' : 'active'
+    expiresAt: isoTimestamp(r.expiresAt),
+    // The instant the token stops working is the start of the day after its last one (Hà Nội time).
+    validThrough: r.expiresAt === null ? null : DateTime.fromJSDate(r.expiresAt, { zone: ZONE }).minus({ milliseconds: 1 }).toISODate(),
+    revokedAt: isoTimestamp(r.revokedAt),
+    lastUsedAt: isoTimestamp(r.lastUsedAt),
+    createdAt: isoTimestamp(r.createdAt)!,
+    createdBy: r.createdBy,
+    status: r.revokedAt ? 'revoked' : r.expired ? 'expired' : 'active'
   }));
 }
 
@@ -143,11 +141,13 @@ export async function createDisplayToken(
   const expiresAt = v.expiresOn === null ? null : DateTime.fromISO(v.expiresOn, { zone: ZONE }).plus({ days: 1 }).toUTC().toISO()!;
   const token = newToken();
   return inTransaction(sql, async (tx) => {
-    const [row] = await tx<{ id: number }[]>`
-      insert into display_tokens (name, token_hash, scope_unit_id, playlist, expires_at, created_by)
-      values (${v.name}, ${sha256(token)}, ${scopeUnitId}, ${JSON.stringify({ scenes: v.scenes, dwellSeconds: v.dwellSeconds })}::jsonb,
-              ${expiresAt}, ${actor.user.id})
-      returning id`;
+    const [row] = await orm(tx)
+      .insert(displayTokens)
+      .values({
+        name: v.name, tokenHash: sha256(token), scopeUnitId: scopeUnitId!, playlist: { scenes: v.scenes, dwellSeconds: v.dwellSeconds },
+        expiresAt: expiresAt === null ? null : new Date(expiresAt), createdBy: actor.user.id
+      })
+      .returning({ id: displayTokens.id });
     const created = (await getDisplayToken(tx, row!.id))!;
     await recordAudit(tx, { actor, action: 'create', entity: 'display_token', entityId: created.id, after: auditView(created), ip: ctx.ip });
     return { ok: true as const, id: created.id, name: created.name, token, wallUrl: wallUrl(token), expiresAt: created.expiresAt };
@@ -165,7 +165,7 @@ export async function revokeDisplayToken(
   if (!before) return { ok: false, errors: { form: 'Không tìm thấy màn hình này.' } };
   if (before.revokedAt) return { ok: true, alreadyRevoked: true };
   return inTransaction(sql, async (tx) => {
-    await tx`update display_tokens set revoked_at = now() where id = ${tokenId} and revoked_at is null`;
+    await orm(tx).update(displayTokens).set({ revokedAt: expr`now()` }).where(and(eq(displayTokens.id, tokenId), isNull(displayTokens.revokedAt)));
     await signOutEverywhere(tx, { displayTokenId: tokenId });
     const after = (await getDisplayToken(tx, tokenId))!;
     await recordAudit(tx, { actor, action: 'revoke', entity: 'display_token', entityId: tokenId, before: auditView(before), after: auditView(after), ip: ctx.ip });

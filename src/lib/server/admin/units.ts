@@ -12,23 +12,27 @@
  *    exists, no cycle, no unit under or merged into a unit that has itself been merged — and the
  *    plan of what will change;
  *  - `applyUnitsImport(sql, rows, actor)`: in one transaction, checks against the stored units
- *    (under a lock), writes, rebuilds the closure, recomputes today's and this month's boards and
- *    records one audit entry. Any problem anywhere and nothing changes.
+ *    (under a lock), writes, rebuilds the closure, queues the recompute of the current boards (a job
+ *    per period, run by the workers) and records one audit entry. Any problem anywhere and nothing
+ *    changes, and nothing is queued.
  *
  * Rules that are choices, written down:
  *  - a row without `merged_into` leaves a unit's merge state as it is (re-importing an old register
  *    does not bring merged units back); `valid_to` is only accepted with `merged_into`;
  *  - a merged unit keeps its samples, its parent and its past rankings; its current children move
- *    to the unit that absorbed it; it leaves today's and this month's boards (recomputed);
+ *    to the unit that absorbed it; it leaves the current boards at once (recomputed by the job);
  *  - without an `external_codes` column the stored codes are kept; with it, the cell replaces them
  *    (an empty cell clears them); an empty `valid_from` keeps the stored one;
  *  - imported units get no population (none is known; nothing is generated for them).
  */
-import type { Queryable, Sql } from '#db/client';
-import { RANKINGS_CHANNEL, type RankingsChanged } from '#contract/notify';
+import { and, asc, desc, eq, isNotNull, isNull, sql as expr } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { orm, type Queryable, type Sql } from '#db/client';
+import { units } from '#db/schema/units';
 import { periodOf, today } from '#domain/periods';
 import { BOARD_PERIOD_KINDS } from '#contract/dto';
-import { recomputeRankings } from '#server/ranking/rankings';
+import type { PgBoss } from 'pg-boss';
+import { queueRecompute } from '#server/jobs/send';
 import { rebuildClosure } from '#db/closure';
 import { readCsvRecords } from '#server/pipeline/mapping/table';
 import type { Principal } from '../auth/principal.ts';
@@ -353,37 +357,45 @@ export type UnitsImportResult =
       updated: string[];
       merged: string[];
       moved: UnitsImportPlan['moved'];
-      /** Scope units (ids) whose boards of today and this month were recomputed. */
-      scopeIds: number[];
+      /** The recompute of the current boards (one job per period, followed as one batch); null without an active scheme. */
+      recompute: { batch: string } | null;
     }
   | { ok: false; problems: UnitsImportProblem[] };
 
 export interface ImportOptions {
   /** The instant the import happens (today's date in the city, and the boards recomputed). */
   now?: Date;
+  /** The job queue the recompute of the current boards goes to. */
+  jobs: PgBoss;
   ip?: string | null;
   /** What the parser already refused: listed with the other problems, and nothing is applied. */
   parsed?: Pick<UnitsImportParse, 'problems' | 'refused'>;
 }
 
 async function loadExisting(sql: Queryable): Promise<ExistingUnit[]> {
-  return sql<ExistingUnit[]>`
-    select u.id, u.gso_code as "gsoCode", u.name, u.level, u.type, p.gso_code as "parentGsoCode",
-           u.external_codes as "externalCodes", to_char(u.valid_from, 'YYYY-MM-DD') as "validFrom",
-           to_char(u.valid_to, 'YYYY-MM-DD') as "validTo", m.gso_code as "mergedIntoGsoCode"
-    from units u left join units p on p.id = u.parent_id left join units m on m.id = u.merged_into_id
-    order by u.id`;
+  const parent = alias(units, 'parent');
+  const into = alias(units, 'merged_into');
+  return orm(sql)
+    .select({
+      id: units.id, gsoCode: units.gsoCode, name: units.name, level: units.level, type: units.type, parentGsoCode: parent.gsoCode,
+      externalCodes: units.externalCodes, validFrom: units.validFrom, validTo: units.validTo, mergedIntoGsoCode: into.gsoCode
+    })
+    .from(units)
+    .leftJoin(parent, eq(parent.id, units.parentId))
+    .leftJoin(into, eq(into.id, units.mergedIntoId))
+    .orderBy(asc(units.id));
 }
 
 /**
  * Applies parsed rows in one transaction: checked against the stored units first (every problem,
- * together with `options.parsed`'s), and only if there is none, written; then the closure, today's
- * and this month's boards, a NOTIFY for the live boards, and one audit entry.
+ * together with `options.parsed`'s), and only if there is none, written; then the closure, the
+ * current boards' rows of units that left them, the recompute job of the current boards (which
+ * NOTIFYs the live boards when it has run), and one audit entry.
  */
-export async function applyUnitsImport(sql: Sql, rows: UnitImportRow[], actor: Principal, options: ImportOptions = {}): Promise<UnitsImportResult> {
+export async function applyUnitsImport(sql: Sql, rows: UnitImportRow[], actor: Principal, options: ImportOptions): Promise<UnitsImportResult> {
   const day = today(options.now);
   return sql.begin(async (tx): Promise<UnitsImportResult> => {
-    // Writers of units wait (readers do not): the checks below stay true until the commit.
+    // Writers of units wait (readers do not): the checks below stay true until the commit. (No builder for a lock.)
     await tx`lock table units in share row exclusive mode`;
     const existing = await loadExisting(tx);
     const { problems, plan } = checkUnitsImport(rows, existing, { today: day, refused: options.parsed?.refused });
@@ -395,6 +407,7 @@ export async function applyUnitsImport(sql: Sql, rows: UnitImportRow[], actor: P
     const fresh = plan.rows.filter((r) => !stored.has(r.gsoCode));
     const old = plan.rows.filter((r) => stored.has(r.gsoCode));
     const json = (c: Record<string, string> | null) => (c === null ? null : JSON.stringify(c));
+    // Set-based, with the rows as arrays (unnest): up to MAX_IMPORT_ROWS rows, past the 65,535 parameters a builder's VALUES would take.
     if (fresh.length) {
       await tx`
         insert into units (gso_code, name, level, type, external_codes, population, population_synthetic, valid_from)
@@ -438,7 +451,7 @@ export async function applyUnitsImport(sql: Sql, rows: UnitImportRow[], actor: P
     await rebuildClosure(tx);
 
     // Today's and this month's boards: rows of units no longer a current child of their scope go
-    // (a merged unit leaves them); past boards keep theirs. Then every scope is recomputed.
+    // (a merged unit leaves them); past boards keep theirs. Then every scope is recomputed, by a job.
     const periods = BOARD_PERIOD_KINDS.map((kind) => periodOf(kind, day));
     await tx`
       delete from rankings r
@@ -446,11 +459,7 @@ export async function applyUnitsImport(sql: Sql, rows: UnitImportRow[], actor: P
       where r.period_kind = w.kind and r.period_start = w.start
         and not exists (select 1 from units u where u.id = r.unit_id and u.parent_id = r.scope_unit_id and u.valid_to is null)`;
     const [scheme] = await tx`select 1 from indicator_schemes where active limit 1`;
-    const scopeIds = scheme ? await recomputeRankings(tx, periods) : [];
-    if (scopeIds.length) {
-      const payload: RankingsChanged = { pollRunId: null, scopeIds, periods: periods.map((p) => ({ kind: p.kind, start: p.start })) };
-      await tx`select pg_notify(${RANKINGS_CHANNEL}, ${JSON.stringify(payload)})`;
-    }
+    const recompute = scheme ? { batch: await queueRecompute(options.jobs, tx, { periods, cause: 'units' }) } : null;
 
     const counts: UnitsImportCounts = {
       rows: plan.rows.length,
@@ -467,12 +476,12 @@ export async function applyUnitsImport(sql: Sql, rows: UnitImportRow[], actor: P
       after: { counts, created: plan.created, updated: plan.updated, merged: plan.merged, moved: plan.moved.map((m) => m.code) },
       ip: options.ip ?? null
     });
-    return { ok: true, counts, created: plan.created, updated: plan.updated, merged: plan.merged, moved: plan.moved, scopeIds };
+    return { ok: true, counts, created: plan.created, updated: plan.updated, merged: plan.merged, moved: plan.moved, recompute };
   }) as Promise<UnitsImportResult>;
 }
 
 /** Parse, check and apply a CSV text: every problem (the file's and the database's) or the counts. */
-export async function importUnitsCsv(sql: Sql, text: string, actor: Principal, options: Omit<ImportOptions, 'parsed'> = {}): Promise<UnitsImportResult> {
+export async function importUnitsCsv(sql: Sql, text: string, actor: Principal, options: Omit<ImportOptions, 'parsed'>): Promise<UnitsImportResult> {
   const parsed = parseUnitsImport(text);
   // A file too large, without a header … has no rows worth checking against the database.
   if (parsed.rows.length === 0 && parsed.problems.length) return { ok: false, problems: parsed.problems };
@@ -480,7 +489,7 @@ export async function importUnitsCsv(sql: Sql, text: string, actor: Principal, o
 }
 
 /** An uploaded file (form field `file`): size and encoding checked before it is read as CSV. */
-export async function importUnitsFile(sql: Sql, file: unknown, actor: Principal, options: Omit<ImportOptions, 'parsed'> = {}): Promise<UnitsImportResult> {
+export async function importUnitsFile(sql: Sql, file: unknown, actor: Principal, options: Omit<ImportOptions, 'parsed'>): Promise<UnitsImportResult> {
   const refuse = (message: string): UnitsImportResult => ({ ok: false, problems: [problemAt(null, message)] });
   if (!(file instanceof File)) return refuse('file: choose a .csv file');
   if (file.size === 0) return refuse('file: the file is empty');
@@ -503,15 +512,29 @@ export interface UnitsSummary {
 
 /** The admin page's summary: units per level, the roots, and the merged units (most recent first). */
 export async function unitsSummary(sql: Queryable, limit = 1000): Promise<UnitsSummary> {
-  const levels = await sql<{ level: string; current: number; merged: number }[]>`
-    select level, count(*) filter (where valid_to is null)::int as current, count(*) filter (where valid_to is not null)::int as merged
-    from units group by level order by min(length(gso_code)), level`;
-  const roots = await sql<{ code: string; name: string; level: string }[]>`
-    select gso_code as code, name, level from units where parent_id is null and valid_to is null order by id`;
-  const merged = await sql<UnitsSummary['merged']>`
-    select u.gso_code as code, u.name, u.level, m.gso_code as "intoCode", m.name as "intoName", to_char(u.valid_to, 'YYYY-MM-DD') as since
-    from units u left join units m on m.id = u.merged_into_id
-    where u.valid_to is not null order by u.valid_to desc, u.gso_code limit ${limit}`;
+  const db = orm(sql);
+  const levels = await db
+    .select({
+      level: units.level,
+      current: expr`count(*) filter (where ${units.validTo} is null)`.mapWith(Number),
+      merged: expr`count(*) filter (where ${units.validTo} is not null)`.mapWith(Number)
+    })
+    .from(units)
+    .groupBy(units.level)
+    .orderBy(expr`min(length(${units.gsoCode}))`, asc(units.level));
+  const roots = await db
+    .select({ code: units.gsoCode, name: units.name, level: units.level })
+    .from(units)
+    .where(and(isNull(units.parentId), isNull(units.validTo)))
+    .orderBy(asc(units.id));
+  const into = alias(units, 'merged_into');
+  const merged = await db
+    .select({ code: units.gsoCode, name: units.name, level: units.level, intoCode: into.gsoCode, intoName: into.name, since: units.validTo })
+    .from(units)
+    .leftJoin(into, eq(into.id, units.mergedIntoId))
+    .where(isNotNull(units.validTo))
+    .orderBy(desc(units.validTo), asc(units.gsoCode))
+    .limit(limit);
   const mergedCount = levels.reduce((s, l) => s + l.merged, 0);
-  return { levels: [...levels], mergedCount, roots: [...roots], merged: [...merged] };
+  return { levels, mergedCount, roots, merged };
 }

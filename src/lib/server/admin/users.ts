@@ -8,9 +8,12 @@
  * in src/routes/admin/users only parse the form and call them.
  */
 import { error } from '@sveltejs/kit';
+import { and, asc, eq, isNull, max, ne, sql as expr } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Queryable as Sql } from '#db/client';
-import { isoTimestamp } from '#db/client';
+import { isoTimestamp, orm } from '#db/client';
+import { sessions, users } from '#db/schema/auth';
+import { units } from '#db/schema/units';
 import { recordAudit } from '../auth/audit.ts';
 import { hashPassword } from '../auth/crypto.ts';
 import { ROLES, type Principal, type Role } from '../auth/principal.ts';
@@ -61,7 +64,7 @@ const displayName = z
   .trim()
   .min(1, 'Nhập họ tên.')
   .max(100, 'Họ tên dài tối đa 100 ký tự.');
-const role = z.enum(ROLES as unknown as [Role, ...Role[]], { error: 'Chọn vai trò: lãnh đạo, cán bộ hoặc quản trị.' });
+const role = z.enum(ROLES, { error: 'Chọn vai trò: lãnh đạo, cán bộ hoặc quản trị.' });
 const unitCode = z
   .string()
   .trim()
@@ -109,38 +112,24 @@ export interface UserListRow {
   createdAt: string;
 }
 
-interface UserDbRow {
-  id: number;
-  username: string;
-  display_name: string;
-  role: Role;
-  unit_code: string | null;
-  unit_name: string | null;
-  disabled: boolean;
-  last_sign_in_at: string | null;
-  created_at: string;
-}
-
-const toRow = (r: UserDbRow): UserListRow => ({
-  id: r.id,
-  username: r.username,
-  displayName: r.display_name,
-  role: r.role,
-  unitCode: r.unit_code,
-  unitName: r.unit_name,
-  disabled: r.disabled,
-  lastSignInAt: isoTimestamp(r.last_sign_in_at),
-  createdAt: isoTimestamp(r.created_at)!
-});
-
 async function selectUsers(sql: Sql, userId: number | null): Promise<UserListRow[]> {
-  const rows = await sql<UserDbRow[]>`
-    select u.id, u.username, u.display_name, u.role, un.gso_code as unit_code, un.name as unit_name, u.disabled,
-           (select max(s.created_at) from sessions s where s.user_id = u.id) as last_sign_in_at, u.created_at
-    from users u left join units un on un.id = u.unit_id
-    where ${userId === null ? sql`true` : sql`u.id = ${userId}`}
-    order by u.disabled, u.username`;
-  return rows.map(toRow);
+  const db = orm(sql);
+  const newestSession = db
+    .select({ at: max(sessions.createdAt).as('last_sign_in_at') })
+    .from(sessions)
+    .where(eq(sessions.userId, users.id))
+    .as('newest_session');
+  const rows = await db
+    .select({
+      id: users.id, username: users.username, displayName: users.displayName, role: users.role,
+      unitCode: units.gsoCode, unitName: units.name, disabled: users.disabled, lastSignInAt: newestSession.at, createdAt: users.createdAt
+    })
+    .from(users)
+    .leftJoin(units, eq(units.id, users.unitId))
+    .leftJoinLateral(newestSession, expr`true`)
+    .where(userId === null ? undefined : eq(users.id, userId))
+    .orderBy(asc(users.disabled), asc(users.username));
+  return rows.map((r) => ({ ...r, lastSignInAt: isoTimestamp(r.lastSignInAt), createdAt: isoTimestamp(r.createdAt)! }));
 }
 
 /** Every person: username, name, role, unit, disabled, last sign-in. */
@@ -152,13 +141,16 @@ export async function getUser(sql: Sql, userId: number): Promise<UserListRow | n
 
 /** Units to pick from (a current unit, by GSO code), for the unit fields' suggestions. */
 export async function unitOptions(sql: Sql): Promise<{ code: string; name: string; level: string }[]> {
-  return sql<{ code: string; name: string; level: string }[]>`
-    select gso_code as code, name, level from units where valid_to is null order by length(gso_code), gso_code`;
+  return orm(sql)
+    .select({ code: units.gsoCode, name: units.name, level: units.level })
+    .from(units)
+    .where(isNull(units.validTo))
+    .orderBy(expr`length(${units.gsoCode})`, units.gsoCode);
 }
 
 /** A current unit's id by GSO code, or null. */
 export async function unitIdOf(sql: Sql, code: string): Promise<number | null> {
-  const [row] = await sql<{ id: number }[]>`select id from units where gso_code = ${code} and valid_to is null`;
+  const [row] = await orm(sql).select({ id: units.id }).from(units).where(and(eq(units.gsoCode, code), isNull(units.validTo)));
   return row?.id ?? null;
 }
 
@@ -180,16 +172,16 @@ export async function createUser(sql: Sql, input: NewUserInput, actor: Actor, ct
   const unitCodeOf = v.role === 'officer' ? v.unitCode : null;
   const unitId = unitCodeOf ? await unitIdOf(sql, unitCodeOf) : null;
   if (unitCodeOf && unitId === null) errors.unitCode = noUnit(unitCodeOf);
-  const [taken] = await sql`select 1 from users where username = ${v.username}`;
+  const [taken] = await orm(sql).select({ id: users.id }).from(users).where(eq(users.username, v.username));
   if (taken) errors.username = USERNAME_TAKEN;
   if (Object.keys(errors).length) return { ok: false, errors };
   const passwordHash = await hashPassword(v.password);
   try {
     return await inTransaction(sql, async (tx) => {
-      const [row] = await tx<{ id: number }[]>`
-        insert into users (username, display_name, password_hash, role, unit_id)
-        values (${v.username}, ${v.displayName}, ${passwordHash}, ${v.role}, ${unitId})
-        returning id`;
+      const [row] = await orm(tx)
+        .insert(users)
+        .values({ username: v.username, displayName: v.displayName, passwordHash, role: v.role, unitId })
+        .returning({ id: users.id });
       const user = (await getUser(tx, row!.id))!;
       await recordAudit(tx, { actor, action: 'create', entity: 'user', entityId: user.id, after: auditView(user), ip: ctx.ip });
       return { ok: true as const, user };
@@ -203,10 +195,11 @@ export async function createUser(sql: Sql, input: NewUserInput, actor: Actor, ct
 
 /** Revokes every session of a user (but `keep`), and closes the sockets of the revoked ones. Returns how many. */
 async function revokeSessionsOf(tx: Sql, userId: number, keep: string | null): Promise<number> {
-  const revoked = await tx<{ id: string }[]>`
-    update sessions set revoked_at = now()
-    where user_id = ${userId} and revoked_at is null and id <> ${keep ?? ''}
-    returning id`;
+  const revoked = await orm(tx)
+    .update(sessions)
+    .set({ revokedAt: expr`now()` })
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), ne(sessions.id, keep ?? '')))
+    .returning({ id: sessions.id });
   if (keep === null) await signOutEverywhere(tx, { userId });
   // Sparing the current session: close the sockets of the others one by one (the user room holds them all).
   else for (const s of revoked) await tx`select pg_notify(${AUTH_CHANNEL}, ${JSON.stringify({ room: sessionRoom(s.id) })})`;
@@ -226,7 +219,7 @@ export async function updateUser(sql: Sql, input: EditUserInput, actor: Actor, c
   const unitId = unitCodeOf ? await unitIdOf(sql, unitCodeOf) : null;
   if (unitCodeOf && unitId === null) return { ok: false, errors: { unitCode: noUnit(unitCodeOf) } };
   return inTransaction(sql, async (tx) => {
-    await tx`update users set display_name = ${v.displayName}, role = ${v.role}, unit_id = ${unitId}, updated_at = now() where id = ${v.id}`;
+    await orm(tx).update(users).set({ displayName: v.displayName, role: v.role, unitId, updatedAt: expr`now()` }).where(eq(users.id, v.id));
     const user = (await getUser(tx, v.id))!;
     // A new role or unit changes what their open live pages may receive: close those sockets (the sessions stay).
     if (user.role !== before.role || user.unitCode !== before.unitCode) await signOutEverywhere(tx, { userId: v.id });
@@ -249,7 +242,7 @@ export async function resetPassword(
   if (!user) return { ok: false, errors: { form: 'Không tìm thấy người dùng này.' } };
   const passwordHash = await hashPassword(v.password);
   return inTransaction(sql, async (tx) => {
-    await tx`update users set password_hash = ${passwordHash}, updated_at = now() where id = ${v.id}`;
+    await orm(tx).update(users).set({ passwordHash, updatedAt: expr`now()` }).where(eq(users.id, v.id));
     const sessionsRevoked = await revokeSessionsOf(tx, v.id, v.id === actor.user.id ? actor.sessionId : null);
     await recordAudit(tx, {
       actor, action: 'reset_password', entity: 'user', entityId: v.id, before: { username: user.username }, after: { username: user.username, sessionsRevoked }, ip: ctx.ip
@@ -271,7 +264,7 @@ export async function setUserDisabled(
   const before = await getUser(sql, userId);
   if (!before) return { ok: false, errors: { form: 'Không tìm thấy người dùng này.' } };
   return inTransaction(sql, async (tx) => {
-    await tx`update users set disabled = ${input.disabled}, updated_at = now() where id = ${userId}`;
+    await orm(tx).update(users).set({ disabled: input.disabled, updatedAt: expr`now()` }).where(eq(users.id, userId));
     const sessionsRevoked = input.disabled ? await revokeSessionsOf(tx, userId, null) : 0;
     const user = (await getUser(tx, userId))!;
     await recordAudit(tx, {

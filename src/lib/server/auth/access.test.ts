@@ -36,6 +36,9 @@ describe('route rules', () => {
     expect(decide(ruleFor('/admin/users'), user('admin'))).toBe('allow');
     expect(decide(ruleFor('/admin/users'), user('leader'))).toBe('forbidden');
     expect(decide(ruleFor('/admin/users'), { kind: 'anonymous' })).toBe('sign_in');
+    // The approval of uploads: an officer who uploads must not approve their own file.
+    for (const who of [user('officer'), user('leader'), display]) expect(decide(ruleFor('/admin/uploads'), who)).toBe('forbidden');
+    expect(decide(ruleFor('/admin/uploads'), user('admin'))).toBe('allow');
     expect(decide(ruleFor('/api/v1/rankings'), display)).toBe('allow');
     expect(decide(ruleFor('/'), display)).toBe('forbidden');
     expect(decide(ruleFor('/metrics'), { kind: 'anonymous' }, true)).toBe('allow');

@@ -1,5 +1,6 @@
 /** The audit log: who changed what, before and after, when. Secrets never reach it. */
-import type { Queryable as Sql } from '#db/client';
+import { orm, type Queryable as Sql } from '#db/client';
+import { auditLog } from '#db/schema/auth';
 import type { Principal } from './principal.ts';
 
 const SECRET_KEY = /pass(word)?|secret|token|credential|api[_-]?key|^key$|authorization|hash/i;
@@ -19,9 +20,12 @@ export async function recordAudit(
 ): Promise<void> {
   const actorName = entry.actor.kind === 'user' ? entry.actor.user.username : entry.actor.kind === 'display' ? `display:${entry.actor.name}` : 'anonymous';
   const actorId = entry.actor.kind === 'user' ? entry.actor.user.id : null;
-  const json = (x: unknown) => (x === undefined ? null : JSON.stringify(maskSecrets(x)));
-  await sql`
-    insert into audit_log (actor_user_id, actor_name, action, entity, entity_id, before, after, ip)
-    values (${actorId}, ${actorName}, ${entry.action}, ${entry.entity}, ${entry.entityId === undefined || entry.entityId === null ? null : String(entry.entityId)},
-            ${json(entry.before)}::jsonb, ${json(entry.after)}::jsonb, ${entry.ip ?? null})`;
+  await orm(sql)
+    .insert(auditLog)
+    .values({
+      actorUserId: actorId, actorName, action: entry.action, entity: entry.entity,
+      entityId: entry.entityId === undefined || entry.entityId === null ? null : String(entry.entityId),
+      before: entry.before === undefined ? null : maskSecrets(entry.before), after: entry.after === undefined ? null : maskSecrets(entry.after),
+      ip: entry.ip ?? null
+    });
 }

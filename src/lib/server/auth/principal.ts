@@ -1,6 +1,6 @@
 /** Who is asking: a signed-in person, a wall screen's display token, or nobody. */
-export type Role = 'leader' | 'officer' | 'admin';
-export const ROLES: readonly Role[] = ['leader', 'officer', 'admin'];
+import type { Role } from '#db/schema/auth';
+export { ROLES, type Role } from '#db/schema/auth';
 
 export interface SignedInUser {
   id: number;

@@ -63,7 +63,4 @@ function forbiddenPage(message: string): string {
 <body style="font-family:system-ui;background:#0d141c;color:#e8eef5;padding:3rem"><h1>403 — Không có quyền</h1><p>${esc}</p><p><a style="color:#8fd6ff" href="/">Về trang tổng quan</a></p></body></html>`;
 }
 
-/** Where a sign-in may send the browser afterwards: a path on this site only. */
-export function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
-}
+export { safeNext } from '../../safe-next.ts';

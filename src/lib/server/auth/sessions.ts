@@ -2,14 +2,16 @@
  * Sessions in PostgreSQL. The cookie carries a random token; the table holds its SHA-256, so a
  * leaked table opens nothing. Sessions slide: each use within the lifetime pushes expiry out.
  */
-import type { Queryable as Sql } from '#db/client';
+import { orm, type Queryable as Sql } from '#db/client';
+import { and, eq, isNull, lt, or, sql as sqlExpr } from 'drizzle-orm';
+import { displayTokens, sessions, signInFailures } from '#db/schema/auth';
 import { dummyHash, newToken, sha256, verifyPassword } from './crypto.ts';
+import { LIMITS, signInWaitSeconds, waitMessage } from './throttle.ts';
 import type { Principal, Role, SignedInUser } from './principal.ts';
 import { SESSION_IDLE_HOURS as SESSION_HOURS } from '../limits.ts';
 
 export const SESSION_COOKIE = 'cityops_session';
-/** Failed sign-ins allowed per account / per address within the window. */
-export const LIMITS = { perAccount: 5, perAddress: 20, windowMinutes: 15 } as const;
+export { LIMITS };
 
 interface UserRow {
   id: number;
@@ -32,32 +34,42 @@ export type SignInResult =
 
 export async function signIn(sql: Sql, input: { username: string; password: string; ip: string; userAgent?: string | null }): Promise<SignInResult> {
   const username = input.username.trim().toLowerCase();
-  const [counts] = await sql<{ account: number; address: number; oldest: string | null }[]>`
-    select count(*) filter (where username = ${username})::int as account,
-           count(*) filter (where ip = ${input.ip})::int as address,
-           min(at) filter (where username = ${username} or ip = ${input.ip}) as oldest
-    from sign_in_failures where at > now() - make_interval(mins => ${LIMITS.windowMinutes})`;
-  if (counts && (counts.account >= LIMITS.perAccount || counts.address >= LIMITS.perAddress)) {
-    const oldest = counts.oldest ? new Date(counts.oldest).getTime() : Date.now();
-    const retryAfterSeconds = Math.max(60, Math.ceil((oldest + LIMITS.windowMinutes * 60_000 - Date.now()) / 1000));
-    return {
-      ok: false, status: 429, retryAfterSeconds,
-      message: `Quá nhiều lần đăng nhập sai. Vui lòng thử lại sau ${Math.ceil(retryAfterSeconds / 60)} phút.`
-    };
-  }
+  const [counts] = await sql<{ pair: number; pair_last: number | null; address: number; address_oldest: number | null; account: number; account_last: number | null; known: boolean; now: number }[]>`
+    with f as (
+      select username, ip, at from sign_in_failures
+      where (username = ${username} or ip = ${input.ip}) and at > now() - make_interval(hours => ${LIMITS.pairWindowHours})
+    ), recent as (select * from f where at > now() - make_interval(mins => ${LIMITS.windowMinutes}))
+    select (select count(*) from f where username = ${username} and ip = ${input.ip})::int as pair,
+           (select extract(epoch from max(at)) * 1000 from f where username = ${username} and ip = ${input.ip})::float8 as pair_last,
+           (select count(*) from recent where ip = ${input.ip})::int as address,
+           (select extract(epoch from min(at)) * 1000 from recent where ip = ${input.ip})::float8 as address_oldest,
+           (select count(*) from recent where username = ${username})::int as account,
+           (select extract(epoch from max(at)) * 1000 from recent where username = ${username})::float8 as account_last,
+           exists (select 1 from sessions s join users u on u.id = s.user_id where u.username = ${username} and s.ip = ${input.ip}) as known,
+           (extract(epoch from now()) * 1000)::float8 as now`;
+  const wait = signInWaitSeconds(
+    { pair: counts!.pair, pairLastAt: counts!.pair_last, address: counts!.address, addressOldestAt: counts!.address_oldest,
+      account: counts!.account, accountLastAt: counts!.account_last, knownAddress: counts!.known },
+    counts!.now
+  );
+  // Waiting: refused without looking at the password, so a guess made now tells nothing.
+  if (wait > 0) return { ok: false, status: 429, retryAfterSeconds: wait, message: waitMessage(wait) };
   const [row] = await sql<UserRow[]>`
     select u.id, u.username, u.display_name, u.password_hash, u.role, un.gso_code as unit_code, un.name as unit_name, u.disabled
     from users u left join units un on un.id = u.unit_id where u.username = ${username}`;
   const ok = row ? await verifyPassword(row.password_hash, input.password) : (await verifyPassword(await dummyHash(), input.password), false);
+  const db = orm(sql);
   if (!row || !ok || row.disabled) {
-    await sql`insert into sign_in_failures (username, ip) values (${username}, ${input.ip})`;
+    await db.insert(signInFailures).values({ username, ip: input.ip });
+    // Failures older than every window are of no use any more.
+    await db.delete(signInFailures).where(and(eq(signInFailures.username, username), lt(signInFailures.at, sqlExpr`now() - make_interval(hours => ${LIMITS.pairWindowHours})`)));
     return { ok: false, status: 401, message: 'Tên đăng nhập hoặc mật khẩu không đúng.' };
   }
-  await sql`delete from sign_in_failures where username = ${username}`;
+  // This address signed in: its own failures are forgiven (others' stay counted against them).
+  await db.delete(signInFailures).where(and(eq(signInFailures.username, username), eq(signInFailures.ip, input.ip)));
   const token = newToken();
   const expiresAt = new Date(Date.now() + SESSION_HOURS * 3_600_000);
-  await sql`insert into sessions (id, user_id, expires_at, ip, user_agent)
-            values (${sha256(token)}, ${row.id}, ${expiresAt.toISOString()}, ${input.ip}, ${input.userAgent?.slice(0, 300) ?? null})`;
+  await db.insert(sessions).values({ id: sha256(token), userId: row.id, expiresAt, ip: input.ip, userAgent: input.userAgent?.slice(0, 300) ?? null });
   return { ok: true, token, user: toUser(row), expiresAt };
 }
 
@@ -73,7 +85,7 @@ export async function readSession(sql: Sql, token: string): Promise<Extract<Prin
 }
 
 export async function revokeSession(sql: Sql, sessionId: string): Promise<void> {
-  await sql`update sessions set revoked_at = now() where id = ${sessionId} and revoked_at is null`;
+  await orm(sql).update(sessions).set({ revokedAt: sqlExpr`now()` }).where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
 }
 
 /** A wall screen's token → its principal, or the reason it cannot be used. */
@@ -87,6 +99,9 @@ export async function readDisplayToken(
   if (!row) return { refused: 'unknown' };
   if (row.revoked_at) return { refused: 'revoked' };
   if (row.expired) return { refused: 'expired' };
-  await sql`update display_tokens set last_used_at = now() where id = ${row.id} and (last_used_at is null or last_used_at < now() - interval '1 minute')`;
+  await orm(sql)
+    .update(displayTokens)
+    .set({ lastUsedAt: sqlExpr`now()` })
+    .where(and(eq(displayTokens.id, row.id), or(isNull(displayTokens.lastUsedAt), lt(displayTokens.lastUsedAt, sqlExpr`now() - interval '1 minute'`))));
   return { principal: { kind: 'display', tokenId: row.id, name: row.name, scopeCode: row.scope_code, playlist: row.playlist } };
 }

@@ -6,7 +6,9 @@
  * own day: history loaded when a source is connected is never late, and a later change to it is a
  * correction.
  */
-import type { Sql } from '#db/client';
+import { sql as expr } from 'drizzle-orm';
+import { orm, type Sql } from '#db/client';
+import { pollRuns } from '#db/schema/sources';
 import { periodsCovering } from '#domain/periods';
 import { BOARD_PERIOD_KINDS } from '#contract/dto';
 import { loadLookups, reservePollRunId, upsertSamples } from './ingest.ts';
@@ -36,13 +38,13 @@ export async function backfillSource(
       const pollRunId = await reservePollRunId(tx);
       const { changed } = await upsertSamples(tx, source.id, fetched.rows, startedAt, { pollRunId, firstSeen: 'on_time' });
       const rejections = fetched.rejected;
-      await tx`
-        insert into poll_runs (id, source_id, started_at, finished_at, duration_ms, outcome, http_status, trigger, attempts, window_from, window_to,
-                               accepted, rejected, changed, error, rejections)
-        values (${pollRunId}, ${source.id}, ${startedAt.toISOString()}, now(), ${Math.round(performance.now() - t0)},
-                ${rejections.length ? 'partial' : 'success'}, ${fetched.httpStatus}, 'backfill', ${fetched.attempts}, ${piece.from}, ${piece.to},
-                ${fetched.rows.length}, ${rejections.length}, ${changed}, ${rejections.length ? `${rejections.length} row(s) rejected` : null},
-                ${rejections.length ? JSON.stringify(rejections.slice(0, 1000)) : null}::jsonb)`;
+      // finished_at: clock_timestamp(), when the piece's work ended (now() is its transaction's start).
+      await orm(tx).insert(pollRuns).values({
+        id: pollRunId, sourceId: source.id, startedAt, finishedAt: expr`clock_timestamp()`, durationMs: Math.round(performance.now() - t0),
+        outcome: rejections.length ? 'partial' : 'success', httpStatus: fetched.httpStatus, trigger: 'backfill', attempts: fetched.attempts,
+        windowFrom: piece.from, windowTo: piece.to, accepted: fetched.rows.length, rejected: rejections.length, changed,
+        error: rejections.length ? `${rejections.length} row(s) rejected` : null, rejections: rejections.length ? rejections.slice(0, 1000) : null
+      });
       return pollRunId;
     });
     samples += fetched.rows.length;

@@ -7,8 +7,10 @@
  * stops hammering a system that keeps failing. Returns an outcome instead of throwing: a bad
  * source never takes the worker down.
  */
+import { eq, sql as expr } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import type { Queryable, Sql } from '#db/client';
+import { isoTimestamp, orm, type Queryable, type Sql } from '#db/client';
+import { dataSources, sourceHealth, type BreakerState, type Granularity, type PollRunOutcome, type PollTrigger } from '#db/schema/sources';
 import { RANKINGS_CHANNEL, SOURCES_CHANNEL, type RankingsChanged } from '#contract/notify';
 import { open } from '#server/secrets';
 import { addDays, periodOf, today, ZONE, type Period, type PeriodKind } from '#domain/periods';
@@ -22,33 +24,28 @@ import type { Lookups, Window } from './mapping/validate.ts';
 import { SourceError, type Credentials } from './types.ts';
 import { FAILED_BODY_KEPT_CHARS, REJECTED_BODY_KEPT_CHARS } from '../limits.ts';
 import { plainCsv } from '../csv.ts';
+import type { PgBoss } from 'pg-boss';
+import { queueLongBoards } from '../jobs/send.ts';
 
-export interface SourceRow {
-  id: number;
-  key: string;
-  name: string;
+/** A source as a poll reads it (credentials still sealed); a form's test connection builds one too. */
+export interface SourceRow
+  extends Pick<
+    typeof dataSources.$inferSelect,
+    'id' | 'key' | 'name' | 'kind' | 'produces' | 'granularity' | 'urlTemplate' | 'authKind' | 'credentialsSealed' | 'intervalSeconds' |
+    'timeoutMs' | 'staleAfterSeconds' | 'trailingDays' | 'scopeUnitId' | 'enabled'
+  > {
   family: string;
-  kind: string;
-  produces: string;
+  /** Parsed by the mapping (pipeline/mapping) each time it is used. */
   mapping: unknown;
-  granularity: 'day' | 'month';
-  urlTemplate: string;
-  authKind: string;
-  credentialsSealed: string | null;
-  intervalSeconds: number;
-  timeoutMs: number;
-  staleAfterSeconds: number;
-  trailingDays: number;
-  scopeUnitId: number | null;
-  enabled: boolean;
 }
 
-/** backfill: history loaded in bulk (the seed, the history job), one run per piece of the window. */
-export type Trigger = 'schedule' | 'manual' | 'upload' | 'gap' | 'backfill';
+/** Why a poll runs (see POLL_TRIGGERS). */
+export type Trigger = PollTrigger;
 
 export interface PollOutcome {
   pollRunId: number | null;
-  outcome: 'success' | 'partial' | 'failed' | 'skipped';
+  /** skipped: the breaker is open, and no run is recorded. */
+  outcome: PollRunOutcome | 'skipped';
   accepted: number;
   rejected: number;
   changed: number;
@@ -62,11 +59,15 @@ export const BREAKER = { threshold: 5, minOpenSeconds: 30, maxOpenSeconds: 120 }
 export const MAX_GAP_DAYS = 62;
 
 export async function loadSource(sql: Queryable, sourceId: number): Promise<SourceRow | undefined> {
-  const [row] = await sql<SourceRow[]>`
-    select id, key, name, family, kind, produces, mapping, granularity, url_template as "urlTemplate", auth_kind as "authKind",
-           credentials_sealed as "credentialsSealed", interval_seconds as "intervalSeconds", timeout_ms as "timeoutMs",
-           stale_after_seconds as "staleAfterSeconds", trailing_days as "trailingDays", scope_unit_id as "scopeUnitId", enabled
-    from data_sources where id = ${sourceId}`;
+  const s = dataSources;
+  const [row] = await orm(sql)
+    .select({
+      id: s.id, key: s.key, name: s.name, family: s.family, kind: s.kind, produces: s.produces, mapping: s.mapping, granularity: s.granularity,
+      urlTemplate: s.urlTemplate, authKind: s.authKind, credentialsSealed: s.credentialsSealed, intervalSeconds: s.intervalSeconds,
+      timeoutMs: s.timeoutMs, staleAfterSeconds: s.staleAfterSeconds, trailingDays: s.trailingDays, scopeUnitId: s.scopeUnitId, enabled: s.enabled
+    })
+    .from(s)
+    .where(eq(s.id, sourceId));
   return row;
 }
 
@@ -106,7 +107,7 @@ export function pollWindow(source: Pick<SourceRow, 'trailingDays' | 'granularity
 }
 
 /** A long window in the pieces a source answers in one go (31 days, or 12 months). */
-export function splitWindow(window: Window, granularity: 'day' | 'month'): Window[] {
+export function splitWindow(window: Window, granularity: Granularity): Window[] {
   const out: Window[] = [];
   for (let from = window.from; from <= window.to; ) {
     const end =
@@ -170,37 +171,42 @@ export async function fetchWindow(
   return out;
 }
 
-/** Long boards touched by a change, left for the workers' slow-boards job (app_meta 'slow_boards_pending'). */
-export async function markSlowBoards(sql: Queryable, periods: Period[]): Promise<void> {
-  if (!periods.length) return;
-  const value = JSON.stringify(periods.map((p) => `${p.kind}|${p.start}`));
-  await sql`
-    insert into app_meta (key, value) values ('slow_boards_pending', ${value})
-    on conflict (key) do update set updated_at = now(), value = (
-      select jsonb_agg(distinct x)::text from jsonb_array_elements_text(app_meta.value::jsonb || excluded.value::jsonb) as x)`;
+/**
+ * Long boards touched by a change: one recompute job per period, a few minutes later, written in the
+ * poll's own transaction (a rolled-back poll leaves none). Without a job queue (tests that do not
+ * look at the long boards) they are left alone.
+ */
+export async function markSlowBoards(tx: Queryable, periods: Period[], jobs: PgBoss | undefined): Promise<void> {
+  if (jobs) await queueLongBoards(jobs, tx, periods);
 }
 
 interface HealthRow {
   consecutiveFailures: number;
-  breakerState: string;
+  breakerState: BreakerState;
+  /** ISO 8601 UTC */
   breakerRetryAt: string | null;
   coveredThrough: string | null;
 }
 
 async function loadHealth(sql: Queryable, sourceId: number): Promise<HealthRow> {
-  const [row] = await sql<HealthRow[]>`
-    select consecutive_failures as "consecutiveFailures", breaker_state as "breakerState",
-           to_char(breaker_retry_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "breakerRetryAt",
-           to_char(covered_through, 'YYYY-MM-DD') as "coveredThrough"
-    from source_health where source_id = ${sourceId}`;
-  return row ?? { consecutiveFailures: 0, breakerState: 'closed', breakerRetryAt: null, coveredThrough: null };
+  const h = sourceHealth;
+  const [row] = await orm(sql)
+    .select({ consecutiveFailures: h.consecutiveFailures, breakerState: h.breakerState, breakerRetryAt: h.breakerRetryAt, coveredThrough: h.coveredThrough })
+    .from(h)
+    .where(eq(h.sourceId, sourceId));
+  if (!row) return { consecutiveFailures: 0, breakerState: 'closed', breakerRetryAt: null, coveredThrough: null };
+  return { ...row, breakerRetryAt: isoTimestamp(row.breakerRetryAt) };
 }
 
 /** Stores a mapped batch and everything it implies, in one transaction. */
 export async function commitRun(
   sql: Sql,
   source: SourceRow,
-  run: { startedAt: Date; t0: number; trigger: Trigger; window: Window; fetched: Fetched | (Mapped & { httpStatus: number | null; body: string; attempts: number }) }
+  run: {
+    startedAt: Date; t0: number; trigger: Trigger; window: Window; fetched: Fetched | (Mapped & { httpStatus: number | null; body: string; attempts: number }); jobs?: PgBoss;
+    /** More work in the same transaction, once the run's row exists (an upload: who sent and approved it). */
+    inTransaction?: (tx: Queryable, pollRunId: number) => Promise<void>;
+  }
 ): Promise<PollOutcome> {
   const { fetched, window, startedAt } = run;
   const rejections: RejectedRow[] = fetched.rejected;
@@ -212,13 +218,14 @@ export async function commitRun(
     const schemes = await schemesUsing(tx, changedMetricIds);
     const periods = schemes.length ? affectedPeriods(changedDays) : [];
     const scopeIds = await recomputeRankings(tx, periods, { schemes });
-    await markSlowBoards(tx, affectedPeriods(changedDays, BOARD_PERIOD_KINDS.filter((k) => !(LIVE_PERIOD_KINDS as readonly string[]).includes(k))));
+    await markSlowBoards(tx, affectedPeriods(changedDays, BOARD_PERIOD_KINDS.filter((k) => !(LIVE_PERIOD_KINDS as readonly string[]).includes(k))), run.jobs);
     const outcome = rejections.length ? 'partial' : 'success';
     const durationMs = Math.round(performance.now() - run.t0);
     const [row] = await tx<{ id: number }[]>`
       insert into poll_runs (id, source_id, started_at, finished_at, duration_ms, outcome, http_status, trigger, attempts, window_from, window_to,
                              accepted, rejected, changed, error, rejections, raw_body)
-      values (${pollRunId}, ${source.id}, ${startedAt.toISOString()}, now(), ${durationMs}, ${outcome}, ${fetched.httpStatus}, ${run.trigger},
+      -- finished_at: clock_timestamp(), the end of the work (now() is the transaction's start, before the recompute)
+      values (${pollRunId}, ${source.id}, ${startedAt.toISOString()}, clock_timestamp(), ${durationMs}, ${outcome}, ${fetched.httpStatus}, ${run.trigger},
               ${fetched.attempts}, ${window.from}, ${window.to}, ${fetched.rows.length}, ${rejections.length}, ${changed},
               ${rejections.length ? `${rejections.length} row(s) rejected` : null},
               ${rejections.length ? JSON.stringify(rejections.slice(0, 1000)) : null}::jsonb,
@@ -238,6 +245,7 @@ export async function commitRun(
         polls_success = h.polls_success + excluded.polls_success, polls_partial = h.polls_partial + excluded.polls_partial,
         samples_accepted = h.samples_accepted + excluded.samples_accepted, rows_rejected = h.rows_rejected + excluded.rows_rejected,
         poll_duration_ms_sum = h.poll_duration_ms_sum + excluded.poll_duration_ms_sum, updated_at = now()`;
+    await run.inTransaction?.(tx, row!.id);
     if (periods.length) {
       const payload: RankingsChanged = { pollRunId: row!.id, scopeIds, periods: periods.map((p) => ({ kind: p.kind, start: p.start })), schemes };
       await tx`select pg_notify(${RANKINGS_CHANNEL}, ${JSON.stringify(payload)})`;
@@ -264,7 +272,7 @@ async function recordFailure(
   const durationMs = Math.round(performance.now() - run.t0);
   const [row] = await sql<{ id: number }[]>`
     insert into poll_runs (source_id, started_at, finished_at, duration_ms, outcome, http_status, trigger, attempts, window_from, window_to, error, raw_body)
-    values (${source.id}, ${run.startedAt.toISOString()}, now(), ${durationMs}, 'failed', ${status}, ${run.trigger}, ${run.attempts},
+    values (${source.id}, ${run.startedAt.toISOString()}, clock_timestamp(), ${durationMs}, 'failed', ${status}, ${run.trigger}, ${run.attempts},
             ${run.window.from}, ${run.window.to}, ${error}, ${raw ? raw.slice(0, FAILED_BODY_KEPT_CHARS) : null})
     returning id`;
   await sql`
@@ -282,14 +290,15 @@ async function recordFailure(
 export async function pollSource(
   sql: Sql,
   source: SourceRow,
-  options: { secretKeyHex?: string; now?: Date; window?: Window; trigger?: Trigger; retry?: RetryPolicy } = {}
+  options: { secretKeyHex?: string; now?: Date; window?: Window; trigger?: Trigger; retry?: RetryPolicy; jobs?: PgBoss } = {}
 ): Promise<PollOutcome> {
   const startedAt = options.now ?? new Date();
   const health = await loadHealth(sql, source.id);
   let trigger: Trigger = options.trigger ?? 'schedule';
   // The breaker: while open, scheduled polls are skipped (a person's "poll now" still goes through).
   if (trigger === 'schedule' && health.breakerState === 'open' && health.breakerRetryAt && new Date(health.breakerRetryAt) > new Date()) {
-    await sql`update source_health set polls_skipped = polls_skipped + 1, updated_at = now() where source_id = ${source.id}`;
+    const h = sourceHealth;
+    await orm(sql).update(h).set({ pollsSkipped: expr`${h.pollsSkipped} + 1`, updatedAt: expr`now()` }).where(eq(h.sourceId, source.id));
     return { pollRunId: null, outcome: 'skipped', accepted: 0, rejected: 0, changed: 0, error: `circuit open until ${health.breakerRetryAt}`, window: null };
   }
   const planned = pollWindow(source, health.coveredThrough, today(startedAt));
@@ -298,14 +307,23 @@ export async function pollSource(
   const t0 = performance.now();
   try {
     const fetched = await fetchWindow(source, window, credentialsOf(source, options.secretKeyHex), await loadLookups(sql), { retry: options.retry });
-    return await commitRun(sql, source, { startedAt, t0, trigger, window, fetched });
+    return await commitRun(sql, source, { startedAt, t0, trigger, window, fetched, jobs: options.jobs });
   } catch (error) {
     return recordFailure(sql, source, health, { startedAt, t0, trigger, window, error, attempts: error instanceof SourceError ? error.attempts : 1 });
   }
 }
 
+/** What the upload path (src/lib/server/uploads.ts) adds to an upload's storing. */
+export interface UploadHooks {
+  /** Refuses mapped rows before anything is stored (source priorities, src/lib/server/uploads.ts). */
+  screen?: (mapped: Mapped) => Promise<Mapped>;
+  /** Keeps the rows for an administrator's approval instead of counting them now (when any row is left). */
+  hold?: (mapped: Mapped, run: { window: Window; body: string }) => Promise<PollOutcome>;
+  inTransaction?: (tx: Queryable, pollRunId: number) => Promise<void>;
+}
+
 /** An uploaded file (an .xlsx or .csv the district filled from the template), stored like a poll. */
-export async function ingestUpload(sql: Sql, source: SourceRow, body: Body, options: { now?: Date; maxAgeDays?: number } = {}): Promise<PollOutcome> {
+export async function ingestUpload(sql: Sql, source: SourceRow, body: Body, options: { now?: Date; maxAgeDays?: number; jobs?: PgBoss } & UploadHooks = {}): Promise<PollOutcome> {
   const startedAt = options.now ?? new Date();
   const to = today(startedAt);
   // Rows up to 400 days old are taken; a task list is turned into counts for its last 62 days only.
@@ -314,9 +332,14 @@ export async function ingestUpload(sql: Sql, source: SourceRow, body: Body, opti
   const t0 = performance.now();
   const health = await loadHealth(sql, source.id);
   try {
-    const mapped = await mapBody(source, body, await loadLookups(sql), window);
+    let mapped = await mapBody(source, body, await loadLookups(sql), window);
+    if (options.screen) mapped = await options.screen(mapped);
     const text = 'text' in body ? body.text : plainCsv(body.table);
-    return await commitRun(sql, source, { startedAt, t0, trigger: 'upload', window, fetched: { ...mapped, httpStatus: null, body: text, attempts: 1 } });
+    // Nothing left to count: nothing to approve either (the run records the refusals).
+    if (options.hold && mapped.rows.length) return await options.hold(mapped, { window, body: text });
+    return await commitRun(sql, source, {
+      startedAt, t0, trigger: 'upload', window, fetched: { ...mapped, httpStatus: null, body: text, attempts: 1 }, jobs: options.jobs, inTransaction: options.inTransaction
+    });
   } catch (error) {
     return recordFailure(sql, source, health, { startedAt, t0, trigger: 'upload', window, error, attempts: 1 });
   }

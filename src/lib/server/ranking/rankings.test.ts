@@ -26,7 +26,7 @@ describe('scoreBoard', () => {
   });
   it('does not rank a unit whose source reported nothing, and says why', () => {
     const rows = scoreBoard([1, 2], totals({ 1: { a: 5, b: 0, r: 10, o: 5 }, 2: { o: 3 } }), scheme);
-    expect(rows[1]).toMatchObject({ rank: null, total: null, notRankedReason: 'no data for on_time, online' });
+    expect(rows[1]).toMatchObject({ rank: null, total: null, notRanked: { code: 'no_data', indicators: ['on_time', 'online'] } });
     expect(rows[0]!.rank).toBe(1);
   });
   it('leaves out an indicator whose denominator is 0 and scales the total to the others', () => {
@@ -40,11 +40,11 @@ describe('scoreBoard', () => {
   });
   it('does not rank a unit with nothing to score (every denominator 0)', () => {
     const rows = scoreBoard([1], totals({ 1: { a: 0, b: 0, r: 0, o: 0 } }), scheme);
-    expect(rows[0]).toMatchObject({ rank: null, total: null, notRankedReason: 'nothing to score in this period' });
+    expect(rows[0]).toMatchObject({ rank: null, total: null, notRanked: { code: 'nothing_to_score', indicators: [] } });
   });
   it('treats a child with no samples at all as not ranked', () => {
     const rows = scoreBoard([7], undefined, scheme);
-    expect(rows[0]).toMatchObject({ unitId: 7, rank: null, total: null });
+    expect(rows[0]).toMatchObject({ unitId: 7, rank: null, total: null, notRanked: { code: 'no_data', indicators: ['on_time', 'online'] } });
   });
 });
 
@@ -75,9 +75,9 @@ describe('scoreBoard on the national 766 progress group', () => {
 
   it('does not score a unit that received nothing (no data, never 0), nor one that reported nothing', () => {
     const rows = scoreBoard([1, 2, 3], totals({ 1: portal(0, 0, 0), 2: { 'eid.activated': 5 }, 3: portal(10, 5, 0) }), scheme766);
-    expect(rows[0]).toMatchObject({ rank: null, total: null, notRankedReason: 'nothing to score in this period' });
+    expect(rows[0]).toMatchObject({ rank: null, total: null, notRanked: { code: 'nothing_to_score', indicators: [] } });
     expect(rows[0]!.indicators['dossier.on_time']).toMatchObject({ ratio: null, points: null });
-    expect(rows[1]).toMatchObject({ rank: null, total: null, notRankedReason: 'no data for dossier.on_time' });
+    expect(rows[1]).toMatchObject({ rank: null, total: null, notRanked: { code: 'no_data', indicators: ['dossier.on_time'] } });
     expect(rows[2]).toMatchObject({ rank: 1, total: 10 });
   });
 

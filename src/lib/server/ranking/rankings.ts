@@ -12,6 +12,7 @@ import type { StoredIndicator } from '#db/schema/rankings';
 import { points, ratioOfSums } from '#domain/ratio';
 import { competitionRanks, scaledTotal } from '#domain/ranking';
 import { addDays, periodOf, previousPeriod, type Period, type PeriodKind } from '#domain/periods';
+import type { NotRanked } from '#domain/board';
 
 /**
  * The boards a poll recomputes at once; the long ones (a quarter, a year: hundreds of days of
@@ -136,7 +137,8 @@ export interface BoardRowComputed {
   unitId: number;
   rank: number | null;
   total: number | null;
-  notRankedReason: string | null;
+  /** Why it has no rank, as a code (no_data with the indicators' keys, or nothing_to_score); null when ranked. */
+  notRanked: NotRanked | null;
   indicators: Record<string, StoredIndicator>;
   asOf: string | null;
 }
@@ -176,12 +178,14 @@ export function scoreBoard(
     }
     // Out of the scheme's own full total (Σ max points: 100, or 20 for the 766 group), over what applies.
     const total = missing.length ? null : scaledTotal(scheme.indicators.map((i) => ({ maxPoints: i.maxPoints, points: indicators[i.key]!.points })));
-    const reason = missing.length ? `no data for ${missing.join(', ')}` : total === null ? 'nothing to score in this period' : null;
+    const notRanked: NotRanked | null = missing.length
+      ? { code: 'no_data', indicators: missing }
+      : total === null ? { code: 'nothing_to_score', indicators: [] } : null;
     return {
       unitId,
       rank: null,
       total,
-      notRankedReason: reason,
+      notRanked,
       indicators,
       asOf: t?.asOf ?? null
     };
@@ -254,7 +258,7 @@ export async function recomputeRankings(sql: Sql, periods: Period[], options: Re
     }
     const out: {
       scheme: string; schemeId: number; scope: number; kind: string; start: string; end: string; unit: number; rank: number | null;
-      prev: number | null; total: number | null; reason: string | null; indicators: string; asOf: string | null;
+      prev: number | null; total: number | null; reason: string | null; missing: string | null; indicators: string; asOf: string | null;
     }[] = [];
     for (const period of batch) {
       const totals = totalsByKind.get(period.kind)!.get(period.start);
@@ -266,7 +270,8 @@ export async function recomputeRankings(sql: Sql, periods: Period[], options: Re
             prevRank.set(`${scheme.key}|${period.kind}|${period.start}|${scope}|${row.unitId}`, row.rank);
             out.push({
               scheme: scheme.key, schemeId: scheme.id, scope, kind: period.kind, start: period.start, end: period.end, unit: row.unitId,
-              rank: row.rank, prev: previous, total: row.total, reason: row.notRankedReason, indicators: JSON.stringify(row.indicators), asOf: row.asOf
+              rank: row.rank, prev: previous, total: row.total, reason: row.notRanked?.code ?? null,
+              missing: row.notRanked?.code === 'no_data' ? JSON.stringify(row.notRanked.indicators) : null, indicators: JSON.stringify(row.indicators), asOf: row.asOf
             });
           }
         }
@@ -276,19 +281,22 @@ export async function recomputeRankings(sql: Sql, periods: Period[], options: Re
       const c = out.slice(j, j + 10_000);
       await sql`
         insert into rankings (scheme_key, scope_unit_id, period_kind, period_start, period_end, unit_id, rank, previous_rank, total,
-                              not_ranked_reason, indicators, scheme_id, computed_at, as_of)
-        select scheme, scope, kind, start, finish, unit, rank, prev, total, reason, ind, scheme_id, now(), as_of
+                              not_ranked_reason, not_ranked_indicators, indicators, scheme_id, computed_at, as_of)
+        -- statement_timestamp(), not now(): taken under the recompute lock, so a board committed later always has the later computedAt
+        select scheme, scope, kind, start, finish, unit, rank, prev, total, reason, missing, ind, scheme_id, statement_timestamp(), as_of
         from unnest(${sql.array(c.map((r) => r.scheme))}::text[], ${sql.array(c.map((r) => r.schemeId))}::int[],
                     ${sql.array(c.map((r) => r.scope))}::int[], ${sql.array(c.map((r) => r.kind))}::text[],
                     ${sql.array(c.map((r) => r.start))}::date[], ${sql.array(c.map((r) => r.end))}::date[],
                     ${sql.array(c.map((r) => r.unit))}::int[], ${sql.array(c.map((r) => r.rank))}::int[],
                     ${sql.array(c.map((r) => r.prev))}::int[], ${sql.array(c.map((r) => r.total))}::float8[],
-                    ${sql.array(c.map((r) => r.reason))}::text[], ${sql.array(c.map((r) => r.indicators))}::jsonb[],
+                    ${sql.array(c.map((r) => r.reason))}::text[], ${sql.array(c.map((r) => r.missing))}::jsonb[],
+                    ${sql.array(c.map((r) => r.indicators))}::jsonb[],
                     ${sql.array(c.map((r) => r.asOf))}::timestamptz[])
-          as t(scheme, scheme_id, scope, kind, start, finish, unit, rank, prev, total, reason, ind, as_of)
+          as t(scheme, scheme_id, scope, kind, start, finish, unit, rank, prev, total, reason, missing, ind, as_of)
         on conflict (scope_unit_id, period_kind, period_start, scheme_key, unit_id) do update set
           period_end = excluded.period_end, rank = excluded.rank, previous_rank = excluded.previous_rank,
-          total = excluded.total, not_ranked_reason = excluded.not_ranked_reason, indicators = excluded.indicators,
+          total = excluded.total, not_ranked_reason = excluded.not_ranked_reason,
+          not_ranked_indicators = excluded.not_ranked_indicators, indicators = excluded.indicators,
           scheme_id = excluded.scheme_id, computed_at = excluded.computed_at, as_of = excluded.as_of`;
     }
   }

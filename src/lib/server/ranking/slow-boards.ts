@@ -1,21 +1,31 @@
 /**
- * The long boards (quarter, year and their reporting periods) that polls marked as touched are
- * recomputed here, every few minutes, rather than inside each poll: each reads months of samples.
- * Taking the list is a DELETE … RETURNING, so with several worker processes each list is done once.
+ * Boards recomputed by a job rather than inside a poll or a request: the long boards (quarter,
+ * year and their reporting periods) a few minutes after the polls that touched them — each reads
+ * months of samples — and the boards an administrator's change moves (a scheme, a units import).
+ * The jobs themselves are queued by `#server/jobs/send` and run by the workers.
  */
 import type { Sql } from '#db/client';
-import { PERIOD_KINDS, periodOf, type PeriodKind } from '#domain/periods';
+import { RANKINGS_CHANNEL, type RankingsChanged } from '#contract/notify';
+import type { Period } from '#domain/periods';
 import { recomputeRankings } from './rankings.ts';
 
-export const SLOW_BOARDS_SECONDS = 300;
+/** A long board is recomputed this long after the first poll that touched it; the polls of those minutes are absorbed into it. */
+export const LONG_BOARDS_DELAY_SECONDS = 300;
 
-export async function runSlowBoards(sql: Sql): Promise<number> {
-  const [row] = await sql<{ value: string }[]>`delete from app_meta where key = 'slow_boards_pending' returning value`;
-  if (!row) return 0;
-  const periods = (JSON.parse(row.value) as string[])
-    .map((item) => item.split('|') as [string, string])
-    .filter(([kind]) => (PERIOD_KINDS as readonly string[]).includes(kind))
-    .map(([kind, start]) => periodOf(kind as PeriodKind, start));
-  await recomputeRankings(sql, periods);
-  return periods.length;
+/**
+ * Recomputes the boards of these periods (every active scheme, or `schemes`) and announces them,
+ * in one transaction: the NOTIFY goes out with the commit. Returns the ids of the scopes written.
+ */
+export async function recomputeBoards(sql: Sql, periods: Period[], options: { schemes?: readonly string[] } = {}): Promise<number[]> {
+  return (await sql.begin(async (tx) => {
+    const scopeIds = await recomputeRankings(tx, periods, { schemes: options.schemes });
+    if (scopeIds.length) {
+      const payload: RankingsChanged = {
+        pollRunId: null, scopeIds, periods: periods.map((p) => ({ kind: p.kind, start: p.start })),
+        ...(options.schemes ? { schemes: [...options.schemes] } : {})
+      };
+      await tx`select pg_notify(${RANKINGS_CHANNEL}, ${JSON.stringify(payload)})`;
+    }
+    return scopeIds;
+  })) as number[];
 }

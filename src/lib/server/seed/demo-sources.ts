@@ -4,23 +4,27 @@
  * (workers/simulator), so each needs its own mapping.
  */
 import { DEMO_KEYS } from './demo-keys.ts';
-import type { SourceMapping } from '#db/schema/sources';
+import type { Granularity, SourceKind, SourceMapping, SourceProduces } from '#db/schema/sources';
+import type { MetricFamily } from '#domain/catalogue';
 import type { Credentials } from '../pipeline/types.ts';
 import { templateMapping } from '../pipeline/mapping/config.ts';
+import { DEFAULT_PRIORITY } from '#db/schema/sources';
 
 export interface SourceSeed {
   key: string;
   name: string;
-  family: string;
-  kind: 'json_http' | 'csv_http' | 'upload';
-  produces: 'samples' | 'tasks';
-  granularity: 'day' | 'month';
+  family: MetricFamily;
+  kind: SourceKind;
+  produces: SourceProduces;
+  granularity: Granularity;
   path: string;
   credentials: Credentials;
   mapping: SourceMapping;
   dailyDeadline: string | null;
   /** Default: four poll intervals. */
   staleAfterSeconds?: number;
+  /** Higher wins over uploads for the same unit, metric and day: the systems of record above the upload source. */
+  priority: number;
 }
 
 export const DEMO_SOURCES: SourceSeed[] = [
@@ -48,7 +52,8 @@ export const DEMO_SOURCES: SourceSeed[] = [
         'dossier.pending_overdue', 'dossier.digitized', 'dossier.with_fee', 'dossier.paid_online'
       ]
     } as SourceMapping,
-    dailyDeadline: '17:00'
+    dailyDeadline: '17:00',
+    priority: DEFAULT_PRIORITY.systemOfRecord
   },
   {
     key: 'vneid',
@@ -66,7 +71,8 @@ export const DEMO_SOURCES: SourceSeed[] = [
 }`,
       metrics: ['eid.eligible', 'eid.collected_level2', 'eid.activated']
     } as SourceMapping,
-    dailyDeadline: '17:00'
+    dailyDeadline: '17:00',
+    priority: DEFAULT_PRIORITY.systemOfRecord
   },
   {
     key: 'ansinh',
@@ -89,7 +95,8 @@ export const DEMO_SOURCES: SourceSeed[] = [
         tong_tien_qua_tai_khoan: 'payment.welfare_amount_cashless'
       }
     },
-    dailyDeadline: null
+    dailyDeadline: null,
+    priority: DEFAULT_PRIORITY.systemOfRecord
   },
   {
     key: 'qlvb',
@@ -106,7 +113,8 @@ export const DEMO_SOURCES: SourceSeed[] = [
   "assigned": ngayGiao, "deadline": hanXuLy, "completed": ngayHoanThanh
 }`
     } as SourceMapping,
-    dailyDeadline: '17:00'
+    dailyDeadline: '17:00',
+    priority: DEFAULT_PRIORITY.systemOfRecord
   },
   {
     // For a unit whose system has no API: its officers upload the family's template (.xlsx or .csv).
@@ -121,6 +129,7 @@ export const DEMO_SOURCES: SourceSeed[] = [
     credentials: { kind: 'none' },
     mapping: templateMapping('dossier'),
     dailyDeadline: null,
-    staleAfterSeconds: 35 * 86_400
+    staleAfterSeconds: 35 * 86_400,
+    priority: DEFAULT_PRIORITY.upload
   }
 ];

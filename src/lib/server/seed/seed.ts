@@ -3,12 +3,19 @@
  * backfilled from the simulator. Runs only on an empty (or half-seeded) database; every step is
  * an upsert, so an interrupted seed simply runs again.
  */
-import type { Sql } from '#db/client';
+import { eq, sql as expr } from 'drizzle-orm';
+import { excluded, orm, type Sql } from '#db/client';
 import { rebuildClosure } from '#db/closure';
+import { indicators, indicatorSchemes, metrics } from '#db/schema/indicators';
+import { appMeta } from '#db/schema/ops';
+import { dataSources } from '#db/schema/sources';
+import { units } from '#db/schema/units';
 import { METRICS, SCHEMES } from '#domain/catalogue';
 import { DEFAULT_BANDS } from '#domain/bands';
 import { addDays, periodOf, today } from '#domain/periods';
+import type { PgBoss } from 'pg-boss';
 import { seal } from '#server/secrets';
+import { queueHistory } from '#server/jobs/send';
 import { backfillSource, recomputeRange } from '../pipeline/backfill.ts';
 import { loadSource } from '../pipeline/poll.ts';
 import type { Logger } from '../log.ts';
@@ -17,19 +24,19 @@ import { uniform } from './random.ts';
 import { loadTilesCsv, loadUnitsCsv, type TileRow, type UnitRow } from './units-csv.ts';
 
 export async function isSeeded(sql: Sql): Promise<boolean> {
-  const [row] = await sql`select 1 from app_meta where key = 'seeded_at'`;
+  const [row] = await orm(sql).select({ key: appMeta.key }).from(appMeta).where(eq(appMeta.key, 'seeded_at'));
   return Boolean(row);
 }
 
 /** Inserts or updates units by GSO code, links parents, and rebuilds the closure table. */
 export async function upsertUnits(sql: Sql, rows: UnitRow[]): Promise<void> {
-  await sql`
-    insert into units (gso_code, name, level, type, population, population_synthetic)
-    select code, name, level, type, pop, true
-    from unnest(${sql.array(rows.map((r) => r.gsoCode))}::text[], ${sql.array(rows.map((r) => r.name))}::text[],
-                ${sql.array(rows.map((r) => r.level))}::text[], ${sql.array(rows.map((r) => r.type))}::text[],
-                ${sql.array(rows.map((r) => syntheticPopulation(r)))}::int[]) as t(code, name, level, type, pop)
-    on conflict (gso_code) do update set name = excluded.name, level = excluded.level, type = excluded.type`;
+  if (rows.length) {
+    await orm(sql)
+      .insert(units)
+      .values(rows.map((r) => ({ gsoCode: r.gsoCode, name: r.name, level: r.level, type: r.type, population: syntheticPopulation(r), populationSynthetic: true })))
+      .onConflictDoUpdate({ target: units.gsoCode, set: { name: excluded(units.name), level: excluded(units.level), type: excluded(units.type) } });
+  }
+  // A parent per row in one statement: drizzle's update has no `from unnest(…)`, so raw, with the rows as arrays.
   await sql`
     update units u set parent_id = p.id
     from unnest(${sql.array(rows.map((r) => r.gsoCode))}::text[], ${sql.array(rows.map((r) => r.parentGsoCode ?? ''))}::text[]) as t(code, parent)
@@ -47,8 +54,6 @@ export async function placeTiles(sql: Sql, tiles: TileRow[]): Promise<void> {
     where u.gso_code = t.code`;
 }
 
-
-
 /** No trustworthy population per unit was found: generated, and flagged synthetic. */
 function syntheticPopulation(u: UnitRow): number | null {
   if (u.level !== 'commune') return null;
@@ -56,32 +61,42 @@ function syntheticPopulation(u: UnitRow): number | null {
 }
 
 export async function seedCatalogue(sql: Sql): Promise<void> {
-  for (const m of METRICS) {
-    await sql`
-      insert into metrics (key, family, aggregation, cadence, unit, part_of, name_vi, name_en)
-      values (${m.key}, ${m.family}, ${m.aggregation}, ${m.cadence}, ${m.unit}, ${m.partOf ?? null}, ${m.nameVi}, ${m.nameEn})
-      on conflict (key) do update set family = excluded.family, aggregation = excluded.aggregation, cadence = excluded.cadence,
-        unit = excluded.unit, part_of = excluded.part_of, name_vi = excluded.name_vi, name_en = excluded.name_en`;
-  }
+  const db = orm(sql);
+  // One statement; new metrics get their ids in catalogue order.
+  await db
+    .insert(metrics)
+    .values(METRICS.map((m) => ({
+      key: m.key, family: m.family, aggregation: m.aggregation, cadence: m.cadence, unit: m.unit, partOf: m.partOf ?? null, nameVi: m.nameVi, nameEn: m.nameEn
+    })))
+    .onConflictDoUpdate({
+      target: metrics.key,
+      set: {
+        family: excluded(metrics.family), aggregation: excluded(metrics.aggregation), cadence: excluded(metrics.cadence), unit: excluded(metrics.unit),
+        partOf: excluded(metrics.partOf), nameVi: excluded(metrics.nameVi), nameEn: excluded(metrics.nameEn)
+      }
+    });
   // Every built-in scheme (operations, national_766), each active in its version 1; a scheme that
   // names no bands gets the default ones (Xuất sắc 90 / Tốt 80 / Khá 65 / Trung bình 50 / Yếu).
   for (const s of SCHEMES) {
-    const [scheme] = await sql<{ id: number }[]>`
-      insert into indicator_schemes (key, version, name_vi, name_en, active, bands)
-      values (${s.key}, ${s.version}, ${s.nameVi}, ${s.nameEn}, true, ${JSON.stringify(s.bands ?? DEFAULT_BANDS)}::jsonb)
-      on conflict (key, version) do update set name_vi = excluded.name_vi
-      returning id`;
-    let order = 0;
-    for (const i of s.indicators) {
-      await sql`
-        insert into indicators (scheme_id, key, family, name_vi, name_en, numerator, denominator, direction, max_points, saturation,
-                                numerator_noun_vi, sort_order)
-        values (${scheme!.id}, ${i.key}, ${i.family}, ${i.nameVi}, ${i.nameEn}, ${sql.array([...i.numerator])}, ${sql.array([...i.denominator])},
-                ${i.direction}, ${i.maxPoints}, ${i.saturation}, ${i.numeratorNounVi}, ${order++})
-        on conflict (scheme_id, key) do update set family = excluded.family, numerator = excluded.numerator,
-          denominator = excluded.denominator, max_points = excluded.max_points, saturation = excluded.saturation,
-          sort_order = excluded.sort_order`;
-    }
+    const [scheme] = await db
+      .insert(indicatorSchemes)
+      .values({ key: s.key, version: s.version, nameVi: s.nameVi, nameEn: s.nameEn, active: true, bands: [...(s.bands ?? DEFAULT_BANDS)] })
+      .onConflictDoUpdate({ target: [indicatorSchemes.key, indicatorSchemes.version], set: { nameVi: excluded(indicatorSchemes.nameVi) } })
+      .returning({ id: indicatorSchemes.id });
+    await db
+      .insert(indicators)
+      .values(s.indicators.map((i, order) => ({
+        schemeId: scheme!.id, key: i.key, family: i.family, nameVi: i.nameVi, nameEn: i.nameEn, numerator: [...i.numerator],
+        denominator: [...i.denominator], direction: i.direction, maxPoints: i.maxPoints, saturation: i.saturation,
+        numeratorNounVi: i.numeratorNounVi, sortOrder: order
+      })))
+      .onConflictDoUpdate({
+        target: [indicators.schemeId, indicators.key],
+        set: {
+          family: excluded(indicators.family), numerator: excluded(indicators.numerator), denominator: excluded(indicators.denominator),
+          maxPoints: excluded(indicators.maxPoints), saturation: excluded(indicators.saturation), sortOrder: excluded(indicators.sortOrder)
+        }
+      });
   }
 }
 
@@ -93,19 +108,26 @@ export async function seedDemoSources(
   const ids: number[] = [];
   for (const d of DEMO_SOURCES.filter((d) => !options.only || options.only.includes(d.key))) {
     const credentials = seal(JSON.stringify(d.credentials), options.secretKeyHex);
-    const [row] = await sql<{ id: number }[]>`
-      insert into data_sources (key, name, family, kind, produces, mapping, granularity, url_template, auth_kind, credentials_sealed,
-                                interval_seconds, timeout_ms, stale_after_seconds, trailing_days, daily_deadline)
-      values (${d.key}, ${d.name}, ${d.family}, ${d.kind}, ${d.produces}, ${JSON.stringify(d.mapping)}::jsonb, ${d.granularity},
-              ${d.kind === 'upload' ? '' : options.simulatorUrl + d.path}, ${d.credentials.kind},
-              ${d.credentials.kind === 'none' ? null : credentials}, ${options.intervalSeconds}, 4000,
-              ${d.staleAfterSeconds ?? options.intervalSeconds * 4}, 3, ${d.dailyDeadline})
-      on conflict (key) do update set name = excluded.name, family = excluded.family, kind = excluded.kind,
-        produces = excluded.produces, mapping = excluded.mapping, granularity = excluded.granularity,
-        url_template = excluded.url_template, auth_kind = excluded.auth_kind, credentials_sealed = excluded.credentials_sealed,
-        interval_seconds = excluded.interval_seconds, timeout_ms = excluded.timeout_ms, stale_after_seconds = excluded.stale_after_seconds,
-        daily_deadline = excluded.daily_deadline, updated_at = now()
-      returning id`;
+    const t = dataSources;
+    const [row] = await orm(sql)
+      .insert(t)
+      .values({
+        key: d.key, name: d.name, family: d.family, kind: d.kind, produces: d.produces, mapping: d.mapping, granularity: d.granularity,
+        urlTemplate: d.kind === 'upload' ? '' : options.simulatorUrl + d.path, authKind: d.credentials.kind,
+        credentialsSealed: d.credentials.kind === 'none' ? null : credentials, intervalSeconds: options.intervalSeconds, timeoutMs: 4000,
+        staleAfterSeconds: d.staleAfterSeconds ?? options.intervalSeconds * 4, trailingDays: 3, dailyDeadline: d.dailyDeadline, priority: d.priority
+      })
+      .onConflictDoUpdate({
+        target: t.key,
+        // Everything but trailing_days, which an administrator may have changed.
+        set: {
+          name: excluded(t.name), family: excluded(t.family), kind: excluded(t.kind), produces: excluded(t.produces), mapping: excluded(t.mapping),
+          granularity: excluded(t.granularity), urlTemplate: excluded(t.urlTemplate), authKind: excluded(t.authKind),
+          credentialsSealed: excluded(t.credentialsSealed), intervalSeconds: excluded(t.intervalSeconds), timeoutMs: excluded(t.timeoutMs),
+          staleAfterSeconds: excluded(t.staleAfterSeconds), dailyDeadline: excluded(t.dailyDeadline), priority: excluded(t.priority), updatedAt: expr`now()`
+        }
+      })
+      .returning({ id: t.id });
     ids.push(row!.id);
   }
   return ids;
@@ -120,6 +142,8 @@ export async function seed(
     backfillDays: number;
     now?: Date;
     log?: Logger;
+    /** Where the older history is queued (see `#server/pipeline/history`). */
+    jobs: PgBoss;
   }
 ): Promise<void> {
   const log = options.log;
@@ -128,7 +152,7 @@ export async function seed(
   await seedCatalogue(sql);
   const sourceIds = await seedDemoSources(sql, options);
   log?.info('units, catalogue and demo sources seeded');
-  // Recent weeks now, so the boards show at once; older history is left to the workers' backfill job.
+  // Recent weeks now, so the boards show at once; older history is left to the workers' history job.
   const to = today(options.now);
   const historyFrom = addDays(to, -(options.backfillDays - 1));
   const recentFrom = [periodOf('month', addDays(periodOf('month', to).start, -1)).start, historyFrom].sort().at(-1)!;
@@ -138,11 +162,16 @@ export async function seed(
     await backfillSource(sql, source, { from: recentFrom, to }, { secretKeyHex: options.secretKeyHex, log, recompute: false });
   }
   await recomputeRange(sql, { from: recentFrom, to }, log);
-  if (historyFrom < recentFrom) {
-    const pending = JSON.stringify({ from: historyFrom, to: addDays(recentFrom, -1) });
-    await sql`insert into app_meta (key, value) values ('history_pending', ${pending})
-              on conflict (key) do update set value = excluded.value, updated_at = now()`;
-  }
-  await sql`insert into app_meta (key, value) values ('seeded_at', ${new Date().toISOString()})
-            on conflict (key) do update set value = excluded.value, updated_at = now()`;
+  // The older history is a job for the workers (started next); queued before seeded_at, so a seed
+  // interrupted here runs again and queues it again (one at a time: the second is absorbed).
+  if (historyFrom < recentFrom) await queueHistory(options.jobs, { from: historyFrom, to: addDays(recentFrom, -1) });
+  await setMeta(sql, 'seeded_at', new Date().toISOString());
+}
+
+/** Writes one fact of app_meta. */
+async function setMeta(sql: Sql, key: string, value: string): Promise<void> {
+  await orm(sql)
+    .insert(appMeta)
+    .values({ key, value })
+    .onConflictDoUpdate({ target: appMeta.key, set: { value: excluded(appMeta.value), updatedAt: expr`now()` } });
 }

@@ -1,7 +1,9 @@
 /** People: the first administrator (from the environment), and the demo's three (demo mode only). */
-import type { Sql } from '#db/client';
+import { eq } from 'drizzle-orm';
+import { orm, type Sql } from '#db/client';
+import { users, type Role } from '#db/schema/auth';
+import { units } from '#db/schema/units';
 import { hashPassword } from '#server/auth/crypto';
-import type { Role } from '#server/auth/principal';
 
 export interface NewUser {
   username: string;
@@ -14,13 +16,15 @@ export interface NewUser {
 
 /** Creates the user, or leaves an existing one with that name untouched. Returns whether it was created. */
 export async function createUserIfMissing(sql: Sql, u: NewUser): Promise<boolean> {
-  const [exists] = await sql`select 1 from users where username = ${u.username}`;
+  const db = orm(sql);
+  const [exists] = await db.select({ id: users.id }).from(users).where(eq(users.username, u.username));
   if (exists) return false;
-  const [unit] = u.unitCode ? await sql<{ id: number }[]>`select id from units where gso_code = ${u.unitCode}` : [];
+  const [unit] = u.unitCode ? await db.select({ id: units.id }).from(units).where(eq(units.gsoCode, u.unitCode)) : [];
   if (u.unitCode && !unit) throw new Error(`no unit with GSO code ${u.unitCode} for user ${u.username}`);
-  await sql`insert into users (username, display_name, password_hash, role, unit_id)
-            values (${u.username}, ${u.displayName}, ${await hashPassword(u.password)}, ${u.role}, ${unit?.id ?? null})
-            on conflict (username) do nothing`;
+  await db
+    .insert(users)
+    .values({ username: u.username, displayName: u.displayName, passwordHash: await hashPassword(u.password), role: u.role, unitId: unit?.id ?? null })
+    .onConflictDoNothing({ target: users.username });
   return true;
 }
 

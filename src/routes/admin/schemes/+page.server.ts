@@ -1,4 +1,5 @@
 import { sql } from '#server/db';
+import { jobQueue } from '#server/jobs/sender';
 import { FAMILY_NAMES } from '#domain/catalogue';
 import { failWith, formValues } from '$lib/server/forms';
 import { adminActor } from '$lib/server/admin/users';
@@ -17,11 +18,13 @@ export const actions: Actions = {
   save: async ({ request, locals, getClientAddress }) => {
     const form = await request.formData();
     const values = formValues(form);
-    const result = await saveSchemeFromForm(await sql(), values, adminActor(locals.principal), { ip: getClientAddress() });
+    const result = await saveSchemeFromForm(await sql(), values, adminActor(locals.principal), { ip: getClientAddress(), jobs: await jobQueue() });
     if (!result.ok) return failWith(values, result.errors);
+    // The recompute runs in the workers, never in this request; the page follows the job.
     return {
       scheme: result.scheme.key,
-      done: `Đã lưu phiên bản ${result.scheme.version}; bảng xếp hạng kỳ hiện tại của bộ chỉ số này đã được tính lại theo phiên bản mới.`
+      done: `Đã lưu phiên bản ${result.scheme.version}; bảng xếp hạng kỳ hiện tại của bộ chỉ số này được tính lại theo phiên bản mới.`,
+      job: { kind: 'recompute' as const, id: result.recompute.batch }
     };
   }
 };

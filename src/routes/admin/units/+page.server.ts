@@ -1,5 +1,6 @@
 import { fail } from '@sveltejs/kit';
 import { sql } from '#server/db';
+import { jobQueue } from '#server/jobs/sender';
 import { importUnitsFile, unitsSummary } from '$lib/server/admin/units';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -8,7 +9,7 @@ export const load: PageServerLoad = async () => ({ summary: await unitsSummary(a
 export const actions: Actions = {
   import: async ({ request, locals, getClientAddress }) => {
     const form = await request.formData();
-    const result = await importUnitsFile(await sql(), form.get('file'), locals.principal, { ip: getClientAddress() });
+    const result = await importUnitsFile(await sql(), form.get('file'), locals.principal, { ip: getClientAddress(), jobs: await jobQueue() });
     if (!result.ok) {
       return fail(400, { problems: result.problems.map((p) => p.message), message: 'Tệp không được nhập: không có thay đổi nào.' });
     }
@@ -18,7 +19,9 @@ export const actions: Actions = {
       updated: result.updated,
       merged: result.merged,
       moved: result.moved.map((m) => m.code),
-      message: 'Đã nhập danh sách đơn vị hành chính.'
+      message: 'Đã nhập danh sách đơn vị hành chính.',
+      // The current boards are recomputed by the workers; the page follows the job.
+      job: result.recompute ? { kind: 'recompute' as const, id: result.recompute.batch } : null
     };
   }
 };

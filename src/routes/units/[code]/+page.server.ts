@@ -48,6 +48,8 @@ export const load: PageServerLoad = async ({ params, url, locals }) => {
   const [series, arrivals] = detail
     ? await Promise.all([readSeries(db, unit.code, q.indicator, addDays(q.date, -89), q.date), readLateAndCorrected(db, unit.code, periodOf(q.period, q.date))])
     : [null, null];
-  const lateOrCorrected = arrivals ? Object.values(arrivals).filter((a) => a.sentence !== null).map((a) => ({ key: a.indicatorKey, nameVi: a.nameVi, late: a.late, corrected: a.corrected, sentence: a.sentence! })) : null;
+  const lateOrCorrected = arrivals
+    ? Object.values(arrivals).filter((a) => a.late + a.corrected > 0).map((a) => ({ key: a.indicatorKey, nameVi: a.nameVi, late: a.late, corrected: a.corrected }))
+    : null;
   return { unit, query, parentQuery, indicator: q.indicator, board, parentBoard, sources, series, lateOrCorrected };
 };

@@ -6,8 +6,7 @@
 import jsonata from 'jsonata';
 import { z } from 'zod';
 
-export const SOURCE_KINDS = ['json_http', 'csv_http', 'upload'] as const;
-export const AUTH_KINDS = ['none', 'api_key', 'basic', 'bearer'] as const;
+export { AUTH_KINDS, SOURCE_KINDS } from '#db/schema/sources';
 
 /** JSON over HTTP: one JSONata expression from the parsed body to records (see json.ts for their shape). */
 export const jsonMappingSchema = z.object({

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import type { JobStatus } from '#contract/jobs';
+import { jobStatusWords, settled } from './job-status.ts';
+
+const recompute = (s: Partial<JobStatus>): JobStatus => ({ kind: 'recompute', state: 'queued', done: 0, total: 8, error: null, finishedAt: null, poll: null, ...s });
+const poll = (s: Partial<JobStatus>): JobStatus => ({ kind: 'poll', state: 'queued', done: 0, total: 1, error: null, finishedAt: null, poll: null, ...s });
+
+describe('a job in words', () => {
+  it('follows a recompute from queued to done, or to its failure with the reason', () => {
+    expect(jobStatusWords(recompute({}))).toEqual({ text: 'Đang chờ tính lại 8 bảng xếp hạng…', tone: 'busy' });
+    expect(jobStatusWords(recompute({ state: 'running', done: 3 })).text).toBe('Đang tính lại: xong 3/8 bảng xếp hạng…');
+    expect(jobStatusWords(recompute({ state: 'retrying', done: 3, error: 'connection reset' })).text).toBe(
+      'Đang thử lại (xong 3/8 bảng xếp hạng); lần trước lỗi: connection reset'
+    );
+    expect(jobStatusWords(recompute({ state: 'done', done: 8, finishedAt: '2026-11-20T07:05:00.000Z' }))).toEqual({
+      text: 'Đã tính lại xong 8 bảng xếp hạng lúc 14:05 20/11.', tone: 'ok'
+    });
+    expect(jobStatusWords(recompute({ state: 'failed', done: 5, error: 'payload: period.start: must be the first day of its period' }))).toEqual({
+      text: 'Tính lại thất bại (xong 5/8 bảng xếp hạng): payload: period.start: must be the first day of its period', tone: 'error'
+    });
+  });
+
+  it('says what a poll now brought, or why it did not poll', () => {
+    expect(jobStatusWords(poll({ state: 'running' })).text).toBe('Đang lấy số liệu…');
+    const done = (p: Partial<NonNullable<JobStatus['poll']>>) =>
+      jobStatusWords(poll({ state: 'done', done: 1, poll: { runId: 7, outcome: 'success', accepted: 1234, rejected: 0, error: null, skipped: null, ...p } }));
+    expect(done({})).toEqual({ text: 'Lấy số liệu thành công: nhận 1.234 dòng.', tone: 'ok' });
+    expect(done({ outcome: 'partial', rejected: 3 }).text).toBe('Lấy số liệu được một phần: nhận 1.234 dòng, loại 3 dòng.');
+    expect(done({ outcome: 'failed', error: 'HTTP 503 from the source (after 2 attempts)' }).text).toBe('Lấy số liệu lỗi: HTTP 503 from the source (after 2 attempts)');
+    expect(done({ outcome: 'skipped', runId: null, skipped: 'disabled' })).toEqual({ text: 'Không lấy số liệu: nguồn đang tắt.', tone: 'error' });
+    expect(jobStatusWords(poll({ state: 'failed', error: 'boom' })).text).toBe('Lấy số liệu thất bại: boom');
+  });
+
+  it('stops asking once done or failed', () => {
+    expect([recompute({}), recompute({ state: 'running' }), recompute({ state: 'retrying' })].some(settled)).toBe(false);
+    expect([recompute({ state: 'done' }), poll({ state: 'failed' })].every(settled)).toBe(true);
+  });
+});

@@ -1,0 +1,71 @@
+/**
+ * The pg-boss queues both processes know: their names, how each behaves (policy, retries, time
+ * limits) and the zod schema of each payload. The workers parse every payload with these before
+ * doing anything; a payload that does not parse fails at once, in words, and is not retried.
+ */
+import { z } from 'zod';
+import type { Queue } from 'pg-boss';
+import { PERIOD_KINDS, periodOf, type Period } from '#domain/periods';
+import { schemeKeySchema } from '#contract/dto';
+
+/** One poll of one source (scheduled by the workers' ticker, or a person's "poll now"). */
+export const POLL_QUEUE = 'poll-source';
+/** The older history the seed leaves to the workers. */
+export const HISTORY_QUEUE = 'backfill-history';
+/** One board period recomputed (for every scheme, or some): the long boards after polls, a scheme change, a units import. */
+export const RECOMPUTE_QUEUE = 'recompute-boards';
+
+export const QUEUE_NAMES = [POLL_QUEUE, HISTORY_QUEUE, RECOMPUTE_QUEUE] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+/**
+ * Every queue is `stately`: per singleton key at most one job waiting and one running, so a second
+ * request while one waits is absorbed. heartbeatSeconds: a worker killed in the middle of a job stops
+ * beating and the job is retried by another worker within seconds instead of waiting for it to expire.
+ */
+export const QUEUE_OPTIONS: Record<QueueName, Omit<Queue, 'name'>> = {
+  [POLL_QUEUE]: { policy: 'stately', retryLimit: 2, retryDelay: 1, retryBackoff: true, expireInSeconds: 600, heartbeatSeconds: 10 },
+  [HISTORY_QUEUE]: { policy: 'stately', retryLimit: 3, retryDelay: 10, retryBackoff: true, expireInSeconds: 3600, heartbeatSeconds: 30 },
+  [RECOMPUTE_QUEUE]: { policy: 'stately', retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 3600, heartbeatSeconds: 30 }
+};
+
+const isoDay = () => z.iso.date('must be a date written YYYY-MM-DD');
+
+export const pollJobSchema = z.object({
+  sourceId: z.number({ error: 'must be a number' }).int('must be a whole number').positive('must be positive'),
+  reason: z.enum(['schedule', 'manual'], { error: 'must be schedule or manual' }).default('schedule')
+});
+export type PollJob = z.infer<typeof pollJobSchema>;
+
+export const historyJobSchema = z
+  .object({ from: isoDay(), to: isoDay() })
+  .refine((r) => r.from <= r.to, { message: 'must not be before from', path: ['to'] });
+export type HistoryJob = z.infer<typeof historyJobSchema>;
+
+export const periodRefSchema = z
+  .object({
+    kind: z.enum(PERIOD_KINDS, { error: `must be one of ${PERIOD_KINDS.join(', ')}` }),
+    start: isoDay()
+  })
+  .refine((p) => periodOf(p.kind, p.start).start === p.start, { message: 'must be the first day of its period', path: ['start'] });
+
+/** Why boards are recomputed: the long boards a poll touched, an administrator's scheme change, a units import. */
+export const RECOMPUTE_CAUSES = ['long_boards', 'scheme', 'units'] as const;
+export type RecomputeCause = (typeof RECOMPUTE_CAUSES)[number];
+
+export const recomputeJobSchema = z.object({
+  period: periodRefSchema,
+  /** Only these schemes' boards; absent: every active scheme. */
+  schemes: z.array(schemeKeySchema).min(1, 'name at least one scheme, or leave it out for every scheme').optional(),
+  cause: z.enum(RECOMPUTE_CAUSES, { error: `must be one of ${RECOMPUTE_CAUSES.join(', ')}` }),
+  /** The jobs one request made together (one per period), followed as one on the admin screens. */
+  batch: z.uuid('must be a UUID').optional()
+});
+export type RecomputeJob = z.infer<typeof recomputeJobSchema>;
+
+export const periodOfRef = (ref: { kind: Period['kind']; start: string }): Period => periodOf(ref.kind, ref.start);
+
+/** A zod error as one line of words naming each field: "payload: to: must not be before from". */
+export function payloadError(error: z.ZodError): string {
+  return `payload: ${error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ')}`;
+}

@@ -1,0 +1,20 @@
+import { error, json } from '@sveltejs/kit';
+import { z } from 'zod';
+import { jobQueue } from '#server/jobs/sender';
+import { readPollStatus, readRecomputeStatus } from '#server/jobs/status';
+import type { RequestHandler } from './$types';
+
+/**
+ * GET /admin/jobs/{recompute|poll}/{id} (administrators): a job's progress, as the admin pages
+ * follow it — a recompute batch (a scheme change, a units import) or a "poll now". JSON JobStatus.
+ */
+export const GET: RequestHandler = async ({ params }) => {
+  if (!z.uuid().safeParse(params.id).success) error(404, `id: ${params.id} is not a job id`);
+  const boss = await jobQueue();
+  const status =
+    params.kind === 'recompute' ? await readRecomputeStatus(boss, params.id)
+    : params.kind === 'poll' ? await readPollStatus(boss, params.id)
+    : error(404, `kind: must be recompute or poll, not ${params.kind}`);
+  if (!status) error(404, `no ${params.kind} job ${params.id} (finished jobs are kept 7 days)`);
+  return json(status, { headers: { 'cache-control': 'no-store' } });
+};
