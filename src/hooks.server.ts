@@ -10,12 +10,16 @@ import { database, sql } from '#server/db';
 import { config } from '#server/config';
 import { logger } from '#server/log';
 import { decide, ruleFor } from '$lib/server/auth/access';
-import { forbidden, principalOf, signInFirst } from '$lib/server/auth/request';
+import { DATA_STORE_UNAVAILABLE, dataStoreUnavailable, forbidden, principalOf, signInFirst } from '$lib/server/auth/request';
+import { databaseOutage } from '$lib/server/outage';
 import { ANONYMOUS } from '$lib/server/auth/principal';
 import { attachRealtime } from '$lib/server/realtime/index.ts';
 import { RELEASE } from '$lib/server/release';
 
 const HTTP_SERVER_KEY = Symbol.for('city-ops.http-server');
+
+/** The web process's view of the database being away: its few lines go to the web's log. */
+const outage = () => databaseOutage((line) => logger('web').warn(line));
 
 /**
  * Socket.IO shares the page server's HTTP server and origin: the custom server (src/server.js) or
@@ -25,9 +29,26 @@ export const init: ServerInit = async () => {
   if (building) return;
   const httpServer = (globalThis as Record<symbol, unknown>)[HTTP_SERVER_KEY] as HttpServer | undefined;
   if (!httpServer) return; // e.g. `vite preview`: pages work, live updates do not
-  const { sql } = await database();
-  const realtime = await attachRealtime(httpServer, sql, { release: RELEASE });
-  process.once('sveltekit:shutdown', () => void realtime.close());
+  // Not awaited: when the database is down as the web starts (restarted during an outage), pages
+  // answer 503 in words meanwhile, and live updates are attached as soon as it answers.
+  let realtime: Awaited<ReturnType<typeof attachRealtime>> | undefined;
+  let stopped = false;
+  process.once('sveltekit:shutdown', () => {
+    stopped = true;
+    void realtime?.close();
+  });
+  void (async () => {
+    for (let delayMs = 500; !stopped; delayMs = Math.min(delayMs * 2, 5_000)) {
+      try {
+        const { sql } = await database();
+        if (!stopped) realtime = await attachRealtime(httpServer, sql, { release: RELEASE, outage: outage() });
+        return;
+      } catch (e) {
+        if (!outage().fail('live updates start', e)) return logger('web').error({ err: e }, 'live updates could not start');
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+    }
+  })();
 };
 
 /**
@@ -48,15 +69,20 @@ const handleLocale: Handle = ({ event, resolve }) => {
  * (SvelteKit's own check covers form posts only), then security headers.
  */
 const handleAccess: Handle = async ({ event, resolve }) => {
+  const metricsToken = config().METRICS_TOKEN;
+  const metricsBearerOk = Boolean(metricsToken) && event.request.headers.get('authorization') === `Bearer ${metricsToken}`;
   try {
     event.locals.principal = await principalOf(await sql(), event.cookies, event.request.headers.get('authorization'));
   } catch (e) {
-    // The database is down: nobody can be recognised; /healthz (public) still answers, with a 503.
-    logger('web').error({ error: (e as Error).message }, 'could not read the session');
+    // The session (or display token) could not be checked: the database is down, or failed in a
+    // way not foreseen. Either way nobody can be recognised right now, which is not "signed out":
+    // a 503 in words (the cookie stays), never the sign-in page. /healthz answers its own 503, and
+    // /metrics still gives the process's figures to its scraper.
+    if (!outage().fail('session lookup', e)) logger('web').error({ err: e }, 'could not read the session');
+    const route = event.route.id;
+    if (route !== '/healthz' && !(route === '/metrics' && metricsBearerOk)) return withHeaders(dataStoreUnavailable(event));
     event.locals.principal = ANONYMOUS;
   }
-  const metricsToken = config().METRICS_TOKEN;
-  const metricsBearerOk = Boolean(metricsToken) && event.request.headers.get('authorization') === `Bearer ${metricsToken}`;
   const decision = decide(ruleFor(event.route.id), event.locals.principal, metricsBearerOk);
   if (decision === 'sign_in') return withHeaders(signInFirst(event));
   if (decision === 'forbidden') return withHeaders(forbidden(event));
@@ -67,8 +93,14 @@ const handleAccess: Handle = async ({ event, resolve }) => {
       return withHeaders(json({ message: `Cross-site request refused (origin ${origin}).` }, { status: 403 }));
     }
   }
-  return withHeaders(await resolve(event));
+  const response = await resolve(event);
+  // A page or API that met the database gone (handleError noted it): the same 503 in words, not a 500.
+  if (response.status >= 500 && unavailable.has(event.request)) return withHeaders(dataStoreUnavailable(event));
+  return withHeaders(response);
 };
+
+/** Requests whose handling failed because the database could not be reached. */
+const unavailable = new WeakSet<Request>();
 
 export const handle: Handle = sequence(handleLocale, handleAccess);
 
@@ -78,7 +110,11 @@ function withHeaders(response: Response): Response {
   return response;
 }
 
-export const handleError: HandleServerError = ({ error, status }) => {
+export const handleError: HandleServerError = ({ error, event, status }) => {
+  if (outage().fail(`${event.request.method} ${event.route.id ?? event.url.pathname}`, error)) {
+    unavailable.add(event.request);
+    return { message: DATA_STORE_UNAVAILABLE };
+  }
   const errorId = randomUUID();
   if (status >= 500) logger('web').error({ err: error, errorId, status }, `error ${errorId}`);
   return { message: status >= 500 ? 'Lỗi máy chủ. Vui lòng thử lại.' : 'Không tìm thấy trang.', errorId };

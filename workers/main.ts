@@ -7,10 +7,14 @@ import { config, databaseUrl } from '#server/config';
 import { createBoss } from '#server/jobs/boss';
 import { logger } from '#server/log';
 import { WORKER_HEARTBEAT_MS } from '#server/limits';
+import { databaseOutage, quietWhileDown } from '#server/outage';
 import { startWorkers } from './scheduler.ts';
 
 const cfg = config();
-const log = logger('workers');
+// While the database is away, its failures (the ticker every second, pg-boss's loops twice a
+// second, heartbeats) are one line, a summary a minute and one when it is back.
+const outage = databaseOutage((line) => logger('workers').warn(line));
+const log = quietWhileDown(logger('workers'), outage);
 const { sql } = await connectDb(databaseUrl(), { max: 6, application: 'city-ops-workers' });
 const boss = await createBoss(databaseUrl(), { onError: (err) => log.error({ err }, 'pg-boss error') });
 
@@ -22,7 +26,7 @@ async function heartbeat() {
     .onConflictDoUpdate({ target: workerHeartbeats.id, set: { lastSeenAt: now } });
 }
 await heartbeat();
-const beat = setInterval(() => heartbeat().catch((err) => log.error({ err }, 'heartbeat failed')), WORKER_HEARTBEAT_MS);
+const beat = setInterval(() => heartbeat().then(() => outage.ok(), (err) => log.error({ err }, 'heartbeat failed')), WORKER_HEARTBEAT_MS);
 
 const workers = await startWorkers({ sql, boss, secretKeyHex: cfg.CITYOPS_SECRET_KEY, log });
 log.info('workers started');

@@ -2,9 +2,16 @@
  * `npm start`: the whole product on one machine, under one supervisor with prefixed logs.
  * Embedded PostgreSQL (unless DATABASE_URL is set) → migrations → simulator → seed (first start
  * only) → workers → web. Ctrl-C stops the children, then PostgreSQL. A second start reuses .data/.
+ *
+ * It keeps them running: a child that dies (web, workers, simulator) is started again after a
+ * backoff (1 s, doubling to 30 s; back to 1 s once it has run for a minute), and so is the
+ * embedded PostgreSQL, on the same data directory and port; the web and the workers reconnect by
+ * themselves. Each restart is logged and counted (DATA_DIR/restarts.json, which the web's
+ * /metrics reads as cityops_process_restarts_total). The product stops only when asked
+ * (SIGINT, SIGTERM, SIGHUP). In production a process manager does this job: docs/deploy.md.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { connectDb } from '#db/client';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '#db/embedded';
@@ -27,10 +34,58 @@ const children: { name: string; proc: ChildProcess }[] = [];
 let embedded: EmbeddedDatabase | undefined;
 let stopping = false;
 
+/** Restart delays: the first, doubling up to the last; back to the first after a healthy run. */
+const BACKOFF = { firstMs: 1_000, maxMs: 30_000, healthyMs: 60_000 } as const;
+const pendingRestarts = new Set<NodeJS.Timeout>();
+const restartsFile = path.join(dataDir, 'restarts.json');
+const restarts: Record<string, number> = {};
+
+/** Counts a restart where the web's /metrics reads it (written whole, then renamed: never half a file). */
+function countRestart(name: string) {
+  restarts[name] = (restarts[name] ?? 0) + 1;
+  writeRestarts();
+}
+function writeRestarts() {
+  const tmp = `${restartsFile}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify({ since: new Date(t0).toISOString(), processes: restarts }) + '\n');
+  renameSync(tmp, restartsFile);
+}
+
+/** The delay before a restart: doubling from the first to the last, back to the first after a healthy run. */
+class Backoff {
+  private delayMs: number = BACKOFF.firstMs;
+  private startedAt = Date.now();
+  started() {
+    this.startedAt = Date.now();
+  }
+  /** It died: a run of a minute or more was healthy, and the delays start over. */
+  died() {
+    if (Date.now() - this.startedAt >= BACKOFF.healthyMs) this.delayMs = BACKOFF.firstMs;
+  }
+  /** The delay before the next try (and doubles the one after). */
+  next(): number {
+    const delay = this.delayMs;
+    this.delayMs = Math.min(BACKOFF.maxMs, this.delayMs * 2);
+    return delay;
+  }
+  /** The delay the next call of next() will give. */
+  peek(): number {
+    return this.delayMs;
+  }
+}
+function later(ms: number, fn: () => void) {
+  const timer = setTimeout(() => {
+    pendingRestarts.delete(timer);
+    if (!stopping) fn();
+  }, ms);
+  pendingRestarts.add(timer);
+}
+
 async function shutdown(code = 0) {
   if (stopping) return;
   stopping = true;
   say('stopping…');
+  for (const timer of pendingRestarts) clearTimeout(timer);
   await Promise.all(
     children.map(
       ({ proc }) =>
@@ -53,7 +108,28 @@ process.on('SIGHUP', () => void shutdown(0));
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
-function run(name: string, colour: number, args: string[], env: NodeJS.ProcessEnv, options: { critical?: boolean } = {}) {
+/** A long-running child: started again after a backoff whenever it dies, until the product is asked to stop. */
+function supervise(name: string, colour: number, args: string[], env: NodeJS.ProcessEnv) {
+  const backoff = new Backoff();
+  const start = (restart: boolean) => {
+    backoff.started();
+    const proc = run(name, colour, args, env);
+    if (restart) {
+      countRestart(name);
+      say(`${name} restarted (restart ${restarts[name]}, pid ${proc.pid})`);
+    } else say(`${name} started (pid ${proc.pid})`);
+    proc.on('exit', () => {
+      if (stopping) return;
+      backoff.died();
+      const delay = backoff.next();
+      say(`${name} will be restarted in ${delay / 1000} s`);
+      later(delay, () => start(true));
+    });
+  };
+  start(false);
+}
+
+function run(name: string, colour: number, args: string[], env: NodeJS.ProcessEnv) {
   const proc = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = `\x1b[${colour}m[${name}]\x1b[0m `;
   for (const stream of [proc.stdout, proc.stderr]) {
@@ -68,10 +144,38 @@ function run(name: string, colour: number, args: string[], env: NodeJS.ProcessEn
   proc.on('exit', (code, signal) => {
     if (stopping) return;
     say(`${name} exited (${signal ?? code})`);
-    if (options.critical !== false) void shutdown(1);
   });
-  children.push({ name, proc });
+  const i = children.findIndex((c) => c.name === name);
+  if (i >= 0) children[i] = { name, proc };
+  else children.push({ name, proc });
   return proc;
+}
+
+/** The embedded PostgreSQL, watched: its postmaster exiting unasked → started again on the same data and port. */
+function watchEmbedded(db: EmbeddedDatabase, port: number) {
+  const backoff = new Backoff();
+  const retry = () => {
+    const delay = backoff.next();
+    later(delay, () => {
+      db.restart().then(
+        () => {
+          backoff.started();
+          countRestart('postgres');
+          say(`PostgreSQL restarted on port ${port} (restart ${restarts.postgres}, pid ${db.pid()}); the web and the workers reconnect by themselves`);
+        },
+        (e: Error) => {
+          say(`PostgreSQL did not start again: ${e.message}; next try in ${backoff.peek() / 1000} s`);
+          retry();
+        }
+      );
+    });
+  };
+  db.onExit((how) => {
+    if (stopping) return;
+    say(`PostgreSQL exited (${how}); restarting it on the same data directory`);
+    backoff.died();
+    retry();
+  });
 }
 
 /** The build is stale when any source it is made from is newer than it (e.g. after a git pull). */
@@ -115,6 +219,7 @@ try {
   if (!databaseUrl) {
     embedded = await startEmbeddedPostgres({ dataDir, port: cfg.EMBEDDED_PG_PORT });
     databaseUrl = embedded.url;
+    watchEmbedded(embedded, cfg.EMBEDDED_PG_PORT);
     say(`embedded PostgreSQL on port ${cfg.EMBEDDED_PG_PORT}, data in ${path.relative(root, dataDir)}/pg`);
   }
   let secretKey = cfg.CITYOPS_SECRET_KEY;
@@ -127,17 +232,19 @@ try {
   await runMigrations(databaseUrl);
   say('migrations applied');
   // In demo mode the district systems (the simulator) live on loopback: allow that, and only that.
-  const env: Record<string, string> = { DATABASE_URL: databaseUrl, CITYOPS_SECRET_KEY: secretKey };
+  const env: Record<string, string> = { DATABASE_URL: databaseUrl, CITYOPS_SECRET_KEY: secretKey, CITYOPS_RESTARTS_FILE: restartsFile };
   if (demo && !cfg.SOURCE_ALLOWED_HOSTS) {
     env.SOURCE_ALLOWED_HOSTS = '127.0.0.1,localhost';
     process.env.SOURCE_ALLOWED_HOSTS = env.SOURCE_ALLOWED_HOSTS; // the seed's backfill runs in this process
   }
   const tsx = ['--import', 'tsx'];
 
-  run('simulator', 36, [...tsx, 'workers/simulator/main.ts'], env);
+  for (const name of ['web', 'workers', 'simulator', ...(embedded ? ['postgres'] : [])]) restarts[name] = 0;
+  writeRestarts();
+  supervise('simulator', 36, [...tsx, 'workers/simulator/main.ts'], env);
   // Build the web app while the seed runs, when there is no build yet or it is older than the sources.
   const needsBuild = buildIsStale();
-  const build = needsBuild ? run('build', 90, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], env, { critical: false }) : null;
+  const build = needsBuild ? run('build', 90, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], env) : null;
   await waitHttp(`${cfg.SIMULATOR_URL}/healthz`, 30_000);
 
   const { sql } = await connectDb(databaseUrl, { max: 4, application: 'city-ops-seed' });
@@ -169,8 +276,8 @@ try {
   await sql.end();
 
   if (build && (await waitExit(build)) !== 0) throw new Error('the web build failed (see [build] above)');
-  run('workers', 33, [...tsx, 'workers/main.ts'], env);
-  run('web', 32, ['src/server.js'], { ...env, PORT: String(cfg.PORT) });
+  supervise('workers', 33, [...tsx, 'workers/main.ts'], env);
+  supervise('web', 32, ['src/server.js'], { ...env, PORT: String(cfg.PORT) });
   await waitHttp(`http://127.0.0.1:${cfg.PORT}/healthz`, 60_000);
   say(`ready: http://localhost:${cfg.PORT}${demo ? ' (demo mode)' : ''}`);
 } catch (e) {

@@ -41,6 +41,8 @@ const schema = z.object({
     .optional(),
   /** A bearer token that lets a Prometheus scraper read /metrics without a session. */
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
+  /** Set by `npm start`'s supervisor: where it counts the restarts of the processes it keeps running (read by /metrics). */
+  CITYOPS_RESTARTS_FILE: z.string().optional(),
   /** The first administrator, created at start when no user has that name (the password is then hashed; unset it afterwards). */
   CITYOPS_ADMIN_USERNAME: z.string().regex(/^[a-z0-9._-]{3,40}$/, 'CITYOPS_ADMIN_USERNAME: 3–40 of a-z 0-9 . _ -').optional(),
   CITYOPS_ADMIN_PASSWORD: z.string().min(10, 'CITYOPS_ADMIN_PASSWORD must be at least 10 characters').optional(),

@@ -5,7 +5,11 @@ import { databaseUrl } from '#server/config';
 let handle: Promise<Awaited<ReturnType<typeof connectDb>>> | undefined;
 
 export function database() {
-  handle ??= connectDb(databaseUrl(), { max: 10, application: 'city-ops-web' });
+  // A first connection that failed (the database down when the web started) is tried again next time.
+  handle ??= connectDb(databaseUrl(), { max: 10, application: 'city-ops-web' }).catch((e) => {
+    handle = undefined;
+    throw e;
+  });
   return handle;
 }
 

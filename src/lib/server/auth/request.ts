@@ -35,6 +35,28 @@ export function forbidden(event: RequestEvent, message = 'Bạn không có quy�
   return new Response(forbiddenPage(message), { status: 403, headers: { 'content-type': 'text/html; charset=utf-8' } });
 }
 
+/**
+ * The database cannot be reached (PostgreSQL restarting, or down): nobody can be recognised, and
+ * that is not the same as being signed out. Pages say so in words (and look again by themselves
+ * every 10 s); APIs and form posts get a 503 in words. The session cookie is left alone.
+ */
+export const DATA_STORE_UNAVAILABLE = 'Kho dữ liệu tạm thời không truy cập được — hệ thống đang tự khôi phục.';
+
+export function dataStoreUnavailable(event: RequestEvent): Response {
+  const headers = { 'retry-after': '10', 'cache-control': 'no-store' };
+  if (isApi(event) || event.request.method !== 'GET') return json({ message: DATA_STORE_UNAVAILABLE }, { status: 503, headers });
+  return new Response(dataStoreUnavailablePage(), { status: 503, headers: { ...headers, 'content-type': 'text/html; charset=utf-8' } });
+}
+
+function dataStoreUnavailablePage(): string {
+  return `<!doctype html><html lang="vi"><meta charset="utf-8"><meta http-equiv="refresh" content="10"><title>Kho dữ liệu tạm thời không truy cập được</title>
+<body style="font-family:system-ui;background:#0d141c;color:#e8eef5;padding:3rem;max-width:48rem"><h1>503 — Kho dữ liệu tạm thời không truy cập được</h1>
+<p data-testid="data-store-unavailable">${DATA_STORE_UNAVAILABLE}</p>
+<p>Bạn vẫn đang đăng nhập. Trang này sẽ tự tải lại sau 10 giây; khi kho dữ liệu hoạt động trở lại, bạn sẽ thấy trang mình cần.</p>
+<p lang="en" style="color:#9fb0c2">The data store is temporarily unavailable — the system is recovering by itself. You are still signed in; this page reloads itself every 10 seconds.</p>
+<p><a style="color:#8fd6ff" href="">Thử lại ngay</a></p></body></html>`;
+}
+
 function forbiddenPage(message: string): string {
   const esc = message.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
   return `<!doctype html><html lang="vi"><meta charset="utf-8"><title>Không có quyền</title>

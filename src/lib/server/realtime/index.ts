@@ -2,6 +2,12 @@
  * Socket.IO on the web server's own HTTP server. Browsers subscribe to boards (one room per scheme,
  * scope and period); the workers' NOTIFY (ids only) tells which boards changed; each is read once
  * per burst and emitted to its room.
+ *
+ * When the database goes away, every socket is disconnected (the screens show their connection
+ * lost, and the wall its banner over the last data), and a socket that connects meanwhile waits in
+ * the sign-in check until the database is back (Socket.IO drops a handshake after 45 s; the client
+ * then tries again by itself). Once back, the clients connect, subscribe again and get fresh
+ * snapshots; the LISTEN connection is re-established (../listen.ts) and every watched board re-read.
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
@@ -19,6 +25,8 @@ import { displayRoom, sessionRoom, userRoom } from '../auth/revoke.ts';
 import { readSourceHealth } from '../sources.ts';
 import { periodOf } from '#domain/periods';
 import { NotFoundError, readBoard } from '../boards.ts';
+import { durableListener } from '../listen.ts';
+import { databaseOutage, type DatabaseOutage } from '../outage.ts';
 import { logger } from '../log.ts';
 
 const log = logger('realtime');
@@ -34,14 +42,19 @@ const COALESCE_MS = 200;
 /** Staleness and deadlines change with time alone: the sources' health is re-read this often too. */
 const HEALTH_RECHECK_MS = 5_000;
 
-function messageOf(e: unknown): string {
+/** Said to a socket whose command met the database gone. */
+export const DATA_STORE_UNAVAILABLE = 'Kho dữ liệu tạm thời không truy cập được — hệ thống đang tự khôi phục.';
+
+function messageOf(e: unknown, outage: DatabaseOutage): string {
   if (e instanceof NotFoundError) return e.message;
   if (e instanceof Error && e.message.startsWith('not a date')) return e.message;
+  if (outage.fail('socket command', e)) return DATA_STORE_UNAVAILABLE;
   log.error({ err: e }, 'socket command failed');
   return 'the server could not read that board; try again';
 }
 
-export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: { release?: string } = {}) {
+export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: { release?: string; outage?: DatabaseOutage } = {}) {
+  const outage = options.outage ?? databaseOutage((line) => log.warn(line));
   const io: RealtimeServer = new Server(httpServer, {
     serveClient: false,
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false }
@@ -56,7 +69,18 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
       const cookies = parseCookie(socket.handshake.headers.cookie ?? '');
       const auth = socket.handshake.auth as { displayToken?: unknown };
       const bearer = typeof auth?.displayToken === 'string' ? `Bearer ${auth.displayToken}` : null;
-      const principal = await principalOf(sql, { get: (name) => cookies[name] }, bearer);
+      // While the database is away nobody can be recognised: wait for it rather than refuse (a
+      // refusal would stop the client trying), and check once it is back.
+      let principal: Principal | undefined;
+      while (!principal) {
+        await outage.whenUp();
+        if (socket.conn.readyState === 'closed') return; // the client gave up meanwhile
+        try {
+          principal = await principalOf(sql, { get: (name) => cookies[name] }, bearer);
+        } catch (e) {
+          if (!outage.fail('socket sign-in check', e)) throw e;
+        }
+      }
       if (principal.kind === 'anonymous') return next(new Error('Cần đăng nhập.'));
       socket.data.principal = principal;
       next();
@@ -90,7 +114,7 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
           throw e;
         }
       } catch (e) {
-        ack({ error: messageOf(e) });
+        ack({ error: messageOf(e, outage) });
       }
     });
     socket.on('watchSources', async (ack) => {
@@ -99,7 +123,7 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
         await socket.join(SOURCES_ROOM);
         ack({ data: await readSourceHealth(sql) });
       } catch (e) {
-        ack({ error: messageOf(e) });
+        ack({ error: messageOf(e, outage) });
       }
     });
     socket.on('unsubscribe', async (raw, ack) => {
@@ -111,7 +135,7 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
         await socket.leave(boardRoom(parsed.data.scope, p.kind, p.start, parsed.data.scheme));
         reply({ data: true });
       } catch (e) {
-        reply({ error: messageOf(e) });
+        reply({ error: messageOf(e, outage) });
       }
     });
   });
@@ -147,12 +171,36 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
       try {
         io.to(room).emit('rankings:updated', await readBoard(sql, query));
       } catch (e) {
-        log.error({ err: e, room }, 'could not read a changed board');
+        if (!outage.fail('board push', e)) log.error({ err: e, room }, 'could not read a changed board');
       }
     }
   }
 
-  const listener = await sql.listen(RANKINGS_CHANNEL, (payload) => {
+  // NOTIFYs sent while the LISTEN connection was down are lost: re-read every watched board and the health.
+  const listen = await durableListener(sql, {
+    outage,
+    application: 'city-ops-web-listen',
+    onRestored: () => {
+      setTimeout(() => void flushAll().catch((err) => outage.fail('board push', err) || log.error({ err }, 'board push failed')), COALESCE_MS);
+      lastHealth = '';
+      scheduleHealth();
+    }
+  });
+  /** Every watched board, read and emitted again (after the LISTEN connection was lost). */
+  async function flushAll() {
+    const rooms = io.of('/').adapter.rooms;
+    for (const [room, query] of roomQueries) {
+      if (!rooms.has(room)) continue;
+      io.to(room).emit('rankings:updated', await readBoard(sql, query));
+    }
+  }
+  const onDown = () => {
+    // The notice: every screen shows its connection lost (the wall: its banner over the last data).
+    io.disconnectSockets(true);
+  };
+  outage.on('down', onDown);
+
+  const listener = await listen.listen(RANKINGS_CHANNEL, (payload) => {
     let parsed;
     try {
       parsed = rankingsChangedSchema.parse(JSON.parse(payload));
@@ -161,7 +209,7 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
       return;
     }
     pending.push(parsed);
-    timer ??= setTimeout(() => void flush().catch((err) => log.error({ err }, 'board push failed')), COALESCE_MS);
+    timer ??= setTimeout(() => void flush().catch((err) => outage.fail('board push', err) || log.error({ err }, 'board push failed')), COALESCE_MS);
   });
 
   // Source health: pushed when a poll changed it (NOTIFY) or time did (the recheck), only when it differs.
@@ -177,11 +225,11 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
     io.to(SOURCES_ROOM).emit('source:health-changed', health);
   }
   const scheduleHealth = () => {
-    healthTimer ??= setTimeout(() => void pushHealth().catch((err) => log.error({ err }, 'source health push failed')), COALESCE_MS);
+    healthTimer ??= setTimeout(() => void pushHealth().catch((err) => outage.fail('source health push', err) || log.error({ err }, 'source health push failed')), COALESCE_MS);
   };
-  const healthListener = await sql.listen(SOURCES_CHANNEL, scheduleHealth);
+  const healthListener = await listen.listen(SOURCES_CHANNEL, scheduleHealth);
   // Revocations: drop the sockets of a signed-out session, a disabled user, a revoked display token.
-  const authListener = await sql.listen(AUTH_CHANNEL, (payload) => {
+  const authListener = await listen.listen(AUTH_CHANNEL, (payload) => {
     try {
       const { room } = authRevokedSchema.parse(JSON.parse(payload));
       io.in(room).disconnectSockets(true);
@@ -197,9 +245,11 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
       if (timer) clearTimeout(timer);
       if (healthTimer) clearTimeout(healthTimer);
       clearInterval(recheck);
-      await healthListener.unlisten();
-      await authListener.unlisten();
-      await listener.unlisten();
+      outage.off('down', onDown);
+      healthListener();
+      authListener();
+      listener();
+      await listen.close();
       await io.close();
     }
   };
