@@ -11,6 +11,7 @@
 import postgres from 'postgres';
 import type { Sql } from '#db/client';
 import type { DatabaseOutage } from './outage.ts';
+import { logger } from './log.ts';
 
 export interface DurableListener {
   /** Calls `fn` with each payload NOTIFYed on `channel`; LISTENs now when connected. Returns the unlisten. */
@@ -72,7 +73,7 @@ export async function durableListener(
         // A closed connection sets `listening` false itself; anything else is a failure to say once.
         lost ||= channels.size > 0;
         listening = false;
-        if (!options.outage?.fail('LISTEN connection', e)) console.error('LISTEN check failed', e);
+        if (!options.outage?.fail('LISTEN connection', e)) logger('database').error({ err: e }, 'LISTEN check failed');
       })
       .finally(() => (running = false));
   }, options.probeMs ?? 2_000);

@@ -10,7 +10,7 @@
  * while it is not, and tells sockets (see realtime/) when it goes and comes back.
  */
 import { EventEmitter } from 'node:events';
-import type { Logger } from './log.ts';
+import { logger, type Logger } from './log.ts';
 
 /** SQLSTATEs that mean the server is gone or going, not that a statement was wrong. */
 const UNAVAILABLE_STATES = new Set([
@@ -129,7 +129,7 @@ export class DatabaseOutage extends EventEmitter<{ down: [error: string]; up: [d
 let shared: DatabaseOutage | undefined;
 
 /** The process's one outage tracker; `log` is taken from its first caller. */
-export function databaseOutage(log: (line: string) => void = (line) => console.error(line)): DatabaseOutage {
+export function databaseOutage(log: (line: string) => void = (line) => logger('database').warn(line)): DatabaseOutage {
   shared ??= new DatabaseOutage({ log });
   return shared;
 }
