@@ -32,13 +32,14 @@ test('the overview shows the national 766 progress board out of 20, and the sche
   await expect(page).toHaveURL(/period=report_month/);
   await expect(page).toHaveURL(/scheme=national_766/);
   await expect(indicatorHeaders(page)).toHaveCount(5);
-  // The export names the scheme and carries one indicator's four columns.
+  // The export names the scheme and carries one indicator's four columns beside the nine of the
+  // unit (rank, previous, code, name, total, band, the not-ranked reason in words and its code, the change).
   const csvHref = await page.getByRole('link', { name: 'CSV', exact: true }).getAttribute('href');
   expect(csvHref).toContain('scheme=national_766');
   const csv = await page.request.get(`${base()}${csvHref}`);
   expect(csv.status()).toBe(200);
   expect(csv.headers()['content-disposition']).toMatch(/national_766\.csv/);
-  expect((await csv.text()).split('\r\n')[0]!.split(',')).toHaveLength(12);
+  expect((await csv.text()).split('\r\n')[0]!.split(',')).toHaveLength(13);
 
   // Back to the operations scheme: the eight indicators, totals out of 100, same period and date.
   await choice(page, 'Bộ chỉ số điều hành').click();
