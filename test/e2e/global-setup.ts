@@ -2,27 +2,14 @@
  * Starts the whole product as `npm start` does (embedded PostgreSQL, simulator, workers, web) in a
  * temporary data directory on free ports, and stops it cleanly afterwards.
  */
-import { spawn } from 'node:child_process';
 import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort } from '../support/ports.ts';
+import { spawnProduct } from '../support/product.ts';
 
 export default async function globalSetup() {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'cityops-e2e-'));
-  const [port, simulatorPort, pgPort] = [await freePort(), await freePort(), await freePort()];
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATA_DIR: dataDir,
-    PORT: String(port),
-    SIMULATOR_PORT: String(simulatorPort),
-    SIMULATOR_URL: `http://127.0.0.1:${simulatorPort}`,
-    EMBEDDED_PG_PORT: String(pgPort),
-    POLL_INTERVAL_SECONDS: '2',
-    BACKFILL_DAYS: '40'
-  };
-  delete env.DATABASE_URL;
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'workers/supervisor/start.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const { proc, port, simulatorPort, pgPort } = await spawnProduct(dataDir, { backfillDays: 40 });
   let output = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the product did not start within 180 s:\n${output}`)), 180_000);

@@ -7,7 +7,7 @@
  * unavailable" page (never the sign-in page) and keeps the session, nothing stored is lost or
  * doubled, and /metrics counts the restarts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { chmodSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,7 +18,7 @@ import { io, type Socket } from 'socket.io-client';
 import type { Board } from '../../src/lib/contract/dto.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/lib/contract/events.ts';
 import { today } from '../../src/lib/domain/periods.ts';
-import { freePort } from '../support/ports.ts';
+import { spawnProduct } from '../support/product.ts';
 
 test.describe.configure({ mode: 'serial', timeout: 240_000 });
 
@@ -49,20 +49,10 @@ let cookie: string;
 
 test.beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'cityops-heal-'));
-  const [port, simulatorPort, pgPort] = [await freePort(), await freePort(), await freePort()];
+  const started = await spawnProduct(dataDir, { backfillDays: 7 });
+  const { port, pgPort } = started;
+  product = started.proc;
   baseUrl = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATA_DIR: dataDir,
-    PORT: String(port),
-    SIMULATOR_PORT: String(simulatorPort),
-    SIMULATOR_URL: `http://127.0.0.1:${simulatorPort}`,
-    EMBEDDED_PG_PORT: String(pgPort),
-    POLL_INTERVAL_SECONDS: '2',
-    BACKFILL_DAYS: '7'
-  };
-  delete env.DATABASE_URL;
-  product = spawn(process.execPath, ['--import', 'tsx', 'workers/supervisor/start.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   product.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   product.stderr!.on('data', (c: Buffer) => (output += c.toString()));
   await until('the product is ready', () => output.includes('ready: http://') || (product.exitCode !== null ? Promise.reject(new Error(output)) : false), 180_000);

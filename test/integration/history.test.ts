@@ -1,25 +1,17 @@
 /** The history the seed leaves to the workers' job (runHistory, the `backfill-history` queue's work), on the real PostgreSQL. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addDays, today } from '../../src/lib/domain/periods.ts';
 import { runHistory } from '#server/pipeline/history';
 import { createLogger } from '#server/log';
-import { freshDatabase } from '../support/db.ts';
-import { demoWorld } from '../support/fixtures.ts';
+import { useDemoWorld, type TestDb, type TestWorld } from '../support/world.ts';
 
 const NOW = new Date();
 const TODAY = today(NOW);
 
 describe('the history job', () => {
-  let db: Awaited<ReturnType<typeof freshDatabase>>;
-  let world: Awaited<ReturnType<typeof demoWorld>>;
-  beforeAll(async () => {
-    db = await freshDatabase();
-    world = await demoWorld(db.sql, { now: () => NOW });
-  });
-  afterAll(async () => {
-    await world.simulator.close();
-    await db.drop();
-  });
+  let db: TestDb;
+  let world: TestWorld;
+  useDemoWorld((h) => ({ db, world } = h), { now: () => NOW });
 
   it('backfills every enabled polled source (in id order, uploads and disabled sources left out), and ranks the range', async () => {
     const from = addDays(TODAY, -6);

@@ -1,23 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pollSource } from '#server/pipeline/poll';
 import { dossierDay } from '../../workers/simulator/dossiers.ts';
-import { freshDatabase } from '../support/db.ts';
-import { demoWorld, SIM_SEED } from '../support/fixtures.ts';
+import { SIM_SEED } from '../support/fixtures.ts';
+import { useDemoWorld, type TestDb, type TestWorld } from '../support/world.ts';
 
 // Friday 20 November 2026, 19:00 ICT: the offices have closed, the day's numbers are final.
 const NOW = new Date('2026-11-20T12:00:00Z');
 
 describe('ingest on the real PostgreSQL', () => {
-  let db: Awaited<ReturnType<typeof freshDatabase>>;
-  let world: Awaited<ReturnType<typeof demoWorld>>;
-  beforeAll(async () => {
-    db = await freshDatabase();
-    world = await demoWorld(db.sql, { now: () => NOW });
-  });
-  afterAll(async () => {
-    await world.simulator.close();
-    await db.drop();
-  });
+  let db: TestDb;
+  let world: TestWorld;
+  useDemoWorld((h) => ({ db, world } = h), { now: () => NOW });
 
   const snapshot = () => db.sql`select unit_id, metric_id, day, source_id, value, observed_at, ingested_at from samples order by 1, 2, 3, 4`;
 

@@ -1,23 +1,15 @@
 /** When a poll run says it finished: the moment its work committed, not the start of its transaction. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pollSource } from '#server/pipeline/poll';
-import { freshDatabase } from '../support/db.ts';
-import { demoWorld } from '../support/fixtures.ts';
+import { useDemoWorld, type TestDb, type TestWorld } from '../support/world.ts';
 
 /** The advisory lock every recompute takes (src/lib/server/ranking/rankings.ts). */
 const RECOMPUTE_LOCK = 0x6369_7479;
 
 describe('poll_runs.finished_at', () => {
-  let db: Awaited<ReturnType<typeof freshDatabase>>;
-  let world: Awaited<ReturnType<typeof demoWorld>>;
-  beforeAll(async () => {
-    db = await freshDatabase();
-    world = await demoWorld(db.sql);
-  });
-  afterAll(async () => {
-    await world.simulator.close();
-    await db.drop();
-  });
+  let db: TestDb;
+  let world: TestWorld;
+  useDemoWorld((h) => ({ db, world } = h));
 
   it('is at or after the end of the recompute, even when the recompute waited', async () => {
     // Another recompute holds the lock: the poll's transaction begins, stores its samples, then waits for it.

@@ -18,6 +18,7 @@ import { paymentMonth } from '../../workers/simulator/payments.ts';
 import { tasksOf } from '../../workers/simulator/tasks.ts';
 import { freshDatabase } from '../support/db.ts';
 import { clearFaults, demoWorld, setFault, SIM_SEED } from '../support/fixtures.ts';
+import { useDemoWorld, type TestDb, type TestWorld } from '../support/world.ts';
 
 // Friday 20 November 2026, 19:00 ICT: the offices have closed, the day's numbers are final.
 const NOW = new Date('2026-11-20T12:00:00Z');
@@ -34,16 +35,9 @@ async function stored(db: Db, metric: string, unitCode: string, day: string): Pr
 }
 
 describe('the four district systems, stored as they reported', () => {
-  let db: Db;
-  let world: World;
-  beforeAll(async () => {
-    db = await freshDatabase();
-    world = await demoWorld(db.sql, { now: () => NOW });
-  });
-  afterAll(async () => {
-    await world.simulator.close();
-    await db.drop();
-  });
+  let db: TestDb;
+  let world: TestWorld;
+  useDemoWorld((h) => ({ db, world } = h), { now: () => NOW });
 
   it('polls each system with its own credentials and mapping, and matches its ground truth', async () => {
     for (const key of ['motcua', 'vneid', 'ansinh', 'qlvb']) {

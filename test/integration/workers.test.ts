@@ -1,23 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PollOutcome } from '#server/pipeline/poll';
 import { createBoss } from '#server/jobs/boss';
 import { requestPoll } from '#server/jobs/send';
 import { startWorkers } from '../../workers/scheduler.ts';
 import { createLogger } from '#server/log';
-import { freshDatabase } from '../support/db.ts';
-import { demoWorld } from '../support/fixtures.ts';
+import { useDemoWorld, type TestDb, type TestWorld } from '../support/world.ts';
 
 describe('the workers on pg-boss', () => {
-  let db: Awaited<ReturnType<typeof freshDatabase>>;
-  let world: Awaited<ReturnType<typeof demoWorld>>;
-  beforeAll(async () => {
-    db = await freshDatabase();
-    world = await demoWorld(db.sql);
-  });
-  afterAll(async () => {
-    await world.simulator.close();
-    await db.drop();
-  });
+  let db: TestDb;
+  let world: TestWorld;
+  useDemoWorld((h) => ({ db, world } = h));
 
   it('schedules a poll of each enabled source and records it', async () => {
     const boss = await createBoss(db.url, { schema: 'pgboss_test' });

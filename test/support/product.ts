@@ -1,0 +1,24 @@
+/**
+ * The whole product as `npm start` starts it, for the end-to-end tests: its environment on free
+ * ports (web, simulator, embedded PostgreSQL) with a data directory of its own, and the supervisor
+ * spawned with it.
+ */
+import { spawn } from 'node:child_process';
+import { freePort } from './ports.ts';
+
+export async function spawnProduct(dataDir: string, options: { backfillDays: number }) {
+  const [port, simulatorPort, pgPort] = [await freePort(), await freePort(), await freePort()];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    SIMULATOR_PORT: String(simulatorPort),
+    SIMULATOR_URL: `http://127.0.0.1:${simulatorPort}`,
+    EMBEDDED_PG_PORT: String(pgPort),
+    POLL_INTERVAL_SECONDS: '2',
+    BACKFILL_DAYS: String(options.backfillDays)
+  };
+  delete env.DATABASE_URL;
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'workers/supervisor/start.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return { proc, port, simulatorPort, pgPort };
+}
