@@ -56,6 +56,21 @@ export const displayTokens = pgTable('display_tokens', {
   lastUsedAt: timestamp({ withTimezone: true })
 });
 
+/**
+ * API tokens for provisioning as code (/api/v1/admin/…): an administrator's, acting with the
+ * administrator role. Stored as SHA-256, shown once, revocable; every use is audited under its name.
+ */
+export const apiTokens = pgTable('api_tokens', {
+  id: serial().primaryKey(),
+  name: text().notNull(),
+  tokenHash: text().notNull().unique(),
+  createdBy: integer().references(() => users.id),
+  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  lastUsedAt: timestamp({ withTimezone: true }),
+  revokedAt: timestamp({ withTimezone: true }),
+  revokedBy: integer().references(() => users.id)
+});
+
 /** Failed sign-ins, for the per-account and per-address limits. */
 export const signInFailures = pgTable(
   'sign_in_failures',

@@ -21,6 +21,40 @@ export const GRANULARITIES = ['day', 'month'] as const;
 export type Granularity = (typeof GRANULARITIES)[number];
 export const AUTH_KINDS = ['none', 'api_key', 'basic', 'bearer'] as const;
 export type AuthKind = (typeof AUTH_KINDS)[number];
+/** How a JSON / CSV source is asked (src/lib/server/pipeline/request.ts). */
+export const HTTP_METHODS = ['GET', 'POST'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+/** A body template is sent as JSON (application/json) or as a form (application/x-www-form-urlencoded). */
+export const BODY_TYPES = ['json', 'form'] as const;
+/**
+ * How a source's numbers are written, for the mapping's $number / $num helpers: vi "1.234,5",
+ * en "1,234.5"; none: a value with a thousands separator is ambiguous and its row is rejected.
+ */
+export const NUMBER_LOCALES = ['vi', 'en'] as const;
+export type NumberLocale = (typeof NUMBER_LOCALES)[number];
+
+/**
+ * Pagination: none; page: `{page}` counts up from `start` until a page maps to no record;
+ * next: `expression` (JSONata, on the body) gives the next URL or the cursor for `{cursor}`, until
+ * it gives nothing. Never more than maxPages requests per window.
+ */
+export type Pagination =
+  | { kind: 'none' }
+  | { kind: 'page'; start: number; maxPages: number }
+  | { kind: 'next'; expression: string; maxPages: number };
+
+/** The request a source is asked with, beside its URL template (placeholders: see pipeline/request.ts). */
+export interface RequestSpec {
+  method: HttpMethod;
+  /** Header name → template. */
+  headers: Record<string, string>;
+  /** The body template (POST), or null. */
+  body: string | null;
+  bodyType: (typeof BODY_TYPES)[number];
+  pagination: Pagination;
+}
+
+export const DEFAULT_REQUEST: RequestSpec = { method: 'GET', headers: {}, body: null, bodyType: 'json', pagination: { kind: 'none' } };
 
 /** A district system the workers poll. Sources are data: the demo's are seeded rows, not code paths. */
 export const dataSources = pgTable('data_sources', {
@@ -35,6 +69,12 @@ export const dataSources = pgTable('data_sources', {
   granularity: text({ enum: GRANULARITIES }).notNull().default('day'),
   /** URL with {from} {to} (YYYY-MM-DD) and {fromMonth} {toMonth} (YYYY-MM) placeholders; empty for uploads. */
   urlTemplate: text().notNull().default(''),
+  /** Method, headers, body and pagination (GET with none of them by default). */
+  request: jsonb().$type<RequestSpec>().notNull().default(DEFAULT_REQUEST),
+  /** The code system the source's unit codes are in: 'gso', or a key of units.external_codes (e.g. 'portal'). */
+  codeSystem: text().notNull().default('gso'),
+  /** How its numbers are written (see NUMBER_LOCALES); null: not declared. */
+  numberLocale: text({ enum: NUMBER_LOCALES }),
   authKind: text({ enum: AUTH_KINDS }).notNull().default('none'),
   /** AES-256-GCM sealed JSON; never returned by the API. */
   credentialsSealed: text(),
@@ -54,7 +94,7 @@ export const dataSources = pgTable('data_sources', {
   priority: integer().notNull().default(DEFAULT_PRIORITY.systemOfRecord),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
-}, (t) => [oneOf(t.family, METRIC_FAMILIES), oneOf(t.kind, SOURCE_KINDS), oneOf(t.produces, SOURCE_PRODUCES), oneOf(t.granularity, GRANULARITIES), oneOf(t.authKind, AUTH_KINDS)]);
+}, (t) => [oneOf(t.family, METRIC_FAMILIES), oneOf(t.kind, SOURCE_KINDS), oneOf(t.produces, SOURCE_PRODUCES), oneOf(t.granularity, GRANULARITIES), oneOf(t.authKind, AUTH_KINDS), oneOf(t.numberLocale, NUMBER_LOCALES)]);
 
 /** The mapping of a source's rows to ours (stored as jsonb; parsed with zod in src/lib/server/pipeline/mapping). */
 export type SourceMapping =

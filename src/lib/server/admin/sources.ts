@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { isoTimestamp, orm, type Queryable as Sql, type Sql as Pool } from '#db/client';
 import { alias } from 'drizzle-orm/pg-core';
 import { users } from '#db/schema/auth';
-import { dataSources, DEFAULT_PRIORITY, pollRuns } from '#db/schema/sources';
+import { dataSources, DEFAULT_PRIORITY, DEFAULT_REQUEST, pollRuns } from '#db/schema/sources';
 import { units } from '#db/schema/units';
 import type { PgBoss } from 'pg-boss';
 import { METRIC_FAMILIES, type MetricFamily } from '#domain/catalogue';
@@ -349,7 +349,8 @@ async function runTest(sql: Sql, f: SourceForm, existingKey?: string): Promise<{
   const source: SourceRow = {
     id: stored?.id ?? 0, key: f.key, name: f.name, family: f.family, kind: f.kind, produces: f.produces, mapping: resolved.mapping,
     granularity: f.granularity, urlTemplate: f.urlTemplate, authKind: f.authKind, credentialsSealed: null, intervalSeconds: f.intervalSeconds,
-    timeoutMs: f.timeoutMs, staleAfterSeconds: f.staleAfterSeconds, trailingDays: f.trailingDays, scopeUnitId: resolved.scopeUnitId, enabled: f.enabled
+    timeoutMs: f.timeoutMs, staleAfterSeconds: f.staleAfterSeconds, trailingDays: f.trailingDays, scopeUnitId: resolved.scopeUnitId, enabled: f.enabled,
+    request: DEFAULT_REQUEST, codeSystem: 'gso', numberLocale: null
   };
   const planned = pollWindow(source, null, today());
   const window = { from: planned.from, to: planned.to };

@@ -32,7 +32,7 @@ export interface SourceRow
   extends Pick<
     typeof dataSources.$inferSelect,
     'id' | 'key' | 'name' | 'kind' | 'produces' | 'granularity' | 'urlTemplate' | 'authKind' | 'credentialsSealed' | 'intervalSeconds' |
-    'timeoutMs' | 'staleAfterSeconds' | 'trailingDays' | 'scopeUnitId' | 'enabled'
+    'timeoutMs' | 'staleAfterSeconds' | 'trailingDays' | 'scopeUnitId' | 'enabled' | 'request' | 'codeSystem' | 'numberLocale'
   > {
   family: string;
   /** Parsed by the mapping (pipeline/mapping) each time it is used. */
@@ -64,7 +64,8 @@ export async function loadSource(sql: Queryable, sourceId: number): Promise<Sour
     .select({
       id: s.id, key: s.key, name: s.name, family: s.family, kind: s.kind, produces: s.produces, mapping: s.mapping, granularity: s.granularity,
       urlTemplate: s.urlTemplate, authKind: s.authKind, credentialsSealed: s.credentialsSealed, intervalSeconds: s.intervalSeconds,
-      timeoutMs: s.timeoutMs, staleAfterSeconds: s.staleAfterSeconds, trailingDays: s.trailingDays, scopeUnitId: s.scopeUnitId, enabled: s.enabled
+      timeoutMs: s.timeoutMs, staleAfterSeconds: s.staleAfterSeconds, trailingDays: s.trailingDays, scopeUnitId: s.scopeUnitId, enabled: s.enabled,
+      request: s.request, codeSystem: s.codeSystem, numberLocale: s.numberLocale
     })
     .from(s)
     .where(eq(s.id, sourceId));
