@@ -115,6 +115,13 @@ export type PollRunOutcome = (typeof POLL_OUTCOMES)[number];
  */
 export const POLL_TRIGGERS = ['schedule', 'manual', 'upload', 'gap', 'backfill'] as const;
 export type PollTrigger = (typeof POLL_TRIGGERS)[number];
+/**
+ * Where a failed poll failed, so a health card can say it in words: connection (no answer, reset,
+ * timeout, refused address), http (a 4xx/5xx status), parse (a body that is not JSON / CSV),
+ * mapping (the mapping could not read the body), config (the source's own set-up: key, mapping, template).
+ */
+export const ERROR_STAGES = ['connection', 'http', 'parse', 'mapping', 'config'] as const;
+export type ErrorStage = (typeof ERROR_STAGES)[number];
 /** The stored breaker: open until breaker_retry_at. "half_open" is not stored: it is an open breaker whose time has come (read models). */
 export const BREAKER_STATES = ['closed', 'open'] as const;
 export type BreakerState = (typeof BREAKER_STATES)[number];
@@ -140,6 +147,8 @@ export const pollRuns = pgTable(
     /** Samples whose value was new or different (0 when the same poll runs twice). */
     changed: integer().notNull().default(0),
     error: text(),
+    /** A failed poll: where it failed (ERROR_STAGES). */
+    errorStage: text({ enum: ERROR_STAGES }),
     rejections: jsonb().$type<RejectedRow[]>(),
     /** Kept only when something was rejected or the poll failed to parse. */
     rawBody: text(),
@@ -148,7 +157,7 @@ export const pollRuns = pgTable(
     /** An upload held for approval: the administrator who approved it (this run is when it began to count). */
     approvedBy: integer().references(() => users.id, { onDelete: 'set null' })
   },
-  (t) => [index().on(t.sourceId, t.startedAt), oneOf(t.outcome, POLL_OUTCOMES), oneOf(t.trigger, POLL_TRIGGERS)]
+  (t) => [index().on(t.sourceId, t.startedAt), oneOf(t.outcome, POLL_OUTCOMES), oneOf(t.trigger, POLL_TRIGGERS), oneOf(t.errorStage, ERROR_STAGES)]
 );
 
 /**
@@ -166,6 +175,8 @@ export const sourceHealth = pgTable('source_health', {
   coveredThrough: date(),
   lastOutcome: text({ enum: POLL_OUTCOMES }),
   lastError: text(),
+  /** The last failure's stage (ERROR_STAGES); null after a success. */
+  lastErrorStage: text({ enum: ERROR_STAGES }),
   consecutiveFailures: integer().notNull().default(0),
   breakerState: text({ enum: BREAKER_STATES }).notNull().default('closed'),
   /** While open: no poll before this moment. */
@@ -178,7 +189,7 @@ export const sourceHealth = pgTable('source_health', {
   rowsRejected: bigint({ mode: 'number' }).notNull().default(0),
   pollDurationMsSum: bigint({ mode: 'number' }).notNull().default(0),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
-}, (t) => [oneOf(t.lastOutcome, POLL_OUTCOMES), oneOf(t.breakerState, BREAKER_STATES)]);
+}, (t) => [oneOf(t.lastOutcome, POLL_OUTCOMES), oneOf(t.breakerState, BREAKER_STATES), oneOf(t.lastErrorStage, ERROR_STAGES)]);
 
 /** A mapped row as an upload holds it until approved: samples' key and value. */
 export interface HeldRow {
