@@ -110,6 +110,11 @@ describe('enumerated states: the database refuses a value the code does not know
     ['data_sources_granularity_check', 'a granularity', () => db.sql`update data_sources set granularity = 'week' where id = ${sourceId}`],
     ['data_sources_auth_kind_check', 'an auth kind', () => db.sql`update data_sources set auth_kind = 'oauth' where id = ${sourceId}`],
     ['data_sources_family_check', 'a source family', () => db.sql`update data_sources set family = 'water' where id = ${sourceId}`],
+    ['data_sources_number_locale_check', 'a number locale', () => db.sql`update data_sources set number_locale = 'fr' where id = ${sourceId}`],
+    ['poll_runs_error_stage_check', 'where a poll failed', () => db.sql`
+      insert into poll_runs (source_id, started_at, outcome, error_stage, window_from, window_to) values (${sourceId}, now(), 'failed', 'network', '2026-11-01', '2026-11-01')`],
+    ['source_health_last_error_stage_check', 'where the last poll failed', () => db.sql`
+      insert into source_health (source_id, last_error_stage) values (${sourceId}, 'dns')`],
     ['poll_runs_outcome_check', 'a poll outcome that is never stored', () => db.sql`
       insert into poll_runs (source_id, started_at, outcome, window_from, window_to) values (${sourceId}, now(), 'skipped', '2026-11-01', '2026-11-01')`],
     ['poll_runs_trigger_check', 'a poll trigger', () => db.sql`
