@@ -51,6 +51,7 @@ function makeHelpers(DateTime, zone) {
     if (typeof x !== 'string') return invalid('giá trị ' + show(x) + ' không phải là số');
     const text = x.trim().replace(/(\d)[\s\u00a0\u202f]+(?=\d)/g, '$1');
     if (/^-?\d+$/.test(text)) return Number(text);
+    if (!/^[-+]?[\d.,]+$/.test(text)) return invalid('giá trị ' + show(x) + ' không phải là số');
     if (locale === 'vi' || locale === 'en') {
       const n = readAs(text, locale);
       if (n === null) {
