@@ -27,7 +27,7 @@ interface Seen {
 }
 
 /** The vendor's communes, 50 a page in real life; 2 a page here. */
-const COMMUNES = ['00001', '00004', '00006', '00007', '00008', '00010'];
+const COMMUNES = ['00001', '00004', '00006', '00007', '00008', '00013'];
 
 describe('the source engine, against a vendor it was not built for', () => {
   let db: TestDb;
@@ -103,8 +103,8 @@ describe('the source engine, against a vendor it was not built for', () => {
     const mapping = { expression: over.expression, metrics: ['dossier.received'], ...(over.each ? { each: over.each } : {}) };
     const [row] = await db.sql<{ id: number }[]>`
       insert into data_sources (key, name, family, kind, mapping, url_template, request, number_locale, granularity, auth_kind, credentials_sealed, priority)
-      values (${`engine-${made}`}, ${`Nguồn thử ${made}`}, 'dossier', 'json_http', ${db.sql.json(mapping)}, ${base + over.path},
-              ${db.sql.json({ ...DEFAULT_REQUEST, ...over.request } as never)}, ${over.numberLocale ?? null}, ${over.granularity ?? 'day'},
+      values (${`engine-${made}`}, ${`Nguồn thử ${made}`}, 'dossier', 'json_http', ${JSON.stringify(mapping)}::jsonb, ${base + over.path},
+              ${JSON.stringify({ ...DEFAULT_REQUEST, ...over.request })}::jsonb, ${over.numberLocale ?? null}, ${over.granularity ?? 'day'},
               ${over.basic ? 'basic' : 'none'}, ${over.basic ? seal(JSON.stringify(BASIC), world.secretKeyHex) : null}, ${50 + made})
       returning id`;
     return (await loadSource(db.sql, row!.id))!;
@@ -166,7 +166,7 @@ describe('the source engine, against a vendor it was not built for', () => {
     expect(report.exchanges[0]!.response).toMatchObject({ status: 400, body: '{\n  "maLoi": "E_THAM_SO",\n  "thongBao": "Tham số tuNgay/denNgay phải có dạng dd/MM/yyyy"\n}' });
 
     // Corrected, the next poll succeeds and the failure's stage is cleared.
-    await db.sql`update data_sources set request = ${db.sql.json({ ...DEFAULT_REQUEST, ...POST_BODY } as never)} where id = ${source.id}`;
+    await db.sql`update data_sources set request = ${JSON.stringify({ ...DEFAULT_REQUEST, ...POST_BODY })}::jsonb where id = ${source.id}`;
     const fixed = await poll((await loadSource(db.sql, source.id))!);
     expect(fixed).toMatchObject({ outcome: 'success', accepted: 2 });
     expect(await healthOf(source)).toEqual({ last_error: null, last_error_stage: null });
