@@ -128,12 +128,11 @@ export async function findOverlap(sql: Queryable, candidate: OverlapCandidate): 
  * how to fix it.
  */
 export function overlapMessage(overlap: Overlap, priority: number): string {
-  const list = overlap.metrics.length <= 4 ? overlap.metrics.join(', ') : `${overlap.metrics.slice(0, 3).join(', ')} và ${overlap.metrics.length - 3} chỉ số khác`;
-  const where = overlap.units === WHOLE_CITY ? WHOLE_CITY : `đơn vị ${overlap.units}`;
+  const where = overlap.units === WHOLE_CITY ? WHOLE_CITY : `${overlap.units} (và các đơn vị trực thuộc)`;
   return (
-    `Trùng với nguồn đang bật "${overlap.sourceName}" (${overlap.sourceKey}) cùng mức ưu tiên ${priority}: ` +
-    `cả hai nguồn báo ${where}, chỉ số ${list}. Hai nguồn cùng mức ưu tiên sẽ bị cộng dồn số liệu. ` +
-    `Cách sửa: đặt cho mỗi nguồn một mức ưu tiên khác nhau (số liệu của nguồn có mức ưu tiên cao hơn được tính), ` +
-    `hoặc thu hẹp đơn vị hay chỉ số của một trong hai nguồn.`
+    `Trùng với nguồn đang bật "${overlap.sourceName}" (${overlap.sourceKey}), cùng mức ưu tiên ${priority}: ` +
+    `cả hai cùng báo số liệu cho ${where} về các chỉ số: ${overlap.metrics.join(', ')}. ` +
+    `Hai nguồn cùng mức ưu tiên thì số liệu bị cộng dồn. Cách sửa: đặt cho mỗi nguồn một mức ưu tiên khác nhau ` +
+    `(số liệu của nguồn có mức ưu tiên cao hơn được tính), hoặc thu hẹp đơn vị hay chỉ số của một trong hai nguồn.`
   );
 }
