@@ -16,6 +16,8 @@ import { findOverlap, metricsOfSource } from '../../src/lib/server/admin/overlap
 import type { Principal } from '../../src/lib/server/auth/principal.ts';
 import { loadSource, pollSource } from '#server/pipeline/poll';
 import { recomputeRankings } from '#server/ranking/rankings';
+import { RECOMPUTE_QUEUE } from '#server/jobs/queues';
+import { BOARD_PERIOD_KINDS } from '#contract/dto';
 import { createUserIfMissing } from '#server/seed/users';
 import { DEMO_KEYS } from '#server/seed/demo-keys';
 import { periodsCovering } from '../../src/lib/domain/periods.ts';
@@ -166,7 +168,10 @@ describe('overlap and priority', () => {
 
   it('the other way round, the second source wins once it is given the higher priority', async () => {
     const { onTime, received } = truth();
-    expect(await saveSource(db.sql, secondForm({ priority: '150' }), { ...ctx(), existingKey: KEY })).toEqual({ key: KEY });
+    expect(await saveSource(db.sql, secondForm({ priority: '150' }), { ...ctx(), existingKey: KEY, jobs: jobs.boss })).toEqual({ key: KEY });
+    // The new priority queued a recompute of the current boards of every kind (DAY's board, in the past, is recomputed here).
+    const queued = await jobs.boss.findJobs<{ period: { kind: string }; cause: string }>(RECOMPUTE_QUEUE, { queued: true });
+    expect(queued.filter((j) => j.data.cause === 'priority').map((j) => j.data.period.kind).sort()).toEqual([...BOARD_PERIOD_KINDS].sort());
     await recomputeRankings(db.sql, periodsCovering('day', DAY, DAY));
     expect(await thanhOaiOnTime()).toMatchObject({ numerator: onTime, denominator: 3 * received });
     const raw = await readRawSamples(db.sql, truth().communes[0]!, 'dossier.on_time', DAY);

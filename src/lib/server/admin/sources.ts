@@ -12,14 +12,15 @@ import { dataSources, DEFAULT_PRIORITY, DEFAULT_REQUEST, pollRuns } from '#db/sc
 import { units } from '#db/schema/units';
 import type { PgBoss } from 'pg-boss';
 import { METRIC_FAMILIES, type MetricFamily } from '#domain/catalogue';
-import { today } from '#domain/periods';
+import { periodOf, today } from '#domain/periods';
+import { BOARD_PERIOD_KINDS } from '#contract/dto';
 import { seal } from '#server/secrets';
 import { config, egressPolicy } from '#server/config';
 import { loadLookups } from '#server/pipeline/ingest';
 import { credentialsOf, fetchWindow, loadSource, pollWindow, type SourceRow } from '#server/pipeline/poll';
 import { AUTH_KINDS, jsonMappingSchema, SOURCE_KINDS, tableMappingSchema, templateMapping } from '#server/pipeline/mapping/config';
 import { checkSourceUrl } from '#server/pipeline/ssrf';
-import { dropQueuedPolls, pollNowJob } from '#server/jobs/send';
+import { dropQueuedPolls, pollNowJob, queueRecompute } from '#server/jobs/send';
 import type { Credentials } from '#server/pipeline/types';
 import type { Principal } from '../auth/principal.ts';
 import { recordAudit } from '../auth/audit.ts';
@@ -245,7 +246,8 @@ async function resolveForm(sql: Sql, f: SourceForm): Promise<{ errors: SourceFor
 export async function saveSource(
   sql: Pool,
   f: SourceForm,
-  ctx: { actor: Principal; ip: string | null; existingKey?: string }
+  /** jobs: where the current boards are queued for a recompute when the priority changes (which values count changes). */
+  ctx: { actor: Principal; ip: string | null; existingKey?: string; jobs?: PgBoss }
 ): Promise<{ errors: SourceFormErrors } | { key: string }> {
   const resolved = await resolveForm(sql, f);
   if ('errors' in resolved) return resolved;
@@ -292,6 +294,12 @@ export async function saveSource(
         .where(eq(dataSources.id, before.id));
     } else {
       await txDb.insert(dataSources).values({ ...values, credentialsSealed: sealed ?? null });
+    }
+    // A new priority can change which source's values count: this day's, week's … boards are
+    // recomputed by a job (queued in this transaction); past boards keep theirs.
+    if (before && before.priority !== values.priority && ctx.jobs) {
+      const day = today();
+      await queueRecompute(ctx.jobs, tx, { periods: BOARD_PERIOD_KINDS.map((kind) => periodOf(kind, day)), cause: 'priority' });
     }
     return null;
   });
