@@ -95,7 +95,7 @@ describe('jobs on pg-boss, run by the real workers', () => {
       // A second "poll now" while one waits is absorbed: the page follows the one waiting.
       expect(await pollNowJob(idle.boss, motcua.id)).toBe(waiting);
       expect(await idle.boss.findJobs(POLL_QUEUE, { queued: true })).toHaveLength(1);
-      expect(await setEnabled(db.sql, 'motcua', false, { actor: admin, ip: null, jobs: idle.boss })).toBe(true);
+      expect(await setEnabled(db.sql, 'motcua', false, { actor: admin, ip: null, jobs: idle.boss })).toEqual({ ok: true });
       expect(await idle.boss.findJobs(POLL_QUEUE, { queued: true })).toHaveLength(0);
       // The other sources' polls stay; only its own go (the path of a source saved disabled).
       await requestPoll(idle.boss, world.sources.vneid!.id, 'schedule', 60);
@@ -125,7 +125,7 @@ describe('jobs on pg-boss, run by the real workers', () => {
       });
 
       // Enabled again, "poll now" is a job the page follows to its poll run.
-      expect(await setEnabled(db.sql, 'motcua', true, { actor: admin, ip: null, jobs: jobs.boss })).toBe(true);
+      expect(await setEnabled(db.sql, 'motcua', true, { actor: admin, ip: null, jobs: jobs.boss })).toEqual({ ok: true });
       const asked = await pollNow(db.sql, 'motcua', { actor: admin, ip: null, jobs: jobs.boss });
       if (!asked.ok || !asked.jobId) throw new Error(`poll now refused: ${JSON.stringify(asked)}`);
       const output = (await jobs.settled(POLL_QUEUE, asked.jobId)) as { pollRunId: number; outcome: string };

@@ -149,6 +149,13 @@ export interface RawSample {
   value: number;
   sourceKey: string;
   sourceName: string;
+  /** The source's priority (higher wins). */
+  priority: number;
+  /**
+   * Whether the value counts: per (unit, metric, day) only the highest-priority source's value
+   * does. A value that does not count is listed beside the one that does, for the explanation.
+   */
+  counts: boolean;
   /** When the source said the value was observed (the poll's start), ISO 8601 UTC. */
   observedAt: string;
   /** When the value was first stored (null: before provenance was kept, or loaded as history). */
@@ -335,7 +342,11 @@ export async function readIndicatorDrill(
   };
 }
 
-/** Every sample behind one indicator of a unit (and its descendants) on one day, and the poll runs they came from. */
+/**
+ * Every sample behind one indicator of a unit (and its descendants) on one day, and the poll runs they
+ * came from. Where sources overlap, every source's value is listed with whether it counts; the day's
+ * numerator and denominator add up only the values that count.
+ */
 export async function readRawSamples(sql: Sql, unitCode: string, indicatorKey: string, day: string): Promise<RawSamples> {
   const { unit, indicator } = await resolve(sql, unitCode, indicatorKey);
   const keys = metricKeysOf(indicator);
@@ -348,7 +359,7 @@ export async function readRawSamples(sql: Sql, unitCode: string, indicatorKey: s
   }));
 
   const values = new Map<string, number>();
-  for (const s of samples) values.set(s.metricKey, (values.get(s.metricKey) ?? 0) + s.value);
+  for (const s of samples) if (s.counts) values.set(s.metricKey, (values.get(s.metricKey) ?? 0) + s.value);
   const numerator = sumOf(values, indicator.numerator.map((m) => m.key));
   const denominator = sumOf(values, indicator.denominator.map((m) => m.key));
 

@@ -15,7 +15,7 @@ export function sourceActions(existingKey: (event: RequestEvent) => string | und
       const parsed = parseForm(sourceFormSchema, form);
       if ('failure' in parsed) return parsed.failure;
       const result = await saveSource(await sql(), parsed.data, {
-        actor: event.locals.principal, ip: event.getClientAddress(), existingKey: existingKey(event)
+        actor: event.locals.principal, ip: event.getClientAddress(), existingKey: existingKey(event), jobs: await jobQueue()
       });
       if ('errors' in result) {
         return fail(400, { values: keep(form), errors: result.errors, message: Object.values(result.errors).join('; ') } satisfies FormFailure);

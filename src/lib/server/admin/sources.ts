@@ -12,17 +12,20 @@ import { dataSources, DEFAULT_PRIORITY, DEFAULT_REQUEST, pollRuns } from '#db/sc
 import { units } from '#db/schema/units';
 import type { PgBoss } from 'pg-boss';
 import { METRIC_FAMILIES, type MetricFamily } from '#domain/catalogue';
+import { periodOf, today } from '#domain/periods';
+import { BOARD_PERIOD_KINDS } from '#contract/dto';
 import { seal } from '#server/secrets';
 import { config, egressPolicy } from '#server/config';
 import { credentialsOf, loadSource, type SourceRow } from '#server/pipeline/poll';
 import { testConnection, type TestReport } from '#server/pipeline/test-connection';
 import { AUTH_KINDS, jsonMappingSchema, SOURCE_KINDS, tableMappingSchema, templateMapping } from '#server/pipeline/mapping/config';
 import { checkSourceUrl } from '#server/pipeline/ssrf';
-import { dropQueuedPolls, pollNowJob } from '#server/jobs/send';
+import { dropQueuedPolls, pollNowJob, queueRecompute } from '#server/jobs/send';
 import type { Credentials } from '#server/pipeline/types';
 import type { Principal } from '../auth/principal.ts';
 import { recordAudit } from '../auth/audit.ts';
 import { readSourceHealth } from '../sources.ts';
+import { findOverlap, metricsOfSource, overlapMessage } from './overlap.ts';
 
 const optionalText = z.string().trim().max(2000).optional().transform((v) => (v ? v : undefined));
 const int = (min: number, max: number, what: string) =>
@@ -250,7 +253,8 @@ async function resolveForm(sql: Sql, f: SourceForm): Promise<{ errors: SourceFor
 export async function saveSource(
   sql: Pool,
   f: SourceForm,
-  ctx: { actor: Principal; ip: string | null; existingKey?: string }
+  /** jobs: where the current boards are queued for a recompute when the priority changes (which values count changes). */
+  ctx: { actor: Principal; ip: string | null; existingKey?: string; jobs?: PgBoss }
 ): Promise<{ errors: SourceFormErrors } | { key: string }> {
   const resolved = await resolveForm(sql, f);
   if ('errors' in resolved) return resolved;
@@ -281,14 +285,32 @@ export async function saveSource(
     dailyDeadline: f.dailyDeadline || null, scopeUnitId: resolved.scopeUnitId, enabled: f.enabled,
     priority: f.priority ?? (f.kind === 'upload' ? DEFAULT_PRIORITY.upload : DEFAULT_PRIORITY.systemOfRecord)
   };
-  if (before) {
-    await db
-      .update(dataSources)
-      .set({ ...values, ...(sealed === undefined ? {} : { credentialsSealed: sealed }), updatedAt: sqlExpr`now()` })
-      .where(eq(dataSources.id, before.id));
-  } else {
-    await db.insert(dataSources).values({ ...values, credentialsSealed: sealed ?? null });
-  }
+  // Overlap (admin/overlap.ts): checked and written under one lock, so two saves cannot both pass.
+  const refused = await sql.begin(async (tx) => {
+    await holdSourcesLock(tx);
+    const overlap = await findOverlap(tx, {
+      id: before?.id ?? null, family: values.family, scopeUnitId: values.scopeUnitId, priority: values.priority, enabled: values.enabled,
+      metrics: metricsOfSource({ family: values.family, produces: values.produces, mapping: values.mapping })
+    });
+    if (overlap) return overlapMessage(overlap, values.priority);
+    const txDb = orm(tx);
+    if (before) {
+      await txDb
+        .update(dataSources)
+        .set({ ...values, ...(sealed === undefined ? {} : { credentialsSealed: sealed }), updatedAt: sqlExpr`now()` })
+        .where(eq(dataSources.id, before.id));
+    } else {
+      await txDb.insert(dataSources).values({ ...values, credentialsSealed: sealed ?? null });
+    }
+    // A new priority can change which source's values count: this day's, week's … boards are
+    // recomputed by a job (queued in this transaction); past boards keep theirs.
+    if (before && before.priority !== values.priority && ctx.jobs) {
+      const day = today();
+      await queueRecompute(ctx.jobs, tx, { periods: BOARD_PERIOD_KINDS.map((kind) => periodOf(kind, day)), cause: 'priority' });
+    }
+    return null;
+  });
+  if (refused) return { errors: { priority: refused } };
   const after = await readSourceView(sql, f.key);
   await recordAudit(sql, {
     actor: ctx.actor, action: before ? 'update' : 'create', entity: 'source', entityId: f.key, ip: ctx.ip,
@@ -357,13 +379,41 @@ async function runTest(sql: Sql, f: SourceForm, existingKey?: string): Promise<{
   return testConnection(sql, source, credentials);
 }
 
-/** Disabling a source also drops its polls waiting in the queue (a poll already running finishes). */
-export async function setEnabled(sql: Sql, key: string, enabled: boolean, ctx: { actor: Principal; ip: string | null; jobs: PgBoss }): Promise<boolean> {
-  const [row] = await sql<{ id: number }[]>`update data_sources set enabled = ${enabled}, updated_at = now() where key = ${key} returning id`;
-  if (!row) return false;
+/** One source change at a time where overlap is checked (held until the transaction ends). */
+const SOURCES_LOCK = 0x7372_6373; // "srcs"
+async function holdSourcesLock(tx: Sql): Promise<void> {
+  await tx`select pg_advisory_xact_lock(${SOURCES_LOCK})`;
+}
+
+export type SetEnabledResult = { ok: true } | { ok: false; status: 404 | 409; field?: 'priority'; message: string };
+
+/**
+ * Disabling a source also drops its polls waiting in the queue (a poll already running finishes).
+ * Enabling one that overlaps another enabled source of the same priority is refused (409, the
+ * overlap named: admin/overlap.ts).
+ */
+export async function setEnabled(sql: Pool, key: string, enabled: boolean, ctx: { actor: Principal; ip: string | null; jobs: PgBoss }): Promise<SetEnabledResult> {
+  const outcome = await sql.begin(async (tx): Promise<{ ok: true; id: number } | (SetEnabledResult & { ok: false })> => {
+    await holdSourcesLock(tx);
+    const [source] = await orm(tx)
+      .select({
+        id: dataSources.id, family: dataSources.family, produces: dataSources.produces, mapping: dataSources.mapping,
+        scopeUnitId: dataSources.scopeUnitId, priority: dataSources.priority
+      })
+      .from(dataSources)
+      .where(eq(dataSources.key, key));
+    if (!source) return { ok: false, status: 404, message: `key: no source ${key}` };
+    if (enabled) {
+      const overlap = await findOverlap(tx, { ...source, enabled, metrics: metricsOfSource(source) });
+      if (overlap) return { ok: false, status: 409, field: 'priority', message: overlapMessage(overlap, source.priority) };
+    }
+    await tx`update data_sources set enabled = ${enabled}, updated_at = now() where id = ${source.id}`;
+    return { ok: true, id: source.id };
+  });
+  if (!outcome.ok) return outcome;
   await recordAudit(sql, { actor: ctx.actor, action: enabled ? 'enable' : 'disable', entity: 'source', entityId: key, ip: ctx.ip, before: { enabled: !enabled }, after: { enabled } });
-  if (!enabled) await dropQueuedPolls(ctx.jobs, row.id);
-  return true;
+  if (!enabled) await dropQueuedPolls(ctx.jobs, outcome.id);
+  return { ok: true };
 }
 
 /** The polls of a source waiting in the queue, dropped (it was saved disabled); how many. */

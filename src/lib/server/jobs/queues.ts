@@ -49,8 +49,8 @@ export const periodRefSchema = z
   })
   .refine((p) => periodOf(p.kind, p.start).start === p.start, { message: 'must be the first day of its period', path: ['start'] });
 
-/** Why boards are recomputed: the long boards a poll touched, an administrator's scheme change, a units import. */
-export const RECOMPUTE_CAUSES = ['long_boards', 'scheme', 'units'] as const;
+/** Why boards are recomputed: the long boards a poll touched, an administrator's scheme change, a units import, a source's new priority. */
+export const RECOMPUTE_CAUSES = ['long_boards', 'scheme', 'units', 'priority'] as const;
 export type RecomputeCause = (typeof RECOMPUTE_CAUSES)[number];
 
 export const recomputeJobSchema = z.object({

@@ -76,6 +76,8 @@ const metricSumColumns = {
  * Σ of each metric per unit (every level, through the closure) per period: flows over the period's
  * days; stocks as each leaf's last value up to the period's end, looking back to the start of the
  * period or of the cadence unit it begins in, whichever is earlier. `asOf`: the newest observation.
+ * Values are read from effective_samples (migration 0014): per (unit, metric, day) only the
+ * highest-priority source's value counts.
  */
 export async function metricSumsPerPeriod(
   q: Queryable,
@@ -97,7 +99,7 @@ export async function metricSumsPerPeriod(
       select id, key, cadence from metrics where id = any(${q.array(metricsToSum.map((m) => m.id))}::int[])
     ), leaf as (
       (select dp.start, s.unit_id, s.metric_id, sum(s.value) as value, max(s.observed_at) as as_of
-       from samples s join dp on dp.day = s.day
+       from effective_samples s join dp on dp.day = s.day
        where s.metric_id = any(${q.array(flowIds)}::int[]) and s.day between ${minDay}::date and ${maxDay}::date
        group by dp.start, s.unit_id, s.metric_id)
       union all
@@ -105,7 +107,7 @@ export async function metricSumsPerPeriod(
        from p join m on m.id = any(${q.array(stockIds)}::int[])
        -- lateral: one index range scan per period and metric (a plain join here scanned every sample)
        cross join lateral (
-         select unit_id, metric_id, day, value, observed_at from samples
+         select unit_id, metric_id, day, value, observed_at from effective_samples
          where metric_id = m.id and day between least(p.start, date_trunc(m.cadence, p.start)::date) and p.finish
          offset 0 -- keeps the planner from flattening this into a hash join over the whole table
        ) s

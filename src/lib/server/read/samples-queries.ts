@@ -21,7 +21,7 @@ export async function dailySums(q: Queryable, unitId: number, metricKeys: { nume
            coalesce(sum(s.value) filter (where m.key = any(${q.array(metricKeys.numerator)}::text[])), 0)::float8 as numerator,
            coalesce(sum(s.value) filter (where m.key = any(${q.array(metricKeys.denominator)}::text[])), 0)::float8 as denominator
     from generate_series(${from}::date, ${to}::date, interval '1 day') as d
-    left join (samples s join unit_closure c on c.descendant_id = s.unit_id and c.ancestor_id = ${unitId}
+    left join (effective_samples s join unit_closure c on c.descendant_id = s.unit_id and c.ancestor_id = ${unitId}
                join metrics m on m.id = s.metric_id)
       on s.day = d::date
     group by d order by d`;
@@ -44,7 +44,7 @@ export async function dayValuesPerMetric(q: Queryable, unitId: number, metricKey
       select d::date as day from generate_series(${start}::date, ${lastDay}::date, interval '1 day') as d
     ), v as (
       (select s.day, s.metric_id, sum(s.value) as value
-       from samples s join u on u.unit_id = s.unit_id
+       from effective_samples s join u on u.unit_id = s.unit_id
        where s.metric_id in (select id from m where aggregation = 'flow') and s.day between ${start}::date and ${lastDay}::date
        group by s.day, s.metric_id)
       union all
@@ -54,7 +54,7 @@ export async function dayValuesPerMetric(q: Queryable, unitId: number, metricKey
          from days join m on m.aggregation = 'stock'
          cross join lateral (
            select s.unit_id, s.metric_id, s.day as sample_day, s.value
-           from samples s join u on u.unit_id = s.unit_id
+           from effective_samples s join u on u.unit_id = s.unit_id
            where s.metric_id = m.id
              and s.day between least(days.day, date_trunc(m.cadence, days.day::timestamp)::date) and days.day
          ) s
@@ -75,6 +75,10 @@ const sampleRow = z.object({
   value: z.number(),
   sourceKey: z.string(),
   sourceName: z.string(),
+  /** The source's priority now (higher wins). */
+  priority: int,
+  /** Whether this value counts: no source of a higher priority has one for its unit, metric and day. */
+  counts: z.boolean(),
   observedAt: isoTime,
   firstSeenAt: isoTime.nullable(),
   ingestedAt: isoTime,
@@ -83,7 +87,10 @@ const sampleRow = z.object({
 
 /**
  * Every sample behind these metrics of a unit (and its descendants) on one day, with its unit,
- * metric, source and provenance; by unit code, metric, source.
+ * metric, source and provenance, and every other source's value for the same unit, metric and
+ * day with whether it counts (samples_by_priority, migration 0014): a flow's samples are those of
+ * the day; a stock's, those of the last day up to `day` with a value that counts. By unit code,
+ * metric, then the value that counts first (highest priority), then source.
  */
 export async function samplesBehindDay(q: Queryable, unitId: number, metricKeys: string[], day: string) {
   const rows = await q`
@@ -91,22 +98,24 @@ export async function samplesBehindDay(q: Queryable, unitId: number, metricKeys:
       select id, key, name_vi, aggregation, cadence from metrics where key = any(${q.array(metricKeys)}::text[])
     ), u as (
       select descendant_id as unit_id from unit_closure where ancestor_id = ${unitId}
-    ), behind as (
-      (select s.unit_id, s.metric_id, s.day, s.source_id, s.value, s.observed_at, s.first_seen_at, s.ingested_at, s.poll_run_id
+    ), cells as (
+      (select distinct s.unit_id, s.metric_id, s.day
        from samples s join u on u.unit_id = s.unit_id
        where s.metric_id in (select id from m where aggregation = 'flow') and s.day = ${day}::date)
       union all
-      (select distinct on (s.unit_id, s.metric_id) s.unit_id, s.metric_id, s.day, s.source_id, s.value, s.observed_at, s.first_seen_at, s.ingested_at, s.poll_run_id
-       from m join samples s on s.metric_id = m.id join u on u.unit_id = s.unit_id
+      (select distinct on (s.unit_id, s.metric_id) s.unit_id, s.metric_id, s.day
+       from m join effective_samples s on s.metric_id = m.id join u on u.unit_id = s.unit_id
        where m.aggregation = 'stock'
          and s.day between least(${day}::date, date_trunc(m.cadence, ${day}::date::timestamp)::date) and ${day}::date
        order by s.unit_id, s.metric_id, s.day desc)
     )
     select un.gso_code as "unitCode", un.name as "unitName", m.key as "metricKey", m.name_vi as "metricName",
-           to_char(b.day, 'YYYY-MM-DD') as day, b.value, ds.key as "sourceKey", ds.name as "sourceName",
+           to_char(b.day, 'YYYY-MM-DD') as day, b.value, ds.key as "sourceKey", ds.name as "sourceName", ds.priority, b.counts,
            b.observed_at as "observedAt", b.first_seen_at as "firstSeenAt", b.ingested_at as "ingestedAt", b.poll_run_id as "pollRunId"
-    from behind b join m on m.id = b.metric_id join units un on un.id = b.unit_id join data_sources ds on ds.id = b.source_id
-    order by un.gso_code, m.id, ds.key`;
+    from cells c
+    join samples_by_priority b on b.unit_id = c.unit_id and b.metric_id = c.metric_id and b.day = c.day
+    join m on m.id = b.metric_id join units un on un.id = b.unit_id join data_sources ds on ds.id = b.source_id
+    order by un.gso_code, m.id, b.counts desc, ds.priority desc, ds.key`;
   return parseRows('samplesBehindDay', sampleRow, rows);
 }
 
@@ -126,11 +135,11 @@ export async function latenessPerMetric(q: Queryable, unitCode: string, metricKe
       select c.descendant_id as unit_id from unit_closure c join units a on a.id = c.ancestor_id where a.gso_code = ${unitCode}
     ), behind as (
       (select s.metric_id, s.day, s.first_seen_at, s.ingested_at
-       from samples s join u on u.unit_id = s.unit_id
+       from effective_samples s join u on u.unit_id = s.unit_id
        where s.metric_id in (select id from m where aggregation = 'flow') and s.day between ${period.start}::date and ${period.end}::date)
       union all
       (select distinct on (s.unit_id, s.metric_id) s.metric_id, s.day, s.first_seen_at, s.ingested_at
-       from m join samples s on s.metric_id = m.id join u on u.unit_id = s.unit_id
+       from m join effective_samples s on s.metric_id = m.id join u on u.unit_id = s.unit_id
        where m.aggregation = 'stock'
          and s.day between least(${period.start}::date, date_trunc(m.cadence, ${period.start}::date::timestamp)::date) and ${period.end}::date
        order by s.unit_id, s.metric_id, s.day desc)

@@ -11,12 +11,15 @@ const keyOf = (form: FormData) => String(form.get('key') ?? '');
 export const actions: Actions = {
   enable: async ({ request, locals, getClientAddress }) => {
     const key = keyOf(await request.formData());
-    if (!(await setEnabled(await sql(), key, true, { actor: locals.principal, ip: getClientAddress(), jobs: await jobQueue() }))) return fail(404, { message: `key: no source ${key}` });
+    // Refused (409) when it overlaps another enabled source of the same priority: the message names the overlap.
+    const result = await setEnabled(await sql(), key, true, { actor: locals.principal, ip: getClientAddress(), jobs: await jobQueue() });
+    if (!result.ok) return fail(result.status, { message: result.message });
     return { message: `Đã bật nguồn ${key}.` };
   },
   disable: async ({ request, locals, getClientAddress }) => {
     const key = keyOf(await request.formData());
-    if (!(await setEnabled(await sql(), key, false, { actor: locals.principal, ip: getClientAddress(), jobs: await jobQueue() }))) return fail(404, { message: `key: no source ${key}` });
+    const result = await setEnabled(await sql(), key, false, { actor: locals.principal, ip: getClientAddress(), jobs: await jobQueue() });
+    if (!result.ok) return fail(result.status, { message: result.message });
     return { message: `Đã tắt nguồn ${key}; các lần lấy số liệu đang chờ của nguồn đã được huỷ.` };
   },
   // Queued straight on pg-boss; the page follows the job until its poll run is recorded.
