@@ -96,6 +96,8 @@ export interface SourceHealth {
   lastOutcome: string | null;
   /** The last failure or rejection, in words. */
   lastError: string | null;
+  /** Where the last failed poll failed: connection, http, parse, mapping or config (null after a success). */
+  lastErrorStage: 'connection' | 'http' | 'parse' | 'mapping' | 'config' | null;
   consecutiveFailures: number;
   /** open: scheduled polls skipped until retryAt; half_open: the next poll is the trial. */
   breaker: { state: 'closed' | 'open' | 'half_open'; retryAt: string | null };
