@@ -12,6 +12,7 @@ import { dataSources, DEFAULT_PRIORITY, DEFAULT_REQUEST, pollRuns } from '#db/sc
 import { units } from '#db/schema/units';
 import type { PgBoss } from 'pg-boss';
 import { METRIC_FAMILIES, type MetricFamily } from '#domain/catalogue';
+import { UNIT_CODE_RULE_VI } from '#contract/dto';
 import { today } from '#domain/periods';
 import { seal } from '#server/secrets';
 import { config, egressPolicy } from '#server/config';
@@ -51,7 +52,7 @@ export const sourceFormSchema = z
     staleAfterSeconds: int(30, 90 * 86_400, 'staleAfterSeconds'),
     trailingDays: int(1, 31, 'trailingDays'),
     dailyDeadline: z.string().trim().regex(/^(|([01]\d|2[0-3]):[0-5]\d)$/, 'dailyDeadline: HH:MM, or empty').default(''),
-    scopeUnitCode: z.string().trim().regex(/^(|\d{2,5})$/, 'scopeUnitCode: a GSO code (2–5 digits), or empty').default(''),
+    scopeUnitCode: z.string().trim().regex(/^(|[A-Za-z0-9._-]{1,20})$/, `scopeUnitCode: mã đơn vị gồm ${UNIT_CODE_RULE_VI}, hoặc để trống`).default(''),
     /** Empty: the default for the kind (a system of record above an upload). */
     priority: z.preprocess((v) => (v === '' || v === undefined || v === null ? undefined : v), int(0, 1000, 'priority').optional()),
     enabled: z.string().optional().transform((v) => v === 'on' || v === 'true')
@@ -355,7 +356,7 @@ async function runTest(sql: Sql, f: SourceForm, existingKey?: string): Promise<{
   const planned = pollWindow(source, null, today());
   const window = { from: planned.from, to: planned.to };
   try {
-    const lookups = await loadLookups(sql);
+    const lookups = await loadLookups(sql, source.codeSystem);
     const fetched = await fetchWindow(source, window, credentials, lookups, { retry: { attempts: 1, baseDelayMs: 0 } });
     const codeOf = new Map([...lookups.unitIdByCode].map(([code, id]) => [id, code]));
     const keyOf = new Map([...lookups.metrics].map(([key, m]) => [m.id, key]));

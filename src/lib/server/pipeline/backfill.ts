@@ -23,7 +23,7 @@ export async function backfillSource(
   range: { from: string; to: string },
   options: { secretKeyHex?: string; log?: Logger; recompute?: boolean } = {}
 ): Promise<{ samples: number; rejected: number }> {
-  const lookups = await loadLookups(sql);
+  const lookups = await loadLookups(sql, source.codeSystem);
   const credentials = credentialsOf(source, options.secretKeyHex);
   let samples = 0;
   let rejected = 0;
