@@ -108,8 +108,10 @@ describe('JSON sources mapped by JSONata', () => {
   });
   it('fails the whole body, in words, when it is not JSON or the mapping is broken', async () => {
     const src = { kind: 'json_http', produces: 'samples', scopeUnitId: null, mapping: { expression: 'rows' } };
-    await expect(mapBody(src, { text: '{"rows": [' }, lookups, window)).rejects.toThrow(/not valid JSON/);
-    await expect(mapBody({ ...src, mapping: { expression: 'rows.{' } }, { text: '{}' }, lookups, window)).rejects.toThrow(/mapping is invalid: mapping.expression: not a valid JSONata/);
+    await expect(mapBody(src, { text: '{"rows": [' }, lookups, window)).rejects.toMatchObject({ stage: 'parse', message: expect.stringMatching(/không phải JSON hợp lệ/) });
+    await expect(mapBody({ ...src, mapping: { expression: 'rows.{' } }, { text: '{}' }, lookups, window)).rejects.toMatchObject({
+      stage: 'config', message: expect.stringMatching(/^phép ánh xạ của nguồn không hợp lệ: mapping.expression: biểu thức ánh xạ không phải biểu thức JSONata hợp lệ/)
+    });
   });
 });
 

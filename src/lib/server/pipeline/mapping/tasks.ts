@@ -8,6 +8,7 @@
 import type { RejectedRow } from '#db/schema/sources';
 import { datesBetween } from '#domain/periods';
 import type { RawTask } from '../types.ts';
+import { isInvalid } from './helpers.ts';
 import { inScope, isIsoDate, unknownUnitReason, type Lookups, type Scope, type StoredRow, type Window } from './validate.ts';
 
 export interface Task {
@@ -19,6 +20,7 @@ export interface Task {
 }
 
 function checkTask(t: RawTask, lookups: Lookups, window: Window, scope: Scope): string | null {
+  for (const [field, v] of Object.entries(t)) if (isInvalid(v)) return `${field}: ${v.$invalid}`;
   if ((typeof t.id !== 'string' && typeof t.id !== 'number') || String(t.id).trim() === '') return 'task id is missing';
   if (typeof t.unitCode !== 'string') return `mã đơn vị phải là chữ, nhận được ${JSON.stringify(t.unitCode) ?? 'không có gì'}`;
   if (!lookups.unitIdByCode.has(t.unitCode)) return unknownUnitReason(t.unitCode, lookups);
@@ -42,7 +44,7 @@ export function validateTasks(raw: RawTask[], lookups: Lookups, window: Window, 
   for (const t of raw) {
     const reason = checkTask(t, lookups, window, scope);
     if (reason) {
-      rejected.push({ index: t.row, reason: `task ${String(t.id ?? '?')}: ${reason}` });
+      rejected.push({ index: t.row, reason: `task ${isInvalid(t.id) ? '?' : String(t.id ?? '?')}: ${reason}` });
       continue;
     }
     const task: Task = { id: String(t.id), unitCode: t.unitCode as string, assigned: t.assigned as string, deadline: t.deadline as string, completed: (t.completed as string | null) ?? null };

@@ -7,6 +7,7 @@
 import { DateTime } from 'luxon';
 import type { RejectedRow } from '#db/schema/sources';
 import type { RawRecord } from '../types.ts';
+import { isInvalid } from './helpers.ts';
 
 export interface MetricInfo {
   id: number;
@@ -55,6 +56,10 @@ const show = (x: unknown) => (typeof x === 'string' ? `"${x.length > 40 ? `${x.s
 
 /** The first problem of a record, or null. */
 function checkRecord(r: RawRecord, lookups: Lookups, window: Window, scope: Scope): string | null {
+  // A value a helper ($number, $date, …) could not read: its reason, with the value quoted.
+  if (isInvalid(r.unitCode)) return `mã đơn vị: ${r.unitCode.$invalid}`;
+  if (isInvalid(r.date)) return r.date.$invalid;
+  for (const [metric, v] of Object.entries(r.values)) if (isInvalid(v)) return `${metric}: ${v.$invalid}`;
   if (typeof r.unitCode !== 'string' || r.unitCode.trim() === '') return `unit code must be text, got ${show(r.unitCode)}`;
   if (!lookups.unitIdByCode.has(r.unitCode)) return unknownUnitReason(r.unitCode, lookups);
   if (!inScope(r.unitCode, lookups, scope)) return `đơn vị ${r.unitCode} nằm ngoài phạm vi của nguồn này`;
