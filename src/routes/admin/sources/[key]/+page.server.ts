@@ -1,9 +1,12 @@
 import { error, fail } from '@sveltejs/kit';
 import { sql } from '#server/db';
 import { jobQueue } from '#server/jobs/sender';
+import { PLACEHOLDER_HELP } from '#server/pipeline/request';
+import { parseDay } from '$lib/admin/dates';
+import { startSourceBackfill } from '$lib/server/admin/backfill';
 import { sourceActions } from '$lib/server/admin/source-actions';
+import { m } from '$lib/paraglide/messages';
 import { codeSystems, pollHistory, pollNow, readSourceView } from '$lib/server/admin/sources';
-import type { PlaceholderHelp } from '$lib/admin/help';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params, url }) => {
@@ -16,7 +19,7 @@ export const load: PageServerLoad = async ({ params, url }) => {
     /** "Lưu và kiểm tra": the page runs the test once open. */
     testNow: url.searchParams.has('test'),
     codeSystems: await codeSystems(db),
-    placeholders: [] as PlaceholderHelp[]
+    placeholders: PLACEHOLDER_HELP
   };
 };
 
@@ -27,5 +30,21 @@ export const actions: Actions = {
     const result = await pollNow(await sql(), params.key, { actor: locals.principal, ip: getClientAddress(), jobs: await jobQueue() });
     if (!result.ok) return fail(result.status, { pollMessage: result.message });
     return { pollJob: result.jobId };
+  },
+  // "Nạp lịch sử": days typed as shown (dd/MM/yyyy); the page follows the job window by window.
+  backfill: async ({ params, request, locals, getClientAddress }) => {
+    const form = await request.formData();
+    const typed = { from: String(form.get('from') ?? ''), to: String(form.get('to') ?? '') };
+    const from = parseDay(typed.from);
+    const to = parseDay(typed.to);
+    const backfillErrors: Record<string, string> = {};
+    if (!from) backfillErrors.from = m.screens_backfill_bad_day({ field: 'from', value: typed.from });
+    if (!to) backfillErrors.to = m.screens_backfill_bad_day({ field: 'to', value: typed.to });
+    if (!from || !to) return fail(400, { backfillValues: typed, backfillErrors, backfillMessage: Object.values(backfillErrors).join(' ') });
+    const result = await startSourceBackfill(await sql(), await jobQueue(), params.key, { from, to }, { actor: locals.principal, ip: getClientAddress() });
+    if (!result.ok) {
+      return fail(result.status, { backfillValues: typed, backfillErrors: result.field ? { [result.field]: result.message } : {}, backfillMessage: result.message });
+    }
+    return { backfillValues: typed, backfillJob: result.jobId };
   }
 };
