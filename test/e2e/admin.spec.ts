@@ -44,7 +44,7 @@ test('an administrator adds a source for a new system, tests it, enables it and 
 
   await fill(`${simulator()}/vneid/api/v1/thong-ke?tu={from}&den={to}`);
   await page.getByLabel('Đang bật', { exact: true }).check();
-  await page.getByRole('button', { name: 'Thử kết nối (không lưu)' }).click();
+  await page.getByRole('button', { name: 'Kiểm tra kết nối (không lưu)' }).click();
   const result = page.locator('[data-test-result]');
   await expect(result).toHaveAttribute('data-test-result', 'ok');
   await expect(result).toContainText('0 dòng bị loại');
