@@ -44,6 +44,7 @@ describe('status words', () => {
       'Lỗi kết nối', 'Lỗi HTTP', 'Nội dung không đọc được', 'Lỗi ánh xạ', 'Lỗi cấu hình', 'Lỗi kết nối'
     ]);
     expect(statusText(failing('parse'), 'en')).toBe('Body could not be read');
+    expect(familyFreshness([failing('http')], 'dossier').problem).toEqual({ status: 'failing', text: 'Lỗi HTTP', icon: '✕' });
     const stale = [source('b', 'eid', { status: 'stale', stale: true })];
     expect(familyFreshness(stale, 'eid', 'en').problem).toEqual({ status: 'stale', text: 'Data stale', icon: '⏱' });
   });

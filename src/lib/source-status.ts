@@ -68,6 +68,7 @@ export function familyFreshness(sources: readonly SourceHealth[], family: string
   for (const s of live) if (s.lastSuccessAt && (asOf === null || s.lastSuccessAt < asOf)) asOf = s.lastSuccessAt;
   const worst = PROBLEMS.map((p) => live.find((s) => s.status === p)).find(Boolean) ?? live.find((s) => s.stale);
   const shown = worst ? (worst.stale ? 'stale' : worst.status) : null;
-  const problem = worst && shown ? { status: worst.status, text: statusLabel(shown, locale), icon: STATUS_LABELS[shown].icon } : null;
+  const text = (st: Status) => (st === 'failing' && worst?.lastErrorStage ? stageName(worst.lastErrorStage, locale) : statusLabel(st, locale));
+  const problem = worst && shown ? { status: worst.status, text: text(shown), icon: STATUS_LABELS[shown].icon } : null;
   return { asOf, problem };
 }
