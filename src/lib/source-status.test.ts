@@ -4,7 +4,7 @@ import { familyFreshness, STATUS_LABELS, statusLabel, statusText } from './sourc
 
 const source = (key: string, family: string, patch: Partial<SourceHealth> = {}): SourceHealth => ({
   key, name: key, family, kind: 'json_http', enabled: true, status: 'ok', lastPollAt: null, lastSuccessAt: '2026-11-22T08:00:00.000Z',
-  lastOutcome: 'success', lastError: null, consecutiveFailures: 0, breaker: { state: 'closed', retryAt: null }, stale: false,
+  lastOutcome: 'success', lastError: null, lastErrorStage: null, consecutiveFailures: 0, breaker: { state: 'closed', retryAt: null }, stale: false,
   staleAfterSeconds: 300, dailyDeadline: null, missedDeadline: false, coveredThrough: null, ...patch
 });
 
@@ -38,6 +38,13 @@ describe('status words', () => {
     const upload = source('up', 'dossier', { kind: 'upload', status: 'never_polled' });
     expect(statusText(upload)).toBe('Chưa có tệp tải lên');
     expect(statusText(upload, 'en')).toBe('No file uploaded yet');
+    // A failing source says where it failed, in both languages.
+    const failing = (stage: SourceHealth['lastErrorStage']) => source('f', 'dossier', { status: 'failing', lastErrorStage: stage, consecutiveFailures: 1 });
+    expect(['connection', 'http', 'parse', 'mapping', 'config', null].map((st) => statusText(failing(st as SourceHealth['lastErrorStage'])))).toEqual([
+      'Lỗi kết nối', 'Lỗi HTTP', 'Nội dung không đọc được', 'Lỗi ánh xạ', 'Lỗi cấu hình', 'Lỗi kết nối'
+    ]);
+    expect(statusText(failing('parse'), 'en')).toBe('Body could not be read');
+    expect(familyFreshness([failing('http')], 'dossier').problem).toEqual({ status: 'failing', text: 'Lỗi HTTP', icon: '✕' });
     const stale = [source('b', 'eid', { status: 'stale', stale: true })];
     expect(familyFreshness(stale, 'eid', 'en').problem).toEqual({ status: 'stale', text: 'Data stale', icon: '⏱' });
   });

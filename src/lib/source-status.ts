@@ -1,6 +1,7 @@
 /** A source's status in words and a symbol, never colour alone (the overview, the unit page and the wall share them). */
 import type { SourceHealth } from '#contract/dto';
 import { m } from './paraglide/messages.js';
+import { stageName } from './i18n/stages.ts';
 import { getLocale, type Locale } from './paraglide/runtime.js';
 
 export type Tone = 'good' | 'warn' | 'bad' | 'muted';
@@ -40,9 +41,15 @@ export const STATUS_LABELS: Record<Status, { readonly text: string; icon: string
   never_polled: label('never_polled', '…', 'muted')
 };
 
-/** The status in words, with the upload sources' own wording for "nothing yet". */
+/**
+ * The status in words, with the upload sources' own wording for "nothing yet", and a failing
+ * source's stage: a connection error, an HTTP error, a body that does not parse and a mapping
+ * error read differently.
+ */
 export function statusText(s: SourceHealth, locale: Locale = getLocale()): string {
-  return s.kind === 'upload' && s.status === 'never_polled' ? m.source_status_no_upload({}, { locale }) : statusLabel(s.status, locale);
+  if (s.kind === 'upload' && s.status === 'never_polled') return m.source_status_no_upload({}, { locale });
+  if (s.status === 'failing' && s.lastErrorStage) return stageName(s.lastErrorStage, locale);
+  return statusLabel(s.status, locale);
 }
 
 export interface Freshness {
@@ -61,6 +68,7 @@ export function familyFreshness(sources: readonly SourceHealth[], family: string
   for (const s of live) if (s.lastSuccessAt && (asOf === null || s.lastSuccessAt < asOf)) asOf = s.lastSuccessAt;
   const worst = PROBLEMS.map((p) => live.find((s) => s.status === p)).find(Boolean) ?? live.find((s) => s.stale);
   const shown = worst ? (worst.stale ? 'stale' : worst.status) : null;
-  const problem = worst && shown ? { status: worst.status, text: statusLabel(shown, locale), icon: STATUS_LABELS[shown].icon } : null;
+  const text = (st: Status) => (st === 'failing' && worst?.lastErrorStage ? stageName(worst.lastErrorStage, locale) : statusLabel(st, locale));
+  const problem = worst && shown ? { status: worst.status, text: text(shown), icon: STATUS_LABELS[shown].icon } : null;
   return { asOf, problem };
 }

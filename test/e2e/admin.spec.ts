@@ -9,6 +9,9 @@ import { addDays, today } from '../../src/lib/domain/periods.ts';
 import { eidDay } from '../../workers/simulator/eid.ts';
 import { base, signIn, simulator } from './auth.ts';
 
+// The second test works on the source the first one connects.
+test.describe.configure({ mode: 'serial' });
+
 const MAPPING = `dong#$i.{
   "row": $i, "unitCode": $[0], "date": $[1],
   "values": { "eid.eligible": $[2], "eid.collected_level2": $[3], "eid.activated": $[4] }
@@ -44,7 +47,7 @@ test('an administrator adds a source for a new system, tests it, enables it and 
 
   await fill(`${simulator()}/vneid/api/v1/thong-ke?tu={from}&den={to}`);
   await page.getByLabel('Đang bật', { exact: true }).check();
-  await page.getByRole('button', { name: 'Thử kết nối (không lưu)' }).click();
+  await page.getByRole('button', { name: 'Kiểm tra kết nối (không lưu)' }).click();
   const result = page.locator('[data-test-result]');
   await expect(result).toHaveAttribute('data-test-result', 'ok');
   await expect(result).toContainText('0 dòng bị loại');
@@ -90,4 +93,35 @@ test('an administrator adds a source for a new system, tests it, enables it and 
   await expect(page.locator('[data-source="vneid-v1"]')).toHaveAttribute('data-status', 'ok');
   await page.goto(`${base()}/units/278`);
   await expect(page.locator('[data-field="eid.activation"] .ratio').first()).toHaveText(/%/);
+});
+
+// On the source the first test connected (the seeded ones poll every 2 s, below the form's 5 s, and must not change during the run).
+test("on a source's own page: a bad placeholder is a field error, 'Lưu và kiểm tra' shows the exact request and response, 'Lấy ngay' shows its result", async ({ page }) => {
+  await signIn(page.request, 'admin');
+  await page.goto(`${base()}/admin/sources/vneid-v1`);
+  const url = page.getByLabel(/^URL/);
+  const stored = await url.inputValue();
+
+  // An unknown placeholder is refused on save, naming the field; nothing is saved.
+  await url.fill(stored.replace('{from}', '{from:dd/MM/yyyyy}'));
+  await page.getByTestId('source-save').click();
+  await expect(page.locator('#urlTemplate-error')).toContainText(/^urlTemplate: .*\{from:dd\/MM\/yyyyy\}/);
+
+  // Save and test: back to the stored URL, saved, then the test report with the request sent (key masked) and the response.
+  await url.fill(stored);
+  await page.getByTestId('source-save-test').click();
+  await expect(page).toHaveURL(/\/admin\/sources\/vneid-v1\?saved=1$/);
+  const report = page.getByTestId('test-report');
+  await expect(report).toHaveAttribute('data-test-result', 'ok', { timeout: 20_000 });
+  await expect(report.getByTestId('test-request')).toContainText(/^GET http:\/\/127\.0\.0\.1:\d+\/vneid\/api\/v1\/thong-ke\?tu=\d{4}-\d{2}-\d{2}/);
+  await expect(report.getByTestId('test-request')).toContainText('x-vneid-key: ••••');
+  await expect(report.getByTestId('test-response')).toContainText('"dong"');
+  await expect(report.getByTestId('test-counts')).toContainText('0 dòng bị loại');
+
+  // Poll now, from the source's own page: the result in words, and the history shows the run.
+  await page.getByTestId('poll-now').click();
+  const job = page.locator('[data-job-kind="poll"]');
+  await expect(job).toHaveAttribute('data-job-state', 'done', { timeout: 30_000 });
+  await expect(job).toContainText('Lấy số liệu thành công');
+  await expect(page.locator('tr[data-run]').first()).toContainText('lấy ngay');
 });

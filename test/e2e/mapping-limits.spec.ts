@@ -38,7 +38,7 @@ test('test connection with an endless mapping is stopped after 5 s, in words, wh
   })();
 
   const t0 = performance.now();
-  await page.getByRole('button', { name: 'Thử kết nối (không lưu)' }).click();
+  await page.getByRole('button', { name: 'Kiểm tra kết nối (không lưu)' }).click();
   const result = page.locator('[data-test-result]');
   await expect(result).toHaveAttribute('data-test-result', 'failed', { timeout: 20_000 });
   const took = performance.now() - t0;
@@ -60,6 +60,6 @@ test('test connection with an endless mapping is stopped after 5 s, in words, wh
   }
   await page.goto(`${base()}/admin/sources/motcua`);
   await acceptable();
-  await page.getByRole('button', { name: 'Thử kết nối (không lưu)' }).click();
+  await page.getByRole('button', { name: 'Kiểm tra kết nối (không lưu)' }).click();
   await expect(page.locator('[data-test-result]')).toHaveAttribute('data-test-result', 'ok');
 });

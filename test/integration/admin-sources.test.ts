@@ -10,6 +10,7 @@ import { readSourceView, saveSource, sourceFormSchema, testSource, type SourceFo
 import type { Principal } from '../../src/lib/server/auth/principal.ts';
 import { createUserIfMissing } from '#server/seed/users';
 import { DEMO_KEYS } from '#server/seed/demo-keys';
+import { credentialsOf, loadSource } from '#server/pipeline/poll';
 import { today } from '#domain/periods';
 import { freshDatabase } from '../support/db.ts';
 import { demoWorld } from '../support/fixtures.ts';
@@ -61,7 +62,7 @@ describe('stored credentials go only to their host', () => {
   it('test connection to a new host with the key left empty is refused, naming the key, and nothing reaches that host', async () => {
     const stored = (await readSourceView(db.sql, 'motcua'))!;
     const refused = await testSource(db.sql, formOf(stored, { urlTemplate: otherUrl }), 'motcua', ctx());
-    expect(refused).toEqual({ errors: { apiKey: expect.stringMatching(/^apiKey: the URL now points to 127\.0\.0\.1:\d+ .*enter the API key again/) } });
+    expect(refused).toEqual({ errors: { apiKey: expect.stringMatching(/^apiKey: URL nay trỏ tới 127\.0\.0\.1:\d+ .*hãy nhập lại API key/) } });
     expect(arrived).toHaveLength(0);
     // Typed again for the new host, the test goes there, with what was typed.
     const typed = await testSource(db.sql, formOf(stored, { urlTemplate: otherUrl, apiKey: 'typed-for-the-new-host' }), 'motcua', ctx());
@@ -79,7 +80,7 @@ describe('stored credentials go only to their host', () => {
   it('saving a new host with the key left empty is refused and changes nothing; with the key typed, it saves', async () => {
     const stored = (await readSourceView(db.sql, 'motcua'))!;
     const refused = await saveSource(db.sql, formOf(stored, { urlTemplate: otherUrl }), { ...ctx(), existingKey: 'motcua' });
-    expect(refused).toEqual({ errors: { apiKey: expect.stringMatching(/^apiKey: the URL now points to 127\.0\.0\.1:\d+ .*enter the API key again/) } });
+    expect(refused).toEqual({ errors: { apiKey: expect.stringMatching(/^apiKey: URL nay trỏ tới 127\.0\.0\.1:\d+ .*hãy nhập lại API key/) } });
     expect((await readSourceView(db.sql, 'motcua'))!.urlTemplate).toBe(stored.urlTemplate);
     // Another path on the same host keeps the stored key.
     const samePlace = await saveSource(db.sql, formOf(stored, { urlTemplate: stored.urlTemplate.replace('thong-ke-ngay', 'thong-ke-ngay-v2') }), { ...ctx(), existingKey: 'motcua' });
@@ -94,11 +95,50 @@ describe('stored credentials go only to their host', () => {
     expect(stored.priority).toBe(100);
     expect((await readSourceView(db.sql, 'tai-len-hoso'))!.priority).toBe(10);
     const bad = sourceFormSchema.safeParse({ ...formOf(stored), enabled: 'on', priority: 'cao' });
-    expect(bad.error?.issues.map((i) => [i.path[0], i.message])).toEqual([['priority', 'priority must be a number']]);
+    expect(bad.error?.issues.map((i) => [i.path[0], i.message])).toEqual([['priority', 'priority: phải là một số']]);
     expect(await saveSource(db.sql, formOf(stored, { priority: '120' }), { ...ctx(), existingKey: 'vneid' })).toEqual({ key: 'vneid' });
     expect((await readSourceView(db.sql, 'vneid'))!.priority).toBe(120);
     expect(await saveSource(db.sql, formOf(stored, { priority: '' }), { ...ctx(), existingKey: 'vneid' })).toEqual({ key: 'vneid' });
     expect((await readSourceView(db.sql, 'vneid'))!.priority).toBe(100);
+  });
+
+  it('keeps the request, the code system and the number locale from the form, and refuses an unknown placeholder naming the field', async () => {
+    const stored = (await readSourceView(db.sql, 'vneid'))!;
+    const request = {
+      method: 'POST', headers: 'Accept: application/json\nX-Tu-Ngay: {from:dd/MM/yyyy}', body: '{"tuNgay": "{from:dd/MM/yyyy}", "trang": {page}}', bodyType: 'json',
+      paginationKind: 'page', pageStart: '1', maxPages: '5', codeSystem: 'portal', numberLocale: 'vi'
+    };
+    expect(await saveSource(db.sql, formOf(stored, request), { ...ctx(), existingKey: 'vneid' })).toEqual({ key: 'vneid' });
+    expect(await readSourceView(db.sql, 'vneid')).toMatchObject({ ...request, headers: 'Accept: application/json\nX-Tu-Ngay: {from:dd/MM/yyyy}', pageStart: 1, maxPages: 5 });
+    const [row] = await db.sql<{ request: unknown; code_system: string; number_locale: string }[]>`select request, code_system, number_locale from data_sources where key = 'vneid'`;
+    expect(row).toEqual({
+      request: { method: 'POST', headers: { Accept: 'application/json', 'X-Tu-Ngay': '{from:dd/MM/yyyy}' }, body: '{"tuNgay": "{from:dd/MM/yyyy}", "trang": {page}}', bodyType: 'json', pagination: { kind: 'page', start: 1, maxPages: 5 } },
+      code_system: 'portal', number_locale: 'vi'
+    });
+    const unknown = await saveSource(db.sql, formOf(stored, { ...request, body: '{"tuNgay": "{tuNgay}"}' }), { ...ctx(), existingKey: 'vneid' });
+    expect(unknown).toEqual({ errors: { body: expect.stringMatching(/^body: .*\{tuNgay\}/) } });
+    const badHeader = await saveSource(db.sql, formOf(stored, { ...request, headers: 'không có dấu hai chấm' }), { ...ctx(), existingKey: 'vneid' });
+    expect(badHeader).toEqual({ errors: { headers: expect.stringMatching(/^headers: dòng 1/) } });
+    const noNext = sourceFormSchema.safeParse({ ...formOf(stored), enabled: 'on', intervalSeconds: '15', paginationKind: 'next', nextExpression: '' });
+    expect(noNext.error?.issues.map((i) => i.path[0])).toEqual(['nextExpression']);
+    // Back to GET, no pagination: the stored request is the default again.
+    expect(await saveSource(db.sql, formOf(stored, { method: 'GET', headers: '', body: '', paginationKind: 'none', codeSystem: '', numberLocale: '' }), { ...ctx(), existingKey: 'vneid' })).toEqual({ key: 'vneid' });
+    expect(await readSourceView(db.sql, 'vneid')).toMatchObject({ method: 'GET', headers: '', body: '', paginationKind: 'none', codeSystem: 'gso', numberLocale: '' });
+  });
+
+  it('changing only the password of a Basic source keeps the saved username (a blank field keeps the saved value)', async () => {
+    const stored = (await readSourceView(db.sql, 'vneid'))!;
+    const basic = { authKind: 'basic', username: 'nguoi-dung', password: 'mat-khau-cu' };
+    expect(await saveSource(db.sql, formOf(stored, basic), { ...ctx(), existingKey: 'vneid' })).toEqual({ key: 'vneid' });
+    expect(await saveSource(db.sql, formOf(stored, { authKind: 'basic', username: '', password: 'mat-khau-moi' }), { ...ctx(), existingKey: 'vneid' })).toEqual({ key: 'vneid' });
+    const opened = async () => credentialsOf((await loadSource(db.sql, stored.id))!, world.secretKeyHex);
+    expect(await opened()).toEqual({ kind: 'basic', username: 'nguoi-dung', password: 'mat-khau-moi' });
+    // Only the username: the saved password stays.
+    expect(await saveSource(db.sql, formOf(stored, { authKind: 'basic', username: 'nguoi-khac', password: '' }), { ...ctx(), existingKey: 'vneid' })).toEqual({ key: 'vneid' });
+    expect(await opened()).toEqual({ kind: 'basic', username: 'nguoi-khac', password: 'mat-khau-moi' });
+    // A new Basic source has nothing saved: both are needed, the missing one named.
+    const fresh = await saveSource(db.sql, formOf(stored, { key: 'basic-moi', authKind: 'basic', username: '', password: 'x' }), ctx());
+    expect(fresh).toEqual({ errors: { username: 'username: cần tên đăng nhập cho xác thực Basic' } });
   });
 
   it('audits every test connection: who, which source, which host, the outcome', async () => {
@@ -109,7 +149,7 @@ describe('stored credentials go only to their host', () => {
       { who: 'admin-it', source: 'motcua', ip: '10.20.30.40', host: expect.stringMatching(/^127\.0\.0\.1:\d+$/), outcome: 'ok' },
       { who: 'admin-it', source: 'motcua', ip: '10.20.30.40', host: expect.stringMatching(/^127\.0\.0\.1:\d+$/), outcome: 'ok' }
     ]);
-    expect(rows[0]!.after.error).toMatch(/enter the API key again/);
+    expect(rows[0]!.after.error).toMatch(/hãy nhập lại API key/);
     expect(JSON.stringify(rows)).not.toContain('typed-for-the-new-host');
   });
 });

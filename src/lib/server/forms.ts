@@ -36,6 +36,7 @@ export function parseForm<T extends z.ZodType>(schema: T, form: FormData): { dat
 
 export function failWith(values: Record<string, string>, errors: Record<string, string>, status = 400): ActionFailure<FormFailure> {
   const safe = Object.fromEntries(Object.entries(values).filter(([k]) => !SECRET_FIELD.test(k)));
-  const message = Object.entries(errors).map(([f, m]) => `${f}: ${m}`).join('; ');
+  // A message that already names its field ("key: …") is not named twice.
+  const message = Object.entries(errors).map(([f, m]) => (m.startsWith(`${f}:`) ? m : `${f}: ${m}`)).join('; ');
   return fail(status, { values: safe, errors, message });
 }

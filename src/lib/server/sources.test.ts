@@ -3,7 +3,7 @@ import { renderMetrics, toSourceHealth } from './sources.ts';
 
 const row = (over: Partial<Parameters<typeof toSourceHealth>[0]> = {}): Parameters<typeof toSourceHealth>[0] => ({
   key: 'motcua', name: 'Một cửa', family: 'dossier', kind: 'json_http', enabled: true, stale_after_seconds: 60, daily_deadline: '17:00',
-  last_poll_at: '2026-11-20T09:59:50Z', last_success_at: '2026-11-20T09:59:50Z', last_outcome: 'success', last_error: null,
+  last_poll_at: '2026-11-20T09:59:50Z', last_success_at: '2026-11-20T09:59:50Z', last_outcome: 'success', last_error: null, last_error_stage: null,
   consecutive_failures: 0, breaker_state: 'closed', breaker_retry_at: null, covered_through: '2026-11-20',
   polls_success: 10, polls_partial: 2, polls_failed: 3, polls_skipped: 1, samples_accepted: 1000, rows_rejected: 4, poll_duration_ms_sum: 2500,
   ...over

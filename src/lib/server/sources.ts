@@ -47,6 +47,7 @@ export function toSourceHealth(r: Row, now: Date = new Date()): SourceHealth {
     lastSuccessAt: isoTimestamp(r.last_success_at),
     lastOutcome: r.last_outcome,
     lastError: r.last_error,
+    lastErrorStage: r.last_error_stage ?? null,
     consecutiveFailures: failures,
     breaker: { state: breakerState, retryAt: breakerState === 'closed' ? null : isoTimestamp(r.breaker_retry_at) },
     stale,

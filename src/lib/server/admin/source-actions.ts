@@ -22,7 +22,8 @@ export function sourceActions(existingKey: (event: RequestEvent) => string | und
       }
       // Saved disabled: its polls waiting in the queue go too.
       if (!parsed.data.enabled) await dropQueuedPollsOf(await sql(), await jobQueue(), result.key);
-      redirect(303, `/admin/sources/${result.key}?saved=1`);
+      // "Lưu và kiểm tra": the source's page runs the test connection once it is open.
+      redirect(303, `/admin/sources/${result.key}?saved=1${form.get('then') === 'test' ? '&test=1' : ''}`);
     },
     test: async (event: RequestEvent) => {
       const form = await event.request.formData();

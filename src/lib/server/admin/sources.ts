@@ -8,18 +8,19 @@ import { z } from 'zod';
 import { isoTimestamp, orm, type Queryable as Sql, type Sql as Pool } from '#db/client';
 import { alias } from 'drizzle-orm/pg-core';
 import { users } from '#db/schema/auth';
-import { dataSources, DEFAULT_PRIORITY, DEFAULT_REQUEST, pollRuns } from '#db/schema/sources';
+import { BODY_TYPES, dataSources, DEFAULT_PRIORITY, DEFAULT_REQUEST, HTTP_METHODS, NUMBER_LOCALES, pollRuns, type NumberLocale, type RequestSpec } from '#db/schema/sources';
 import { units } from '#db/schema/units';
 import type { PgBoss } from 'pg-boss';
 import { METRIC_FAMILIES, type MetricFamily } from '#domain/catalogue';
 import { periodOf, today } from '#domain/periods';
-import { BOARD_PERIOD_KINDS } from '#contract/dto';
+import { BOARD_PERIOD_KINDS, UNIT_CODE_RULE_VI } from '#contract/dto';
 import { seal } from '#server/secrets';
 import { config, egressPolicy } from '#server/config';
 import { credentialsOf, loadSource, type SourceRow } from '#server/pipeline/poll';
 import { testConnection, type TestReport } from '#server/pipeline/test-connection';
 import { AUTH_KINDS, jsonMappingSchema, SOURCE_KINDS, tableMappingSchema, templateMapping } from '#server/pipeline/mapping/config';
 import { checkSourceUrl } from '#server/pipeline/ssrf';
+import { templateErrors } from './template-check.ts';
 import { dropQueuedPolls, pollNowJob, queueRecompute } from '#server/jobs/send';
 import type { Credentials } from '#server/pipeline/types';
 import type { Principal } from '../auth/principal.ts';
@@ -29,31 +30,79 @@ import { findOverlap, metricsOfSource, overlapMessage } from './overlap.ts';
 
 const optionalText = z.string().trim().max(2000).optional().transform((v) => (v ? v : undefined));
 const int = (min: number, max: number, what: string) =>
-  z.coerce.number({ error: `${what} must be a number` }).int(`${what} must be a whole number`).min(min, `${what} must be at least ${min}`).max(max, `${what} must be at most ${max}`);
+  z.coerce
+    .number({ error: `${what}: phải là một số` })
+    .int(`${what}: phải là số nguyên`)
+    .min(min, `${what}: ít nhất là ${min.toLocaleString('vi-VN')}`)
+    .max(max, `${what}: nhiều nhất là ${max.toLocaleString('vi-VN')}`);
+/** An optional number field: empty (or hidden) means its default. */
+const intOr = (fallback: number, min: number, max: number, what: string) =>
+  z.preprocess((v) => (v === '' || v === undefined || v === null ? fallback : v), int(min, max, what));
+const oneOfWords = <T extends readonly [string, ...string[]]>(values: T, what: string, words: string) => z.enum(values, { error: `${what}: ${words}` });
+
+/** A header name as HTTP allows it (RFC 9110 token). */
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+
+/** The header templates field: one "Tên: giá trị" a line; blank lines are skipped. */
+export function parseHeadersField(text: string): { headers: Record<string, string> } | { error: string } {
+  const headers: Record<string, string> = {};
+  const lines = text.split(/\r?\n/);
+  for (const [i, raw] of lines.entries()) {
+    const line = raw.trim();
+    if (!line) continue;
+    const colon = line.indexOf(':');
+    const name = colon > 0 ? line.slice(0, colon).trim() : '';
+    if (!name || !HEADER_NAME.test(name)) return { error: `dòng ${i + 1} ("${line.slice(0, 60)}"): cần dạng "Tên: giá trị", tên chỉ gồm chữ, số và - _ .` };
+    if (Object.keys(headers).some((h) => h.toLowerCase() === name.toLowerCase())) return { error: `dòng ${i + 1}: header ${name} đã có ở dòng trên` };
+    headers[name] = line.slice(colon + 1).trim();
+  }
+  return { headers };
+}
+
+/** The header templates as the form shows them. */
+export const headersField = (headers: Record<string, string>): string =>
+  Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\n');
 
 /** The form of a source; credential fields left empty keep the stored ones. */
 export const sourceFormSchema = z
   .object({
-    key: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'key: 2–40 characters of a-z, 0-9 and -'),
-    name: z.string().trim().min(1, 'name is required').max(200, 'name: at most 200 characters'),
-    family: z.enum(METRIC_FAMILIES as unknown as [string, ...string[]], { error: 'family must be dossier, eid, payment or task' }),
-    kind: z.enum(SOURCE_KINDS, { error: 'kind must be json_http, csv_http or upload' }),
-    produces: z.enum(['samples', 'tasks'], { error: 'produces must be samples or tasks' }),
-    granularity: z.enum(['day', 'month'], { error: 'granularity must be day or month' }),
-    urlTemplate: z.string().trim().max(2000, 'urlTemplate: at most 2,000 characters').default(''),
-    authKind: z.enum(AUTH_KINDS, { error: 'authKind must be none, api_key, basic or bearer' }),
+    key: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'key: 2–40 ký tự a-z, 0-9 và -'),
+    name: z.string().trim().min(1, 'name: cần nhập tên').max(200, 'name: nhiều nhất 200 ký tự'),
+    family: oneOfWords(METRIC_FAMILIES as unknown as [string, ...string[]], 'family', 'phải là dossier, eid, payment hoặc task'),
+    kind: oneOfWords(SOURCE_KINDS, 'kind', 'phải là json_http, csv_http hoặc upload'),
+    produces: oneOfWords(['samples', 'tasks'] as const, 'produces', 'phải là samples hoặc tasks'),
+    granularity: oneOfWords(['day', 'month'] as const, 'granularity', 'phải là day hoặc month'),
+    urlTemplate: z.string().trim().max(2000, 'urlTemplate: nhiều nhất 2.000 ký tự').default(''),
+    method: z.preprocess((v) => (v === '' || v === undefined ? 'GET' : v), oneOfWords(HTTP_METHODS, 'method', 'phải là GET hoặc POST')),
+    /** One "Tên: giá trị" a line (templates). */
+    headers: z.string().max(10_000, 'headers: nhiều nhất 10.000 ký tự').default(''),
+    /** The body template (POST); empty: no body. */
+    body: z.string().max(100_000, 'body: nhiều nhất 100.000 ký tự').default(''),
+    bodyType: z.preprocess((v) => (v === '' || v === undefined ? 'json' : v), oneOfWords(BODY_TYPES, 'bodyType', 'phải là json hoặc form')),
+    paginationKind: z.preprocess((v) => (v === '' || v === undefined ? 'none' : v), oneOfWords(['none', 'page', 'next'] as const, 'paginationKind', 'phải là none, page hoặc next')),
+    pageStart: intOr(1, 0, 1_000_000, 'pageStart'),
+    maxPages: intOr(10, 1, 1000, 'maxPages'),
+    nextExpression: z.string().trim().max(2000, 'nextExpression: nhiều nhất 2.000 ký tự').default(''),
+    /** 'gso', or a key of units.external_codes ('portal', a vendor's own). */
+    codeSystem: z.preprocess(
+      (v) => (typeof v === 'string' && v.trim() === '' ? 'gso' : v),
+      z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/, 'codeSystem: tên hệ mã gồm 1–40 ký tự chữ, số, _ . -').default('gso')
+    ),
+    /** '' (not declared), vi or en. */
+    numberLocale: z.preprocess((v) => (v === undefined ? '' : v), z.enum(['', ...NUMBER_LOCALES], { error: 'numberLocale: phải là vi, en hoặc để trống' })),
+    authKind: oneOfWords(AUTH_KINDS, 'authKind', 'phải là none, api_key, basic hoặc bearer'),
     apiKeyHeader: optionalText,
     apiKey: optionalText,
     username: optionalText,
     password: optionalText,
     token: optionalText,
-    mapping: z.string().max(100_000, 'mapping: at most 100,000 characters').default(''),
+    mapping: z.string().max(100_000, 'mapping: nhiều nhất 100.000 ký tự').default(''),
     intervalSeconds: int(5, 86_400, 'intervalSeconds'),
     timeoutMs: int(500, 120_000, 'timeoutMs'),
     staleAfterSeconds: int(30, 90 * 86_400, 'staleAfterSeconds'),
     trailingDays: int(1, 31, 'trailingDays'),
-    dailyDeadline: z.string().trim().regex(/^(|([01]\d|2[0-3]):[0-5]\d)$/, 'dailyDeadline: HH:MM, or empty').default(''),
-    scopeUnitCode: z.string().trim().regex(/^(|\d{2,5})$/, 'scopeUnitCode: a GSO code (2–5 digits), or empty').default(''),
+    dailyDeadline: z.string().trim().regex(/^(|([01]\d|2[0-3]):[0-5]\d)$/, 'dailyDeadline: dạng HH:MM, hoặc để trống').default(''),
+    scopeUnitCode: z.string().trim().regex(/^(|[A-Za-z0-9._-]{1,20})$/, `scopeUnitCode: mã đơn vị gồm ${UNIT_CODE_RULE_VI}, hoặc để trống`).default(''),
     /** Empty: the default for the kind (a system of record above an upload). */
     priority: z.preprocess((v) => (v === '' || v === undefined || v === null ? undefined : v), int(0, 1000, 'priority').optional()),
     enabled: z.string().optional().transform((v) => v === 'on' || v === 'true')
@@ -62,14 +111,18 @@ export const sourceFormSchema = z
     if (f.kind !== 'upload') {
       let url: URL | null = null;
       try {
-        url = new URL(f.urlTemplate.replaceAll(/\{(from|to|fromMonth|toMonth)\}/g, 'x'));
+        url = new URL(f.urlTemplate.replaceAll(/\{[^{}]*\}/g, 'x'));
       } catch {
         /* below */
       }
-      if (!url || !/^https?:$/.test(url.protocol)) ctx.addIssue({ code: 'custom', path: ['urlTemplate'], message: 'urlTemplate must be an http(s) URL' });
+      if (!url || !/^https?:$/.test(url.protocol)) ctx.addIssue({ code: 'custom', path: ['urlTemplate'], message: 'urlTemplate: phải là một địa chỉ http(s)' });
+      if (f.paginationKind === 'next' && !f.nextExpression) {
+        ctx.addIssue({ code: 'custom', path: ['nextExpression'], message: 'nextExpression: cần một biểu thức JSONata cho trang tiếp theo (liên kết hoặc con trỏ)' });
+      }
+      if (f.method === 'GET' && f.body.trim()) ctx.addIssue({ code: 'custom', path: ['body'], message: 'body: yêu cầu GET không gửi nội dung; chọn POST hoặc để trống' });
     }
     if (f.kind === 'csv_http' && f.produces === 'tasks' && !f.mapping.includes('taskColumns')) {
-      ctx.addIssue({ code: 'custom', path: ['mapping'], message: 'mapping: a task list read from a table needs taskColumns' });
+      ctx.addIssue({ code: 'custom', path: ['mapping'], message: 'mapping: danh sách nhiệm vụ đọc từ bảng cần taskColumns' });
     }
   });
 export type SourceForm = z.infer<typeof sourceFormSchema>;
@@ -101,7 +154,7 @@ export function parseMappingField(kind: string, family: string, text: string): {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    return { error: `not valid JSON (${(e as Error).message})` };
+    return { error: `không phải JSON hợp lệ (${(e as Error).message})` };
   }
   const parsed = tableMappingSchema.safeParse(json);
   if (!parsed.success) return { error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
@@ -117,27 +170,48 @@ export function mappingField(kind: string, mapping: unknown): string {
   return JSON.stringify(mapping, null, 2);
 }
 
-function credentialsFrom(f: SourceForm): Credentials | 'keep' | { error: string; field: string } {
+/**
+ * The credentials the form gives: new ones, 'keep' (every secret field left empty: the stored ones),
+ * or a field error. With Basic, a blank username or password keeps the stored one (`stored`: the
+ * source's stored Basic credentials, when it has them), as the form says.
+ */
+function credentialsFrom(f: SourceForm, stored: Credentials | null = null): Credentials | 'keep' | { error: string; field: string } {
   switch (f.authKind) {
     case 'none':
       return { kind: 'none' };
     case 'api_key':
       if (!f.apiKey) return 'keep';
       return { kind: 'api_key', header: (f.apiKeyHeader ?? 'x-api-key').toLowerCase(), key: f.apiKey };
-    case 'basic':
+    case 'basic': {
       if (!f.username && !f.password) return 'keep';
-      if (!f.username) return { error: 'username is required with basic auth', field: 'username' };
-      if (!f.password) return { error: 'password is required with basic auth', field: 'password' };
-      return { kind: 'basic', username: f.username, password: f.password };
+      const saved = stored?.kind === 'basic' ? stored : null;
+      const username = f.username ?? saved?.username;
+      const password = f.password ?? saved?.password;
+      if (!username) return { error: 'cần tên đăng nhập cho xác thực Basic', field: 'username' };
+      if (!password) return { error: 'cần mật khẩu cho xác thực Basic', field: 'password' };
+      return { kind: 'basic', username, password };
+    }
     case 'bearer':
       if (!f.token) return 'keep';
       return { kind: 'bearer', token: f.token };
   }
 }
 
+/** The stored credentials of a source, opened (null: none, or they cannot be opened). */
+async function storedCredentials(sql: Sql, id: number | undefined): Promise<Credentials | null> {
+  if (!id) return null;
+  const row = await loadSource(sql, id);
+  if (!row?.credentialsSealed) return null;
+  try {
+    return credentialsOf(row, config().CITYOPS_SECRET_KEY);
+  } catch {
+    return null;
+  }
+}
+
 /** The form field that carries an auth kind's secret, and its name in words. */
 function secretField(authKind: string): { field: string; words: string } {
-  if (authKind === 'basic') return { field: 'password', words: 'username and password' };
+  if (authKind === 'basic') return { field: 'password', words: 'tên đăng nhập và mật khẩu' };
   if (authKind === 'bearer') return { field: 'token', words: 'token' };
   return { field: 'apiKey', words: 'API key' };
 }
@@ -145,7 +219,7 @@ function secretField(authKind: string): { field: string; words: string } {
 /** scheme://host:port of a URL template ({from} … filled in), or null when it is not a URL. */
 function originOf(urlTemplate: string): URL | null {
   try {
-    return new URL(urlTemplate.replaceAll(/\{\w+\}/g, 'x'));
+    return new URL(urlTemplate.replaceAll(/\{[^{}]*\}/g, 'x'));
   } catch {
     return null;
   }
@@ -162,7 +236,7 @@ function hostChanged(stored: { urlTemplate: string; hasCredentials: boolean } | 
   if (was && now && was.origin === now.origin) return null;
   const { field, words } = secretField(f.authKind);
   return {
-    [field]: `${field}: the URL now points to ${now?.host ?? 'another host'} (it was ${was?.host ?? 'another host'}): enter the ${words} again — a stored one is sent only to the host it was entered for`
+    [field]: `${field}: URL nay trỏ tới ${now?.host ?? 'máy chủ khác'} (trước là ${was?.host ?? 'máy chủ khác'}): hãy nhập lại ${words} — thông tin đã lưu chỉ được gửi tới máy chủ mà nó được nhập cho`
   };
 }
 
@@ -187,6 +261,42 @@ export interface SourceView {
   enabled: boolean;
   /** Higher wins: an upload for a unit × metric that a higher-priority source reports is refused. */
   priority: number;
+  /** The request (RequestSpec) as the form's fields show it. */
+  method: string;
+  headers: string;
+  body: string;
+  bodyType: string;
+  paginationKind: string;
+  pageStart: number;
+  maxPages: number;
+  nextExpression: string;
+  codeSystem: string;
+  /** '' when not declared. */
+  numberLocale: string;
+}
+
+/** A stored request as the form's fields. */
+export function requestFields(r: RequestSpec) {
+  const p = r.pagination;
+  return {
+    method: r.method, headers: headersField(r.headers), body: r.body ?? '', bodyType: r.bodyType, paginationKind: p.kind,
+    pageStart: p.kind === 'page' ? p.start : 1, maxPages: p.kind === 'none' ? 10 : p.maxPages, nextExpression: p.kind === 'next' ? p.expression : ''
+  };
+}
+
+/** The request the form describes (headers already parsed). */
+export function requestOf(f: SourceForm, headers: Record<string, string>): RequestSpec {
+  const pagination: RequestSpec['pagination'] =
+    f.paginationKind === 'page' ? { kind: 'page', start: f.pageStart, maxPages: f.maxPages }
+    : f.paginationKind === 'next' ? { kind: 'next', expression: f.nextExpression, maxPages: f.maxPages }
+    : { kind: 'none' };
+  return { method: f.method, headers, body: f.method === 'POST' && f.body.trim() ? f.body : null, bodyType: f.bodyType, pagination };
+}
+
+/** The code systems units carry (besides 'gso'), for the form's list. */
+export async function codeSystems(sql: Sql): Promise<string[]> {
+  const rows = await sql<{ system: string }[]>`select distinct jsonb_object_keys(external_codes) as system from units order by 1`;
+  return ['gso', ...rows.map((r) => r.system).filter((s) => s !== 'gso')];
 }
 
 export async function readSourceView(sql: Sql, key: string): Promise<SourceView | null> {
@@ -196,14 +306,14 @@ export async function readSourceView(sql: Sql, key: string): Promise<SourceView 
       id: d.id, key: d.key, name: d.name, family: d.family, kind: d.kind, produces: d.produces, granularity: d.granularity, urlTemplate: d.urlTemplate,
       authKind: d.authKind, sealed: d.credentialsSealed, mapping: d.mapping, intervalSeconds: d.intervalSeconds, timeoutMs: d.timeoutMs,
       staleAfterSeconds: d.staleAfterSeconds, trailingDays: d.trailingDays, dailyDeadline: d.dailyDeadline, scopeUnitCode: units.gsoCode,
-      enabled: d.enabled, priority: d.priority
+      enabled: d.enabled, priority: d.priority, request: d.request, codeSystem: d.codeSystem, numberLocale: d.numberLocale
     })
     .from(d)
     .leftJoin(units, eq(units.id, d.scopeUnitId))
     .where(eq(d.key, key));
   if (!r) return null;
-  const { sealed, mapping, ...rest } = r;
-  return { ...rest, dailyDeadline: r.dailyDeadline ?? '', scopeUnitCode: r.scopeUnitCode ?? '', hasCredentials: sealed !== null, mapping: mappingField(r.kind, mapping) };
+  const { sealed, mapping, request, ...rest } = r;
+  return { ...rest, ...requestFields(request), numberLocale: r.numberLocale ?? '', dailyDeadline: r.dailyDeadline ?? '', scopeUnitCode: r.scopeUnitCode ?? '', hasCredentials: sealed !== null, mapping: mappingField(r.kind, mapping) };
 }
 
 export async function listSources(sql: Sql) {
@@ -228,26 +338,40 @@ const hostOf = (url: string) => {
 };
 
 /** What the form checks beyond its fields: the mapping, the unit, the URL's destination (SSRF). */
-async function resolveForm(sql: Sql, f: SourceForm): Promise<{ errors: SourceFormErrors } | { mapping: unknown; scopeUnitId: number | null }> {
+async function resolveForm(sql: Sql, f: SourceForm): Promise<{ errors: SourceFormErrors } | { mapping: unknown; scopeUnitId: number | null; request: RequestSpec }> {
   const errors: SourceFormErrors = {};
   const mapping = parseMappingField(f.kind, f.family, f.mapping);
   if ('error' in mapping) errors.mapping = `mapping: ${mapping.error}`;
+  const headers = parseHeadersField(f.headers);
+  if ('error' in headers) errors.headers = `headers: ${headers.error}`;
+  const request = requestOf(f, 'headers' in headers ? headers.headers : {});
+  if (f.kind !== 'upload') {
+    for (const [field, message] of Object.entries(templateErrors(f.urlTemplate, request))) errors[field] ??= message;
+  }
+  if (f.kind !== 'upload' && f.paginationKind === 'next' && f.nextExpression) {
+    const next = jsonMappingSchema.shape.expression.safeParse(f.nextExpression);
+    if (!next.success) errors.nextExpression = `nextExpression: ${next.error.issues.map((i) => i.message).join('; ')}`;
+  }
   let scopeUnitId: number | null = null;
   if (f.scopeUnitCode) {
     const [u] = await orm(sql).select({ id: units.id }).from(units).where(and(eq(units.gsoCode, f.scopeUnitCode), sqlExpr`${units.validTo} is null`));
-    if (!u) errors.scopeUnitCode = `scopeUnitCode: no unit with code ${f.scopeUnitCode}`;
+    if (!u) errors.scopeUnitCode = `scopeUnitCode: không có đơn vị mã ${f.scopeUnitCode}`;
     else scopeUnitId = u.id;
   }
   if (f.kind !== 'upload' && !errors.urlTemplate) {
     try {
-      const refusal = await checkSourceUrl(f.urlTemplate.replaceAll(/\{(from|to)\}/g, '2026-01-01').replaceAll(/\{(fromMonth|toMonth)\}/g, '2026-01'), egressPolicy());
+      const sample = f.urlTemplate
+        .replaceAll(/\{(from|to)\}/g, '2026-01-01')
+        .replaceAll(/\{(fromMonth|toMonth)\}/g, '2026-01')
+        .replaceAll(/\{[^{}]*\}/g, '1');
+      const refusal = await checkSourceUrl(sample, egressPolicy());
       if (refusal) errors.urlTemplate = `urlTemplate: ${refusal}`;
     } catch (e) {
-      errors.urlTemplate = `urlTemplate: cannot be checked: ${(e as Error).message}`;
+      errors.urlTemplate = `urlTemplate: không kiểm tra được: ${(e as Error).message}`;
     }
   }
   if (Object.keys(errors).length) return { errors };
-  return { mapping: (mapping as { mapping: unknown }).mapping, scopeUnitId };
+  return { mapping: (mapping as { mapping: unknown }).mapping, scopeUnitId, request };
 }
 
 export async function saveSource(
@@ -260,29 +384,30 @@ export async function saveSource(
   if ('errors' in resolved) return resolved;
   const db = orm(sql);
   const before = ctx.existingKey ? await readSourceView(sql, ctx.existingKey) : null;
-  if (ctx.existingKey && !before) return { errors: { key: `key: no source ${ctx.existingKey}` } };
+  if (ctx.existingKey && !before) return { errors: { key: `key: không có nguồn ${ctx.existingKey}` } };
   if (!ctx.existingKey || f.key !== ctx.existingKey) {
     const [taken] = await db.select({ id: dataSources.id }).from(dataSources).where(eq(dataSources.key, f.key));
-    if (taken) return { errors: { key: `key: ${f.key} is already used by another source` } };
+    if (taken) return { errors: { key: `key: mã ${f.key} đã được một nguồn khác dùng` } };
   }
-  const creds = credentialsFrom(f);
+  const creds = credentialsFrom(f, before?.authKind === f.authKind ? await storedCredentials(sql, before.id) : null);
   if (typeof creds === 'object' && 'error' in creds) return { errors: { [creds.field]: `${creds.field}: ${creds.error}` } };
   if (creds === 'keep' && (!before || before.authKind !== f.authKind || !before.hasCredentials)) {
-    const { field } = secretField(f.authKind);
-    return { errors: { [field]: `${field}: required for ${f.authKind} authentication` } };
+    const { field, words } = secretField(f.authKind);
+    return { errors: { [field]: `${field}: cần nhập ${words} cho kiểu xác thực ${f.authKind}` } };
   }
   if (creds === 'keep') {
     const moved = hostChanged(before, f);
     if (moved) return { errors: moved };
   }
   const secret = config().CITYOPS_SECRET_KEY;
-  if (creds !== 'keep' && creds.kind !== 'none' && !secret) return { errors: { form: 'CITYOPS_SECRET_KEY is not set: credentials cannot be sealed' } };
+  if (creds !== 'keep' && creds.kind !== 'none' && !secret) return { errors: { form: 'Chưa đặt CITYOPS_SECRET_KEY: không niêm phong được thông tin xác thực' } };
   const sealed = creds === 'keep' ? undefined : creds.kind === 'none' ? null : seal(JSON.stringify(creds), secret!);
   const values = {
     key: f.key, name: f.name, family: f.family as MetricFamily, kind: f.kind, produces: f.produces, granularity: f.granularity,
     urlTemplate: f.kind === 'upload' ? '' : f.urlTemplate, authKind: f.authKind, mapping: resolved.mapping as typeof dataSources.$inferInsert.mapping,
     intervalSeconds: f.intervalSeconds, timeoutMs: f.timeoutMs, staleAfterSeconds: f.staleAfterSeconds, trailingDays: f.trailingDays,
     dailyDeadline: f.dailyDeadline || null, scopeUnitId: resolved.scopeUnitId, enabled: f.enabled,
+    request: f.kind === 'upload' ? DEFAULT_REQUEST : resolved.request, codeSystem: f.codeSystem, numberLocale: (f.numberLocale || null) as NumberLocale | null,
     priority: f.priority ?? (f.kind === 'upload' ? DEFAULT_PRIORITY.upload : DEFAULT_PRIORITY.systemOfRecord)
   };
   // Overlap (admin/overlap.ts): checked and written under one lock, so two saves cannot both pass.
@@ -348,12 +473,12 @@ export async function testSource(
 }
 
 async function runTest(sql: Sql, f: SourceForm, existingKey?: string): Promise<{ errors: SourceFormErrors } | TestResult> {
-  if (f.kind === 'upload') return { errors: { kind: 'kind: an upload source has no connection to test; upload a file instead' } };
+  if (f.kind === 'upload') return { errors: { kind: 'kind: nguồn tải tệp lên không có kết nối để kiểm tra; hãy tải một tệp lên' } };
   const resolved = await resolveForm(sql, f);
   if ('errors' in resolved) return resolved;
   const existing = existingKey ? await readSourceView(sql, existingKey) : null;
   const stored = existing ? await loadSource(sql as Pool, existing.id) : undefined;
-  const creds = credentialsFrom(f);
+  const creds = credentialsFrom(f, stored && existing?.authKind === f.authKind ? await storedCredentials(sql, stored.id) : null);
   if (typeof creds === 'object' && 'error' in creds) return { errors: { [creds.field]: `${creds.field}: ${creds.error}` } };
   if (creds === 'keep') {
     const moved = hostChanged(existing, f);
@@ -372,9 +497,7 @@ async function runTest(sql: Sql, f: SourceForm, existingKey?: string): Promise<{
     id: stored?.id ?? 0, key: f.key, name: f.name, family: f.family, kind: f.kind, produces: f.produces, mapping: resolved.mapping,
     granularity: f.granularity, urlTemplate: f.urlTemplate, authKind: f.authKind, credentialsSealed: null, intervalSeconds: f.intervalSeconds,
     timeoutMs: f.timeoutMs, staleAfterSeconds: f.staleAfterSeconds, trailingDays: f.trailingDays, scopeUnitId: resolved.scopeUnitId, enabled: f.enabled,
-    request: more.request ?? given.request ?? stored?.request ?? DEFAULT_REQUEST,
-    codeSystem: more.codeSystem ?? given.codeSystem ?? stored?.codeSystem ?? 'gso',
-    numberLocale: more.numberLocale !== undefined ? more.numberLocale : given.numberLocale !== undefined ? given.numberLocale : (stored?.numberLocale ?? null)
+    request: resolved.request, codeSystem: f.codeSystem, numberLocale: (f.numberLocale || null) as NumberLocale | null
   };
   return testConnection(sql, source, credentials);
 }
@@ -427,7 +550,7 @@ export type PollNowResult = { ok: true; jobId: string | null } | { ok: false; st
 /** Queues a poll now (a person's request: it goes through an open circuit breaker); the job to follow. */
 export async function pollNow(sql: Sql, key: string, ctx: { actor: Principal; ip: string | null; jobs: PgBoss }): Promise<PollNowResult> {
   const [row] = await sql<{ id: number; kind: string; enabled: boolean }[]>`select id, kind, enabled from data_sources where key = ${key}`;
-  if (!row || row.kind === 'upload') return { ok: false, status: 404, message: `key: no polled source ${key}` };
+  if (!row || row.kind === 'upload') return { ok: false, status: 404, message: `key: không có nguồn lấy số liệu ${key}` };
   if (!row.enabled) return { ok: false, status: 409, message: `Nguồn ${key} đang tắt: bật nguồn rồi mới lấy số liệu được.` };
   const jobId = await pollNowJob(ctx.jobs, row.id);
   await recordAudit(sql, { actor: ctx.actor, action: 'poll_now', entity: 'source', entityId: key, ip: ctx.ip });

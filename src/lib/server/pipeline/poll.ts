@@ -399,7 +399,7 @@ export async function pollSource(
   const window = options.window ?? { from: planned.from, to: planned.to };
   const t0 = performance.now();
   try {
-    const fetched = await fetchWindow(source, window, credentialsOf(source, options.secretKeyHex), await loadLookups(sql), { retry: options.retry });
+    const fetched = await fetchWindow(source, window, credentialsOf(source, options.secretKeyHex), await loadLookups(sql, source.codeSystem), { retry: options.retry, maxExchanges: 0 });
     return await commitRun(sql, source, { startedAt, t0, trigger, window, fetched, jobs: options.jobs });
   } catch (error) {
     return recordFailure(sql, source, health, { startedAt, t0, trigger, window, error, attempts: error instanceof SourceError ? error.attempts : 1 });
@@ -425,7 +425,7 @@ export async function ingestUpload(sql: Sql, source: SourceRow, body: Body, opti
   const t0 = performance.now();
   const health = await loadHealth(sql, source.id);
   try {
-    let mapped = await mapBody(source, body, await loadLookups(sql), window);
+    let mapped = await mapBody(source, body, await loadLookups(sql, source.codeSystem), window);
     if (options.screen) mapped = await options.screen(mapped);
     const text = 'text' in body ? body.text : plainCsv(body.table);
     // Nothing left to count: nothing to approve either (the run records the refusals).

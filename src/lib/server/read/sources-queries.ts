@@ -19,6 +19,7 @@ const sourceHealthRow = z.object({
   last_success_at: isoTime.nullable(),
   last_outcome: z.string().nullable(),
   last_error: z.string().nullable(),
+  last_error_stage: z.enum(['connection', 'http', 'parse', 'mapping', 'config']).nullable(),
   consecutive_failures: int.nullable(),
   breaker_state: z.string().nullable(),
   breaker_retry_at: isoTime.nullable(),
@@ -39,7 +40,7 @@ export type SourceHealthRow = z.output<typeof sourceHealthRow>;
 export async function sourceHealthRows(q: Queryable): Promise<SourceHealthRow[]> {
   const rows = await q`
     select s.key, s.name, s.family, s.kind, s.enabled, s.stale_after_seconds, s.daily_deadline,
-           h.last_poll_at, h.last_success_at, h.last_outcome, h.last_error, h.consecutive_failures, h.breaker_state,
+           h.last_poll_at, h.last_success_at, h.last_outcome, h.last_error, h.last_error_stage, h.consecutive_failures, h.breaker_state,
            h.breaker_retry_at, to_char(h.covered_through, 'YYYY-MM-DD') as covered_through,
            h.polls_success, h.polls_partial, h.polls_failed, h.polls_skipped,
            h.samples_accepted, h.rows_rejected, h.poll_duration_ms_sum

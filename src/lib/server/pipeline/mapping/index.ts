@@ -25,8 +25,8 @@ export interface MappableSource {
 }
 
 export interface UnitTree {
-  /** Codes of the units a source with this scope reports on (the scope unit and its descendants, or every non-root unit). */
-  codesUnder(scopeUnitId: number | null): string[];
+  /** Ids of the units a source with this scope reports on (the scope unit and its descendants, or every non-root unit). */
+  unitIdsUnder(scopeUnitId: number | null): number[];
 }
 
 export type Body = { text: string } | { table: Cell[][] };
@@ -52,7 +52,7 @@ function parseConfig<T>(schema: { safeParse(x: unknown): { success: true; data: 
  * `$request` = { from, to, period: { kind, start, end }, page } beside the body.
  */
 export async function mapBody(source: MappableSource, body: Body, lookups: Lookups & UnitTree, window: Window, at: { page?: number } = {}): Promise<Mapped> {
-  const scope = source.scopeUnitId === null ? undefined : new Set(lookups.codesUnder(source.scopeUnitId));
+  const scope = source.scopeUnitId === null ? undefined : new Set(lookups.unitIdsUnder(source.scopeUnitId));
   const bad = (list: { row: number; reason: string }[]): RejectedRow[] => list.map((b) => ({ index: b.row, reason: b.reason }));
   if (source.kind === 'json_http') {
     if (!('text' in body)) throw new SourceError('nguồn JSON cần dữ liệu dạng văn bản', 'config');
@@ -82,9 +82,9 @@ function finishTasks(
   lookups: Lookups & UnitTree,
   window: Window
 ): Mapped {
-  const scope = source.scopeUnitId === null ? undefined : new Set(lookups.codesUnder(source.scopeUnitId));
+  const scope = source.scopeUnitId === null ? undefined : new Set(lookups.unitIdsUnder(source.scopeUnitId));
   const { tasks, rejected } = validateTasks(raw, lookups, window, scope);
-  const rows = deriveTaskRows(tasks, lookups.codesUnder(source.scopeUnitId), lookups, window);
+  const rows = deriveTaskRows(tasks, lookups.unitIdsUnder(source.scopeUnitId), lookups, window);
   return { rows, rejected: [...unread, ...rejected], read: raw.length + unread.length };
 }
 

@@ -1,7 +1,12 @@
-import { error } from '@sveltejs/kit';
+import { error, fail } from '@sveltejs/kit';
 import { sql } from '#server/db';
+import { jobQueue } from '#server/jobs/sender';
+import { PLACEHOLDER_HELP } from '#server/pipeline/request';
+import { parseDay } from '$lib/admin/dates';
+import { startSourceBackfill } from '$lib/server/admin/backfill';
 import { sourceActions } from '$lib/server/admin/source-actions';
-import { pollHistory, readSourceView } from '$lib/server/admin/sources';
+import { m } from '$lib/paraglide/messages';
+import { codeSystems, pollHistory, pollNow, readSourceView } from '$lib/server/admin/sources';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params, url }) => {
@@ -9,7 +14,37 @@ export const load: PageServerLoad = async ({ params, url }) => {
   const source = await readSourceView(db, params.key);
   if (!source) error(404, `Không có nguồn dữ liệu ${params.key}`);
   const page = Math.max(1, Number(url.searchParams.get('page')) || 1);
-  return { source, runs: await pollHistory(db, params.key, page), page, saved: url.searchParams.has('saved') };
+  return {
+    source, runs: await pollHistory(db, params.key, page), page, saved: url.searchParams.has('saved'),
+    /** "Lưu và kiểm tra": the page runs the test once open. */
+    testNow: url.searchParams.has('test'),
+    codeSystems: await codeSystems(db),
+    placeholders: PLACEHOLDER_HELP
+  };
 };
 
-export const actions: Actions = sourceActions((event) => event.params.key);
+export const actions: Actions = {
+  ...sourceActions((event) => event.params.key),
+  // Queued straight on pg-boss; the page follows the job until its poll run is recorded.
+  pollNow: async ({ params, locals, getClientAddress }) => {
+    const result = await pollNow(await sql(), params.key, { actor: locals.principal, ip: getClientAddress(), jobs: await jobQueue() });
+    if (!result.ok) return fail(result.status, { pollMessage: result.message });
+    return { pollJob: result.jobId };
+  },
+  // "Nạp lịch sử": days typed as shown (dd/MM/yyyy); the page follows the job window by window.
+  backfill: async ({ params, request, locals, getClientAddress }) => {
+    const form = await request.formData();
+    const typed = { from: String(form.get('from') ?? ''), to: String(form.get('to') ?? '') };
+    const from = parseDay(typed.from);
+    const to = parseDay(typed.to);
+    const backfillErrors: Record<string, string> = {};
+    if (!from) backfillErrors.from = m.screens_backfill_bad_day({ field: 'from', value: typed.from });
+    if (!to) backfillErrors.to = m.screens_backfill_bad_day({ field: 'to', value: typed.to });
+    if (!from || !to) return fail(400, { backfillValues: typed, backfillErrors, backfillMessage: Object.values(backfillErrors).join(' ') });
+    const result = await startSourceBackfill(await sql(), await jobQueue(), params.key, { from, to }, { actor: locals.principal, ip: getClientAddress() });
+    if (!result.ok) {
+      return fail(result.status, { backfillValues: typed, backfillErrors: result.field ? { [result.field]: result.message } : {}, backfillMessage: result.message });
+    }
+    return { backfillValues: typed, backfillJob: result.jobId };
+  }
+};
