@@ -18,7 +18,13 @@ export async function recordAudit(
   sql: Sql,
   entry: { actor: Principal; action: string; entity: string; entityId?: string | number | null; before?: unknown; after?: unknown; ip?: string | null }
 ): Promise<void> {
-  const actorName = entry.actor.kind === 'user' ? entry.actor.user.username : entry.actor.kind === 'display' ? `display:${entry.actor.name}` : 'anonymous';
+  const a = entry.actor;
+  const actorName =
+    a.kind === 'user' ? a.user.username
+    : a.kind === 'display' ? `display:${a.name}`
+    : a.kind === 'api_token' ? `api:${a.name}`
+    : a.kind === 'system' ? a.name
+    : 'anonymous';
   const actorId = entry.actor.kind === 'user' ? entry.actor.user.id : null;
   await orm(sql)
     .insert(auditLog)
