@@ -12,7 +12,7 @@ import type { Principal } from '../auth/principal.ts';
 import {
   dropQueuedPollsOf, listSources, pollNow, readSourceView, saveSource, setEnabled, sourceFormSchema, testSource, type SourceView
 } from '../admin/sources.ts';
-import { apiError, fieldsError, issuesToFields, readJsonObject, toFormInput } from './respond.ts';
+import { apiError, fieldsError, issuesToFields, readJsonObject, sourceInputFromJson, toFormInput } from './respond.ts';
 
 export interface ApiContext {
   sql: Sql;
@@ -64,7 +64,7 @@ async function save(ctx: ApiContext, input: Record<string, string>, existingKey:
 export async function createSourceApi(ctx: ApiContext): Promise<Response> {
   const body = await readJsonObject(ctx.request);
   if (!body) return badBody(ctx.locale);
-  return save(ctx, toFormInput(body), undefined, true);
+  return save(ctx, sourceInputFromJson(body), undefined, true);
 }
 
 /** PUT: the whole source (credential fields left out keep the saved ones); PATCH: only the fields given. */
@@ -73,7 +73,7 @@ export async function updateSourceApi(ctx: ApiContext, key: string, mode: 'repla
   if (!view) return notFound(key, ctx.locale);
   const body = await readJsonObject(ctx.request);
   if (!body) return badBody(ctx.locale);
-  const input = mode === 'merge' ? { ...formInputOfView(view), ...toFormInput(body) } : { key, ...toFormInput(body) };
+  const input = mode === 'merge' ? { ...formInputOfView(view), ...toFormInput(body) } : { key, ...sourceInputFromJson(body) };
   return save(ctx, input, key, false);
 }
 
@@ -85,7 +85,7 @@ export async function testSourceApi(ctx: ApiContext, key: string): Promise<Respo
   const body = await readJsonObject(ctx.request, { optional: true });
   if (!body) return badBody(ctx.locale);
   const view = await readSourceView(ctx.sql, key);
-  const input = view ? { ...formInputOfView(view), ...toFormInput(body) } : { key, ...toFormInput(body) };
+  const input = view ? { ...formInputOfView(view), ...toFormInput(body) } : { key, ...sourceInputFromJson(body) };
   const parsed = sourceFormSchema.safeParse(input);
   if (!parsed.success) return fieldsError(400, issuesToFields(parsed.error.issues), ctx.locale);
   const report = await testSource(ctx.sql, parsed.data, view ? key : undefined, { actor: ctx.actor, ip: ctx.ip });

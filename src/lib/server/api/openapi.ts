@@ -58,7 +58,7 @@ const sourceInput = {
     dailyDeadline: { type: 'string', description: 'HH:MM (Hà Nội time), or empty.' },
     scopeUnitCode: { type: 'string', description: 'Code of the unit whose descendants the source may report, or empty.' },
     priority: { type: ['integer', 'string', 'null'], minimum: 0, maximum: 1000, description: 'Higher wins; empty: 100 for a polled source, 10 for an upload.' },
-    enabled: { type: ['boolean', 'string'], description: 'true / false (left out on create: false).' }
+    enabled: { type: ['boolean', 'string'], description: 'true / false; left out on create or PUT: true.' }
   }
 };
 

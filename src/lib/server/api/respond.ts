@@ -1,11 +1,11 @@
 /**
  * The JSON admin API's answers: errors as `{ error: "<words>", fields: { <field>: "<message>" } }`
- * in the caller's language (the locale cookie, else `Accept-Language: en…`, else Vietnamese), and
- * JSON bodies read as the admin forms' fields, so the same zod schemas validate both.
+ * in the caller's language (the locale cookie, else `Accept-Language: en…`, else Vietnamese).
  */
 import { json } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
 import { cookieName, isLocale, type Locale } from '$lib/paraglide/runtime';
+export { issuesToFields, sourceInputFromJson, toFormInput } from './form-input.ts';
 
 export interface ApiErrorBody {
   error: string;
@@ -51,34 +51,4 @@ export async function readJsonObject(request: Request, { optional = false } = {}
   } catch {
     return null;
   }
-}
-
-/**
- * A JSON object as the fields of a form post: numbers and booleans as their text, null as empty,
- * a JSON source's mapping given as `{expression, metrics, each}` as the form's lines, any other
- * object (a table mapping, a request) as JSON text.
- */
-export function toFormInput(body: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(body)) {
-    if (value === undefined) continue;
-    if (key === 'mapping' && value && typeof value === 'object' && !Array.isArray(value) && 'expression' in value) {
-      const { expression, metrics, each } = value as { expression?: unknown; metrics?: unknown; each?: unknown };
-      const lines = [String(expression ?? '')];
-      if (Array.isArray(metrics) && metrics.length) lines.push(`metrics: ${metrics.map(String).join(', ')}`);
-      if (typeof each === 'string' && each.trim()) lines.push(`each: ${each}`);
-      out[key] = lines.join('\n');
-    } else if (value === null) out[key] = '';
-    else if (typeof value === 'string') out[key] = value;
-    else if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') out[key] = String(value);
-    else out[key] = JSON.stringify(value);
-  }
-  return out;
-}
-
-/** zod issues → { field: message }, the first message per field. */
-export function issuesToFields(issues: readonly { path: readonly PropertyKey[]; message: string }[]): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const issue of issues) fields[String(issue.path[0] ?? 'form')] ??= issue.message;
-  return fields;
 }
