@@ -13,6 +13,7 @@ import type { Logger } from '#server/log';
 import { workPolls } from './jobs/poll-source.ts';
 import { workRecomputes } from './jobs/recompute-boards.ts';
 import { workHistory } from './jobs/history.ts';
+import { workSourceBackfills } from './jobs/backfill-source.ts';
 
 export interface WorkerOptions {
   sql: Sql;
@@ -33,6 +34,7 @@ export async function startWorkers({ sql, boss, secretKeyHex, log, onPoll, retry
   await workPolls({ sql, boss, log, secretKeyHex, onPoll, retry, concurrency });
   await workRecomputes({ sql, boss, log });
   await workHistory({ sql, boss, log, secretKeyHex });
+  await workSourceBackfills({ sql, boss, log, secretKeyHex });
 
   // The ticker: each enabled source, once per its interval.
   const lastAsked = new Map<number, number>();

@@ -1,4 +1,5 @@
-import { bigint, boolean, date, index, integer, jsonb, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, date, index, integer, jsonb, pgTable, serial, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { METRIC_FAMILIES } from '#domain/catalogue';
 import { oneOf } from './checks.ts';
 import { units } from './units.ts';
@@ -155,9 +156,11 @@ export const pollRuns = pgTable(
     /** An upload: who sent the file. */
     submittedBy: integer().references(() => users.id, { onDelete: 'set null' }),
     /** An upload held for approval: the administrator who approved it (this run is when it began to count). */
-    approvedBy: integer().references(() => users.id, { onDelete: 'set null' })
+    approvedBy: integer().references(() => users.id, { onDelete: 'set null' }),
+    /** A window of a `backfill-source` job: the job (pg-boss id), whose progress is read from its runs. */
+    jobId: uuid()
   },
-  (t) => [index().on(t.sourceId, t.startedAt), oneOf(t.outcome, POLL_OUTCOMES), oneOf(t.trigger, POLL_TRIGGERS), oneOf(t.errorStage, ERROR_STAGES)]
+  (t) => [index().on(t.sourceId, t.startedAt), index('poll_runs_job_id_index').on(t.jobId).where(sql`${t.jobId} is not null`), oneOf(t.outcome, POLL_OUTCOMES), oneOf(t.trigger, POLL_TRIGGERS), oneOf(t.errorStage, ERROR_STAGES)]
 );
 
 /**

@@ -116,7 +116,7 @@ describe('polling that survives every fault, through the real workers', () => {
     { system: 'dossier', key: 'motcua', fault: { fault: 'reset' }, outcome: 'failed', error: /could not connect or the connection was reset .*\(after 2 attempts\)/ },
     { system: 'dossier', key: 'motcua', fault: { fault: 'malformed' }, outcome: 'failed', error: /^the body is not valid JSON/ },
     { system: 'dossier', key: 'motcua', fault: { fault: 'wrong_types' }, outcome: 'partial', reason: /must be a number, got "/ },
-    { system: 'dossier', key: 'motcua', fault: { fault: 'unknown_units' }, outcome: 'partial', reason: /^unknown unit code 9999\d/, rejected: 3 },
+    { system: 'dossier', key: 'motcua', fault: { fault: 'unknown_units' }, outcome: 'partial', reason: /^không có đơn vị mã 9999\d trong hệ mã gso/, rejected: 3 },
     { system: 'dossier', key: 'motcua', fault: { fault: 'negative' }, outcome: 'partial', reason: /must not be negative/ },
     { system: 'dossier', key: 'motcua', fault: { fault: 'part_exceeds_whole' }, outcome: 'partial', reason: /dossier.received_online \(\d+\) is larger than dossier.received/ },
     { system: 'dossier', key: 'motcua', fault: { fault: 'duplicates' }, outcome: 'partial', reason: /^duplicate of row \d+, ignored/ },

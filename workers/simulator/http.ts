@@ -34,21 +34,30 @@ export interface SystemContext {
 export interface DataResult<Row> {
   rows: Row[];
   unknownRow(code: string): Row;
+  /** A paged system: the page these rows are, and how many there are. */
+  page?: PageInfo;
+}
+
+export interface PageInfo {
+  page: number;
+  pages: number;
 }
 
 /** One simulated system: its endpoint, credentials, wire format and ways of getting rows wrong. */
 export interface SystemApi<Row> {
   system: SystemName;
   path: string;
+  /** GET (the default): parameters in the query string; POST: in the body, passed to `query`. */
+  method?: 'GET' | 'POST';
   /** null when the request carries the system's credentials; else its 401. */
   authenticate(req: IncomingMessage): Answer | null;
   /** An error in the system's own style (400, 401, 5xx). */
   error(status: number, message: string): Answer;
-  /** The normal rows for the query string, or a message for a 400. */
-  query(url: URL, at: Date): DataResult<Row> | string;
-  render(rows: Row[], at: Date): Answer;
+  /** The normal rows for the query string (or a POST's body text), or a message for a 400. */
+  query(url: URL, at: Date, body?: string): DataResult<Row> | string;
+  render(rows: Row[], at: Date, page?: PageInfo): Answer;
   /** A valid answer over OVERSIZE_BYTES carrying the same rows. */
-  oversize(rows: Row[], at: Date): Answer;
+  oversize(rows: Row[], at: Date, page?: PageInfo): Answer;
   /** The malformed fault: the body cut so that it does not parse. */
   truncate(body: string): string;
   corrupt: RowCorruptions<Row>;

@@ -4,6 +4,9 @@
  *   eid      GET /vneid/api/v2/statistics?from&to              HTTP Basic         JSON, commune × day (stocks)
  *   payment  GET /ansinh/bao-cao/chi-tra.csv?tuThang&denThang  Bearer token       CSV,  commune × month
  *   task     GET /qlvb/api/nhiem-vu?tu_ngay&den_ngay           x-auth-token       JSON, district/commune tasks
+ * and two the seed does not configure (an administrator connects them by hand):
+ *   eid v1   GET /vneid/api/v1/thong-ke?tu&den                 x-vneid-key        JSON, rows as arrays
+ *   một cửa POST /mot-cua/api/bao-cao {tuNgay,denNgay,trang}   HTTP Basic         JSON, pages of 50 communes, district → commune
  * Control endpoints (no auth, a demo tool): /_sim/overrides adjusts dossier values as a correction
  * at the source would; /_sim/faults switches a system into one of the faults of faults.ts.
  */
@@ -16,6 +19,7 @@ import { eidApi } from './eid-api.ts';
 import { eidLegacyApi } from './eid-legacy-api.ts';
 import { DRIP_INTERVAL_MS, SYSTEMS, applyRowFault, parseFaultBody, parseFaultSpec, type Fault, type FaultKind, type SystemName } from './faults.ts';
 import { jsonAnswer, type Answer, type SimUnit, type SystemApi } from './http.ts';
+import { oneStopApi } from './mot-cua-api.ts';
 import { DEMO_KEYS, type DemoKeys } from '#server/seed/demo-keys';
 import { paymentApi } from './payments-api.ts';
 import { taskApi } from './tasks-api.ts';
@@ -45,23 +49,25 @@ const overrideSchema = z.object({
 interface Endpoint {
   system: SystemName;
   path: string;
+  method: 'GET' | 'POST';
   error(status: number, message: string): Answer;
   /** The answer with no transport fault: 401, 400, or the data with the row/body fault applied. */
-  answer(req: IncomingMessage, url: URL, at: Date, kind: FaultKind | undefined): Answer;
+  answer(req: IncomingMessage, url: URL, at: Date, kind: FaultKind | undefined, body: string | undefined): Answer;
 }
 
 function endpoint<Row>(api: SystemApi<Row>): Endpoint {
   return {
     system: api.system,
     path: api.path,
+    method: api.method ?? 'GET',
     error: api.error,
-    answer(req, url, at, kind) {
+    answer(req, url, at, kind, body) {
       const denied = api.authenticate(req);
       if (denied) return denied;
-      const result = api.query(url, at);
+      const result = api.query(url, at, body);
       if (typeof result === 'string') return api.error(400, result);
-      if (kind === 'oversize') return api.oversize(result.rows, at);
-      const answer = api.render(applyRowFault(result.rows, kind, api.corrupt, result.unknownRow), at);
+      if (kind === 'oversize') return api.oversize(result.rows, at, result.page);
+      const answer = api.render(applyRowFault(result.rows, kind, api.corrupt, result.unknownRow), at, result.page);
       return kind === 'malformed' ? { ...answer, body: api.truncate(answer.body) } : answer;
     }
   };
@@ -74,7 +80,7 @@ export function createSimulator(options: SimulatorOptions) {
   const overrides = new Map<string, DossierOverride>();
   const ctx = { seed: options.seed, units: options.units, keys };
   const endpoints = new Map(
-    [endpoint(dossierApi(ctx, overrides)), endpoint(eidApi(ctx)), endpoint(eidLegacyApi(ctx)), endpoint(paymentApi(ctx)), endpoint(taskApi(ctx))].map((e) => [e.path, e])
+    [endpoint(dossierApi(ctx, overrides)), endpoint(eidApi(ctx)), endpoint(eidLegacyApi(ctx)), endpoint(paymentApi(ctx)), endpoint(taskApi(ctx)), endpoint(oneStopApi(ctx))].map((e) => [e.path, e])
   );
   // Timers of delayed and dripping answers: close() clears them so that the process can exit.
   const timers = new Set<NodeJS.Timeout>();
@@ -129,12 +135,13 @@ export function createSimulator(options: SimulatorOptions) {
     }
     if (fault?.fault === 'timeout') return; // accepted, never answered: the socket stays open until the client gives up or close()
     if (fault?.fault === 'reset') return void req.socket.destroy();
-    const answer = e.answer(req, url, now(), fault?.fault);
+    const body = e.method === 'POST' ? await readText(req).catch(() => undefined) : undefined;
+    const answer = e.answer(req, url, now(), fault?.fault, body);
     if (fault?.fault === 'drip') return drip(res, answer);
     write(res, answer);
   }
 
-  async function readJson(req: IncomingMessage): Promise<unknown> {
+  async function readText(req: IncomingMessage): Promise<string> {
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of req) {
@@ -142,7 +149,11 @@ export function createSimulator(options: SimulatorOptions) {
       if (size > 1_000_000) throw new Error('body too large');
       chunks.push(chunk as Buffer);
     }
-    return JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null');
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  async function readJson(req: IncomingMessage): Promise<unknown> {
+    return JSON.parse((await readText(req)) || 'null');
   }
 
   async function controlFaults(req: IncomingMessage, res: ServerResponse, url: URL) {
@@ -169,7 +180,8 @@ export function createSimulator(options: SimulatorOptions) {
     const url = new URL(req.url ?? '/', 'http://simulator');
     if (url.pathname === '/healthz') return send(res, 200, { ok: true });
     const system = endpoints.get(url.pathname);
-    if (system && req.method === 'GET') return serveSystem(system, req, res, url);
+    if (system && req.method === system.method) return serveSystem(system, req, res, url);
+    if (system) return write(res, system.error(405, `Phương thức ${req.method} không được hỗ trợ: dùng ${system.method} ${system.path}`));
     if (url.pathname === '/_sim/faults') return controlFaults(req, res, url);
     if (url.pathname === '/_sim/overrides') {
       if (req.method === 'DELETE') {

@@ -24,7 +24,8 @@ export const AUTH = {
   dossier: { 'x-api-key': DEMO_KEYS.dossier },
   eid: { authorization: `Basic ${Buffer.from(`${DEMO_KEYS.eid.username}:${DEMO_KEYS.eid.password}`).toString('base64')}` },
   payment: { authorization: `Bearer ${DEMO_KEYS.payment}` },
-  task: { 'x-auth-token': DEMO_KEYS.task }
+  task: { 'x-auth-token': DEMO_KEYS.task },
+  motCua: { authorization: `Basic ${Buffer.from(`${DEMO_KEYS.motCua.username}:${DEMO_KEYS.motCua.password}`).toString('base64')}` }
 } as const;
 
 export const PATHS = {

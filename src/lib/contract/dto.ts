@@ -26,8 +26,15 @@ export const isoDateSchema = z
       ctx.addIssue({ code: 'custom', message: `must be between ${SUPPORTED_DATES.from} and ${SUPPORTED_DATES.to} (got ${s})` });
     }
   });
-/** GSO codes: 2 digits (province), 3 (district), 5 (commune). */
-export const gsoCodeSchema = z.string().regex(/^\d{2,5}$/, 'must be a GSO code (2–5 digits)');
+/**
+ * A unit's code in the register (units.gso_code): GSO codes are 2 digits (province), 3 (district),
+ * 5 (commune), but a register may use its own (portal codes such as H44.100): letters, digits,
+ * '.', '-' and '_', 1–20 characters.
+ */
+export const UNIT_CODE_PATTERN = /^[A-Za-z0-9._-]{1,20}$/;
+/** The words of UNIT_CODE_PATTERN, for a form's error (Vietnamese, as every admin message). */
+export const UNIT_CODE_RULE_VI = 'chữ cái, chữ số, dấu chấm, gạch ngang hoặc gạch dưới, 1–20 ký tự';
+export const gsoCodeSchema = z.string().regex(UNIT_CODE_PATTERN, "must be a unit code (letters, digits, '.', '-', '_', 1–20 characters)");
 
 /** The scheme a query means when it names none: the operations scheme over the four families. */
 export { DEFAULT_SCHEME_KEY };

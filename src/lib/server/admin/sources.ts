@@ -12,11 +12,11 @@ import { dataSources, DEFAULT_PRIORITY, DEFAULT_REQUEST, pollRuns } from '#db/sc
 import { units } from '#db/schema/units';
 import type { PgBoss } from 'pg-boss';
 import { METRIC_FAMILIES, type MetricFamily } from '#domain/catalogue';
-import { today } from '#domain/periods';
+import { UNIT_CODE_RULE_VI } from '#contract/dto';
 import { seal } from '#server/secrets';
 import { config, egressPolicy } from '#server/config';
-import { loadLookups } from '#server/pipeline/ingest';
-import { credentialsOf, fetchWindow, loadSource, pollWindow, type SourceRow } from '#server/pipeline/poll';
+import { credentialsOf, loadSource, type SourceRow } from '#server/pipeline/poll';
+import { testConnection, type TestReport } from '#server/pipeline/test-connection';
 import { AUTH_KINDS, jsonMappingSchema, SOURCE_KINDS, tableMappingSchema, templateMapping } from '#server/pipeline/mapping/config';
 import { checkSourceUrl } from '#server/pipeline/ssrf';
 import { dropQueuedPolls, pollNowJob } from '#server/jobs/send';
@@ -51,7 +51,7 @@ export const sourceFormSchema = z
     staleAfterSeconds: int(30, 90 * 86_400, 'staleAfterSeconds'),
     trailingDays: int(1, 31, 'trailingDays'),
     dailyDeadline: z.string().trim().regex(/^(|([01]\d|2[0-3]):[0-5]\d)$/, 'dailyDeadline: HH:MM, or empty').default(''),
-    scopeUnitCode: z.string().trim().regex(/^(|\d{2,5})$/, 'scopeUnitCode: a GSO code (2–5 digits), or empty').default(''),
+    scopeUnitCode: z.string().trim().regex(/^(|[A-Za-z0-9._-]{1,20})$/, `scopeUnitCode: mã đơn vị gồm ${UNIT_CODE_RULE_VI}, hoặc để trống`).default(''),
     /** Empty: the default for the kind (a system of record above an upload). */
     priority: z.preprocess((v) => (v === '' || v === undefined || v === null ? undefined : v), int(0, 1000, 'priority').optional()),
     enabled: z.string().optional().transform((v) => v === 'on' || v === 'true')
@@ -76,15 +76,22 @@ export interface SourceFormErrors {
   [field: string]: string;
 }
 
-/** The mapping field: a JSONata expression (JSON sources, with an optional line "metrics: a, b"), or JSON (tables). */
+/**
+ * The mapping field: a JSONata expression (JSON sources, with optional lines "metrics: a, b" and
+ * "each: <JSONata path>" — the expression then runs once per item of the path), or JSON (tables).
+ */
 export function parseMappingField(kind: string, family: string, text: string): { mapping: unknown } | { error: string } {
   if (kind === 'upload' && !text.trim()) return { mapping: templateMapping(family) };
   if (kind === 'json_http') {
     const lines = text.split('\n');
-    const metricsLine = lines.findIndex((l) => /^\s*metrics\s*:/.test(l));
-    const metrics = metricsLine >= 0 ? lines[metricsLine]!.replace(/^\s*metrics\s*:/, '').split(',').map((m) => m.trim()).filter(Boolean) : [];
-    const expression = lines.filter((_, i) => i !== metricsLine).join('\n').trim();
-    const parsed = jsonMappingSchema.safeParse({ expression, metrics });
+    const lineOf = (name: string) => lines.findIndex((l) => new RegExp(`^\\s*${name}\\s*:`).test(l));
+    const valueOf = (i: number) => (i >= 0 ? lines[i]!.replace(/^\s*\w+\s*:/, '').trim() : '');
+    const metricsLine = lineOf('metrics');
+    const eachLine = lineOf('each');
+    const metrics = valueOf(metricsLine).split(',').map((m) => m.trim()).filter(Boolean);
+    const each = valueOf(eachLine) || undefined;
+    const expression = lines.filter((_, i) => i !== metricsLine && i !== eachLine).join('\n').trim();
+    const parsed = jsonMappingSchema.safeParse({ expression, metrics, each });
     if (!parsed.success) return { error: parsed.error.issues.map((i) => i.message).join('; ') };
     return { mapping: parsed.data };
   }
@@ -102,8 +109,8 @@ export function parseMappingField(kind: string, family: string, text: string): {
 /** The mapping as the form shows it. */
 export function mappingField(kind: string, mapping: unknown): string {
   if (kind === 'json_http') {
-    const m = mapping as { expression: string; metrics?: string[] };
-    return m.metrics?.length ? `${m.expression}\nmetrics: ${m.metrics.join(', ')}` : m.expression;
+    const m = mapping as { expression: string; metrics?: string[]; each?: string };
+    return [m.each ? `each: ${m.each}` : null, m.expression, m.metrics?.length ? `metrics: ${m.metrics.join(', ')}` : null].filter((l) => l !== null).join('\n');
   }
   return JSON.stringify(mapping, null, 2);
 }
@@ -291,17 +298,8 @@ export async function saveSource(
   return { key: f.key };
 }
 
-export interface TestResult {
-  ok: boolean;
-  error: string | null;
-  httpStatus: number | null;
-  window: { from: string; to: string } | null;
-  accepted: number;
-  rejectedCount: number;
-  /** The first mapped samples, in our terms. */
-  samples: { unitCode: string; metric: string; date: string; value: number }[];
-  rejected: { index: number; reason: string }[];
-}
+/** What test connection shows (pipeline/test-connection.ts): requests, responses, the vendor's message, the preview. */
+export type TestResult = TestReport;
 
 /**
  * Fetches once with what the form says (stored credentials when left empty, and only to the host
@@ -346,28 +344,18 @@ async function runTest(sql: Sql, f: SourceForm, existingKey?: string): Promise<{
   } catch (e) {
     return { errors: { form: (e as Error).message } };
   }
+  // The request, code system and number locale as the form gives them (when it has those fields), else as stored.
+  const given = f as Partial<Pick<SourceRow, 'request' | 'codeSystem' | 'numberLocale'>>;
+  const more = resolved as Partial<Pick<SourceRow, 'request' | 'codeSystem' | 'numberLocale'>>;
   const source: SourceRow = {
     id: stored?.id ?? 0, key: f.key, name: f.name, family: f.family, kind: f.kind, produces: f.produces, mapping: resolved.mapping,
     granularity: f.granularity, urlTemplate: f.urlTemplate, authKind: f.authKind, credentialsSealed: null, intervalSeconds: f.intervalSeconds,
     timeoutMs: f.timeoutMs, staleAfterSeconds: f.staleAfterSeconds, trailingDays: f.trailingDays, scopeUnitId: resolved.scopeUnitId, enabled: f.enabled,
-    request: DEFAULT_REQUEST, codeSystem: 'gso', numberLocale: null
+    request: more.request ?? given.request ?? stored?.request ?? DEFAULT_REQUEST,
+    codeSystem: more.codeSystem ?? given.codeSystem ?? stored?.codeSystem ?? 'gso',
+    numberLocale: more.numberLocale !== undefined ? more.numberLocale : given.numberLocale !== undefined ? given.numberLocale : (stored?.numberLocale ?? null)
   };
-  const planned = pollWindow(source, null, today());
-  const window = { from: planned.from, to: planned.to };
-  try {
-    const lookups = await loadLookups(sql);
-    const fetched = await fetchWindow(source, window, credentials, lookups, { retry: { attempts: 1, baseDelayMs: 0 } });
-    const codeOf = new Map([...lookups.unitIdByCode].map(([code, id]) => [id, code]));
-    const keyOf = new Map([...lookups.metrics].map(([key, m]) => [m.id, key]));
-    return {
-      ok: true, error: null, httpStatus: fetched.httpStatus, window, accepted: fetched.rows.length, rejectedCount: fetched.rejected.length,
-      samples: fetched.rows.slice(0, 50).map((r) => ({ unitCode: codeOf.get(r.unitId) ?? '?', metric: keyOf.get(r.metricId) ?? '?', date: r.day, value: r.value })),
-      rejected: fetched.rejected.slice(0, 50)
-    };
-  } catch (e) {
-    const err = e as Error & { httpStatus?: number | null };
-    return { ok: false, error: err.message, httpStatus: err.httpStatus ?? null, window, accepted: 0, rejectedCount: 0, samples: [], rejected: [] };
-  }
+  return testConnection(sql, source, credentials);
 }
 
 /** Disabling a source also drops its polls waiting in the queue (a poll already running finishes). */

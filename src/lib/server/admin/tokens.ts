@@ -12,7 +12,7 @@ import { isoTimestamp, orm } from '#db/client';
 import { displayTokens, users } from '#db/schema/auth';
 import { units } from '#db/schema/units';
 import { ZONE, today } from '#domain/periods';
-import { SUPPORTED_DATES } from '#contract/dto';
+import { SUPPORTED_DATES, UNIT_CODE_PATTERN, UNIT_CODE_RULE_VI } from '#contract/dto';
 import { recordAudit } from '../auth/audit.ts';
 import { newToken, sha256 } from '../auth/crypto.ts';
 import { signOutEverywhere } from '../auth/revoke.ts';
@@ -34,7 +34,7 @@ const scenes = z
 
 export const newTokenSchema = z.object({
   name: z.string({ error: 'Nhập tên màn hình.' }).trim().min(1, 'Nhập tên màn hình.').max(100, 'Tên dài tối đa 100 ký tự.'),
-  scopeCode: z.string({ error: 'Nhập mã đơn vị.' }).trim().regex(/^\d{2,5}$/, 'Mã đơn vị là mã GSO (2–5 chữ số).'),
+  scopeCode: z.string({ error: 'Nhập mã đơn vị.' }).trim().regex(UNIT_CODE_PATTERN, `Mã đơn vị gồm ${UNIT_CODE_RULE_VI}.`),
   scenes,
   dwellSeconds: z.coerce
     .number({ error: 'Thời gian mỗi cảnh phải là một số giây.' })

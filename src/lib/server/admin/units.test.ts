@@ -62,10 +62,10 @@ describe('parseUnitsImport: the file on its own', () => {
     const text = [
       `${HEADER},external_codes,merged_into,valid_from,valid_to`, // 1
       '01,Thành phố,province,Thành phố,,,,,', // 2
-      '1,Quận lẻ,district,Quận,01,,,,', // 3: 1 digit
+      '1/2,Quận lẻ,district,Quận,01,,,,', // 3: a slash is no code
       '001,,district,Quận,01,,,,', // 4: no name
       '001,Quận Hai,district,Quận,01,,,,', // 5: repeats line 4 (refused or not, a code is on one line)
-      '002,Quận Ba,district,Quận,001a,,,,', // 6: parent not a code
+      '002,Quận Ba,district,Quận,001 a,,,,', // 6: parent not a code
       '001,Quận Bốn,district,Quận,01,,,,', // 7: repeats line 5
       '00001,Phường,commune,Phường,001,portal,,,', // 8: bad external codes
       '00002,Phường,commune,Phường,001,,,,2025-07-01', // 9: valid_to without merged_into
@@ -77,10 +77,10 @@ describe('parseUnitsImport: the file on its own', () => {
     ].join('\n');
     const { rows, problems, refused } = parseUnitsImport(text);
     expect(messages({ problems })).toEqual([
-      'line 3: gso_code "1" must be 2 to 5 digits',
+      'line 3: gso_code "1/2" không phải mã đơn vị hợp lệ (chữ cái, chữ số, dấu chấm, gạch ngang hoặc gạch dưới, 1–20 ký tự)',
       'line 4: name is empty',
       'line 5: gso_code 001 is already on line 4',
-      'line 6: parent_gso_code "001a" must be 2 to 5 digits',
+      'line 6: parent_gso_code "001 a" không phải mã đơn vị hợp lệ (chữ cái, chữ số, dấu chấm, gạch ngang hoặc gạch dưới, 1–20 ký tự)',
       'line 7: gso_code 001 is already on line 4',
       'line 8: external_codes "portal" is not system=code (e.g. portal=H44.100;dvc=000.00.44.H44)',
       'line 9: valid_to needs merged_into: a unit ends only when another one absorbs it',
@@ -110,6 +110,21 @@ describe('parseUnitsImport: the file on its own', () => {
   it('counts lines through quoted line breaks and CRLF', () => {
     const { records } = csvRecords('a,b\r\n"x\r\ny\nz",1\r\n\r\nlast,2');
     expect(records.map((r) => [r.line, r.cells])).toEqual([[1, ['a', 'b']], [2, ['x\r\ny\nz', '1']], [5, ['']], [6, ['last', '2']]]);
+  });
+
+  it("takes a register's own codes: letters, digits, '.', '-', '_', up to 20 characters", () => {
+    const text = [
+      `${HEADER},external_codes`,
+      'H44,Tỉnh Mẫu,province,Tỉnh,,portal=H44',
+      'H44.100,Xã Một,commune,Xã,H44,portal=H44.100;dvc=000.00.44.H44',
+      'x_1-B,Xã Hai,commune,Xã,H44,',
+      '7,Xã Ba,commune,Xã,H44,',
+      `${'A'.repeat(21)},Xã Dài,commune,Xã,H44,`
+    ].join('\n');
+    const { rows, problems } = parseUnitsImport(text);
+    expect(rows.map((r) => [r.gsoCode, r.parentGsoCode])).toEqual([['H44', null], ['H44.100', 'H44'], ['x_1-B', 'H44'], ['7', 'H44']]);
+    expect(rows[1]!.externalCodes).toEqual({ portal: 'H44.100', dvc: '000.00.44.H44' });
+    expect(messages({ problems })).toEqual([`line 6: gso_code "${'A'.repeat(21)}" không phải mã đơn vị hợp lệ (chữ cái, chữ số, dấu chấm, gạch ngang hoặc gạch dưới, 1–20 ký tự)`]);
   });
 
   it('reads external codes as system=code pairs', () => {
@@ -201,6 +216,16 @@ describe('checkUnitsImport: the file against the stored units', () => {
     // District 001 merged into its own commune 00001: 00001 would become its own parent.
     const { problems } = check(`${HEADER},merged_into\n001,Quận,district,Quận,01,00001\n`);
     expect(messages({ problems })).toEqual(['line 2: the parents make a cycle: 00001 → 00001']);
+  });
+
+  it('refuses an external code that would name two current units in one system, stored or in the file', () => {
+    const stored = STORED.map((u) => (u.gsoCode === '00001' ? { ...u, externalCodes: { portal: 'H26.01' } } : u.gsoCode === '00010' ? { ...u, externalCodes: { portal: 'H26.99' } } : u));
+    expect(messages(check(`${HEADER},external_codes\n00004,Xã,commune,X,001,portal=H26.01\n`, stored))).toEqual([
+      'line 2: mã ngoài portal=H26.01 thuộc 2 đơn vị (00001, 00004): mỗi mã chỉ được gán cho một đơn vị đang hiệu lực'
+    ]);
+    expect(messages(check(`${HEADER},external_codes\n00500,Xã,commune,X,001,dvc=9\n00501,Xã,commune,X,001,dvc=9\n`, stored))[0]).toMatch(/^line 2: mã ngoài dvc=9 thuộc 2 đơn vị \(00500, 00501\)/);
+    // The file replaces a unit's codes (00001 gives H26.01 up); a merged unit's code is free; another system is another code.
+    expect(messages(check(`${HEADER},external_codes\n00001,Xã,commune,X,001,portal=H26.02\n00004,Xã,commune,X,001,portal=H26.01;dvc=H26.02\n00007,Xã,commune,X,002,portal=H26.99\n`, stored))).toEqual([]);
   });
 
   it('checks rows typed by hand too', () => {

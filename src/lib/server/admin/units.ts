@@ -22,7 +22,10 @@
  *  - a merged unit keeps its samples, its parent and its past rankings; its current children move
  *    to the unit that absorbed it; it leaves the current boards at once (recomputed by the job);
  *  - without an `external_codes` column the stored codes are kept; with it, the cell replaces them
- *    (an empty cell clears them); an empty `valid_from` keeps the stored one;
+ *    (an empty cell clears them); an empty `valid_from` keeps the stored one. The cell is
+ *    `system=code` pairs separated by ';' (`portal=H44.100;dvc=000.00.44.H44`): a source whose code
+ *    system is `portal` matches its rows on them. A code names one current unit in its system;
+ *  - unit codes are the register's own: GSO digits, or letters, digits, '.', '-', '_' (1–20 characters);
  *  - imported units get no population (none is known; nothing is generated for them).
  */
 import { and, asc, desc, eq, isNotNull, isNull, sql as expr } from 'drizzle-orm';
@@ -30,7 +33,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import { orm, type Queryable, type Sql } from '#db/client';
 import { units } from '#db/schema/units';
 import { periodOf, today } from '#domain/periods';
-import { BOARD_PERIOD_KINDS } from '#contract/dto';
+import { BOARD_PERIOD_KINDS, UNIT_CODE_PATTERN, UNIT_CODE_RULE_VI } from '#contract/dto';
 import type { PgBoss } from 'pg-boss';
 import { queueRecompute } from '#server/jobs/send';
 import { rebuildClosure } from '#db/closure';
@@ -76,7 +79,9 @@ export interface UnitsImportParse {
   refused: Map<string, number>;
 }
 
-const CODE = /^\d{2,5}$/;
+/** A register's unit code: GSO digits, or whatever the province's register uses (H44.100): see UNIT_CODE_PATTERN. */
+const CODE = UNIT_CODE_PATTERN;
+const notACode = (field: string, code: string) => `${field} "${code}" không phải mã đơn vị hợp lệ (${UNIT_CODE_RULE_VI})`;
 const problemAt = (line: number | null, reason: string): UnitsImportProblem => ({
   line,
   message: line === null ? reason : `line ${line}: ${reason}`
@@ -163,11 +168,11 @@ export function parseUnitsImport(text: string): UnitsImportParse {
     const cell = (c: Column) => (index.has(c) ? cells[index.get(c)!]!.trim() : '');
     const code = cell('gso_code');
     if (!code) bad.push('gso_code is empty');
-    else if (!CODE.test(code)) bad.push(`gso_code "${code}" must be 2 to 5 digits`);
+    else if (!CODE.test(code)) bad.push(notACode('gso_code', code));
     else if (seen.has(code)) bad.push(`gso_code ${code} is already on line ${seen.get(code)}`);
     for (const c of ['name', 'level', 'type'] as const) if (!cell(c)) bad.push(`${c} is empty`);
     const parent = cell('parent_gso_code') || null;
-    if (parent !== null && !CODE.test(parent)) bad.push(`parent_gso_code "${parent}" must be 2 to 5 digits`);
+    if (parent !== null && !CODE.test(parent)) bad.push(notACode('parent_gso_code', parent));
     else if (parent !== null && parent === code) bad.push(`parent_gso_code ${parent} is the unit itself`);
     let externalCodes: Record<string, string> | null = null;
     if (index.has('external_codes')) {
@@ -176,7 +181,7 @@ export function parseUnitsImport(text: string): UnitsImportParse {
       else externalCodes = parsed.codes;
     }
     const mergedInto = cell('merged_into') || null;
-    if (mergedInto !== null && !CODE.test(mergedInto)) bad.push(`merged_into "${mergedInto}" must be 2 to 5 digits`);
+    if (mergedInto !== null && !CODE.test(mergedInto)) bad.push(notACode('merged_into', mergedInto));
     else if (mergedInto !== null && mergedInto === code) bad.push(`merged_into ${mergedInto} is the unit itself`);
     const validFrom = cell('valid_from') || null;
     const validTo = cell('valid_to') || null;
@@ -315,6 +320,25 @@ export function checkUnitsImport(
       c = parent.get(c);
     }
     for (const code of path) done.add(code);
+  }
+
+  // An external code names one current unit in its system, or a source speaking that system could not tell them apart.
+  const holders = new Map<string, { code: string; line: number | null }[]>();
+  const current = (code: string) => !mergeOf(code);
+  for (const u of existing) {
+    if (inFile.has(u.gsoCode) && inFile.get(u.gsoCode)!.externalCodes !== null) continue; // the file's codes replace these
+    if (!current(u.gsoCode)) continue;
+    for (const [system, code] of Object.entries(u.externalCodes)) holders.set(`${system}=${code}`, [...(holders.get(`${system}=${code}`) ?? []), { code: u.gsoCode, line: null }]);
+  }
+  for (const r of rows) {
+    // Without an external_codes column, the kept codes were counted with the stored units.
+    if (!current(r.gsoCode) || r.externalCodes === null) continue;
+    for (const [system, code] of Object.entries(r.externalCodes)) holders.set(`${system}=${code}`, [...(holders.get(`${system}=${code}`) ?? []), { code: r.gsoCode, line: r.line }]);
+  }
+  for (const [pair, list] of holders) {
+    if (list.length < 2) continue;
+    const lines = list.map((h) => h.line).filter((l): l is number => l !== null);
+    problems.push(problemAt(lines[0] ?? null, `mã ngoài ${pair} thuộc ${list.length} đơn vị (${list.map((h) => h.code).join(', ')}): mỗi mã chỉ được gán cho một đơn vị đang hiệu lực`));
   }
 
   // What changes.

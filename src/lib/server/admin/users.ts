@@ -68,7 +68,7 @@ const role = z.enum(ROLES, { error: 'Chọn vai trò: lãnh đạo, cán bộ ho
 const unitCode = z
   .string()
   .trim()
-  .max(10, 'Mã đơn vị là mã GSO (2–5 chữ số).')
+  .max(20, 'Mã đơn vị dài tối đa 20 ký tự.')
   .nullish()
   .transform((v) => (v ? v : null));
 const password = z

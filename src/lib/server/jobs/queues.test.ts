@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { historyJobSchema, payloadError, pollJobSchema, recomputeJobSchema } from './queues.ts';
+import { historyJobSchema, payloadError, pollJobSchema, recomputeJobSchema, sourceBackfillJobSchema } from './queues.ts';
 
 const refusal = (schema: { safeParse: (x: unknown) => { success: boolean; error?: unknown } }, data: unknown) => {
   const r = schema.safeParse(data);
@@ -13,12 +13,16 @@ describe('job payloads', () => {
     expect(historyJobSchema.parse({ from: '2025-11-01', to: '2026-09-30' })).toEqual({ from: '2025-11-01', to: '2026-09-30' });
     const job = { period: { kind: 'report_quarter', start: '2026-09-15' }, schemes: ['national_766'], cause: 'scheme', batch: '6f1c2b8e-3d4a-4b5c-8d9e-0a1b2c3d4e5f' };
     expect(recomputeJobSchema.parse(job)).toEqual(job);
+    const backfill = { sourceId: 7, from: '2025-10-17', to: '2026-11-20', requestedBy: 'admin' };
+    expect(sourceBackfillJobSchema.parse(backfill)).toEqual(backfill);
   });
 
   it('refuse anything else in words naming the field', () => {
     expect(refusal(historyJobSchema, { from: '2026-10-07', to: '2026-10-01' })).toBe('payload: to: must not be before from');
     expect(refusal(historyJobSchema, {})).toBe('payload: from: must be a date written YYYY-MM-DD; to: must be a date written YYYY-MM-DD');
     expect(refusal(pollJobSchema, { sourceId: '3' })).toBe('payload: sourceId: must be a number');
+    expect(refusal(sourceBackfillJobSchema, { sourceId: 7, from: '2026-11-20', to: '2026-11-01', requestedBy: 'admin' })).toBe('payload: to: must not be before from');
+    expect(refusal(sourceBackfillJobSchema, { sourceId: 0, from: '2026-11-01', to: '2026-11-20' })).toBe('payload: sourceId: must be positive; requestedBy: must be text');
     expect(refusal(recomputeJobSchema, { period: { kind: 'quarter', start: '2026-11-01' }, cause: 'long_boards' })).toBe(
       'payload: period.start: must be the first day of its period'
     );

@@ -14,8 +14,10 @@ export const POLL_QUEUE = 'poll-source';
 export const HISTORY_QUEUE = 'backfill-history';
 /** One board period recomputed (for every scheme, or some): the long boards after polls, a scheme change, a units import. */
 export const RECOMPUTE_QUEUE = 'recompute-boards';
+/** One source's history over a range an administrator chose ("Nạp lịch sử"), window by window. */
+export const SOURCE_BACKFILL_QUEUE = 'backfill-source';
 
-export const QUEUE_NAMES = [POLL_QUEUE, HISTORY_QUEUE, RECOMPUTE_QUEUE] as const;
+export const QUEUE_NAMES = [POLL_QUEUE, HISTORY_QUEUE, RECOMPUTE_QUEUE, SOURCE_BACKFILL_QUEUE] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /**
@@ -26,7 +28,9 @@ export type QueueName = (typeof QUEUE_NAMES)[number];
 export const QUEUE_OPTIONS: Record<QueueName, Omit<Queue, 'name'>> = {
   [POLL_QUEUE]: { policy: 'stately', retryLimit: 2, retryDelay: 1, retryBackoff: true, expireInSeconds: 600, heartbeatSeconds: 10 },
   [HISTORY_QUEUE]: { policy: 'stately', retryLimit: 3, retryDelay: 10, retryBackoff: true, expireInSeconds: 3600, heartbeatSeconds: 30 },
-  [RECOMPUTE_QUEUE]: { policy: 'stately', retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 3600, heartbeatSeconds: 30 }
+  [RECOMPUTE_QUEUE]: { policy: 'stately', retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 3600, heartbeatSeconds: 30 },
+  // Years of history may take long; a retried job (a worker killed) resumes after the windows already stored.
+  [SOURCE_BACKFILL_QUEUE]: { policy: 'stately', retryLimit: 2, retryDelay: 10, retryBackoff: true, expireInSeconds: 6 * 3600, heartbeatSeconds: 30 }
 };
 
 const isoDay = () => z.iso.date('must be a date written YYYY-MM-DD');
@@ -41,6 +45,17 @@ export const historyJobSchema = z
   .object({ from: isoDay(), to: isoDay() })
   .refine((r) => r.from <= r.to, { message: 'must not be before from', path: ['to'] });
 export type HistoryJob = z.infer<typeof historyJobSchema>;
+
+export const sourceBackfillJobSchema = z
+  .object({
+    sourceId: z.number({ error: 'must be a number' }).int('must be a whole number').positive('must be positive'),
+    from: isoDay(),
+    to: isoDay(),
+    /** Who asked (a username), for the logs. */
+    requestedBy: z.string({ error: 'must be text' }).max(200, 'at most 200 characters')
+  })
+  .refine((r) => r.from <= r.to, { message: 'must not be before from', path: ['to'] });
+export type SourceBackfillJob = z.infer<typeof sourceBackfillJobSchema>;
 
 export const periodRefSchema = z
   .object({

@@ -9,7 +9,9 @@ import type { Db as BossDb, JobInsert, PgBoss } from 'pg-boss';
 import type { Queryable } from '#db/client';
 import type { Period } from '#domain/periods';
 import { LONG_BOARDS_DELAY_SECONDS } from '#server/ranking/slow-boards';
-import { HISTORY_QUEUE, POLL_QUEUE, RECOMPUTE_QUEUE, type HistoryJob, type PollJob, type RecomputeCause, type RecomputeJob } from './queues.ts';
+import {
+  HISTORY_QUEUE, POLL_QUEUE, RECOMPUTE_QUEUE, SOURCE_BACKFILL_QUEUE, type HistoryJob, type PollJob, type RecomputeCause, type RecomputeJob, type SourceBackfillJob
+} from './queues.ts';
 
 /** pg-boss's statements run on a postgres.js transaction (or pool), so a job commits or rolls back with it. */
 export function inTransaction(tx: Queryable): BossDb {
@@ -88,4 +90,12 @@ export async function queueRecompute(
 /** The older history, backfilled by a worker after start (the seed leaves it). One at a time. */
 export function queueHistory(boss: PgBoss, range: HistoryJob): Promise<string | null> {
   return boss.send(HISTORY_QUEUE, range, { singletonKey: 'history' });
+}
+
+/**
+ * A source's history over a range ("Nạp lịch sử"). Per source at most one waits (and one runs): a
+ * second request while one waits answers null.
+ */
+export function queueSourceBackfill(boss: PgBoss, job: SourceBackfillJob): Promise<string | null> {
+  return boss.send(SOURCE_BACKFILL_QUEUE, job, { singletonKey: `source:${job.sourceId}` });
 }

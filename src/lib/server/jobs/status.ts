@@ -1,7 +1,13 @@
-/** What the admin screens show of a job: read from pg-boss's own job rows, nothing kept beside them. */
+/**
+ * What the admin screens show of a job: read from pg-boss's own job rows, and for a backfill from
+ * the poll runs its windows recorded (naming the job).
+ */
 import type { JobWithMetadata, PgBoss } from 'pg-boss';
-import type { JobState, JobStatus, PollJobOutcome, PollSkip } from '#contract/jobs';
-import { POLL_QUEUE, RECOMPUTE_QUEUE } from './queues.ts';
+import type { Queryable } from '#db/client';
+import type { Granularity } from '#db/schema/sources';
+import type { BackfillWindow, JobState, JobStatus, PollJobOutcome, PollSkip } from '#contract/jobs';
+import { backfillWindows } from '../pipeline/source-backfill.ts';
+import { POLL_QUEUE, RECOMPUTE_QUEUE, SOURCE_BACKFILL_QUEUE, payloadError, sourceBackfillJobSchema } from './queues.ts';
 
 const STATE: Record<JobWithMetadata['state'], JobState> = {
   created: 'queued', retry: 'retrying', active: 'running', completed: 'done', failed: 'failed', cancelled: 'failed'
@@ -58,5 +64,39 @@ export async function readPollStatus(boss: PgBoss, id: string): Promise<JobStatu
     error: state === 'failed' || state === 'retrying' ? (messageOf(job.output) ?? 'the poll failed without a message') : null,
     finishedAt: state === 'done' || state === 'failed' ? iso(job.completedOn) : null,
     poll
+  };
+}
+
+/**
+ * A source's backfill ("Nạp lịch sử"): the job's state from pg-boss, and its windows from the poll
+ * runs that name the job (written as each window finishes, so they are read while it runs).
+ */
+export async function readBackfillStatus(boss: PgBoss, sql: Queryable, id: string): Promise<JobStatus | null> {
+  const [job] = await boss.findJobs(SOURCE_BACKFILL_QUEUE, { id });
+  if (!job) return null;
+  const data = sourceBackfillJobSchema.safeParse(job.data);
+  if (!data.success) return { kind: 'backfill', state: 'failed', done: 0, total: 0, error: payloadError(data.error), finishedAt: iso(job.completedOn), poll: null, backfill: null };
+  const { sourceId, from, to } = data.data;
+  const [source] = await sql<{ key: string; name: string; granularity: Granularity }[]>`select key, name, granularity from data_sources where id = ${sourceId}`;
+  const runs = await sql<{ id: number; from: string; to: string; outcome: string; accepted: number; rejected: number; error: string | null }[]>`
+    select distinct on (window_from) id, window_from::text as from, window_to::text as to, outcome, accepted, rejected, error
+    from poll_runs where job_id = ${id} order by window_from, id desc`;
+  const windows: BackfillWindow[] = runs.map((r) => ({
+    from: r.from, to: r.to, state: r.outcome === 'failed' ? 'failed' : 'done', accepted: r.accepted, rejected: r.rejected,
+    error: r.outcome === 'failed' ? r.error : null, runId: r.id
+  }));
+  const refused = (job.output as { refused?: unknown } | null)?.refused;
+  let state = STATE[job.state];
+  let error = state === 'failed' || state === 'retrying' ? (messageOf(job.output) ?? 'việc nạp lịch sử dừng mà không rõ lý do') : null;
+  if (state === 'done' && typeof refused === 'string') [state, error] = ['failed', refused];
+  return {
+    kind: 'backfill', state, done: windows.length,
+    total: source ? backfillWindows(source.granularity, { from, to }).length : windows.length,
+    error, finishedAt: state === 'done' || state === 'failed' ? iso(job.completedOn) : null, poll: null,
+    backfill: {
+      sourceKey: source?.key ?? `#${sourceId}`, sourceName: source?.name ?? '', from, to, windows,
+      samples: windows.reduce((n, w) => n + w.accepted, 0), rejected: windows.reduce((n, w) => n + w.rejected, 0),
+      failed: windows.filter((w) => w.state === 'failed').length
+    }
   };
 }

@@ -21,12 +21,17 @@ export async function backfillSource(
   sql: Sql,
   source: SourceRow,
   range: { from: string; to: string },
-  options: { secretKeyHex?: string; log?: Logger; recompute?: boolean } = {}
-): Promise<{ samples: number; rejected: number }> {
-  const lookups = await loadLookups(sql);
+  options: {
+    secretKeyHex?: string; log?: Logger; recompute?: boolean;
+    /** The `backfill-source` job these pieces belong to (written on their poll runs). */
+    jobId?: string;
+  } = {}
+): Promise<{ samples: number; rejected: number; changed: number }> {
+  const lookups = await loadLookups(sql, source.codeSystem);
   const credentials = credentialsOf(source, options.secretKeyHex);
   let samples = 0;
   let rejected = 0;
+  let changedTotal = 0;
   const from = source.granularity === 'month' ? `${range.from.slice(0, 7)}-01` : range.from;
   for (const piece of splitWindow({ from, to: range.to }, source.granularity)) {
     const startedAt = new Date();
@@ -34,7 +39,7 @@ export async function backfillSource(
     // A long window is a big body: allow it more time than a routine poll.
     const fetched = await fetchWindow(source, piece, credentials, lookups, { timeoutMs: Math.max(source.timeoutMs, BACKFILL_PIECE_TIMEOUT_MS) });
     // The samples and the run that names them, together (one transaction: a few statements per piece, none per row).
-    const pollRunId = await sql.begin(async (tx) => {
+    const { pollRunId, changed } = await sql.begin(async (tx) => {
       const pollRunId = await reservePollRunId(tx);
       const { changed } = await upsertSamples(tx, source.id, fetched.rows, startedAt, { pollRunId, firstSeen: 'on_time' });
       const rejections = fetched.rejected;
@@ -43,16 +48,18 @@ export async function backfillSource(
         id: pollRunId, sourceId: source.id, startedAt, finishedAt: expr`clock_timestamp()`, durationMs: Math.round(performance.now() - t0),
         outcome: rejections.length ? 'partial' : 'success', httpStatus: fetched.httpStatus, trigger: 'backfill', attempts: fetched.attempts,
         windowFrom: piece.from, windowTo: piece.to, accepted: fetched.rows.length, rejected: rejections.length, changed,
-        error: rejections.length ? `${rejections.length} row(s) rejected` : null, rejections: rejections.length ? rejections.slice(0, 1000) : null
+        error: rejections.length ? `${rejections.length} row(s) rejected` : null, rejections: rejections.length ? rejections.slice(0, 1000) : null,
+        jobId: options.jobId ?? null
       });
-      return pollRunId;
+      return { pollRunId, changed };
     });
+    changedTotal += changed;
     samples += fetched.rows.length;
     rejected += fetched.rejected.length;
     options.log?.child({ source: source.key, pollRunId }).info({ from: piece.from, to: piece.to, samples: fetched.rows.length, rejected: fetched.rejected.length }, 'backfilled');
   }
   if (options.recompute !== false) await recomputeRange(sql, range, options.log);
-  return { samples, rejected };
+  return { samples, rejected, changed: changedTotal };
 }
 
 /** Every stored board (day and month) of a range, recomputed once after a bulk load. */

@@ -16,36 +16,47 @@ import { upsertSampleRows } from './samples-queries.ts';
 
 export { reservePollRunId } from './samples-queries.ts';
 
-export async function loadLookups(sql: Sql): Promise<Lookups & UnitTree> {
+/**
+ * What mapping a source's rows needs: its unit codes (in the code system the source speaks: 'gso',
+ * the register's own codes, or a key of `units.external_codes` such as 'portal') → unit ids, the
+ * metrics, and the units under a source's scope. Only current units (not merged away) are matched.
+ */
+export async function loadLookups(sql: Sql, codeSystem = 'gso'): Promise<Lookups & UnitTree> {
   const db = orm(sql);
   const [unitRows, metricRows] = await Promise.all([
-    db.select({ id: units.id, gsoCode: units.gsoCode, parentId: units.parentId }).from(units).where(isNull(units.validTo)),
+    db
+      .select({ id: units.id, gsoCode: units.gsoCode, externalCodes: units.externalCodes, parentId: units.parentId })
+      .from(units)
+      .where(isNull(units.validTo)),
     db.select({ id: metrics.id, key: metrics.key, unit: metrics.unit, partOf: metrics.partOf }).from(metrics)
   ]);
   const children = new Map<number | null, number[]>();
-  const codeOf = new Map<number, string>();
   for (const u of unitRows) {
-    codeOf.set(u.id, u.gsoCode);
     const list = children.get(u.parentId) ?? [];
     list.push(u.id);
     children.set(u.parentId, list);
   }
   const roots = children.get(null) ?? [];
+  const unitIdByCode = new Map<string, number>();
+  for (const u of unitRows) {
+    const code = codeSystem === 'gso' ? u.gsoCode : u.externalCodes?.[codeSystem];
+    if (typeof code === 'string' && code !== '') unitIdByCode.set(code, u.id);
+  }
   return {
-    unitIdByCode: new Map(unitRows.map((u) => [u.gsoCode, u.id])),
+    unitIdByCode,
+    codeSystem,
     metrics: new Map(metricRows.map((m) => [m.key, { id: m.id, unit: m.unit, partOf: m.partOf }])),
-    codesUnder(scopeUnitId) {
-      const out: string[] = [];
+    unitIdsUnder(scopeUnitId) {
+      const out: number[] = [];
       const walk = (id: number) => {
         for (const c of children.get(id) ?? []) {
-          out.push(codeOf.get(c)!);
+          out.push(c);
           walk(c);
         }
       };
       if (scopeUnitId === null) for (const root of roots) walk(root);
       else {
-        const code = codeOf.get(scopeUnitId);
-        if (code) out.push(code); // the scope unit reports too (tasks assigned to a district itself)
+        if (unitRows.some((u) => u.id === scopeUnitId)) out.push(scopeUnitId); // the scope unit reports too (tasks assigned to a district itself)
         walk(scopeUnitId);
       }
       return out;

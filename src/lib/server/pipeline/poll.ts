@@ -10,7 +10,7 @@
 import { eq, sql as expr } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { isoTimestamp, orm, type Queryable, type Sql } from '#db/client';
-import { dataSources, sourceHealth, type BreakerState, type Granularity, type PollRunOutcome, type PollTrigger } from '#db/schema/sources';
+import { dataSources, sourceHealth, type BreakerState, type Granularity, type Pagination, type PollRunOutcome, type PollTrigger } from '#db/schema/sources';
 import { RANKINGS_CHANNEL, SOURCES_CHANNEL, type RankingsChanged } from '#contract/notify';
 import { open } from '#server/secrets';
 import { addDays, periodOf, today, ZONE, type Period, type PeriodKind } from '#domain/periods';
@@ -18,7 +18,9 @@ import { BOARD_PERIOD_KINDS } from '#contract/dto';
 import type { RejectedRow } from '#db/schema/sources';
 import { loadLookups, reservePollRunId, upsertSamples } from './ingest.ts';
 import { LIVE_PERIOD_KINDS, recomputeRankings, schemesUsing } from '../ranking/rankings.ts';
-import { fetchWithRetry, type RetryPolicy } from './client.ts';
+import { exchangeOf, fetchWithRetry, type Exchange, type RetryPolicy } from './client.ts';
+import { prepareRequest, requestBinding } from './request.ts';
+import { mappingPool } from './mapping/sandbox.ts';
 import { mapBody, type Body, type Mapped, type UnitTree } from './mapping/index.ts';
 import type { Lookups, Window } from './mapping/validate.ts';
 import { SourceError, type Credentials } from './types.ts';
@@ -74,20 +76,12 @@ export async function loadSource(sql: Queryable, sourceId: number): Promise<Sour
 
 export function credentialsOf(source: Pick<SourceRow, 'authKind' | 'credentialsSealed'>, secretKeyHex: string | undefined): Credentials {
   if (source.authKind === 'none' || !source.credentialsSealed) return { kind: 'none' };
-  if (!secretKeyHex) throw new SourceError('CITYOPS_SECRET_KEY is not set: the sealed credentials cannot be opened', 'config');
+  if (!secretKeyHex) throw new SourceError('chưa đặt CITYOPS_SECRET_KEY: không mở được thông tin xác thực đã niêm phong', 'config');
   try {
     return JSON.parse(open(source.credentialsSealed, secretKeyHex)) as Credentials;
   } catch {
-    throw new SourceError('the credentials cannot be opened with this CITYOPS_SECRET_KEY (was the key changed?)', 'config');
+    throw new SourceError('không mở được thông tin xác thực bằng CITYOPS_SECRET_KEY này (khóa đã bị đổi?)', 'config');
   }
-}
-
-export function expandUrl(template: string, window: Window): string {
-  return template
-    .replaceAll('{from}', window.from)
-    .replaceAll('{to}', window.to)
-    .replaceAll('{fromMonth}', window.from.slice(0, 7))
-    .replaceAll('{toMonth}', window.to.slice(0, 7));
 }
 
 const monthStart = (day: string) => `${day.slice(0, 7)}-01`;
@@ -139,35 +133,127 @@ export interface Fetched extends Mapped {
   /** The last piece's body (kept in the run when something was rejected). */
   body: string;
   attempts: number;
+  /** The requests made and their responses (the first `maxExchanges`), as test connection shows them. */
+  exchanges: Exchange[];
 }
 
-/** Fetch a window (in pieces when long) and map it; every rejected row with its reason. */
+/** How many rows a failed poll's reason can name: "N dòng bị từ chối". */
+export const rejectedWords = (n: number) => `${n.toLocaleString('vi-VN')} dòng bị từ chối`;
+
+const looksLikeUrl = (x: string) => /^(https?:\/\/|\/|\?)/i.test(x);
+
+/** The next page by the 'next' expression: a URL (same origin as the source's) or a cursor; null: no next page. */
+async function nextPage(
+  source: SourceRow,
+  expression: string,
+  body: string,
+  binding: unknown,
+  current: string,
+  origin: string
+): Promise<{ url: string } | { cursor: string } | null> {
+  let result: unknown;
+  try {
+    result = await mappingPool().evaluate(body, expression, { request: binding, locale: source.numberLocale });
+  } catch (e) {
+    if (e instanceof SourceError) throw new SourceError(`biểu thức trang sau: ${e.message}`, e.stage === 'parse' ? 'parse' : 'mapping');
+    throw e;
+  }
+  if (Array.isArray(result)) result = result[0];
+  if (typeof result === 'number' && Number.isFinite(result)) result = String(result);
+  if (typeof result !== 'string' || result.trim() === '') return null;
+  const next = result.trim();
+  if (!looksLikeUrl(next)) return { cursor: next };
+  let url: URL;
+  try {
+    url = new URL(next, current);
+  } catch {
+    throw new SourceError(`biểu thức trang sau cho «${next.slice(0, 200)}», không phải địa chỉ hợp lệ`, 'config');
+  }
+  if (url.origin !== origin) {
+    throw new SourceError(`liên kết trang sau ${url.origin} không cùng địa chỉ với nguồn (${origin}): bị từ chối`, 'config');
+  }
+  return { url: url.href };
+}
+
+/**
+ * Fetch a window (in pieces when long; each piece page by page when the source paginates) and map
+ * it; every rejected row with its reason. Pagination never asks more than maxPages pages per piece:
+ * a source that still has pages after that fails the poll in words (stage config) rather than
+ * storing a part of the window.
+ */
 export async function fetchWindow(
   source: SourceRow,
   window: Window,
   credentials: Credentials,
   lookups: Lookups & UnitTree,
-  options: { timeoutMs?: number; retry?: RetryPolicy } = {}
+  options: { timeoutMs?: number; retry?: RetryPolicy; maxExchanges?: number } = {}
 ): Promise<Fetched> {
-  if (source.kind === 'upload') throw new SourceError('an upload source is not polled: upload a file instead', 'config');
-  const out: Fetched = { rows: [], rejected: [], read: 0, httpStatus: 0, body: '', attempts: 0 };
-  for (const piece of splitWindow(window, source.granularity)) {
-    const r = await fetchWithRetry(expandUrl(source.urlTemplate, piece), credentials, { timeoutMs: options.timeoutMs ?? source.timeoutMs, retry: options.retry });
-    out.attempts += r.attempts;
-    out.httpStatus = r.status;
-    let mapped: Mapped;
-    try {
-      mapped = await mapBody(source, { text: r.body }, lookups, piece);
-    } catch (e) {
-      if (e instanceof SourceError) throw new SourceError(e.message, e.stage, r.status, r.body);
-      throw e;
+  if (source.kind === 'upload') throw new SourceError('nguồn tải tệp lên không được lấy tự động: hãy tải tệp lên', 'config');
+  const out: Fetched = { rows: [], rejected: [], read: 0, httpStatus: 0, body: '', attempts: 0, exchanges: [] };
+  const maxExchanges = options.maxExchanges ?? 10;
+  const keep = (exchanges: Exchange[]) => {
+    for (const x of exchanges) if (out.exchanges.length < maxExchanges) out.exchanges.push(x);
+  };
+  const pagination: Pagination = source.request?.pagination ?? { kind: 'none' };
+  const maxPages = pagination.kind === 'none' ? 1 : Math.max(1, pagination.maxPages);
+  const pieces = splitWindow(window, source.granularity);
+  try {
+    for (const piece of pieces) {
+      let page = pagination.kind === 'page' ? pagination.start : 1;
+      let cursor: string | null = null;
+      let nextUrl: string | null = null;
+      let origin: string | null = null;
+      for (let n = 1; ; n++) {
+        const prepared = prepareRequest(source, piece, { page, cursor }, credentials);
+        origin ??= new URL(prepared.url).origin;
+        if (nextUrl) prepared.url = nextUrl;
+        const r = await fetchWithRetry(prepared, { timeoutMs: options.timeoutMs ?? source.timeoutMs, retry: options.retry });
+        if (out.exchanges.length < maxExchanges) keep([exchangeOf(prepared, r)]);
+        out.attempts += r.attempts;
+        out.httpStatus = r.status;
+        let mapped: Mapped;
+        try {
+          mapped = await mapBody(source, { text: r.body }, lookups, piece, { page });
+        } catch (e) {
+          if (e instanceof SourceError) throw new SourceError(e.message, e.stage, r.status, r.body);
+          throw e;
+        }
+        for (const row of mapped.rows) out.rows.push(row); // not push(...rows): a backfill piece is too many arguments
+        // Row numbers are per piece and page: name them when there are several.
+        const prefix = `${pieces.length > 1 ? `${piece.from} – ${piece.to}: ` : ''}${pagination.kind === 'none' ? '' : `trang ${page}: `}`;
+        for (const x of mapped.rejected) out.rejected.push({ index: x.index, reason: prefix + x.reason });
+        out.read += mapped.read;
+        if (mapped.rejected.length || !out.body) out.body = r.body;
+        if (pagination.kind === 'none') break;
+        if (pagination.kind === 'page') {
+          if (mapped.read === 0) break;
+          page++;
+        } else {
+          const next = await nextPage(source, pagination.expression, r.body, requestBinding(piece, source.granularity, page), prepared.url, origin);
+          if (!next) break;
+          page++;
+          if ('url' in next) nextUrl = next.url;
+          else {
+            cursor = next.cursor;
+            nextUrl = null;
+          }
+        }
+        if (n >= maxPages) {
+          throw new SourceError(
+            `nguồn vẫn còn trang sau ${maxPages} trang (giới hạn số trang mỗi lần lấy${pieces.length > 1 ? `, đoạn ${piece.from} – ${piece.to}` : ''}): ` +
+              'không lưu một phần dữ liệu — hãy tăng giới hạn số trang hoặc kiểm tra cách phân trang',
+            'config'
+          );
+        }
+      }
     }
-    for (const row of mapped.rows) out.rows.push(row); // not push(...rows): a backfill piece is too many arguments
-    // Row numbers are per piece: name the piece when there are several.
-    const prefix = window.from === piece.from && window.to === piece.to ? '' : `${piece.from} – ${piece.to}: `;
-    for (const r of mapped.rejected) out.rejected.push({ index: r.index, reason: prefix + r.reason });
-    out.read += mapped.read;
-    if (mapped.rejected.length || !out.body) out.body = r.body;
+  } catch (e) {
+    if (e instanceof SourceError) {
+      const failing = e.exchanges;
+      e.exchanges = out.exchanges;
+      keep(failing);
+    }
+    throw e;
   }
   return out;
 }
@@ -204,7 +290,7 @@ export async function commitRun(
   sql: Sql,
   source: SourceRow,
   run: {
-    startedAt: Date; t0: number; trigger: Trigger; window: Window; fetched: Fetched | (Mapped & { httpStatus: number | null; body: string; attempts: number }); jobs?: PgBoss;
+    startedAt: Date; t0: number; trigger: Trigger; window: Window; fetched: Mapped & { httpStatus: number | null; body: string; attempts: number }; jobs?: PgBoss;
     /** More work in the same transaction, once the run's row exists (an upload: who sent and approved it). */
     inTransaction?: (tx: Queryable, pollRunId: number) => Promise<void>;
   }
@@ -228,20 +314,20 @@ export async function commitRun(
       -- finished_at: clock_timestamp(), the end of the work (now() is the transaction's start, before the recompute)
       values (${pollRunId}, ${source.id}, ${startedAt.toISOString()}, clock_timestamp(), ${durationMs}, ${outcome}, ${fetched.httpStatus}, ${run.trigger},
               ${fetched.attempts}, ${window.from}, ${window.to}, ${fetched.rows.length}, ${rejections.length}, ${changed},
-              ${rejections.length ? `${rejections.length} row(s) rejected` : null},
+              ${rejections.length ? rejectedWords(rejections.length) : null},
               ${rejections.length ? JSON.stringify(rejections.slice(0, 1000)) : null}::jsonb,
               ${rejections.length ? fetched.body.slice(0, REJECTED_BODY_KEPT_CHARS) : null})
       returning id`;
     await tx`
-      insert into source_health as h (source_id, last_poll_at, last_success_at, covered_through, last_outcome, last_error,
+      insert into source_health as h (source_id, last_poll_at, last_success_at, covered_through, last_outcome, last_error, last_error_stage,
                                       consecutive_failures, breaker_state, breaker_retry_at, polls_success, polls_partial,
                                       samples_accepted, rows_rejected, poll_duration_ms_sum, updated_at)
-      values (${source.id}, now(), now(), ${window.to}, ${outcome}, ${rejections.length ? `${rejections.length} row(s) rejected` : null},
+      values (${source.id}, now(), now(), ${window.to}, ${outcome}, ${rejections.length ? rejectedWords(rejections.length) : null}, null,
               0, 'closed', null, ${outcome === 'success' ? 1 : 0}, ${outcome === 'partial' ? 1 : 0},
               ${fetched.rows.length}, ${rejections.length}, ${durationMs}, now())
       on conflict (source_id) do update set
         last_poll_at = now(), last_success_at = now(), covered_through = greatest(h.covered_through, excluded.covered_through),
-        last_outcome = excluded.last_outcome, last_error = excluded.last_error, consecutive_failures = 0,
+        last_outcome = excluded.last_outcome, last_error = excluded.last_error, last_error_stage = null, consecutive_failures = 0,
         breaker_state = 'closed', breaker_retry_at = null,
         polls_success = h.polls_success + excluded.polls_success, polls_partial = h.polls_partial + excluded.polls_partial,
         samples_accepted = h.samples_accepted + excluded.samples_accepted, rows_rejected = h.rows_rejected + excluded.rows_rejected,
@@ -266,22 +352,23 @@ async function recordFailure(
   const error = e instanceof Error ? e.message : String(e);
   const status = e instanceof SourceError ? e.httpStatus : null;
   const raw = e instanceof SourceError ? e.body : null;
+  const stage = e instanceof SourceError ? e.stage : null;
   const failures = health.consecutiveFailures + 1;
   const opens = failures >= BREAKER.threshold;
   const openSeconds = Math.min(BREAKER.maxOpenSeconds, Math.max(BREAKER.minOpenSeconds, source.intervalSeconds * 2 ** (failures - BREAKER.threshold)));
   const retryAt = opens ? new Date(Date.now() + openSeconds * 1000).toISOString() : null;
   const durationMs = Math.round(performance.now() - run.t0);
   const [row] = await sql<{ id: number }[]>`
-    insert into poll_runs (source_id, started_at, finished_at, duration_ms, outcome, http_status, trigger, attempts, window_from, window_to, error, raw_body)
+    insert into poll_runs (source_id, started_at, finished_at, duration_ms, outcome, http_status, trigger, attempts, window_from, window_to, error, error_stage, raw_body)
     values (${source.id}, ${run.startedAt.toISOString()}, clock_timestamp(), ${durationMs}, 'failed', ${status}, ${run.trigger}, ${run.attempts},
-            ${run.window.from}, ${run.window.to}, ${error}, ${raw ? raw.slice(0, FAILED_BODY_KEPT_CHARS) : null})
+            ${run.window.from}, ${run.window.to}, ${error}, ${stage}, ${raw ? raw.slice(0, FAILED_BODY_KEPT_CHARS) : null})
     returning id`;
   await sql`
-    insert into source_health as h (source_id, last_poll_at, last_outcome, last_error, consecutive_failures, breaker_state, breaker_retry_at,
+    insert into source_health as h (source_id, last_poll_at, last_outcome, last_error, last_error_stage, consecutive_failures, breaker_state, breaker_retry_at,
                                     polls_failed, poll_duration_ms_sum, updated_at)
-    values (${source.id}, now(), 'failed', ${error}, ${failures}, ${opens ? 'open' : 'closed'}, ${retryAt}, 1, ${durationMs}, now())
+    values (${source.id}, now(), 'failed', ${error}, ${stage}, ${failures}, ${opens ? 'open' : 'closed'}, ${retryAt}, 1, ${durationMs}, now())
     on conflict (source_id) do update set
-      last_poll_at = now(), last_outcome = 'failed', last_error = excluded.last_error, consecutive_failures = excluded.consecutive_failures,
+      last_poll_at = now(), last_outcome = 'failed', last_error = excluded.last_error, last_error_stage = excluded.last_error_stage, consecutive_failures = excluded.consecutive_failures,
       breaker_state = excluded.breaker_state, breaker_retry_at = excluded.breaker_retry_at, polls_failed = h.polls_failed + 1,
       poll_duration_ms_sum = h.poll_duration_ms_sum + excluded.poll_duration_ms_sum, updated_at = now()`;
   await sql`select pg_notify(${SOURCES_CHANNEL}, ${JSON.stringify({ sourceId: source.id })})`;
@@ -300,14 +387,14 @@ export async function pollSource(
   if (trigger === 'schedule' && health.breakerState === 'open' && health.breakerRetryAt && new Date(health.breakerRetryAt) > new Date()) {
     const h = sourceHealth;
     await orm(sql).update(h).set({ pollsSkipped: expr`${h.pollsSkipped} + 1`, updatedAt: expr`now()` }).where(eq(h.sourceId, source.id));
-    return { pollRunId: null, outcome: 'skipped', accepted: 0, rejected: 0, changed: 0, error: `circuit open until ${health.breakerRetryAt}`, window: null };
+    return { pollRunId: null, outcome: 'skipped', accepted: 0, rejected: 0, changed: 0, error: `tạm ngừng lấy (ngắt mạch) đến ${health.breakerRetryAt}`, window: null };
   }
   const planned = pollWindow(source, health.coveredThrough, today(startedAt));
   if (planned.gap && trigger === 'schedule') trigger = 'gap';
   const window = options.window ?? { from: planned.from, to: planned.to };
   const t0 = performance.now();
   try {
-    const fetched = await fetchWindow(source, window, credentialsOf(source, options.secretKeyHex), await loadLookups(sql), { retry: options.retry });
+    const fetched = await fetchWindow(source, window, credentialsOf(source, options.secretKeyHex), await loadLookups(sql, source.codeSystem), { retry: options.retry, maxExchanges: 0 });
     return await commitRun(sql, source, { startedAt, t0, trigger, window, fetched, jobs: options.jobs });
   } catch (error) {
     return recordFailure(sql, source, health, { startedAt, t0, trigger, window, error, attempts: error instanceof SourceError ? error.attempts : 1 });
@@ -333,7 +420,7 @@ export async function ingestUpload(sql: Sql, source: SourceRow, body: Body, opti
   const t0 = performance.now();
   const health = await loadHealth(sql, source.id);
   try {
-    let mapped = await mapBody(source, body, await loadLookups(sql), window);
+    let mapped = await mapBody(source, body, await loadLookups(sql, source.codeSystem), window);
     if (options.screen) mapped = await options.screen(mapped);
     const text = 'text' in body ? body.text : plainCsv(body.table);
     // Nothing left to count: nothing to approve either (the run records the refusals).

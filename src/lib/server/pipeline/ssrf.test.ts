@@ -2,6 +2,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fetchText, fetchWithRetry } from './client.ts';
+import type { PreparedRequest } from './request.ts';
+
+const get = (url: string): PreparedRequest => ({ method: 'GET', url, headers: {}, body: null, secrets: { headers: [], values: [] } });
 import {
   checkSourceUrl,
   checkSourceUrlShape,
@@ -327,13 +330,13 @@ describe('guardedDispatcher and fetchText', () => {
 
   it('fetchText to loopback is refused when the policy does not allow it, and no request is sent', async () => {
     process.env.SOURCE_ALLOWED_HOSTS = '10.0.0.0/8';
-    const e = await rejection(fetchText(`http://127.0.0.1:${port}/x`, { kind: 'none' }, { timeoutMs: 5000 }));
+    const e = await rejection(fetchText(get(`http://127.0.0.1:${port}/x`), { timeoutMs: 5000 }));
     expect(e.message).toBe("the source URL's host 127.0.0.1 is a loopback address (127.0.0.0/8), not allowed by SOURCE_ALLOWED_HOSTS: refused");
-    expect(e.stage).toBe('request');
+    expect(e.stage).toBe('connection');
     expect(e.retryable).toBe(false);
     expect(e.httpStatus).toBeNull();
 
-    const byName = await rejection(fetchText(`http://localhost:${port}/x`, { kind: 'none' }, { timeoutMs: 5000 }));
+    const byName = await rejection(fetchText(get(`http://localhost:${port}/x`), { timeoutMs: 5000 }));
     expect(byName.message).toMatch(/^the source URL's host localhost resolves to .*, a loopback address.*: refused$/);
     expect(byName.retryable).toBe(false);
     expect(requests).toBe(0);
@@ -341,7 +344,7 @@ describe('guardedDispatcher and fetchText', () => {
 
   it('a refusal is not retried', async () => {
     process.env.SOURCE_ALLOWED_HOSTS = '';
-    const e = await rejection(fetchWithRetry(`http://127.0.0.1:${port}/x`, { kind: 'none' }, { timeoutMs: 5000, retry: { attempts: 3, baseDelayMs: 1 } }));
+    const e = await rejection(fetchWithRetry(get(`http://127.0.0.1:${port}/x`), { timeoutMs: 5000, retry: { attempts: 3, baseDelayMs: 1 } }));
     expect(e.attempts).toBe(1);
     expect(e.message).toMatch(/loopback address .*: refused$/);
     expect(requests).toBe(0);
@@ -349,25 +352,25 @@ describe('guardedDispatcher and fetchText', () => {
 
   it('fetchText to loopback works when SOURCE_ALLOWED_HOSTS allows it (by address or by name)', async () => {
     process.env.SOURCE_ALLOWED_HOSTS = '127.0.0.1';
-    expect(await fetchText(`http://127.0.0.1:${port}/x`, { kind: 'none' }, { timeoutMs: 5000 })).toEqual({ status: 200, body: '{"ok":true}' });
+    expect(await fetchText(get(`http://127.0.0.1:${port}/x`), { timeoutMs: 5000 })).toEqual({ status: 200, contentType: 'application/json', body: '{"ok":true}' });
     process.env.SOURCE_ALLOWED_HOSTS = 'LOCALHOST';
-    expect(await fetchText(`http://localhost:${port}/x`, { kind: 'none' }, { timeoutMs: 5000 })).toEqual({ status: 200, body: '{"ok":true}' });
+    expect(await fetchText(get(`http://localhost:${port}/x`), { timeoutMs: 5000 })).toEqual({ status: 200, contentType: 'application/json', body: '{"ok":true}' });
     expect(requests).toBe(2);
   });
 
   it('fetchText refuses other schemes and credentials in the URL before any connection', async () => {
     process.env.SOURCE_ALLOWED_HOSTS = '127.0.0.1';
-    const scheme = await rejection(fetchText('data:application/json,{"ok":true}', { kind: 'none' }, { timeoutMs: 5000 }));
+    const scheme = await rejection(fetchText(get('data:application/json,{"ok":true}'), { timeoutMs: 5000 }));
     expect(scheme.message).toBe("the source URL's scheme data is not http or https: refused");
     expect(scheme.retryable).toBe(false);
-    const creds = await rejection(fetchText(`http://u:p@127.0.0.1:${port}/x`, { kind: 'none' }, { timeoutMs: 5000 }));
+    const creds = await rejection(fetchText(get(`http://u:p@127.0.0.1:${port}/x`), { timeoutMs: 5000 }));
     expect(creds.message).toMatch(/host 127\.0\.0\.1 is given with a user name or password/);
     expect(requests).toBe(0);
   });
 
   it('fetchText names an invalid SOURCE_ALLOWED_HOSTS entry', async () => {
     process.env.SOURCE_ALLOWED_HOSTS = '127.0.0.1,10.0.0.0/40';
-    const e = await rejection(fetchText(`http://127.0.0.1:${port}/x`, { kind: 'none' }, { timeoutMs: 5000 }));
+    const e = await rejection(fetchText(get(`http://127.0.0.1:${port}/x`), { timeoutMs: 5000 }));
     expect(e.stage).toBe('config');
     expect(e.message).toContain('"10.0.0.0/40"');
     expect(e.retryable).toBe(false);

@@ -1,4 +1,5 @@
-import type { RejectedRow } from '#db/schema/sources';
+import type { ErrorStage, RejectedRow } from '#db/schema/sources';
+import type { Exchange } from './client.ts';
 
 /** A sample in our terms, whatever the source system called it. */
 export interface CanonicalSample {
@@ -42,20 +43,30 @@ export type Credentials =
   | { kind: 'basic'; username: string; password: string }
   | { kind: 'bearer'; token: string };
 
-/** The failure of one poll, with the words an administrator reads in the poll history. */
+/**
+ * The failure of one poll, with the words an administrator reads in the poll history, and where it
+ * failed (ERROR_STAGES): connection (no answer, reset, timeout, refused address), http (a 4xx/5xx),
+ * parse (a body that is not JSON / CSV), mapping (the mapping could not read the body), config
+ * (the source's own set-up).
+ */
 export class SourceError extends Error {
   constructor(
     message: string,
-    readonly stage: 'request' | 'response' | 'parse' | 'config',
+    readonly stage: ErrorStage,
     readonly httpStatus: number | null = null,
     readonly body: string | null = null,
-    options?: { cause?: unknown; retryable?: boolean }
+    options?: { cause?: unknown; retryable?: boolean; vendorMessage?: string | null }
   ) {
     super(message, options);
     this.name = 'SourceError';
     this.retryable = options?.retryable ?? false;
+    this.vendorMessage = options?.vendorMessage ?? null;
   }
   readonly retryable: boolean;
+  /** The vendor's own words on a 4xx/5xx (a JSON body's message field, else its text), trimmed. */
+  readonly vendorMessage: string | null;
   /** How many HTTP attempts were made before giving up. */
   attempts = 1;
+  /** The exchanges up to and including the failing one (set by fetchWindow; test connection shows them). */
+  exchanges: Exchange[] = [];
 }

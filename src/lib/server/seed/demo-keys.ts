@@ -12,6 +12,8 @@ export interface DemoKeys {
   task: string;
   /** The police's older statistics API (v1), which the seed does not configure: header x-vneid-key. */
   eidLegacy: string;
+  /** The fifth vendor, a one-stop-shop reporting system (POST, JSON body), which the seed does not configure: HTTP Basic. */
+  motCua: { username: string; password: string };
 }
 
 export const DEMO_KEYS = {
@@ -19,5 +21,6 @@ export const DEMO_KEYS = {
   eid: { username: 'cityops', password: 'demo-vneid-2026' },
   payment: 'demo-ansinh-token-2026',
   task: 'demo-qlvb-2026',
-  eidLegacy: 'demo-vneid-v1-2026'
+  eidLegacy: 'demo-vneid-v1-2026',
+  motCua: { username: 'motcua5', password: 'demo-motcua5-2026' }
 } as const satisfies DemoKeys;

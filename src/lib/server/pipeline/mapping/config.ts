@@ -8,23 +8,33 @@ import { z } from 'zod';
 
 export { AUTH_KINDS, SOURCE_KINDS } from '#db/schema/sources';
 
-/** JSON over HTTP: one JSONata expression from the parsed body to records (see json.ts for their shape). */
+const jsonata_ = (what: string) =>
+  z.string().superRefine((text, ctx) => {
+    try {
+      jsonata(text);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: `${what} không phải biểu thức JSONata hợp lệ: ${(e as Error).message}` });
+    }
+  });
+
+/**
+ * JSON over HTTP: one JSONata expression from the parsed body to records (see json.ts for their
+ * shape). With `each` (a JSONata path), the expression runs once per item the path yields (the item
+ * is its input, `$body` the whole body), and an item whose evaluation fails rejects only its row.
+ */
 export const jsonMappingSchema = z.object({
-  expression: z
-    .string()
-    .min(1, 'mapping.expression is empty')
-    .superRefine((text, ctx) => {
-      try {
-        jsonata(text);
-      } catch (e) {
-        ctx.addIssue({ code: 'custom', message: `not a valid JSONata expression: ${(e as Error).message}` });
-      }
-    }),
+  expression: z.string().min(1, 'biểu thức ánh xạ đang trống').pipe(jsonata_('biểu thức ánh xạ')),
   /**
    * The metrics every record must carry. JSONata leaves out a field the source did not send, so
    * without this list a row with a missing count would pass with one metric fewer.
    */
-  metrics: z.array(z.string()).default([])
+  metrics: z.array(z.string()).default([]),
+  each: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .pipe(jsonata_('dòng each:').optional())
 });
 
 /**

@@ -4,7 +4,9 @@
  * (counts, or a task list from which the task metrics are derived).
  */
 import type { RejectedRow } from '#db/schema/sources';
+import type { NumberLocale } from '#db/schema/sources';
 import { SourceError } from '../types.ts';
+import { requestBinding } from '../request.ts';
 import { jsonMappingSchema, tableMappingSchema } from './config.ts';
 import { jsonRecords, jsonTasks } from './json.ts';
 import { parseCsv, tableRecords, tableTasks, type Cell } from './table.ts';
@@ -16,11 +18,15 @@ export interface MappableSource {
   produces: string;
   mapping: unknown;
   scopeUnitId: number | null;
+  /** How the source writes numbers ($number, $num, and a table's cells); null / absent: not declared. */
+  numberLocale?: NumberLocale | null;
+  /** For `$request.period` (a monthly source's window inside one month is that month). */
+  granularity?: string;
 }
 
 export interface UnitTree {
-  /** Codes of the units a source with this scope reports on (the scope unit and its descendants, or every non-root unit). */
-  codesUnder(scopeUnitId: number | null): string[];
+  /** Ids of the units a source with this scope reports on (the scope unit and its descendants, or every non-root unit). */
+  unitIdsUnder(scopeUnitId: number | null): number[];
 }
 
 export type Body = { text: string } | { table: Cell[][] };
@@ -36,30 +42,35 @@ function parseConfig<T>(schema: { safeParse(x: unknown): { success: true; data: 
   const parsed = schema.safeParse(mapping);
   if (!parsed.success) {
     const why = parsed.error.issues.map((i) => `mapping.${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new SourceError(`the source's mapping is invalid: ${why}`, 'config');
+    throw new SourceError(`phép ánh xạ của nguồn không hợp lệ: ${why}`, 'config');
   }
   return parsed.data;
 }
 
-export async function mapBody(source: MappableSource, body: Body, lookups: Lookups & UnitTree, window: Window): Promise<Mapped> {
-  const scope = source.scopeUnitId === null ? undefined : new Set(lookups.codesUnder(source.scopeUnitId));
+/**
+ * `at.page`: the page this body is (pagination), for `$request.page`. A JSON mapping sees
+ * `$request` = { from, to, period: { kind, start, end }, page } beside the body.
+ */
+export async function mapBody(source: MappableSource, body: Body, lookups: Lookups & UnitTree, window: Window, at: { page?: number } = {}): Promise<Mapped> {
+  const scope = source.scopeUnitId === null ? undefined : new Set(lookups.unitIdsUnder(source.scopeUnitId));
   const bad = (list: { row: number; reason: string }[]): RejectedRow[] => list.map((b) => ({ index: b.row, reason: b.reason }));
   if (source.kind === 'json_http') {
-    if (!('text' in body)) throw new SourceError('a JSON source needs a text body', 'config');
-    const { expression, metrics } = parseConfig(jsonMappingSchema, source.mapping);
+    if (!('text' in body)) throw new SourceError('nguồn JSON cần dữ liệu dạng văn bản', 'config');
+    const { expression, metrics, each } = parseConfig(jsonMappingSchema, source.mapping);
+    const options = { each, request: requestBinding(window, source.granularity, at.page ?? 1), locale: source.numberLocale ?? null };
     if (source.produces === 'tasks') {
-      const { tasks, bad: unread } = await jsonTasks(body.text, expression);
+      const { tasks, bad: unread } = await jsonTasks(body.text, expression, options);
       return finishTasks(tasks, bad(unread), source, lookups, window);
     }
-    const { records, bad: unread } = await jsonRecords(body.text, expression);
+    const { records, bad: unread } = await jsonRecords(body.text, expression, options);
     for (const r of records) for (const m of metrics) if (!(m in r.values)) r.values[m] = undefined;
     const v = validateRecords(records, lookups, window, scope);
-    return { rows: v.rows, rejected: [...bad(unread), ...v.rejected], read: records.length + unread.length };
+    return { rows: v.rows, rejected: [...bad(unread), ...v.rejected].sort((a, b) => a.index - b.index), read: records.length + unread.length };
   }
   const mapping = parseConfig(tableMappingSchema, source.mapping);
   const table = 'table' in body ? body.table : parseCsv(body.text, mapping.delimiter);
   if (source.produces === 'tasks') return finishTasks(tableTasks(table, mapping), [], source, lookups, window);
-  const { records, bad: unread } = tableRecords(table, mapping, new Set(lookups.metrics.keys()));
+  const { records, bad: unread } = tableRecords(table, mapping, new Set(lookups.metrics.keys()), source.numberLocale ?? null);
   const v = validateRecords(records, lookups, window, scope);
   return { rows: v.rows, rejected: [...bad(unread), ...v.rejected].sort((a, b) => a.index - b.index), read: records.length + unread.length };
 }
@@ -71,9 +82,9 @@ function finishTasks(
   lookups: Lookups & UnitTree,
   window: Window
 ): Mapped {
-  const scope = source.scopeUnitId === null ? undefined : new Set(lookups.codesUnder(source.scopeUnitId));
+  const scope = source.scopeUnitId === null ? undefined : new Set(lookups.unitIdsUnder(source.scopeUnitId));
   const { tasks, rejected } = validateTasks(raw, lookups, window, scope);
-  const rows = deriveTaskRows(tasks, lookups.codesUnder(source.scopeUnitId), lookups, window);
+  const rows = deriveTaskRows(tasks, lookups.unitIdsUnder(source.scopeUnitId), lookups, window);
   return { rows, rejected: [...unread, ...rejected], read: raw.length + unread.length };
 }
 

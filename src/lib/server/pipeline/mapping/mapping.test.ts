@@ -13,10 +13,11 @@ const METRICS = [
   ['dossier.received', 'count', null], ['dossier.received_online', 'count', 'dossier.received'], ['payment.welfare_amount', 'vnd', null],
   ['task.completed_on_time', 'count', null], ['task.completed_late', 'count', null], ['task.open_in_time', 'count', null], ['task.open_overdue', 'count', null]
 ] as const;
-const lookups: Lookups & { codesUnder(): string[] } = {
+const lookups: Lookups & { unitIdsUnder(): number[] } = {
   unitIdByCode: new Map([['00001', 1], ['00004', 2], ['278', 3]]),
+  codeSystem: 'gso',
   metrics: new Map(METRICS.map(([key, unit, partOf], i) => [key, { id: i + 1, unit, partOf }])),
-  codesUnder: () => ['00001', '00004', '278']
+  unitIdsUnder: () => [1, 2, 3]
 };
 const window = { from: '2026-11-18', to: '2026-11-20' };
 const rec = (row: number, unitCode: unknown, date: unknown, values: Record<string, unknown>) => ({ row, unitCode, date, values });
@@ -38,7 +39,7 @@ describe('row checks', () => {
     ], lookups, window);
     expect(rows).toEqual([{ unitId: 1, metricId: 1, day: '2026-11-20', value: 10 }, { unitId: 1, metricId: 2, day: '2026-11-20', value: 8 }]);
     expect(rejected.map((r) => [r.index, r.reason])).toEqual([
-      [1, 'unknown unit code 99999 (unit 99999, 2026-11-20)'],
+      [1, 'không có đơn vị mã 99999 trong hệ mã gso (unit 99999, 2026-11-20)'],
       [2, 'dossier.received must be a number, got "12" (unit 00004, 2026-11-20)'],
       [3, 'dossier.received must not be negative (-3) (unit 00004, 2026-11-19)'],
       [4, 'dossier.received_online (6) is larger than dossier.received (5) (unit 00004, 2026-11-18)'],
@@ -62,9 +63,19 @@ describe('row checks', () => {
     expect(rejected[0]!.reason).toMatch(/^duplicate of row 0, ignored/);
     expect(rejected[2]!.reason).toMatch(/^conflicts with row 2/);
   });
-  it("refuses a unit outside the source's scope", () => {
-    const { rejected } = validateRecords([rec(0, '00004', '2026-11-20', { 'dossier.received': 1 })], lookups, window, new Set(['00001']));
-    expect(rejected[0]!.reason).toBe("unit 00004 is outside this source's scope (unit 00004, 2026-11-20)");
+  it("refuses a unit outside the source's scope (the scope is unit ids, whatever the source's codes)", () => {
+    const { rejected } = validateRecords([rec(0, '00004', '2026-11-20', { 'dossier.received': 1 })], lookups, window, new Set([1]));
+    expect(rejected[0]!.reason).toBe('đơn vị 00004 nằm ngoài phạm vi của nguồn này (unit 00004, 2026-11-20)');
+    const portal = { ...lookups, unitIdByCode: new Map([['H44.100', 1], ['H44.101', 2]]), codeSystem: 'portal' };
+    const out = validateRecords(
+      [rec(0, 'H44.100', '2026-11-20', { 'dossier.received': 1 }), rec(1, 'H44.101', '2026-11-20', { 'dossier.received': 2 }), rec(2, '00001', '2026-11-20', { 'dossier.received': 3 })],
+      portal, window, new Set([1])
+    );
+    expect(out.rows).toEqual([{ unitId: 1, metricId: 1, day: '2026-11-20', value: 1 }]);
+    expect(out.rejected.map((r) => r.reason)).toEqual([
+      'đơn vị H44.101 nằm ngoài phạm vi của nguồn này (unit H44.101, 2026-11-20)',
+      'không có đơn vị mã 00001 trong hệ mã portal (unit 00001, 2026-11-20)'
+    ]);
   });
   it('allows money amounts that are not whole', () => {
     expect(validateRecords([rec(0, '00001', '2026-11-20', { 'payment.welfare_amount': 1500.5 })], lookups, window).rejected).toEqual([]);
@@ -97,8 +108,10 @@ describe('JSON sources mapped by JSONata', () => {
   });
   it('fails the whole body, in words, when it is not JSON or the mapping is broken', async () => {
     const src = { kind: 'json_http', produces: 'samples', scopeUnitId: null, mapping: { expression: 'rows' } };
-    await expect(mapBody(src, { text: '{"rows": [' }, lookups, window)).rejects.toThrow(/not valid JSON/);
-    await expect(mapBody({ ...src, mapping: { expression: 'rows.{' } }, { text: '{}' }, lookups, window)).rejects.toThrow(/mapping is invalid: mapping.expression: not a valid JSONata/);
+    await expect(mapBody(src, { text: '{"rows": [' }, lookups, window)).rejects.toMatchObject({ stage: 'parse', message: expect.stringMatching(/không phải JSON hợp lệ/) });
+    await expect(mapBody({ ...src, mapping: { expression: 'rows.{' } }, { text: '{}' }, lookups, window)).rejects.toMatchObject({
+      stage: 'config', message: expect.stringMatching(/^phép ánh xạ của nguồn không hợp lệ: mapping.expression: biểu thức ánh xạ không phải biểu thức JSONata hợp lệ/)
+    });
   });
 });
 
@@ -132,7 +145,7 @@ describe('task lists', () => {
     ], lookups, window);
     expect(rejected.map((r) => r.index)).toEqual([3, 4]);
     expect(rejected[0]!.reason).toMatch(/deadline 2026-11-10 is before the task was assigned/);
-    const rows = deriveTaskRows(tasks, ['00001', '00004'], lookups, window);
+    const rows = deriveTaskRows(tasks, [1, 2], lookups, window);
     const at = (unitId: number, day: string) => rows.filter((r) => r.unitId === unitId && r.day === day).map((r) => r.value);
     // [on time, late, open in time, open overdue]
     expect(at(1, '2026-11-18')).toEqual([0, 0, 2, 0]);

@@ -21,8 +21,10 @@ describe('the JSONata sandbox', () => {
   });
 
   it('says in words when the body is not JSON or the mapping fails on it', async () => {
-    await expect(pool.evaluate('{"rows": [', 'rows')).rejects.toThrow(/^the body is not valid JSON \(/);
-    await expect(pool.evaluate(body, '$number("x") + $undefinedFunction()')).rejects.toThrow(/^the mapping failed on this body: /);
+    await expect(pool.evaluate('{"rows": [', 'rows')).rejects.toMatchObject({ stage: 'parse', message: expect.stringMatching(/^dữ liệu trả về không phải JSON hợp lệ \(/) });
+    await expect(pool.evaluate(body, '$number("x") + $undefinedFunction()')).rejects.toMatchObject({
+      stage: 'mapping', message: expect.stringMatching(/^phép ánh xạ lỗi trên dữ liệu này: T\d{4}: /)
+    });
   });
 
   it('stops an endless mapping at the time limit, while the other helper keeps answering', async () => {

@@ -28,6 +28,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { SourceError } from '../types.ts';
+import { ZONE } from '#domain/periods';
+import type { NumberLocale } from '#db/schema/sources';
+import { HELPERS_SOURCE } from './helpers.ts';
 
 export const MAPPING_LIMITS = {
   /**
@@ -50,11 +53,19 @@ const IDLE_MS = 5 * 60_000;
  * One helper. It parses a source's body, evaluates the mapping on it, and answers with the result
  * as JSON text: serialising there, under the helper's memory limit, means a mapping that builds a
  * huge value dies there instead of being copied into the process that asked.
- *   in:  { id, body, expression, maxResultChars }
+ * Every evaluation sees `$request` (the window and page asked for), `$body` (the whole body) and
+ * the data helpers of helpers.ts (`$number` overridden, `$num`, `$date`, `$month`) bound to the
+ * source's number locale. With `each`, the path is evaluated first and the expression once per
+ * item it yields (the item is the input): the answer is then a list of { ok: result } or
+ * { error: message }, one per item, so one bad record fails only itself.
+ *   in:  { id, body, expression, each?, request?, locale?, maxResultChars }
  *   out: { ready: true } once, then { id, text } | { id, error: 'json' | 'mapping' | 'result' | 'too_big', message }
  */
 const HELPER_SOURCE = `
 const jsonata = require(process.argv[1]);
+const { DateTime } = require(process.argv[2]);
+${HELPERS_SOURCE}
+const helpers = makeHelpers(DateTime, process.argv[3]);
 const compiled = new Map();
 function expressionOf(text) {
   let e = compiled.get(text);
@@ -65,12 +76,27 @@ function expressionOf(text) {
   }
   return e;
 }
+const words = (e) => (e && e.code ? e.code + ': ' : '') + (e && e.message ? e.message : String(e));
 process.on('disconnect', () => process.exit(0));
-process.on('message', async ({ id, body, expression, maxResultChars }) => {
+process.on('message', async ({ id, body, expression, each, request, locale, maxResultChars }) => {
   let json;
   try { json = JSON.parse(body); } catch (e) { return process.send({ id, error: 'json', message: e.message }); }
+  const bindings = Object.assign({ request: request === undefined ? null : request, body: json }, helpers.bind(locale || null));
   let result;
-  try { result = await expressionOf(expression).evaluate(json); } catch (e) { return process.send({ id, error: 'mapping', message: e.message }); }
+  try {
+    if (each) {
+      let items = await expressionOf(each).evaluate(json, bindings);
+      items = items === undefined || items === null ? [] : Array.isArray(items) ? items : [items];
+      const expr = expressionOf(expression);
+      result = [];
+      for (const item of items) {
+        try {
+          const r = await expr.evaluate(item, bindings);
+          result.push({ ok: r === undefined ? null : r });
+        } catch (e) { result.push({ error: words(e) }); }
+      }
+    } else result = await expressionOf(expression).evaluate(json, bindings);
+  } catch (e) { return process.send({ id, error: 'mapping', message: words(e) }); }
   json = undefined;
   let text;
   try { text = JSON.stringify(result === undefined ? null : result); }
@@ -82,11 +108,22 @@ process.on('message', async ({ id, body, expression, maxResultChars }) => {
 process.send({ ready: true });
 `;
 
+/** What an evaluation sees besides the body (see HELPER_SOURCE). */
+export interface EvaluateOptions {
+  /** A path: the expression runs once per item it yields; the answer is one { ok } | { error } per item. */
+  each?: string | null;
+  /** `$request`: the window and page the body answers. */
+  request?: unknown;
+  /** The source's number locale for `$number` / `$num`. */
+  locale?: NumberLocale | null;
+}
+
 type Limits = { timeMs: number; timePerMbMs?: number; heapMb: number; resultMb: number };
 
 interface Task {
   body: string;
   expression: string;
+  options: EvaluateOptions;
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
 }
@@ -109,6 +146,7 @@ type Reply = { ready: true } | { id: number; text: string } | { id: number; erro
 const seconds = (ms: number) => `${(ms / 1000).toLocaleString('vi-VN', { maximumFractionDigits: 1 })} giây`;
 
 let jsonataPath: string | undefined;
+let luxonPath: string | undefined;
 
 export class MappingPool {
   private readonly idle: Helper[] = [];
@@ -125,10 +163,10 @@ export class MappingPool {
   ) {}
 
   /** The mapping's result (the JSON it gave, parsed; null when it gave nothing). */
-  evaluate(body: string, expression: string): Promise<unknown> {
+  evaluate(body: string, expression: string, options: EvaluateOptions = {}): Promise<unknown> {
     if (this.closed) return Promise.reject(new Error('the mapping pool is closed'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ body, expression, resolve, reject });
+      this.queue.push({ body, expression, options, resolve, reject });
       this.pump();
     });
   }
@@ -164,7 +202,8 @@ export class MappingPool {
     this.live++;
     this.starting++;
     jsonataPath ??= createRequire(import.meta.url).resolve('jsonata');
-    const proc = spawn(process.execPath, [`--max-old-space-size=${this.limits.heapMb}`, '-e', HELPER_SOURCE, jsonataPath], {
+    luxonPath ??= createRequire(import.meta.url).resolve('luxon');
+    const proc = spawn(process.execPath, [`--max-old-space-size=${this.limits.heapMb}`, '-e', HELPER_SOURCE, jsonataPath, luxonPath, ZONE], {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
       env: {} // nothing of ours (secrets, database URLs) reaches a mapping
@@ -217,10 +256,14 @@ export class MappingPool {
     (helper.proc.stderr as { ref?: () => void } | null)?.ref?.();
     const limitMs = this.limits.timeMs + (this.limits.timePerMbMs ?? 0) * Math.floor(task.body.length / 1_000_000);
     helper.timer = setTimeout(() => {
-      helper.killedFor = new SourceError(`phép ánh xạ chạy quá ${seconds(limitMs)} và đã bị dừng`, 'parse');
+      helper.killedFor = new SourceError(`phép ánh xạ chạy quá ${seconds(limitMs)} và đã bị dừng`, 'mapping');
       helper.proc.kill('SIGKILL');
     }, limitMs);
-    helper.proc.send({ id: helper.id, body: task.body, expression: task.expression, maxResultChars: this.limits.resultMb * 1024 * 1024 });
+    const { each, request, locale } = task.options;
+    helper.proc.send({
+      id: helper.id, body: task.body, expression: task.expression, each: each ?? null, request: request ?? null, locale: locale ?? null,
+      maxResultChars: this.limits.resultMb * 1024 * 1024
+    });
   }
 
   private release(helper: Helper) {
@@ -261,22 +304,22 @@ export class MappingPool {
 
   private deathOf(helper: Helper, code: number | null, signal: NodeJS.Signals | null): Error {
     if (/heap out of memory|Allocation failed|Invalid array length/.test(helper.stderr)) {
-      return new SourceError(`phép ánh xạ dùng quá ${this.limits.heapMb} MB bộ nhớ và đã bị dừng`, 'parse');
+      return new SourceError(`phép ánh xạ dùng quá ${this.limits.heapMb} MB bộ nhớ và đã bị dừng`, 'mapping');
     }
     const last = helper.stderr.trim().split('\n').at(-1);
-    return new SourceError(`phép ánh xạ bị dừng bất thường (${signal ?? `mã thoát ${code}`}${last ? `: ${last.slice(0, 200)}` : ''})`, 'parse');
+    return new SourceError(`phép ánh xạ bị dừng bất thường (${signal ?? `mã thoát ${code}`}${last ? `: ${last.slice(0, 200)}` : ''})`, 'mapping');
   }
 
   private errorOf(reply: Extract<Reply, { error: string }>): Error {
     switch (reply.error) {
       case 'json':
-        return new SourceError(`the body is not valid JSON (${reply.message})`, 'parse');
+        return new SourceError(`dữ liệu trả về không phải JSON hợp lệ (${reply.message})`, 'parse');
       case 'mapping':
-        return new SourceError(`the mapping failed on this body: ${reply.message}`, 'parse');
+        return new SourceError(`phép ánh xạ lỗi trên dữ liệu này: ${reply.message}`, 'mapping');
       case 'too_big':
-        return new SourceError(`phép ánh xạ cho kết quả quá lớn (hơn ${this.limits.resultMb} MB) và đã bị dừng`, 'parse');
+        return new SourceError(`phép ánh xạ cho kết quả quá lớn (hơn ${this.limits.resultMb} MB) và đã bị dừng`, 'mapping');
       default:
-        return new SourceError(`the mapping gave something that is not data: ${reply.message}`, 'parse');
+        return new SourceError(`phép ánh xạ cho kết quả không phải dữ liệu: ${reply.message}`, 'mapping');
     }
   }
 }

@@ -8,6 +8,8 @@ import { ZONE } from '#domain/periods';
 import type { RawRecord, RawTask } from '../types.ts';
 import { SourceError } from '../types.ts';
 import type { TableMapping } from './config.ts';
+import type { NumberLocale } from '#db/schema/sources';
+import { helpers } from './helpers.ts';
 
 export type Cell = string | number | boolean | Date | null;
 
@@ -92,12 +94,16 @@ function toDate(cell: Cell, format: string): unknown {
   return dt.isValid ? dt.toISODate() : text;
 }
 
-function toValue(cell: Cell): unknown {
+/**
+ * A cell as a number, by the same rules as the mapping's $number (helpers.ts): "1.234" is read by
+ * the source's declared locale, ambiguous or unreadable text becomes the {$invalid} sentinel that
+ * rejects the row with the value quoted.
+ */
+function toValue(cell: Cell, locale: NumberLocale | null): unknown {
   if (cell === null || cell === undefined) return undefined;
   if (typeof cell === 'number') return cell;
-  const text = String(cell).trim();
-  if (text === '') return undefined;
-  return /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
+  if (typeof cell === 'boolean' || cell instanceof Date) return cell;
+  return helpers.readNumber(cell, locale);
 }
 
 interface Header {
@@ -123,7 +129,8 @@ function need(header: Header, column: string): number {
 export function tableRecords(
   rows: Cell[][],
   mapping: TableMapping,
-  knownMetrics: ReadonlySet<string>
+  knownMetrics: ReadonlySet<string>,
+  numberLocale: NumberLocale | null = null
 ): { records: RawRecord[]; bad: { row: number; reason: string }[] } {
   const header = readHeader(rows);
   const unitAt = need(header, mapping.unitColumn);
@@ -141,7 +148,7 @@ export function tableRecords(
     if (cells.every((c) => c === null || c === '')) return; // blank line
     if (cells.length !== header.width) return bad.push({ row, reason: `row has ${cells.length} fields, the header has ${header.width}` });
     const values: Record<string, unknown> = {};
-    for (const [metric, at] of valueColumns) values[metric] = toValue(cells[at] ?? null);
+    for (const [metric, at] of valueColumns) values[metric] = toValue(cells[at] ?? null, numberLocale);
     // A template row the district left unfilled (unit only: no date, no value) is not an error.
     const empty = (c: Cell | undefined) => c === null || c === undefined || String(c).trim() === '';
     if (empty(cells[dateAt]) && valueColumns.every(([, at]) => empty(cells[at]))) return;

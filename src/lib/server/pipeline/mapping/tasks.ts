@@ -8,7 +8,8 @@
 import type { RejectedRow } from '#db/schema/sources';
 import { datesBetween } from '#domain/periods';
 import type { RawTask } from '../types.ts';
-import { isIsoDate, type Lookups, type Scope, type StoredRow, type Window } from './validate.ts';
+import { isInvalid } from './helpers.ts';
+import { inScope, isIsoDate, unknownUnitReason, type Lookups, type Scope, type StoredRow, type Window } from './validate.ts';
 
 export interface Task {
   id: string;
@@ -19,9 +20,11 @@ export interface Task {
 }
 
 function checkTask(t: RawTask, lookups: Lookups, window: Window, scope: Scope): string | null {
+  for (const [field, v] of Object.entries(t)) if (isInvalid(v)) return `${field}: ${v.$invalid}`;
   if ((typeof t.id !== 'string' && typeof t.id !== 'number') || String(t.id).trim() === '') return 'task id is missing';
-  if (typeof t.unitCode !== 'string' || !lookups.unitIdByCode.has(t.unitCode)) return `unknown unit code ${JSON.stringify(t.unitCode)}`;
-  if (scope && !scope.has(t.unitCode)) return `unit ${t.unitCode} is outside this source's scope`;
+  if (typeof t.unitCode !== 'string') return `mã đơn vị phải là chữ, nhận được ${JSON.stringify(t.unitCode) ?? 'không có gì'}`;
+  if (!lookups.unitIdByCode.has(t.unitCode)) return unknownUnitReason(t.unitCode, lookups);
+  if (!inScope(t.unitCode, lookups, scope)) return `đơn vị ${t.unitCode} nằm ngoài phạm vi của nguồn này`;
   if (!isIsoDate(t.assigned)) return `assigned date ${JSON.stringify(t.assigned)} is not a date`;
   if (!isIsoDate(t.deadline)) return `deadline ${JSON.stringify(t.deadline)} is not a date`;
   if (t.deadline < t.assigned) return `deadline ${t.deadline} is before the task was assigned (${t.assigned})`;
@@ -41,7 +44,7 @@ export function validateTasks(raw: RawTask[], lookups: Lookups, window: Window, 
   for (const t of raw) {
     const reason = checkTask(t, lookups, window, scope);
     if (reason) {
-      rejected.push({ index: t.row, reason: `task ${String(t.id ?? '?')}: ${reason}` });
+      rejected.push({ index: t.row, reason: `task ${isInvalid(t.id) ? '?' : String(t.id ?? '?')}: ${reason}` });
       continue;
     }
     const task: Task = { id: String(t.id), unitCode: t.unitCode as string, assigned: t.assigned as string, deadline: t.deadline as string, completed: (t.completed as string | null) ?? null };
@@ -62,19 +65,21 @@ export function validateTasks(raw: RawTask[], lookups: Lookups, window: Window, 
   return { tasks, rejected };
 }
 
-/** The four task metrics per unit (all of `unitCodes`) and day of the window. */
-export function deriveTaskRows(tasks: Task[], unitCodes: Iterable<string>, lookups: Lookups, window: Window): StoredRow[] {
+/** The four task metrics per unit (all of `unitIds`, and those of the tasks) and day of the window. */
+export function deriveTaskRows(tasks: Task[], unitIds: Iterable<number>, lookups: Lookups, window: Window): StoredRow[] {
   const days = datesBetween(window.from, window.to);
   const dayIndex = new Map(days.map((d, i) => [d, i]));
-  const counts = new Map<string, Int32Array>(); // unit → [onTime, late, openInTime, openOverdue] × days
-  const countsOf = (unit: string) => {
+  const counts = new Map<number, Int32Array>(); // unit id → [onTime, late, openInTime, openOverdue] × days
+  const countsOf = (unit: number) => {
     let c = counts.get(unit);
     if (!c) counts.set(unit, (c = new Int32Array(days.length * 4)));
     return c;
   };
-  for (const code of unitCodes) countsOf(code);
+  for (const id of unitIds) countsOf(id);
   for (const t of tasks) {
-    const c = countsOf(t.unitCode);
+    const unitId = lookups.unitIdByCode.get(t.unitCode);
+    if (unitId === undefined) continue; // validateTasks let none such through
+    const c = countsOf(unitId);
     if (t.completed !== null) {
       const i = dayIndex.get(t.completed);
       if (i !== undefined) c[i * 4 + (t.completed <= t.deadline ? 0 : 1)]! += 1;
@@ -90,9 +95,7 @@ export function deriveTaskRows(tasks: Task[], unitCodes: Iterable<string>, looku
     return info.id;
   });
   const rows: StoredRow[] = [];
-  for (const [code, c] of counts) {
-    const unitId = lookups.unitIdByCode.get(code);
-    if (unitId === undefined) continue;
+  for (const [unitId, c] of counts) {
     days.forEach((day, i) => {
       for (let k = 0; k < 4; k++) rows.push({ unitId, metricId: metricIds[k]!, day, value: c[i * 4 + k]! });
     });

@@ -7,6 +7,7 @@
 import { DateTime } from 'luxon';
 import type { RejectedRow } from '#db/schema/sources';
 import type { RawRecord } from '../types.ts';
+import { isInvalid } from './helpers.ts';
 
 export interface MetricInfo {
   id: number;
@@ -15,12 +16,25 @@ export interface MetricInfo {
 }
 
 export interface Lookups {
+  /** The source's unit codes (in its code system) → unit ids. */
   unitIdByCode: Map<string, number>;
+  /** The code system of unitIdByCode: 'gso' (the register's codes) or a key of units.external_codes; named when a code is unknown. */
+  codeSystem?: string;
   metrics: Map<string, MetricInfo>;
 }
 
-/** The units a source may report on (its scope's descendants); undefined = any unit. */
-export type Scope = ReadonlySet<string> | undefined;
+/** The units (ids) a source may report on (its scope and its descendants); undefined = any unit. */
+export type Scope = ReadonlySet<number> | undefined;
+
+/** Why a unit code is not matched, naming the code system tried: "không có đơn vị mã H44.999 trong hệ mã portal". */
+export function unknownUnitReason(code: string, lookups: Pick<Lookups, 'codeSystem'>): string {
+  return `không có đơn vị mã ${code} trong hệ mã ${lookups.codeSystem ?? 'gso'}`;
+}
+
+/** Whether the unit of a (known) code is inside the scope. */
+export function inScope(code: string, lookups: Lookups, scope: Scope): boolean {
+  return !scope || scope.has(lookups.unitIdByCode.get(code)!);
+}
 
 export interface Window {
   from: string;
@@ -42,9 +56,13 @@ const show = (x: unknown) => (typeof x === 'string' ? `"${x.length > 40 ? `${x.s
 
 /** The first problem of a record, or null. */
 function checkRecord(r: RawRecord, lookups: Lookups, window: Window, scope: Scope): string | null {
+  // A value a helper ($number, $date, …) could not read: its reason, with the value quoted.
+  if (isInvalid(r.unitCode)) return `mã đơn vị: ${r.unitCode.$invalid}`;
+  if (isInvalid(r.date)) return r.date.$invalid;
+  for (const [metric, v] of Object.entries(r.values)) if (isInvalid(v)) return `${metric}: ${v.$invalid}`;
   if (typeof r.unitCode !== 'string' || r.unitCode.trim() === '') return `unit code must be text, got ${show(r.unitCode)}`;
-  if (!lookups.unitIdByCode.has(r.unitCode)) return `unknown unit code ${r.unitCode}`;
-  if (scope && !scope.has(r.unitCode)) return `unit ${r.unitCode} is outside this source's scope`;
+  if (!lookups.unitIdByCode.has(r.unitCode)) return unknownUnitReason(r.unitCode, lookups);
+  if (!inScope(r.unitCode, lookups, scope)) return `đơn vị ${r.unitCode} nằm ngoài phạm vi của nguồn này`;
   if (!isIsoDate(r.date)) return `date ${show(r.date)} is not a date`;
   if (r.date < window.from || r.date > window.to) return `date ${r.date} is outside the requested ${window.from} – ${window.to}`;
   const entries = Object.entries(r.values);

@@ -1,12 +1,14 @@
 import { error, json } from '@sveltejs/kit';
 import { z } from 'zod';
 import { jobQueue } from '#server/jobs/sender';
-import { readPollStatus, readRecomputeStatus } from '#server/jobs/status';
+import { readBackfillStatus, readPollStatus, readRecomputeStatus } from '#server/jobs/status';
+import { sql } from '#server/db';
 import type { RequestHandler } from './$types';
 
 /**
- * GET /admin/jobs/{recompute|poll}/{id} (administrators): a job's progress, as the admin pages
- * follow it — a recompute batch (a scheme change, a units import) or a "poll now". JSON JobStatus.
+ * GET /admin/jobs/{recompute|poll|backfill}/{id} (administrators): a job's progress, as the admin
+ * pages follow it — a recompute batch (a scheme change, a units import), a "poll now", or a source's
+ * history ("Nạp lịch sử": `backfill` carries its windows so far). JSON JobStatus.
  */
 export const GET: RequestHandler = async ({ params }) => {
   if (!z.uuid().safeParse(params.id).success) error(404, `id: ${params.id} is not a job id`);
@@ -14,7 +16,8 @@ export const GET: RequestHandler = async ({ params }) => {
   const status =
     params.kind === 'recompute' ? await readRecomputeStatus(boss, params.id)
     : params.kind === 'poll' ? await readPollStatus(boss, params.id)
-    : error(404, `kind: must be recompute or poll, not ${params.kind}`);
+    : params.kind === 'backfill' ? await readBackfillStatus(boss, await sql(), params.id)
+    : error(404, `kind: must be recompute, poll or backfill, not ${params.kind}`);
   if (!status) error(404, `no ${params.kind} job ${params.id} (finished jobs are kept 7 days)`);
   return json(status, { headers: { 'cache-control': 'no-store' } });
 };

@@ -1,0 +1,68 @@
+/**
+ * Test connection: ask a source once for its poll window (every page), map and check what came
+ * back, and store nothing. The report shows the exact requests (secrets masked) and responses
+ * (status, content type, the first 64 KB of the body pretty-printed), the vendor's own message on
+ * a 4xx/5xx, then the preview: counts over all rows, the first samples and rejected rows (numbered
+ * by their place in the body), and a failure when nothing at all is valid.
+ */
+import type { Queryable } from '#db/client';
+import type { ErrorStage } from '#db/schema/sources';
+import { today } from '#domain/periods';
+import type { Exchange } from './client.ts';
+import { loadLookups } from './ingest.ts';
+import { fetchWindow, pollWindow, type SourceRow } from './poll.ts';
+import { SourceError, type Credentials } from './types.ts';
+import type { Window } from './mapping/validate.ts';
+
+/** How many samples and rejected rows a report lists (the counts are over all of them). */
+export const TEST_SHOWN = 50;
+
+export interface TestReport {
+  ok: boolean;
+  stage: ErrorStage | null;
+  error: string | null;
+  vendorMessage: string | null;
+  /** The status of the last response (null: none came). */
+  httpStatus: number | null;
+  window: Window;
+  exchanges: Exchange[];
+  /** Source rows read (records or tasks). */
+  read: number;
+  /** Samples that would be stored. */
+  accepted: number;
+  rejectedCount: number;
+  samples: { unitCode: string; metric: string; date: string; value: number }[];
+  /** index: the record's place in the body (the page and the piece named in the reason when there are several). */
+  rejected: { index: number; reason: string }[];
+  shown: { samples: number; rejected: number };
+}
+
+export async function testConnection(sql: Queryable, source: SourceRow, credentials: Credentials, options: { now?: Date } = {}): Promise<TestReport> {
+  const planned = pollWindow(source, null, today(options.now));
+  const window = { from: planned.from, to: planned.to };
+  const empty = { read: 0, accepted: 0, rejectedCount: 0, samples: [], rejected: [], shown: { samples: 0, rejected: 0 } };
+  try {
+    const lookups = await loadLookups(sql);
+    const fetched = await fetchWindow(source, window, credentials, lookups, { retry: { attempts: 1, baseDelayMs: 0 }, maxExchanges: 20 });
+    const codeOf = new Map([...lookups.unitIdByCode].map(([code, id]) => [id, code]));
+    const keyOf = new Map([...lookups.metrics].map(([key, m]) => [m.id, key]));
+    const samples = fetched.rows.slice(0, TEST_SHOWN).map((r) => ({ unitCode: codeOf.get(r.unitId) ?? '?', metric: keyOf.get(r.metricId) ?? '?', date: r.day, value: r.value }));
+    const rejected = fetched.rejected.slice(0, TEST_SHOWN);
+    const report = {
+      window, exchanges: fetched.exchanges, httpStatus: fetched.httpStatus, vendorMessage: null, read: fetched.read, accepted: fetched.rows.length,
+      rejectedCount: fetched.rejected.length, samples, rejected, shown: { samples: samples.length, rejected: rejected.length }
+    };
+    if (fetched.rows.length) return { ok: true, stage: null, error: null, ...report };
+    const error = fetched.read
+      ? `không có dòng hợp lệ nào: đọc được ${fetched.read.toLocaleString('vi-VN')} dòng, ${fetched.rejected.length.toLocaleString('vi-VN')} dòng bị từ chối (xem lý do bên dưới)`
+      : `nguồn không trả bản ghi nào cho khoảng ${window.from} – ${window.to} (hoặc phép ánh xạ không đọc ra bản ghi nào)`;
+    return { ok: false, stage: 'mapping', error, ...report };
+  } catch (e) {
+    if (!(e instanceof SourceError)) {
+      return { ok: false, stage: null, error: (e as Error).message, vendorMessage: null, httpStatus: null, window, exchanges: [], ...empty };
+    }
+    return {
+      ok: false, stage: e.stage, error: e.message, vendorMessage: e.vendorMessage, httpStatus: e.httpStatus, window, exchanges: e.exchanges, ...empty
+    };
+  }
+}
