@@ -9,7 +9,8 @@ import { createApiToken, revokeApiToken } from '../../src/lib/server/admin/api-t
 import type { Principal } from '../../src/lib/server/auth/principal.ts';
 import { createUserIfMissing } from '#server/seed/users';
 import { DEMO_KEYS } from '#server/seed/demo-keys';
-import { POLL_QUEUE } from '#server/jobs/queues';
+import { POLL_QUEUE, SOURCE_BACKFILL_QUEUE } from '#server/jobs/queues';
+import { addDays, today } from '../../src/lib/domain/periods.ts';
 import { sessionCookie } from '../support/fixtures.ts';
 import { testJobs, type TestJobs } from '../support/jobs.ts';
 import { startWeb } from '../support/web.ts';
@@ -162,6 +163,35 @@ describe('the admin API with an API token', () => {
     expect(refused.status).toBe(409);
     expect(((await refused.json()) as { error: string }).error).toMatch(/đang tắt/);
   });
+
+  it('backfills 400 days of a source through the API, with its progress window by window', async () => {
+    const to = today();
+    const from = addDays(to, -399);
+    const refused = await call('POST', '/api/v1/admin/sources/ansinh/backfill', { from: to, to: addDays(to, 1) });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { fields: Record<string, string> }).fields).toHaveProperty('to');
+    expect((await call('POST', '/api/v1/admin/sources/khong-co/backfill', { from, to })).status).toBe(404);
+
+    const started = Date.now();
+    const res = await call('POST', '/api/v1/admin/sources/ansinh/backfill', { from, to });
+    expect(res.status).toBe(202);
+    const queued = (await res.json()) as { jobId: string; windows: number; status: string };
+    expect(queued.status).toBe(`/api/v1/admin/jobs/backfill/${queued.jobId}`);
+    expect(queued.windows).toBeGreaterThanOrEqual(2);
+    await jobs.settled(SOURCE_BACKFILL_QUEUE, queued.jobId);
+    const seconds = (Date.now() - started) / 1000;
+    const progress = (await (await call('GET', queued.status)).json()) as {
+      state: string; done: number; total: number; backfill: { windows: { state: string; accepted: number }[]; samples: number; failed: number; from: string; to: string };
+    };
+    expect(progress).toMatchObject({ state: 'done', done: queued.windows, total: queued.windows });
+    expect(progress.backfill).toMatchObject({ from, to, failed: 0 });
+    expect(progress.backfill.windows).toHaveLength(queued.windows);
+    expect(progress.backfill.windows.every((w) => w.state === 'done' && w.accepted > 0)).toBe(true);
+    expect(progress.backfill.samples).toBe(progress.backfill.windows.reduce((n, w) => n + w.accepted, 0));
+    console.info(`backfill through the API: ansinh ${from} → ${to}, ${queued.windows} windows, ${progress.backfill.samples} samples, ${seconds.toFixed(1)} s`);
+    const [audit] = await db.sql<{ actor_name: string }[]>`select actor_name from audit_log where action = 'backfill' and entity_id = 'ansinh'`;
+    expect(audit!.actor_name).toBe('api:ci-pipeline');
+  }, 300_000);
 
   it('audits every use of the token under its name, and needs no origin check for it', async () => {
     const [before] = await db.sql<{ n: number }[]>`select count(*)::int as n from audit_log where action = 'api_request' and actor_name = 'api:ci-pipeline'`;

@@ -9,6 +9,7 @@ import type { Sql } from '#db/client';
 import { m } from '$lib/paraglide/messages';
 import type { Locale } from '$lib/paraglide/runtime';
 import type { Principal } from '../auth/principal.ts';
+import { startSourceBackfill } from '../admin/backfill.ts';
 import {
   dropQueuedPollsOf, listSources, pollNow, readSourceView, saveSource, setEnabled, sourceFormSchema, testSource, type SourceView
 } from '../admin/sources.ts';
@@ -106,6 +107,21 @@ export async function pollNowApi(ctx: ApiContext, key: string): Promise<Response
   if (!result.ok) return apiError(result.status, result.message);
   return json(
     { jobId: result.jobId, status: result.jobId ? `/api/v1/admin/jobs/poll/${result.jobId}` : null },
+    { status: 202, headers: noStore }
+  );
+}
+
+/** History ("Nạp lịch sử"): {from, to} → 202 with the job, followed at /api/v1/admin/jobs/backfill/{jobId} (a result per window). */
+export async function backfillApi(ctx: ApiContext, key: string): Promise<Response> {
+  const body = await readJsonObject(ctx.request);
+  if (!body) return badBody(ctx.locale);
+  const result = await startSourceBackfill(ctx.sql, await ctx.jobs(), key, { from: body.from, to: body.to }, { actor: ctx.actor, ip: ctx.ip });
+  if (!result.ok) {
+    if (result.status === 404) return notFound(key, ctx.locale);
+    return apiError(result.status, result.message, result.field ? { [result.field]: result.message } : {});
+  }
+  return json(
+    { jobId: result.jobId, windows: result.windows, status: `/api/v1/admin/jobs/backfill/${result.jobId}` },
     { status: 202, headers: noStore }
   );
 }

@@ -132,6 +132,22 @@ const testReport = {
   }
 };
 
+const backfillWindow = {
+  type: 'object',
+  properties: {
+    from: { type: 'string', format: 'date' }, to: { type: 'string', format: 'date' }, state: { type: 'string', enum: ['done', 'failed'] },
+    accepted: { type: 'integer' }, rejected: { type: 'integer' }, error: { type: ['string', 'null'] }, runId: { type: 'integer' }
+  }
+};
+
+const backfillProgress = {
+  type: ['object', 'null'],
+  properties: {
+    sourceKey: { type: 'string' }, sourceName: { type: 'string' }, from: { type: 'string', format: 'date' }, to: { type: 'string', format: 'date' },
+    windows: { type: 'array', items: backfillWindow }, samples: { type: 'integer' }, rejected: { type: 'integer' }, failed: { type: 'integer' }
+  }
+};
+
 const jobStatus = {
   type: 'object',
   additionalProperties: true,
@@ -149,7 +165,8 @@ const jobStatus = {
         runId: { type: ['integer', 'null'] }, outcome: { type: 'string', enum: ['success', 'partial', 'failed', 'skipped'] },
         accepted: { type: 'integer' }, rejected: { type: 'integer' }, error: { type: ['string', 'null'] }, skipped: { type: ['string', 'null'] }
       }
-    }
+    },
+    backfill: { ...backfillProgress, description: 'A backfill\'s windows so far (kind backfill).' }
   }
 };
 
@@ -234,9 +251,25 @@ export const OPENAPI = {
         responses: { '202': jsonBody(ref('JobQueued'), 'Queued; follow `status`.'), '409': errorResponse('The source is disabled.'), ...withKey }
       }
     },
+    '/api/v1/admin/sources/{key}/backfill': {
+      parameters: [keyParam],
+      post: {
+        tags: ['sources'], operationId: 'backfillSource',
+        summary: 'Load the source\'s history over a past range ("Nạp lịch sử"), as a job',
+        description: 'The range is cut into the source\'s windows; each is fetched, mapped and stored like a poll, with its result in the job\'s progress. No limit on how far back: as far as the source answers.',
+        parameters: [langHeader],
+        requestBody: { required: true, ...jsonBody(ref('BackfillRequest')) },
+        responses: {
+          '202': jsonBody(ref('BackfillQueued'), 'Queued; follow `status`.'),
+          '400': errorResponse('A date is missing or wrong, from is after to, or to is after today (`fields.from` / `fields.to`).'),
+          '409': errorResponse('The source is disabled, takes uploads only, or already has a backfill waiting.'),
+          ...withKey
+        }
+      }
+    },
     '/api/v1/admin/jobs/{kind}/{id}': {
       parameters: [
-        { name: 'kind', in: 'path', required: true, schema: { type: 'string', enum: ['poll', 'recompute'] } },
+        { name: 'kind', in: 'path', required: true, schema: { type: 'string', enum: ['poll', 'recompute', 'backfill'] } },
         { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }
       ],
       get: { tags: ['jobs'], operationId: 'jobStatus', summary: 'A job\'s progress', parameters: [langHeader], responses: { '200': jsonBody(ref('JobStatus'), 'Its progress.'), '404': errorResponse('No such job (finished jobs are kept 7 days).'), ...common } }
@@ -257,7 +290,15 @@ export const OPENAPI = {
       SourceHealth: sourceHealth,
       TestReport: testReport,
       JobStatus: jobStatus,
-      JobQueued: jobQueued
+      JobQueued: jobQueued,
+      BackfillRequest: {
+        type: 'object', required: ['from', 'to'],
+        properties: { from: { type: 'string', format: 'date', example: '2025-10-01' }, to: { type: 'string', format: 'date', example: '2026-11-04' } }
+      },
+      BackfillQueued: {
+        type: 'object', required: ['jobId', 'windows', 'status'],
+        properties: { jobId: { type: 'string', format: 'uuid' }, windows: { type: 'integer', description: 'How many windows the range is cut into.' }, status: { type: 'string' } }
+      }
     } as Record<string, unknown>
   }
 };
