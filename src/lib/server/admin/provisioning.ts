@@ -23,6 +23,7 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { PgBoss } from 'pg-boss';
 import { parse as parseYaml } from 'yaml';
+import type { TransactionSql } from 'postgres';
 import type { Queryable, Sql } from '#db/client';
 import { open } from '#server/secrets';
 import type { Logger } from '#server/log';
@@ -102,6 +103,22 @@ async function snapshot(tx: Queryable, key: string, secretKeyHex: string | undef
 
 class Unchanged extends Error {}
 
+/**
+ * A transaction handed to a function that takes the pool: its own `begin` (saveSource checks and
+ * writes under a lock in one) becomes a savepoint of ours, so the whole save stays inside it.
+ */
+function asPool(tx: TransactionSql): Sql {
+  return new Proxy(tx, {
+    get(target, prop, receiver) {
+      if (prop === 'begin') {
+        type Body = (sql: TransactionSql) => unknown;
+        return (a: unknown, b?: unknown) => target.savepoint((typeof a === 'function' ? a : b) as Body);
+      }
+      return Reflect.get(target, prop, receiver);
+    }
+  }) as unknown as Sql;
+}
+
 /** The form's messages start with their field ("key: …"); the report names the field already. */
 const problem = (key: string, field: string, message: string): ProvisioningProblem => ({
   key, field, message: message.startsWith(`${field}: `) ? message.slice(field.length + 2) : message
@@ -133,8 +150,8 @@ async function applyEntry(
       // One start at a time (several worker processes may start together).
       await tx`select pg_advisory_xact_lock(hashtext('cityops-provisioning'))`;
       const before = await snapshot(tx, form.key, opts.secretKeyHex);
-      // saveSource takes the pool's type; a transaction answers the same queries.
-      const saved = await saveSource(tx as unknown as Sql, form, { actor: PROVISIONING_ACTOR, ip: null, existingKey: before ? form.key : undefined });
+      const saveContext = { actor: PROVISIONING_ACTOR, ip: null, existingKey: before ? form.key : undefined, jobs: opts.jobs };
+      const saved = await saveSource(asPool(tx), form, saveContext);
       if ('errors' in saved) return { problems: Object.entries(saved.errors).map(([field, message]) => problem(key, field, message)) };
       const after = await snapshot(tx, form.key, opts.secretKeyHex);
       if (before && isDeepStrictEqual(before, after)) throw new Unchanged();

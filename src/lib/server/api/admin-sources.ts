@@ -55,7 +55,9 @@ async function save(ctx: ApiContext, input: Record<string, string>, existingKey:
   if (form.key !== existingKey && (await readSourceView(ctx.sql, form.key))) {
     return apiError(409, m.api_error_key_taken({ key: form.key }, { locale: ctx.locale }), { key: m.api_error_key_taken({ key: form.key }, { locale: ctx.locale }) });
   }
-  const result = await saveSource(ctx.sql, form, { actor: ctx.actor, ip: ctx.ip, existingKey });
+  // jobs: where a change of priority queues its recompute (when saveSource takes it).
+  const saveContext = { actor: ctx.actor, ip: ctx.ip, existingKey, jobs: await ctx.jobs() };
+  const result = await saveSource(ctx.sql, form, saveContext);
   if ('errors' in result) return fieldsError(refusalStatus(result.errors), result.errors, ctx.locale);
   if (!form.enabled) await dropQueuedPollsOf(ctx.sql, await ctx.jobs(), result.key);
   const view = (await readSourceView(ctx.sql, result.key))!;
@@ -94,9 +96,16 @@ export async function testSourceApi(ctx: ApiContext, key: string): Promise<Respo
   return json(report, { headers: noStore });
 }
 
+/** What setEnabled answers: whether the source exists, or (with the overlap check) a refusal in words. */
+type SetEnabledOutcome = boolean | { ok: boolean; status?: number; field?: string; message?: string };
+
 export async function setEnabledApi(ctx: ApiContext, key: string, enabled: boolean): Promise<Response> {
-  const done = await setEnabled(ctx.sql, key, enabled, { actor: ctx.actor, ip: ctx.ip, jobs: await ctx.jobs() });
-  if (!done) return notFound(key, ctx.locale);
+  const outcome = (await setEnabled(ctx.sql, key, enabled, { actor: ctx.actor, ip: ctx.ip, jobs: await ctx.jobs() })) as SetEnabledOutcome;
+  if (outcome === false || (typeof outcome === 'object' && !outcome.ok && outcome.status === 404)) return notFound(key, ctx.locale);
+  if (typeof outcome === 'object' && !outcome.ok) {
+    const message = outcome.message ?? '';
+    return apiError(outcome.status ?? 409, message, outcome.field ? { [outcome.field]: message } : {});
+  }
   return json((await readSourceView(ctx.sql, key))!, { headers: noStore });
 }
 
