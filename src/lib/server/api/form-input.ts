@@ -6,7 +6,8 @@
 /**
  * A JSON object as the fields of a form post: numbers and booleans as their text, null as empty,
  * a JSON source's mapping given as `{expression, metrics, each}` as the form's lines, any other
- * object (a table mapping, a request) as JSON text.
+ * `headers` given as `{name: value}` as the form's "Name: value" lines, any other object (a table
+ * mapping, a JSON body template) as JSON text.
  */
 export function toFormInput(body: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -18,6 +19,9 @@ export function toFormInput(body: Record<string, unknown>): Record<string, strin
       if (Array.isArray(metrics) && metrics.length) lines.push(`metrics: ${metrics.map(String).join(', ')}`);
       if (typeof each === 'string' && each.trim()) lines.push(`each: ${each}`);
       out[key] = lines.join('\n');
+    } else if (key === 'headers' && value && typeof value === 'object' && !Array.isArray(value)) {
+      // Header templates as the form has them: one "Name: value" a line.
+      out[key] = Object.entries(value).map(([name, v]) => `${name}: ${String(v)}`).join('\n');
     } else if (value === null) out[key] = '';
     else if (typeof value === 'string') out[key] = value;
     else if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') out[key] = String(value);
