@@ -25,8 +25,9 @@
  * Errors are JSON {"thanhCong":false,"maLoi":…,"thongBao":"<Vietnamese>"}: 400 on a bad or missing
  * date ("Tham số tuNgay/denNgay phải có dạng dd/MM/yyyy"), a range over 31 days, a bad page or a body
  * that is not JSON; 401 (with WWW-Authenticate: Basic) on missing or wrong credentials; 405 on GET.
- * No day after today exists (a range reaching into the future stops at today); any past day does,
- * so a backfill of years is a series of 31-day requests.
+ * No day after today exists (a range reaching into the future stops at today); every day since the
+ * system went live (ONE_STOP_FIRST_DAY, 01/01/2020) does, so a backfill of years is a series of
+ * 31-day requests, and a request starting earlier is a 400 in its words.
  *
  * Ground truth: `oneStopDay(seed, code, date, now)` — the dossier generator (dossiers.ts) run with a
  * seed of its own, so the same commune and day count differently from the seeded dossier API (another
@@ -43,6 +44,8 @@ export const ONE_STOP_PATH = '/mot-cua/api/bao-cao';
 export const ONE_STOP_PAGE_SIZE = 50;
 export const ONE_STOP_MAX_DAYS = 31;
 export const ONE_STOP_DATE_MESSAGE = 'Tham số tuNgay/denNgay phải có dạng dd/MM/yyyy';
+/** The system went live that day: a request starting earlier is refused (400), in its words. */
+export const ONE_STOP_FIRST_DAY = '2020-01-01';
 
 /** The vendor's field for each catalogue metric, in the order it writes them. */
 export const ONE_STOP_FIELDS = {
@@ -141,6 +144,7 @@ export function parseOneStopBody(text: string | undefined, at: Date): OneStopQue
   const to = isoOfViDate(b.denNgay);
   if (!from || !to) return ONE_STOP_DATE_MESSAGE;
   if (from > to) return 'tuNgay phải trước hoặc bằng denNgay';
+  if (from < ONE_STOP_FIRST_DAY) return `Hệ thống vận hành từ ${viDate(ONE_STOP_FIRST_DAY)}: không có số liệu trước ngày này`;
   const days = dayNumber(to) - dayNumber(from) + 1;
   if (days > ONE_STOP_MAX_DAYS) return `Mỗi yêu cầu lấy tối đa ${ONE_STOP_MAX_DAYS} ngày, yêu cầu ${days} ngày: chia khoảng thời gian ra`;
   const rawPage = b.trang ?? 1;

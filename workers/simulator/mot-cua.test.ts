@@ -98,6 +98,7 @@ describe('the fifth vendor, a one-stop-shop reporting system (POST, pages, HTTP 
       [{ tuNgay: '31/02/2026', denNgay: '20/11/2026', trang: 1 }, ONE_STOP_DATE_MESSAGE],
       [{ tuNgay: '20/11/2026', denNgay: '18/11/2026' }, 'tuNgay phải trước hoặc bằng denNgay'],
       [{ tuNgay: '01/10/2026', denNgay: '01/11/2026' }, /tối đa 31 ngày, yêu cầu 32 ngày/],
+      [{ tuNgay: '31/12/2019', denNgay: '10/01/2020' }, 'Hệ thống vận hành từ 01/01/2020: không có số liệu trước ngày này'],
       [{ tuNgay: '18/11/2026', denNgay: '20/11/2026', trang: 0 }, /Tham số trang phải là số nguyên/],
       [[1, 2], /đối tượng JSON/]
     ];

@@ -4,7 +4,8 @@
  * by backfillSource and recorded as a poll run naming the job, so that progress and a result per
  * window are read while it runs (jobs/status.ts). A window that fails is recorded as a failed run,
  * with its reason, and the job goes on to the next; a job retried after a crash skips the windows
- * already stored. The boards of the range are recomputed once, at the end.
+ * already stored. After each window, a NOTIFY on the sources channel (as a poll sends), so screens
+ * and tests following the job hear of it. The boards of the range are recomputed once, at the end.
  *
  * There is no range limit here: a backfill reaches as far back as the source answers (a source that
  * refuses old dates fails those windows, in its own words). A scheduled poll keeps its short window.
@@ -12,6 +13,7 @@
 import { sql as expr } from 'drizzle-orm';
 import { orm, type Sql } from '#db/client';
 import { ERROR_STAGES, pollRuns, type ErrorStage, type Granularity } from '#db/schema/sources';
+import { SOURCES_CHANNEL } from '#contract/notify';
 import { FAILED_BODY_KEPT_CHARS } from '../limits.ts';
 import type { Logger } from '../log.ts';
 import { backfillSource, recomputeRange } from './backfill.ts';
@@ -70,6 +72,8 @@ export async function runSourceBackfill(
       });
       log?.warn({ from: w.from, to: w.to, err: e }, 'backfill window failed; going on with the next');
     }
+    // A window's run is in the source's history now: the screens following the source (and the job) hear of it.
+    await sql`select pg_notify(${SOURCES_CHANNEL}, ${JSON.stringify({ sourceId: source.id })})`;
   }
   // Only the boards the job changed: a second backfill of the same range recomputes nothing. A
   // resumed job cannot know what its first attempt changed, so it recomputes the whole range.
