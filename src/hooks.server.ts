@@ -13,6 +13,9 @@ import { decide, ruleFor } from '$lib/server/auth/access';
 import { DATA_STORE_UNAVAILABLE, dataStoreUnavailable, forbidden, principalOf, signInFirst } from '$lib/server/auth/request';
 import { databaseOutage } from '$lib/server/outage';
 import { ANONYMOUS } from '$lib/server/auth/principal';
+import { bearerOf, isApiToken, readApiToken, recordApiTokenUse } from '$lib/server/auth/api-tokens';
+import { apiError, apiLocale } from '$lib/server/api/respond';
+import { m } from '$lib/paraglide/messages';
 import { attachRealtime } from '$lib/server/realtime/index.ts';
 import { RELEASE } from '$lib/server/release';
 
@@ -70,9 +73,24 @@ const handleLocale: Handle = ({ event, resolve }) => {
  */
 const handleAccess: Handle = async ({ event, resolve }) => {
   const metricsToken = config().METRICS_TOKEN;
-  const metricsBearerOk = Boolean(metricsToken) && event.request.headers.get('authorization') === `Bearer ${metricsToken}`;
+  const authorization = event.request.headers.get('authorization');
+  const metricsBearerOk = Boolean(metricsToken) && authorization === `Bearer ${metricsToken}`;
+  // An API token (`Bearer cop_…`) is an administrator on the JSON admin API, and nothing elsewhere.
+  const bearer = bearerOf(authorization);
+  const apiToken = bearer !== null && isApiToken(bearer) ? bearer : null;
+  const adminApi = event.route.id?.startsWith('/api/v1/admin/') ?? false;
   try {
-    event.locals.principal = await principalOf(await sql(), event.cookies, event.request.headers.get('authorization'));
+    if (apiToken && adminApi) {
+      const read = await readApiToken(await sql(), apiToken);
+      if ('refused' in read) {
+        const locale = apiLocale(event.request);
+        const words = read.refused === 'revoked' ? m.api_error_token_revoked({}, { locale }) : m.api_error_token_unknown({}, { locale });
+        return withHeaders(apiError(401, words, {}, { 'www-authenticate': 'Bearer realm="city-ops"' }));
+      }
+      event.locals.principal = read.principal;
+    } else {
+      event.locals.principal = await principalOf(await sql(), event.cookies, apiToken ? null : authorization);
+    }
   } catch (e) {
     // The session (or display token) could not be checked: the database is down, or failed in a
     // way not foreseen. Either way nobody can be recognised right now, which is not "signed out":
@@ -83,17 +101,33 @@ const handleAccess: Handle = async ({ event, resolve }) => {
     if (route !== '/healthz' && !(route === '/metrics' && metricsBearerOk)) return withHeaders(dataStoreUnavailable(event));
     event.locals.principal = ANONYMOUS;
   }
-  const decision = decide(ruleFor(event.route.id), event.locals.principal, metricsBearerOk);
+  const principal = event.locals.principal;
+  const decision = decide(ruleFor(event.route.id), principal, metricsBearerOk);
+  if (decision !== 'allow' && (adminApi || (apiToken && principal.kind === 'anonymous'))) {
+    // The admin API answers in the caller's language, as `{ error, fields }`.
+    const locale = apiLocale(event.request);
+    if (!adminApi) return withHeaders(apiError(403, m.api_error_token_scope({}, { locale })));
+    if (decision === 'sign_in') return withHeaders(apiError(401, m.api_error_sign_in({}, { locale }), {}, { 'www-authenticate': 'Bearer realm="city-ops"' }));
+    return withHeaders(apiError(403, m.api_error_forbidden({}, { locale })));
+  }
   if (decision === 'sign_in') return withHeaders(signInFirst(event));
   if (decision === 'forbidden') return withHeaders(forbidden(event));
   const method = event.request.method;
-  if (method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS') {
+  // A browser sends cookies by itself, so a session's state-changing call must come from this site;
+  // an API token is sent only by a program that holds it, so its calls need no origin check.
+  if (method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS' && principal.kind !== 'api_token') {
     const origin = event.request.headers.get('origin');
     if (origin !== null && origin !== event.url.origin) {
       return withHeaders(json({ message: `Cross-site request refused (origin ${origin}).` }, { status: 403 }));
     }
   }
   const response = await resolve(event);
+  // Every use of an API token is audited under its name, with its answer's status.
+  if (principal.kind === 'api_token') {
+    await recordApiTokenUse(await sql(), principal, { method, path: event.url.pathname, status: response.status, ip: event.getClientAddress() }).catch((err) =>
+      logger('web').error({ err }, 'could not audit an API token use')
+    );
+  }
   // A page or API that met the database gone (handleError noted it): the same 503 in words, not a 500.
   if (response.status >= 500 && unavailable.has(event.request)) return withHeaders(dataStoreUnavailable(event));
   return withHeaders(response);

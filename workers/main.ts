@@ -8,6 +8,7 @@ import { createBoss } from '#server/jobs/boss';
 import { logger } from '#server/log';
 import { WORKER_HEARTBEAT_MS } from '#server/limits';
 import { databaseOutage, quietWhileDown } from '#server/outage';
+import { applyProvisioningFile } from '#server/admin/provisioning';
 import { startWorkers } from './scheduler.ts';
 
 const cfg = config();
@@ -27,6 +28,14 @@ async function heartbeat() {
 }
 await heartbeat();
 const beat = setInterval(() => heartbeat().then(() => outage.ok(), (err) => log.error({ err }, 'heartbeat failed')), WORKER_HEARTBEAT_MS);
+
+// The provisioning file's sources (after the migrations, which `npm start` or the deployment ran
+// first): a bad file or entry is logged with its file, source and field, and the workers start anyway.
+if (cfg.CITYOPS_PROVISIONING) {
+  await applyProvisioningFile(sql, cfg.CITYOPS_PROVISIONING, { log, secretKeyHex: cfg.CITYOPS_SECRET_KEY, jobs: boss }).catch((err) =>
+    log.error({ err, file: cfg.CITYOPS_PROVISIONING }, `provisioning ${cfg.CITYOPS_PROVISIONING}: not applied`)
+  );
+}
 
 const workers = await startWorkers({ sql, boss, secretKeyHex: cfg.CITYOPS_SECRET_KEY, log });
 log.info('workers started');

@@ -50,6 +50,11 @@ const schema = z.object({
   CITYOPS_RELEASE: unsetIfEmpty(z.string().max(200)),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   /**
+   * A YAML or JSON file declaring data sources (`sources: [...]`, the admin API's fields, `${VAR}`
+   * for secrets), applied by the workers at start (src/lib/server/admin/provisioning.ts).
+   */
+  CITYOPS_PROVISIONING: unsetIfEmpty(z.string().max(4096)),
+  /**
    * Host names, IP addresses and CIDR ranges a data source may reach although private or loopback
    * (see pipeline/ssrf.ts). Read again at each fetch through `egressPolicy()`: the supervisor sets it
    * for its own seed after start, and tests change it.

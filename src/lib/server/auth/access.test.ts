@@ -43,4 +43,15 @@ describe('route rules', () => {
     expect(decide(ruleFor('/'), display)).toBe('forbidden');
     expect(decide(ruleFor('/metrics'), { kind: 'anonymous' }, true)).toBe('allow');
   });
+
+  it('let an API token act as an administrator on the admin API only', () => {
+    const token: Principal = { kind: 'api_token', tokenId: 1, name: 'ci' };
+    expect(decide(ruleFor('/api/v1/admin/sources'), token)).toBe('allow');
+    expect(decide(ruleFor('/api/v1/admin/sources/[key]'), user('admin'))).toBe('allow');
+    expect(decide(ruleFor('/api/v1/admin/sources'), user('leader'))).toBe('forbidden');
+    for (const route of ['/admin/sources', '/admin/api-tokens', '/api/v1/rankings', '/', '/metrics', '/api/v1/sources/[key]/upload']) {
+      expect(decide(ruleFor(route), token), route).toBe('forbidden');
+    }
+    expect(decide(ruleFor('/api/v1/admin/sources'), { kind: 'system', name: 'provisioning' })).toBe('forbidden');
+  });
 });

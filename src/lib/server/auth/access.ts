@@ -16,6 +16,8 @@ export type Rule =
   /** an administrator, or an officer (for their own unit's data) */
   | 'admin_or_officer'
   | 'admin'
+  /** an administrator's session, or an administrator's API token (the JSON admin API under /api/v1/admin) */
+  | 'admin_api'
   /** an administrator, or a scraper with the METRICS_TOKEN bearer */
   | 'metrics';
 
@@ -36,13 +38,19 @@ export const ROUTE_RULES: Record<string, Rule> = {
   '/api/v1/series': 'users_or_display',
   '/api/v1/sources/health': 'users_or_display',
   '/api/v1/templates/[family]': 'users',
-  '/api/v1/sources/[key]/upload': 'admin_or_officer'
+  '/api/v1/sources/[key]/upload': 'admin_or_officer',
+  // The description of the API (no data in it): scripts read it before they have a token.
+  '/api/v1/openapi.json': 'public'
 };
 
-/** The rule of a route id; everything under /admin and /api/v1/admin is for administrators. */
+/**
+ * The rule of a route id; everything under /admin and /api/v1/admin is for administrators, and
+ * an API token is an administrator under /api/v1/admin only.
+ */
 export function ruleFor(routeId: string | null): Rule | null {
   if (routeId === null) return 'public'; // no route matched: SvelteKit answers 404
-  if (routeId === '/admin' || routeId.startsWith('/admin/') || routeId.startsWith('/api/v1/admin/')) return 'admin';
+  if (routeId.startsWith('/api/v1/admin/')) return 'admin_api';
+  if (routeId === '/admin' || routeId.startsWith('/admin/')) return 'admin';
   return ROUTE_RULES[routeId] ?? null;
 }
 
@@ -58,12 +66,15 @@ export function decide(rule: Rule | null, principal: Principal, metricsBearerOk 
   }
   if (principal.kind === 'anonymous') return 'sign_in';
   if (principal.kind === 'display') return rule === 'users_or_display' ? 'allow' : 'forbidden';
+  if (principal.kind === 'api_token') return rule === 'admin_api' ? 'allow' : 'forbidden';
+  if (principal.kind === 'system') return 'forbidden'; // never a request's principal
   const role = principal.user.role;
   switch (rule) {
     case 'users':
     case 'users_or_display':
       return 'allow';
     case 'admin':
+    case 'admin_api':
       return role === 'admin' ? 'allow' : 'forbidden';
     case 'admin_or_officer':
       return role === 'admin' || role === 'officer' ? 'allow' : 'forbidden';

@@ -14,16 +14,25 @@ export function maskSecrets(value: unknown): unknown {
   return value;
 }
 
+/** Who did it, as the audit log names them: a username, `display:<name>`, `api:<token name>`, or the product's own (`provisioning`). */
+export function actorName(a: Principal): string {
+  return a.kind === 'user' ? a.user.username
+    : a.kind === 'display' ? `display:${a.name}`
+    : a.kind === 'api_token' ? `api:${a.name}`
+    : a.kind === 'system' ? a.name
+    : 'anonymous';
+}
+
 export async function recordAudit(
   sql: Sql,
   entry: { actor: Principal; action: string; entity: string; entityId?: string | number | null; before?: unknown; after?: unknown; ip?: string | null }
 ): Promise<void> {
-  const actorName = entry.actor.kind === 'user' ? entry.actor.user.username : entry.actor.kind === 'display' ? `display:${entry.actor.name}` : 'anonymous';
+  const name = actorName(entry.actor);
   const actorId = entry.actor.kind === 'user' ? entry.actor.user.id : null;
   await orm(sql)
     .insert(auditLog)
     .values({
-      actorUserId: actorId, actorName, action: entry.action, entity: entry.entity,
+      actorUserId: actorId, actorName: name, action: entry.action, entity: entry.entity,
       entityId: entry.entityId === undefined || entry.entityId === null ? null : String(entry.entityId),
       before: entry.before === undefined ? null : maskSecrets(entry.before), after: entry.after === undefined ? null : maskSecrets(entry.after),
       ip: entry.ip ?? null

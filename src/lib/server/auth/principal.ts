@@ -15,6 +15,10 @@ export interface SignedInUser {
 export type Principal =
   | { kind: 'user'; user: SignedInUser; sessionId: string }
   | { kind: 'display'; tokenId: number; name: string; scopeCode: string; playlist: { scenes: string[]; dwellSeconds: number } }
+  /** An administrator's API token: acts as an administrator on /api/v1/admin/* only (hooks.server.ts). */
+  | { kind: 'api_token'; tokenId: number; name: string }
+  /** The product itself, e.g. the provisioning file applied at start (audited under `name`). */
+  | { kind: 'system'; name: string }
   | { kind: 'anonymous' };
 
 export const ANONYMOUS: Principal = { kind: 'anonymous' };

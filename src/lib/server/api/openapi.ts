@@ -1,0 +1,306 @@
+/**
+ * The OpenAPI 3.1 description of the JSON admin API (served at /api/v1/openapi.json). Written by
+ * hand; src/lib/server/api/openapi.test.ts checks it against the route files under
+ * src/routes/api/v1/admin (every path and method in both, no more, no less).
+ */
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const jsonBody = (schema: object, description?: string) => ({ ...(description ? { description } : {}), content: { 'application/json': { schema } } });
+const errorResponse = (description: string) => jsonBody(ref('Error'), description);
+
+const keyParam = { name: 'key', in: 'path', required: true, description: 'The source key (a-z, 0-9, -).', schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{1,39}$' } };
+const langHeader = {
+  name: 'Accept-Language', in: 'header', required: false,
+  description: 'Language of the error words: `en` for English where a message has an English form; Vietnamese by default (the site\'s locale cookie wins).',
+  schema: { type: 'string', example: 'en' }
+};
+
+const common = {
+  '401': errorResponse('No credentials, an unknown API token, or a revoked one (words in `error`).'),
+  '403': errorResponse('Signed in, but not an administrator.')
+};
+const withKey = { ...common, '404': errorResponse('No source with this key.') };
+
+/** The fields of a source as the admin form has them (new fields of the form are accepted too). */
+const sourceInput = {
+  type: 'object',
+  description:
+    'A source, in the fields of the admin form. Numbers and booleans may be JSON numbers and booleans or their text. ' +
+    'Credential fields (apiKey, username + password, token) left out keep the saved credentials — only while the URL stays on the same scheme, host and port. ' +
+    'Fields the form gains later are accepted under the same names.',
+  additionalProperties: true,
+  properties: {
+    key: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{1,39}$' },
+    name: { type: 'string', maxLength: 200 },
+    family: { type: 'string', enum: ['dossier', 'eid', 'payment', 'task'] },
+    kind: { type: 'string', enum: ['json_http', 'csv_http', 'upload'] },
+    produces: { type: 'string', enum: ['samples', 'tasks'] },
+    granularity: { type: 'string', enum: ['day', 'month'] },
+    urlTemplate: { type: 'string', description: 'http(s) URL with placeholders such as {from}, {to:dd/MM/yyyy}, {page}.' },
+    authKind: { type: 'string', enum: ['none', 'api_key', 'basic', 'bearer'] },
+    apiKeyHeader: { type: 'string', description: 'Header of an API key (default x-api-key).' },
+    apiKey: { type: 'string', writeOnly: true },
+    username: { type: 'string', writeOnly: true },
+    password: { type: 'string', writeOnly: true },
+    token: { type: 'string', writeOnly: true },
+    mapping: {
+      description: 'JSON sources: the JSONata expression with its lines "metrics: a, b" (and "each: path"), or {expression, metrics, each}. Tables: the column mapping as JSON (text or object).',
+      oneOf: [
+        { type: 'string' },
+        { type: 'object', properties: { expression: { type: 'string' }, metrics: { type: 'array', items: { type: 'string' } }, each: { type: 'string' } }, required: ['expression'] },
+        { type: 'object', additionalProperties: true }
+      ]
+    },
+    intervalSeconds: { type: ['integer', 'string'], minimum: 5, maximum: 86400 },
+    timeoutMs: { type: ['integer', 'string'], minimum: 500, maximum: 120000 },
+    staleAfterSeconds: { type: ['integer', 'string'], minimum: 30 },
+    trailingDays: { type: ['integer', 'string'], minimum: 1, maximum: 31 },
+    dailyDeadline: { type: 'string', description: 'HH:MM (Hà Nội time), or empty.' },
+    scopeUnitCode: { type: 'string', description: 'Code of the unit whose descendants the source may report, or empty.' },
+    priority: { type: ['integer', 'string', 'null'], minimum: 0, maximum: 1000, description: 'Higher wins; empty: 100 for a polled source, 10 for an upload.' },
+    enabled: { type: ['boolean', 'string'], description: 'true / false; left out on create or PUT: true.' }
+  }
+};
+
+const source = {
+  type: 'object',
+  description: 'A stored source. Credentials are never returned: `hasCredentials` says whether some are saved.',
+  additionalProperties: true,
+  required: ['id', 'key', 'name', 'family', 'kind', 'authKind', 'hasCredentials', 'enabled', 'priority'],
+  properties: {
+    id: { type: 'integer' },
+    key: { type: 'string' },
+    name: { type: 'string' },
+    family: { type: 'string' },
+    kind: { type: 'string' },
+    produces: { type: 'string' },
+    granularity: { type: 'string' },
+    urlTemplate: { type: 'string' },
+    authKind: { type: 'string' },
+    hasCredentials: { type: 'boolean' },
+    mapping: { type: 'string', description: 'As the form shows it.' },
+    intervalSeconds: { type: 'integer' },
+    timeoutMs: { type: 'integer' },
+    staleAfterSeconds: { type: 'integer' },
+    trailingDays: { type: 'integer' },
+    dailyDeadline: { type: 'string' },
+    scopeUnitCode: { type: 'string' },
+    enabled: { type: 'boolean' },
+    priority: { type: 'integer' }
+  }
+};
+
+const sourceHealth = {
+  type: 'object',
+  additionalProperties: true,
+  description: 'A source with its health (as GET /api/v1/sources/health), its interval, host and priority.',
+  properties: {
+    key: { type: 'string' }, name: { type: 'string' }, family: { type: 'string' }, kind: { type: 'string' }, enabled: { type: 'boolean' },
+    status: { type: 'string', enum: ['ok', 'partial', 'failing', 'stale', 'circuit_open', 'disabled', 'never_polled'] },
+    lastPollAt: { type: ['string', 'null'], format: 'date-time' }, lastSuccessAt: { type: ['string', 'null'], format: 'date-time' },
+    lastError: { type: ['string', 'null'] }, consecutiveFailures: { type: 'integer' },
+    intervalSeconds: { type: 'integer' }, host: { type: 'string' }, priority: { type: 'integer' }
+  }
+};
+
+const exchange = {
+  type: 'object',
+  properties: {
+    request: { type: 'object', properties: { method: { type: 'string' }, url: { type: 'string' }, headers: { type: 'object', additionalProperties: { type: 'string' }, description: 'Secrets masked as ••••.' }, body: { type: ['string', 'null'] } } },
+    response: { type: 'object', properties: { status: { type: 'integer' }, contentType: { type: ['string', 'null'] }, body: { type: 'string', description: 'The first 64 KB, pretty-printed when JSON.' }, truncated: { type: 'boolean' } } }
+  }
+};
+
+const testReport = {
+  type: 'object',
+  additionalProperties: true,
+  description: 'What a test connection found. Nothing is stored. `ok: false` with `stage` and `error` (and the vendor\'s own `vendorMessage`) when it failed.',
+  required: ['ok'],
+  properties: {
+    ok: { type: 'boolean' },
+    stage: { type: ['string', 'null'], enum: ['connection', 'http', 'parse', 'mapping', 'config', null] },
+    error: { type: ['string', 'null'] },
+    vendorMessage: { type: ['string', 'null'] },
+    window: { type: ['object', 'null'], properties: { from: { type: 'string', format: 'date' }, to: { type: 'string', format: 'date' } } },
+    exchanges: { type: 'array', items: exchange },
+    read: { type: 'integer' },
+    accepted: { type: 'integer' },
+    rejectedCount: { type: 'integer' },
+    samples: { type: 'array', items: { type: 'object', properties: { unitCode: { type: 'string' }, metric: { type: 'string' }, date: { type: 'string', format: 'date' }, value: { type: 'number' } } } },
+    rejected: { type: 'array', items: { type: 'object', properties: { index: { type: 'integer' }, reason: { type: 'string' } } } },
+    shown: { type: 'object', properties: { samples: { type: 'integer' }, rejected: { type: 'integer' } } }
+  }
+};
+
+const backfillWindow = {
+  type: 'object',
+  properties: {
+    from: { type: 'string', format: 'date' }, to: { type: 'string', format: 'date' }, state: { type: 'string', enum: ['done', 'failed'] },
+    accepted: { type: 'integer' }, rejected: { type: 'integer' }, error: { type: ['string', 'null'] }, runId: { type: 'integer' }
+  }
+};
+
+const backfillProgress = {
+  type: ['object', 'null'],
+  properties: {
+    sourceKey: { type: 'string' }, sourceName: { type: 'string' }, from: { type: 'string', format: 'date' }, to: { type: 'string', format: 'date' },
+    windows: { type: 'array', items: backfillWindow }, samples: { type: 'integer' }, rejected: { type: 'integer' }, failed: { type: 'integer' }
+  }
+};
+
+const jobStatus = {
+  type: 'object',
+  additionalProperties: true,
+  required: ['kind', 'state', 'done', 'total'],
+  properties: {
+    kind: { type: 'string' },
+    state: { type: 'string', enum: ['queued', 'running', 'retrying', 'done', 'failed'] },
+    done: { type: 'integer' },
+    total: { type: 'integer' },
+    error: { type: ['string', 'null'] },
+    finishedAt: { type: ['string', 'null'], format: 'date-time' },
+    poll: {
+      type: ['object', 'null'],
+      properties: {
+        runId: { type: ['integer', 'null'] }, outcome: { type: 'string', enum: ['success', 'partial', 'failed', 'skipped'] },
+        accepted: { type: 'integer' }, rejected: { type: 'integer' }, error: { type: ['string', 'null'] }, skipped: { type: ['string', 'null'] }
+      }
+    },
+    backfill: { ...backfillProgress, description: 'A backfill\'s windows so far (kind backfill).' }
+  }
+};
+
+const jobQueued = {
+  type: 'object',
+  required: ['jobId', 'status'],
+  properties: {
+    jobId: { type: ['string', 'null'], format: 'uuid', description: 'null when a poll of this source is already waiting.' },
+    status: { type: ['string', 'null'], description: 'Where to follow it (GET).' }
+  }
+};
+
+export const OPENAPI = {
+  openapi: '3.1.0',
+  info: {
+    title: 'City Ops — admin API',
+    version: '1',
+    description:
+      'Everything an administrator does with data sources on the screens, as JSON. Authenticate with an API token created at /admin/api-tokens ' +
+      '(`Authorization: Bearer cop_…`; it acts as an administrator on /api/v1/admin/* only, every use is audited under its name) or with an ' +
+      'administrator\'s session cookie (then state-changing calls must come from this site). Errors: `{ "error": "<words>", "fields": { "<field>": "<message>" } }`, ' +
+      'Vietnamese by default, English with `Accept-Language: en` where a message has an English form.'
+  },
+  servers: [{ url: '/' }],
+  security: [{ bearerToken: [] }, { session: [] }],
+  tags: [{ name: 'sources' }, { name: 'jobs' }],
+  paths: {
+    '/api/v1/admin/sources': {
+      get: {
+        tags: ['sources'], operationId: 'listSources', summary: 'Every source with its health', parameters: [langHeader],
+        responses: { '200': jsonBody({ type: 'object', required: ['sources'], properties: { sources: { type: 'array', items: ref('SourceHealth') } } }, 'The sources.'), ...common }
+      },
+      post: {
+        tags: ['sources'], operationId: 'createSource', summary: 'Create a source', parameters: [langHeader],
+        requestBody: { required: true, ...jsonBody(ref('SourceInput')) },
+        responses: {
+          '201': jsonBody(ref('Source'), 'Created; `Location` names it.'),
+          '400': errorResponse('Not a JSON object, or a field is invalid (each named in `fields`).'),
+          '409': errorResponse('The key is taken, or the source overlaps another enabled source of the same priority (`fields.priority`).'),
+          '422': errorResponse('Refused on save: the mapping, the unit scope, the URL\'s destination, the credentials (each named in `fields`).'),
+          ...common
+        }
+      }
+    },
+    '/api/v1/admin/sources/{key}': {
+      parameters: [keyParam],
+      get: { tags: ['sources'], operationId: 'getSource', summary: 'One source (never its credentials)', parameters: [langHeader], responses: { '200': jsonBody(ref('Source'), 'The source.'), ...withKey } },
+      put: {
+        tags: ['sources'], operationId: 'replaceSource', summary: 'Replace a source (credential fields left out keep the saved ones)', parameters: [langHeader],
+        requestBody: { required: true, ...jsonBody(ref('SourceInput')) },
+        responses: { '200': jsonBody(ref('Source'), 'Saved.'), '400': errorResponse('Invalid.'), '409': errorResponse('Key taken, or overlap.'), '422': errorResponse('Refused on save.'), ...withKey }
+      },
+      patch: {
+        tags: ['sources'], operationId: 'updateSource', summary: 'Change the fields given (the others, and credentials left out, stay)', parameters: [langHeader],
+        requestBody: { required: true, ...jsonBody({ ...ref('SourceInput') }) },
+        responses: { '200': jsonBody(ref('Source'), 'Saved.'), '400': errorResponse('Invalid.'), '409': errorResponse('Key taken, or overlap.'), '422': errorResponse('Refused on save.'), ...withKey }
+      }
+    },
+    '/api/v1/admin/sources/{key}/test': {
+      parameters: [keyParam],
+      post: {
+        tags: ['sources'], operationId: 'testSource',
+        summary: 'Test connection: fetch once, map, check, store nothing (audited)',
+        description: 'A saved source is tested as saved, with the fields of the body (optional) over it; a key not saved yet needs the whole source in the body.',
+        parameters: [langHeader],
+        requestBody: { required: false, ...jsonBody(ref('SourceInput')) },
+        responses: { '200': jsonBody(ref('TestReport'), 'The report (also when the source failed: `ok: false`).'), '400': errorResponse('Invalid.'), '422': errorResponse('Cannot be tested as given.'), ...common }
+      }
+    },
+    '/api/v1/admin/sources/{key}/enable': {
+      parameters: [keyParam],
+      post: { tags: ['sources'], operationId: 'enableSource', summary: 'Enable the source', parameters: [langHeader], responses: { '200': jsonBody(ref('Source'), 'Enabled.'), '409': errorResponse('Refused (an overlap).'), ...withKey } }
+    },
+    '/api/v1/admin/sources/{key}/disable': {
+      parameters: [keyParam],
+      post: { tags: ['sources'], operationId: 'disableSource', summary: 'Disable the source (its waiting polls are dropped)', parameters: [langHeader], responses: { '200': jsonBody(ref('Source'), 'Disabled.'), ...withKey } }
+    },
+    '/api/v1/admin/sources/{key}/poll': {
+      parameters: [keyParam],
+      post: {
+        tags: ['sources'], operationId: 'pollSourceNow', summary: 'Poll now (goes through an open circuit breaker)', parameters: [langHeader],
+        responses: { '202': jsonBody(ref('JobQueued'), 'Queued; follow `status`.'), '409': errorResponse('The source is disabled.'), ...withKey }
+      }
+    },
+    '/api/v1/admin/sources/{key}/backfill': {
+      parameters: [keyParam],
+      post: {
+        tags: ['sources'], operationId: 'backfillSource',
+        summary: 'Load the source\'s history over a past range ("Nạp lịch sử"), as a job',
+        description: 'The range is cut into the source\'s windows; each is fetched, mapped and stored like a poll, with its result in the job\'s progress. No limit on how far back: as far as the source answers.',
+        parameters: [langHeader],
+        requestBody: { required: true, ...jsonBody(ref('BackfillRequest')) },
+        responses: {
+          '202': jsonBody(ref('BackfillQueued'), 'Queued; follow `status`.'),
+          '400': errorResponse('A date is missing or wrong, from is after to, or to is after today (`fields.from` / `fields.to`).'),
+          '409': errorResponse('The source is disabled, takes uploads only, or already has a backfill waiting.'),
+          ...withKey
+        }
+      }
+    },
+    '/api/v1/admin/jobs/{kind}/{id}': {
+      parameters: [
+        { name: 'kind', in: 'path', required: true, schema: { type: 'string', enum: ['poll', 'recompute', 'backfill'] } },
+        { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }
+      ],
+      get: { tags: ['jobs'], operationId: 'jobStatus', summary: 'A job\'s progress', parameters: [langHeader], responses: { '200': jsonBody(ref('JobStatus'), 'Its progress.'), '404': errorResponse('No such job (finished jobs are kept 7 days).'), ...common } }
+    }
+  } as Record<string, Record<string, unknown>>,
+  components: {
+    securitySchemes: {
+      bearerToken: { type: 'http', scheme: 'bearer', bearerFormat: 'cop_<43 base64url characters>', description: 'An API token from /admin/api-tokens.' },
+      session: { type: 'apiKey', in: 'cookie', name: 'cityops_session', description: 'An administrator\'s session (POST /api/v1/auth/session).' }
+    },
+    schemas: {
+      Error: {
+        type: 'object', required: ['error', 'fields'],
+        properties: { error: { type: 'string', description: 'In words.' }, fields: { type: 'object', additionalProperties: { type: 'string' }, description: 'A message per bad field.' } }
+      },
+      SourceInput: sourceInput,
+      Source: source,
+      SourceHealth: sourceHealth,
+      TestReport: testReport,
+      JobStatus: jobStatus,
+      JobQueued: jobQueued,
+      BackfillRequest: {
+        type: 'object', required: ['from', 'to'],
+        properties: { from: { type: 'string', format: 'date', example: '2025-10-01' }, to: { type: 'string', format: 'date', example: '2026-11-04' } }
+      },
+      BackfillQueued: {
+        type: 'object', required: ['jobId', 'windows', 'status'],
+        properties: { jobId: { type: 'string', format: 'uuid' }, windows: { type: 'integer', description: 'How many windows the range is cut into.' }, status: { type: 'string' } }
+      }
+    } as Record<string, unknown>
+  }
+};
+
+export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
