@@ -17,7 +17,7 @@ test('a fault switched on in a district system shows on the overview within a po
     await expect(eid).toHaveAttribute('data-status', /failing|stale|circuit_open/, { timeout: 20_000 });
     await expect(eid).toContainText(/Lỗi kết nối|Số liệu cũ|Tạm ngừng gọi/);
     const health = await (await page.request.get(`${base()}/api/v1/sources/health`)).json();
-    expect(health.find((s: { key: string }) => s.key === 'vneid')).toMatchObject({ lastOutcome: 'failed', lastError: expect.stringMatching(/^HTTP 503 from the source/) });
+    expect(health.find((s: { key: string }) => s.key === 'vneid')).toMatchObject({ lastOutcome: 'failed', lastError: expect.stringMatching(/^HTTP 503 từ nguồn/) });
   } finally {
     await control('DELETE');
   }

@@ -10,6 +10,7 @@ import { readSourceView, saveSource, sourceFormSchema, testSource, type SourceFo
 import type { Principal } from '../../src/lib/server/auth/principal.ts';
 import { createUserIfMissing } from '#server/seed/users';
 import { DEMO_KEYS } from '#server/seed/demo-keys';
+import { today } from '#domain/periods';
 import { freshDatabase } from '../support/db.ts';
 import { demoWorld } from '../support/fixtures.ts';
 
@@ -43,7 +44,10 @@ describe('stored credentials go only to their host', () => {
     other = createServer((req, res) => {
       arrived.push(req.headers);
       res.setHeader('content-type', 'application/json');
-      res.end('{"duLieu":[]}');
+      // One commune's day, in the one-stop shop's shape: a test connection with something valid in it.
+      const row = { maDonVi: '00001', ngay: today(), tiepNhan: 10, tiepNhanTrucTuyen: 8, daGiaiQuyet: 7, giaiQuyetDungHan: 6,
+        dangGiaiQuyetTrongHan: 2, dangGiaiQuyetQuaHan: 1, soHoaThanhPhan: 5, coPhiLePhi: 4, thanhToanTrucTuyen: 2 };
+      res.end(JSON.stringify({ duLieu: [row] }));
     });
     await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
     otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}/motcua/api/v1/thong-ke-ngay?tuNgay={from}&denNgay={to}`;
@@ -61,7 +65,10 @@ describe('stored credentials go only to their host', () => {
     expect(arrived).toHaveLength(0);
     // Typed again for the new host, the test goes there, with what was typed.
     const typed = await testSource(db.sql, formOf(stored, { urlTemplate: otherUrl, apiKey: 'typed-for-the-new-host' }), 'motcua', ctx());
-    expect(typed).toMatchObject({ ok: true, httpStatus: 200 });
+    expect(typed).toMatchObject({ ok: true, httpStatus: 200, read: 1, accepted: 9 });
+    // The request as shown: the key typed for the new host is masked.
+    expect('exchanges' in typed && typed.exchanges[0]!.request.headers['x-api-key']).toBe('••••');
+    expect(JSON.stringify(typed)).not.toContain('typed-for-the-new-host');
     expect(arrived.map((h) => h['x-api-key'])).toEqual(['typed-for-the-new-host']);
     // The stored host, key left empty: the stored key is used there, as before.
     const same = await testSource(db.sql, formOf(stored), 'motcua', ctx());

@@ -51,9 +51,9 @@ describe('ingest on the real PostgreSQL', () => {
     const broken = { ...world.source, urlTemplate: world.source.urlTemplate.replace('/thong-ke-ngay', '/no-such-path') };
     const outcome = await pollSource(db.sql, broken, { secretKeyHex: world.secretKeyHex, now: NOW });
     expect(outcome.outcome).toBe('failed');
-    expect(outcome.error).toBe('HTTP 404 from the source');
-    const [run] = await db.sql<{ http_status: number; error: string }[]>`select http_status, error from poll_runs where id = ${outcome.pollRunId}`;
-    expect(run).toEqual({ http_status: 404, error: 'HTTP 404 from the source' });
+    expect(outcome.error).toMatch(/^HTTP 404 từ nguồn/);
+    const [run] = await db.sql<{ http_status: number; error: string; error_stage: string }[]>`select http_status, error, error_stage from poll_runs where id = ${outcome.pollRunId}`;
+    expect(run).toEqual({ http_status: 404, error: outcome.error, error_stage: 'http' });
     expect(await snapshot()).toEqual(before);
   });
 });

@@ -106,25 +106,25 @@ describe('polling that survives every fault, through the real workers', () => {
     return outcome;
   }
   const run = async (id: number) =>
-    (await db.sql<{ outcome: string; http_status: number | null; error: string | null; attempts: number; raw_body: string | null; rejections: { index: number; reason: string }[] | null }[]>`
-      select outcome, http_status, error, attempts, raw_body, rejections from poll_runs where id = ${id}`)[0]!;
+    (await db.sql<{ outcome: string; http_status: number | null; error: string | null; error_stage: string | null; attempts: number; raw_body: string | null; rejections: { index: number; reason: string }[] | null }[]>`
+      select outcome, http_status, error, error_stage, attempts, raw_body, rejections from poll_runs where id = ${id}`)[0]!;
 
-  const cases: { system: string; key: string; fault: Record<string, unknown>; outcome: 'failed' | 'partial' | 'success'; error?: RegExp; reason?: RegExp; rejected?: number }[] = [
+  const cases: { system: string; key: string; fault: Record<string, unknown>; outcome: 'failed' | 'partial' | 'success'; error?: RegExp; stage?: string; reason?: RegExp; rejected?: number }[] = [
     { system: 'dossier', key: 'motcua', fault: { fault: 'latency', ms: 300 }, outcome: 'success' },
-    { system: 'dossier', key: 'motcua', fault: { fault: 'http_5xx', status: 503 }, outcome: 'failed', error: /^HTTP 503 from the source \(after 2 attempts\)$/ },
-    { system: 'dossier', key: 'motcua', fault: { fault: 'timeout' }, outcome: 'failed', error: /^no answer within 1500 ms \(after 2 attempts\)$/ },
-    { system: 'dossier', key: 'motcua', fault: { fault: 'reset' }, outcome: 'failed', error: /could not connect or the connection was reset .*\(after 2 attempts\)/ },
-    { system: 'dossier', key: 'motcua', fault: { fault: 'malformed' }, outcome: 'failed', error: /^the body is not valid JSON/ },
+    { system: 'dossier', key: 'motcua', fault: { fault: 'http_5xx', status: 503 }, outcome: 'failed', error: /^HTTP 503 từ nguồn: «.+» \(sau 2 lần thử\)$/, stage: 'http' },
+    { system: 'dossier', key: 'motcua', fault: { fault: 'timeout' }, outcome: 'failed', error: /^nguồn không trả lời trong 1500 ms \(sau 2 lần thử\)$/, stage: 'connection' },
+    { system: 'dossier', key: 'motcua', fault: { fault: 'reset' }, outcome: 'failed', error: /^không kết nối được hoặc kết nối bị ngắt .*\(sau 2 lần thử\)$/, stage: 'connection' },
+    { system: 'dossier', key: 'motcua', fault: { fault: 'malformed' }, outcome: 'failed', error: /^dữ liệu trả về không phải JSON hợp lệ/, stage: 'parse' },
     { system: 'dossier', key: 'motcua', fault: { fault: 'wrong_types' }, outcome: 'partial', reason: /must be a number, got "/ },
     { system: 'dossier', key: 'motcua', fault: { fault: 'unknown_units' }, outcome: 'partial', reason: /^không có đơn vị mã 9999\d trong hệ mã gso/, rejected: 3 },
     { system: 'dossier', key: 'motcua', fault: { fault: 'negative' }, outcome: 'partial', reason: /must not be negative/ },
     { system: 'dossier', key: 'motcua', fault: { fault: 'part_exceeds_whole' }, outcome: 'partial', reason: /dossier.received_online \(\d+\) is larger than dossier.received/ },
     { system: 'dossier', key: 'motcua', fault: { fault: 'duplicates' }, outcome: 'partial', reason: /^duplicate of row \d+, ignored/ },
-    { system: 'dossier', key: 'motcua', fault: { fault: 'oversize' }, outcome: 'failed', error: /^response larger than 10 MB: refused$/ },
-    { system: 'dossier', key: 'motcua', fault: { fault: 'drip' }, outcome: 'failed', error: /^response not finished within 1500 ms/ },
+    { system: 'dossier', key: 'motcua', fault: { fault: 'oversize' }, outcome: 'failed', error: /^dữ liệu trả về lớn hơn 10 MB: bị từ chối$/, stage: 'http' },
+    { system: 'dossier', key: 'motcua', fault: { fault: 'drip' }, outcome: 'failed', error: /^dữ liệu trả về chưa xong sau 1500 ms/, stage: 'connection' },
     { system: 'eid', key: 'vneid', fault: { fault: 'part_exceeds_whole' }, outcome: 'partial', reason: /eid.collected_level2 \(\d+\) is larger than eid.eligible/ },
-    { system: 'payment', key: 'ansinh', fault: { fault: 'malformed' }, outcome: 'failed', error: /unterminated quote/ },
-    { system: 'payment', key: 'ansinh', fault: { fault: 'wrong_types' }, outcome: 'partial', reason: /must be a number, got "12 người"/ },
+    { system: 'payment', key: 'ansinh', fault: { fault: 'malformed' }, outcome: 'failed', error: /unterminated quote/, stage: 'parse' },
+    { system: 'payment', key: 'ansinh', fault: { fault: 'wrong_types' }, outcome: 'partial', reason: /giá trị «12 người» không phải là số/ },
     { system: 'task', key: 'qlvb', fault: { fault: 'negative' }, outcome: 'partial', reason: /before it was assigned/ },
     { system: 'task', key: 'qlvb', fault: { fault: 'wrong_types' }, outcome: 'partial', reason: /deadline 20261120 is not a date/ }
   ];
@@ -139,6 +139,7 @@ describe('polling that survives every fault, through the real workers', () => {
       const r = await run(outcome.pollRunId!);
       expect(r.outcome).toBe(c.outcome);
       if (c.error) expect(r.error).toMatch(c.error);
+      expect(r.error_stage).toBe(c.stage ?? null);
       if (c.outcome === 'failed') {
         // Nothing stored was lost.
         expect((await db.sql<{ n: number }[]>`select count(*)::int as n from samples where source_id = ${id}`)[0]!.n).toBe(before[0]!.n);
@@ -199,7 +200,7 @@ describe('the circuit breaker and gap filling', () => {
     expect(await health(source.id)).toMatchObject({ consecutive_failures: 5, breaker_state: 'open' });
     const skipped = await pollSource(db.sql, source, { secretKeyHex: world.secretKeyHex, now: NOW, retry: FAST });
     expect(skipped.outcome).toBe('skipped');
-    expect(skipped.error).toMatch(/^circuit open until /);
+    expect(skipped.error).toMatch(/^tạm ngừng lấy \(ngắt mạch\) đến /);
     expect((await health(source.id)).polls_skipped).toBe(1);
     await clearFaults(world.simulatorUrl);
     // A person's "poll now" goes through an open breaker; its success closes it.

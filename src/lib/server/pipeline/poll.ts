@@ -133,7 +133,7 @@ export interface Fetched extends Mapped {
   /** The last piece's body (kept in the run when something was rejected). */
   body: string;
   attempts: number;
-  /** The requests made and their responses (the first `maxExchanges`), as test connection shows them. */
+  /** The requests made and their responses (the first `maxExchanges`, none unless asked), as test connection shows them. */
   exchanges: Exchange[];
 }
 
@@ -186,11 +186,16 @@ export async function fetchWindow(
   window: Window,
   credentials: Credentials,
   lookups: Lookups & UnitTree,
-  options: { timeoutMs?: number; retry?: RetryPolicy; maxExchanges?: number } = {}
+  options: {
+    timeoutMs?: number;
+    retry?: RetryPolicy;
+    /** How many exchanges to keep (pretty-printing a body costs a parse): 0 by default; test connection keeps 20. */
+    maxExchanges?: number;
+  } = {}
 ): Promise<Fetched> {
   if (source.kind === 'upload') throw new SourceError('nguồn tải tệp lên không được lấy tự động: hãy tải tệp lên', 'config');
   const out: Fetched = { rows: [], rejected: [], read: 0, httpStatus: 0, body: '', attempts: 0, exchanges: [] };
-  const maxExchanges = options.maxExchanges ?? 10;
+  const maxExchanges = options.maxExchanges ?? 0;
   const keep = (exchanges: Exchange[]) => {
     for (const x of exchanges) if (out.exchanges.length < maxExchanges) out.exchanges.push(x);
   };
@@ -394,7 +399,7 @@ export async function pollSource(
   const window = options.window ?? { from: planned.from, to: planned.to };
   const t0 = performance.now();
   try {
-    const fetched = await fetchWindow(source, window, credentialsOf(source, options.secretKeyHex), await loadLookups(sql, source.codeSystem), { retry: options.retry, maxExchanges: 0 });
+    const fetched = await fetchWindow(source, window, credentialsOf(source, options.secretKeyHex), await loadLookups(sql, source.codeSystem), { retry: options.retry });
     return await commitRun(sql, source, { startedAt, t0, trigger, window, fetched, jobs: options.jobs });
   } catch (error) {
     return recordFailure(sql, source, health, { startedAt, t0, trigger, window, error, attempts: error instanceof SourceError ? error.attempts : 1 });

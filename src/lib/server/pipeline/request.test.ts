@@ -6,7 +6,7 @@ import { shownBody, vendorMessageOf } from './client.ts';
 
 const window = { from: '2026-11-01', to: '2026-11-20' };
 const none: Credentials = { kind: 'none' };
-const get = (urlTemplate: string, at = {}, credentials = none) => prepareRequest({ urlTemplate }, window, at, credentials);
+const get = (urlTemplate: string, at = {}, credentials: Credentials = none) => prepareRequest({ urlTemplate }, window, at, credentials);
 const post = (request: Partial<RequestSpec>, credentials: Credentials = none, at = {}) =>
   prepareRequest({ urlTemplate: 'https://vendor.example/api', request: { ...DEFAULT_REQUEST, method: 'POST', ...request } }, window, at, credentials);
 

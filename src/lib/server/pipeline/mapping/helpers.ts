@@ -118,3 +118,50 @@ export const helpers: Helpers = (new Function('DateTime', 'zone', `${HELPERS_SOU
 export function isInvalid(x: unknown): x is Invalid {
   return typeof x === 'object' && x !== null && typeof (x as Invalid).$invalid === 'string';
 }
+
+export interface MappingHelp {
+  token: string;
+  example: string;
+  meaning: { vi: string; en: string };
+}
+
+/** The mapping language's additions, as the form's help lists them. */
+export const MAPPING_HELP: MappingHelp[] = [
+  {
+    token: '$number(x)', example: '$number("1.234") → 1234 (vi); $number("1.000") → bị từ chối khi chưa khai báo cách viết số',
+    meaning: {
+      vi: 'đọc số theo cách viết số của nguồn (vi: 1.234,5; en: 1,234.5); giá trị không đọc được hoặc hai nghĩa làm dòng bị từ chối, có trích giá trị',
+      en: "reads a number by the source's number locale (vi: 1.234,5; en: 1,234.5); an unreadable or ambiguous value rejects its row, quoted"
+    }
+  },
+  {
+    token: '$num(x, "vi"|"en")', example: '$num("1,234", "en") → 1234',
+    meaning: { vi: 'như $number, với cách viết số nêu tại chỗ', en: 'like $number, with the locale given here' }
+  },
+  {
+    token: '$date(x, "dd/MM/yyyy")', example: '$date("20/11/2026", "dd/MM/yyyy") → "2026-11-20"; $date("20261120", "yyyyMMdd")',
+    meaning: { vi: 'đọc ngày theo định dạng Luxon, trả về yyyy-MM-dd', en: 'reads a date in a Luxon format, gives yyyy-MM-dd' }
+  },
+  {
+    token: '$month(x, "MM/yyyy")', example: '$month("11/2026", "MM/yyyy") → "2026-11-01"',
+    meaning: { vi: 'đọc tháng, trả về ngày đầu tháng', en: "reads a month, gives the month's first day" }
+  },
+  {
+    token: '$request', example: '$request.from, $request.to, $request.period.start, $request.period.kind, $request.page',
+    meaning: {
+      vi: 'khoảng ngày đã hỏi nguồn: from, to, period {kind: day|month|quarter|year|range, start, end}, page — để gán ngày cho dữ liệu không có ngày',
+      en: 'the window asked for: from, to, period {kind: day|month|quarter|year|range, start, end}, page — to date a body without dates'
+    }
+  },
+  {
+    token: 'each: <đường dẫn>', example: 'each: duLieu.xa',
+    meaning: {
+      vi: 'dòng riêng trong ô ánh xạ: biểu thức chạy cho từng phần tử của đường dẫn ($ là phần tử, $body là toàn bộ dữ liệu); một phần tử lỗi chỉ làm dòng đó bị từ chối',
+      en: 'a line of its own in the mapping field: the expression runs once per item of the path ($ is the item, $body the whole body); an item that fails rejects only its row'
+    }
+  },
+  {
+    token: 'metrics: a, b', example: 'metrics: dossier.received, dossier.resolved',
+    meaning: { vi: 'các chỉ số mỗi bản ghi phải có (thiếu là bị từ chối)', en: 'the metrics every record must carry (a missing one rejects the row)' }
+  }
+];
