@@ -13,7 +13,6 @@ import { SOURCES_CHANNEL } from '#contract/notify';
 import type { JobStatus } from '#contract/jobs';
 import { addDays, today } from '#domain/periods';
 import { seal } from '#server/secrets';
-import { DEMO_KEYS } from '#server/seed/demo-keys';
 import { SOURCE_BACKFILL_QUEUE } from '#server/jobs/queues';
 import { readBackfillStatus } from '#server/jobs/status';
 import { startSourceBackfill } from '../../src/lib/server/admin/backfill.ts';
@@ -23,6 +22,8 @@ import { ONE_STOP_FIELDS, ONE_STOP_PATH, oneStopDay } from '../../workers/simula
 import { dossierDay } from '../../workers/simulator/dossiers.ts';
 import { someUnits } from '../../workers/simulator/test-kit.ts';
 import { SIM_SEED } from '../support/fixtures.ts';
+import { FIFTH_VENDOR_CREDENTIALS, FIFTH_VENDOR_MAPPING, FIFTH_VENDOR_MAPPING_TEXT, FIFTH_VENDOR_REQUEST } from '../support/fifth-vendor.ts';
+import { parseMappingField } from '../../src/lib/server/admin/sources.ts';
 import { testJobs, type TestJobs } from '../support/jobs.ts';
 import { useDemoWorld, type TestDb, type TestWorld } from '../support/world.ts';
 
@@ -39,30 +40,6 @@ let jobs: TestJobs;
 let actor: Principal;
 let sourceId = 0;
 
-/**
- * The fifth vendor as an administrator enters it (the mapping the lead's end-to-end test types in
- * the form: `each:` line, `metrics:` line, locale vi).
- */
-export const FIFTH_VENDOR_MAPPING = {
-  each: 'duLieu.dsHuyen.dsXa',
-  expression: `{
-  "unitCode": maXa,
-  "date": $date(ngay, "dd/MM/yyyy"),
-  "values": {
-    "dossier.received": $number(tiepNhan),
-    "dossier.received_online": $number(tiepNhanTrucTuyen),
-    "dossier.resolved": $number(daGiaiQuyet),
-    "dossier.resolved_on_time": $number(dungHan),
-    "dossier.pending_on_time": $number(conHanXuLy),
-    "dossier.pending_overdue": $number(quaHanXuLy),
-    "dossier.digitized": $number(daSoHoa),
-    "dossier.with_fee": $number(coPhiLePhi),
-    "dossier.paid_online": $number(thanhToanTrucTuyen)
-  }
-}`,
-  metrics: Object.values(ONE_STOP_FIELDS) as string[]
-};
-
 beforeAll(async () => {
   vendorUrl = `http://127.0.0.1:${await vendor.listen(0)}${ONE_STOP_PATH}`;
   jobs = await testJobs(db, 'pgboss_backfill');
@@ -73,13 +50,11 @@ beforeAll(async () => {
     .insert(dataSources)
     .values({
       key: 'mot-cua-tinh', name: 'Hệ thống một cửa của tỉnh (báo cáo)', family: 'dossier', kind: 'json_http', produces: 'samples', granularity: 'day',
-      urlTemplate: vendorUrl, authKind: 'basic', credentialsSealed: seal(JSON.stringify({ kind: 'basic', ...DEMO_KEYS.motCua }), world.secretKeyHex),
+      urlTemplate: vendorUrl, authKind: 'basic', credentialsSealed: seal(JSON.stringify(FIFTH_VENDOR_CREDENTIALS), world.secretKeyHex),
       intervalSeconds: 300, timeoutMs: 10_000, staleAfterSeconds: 1200, trailingDays: 3, enabled: true, priority: 50, codeSystem: 'gso', numberLocale: 'vi',
-      request: {
-        method: 'POST', headers: {}, body: '{"tuNgay":"{from:dd/MM/yyyy}","denNgay":"{to:dd/MM/yyyy}","trang":{page}}', bodyType: 'json',
-        pagination: { kind: 'page', start: 1, maxPages: 20 }
-      },
-      mapping: FIFTH_VENDOR_MAPPING as never
+      request: FIFTH_VENDOR_REQUEST,
+      // What the form's mapping field makes of the text an administrator types.
+      mapping: (parseMappingField('json_http', 'dossier', FIFTH_VENDOR_MAPPING_TEXT) as { mapping: never }).mapping
     })
     .returning({ id: dataSources.id });
   sourceId = row!.id;
@@ -107,6 +82,10 @@ async function follow(jobId: () => string | null, until: (s: JobStatus) => boole
 }
 
 describe('a source backfill as a pg-boss job', () => {
+  it('takes the mapping as typed in the form', () => {
+    expect(parseMappingField('json_http', 'dossier', FIFTH_VENDOR_MAPPING_TEXT)).toEqual({ mapping: FIFTH_VENDOR_MAPPING });
+  });
+
   it('loads 400 days of the fifth vendor window by window, with progress while it runs, equal to its ground truth', { timeout: 300_000 }, async () => {
     const to = addDays(today(), -1); // yesterday: every day of the range is complete at the vendor
     const from = addDays(to, -399);

@@ -42,7 +42,7 @@ export async function testConnection(sql: Queryable, source: SourceRow, credenti
   const window = { from: planned.from, to: planned.to };
   const empty = { read: 0, accepted: 0, rejectedCount: 0, samples: [], rejected: [], shown: { samples: 0, rejected: 0 } };
   try {
-    const lookups = await loadLookups(sql);
+    const lookups = await loadLookups(sql, source.codeSystem);
     const fetched = await fetchWindow(source, window, credentials, lookups, { retry: { attempts: 1, baseDelayMs: 0 }, maxExchanges: 20 });
     const codeOf = new Map([...lookups.unitIdByCode].map(([code, id]) => [id, code]));
     const keyOf = new Map([...lookups.metrics].map(([key, m]) => [m.id, key]));
