@@ -13,7 +13,7 @@ import { queueSourceBackfill } from '../jobs/send.ts';
 import { backfillWindows } from '../pipeline/source-backfill.ts';
 import type { Granularity } from '#db/schema/sources';
 import type { Principal } from '../auth/principal.ts';
-import { recordAudit } from '../auth/audit.ts';
+import { actorName, recordAudit } from '../auth/audit.ts';
 
 export type StartBackfillResult =
   | { ok: true; jobId: string; windows: number }
@@ -61,7 +61,7 @@ export async function startSourceBackfill(
   if (problem) return { ok: false, status: 400, ...problem };
   const from = (range.from as string).trim();
   const to = (range.to as string).trim();
-  const requestedBy = ctx.actor.kind === 'user' ? ctx.actor.user.username : ctx.actor.kind === 'display' ? `display:${ctx.actor.name}` : 'anonymous';
+  const requestedBy = actorName(ctx.actor);
   const jobId = await queueSourceBackfill(jobs, { sourceId: source.id, from, to, requestedBy });
   if (!jobId) {
     return { ok: false, status: 409, message: `Nguồn ${key} đã có một lần nạp lịch sử đang chờ chạy: đợi lần đó bắt đầu (hoặc xong) rồi nạp tiếp.` };

@@ -12,7 +12,7 @@ import { pollRuns } from '#db/schema/sources';
 import { periodsCovering } from '#domain/periods';
 import { BOARD_PERIOD_KINDS } from '#contract/dto';
 import { loadLookups, reservePollRunId, upsertSamples } from './ingest.ts';
-import { credentialsOf, fetchWindow, splitWindow, type SourceRow } from './poll.ts';
+import { credentialsOf, fetchWindow, rejectedWords, splitWindow, type SourceRow } from './poll.ts';
 import { recomputeRankings } from '../ranking/rankings.ts';
 import type { Logger } from '../log.ts';
 import { BACKFILL_PIECE_TIMEOUT_MS } from '../limits.ts';
@@ -48,7 +48,7 @@ export async function backfillSource(
         id: pollRunId, sourceId: source.id, startedAt, finishedAt: expr`clock_timestamp()`, durationMs: Math.round(performance.now() - t0),
         outcome: rejections.length ? 'partial' : 'success', httpStatus: fetched.httpStatus, trigger: 'backfill', attempts: fetched.attempts,
         windowFrom: piece.from, windowTo: piece.to, accepted: fetched.rows.length, rejected: rejections.length, changed,
-        error: rejections.length ? `${rejections.length} row(s) rejected` : null, rejections: rejections.length ? rejections.slice(0, 1000) : null,
+        error: rejections.length ? rejectedWords(rejections.length) : null, rejections: rejections.length ? rejections.slice(0, 1000) : null,
         jobId: options.jobId ?? null
       });
       return { pollRunId, changed };
