@@ -58,8 +58,8 @@ describe('live boards over Socket.IO (real server, real client, NOTIFY from the 
   });
 
   it('refuses a bad subscription in words', async () => {
-    const ack = await client.emitWithAck('subscribe', { scope: 'x', period: 'century', date: 'soon' } as never);
-    expect(ack).toEqual({ error: expect.stringMatching(/invalid subscription: scope .*GSO code/) });
+    const ack = await client.emitWithAck('subscribe', { scope: 'x y', period: 'century', date: 'soon' } as never);
+    expect(ack).toEqual({ error: expect.stringMatching(/invalid subscription: scope .*unit code/) });
     const missing = await client.emitWithAck('subscribe', { scope: '99999', period: 'day', date: '2026-11-20' });
     expect(missing).toEqual({ error: 'no unit with code 99999' });
     // A date that matches the pattern but does not exist: an error in words, and the server lives on.

@@ -27,7 +27,7 @@ describe('job payloads', () => {
       'payload: period.start: must be the first day of its period'
     );
     expect(refusal(recomputeJobSchema, { period: { kind: 'decade', start: '2020-01-01' }, cause: 'poll' })).toMatch(
-      /^payload: period\.kind: must be one of day, week, .*; cause: must be one of long_boards, scheme, units$/
+      /^payload: period\.kind: must be one of day, week, .*; cause: must be one of long_boards, scheme, units, priority$/
     );
     expect(refusal(recomputeJobSchema, { period: { kind: 'day', start: '2026-11-20' }, cause: 'scheme', schemes: [] })).toBe(
       'payload: schemes: name at least one scheme, or leave it out for every scheme'
