@@ -37,6 +37,9 @@ test('an administrator adds a source for a new system, tests it, enables it and 
     await page.getByLabel('Chu kỳ gọi (giây)', { exact: true }).fill('5');
     await page.getByLabel('Thời gian chờ (ms)', { exact: true }).fill('4000');
     await page.getByLabel('Cũ sau (giây)', { exact: true }).fill('60');
+    // The seeded e-ID source reports the same units and metrics at 100: enabling this one at the same
+    // priority is refused (issue 12, overlap). Below it, the seeded figures still count for the specs after.
+    await page.getByLabel('Mức ưu tiên', { exact: true }).fill('90');
   };
 
   // A URL at the cloud metadata address is refused when saved, naming the field; what was typed stays.
