@@ -274,10 +274,10 @@ describe('uploads for units with no API', () => {
   });
 
   it('says what is wrong with a request, naming the field', async () => {
-    await expect(handleUpload(db.sql, 'motcua', new File(['x'], 'a.csv'))).rejects.toMatchObject({ status: 409, message: expect.stringMatching(/takes no uploads/) });
+    await expect(handleUpload(db.sql, 'motcua', new File(['x'], 'a.csv'))).rejects.toMatchObject({ status: 409, message: expect.stringMatching(/không nhận tệp tải lên/) });
     await expect(handleUpload(db.sql, 'nope', new File(['x'], 'a.csv'))).rejects.toMatchObject({ status: 404 });
     await expect(handleUpload(db.sql, 'tai-len-hoso', null)).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/^file: /) });
-    await expect(handleUpload(db.sql, 'tai-len-hoso', new File([], 'a.csv'))).rejects.toMatchObject({ status: 400, message: 'file: the file is empty' });
+    await expect(handleUpload(db.sql, 'tai-len-hoso', new File([], 'a.csv'))).rejects.toMatchObject({ status: 400, message: 'file: tệp trống' });
     const wrongShape = await handleUpload(db.sql, 'tai-len-hoso', new File(['a,b\n1,2\n'], 'a.csv'));
     expect(wrongShape).toMatchObject({ outcome: 'failed', error: expect.stringMatching(/không có cột "unit_code"/) });
   });

@@ -183,6 +183,6 @@ describe('upload templates', () => {
     expect(out.rejected).toEqual([]); // the row left unfilled is skipped, not an error
   });
   it('refuses a file that is neither', () => {
-    expect(() => sniffUpload(new Uint8Array([0, 1, 2, 0xff, 0xfe]))).toThrow(/neither an .xlsx workbook nor a UTF-8 CSV/);
+    expect(() => sniffUpload(new Uint8Array([0, 1, 2, 0xff, 0xfe]))).toThrow(/không phải bảng tính .xlsx cũng không phải CSV UTF-8/);
   });
 });
