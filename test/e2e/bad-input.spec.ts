@@ -36,7 +36,7 @@ test('the read APIs refuse bad parameters with a 400 that names the parameter', 
     ['/api/v1/series?unit=278&from=0001-01-01&to=0001-02-01', /^from: must be between 2000-01-01 and 2099-12-31/],
     [`/api/v1/series?unit=${encodeURIComponent(SCRIPT)}`, /^unit: /],
     ['/api/v1/series?unit=278&from=2020-01-01&to=2026-01-01', /^from: at most 1,100 days/],
-    [`/api/v1/templates/${encodeURIComponent(SQL)}`, /family must be one of/]
+    [`/api/v1/templates/${encodeURIComponent(SQL)}`, /nhóm chỉ tiêu phải là một trong/]
   ];
   for (const [path, message] of cases) {
     const r = await request.get(`${base()}${path}`);
@@ -51,9 +51,9 @@ test('an upload that is not what it claims, or too big, is refused in words', as
     request.post(`${base()}/api/v1/sources/tai-len-hoso/upload`, { headers: { origin: base() }, multipart: { file: { name, mimeType: 'application/octet-stream', buffer } } });
   const fakeXlsx = await upload('fake.xlsx', Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.from('not a workbook')]));
   expect(fakeXlsx.status()).toBe(400);
-  expect((await fakeXlsx.json()).message).toMatch(/^file: the file is not a readable \.xlsx workbook/);
+  expect((await fakeXlsx.json()).message).toMatch(/^file: tệp không phải một bảng tính \.xlsx đọc được/);
   const binary = await upload('x.csv', Buffer.from([0, 1, 2, 3, 0xff, 0xfe, 0]));
-  expect((await binary.json()).message).toMatch(/^file: the file is neither an \.xlsx workbook nor a UTF-8 CSV/);
+  expect((await binary.json()).message).toMatch(/^file: tệp không phải bảng tính \.xlsx cũng không phải CSV UTF-8/);
   const huge = await upload('huge.csv', Buffer.alloc(10 * 1024 * 1024 + 10, 0x61));
   expect(huge.status()).toBe(413);
   const scripted = await upload('s.csv', Buffer.from(`unit_code,date,dossier.received\n${SCRIPT},2026-11-01,5\n`));

@@ -141,3 +141,32 @@ test('an unranked unit says why in the reader’s language: Vietnamese on the Vi
     await sql.end();
   }
 });
+
+test('the admin screens read in Vietnamese, then in English after the switch', async ({ page }) => {
+  await signIn(page.request, 'admin');
+  const screens: { path: string; vi: RegExp[]; en: RegExp[] }[] = [
+    { path: '/admin/uploads', vi: [/^Duyệt số liệu tải lên$/, /Chờ duyệt \(\d+\)/, /Lưu thiết lập/], en: [/^Upload approvals$/, /Awaiting review \(\d+\)/, /Save the setting/] },
+    { path: '/admin/users', vi: [/^Người dùng$/, /Tên đăng nhập/, /Thêm người dùng/], en: [/^Users$/, /User name/, /Add a user/] },
+    { path: '/admin/audit', vi: [/^Nhật ký thay đổi$/, /Loại đối tượng/, /Người thực hiện/], en: [/^Audit log$/, /Kind of object/, /Before \/ after/] },
+    { path: '/admin/api-tokens', vi: [/^Mã API$/, /Tạo mã API/, /Dùng gần nhất/], en: [/^API tokens$/, /New API token/, /Last used/] }
+  ];
+  const check = async (locale: 'vi' | 'en') => {
+    for (const s of screens) {
+      await page.goto(`${base()}${s.path}`);
+      await expect(page.locator('html')).toHaveAttribute('lang', locale);
+      const [h1, ...words] = s[locale];
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText(h1!);
+      for (const w of words) await expect(page.locator('main')).toContainText(w);
+      await expect(page).toHaveTitle(locale === 'vi' ? / — Quản trị$/ : / — Administration$/);
+    }
+  };
+  await check('vi'); // Vietnamese by default (a fresh context: no language cookie)
+  await switchTo(page, 'en').click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await check('en');
+  // The audit log's own words: entity and action names in English too.
+  await page.goto(`${base()}/admin/audit`);
+  await expect(page.locator('select[name="entity"] option[value="user"]')).toHaveText('User');
+  await switchTo(page, 'vi').click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'vi');
+});

@@ -64,7 +64,7 @@ test('an administrator downloads the template, fills it and uploads it', async (
 
   const refused = await request.post(`${base()}/api/v1/sources/motcua/upload`, { headers: { origin: base() }, multipart: { file: { name: 'a.csv', mimeType: 'text/csv', buffer: Buffer.from('a') } } });
   expect(refused.status()).toBe(409);
-  expect((await refused.json()).message).toMatch(/takes no uploads/);
+  expect((await refused.json()).message).toMatch(/không nhận tệp tải lên/);
 });
 
 test("an officer's upload cannot overwrite the one-stop-shop system; with approval required, an administrator approves the rest on its screen", async ({ page, playwright }) => {

@@ -113,9 +113,9 @@ describe('units by any code system', () => {
     const twice = await importUnitsCsv(db.sql, ['gso_code,name,level,type,parent_gso_code,external_codes', await registerLine('00007', 'portal=H01.00001')].join('\n'), actor, {
       ip: null, jobs: jobs.boss
     });
-    expect(twice).toEqual({ ok: false, problems: [{ line: 2, message: 'line 2: mã ngoài portal=H01.00001 thuộc 2 đơn vị (00001, 00007): mỗi mã chỉ được gán cho một đơn vị đang hiệu lực' }] });
+    expect(twice).toEqual({ ok: false, problems: [{ line: 2, message: 'dòng 2: mã ngoài portal=H01.00001 thuộc 2 đơn vị (00001, 00007): mỗi mã chỉ được gán cho một đơn vị đang hiệu lực' }] });
     const bad = await importUnitsCsv(db.sql, 'gso_code,name,level,type,parent_gso_code\nH 99,Sai,commune,Xã,H99.01\n', actor, { ip: null, jobs: jobs.boss });
-    expect(bad).toMatchObject({ ok: false, problems: [{ line: 2, message: expect.stringMatching(/^line 2: gso_code "H 99" không phải mã đơn vị hợp lệ/) }] });
+    expect(bad).toMatchObject({ ok: false, problems: [{ line: 2, message: expect.stringMatching(/^dòng 2: gso_code "H 99" không phải mã đơn vị hợp lệ/) }] });
   });
 
   it("matches a source's rows by its code system, names the system of an unmatched code, and checks the scope on units", async () => {
@@ -136,9 +136,9 @@ describe('units by any code system', () => {
     expect(samples).toEqual([{ code: '00001', day: '2026-11-30', value: 1234 }, { code: '00004', day: '2026-12-01', value: 56 }]);
     const [run] = await db.sql<{ rejections: { index: number; reason: string }[] }[]>`select rejections from poll_runs where id = ${outcome.pollRunId}`;
     expect(run!.rejections).toEqual([
-      { index: 2, reason: 'không có đơn vị mã H44.999 trong hệ mã portal (unit H44.999, 2026-12-01)' },
-      { index: 3, reason: 'không có đơn vị mã 00001 trong hệ mã portal (unit 00001, 2026-12-01)' },
-      { index: 4, reason: 'đơn vị H01.00037 nằm ngoài phạm vi của nguồn này (unit H01.00037, 2026-12-01)' }
+      { index: 2, reason: 'không có đơn vị mã H44.999 trong hệ mã portal (đơn vị H44.999, 2026-12-01)' },
+      { index: 3, reason: 'không có đơn vị mã 00001 trong hệ mã portal (đơn vị 00001, 2026-12-01)' },
+      { index: 4, reason: 'đơn vị H01.00037 nằm ngoài phạm vi của nguồn này (đơn vị H01.00037, 2026-12-01)' }
     ]);
   });
 
@@ -153,6 +153,6 @@ describe('units by any code system', () => {
     const [sample] = await db.sql<{ value: number }[]>`select value::float8 as value from samples where source_id = ${id} and unit_id = ${await unitId('H99.01-x_1')}`;
     expect(sample!.value).toBe(2001);
     const [run] = await db.sql<{ rejections: { reason: string }[] }[]>`select rejections from poll_runs where id = ${outcome.pollRunId}`;
-    expect(run!.rejections[0]!.reason).toBe('không có đơn vị mã H99.100 trong hệ mã gso (unit H99.100, 2026-12-01)');
+    expect(run!.rejections[0]!.reason).toBe('không có đơn vị mã H99.100 trong hệ mã gso (đơn vị H99.100, 2026-12-01)');
   });
 });

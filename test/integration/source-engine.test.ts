@@ -207,7 +207,7 @@ describe('the source engine, against a vendor it was not built for', () => {
     const plain = await addSource({ path: '/mot-o-hong', expression: 'rows#$i.{ "row": $i, "unitCode": ma, "date": $request.to, "values": { "dossier.received": $number(n) } }' });
     const outcome = await poll(plain);
     expect(outcome).toMatchObject({ outcome: 'partial', accepted: 2, rejected: 1 });
-    expect((await runOf(outcome.pollRunId)).rejections).toEqual([{ index: 1, reason: 'dossier.received: giá trị «abc» không phải là số (unit 00004, 2026-11-20)' }]);
+    expect((await runOf(outcome.pollRunId)).rejections).toEqual([{ index: 1, reason: 'dossier.received: giá trị «abc» không phải là số (đơn vị 00004, 2026-11-20)' }]);
     expect((await stored(plain)).map((r) => [r.code, r.value])).toEqual([['00001', 7], ['00006', 9]]);
 
     // Arithmetic on it fails JSONata itself: with each:, only that record's row.
@@ -233,7 +233,7 @@ describe('the source engine, against a vendor it was not built for', () => {
     const outcome = await poll(undeclared);
     expect(outcome).toMatchObject({ outcome: 'partial', accepted: 1, rejected: 1 });
     expect((await runOf(outcome.pollRunId)).rejections).toEqual([
-      { index: 0, reason: 'dossier.received: số «1.000» không rõ cách viết: 1000 (vi) hay 1 (en)? Hãy khai báo cách viết số của nguồn (unit 00001, 2026-11-20)' }
+      { index: 0, reason: 'dossier.received: số «1.000» không rõ cách viết: 1000 (vi) hay 1 (en)? Hãy khai báo cách viết số của nguồn (đơn vị 00001, 2026-11-20)' }
     ]);
     const vi = await addSource({ path: '/nghin', expression, numberLocale: 'vi' });
     expect(await poll(vi)).toMatchObject({ outcome: 'success', accepted: 2 });

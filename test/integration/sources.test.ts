@@ -115,18 +115,18 @@ describe('polling that survives every fault, through the real workers', () => {
     { system: 'dossier', key: 'motcua', fault: { fault: 'timeout' }, outcome: 'failed', error: /^nguồn không trả lời trong 1500 ms \(sau 2 lần thử\)$/, stage: 'connection' },
     { system: 'dossier', key: 'motcua', fault: { fault: 'reset' }, outcome: 'failed', error: /^không kết nối được hoặc kết nối bị ngắt .*\(sau 2 lần thử\)$/, stage: 'connection' },
     { system: 'dossier', key: 'motcua', fault: { fault: 'malformed' }, outcome: 'failed', error: /^dữ liệu trả về không phải JSON hợp lệ/, stage: 'parse' },
-    { system: 'dossier', key: 'motcua', fault: { fault: 'wrong_types' }, outcome: 'partial', reason: /must be a number, got "/ },
+    { system: 'dossier', key: 'motcua', fault: { fault: 'wrong_types' }, outcome: 'partial', reason: /phải là một số, nhận được "/ },
     { system: 'dossier', key: 'motcua', fault: { fault: 'unknown_units' }, outcome: 'partial', reason: /^không có đơn vị mã 9999\d trong hệ mã gso/, rejected: 3 },
-    { system: 'dossier', key: 'motcua', fault: { fault: 'negative' }, outcome: 'partial', reason: /must not be negative/ },
-    { system: 'dossier', key: 'motcua', fault: { fault: 'part_exceeds_whole' }, outcome: 'partial', reason: /dossier.received_online \(\d+\) is larger than dossier.received/ },
-    { system: 'dossier', key: 'motcua', fault: { fault: 'duplicates' }, outcome: 'partial', reason: /^duplicate of row \d+, ignored/ },
+    { system: 'dossier', key: 'motcua', fault: { fault: 'negative' }, outcome: 'partial', reason: /không được âm/ },
+    { system: 'dossier', key: 'motcua', fault: { fault: 'part_exceeds_whole' }, outcome: 'partial', reason: /dossier.received_online \(\d+\) lớn hơn dossier.received/ },
+    { system: 'dossier', key: 'motcua', fault: { fault: 'duplicates' }, outcome: 'partial', reason: /^trùng với dòng \d+, bỏ qua/ },
     { system: 'dossier', key: 'motcua', fault: { fault: 'oversize' }, outcome: 'failed', error: /^dữ liệu trả về lớn hơn 10 MB: bị từ chối$/, stage: 'http' },
     { system: 'dossier', key: 'motcua', fault: { fault: 'drip' }, outcome: 'failed', error: /^dữ liệu trả về chưa xong sau 1500 ms/, stage: 'connection' },
-    { system: 'eid', key: 'vneid', fault: { fault: 'part_exceeds_whole' }, outcome: 'partial', reason: /eid.collected_level2 \(\d+\) is larger than eid.eligible/ },
-    { system: 'payment', key: 'ansinh', fault: { fault: 'malformed' }, outcome: 'failed', error: /unterminated quote/, stage: 'parse' },
+    { system: 'eid', key: 'vneid', fault: { fault: 'part_exceeds_whole' }, outcome: 'partial', reason: /eid.collected_level2 \(\d+\) lớn hơn eid.eligible/ },
+    { system: 'payment', key: 'ansinh', fault: { fault: 'malformed' }, outcome: 'failed', error: /thiếu dấu " đóng/, stage: 'parse' },
     { system: 'payment', key: 'ansinh', fault: { fault: 'wrong_types' }, outcome: 'partial', reason: /giá trị «12 người» không phải là số/ },
-    { system: 'task', key: 'qlvb', fault: { fault: 'negative' }, outcome: 'partial', reason: /before it was assigned/ },
-    { system: 'task', key: 'qlvb', fault: { fault: 'wrong_types' }, outcome: 'partial', reason: /deadline 20261120 is not a date/ }
+    { system: 'task', key: 'qlvb', fault: { fault: 'negative' }, outcome: 'partial', reason: /trước ngày giao/ },
+    { system: 'task', key: 'qlvb', fault: { fault: 'wrong_types' }, outcome: 'partial', reason: /hạn 20261120 không phải là một ngày/ }
   ];
 
   for (const c of cases) {
@@ -265,7 +265,7 @@ describe('uploads for units with no API', () => {
     const [run] = await db.sql<{ trigger: string; rejections: { index: number; reason: string }[] }[]>`
       select trigger, rejections from poll_runs where id = ${outcome.pollRunId}`;
     expect(run!.trigger).toBe('upload');
-    expect(run!.rejections).toEqual([{ index: 2, reason: expect.stringMatching(/^dossier.paid_online must not be negative \(-1\)/) }]);
+    expect(run!.rejections).toEqual([{ index: 2, reason: expect.stringMatching(/^dossier.paid_online không được âm \(-1\)/) }]);
     const code = sheet.getRow(2).getCell(1).value as string;
     const [sample] = await db.sql<{ value: number }[]>`
       select s.value from samples s join units u on u.id = s.unit_id join metrics m on m.id = s.metric_id
@@ -274,11 +274,11 @@ describe('uploads for units with no API', () => {
   });
 
   it('says what is wrong with a request, naming the field', async () => {
-    await expect(handleUpload(db.sql, 'motcua', new File(['x'], 'a.csv'))).rejects.toMatchObject({ status: 409, message: expect.stringMatching(/takes no uploads/) });
+    await expect(handleUpload(db.sql, 'motcua', new File(['x'], 'a.csv'))).rejects.toMatchObject({ status: 409, message: expect.stringMatching(/không nhận tệp tải lên/) });
     await expect(handleUpload(db.sql, 'nope', new File(['x'], 'a.csv'))).rejects.toMatchObject({ status: 404 });
     await expect(handleUpload(db.sql, 'tai-len-hoso', null)).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/^file: /) });
-    await expect(handleUpload(db.sql, 'tai-len-hoso', new File([], 'a.csv'))).rejects.toMatchObject({ status: 400, message: 'file: the file is empty' });
+    await expect(handleUpload(db.sql, 'tai-len-hoso', new File([], 'a.csv'))).rejects.toMatchObject({ status: 400, message: 'file: tệp trống' });
     const wrongShape = await handleUpload(db.sql, 'tai-len-hoso', new File(['a,b\n1,2\n'], 'a.csv'));
-    expect(wrongShape).toMatchObject({ outcome: 'failed', error: expect.stringMatching(/no column "unit_code"/) });
+    expect(wrongShape).toMatchObject({ outcome: 'failed', error: expect.stringMatching(/không có cột "unit_code"/) });
   });
 });

@@ -170,9 +170,9 @@ describe('importing administrative units on the real PostgreSQL', () => {
     expect(result.ok).toBe(false);
     const problems = result.ok ? [] : result.problems.map((p) => p.message);
     expect(problems).toEqual([
-      'line 3: parent_gso_code 999 does not exist',
-      'line 4: the parents make a cycle: 901 → 902 → 901 (lines 4, 5)',
-      'line 6: name is empty'
+      'dòng 3: parent_gso_code 999 không tồn tại',
+      'dòng 4: quan hệ cấp trên tạo thành vòng: 901 → 902 → 901 (các dòng 4, 5)',
+      'dòng 6: name để trống'
     ]);
     expect(await snapshot()).toEqual(before);
     expect(await count(db.sql`select count(*)::int as n from unit_closure`)).toBe(closureBefore);
@@ -187,8 +187,8 @@ describe('importing administrative units on the real PostgreSQL', () => {
     expect(u!.external_codes).toEqual({ portal: 'H15' });
     const latin = new File([Uint8Array.of(...Buffer.from('gso_code,name,level,type,parent_gso_code\n66,T'), 0xea, 0x6e, 0x0a)], 'x.csv');
     expect(await importUnitsFile(db.sql, latin, actor, { now: NOW, jobs: jobs.boss })).toEqual({
-      ok: false, problems: [{ line: null, message: 'file: the file is not UTF-8 text (save it as "CSV UTF-8")' }]
+      ok: false, problems: [{ line: null, message: 'file: tệp không phải văn bản UTF-8 (hãy lưu dưới dạng "CSV UTF-8")' }]
     });
-    expect(await importUnitsFile(db.sql, null, actor, { jobs: jobs.boss })).toMatchObject({ ok: false, problems: [{ message: 'file: choose a .csv file' }] });
+    expect(await importUnitsFile(db.sql, null, actor, { jobs: jobs.boss })).toMatchObject({ ok: false, problems: [{ message: 'file: chọn một tệp .csv' }] });
   });
 });

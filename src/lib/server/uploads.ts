@@ -66,11 +66,11 @@ export async function handleUpload(
 ): Promise<UploadAnswer> {
   const db = orm(sql);
   const [row] = await db.select({ id: dataSources.id, kind: dataSources.kind, priority: dataSources.priority }).from(dataSources).where(eq(dataSources.key, sourceKey));
-  if (!row) throw new UploadError(`no data source with key ${sourceKey}`, 404);
-  if (row.kind !== 'upload') throw new UploadError(`source ${sourceKey} is polled from its system; it takes no uploads`, 409);
-  if (!file || typeof file === 'string') throw new UploadError('file: attach the filled template as the form field "file"', 400);
-  if (file.size === 0) throw new UploadError('file: the file is empty', 400);
-  if (file.size > UPLOAD_MAX_BYTES) throw new UploadError(`file: larger than ${UPLOAD_MAX_BYTES / 1048576} MB`, 413);
+  if (!row) throw new UploadError(`không có nguồn dữ liệu mã ${sourceKey}`, 404);
+  if (row.kind !== 'upload') throw new UploadError(`nguồn ${sourceKey} lấy số liệu từ hệ thống của nó; nguồn này không nhận tệp tải lên`, 409);
+  if (!file || typeof file === 'string') throw new UploadError('file: hãy đính kèm mẫu đã điền vào trường "file" của biểu mẫu', 400);
+  if (file.size === 0) throw new UploadError('file: tệp trống', 400);
+  if (file.size > UPLOAD_MAX_BYTES) throw new UploadError(`file: tệp lớn hơn ${UPLOAD_MAX_BYTES / 1048576} MB`, 413);
   const bytes = new Uint8Array(await file.arrayBuffer());
   let body;
   try {
@@ -82,7 +82,7 @@ export async function handleUpload(
   const source = (await loadSource(sql, row.id))!;
   if (onlyUnitCode) {
     const [unit] = await db.select({ id: units.id }).from(units).where(eq(units.gsoCode, onlyUnitCode));
-    if (!unit) throw new UploadError('your account has no unit: ask an administrator', 403);
+    if (!unit) throw new UploadError('tài khoản của bạn chưa gắn với đơn vị nào: hãy nhờ quản trị viên', 403);
     source.scopeUnitId = unit.id;
   }
   const submittedBy = userIdOf(sender?.actor);
@@ -409,7 +409,7 @@ export async function rejectUpload(sql: Sql, id: number, ctx: UploadSender): Pro
 
 export async function templateSpec(sql: Sql, family: string): Promise<TemplateSpec> {
   if (!(METRIC_FAMILIES as readonly string[]).includes(family)) {
-    throw new UploadError(`family must be one of ${METRIC_FAMILIES.join(', ')}`, 404);
+    throw new UploadError(`nhóm chỉ tiêu phải là một trong ${METRIC_FAMILIES.join(', ')}`, 404);
   }
   const db = orm(sql);
   const metricList = await db.select({ key: metrics.key, nameVi: metrics.nameVi }).from(metrics).where(eq(metrics.family, family as MetricFamily)).orderBy(metrics.id);
@@ -424,7 +424,7 @@ export async function templateSpec(sql: Sql, family: string): Promise<TemplateSp
 export async function renderTemplate(sql: Sql, family: string, format: string): Promise<{ body: Uint8Array | string; type: string; name: string }> {
   const spec = await templateSpec(sql, family);
   if (format === 'csv') return { body: templateCsv(spec), type: 'text/csv; charset=utf-8', name: `mau-${family}.csv` };
-  if (format !== 'xlsx') throw new UploadError('format must be xlsx or csv', 400);
+  if (format !== 'xlsx') throw new UploadError('định dạng phải là xlsx hoặc csv', 400);
   return {
     body: new Uint8Array(await templateXlsx(spec)),
     type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',

@@ -31,6 +31,29 @@ describe('a job in words', () => {
     expect(jobStatusWords(poll({ state: 'failed', error: 'boom' })).text).toBe('Lấy số liệu thất bại: boom');
   });
 
+  it('follows a history load ("Nạp lịch sử") in its own words: windows done, values, failed windows', () => {
+    const backfill = (s: Partial<JobStatus>, b: { samples?: number; rejected?: number; failed?: number } = {}): JobStatus => ({
+      kind: 'backfill', state: 'running', done: 3, total: 14, error: null, finishedAt: null, poll: null,
+      backfill: { sourceKey: 'cong-mot-cua', sourceName: 'Cổng một cửa', from: '2025-10-01', to: '2026-11-04', windows: [], samples: 12345, rejected: 2, failed: 1, ...b },
+      ...s
+    });
+    expect(jobStatusWords(backfill({ state: 'queued', done: 0 }))).toEqual({ text: 'Đang chờ nạp lịch sử…', tone: 'busy' });
+    expect(jobStatusWords(backfill({})).text).toBe('Đang nạp lịch sử: xong 3/14 cửa sổ, 12.345 số liệu, 1 cửa sổ lỗi…');
+    expect(jobStatusWords(backfill({ state: 'done', done: 14, finishedAt: '2026-11-20T07:05:00.000Z' }))).toEqual({
+      text: 'Đã nạp lịch sử lúc 14:05 20/11: 14 cửa sổ, 12.345 số liệu, loại 2 dòng, 1 cửa sổ lỗi.', tone: 'error'
+    });
+    expect(jobStatusWords(backfill({ state: 'done', done: 14, finishedAt: '2026-11-20T07:05:00.000Z' }, { failed: 0 })).tone).toBe('ok');
+    expect(jobStatusWords(backfill({ state: 'failed', error: 'boom' })).text).toBe('Nạp lịch sử thất bại (xong 3/14 cửa sổ): boom');
+    expect(jobStatusWords(backfill({}), 'en').text).toBe('Loading the history: 3/14 windows done, 12.345 values, failed windows: 1…');
+  });
+
+  it('speaks English on the switch, with vi-VN numbers', () => {
+    expect(jobStatusWords(recompute({ state: 'running', done: 3 }), 'en').text).toBe('Recomputing: 3/8 boards done…');
+    const done = jobStatusWords(poll({ state: 'done', done: 1, poll: { runId: 7, outcome: 'partial', accepted: 1234, rejected: 3, error: null, skipped: null } }), 'en');
+    expect(done).toEqual({ text: 'Data partly fetched: 1.234 rows accepted, 3 rejected.', tone: 'error' });
+    expect(jobStatusWords(poll({ state: 'done', poll: { runId: null, outcome: 'skipped', accepted: 0, rejected: 0, error: null, skipped: 'disabled' } }), 'en').text).toBe('No data fetched: the source is disabled.');
+  });
+
   it('stops asking once done or failed', () => {
     expect([recompute({}), recompute({ state: 'running' }), recompute({ state: 'retrying' })].some(settled)).toBe(false);
     expect([recompute({ state: 'done' }), poll({ state: 'failed' })].every(settled)).toBe(true);

@@ -1,43 +1,65 @@
-/** A job's progress in Vietnamese words, as the admin pages show it under a change they queued. */
+/**
+ * A job's progress in words (Vietnamese by default, English on the switch), as the admin pages show
+ * it under a change they queued: a recompute batch, a "poll now", or a source's history ("Nạp lịch
+ * sử": windows done, values stored, windows failed). Numbers and times in vi-VN formats.
+ */
 import type { JobStatus, PollSkip } from '#contract/jobs';
 import { formatInteger, formatTime } from '$lib/format';
+import { m } from '$lib/paraglide/messages';
+import { getLocale, type Locale } from '$lib/paraglide/runtime';
 
 export type Tone = 'ok' | 'error' | 'busy';
 
-const SKIPPED: Record<PollSkip, string> = {
-  disabled: 'nguồn đang tắt',
-  missing: 'nguồn không còn',
-  upload: 'nguồn chỉ nhận tệp tải lên'
+const SKIPPED: Record<PollSkip, (o: { locale: Locale }) => string> = {
+  disabled: (o) => m.words_job_skip_disabled({}, o),
+  missing: (o) => m.words_job_skip_missing({}, o),
+  upload: (o) => m.words_job_skip_upload({}, o)
 };
 
 /** Whether a page still has to ask again. */
 export const settled = (s: JobStatus) => s.state === 'done' || s.state === 'failed';
 
-export function jobStatusWords(s: JobStatus): { text: string; tone: Tone } {
+export function jobStatusWords(s: JobStatus, locale: Locale = getLocale()): { text: string; tone: Tone } {
+  const o = { locale };
+  const n = formatInteger;
+  const unknown = () => m.words_job_unknown({}, o);
+  const noReason = () => m.words_job_no_reason({}, o);
   if (s.kind === 'recompute') {
-    const boards = `${formatInteger(s.total)} bảng xếp hạng`;
+    const boards = m.words_job_boards({ n: n(s.total) }, o);
+    const done = n(s.done);
     switch (s.state) {
-      case 'queued': return { text: `Đang chờ tính lại ${boards}…`, tone: 'busy' };
-      case 'running': return { text: `Đang tính lại: xong ${formatInteger(s.done)}/${boards}…`, tone: 'busy' };
-      case 'retrying': return { text: `Đang thử lại (xong ${formatInteger(s.done)}/${boards}); lần trước lỗi: ${s.error ?? 'không rõ'}`, tone: 'busy' };
-      case 'done': return { text: `Đã tính lại xong ${boards} lúc ${formatTime(s.finishedAt)}.`, tone: 'ok' };
-      case 'failed': return { text: `Tính lại thất bại (xong ${formatInteger(s.done)}/${boards}): ${s.error ?? 'không rõ lý do'}`, tone: 'error' };
+      case 'queued': return { text: m.words_job_recompute_queued({ boards }, o), tone: 'busy' };
+      case 'running': return { text: m.words_job_recompute_running({ done, boards }, o), tone: 'busy' };
+      case 'retrying': return { text: m.words_job_recompute_retrying({ done, boards, error: s.error ?? unknown() }, o), tone: 'busy' };
+      case 'done': return { text: m.words_job_recompute_done({ boards, at: formatTime(s.finishedAt) }, o), tone: 'ok' };
+      case 'failed': return { text: m.words_job_recompute_failed({ done, boards, error: s.error ?? noReason() }, o), tone: 'error' };
+    }
+  }
+  if (s.kind === 'backfill') {
+    const b = s.backfill;
+    const counts = { done: n(s.done), total: n(s.total), samples: n(b?.samples ?? 0), rejected: n(b?.rejected ?? 0), failed: n(b?.failed ?? 0) };
+    switch (s.state) {
+      case 'queued': return { text: m.words_job_backfill_queued({}, o), tone: 'busy' };
+      case 'running': return { text: m.words_job_backfill_running(counts, o), tone: 'busy' };
+      case 'retrying': return { text: m.words_job_backfill_retrying({ ...counts, error: s.error ?? unknown() }, o), tone: 'busy' };
+      case 'done': return { text: m.words_job_backfill_done({ ...counts, at: formatTime(s.finishedAt) }, o), tone: b?.failed ? 'error' : 'ok' };
+      case 'failed': return { text: m.words_job_backfill_failed({ ...counts, error: s.error ?? noReason() }, o), tone: 'error' };
     }
   }
   switch (s.state) {
-    case 'queued': return { text: 'Đang chờ lấy số liệu…', tone: 'busy' };
-    case 'running': return { text: 'Đang lấy số liệu…', tone: 'busy' };
-    case 'retrying': return { text: `Đang thử lại; lần trước lỗi: ${s.error ?? 'không rõ'}`, tone: 'busy' };
-    case 'failed': return { text: `Lấy số liệu thất bại: ${s.error ?? 'không rõ lý do'}`, tone: 'error' };
+    case 'queued': return { text: m.words_job_poll_queued({}, o), tone: 'busy' };
+    case 'running': return { text: m.words_job_poll_running({}, o), tone: 'busy' };
+    case 'retrying': return { text: m.words_job_retrying({ error: s.error ?? unknown() }, o), tone: 'busy' };
+    case 'failed': return { text: m.words_job_poll_failed({ error: s.error ?? noReason() }, o), tone: 'error' };
     case 'done': {
       const p = s.poll;
-      if (!p) return { text: 'Đã lấy số liệu xong.', tone: 'ok' };
-      if (p.skipped) return { text: `Không lấy số liệu: ${SKIPPED[p.skipped]}.`, tone: 'error' };
+      if (!p) return { text: m.words_job_poll_done({}, o), tone: 'ok' };
+      if (p.skipped) return { text: m.words_job_poll_not_polled({ why: SKIPPED[p.skipped](o) }, o), tone: 'error' };
       switch (p.outcome) {
-        case 'success': return { text: `Lấy số liệu thành công: nhận ${formatInteger(p.accepted)} dòng.`, tone: 'ok' };
-        case 'partial': return { text: `Lấy số liệu được một phần: nhận ${formatInteger(p.accepted)} dòng, loại ${formatInteger(p.rejected)} dòng.`, tone: 'error' };
-        case 'failed': return { text: `Lấy số liệu lỗi: ${p.error ?? 'không rõ lý do'}`, tone: 'error' };
-        case 'skipped': return { text: `Không lấy số liệu: ${p.error ?? 'bị bỏ qua'}`, tone: 'error' };
+        case 'success': return { text: m.words_job_poll_success({ accepted: n(p.accepted) }, o), tone: 'ok' };
+        case 'partial': return { text: m.words_job_poll_partial({ accepted: n(p.accepted), rejected: n(p.rejected) }, o), tone: 'error' };
+        case 'failed': return { text: m.words_job_poll_error({ error: p.error ?? noReason() }, o), tone: 'error' };
+        case 'skipped': return { text: m.words_job_poll_skipped({ error: p.error ?? m.words_job_poll_skipped_default({}, o) }, o), tone: 'error' };
       }
     }
   }

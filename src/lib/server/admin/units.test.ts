@@ -48,14 +48,14 @@ describe('parseUnitsImport: the file on its own', () => {
 
   it('refuses a header that lacks a column, names an unknown one, or repeats one', () => {
     expect(messages(parseUnitsImport('gso_code,name,level,parent_gso_code\n01,A,province,\n'))).toEqual([
-      'line 1: the header lacks type: it must be gso_code,name,level,type,parent_gso_code (and optionally external_codes, merged_into, valid_from, valid_to)'
+      'dòng 1: dòng tiêu đề thiếu type: phải là gso_code,name,level,type,parent_gso_code (and optionally external_codes, merged_into, valid_from, valid_to)'
     ]);
     const bad = messages(parseUnitsImport(`${HEADER},merge_into,name\n01,A,province,Tỉnh,,,\n`));
     expect(bad).toHaveLength(2);
-    expect(bad[0]).toMatch(/^line 1: unknown column "merge_into"/);
-    expect(bad[1]).toBe('line 1: column name appears twice in the header');
-    expect(messages(parseUnitsImport(''))[0]).toMatch(/^the file is empty/);
-    expect(messages(parseUnitsImport(`${HEADER}\n\n`))).toEqual(['the file has a header but no unit']);
+    expect(bad[0]).toMatch(/^dòng 1: không có cột "merge_into"/);
+    expect(bad[1]).toBe('dòng 1: cột name xuất hiện hai lần trong dòng tiêu đề');
+    expect(messages(parseUnitsImport(''))[0]).toMatch(/^tệp trống/);
+    expect(messages(parseUnitsImport(`${HEADER}\n\n`))).toEqual(['tệp có dòng tiêu đề nhưng không có đơn vị nào']);
   });
 
   it('names every bad row with its line and reason, and keeps only the good rows', () => {
@@ -77,18 +77,18 @@ describe('parseUnitsImport: the file on its own', () => {
     ].join('\n');
     const { rows, problems, refused } = parseUnitsImport(text);
     expect(messages({ problems })).toEqual([
-      'line 3: gso_code "1/2" không phải mã đơn vị hợp lệ (chữ cái, chữ số, dấu chấm, gạch ngang hoặc gạch dưới, 1–20 ký tự)',
-      'line 4: name is empty',
-      'line 5: gso_code 001 is already on line 4',
-      'line 6: parent_gso_code "001 a" không phải mã đơn vị hợp lệ (chữ cái, chữ số, dấu chấm, gạch ngang hoặc gạch dưới, 1–20 ký tự)',
-      'line 7: gso_code 001 is already on line 4',
-      'line 8: external_codes "portal" is not system=code (e.g. portal=H44.100;dvc=000.00.44.H44)',
-      'line 9: valid_to needs merged_into: a unit ends only when another one absorbs it',
-      'line 10: merged_into 00003 is the unit itself',
-      'line 11: valid_to "2025-02-30" is not a date (YYYY-MM-DD)',
-      'line 12: valid_from 2025-08-01 is after valid_to 2025-07-01',
-      'line 13: 4 fields, the header has 9',
-      'line 14: parent_gso_code 00007 is the unit itself'
+      'dòng 3: gso_code "1/2" không phải mã đơn vị hợp lệ (chữ cái, chữ số, dấu chấm, gạch ngang hoặc gạch dưới, 1–20 ký tự)',
+      'dòng 4: name để trống',
+      'dòng 5: gso_code 001 đã có ở dòng 4',
+      'dòng 6: parent_gso_code "001 a" không phải mã đơn vị hợp lệ (chữ cái, chữ số, dấu chấm, gạch ngang hoặc gạch dưới, 1–20 ký tự)',
+      'dòng 7: gso_code 001 đã có ở dòng 4',
+      'dòng 8: external_codes "portal" không có dạng hệ_mã=mã (ví dụ portal=H44.100;dvc=000.00.44.H44)',
+      'dòng 9: valid_to cần có merged_into: một đơn vị chỉ kết thúc khi được sáp nhập vào đơn vị khác',
+      'dòng 10: merged_into 00003 là chính đơn vị này',
+      'dòng 11: valid_to "2025-02-30" không phải là một ngày (YYYY-MM-DD)',
+      'dòng 12: valid_from 2025-08-01 sau valid_to 2025-07-01',
+      'dòng 13: dòng có 4 ô, dòng tiêu đề có 9',
+      'dòng 14: parent_gso_code 00007 là chính đơn vị này'
     ]);
     expect(rows.map((r) => r.gsoCode)).toEqual(['01']);
     expect(refused.get('001')).toBe(4);
@@ -97,13 +97,13 @@ describe('parseUnitsImport: the file on its own', () => {
 
   it('refuses a file of more than 20,000 units or 2 MB, and an unterminated quote', () => {
     const many = [HEADER, ...Array.from({ length: MAX_IMPORT_ROWS + 1 }, (_, i) => `${10000 + i},Xã ${i},commune,Xã,01`)].join('\n');
-    expect(messages(parseUnitsImport(many))).toEqual(['the file has 20,001 units; at most 20,000']);
+    expect(messages(parseUnitsImport(many))).toEqual(['tệp có 20.001 đơn vị; tối đa 20.000']);
     const exactly = [HEADER, '01,Tỉnh,province,Tỉnh,', ...Array.from({ length: MAX_IMPORT_ROWS - 1 }, (_, i) => `${10000 + i},Xã ${i},commune,Xã,01`)].join('\n');
     expect(parseUnitsImport(exactly).rows).toHaveLength(MAX_IMPORT_ROWS);
     const big = `${HEADER}\n01,${'x'.repeat(2 * 1024 * 1024)},province,Tỉnh,\n`;
-    expect(messages(parseUnitsImport(big))[0]).toMatch(/^the file is 2\.0 MB; at most 2 MB$/);
+    expect(messages(parseUnitsImport(big))[0]).toMatch(/^tệp nặng 2,0 MB; tối đa 2 MB$/);
     expect(messages(parseUnitsImport(`${HEADER}\n01,"Tỉnh,province,Tỉnh,\n001,Huyện,district,Huyện,01\n`))).toEqual([
-      'line 2: a quoted field is never closed (a " is missing)'
+      'dòng 2: một ô mở ngoặc kép nhưng không đóng (thiếu một dấu ")'
     ]);
   });
 
@@ -124,13 +124,13 @@ describe('parseUnitsImport: the file on its own', () => {
     const { rows, problems } = parseUnitsImport(text);
     expect(rows.map((r) => [r.gsoCode, r.parentGsoCode])).toEqual([['H44', null], ['H44.100', 'H44'], ['x_1-B', 'H44'], ['7', 'H44']]);
     expect(rows[1]!.externalCodes).toEqual({ portal: 'H44.100', dvc: '000.00.44.H44' });
-    expect(messages({ problems })).toEqual([`line 6: gso_code "${'A'.repeat(21)}" không phải mã đơn vị hợp lệ (chữ cái, chữ số, dấu chấm, gạch ngang hoặc gạch dưới, 1–20 ký tự)`]);
+    expect(messages({ problems })).toEqual([`dòng 6: gso_code "${'A'.repeat(21)}" không phải mã đơn vị hợp lệ (chữ cái, chữ số, dấu chấm, gạch ngang hoặc gạch dưới, 1–20 ký tự)`]);
   });
 
   it('reads external codes as system=code pairs', () => {
     expect(parseExternalCodes('portal=H44.100;dvc=000.00.44.H44;')).toEqual({ codes: { portal: 'H44.100', dvc: '000.00.44.H44' } });
     expect(parseExternalCodes('')).toEqual({ codes: {} });
-    expect(parseExternalCodes('a=1;a=2')).toEqual({ error: 'external_codes names a twice' });
+    expect(parseExternalCodes('a=1;a=2')).toEqual({ error: 'external_codes ghi hệ mã a hai lần' });
     expect(parseExternalCodes('=x')).toHaveProperty('error');
   });
 });
@@ -153,9 +153,9 @@ const check = (csv: string, stored = STORED) => {
 };
 
 describe('checkUnitsImport: the file against the stored units', () => {
-  it('says which parent does not exist, on its line', () => {
+  it('says which parent không tồn tại, on its line', () => {
     const lines = [HEADER, '001,Quận,district,Quận,01', '002,Quận,district,Quận,01', '003,Quận,district,Quận,01', '004,Quận,district,Quận,01', '005,Quận,district,Quận,01', '00100,Xã,commune,Xã,999'];
-    expect(messages(check(lines.join('\n')))).toEqual(['line 7: parent_gso_code 999 does not exist']);
+    expect(messages(check(lines.join('\n')))).toEqual(['dòng 7: parent_gso_code 999 không tồn tại']);
     // A parent in the file itself is fine, whatever the order.
     expect(messages(check(`${HEADER}\n00200,Xã,commune,Xã,900\n900,Huyện mới,district,Huyện,01\n`))).toEqual([]);
   });
@@ -163,14 +163,14 @@ describe('checkUnitsImport: the file against the stored units', () => {
   it('names a parent that is on a refused line rather than calling it missing', () => {
     const parsed = parseUnitsImport(`${HEADER}\n900,,district,Huyện,01\n00200,Xã,commune,Xã,900\n`);
     const { problems } = checkUnitsImport(parsed.rows, STORED, { today: TODAY, refused: parsed.refused });
-    expect(messages({ problems })).toEqual(['line 3: parent_gso_code 900 is on line 2, which is refused']);
+    expect(messages({ problems })).toEqual(['dòng 3: parent_gso_code 900 nằm ở dòng 2, dòng đó bị từ chối']);
   });
 
   it('finds a cycle in the file, and one made with a stored unit, naming the lines', () => {
     const { problems } = check(`${HEADER}\n901,A,district,Huyện,902\n902,B,district,Huyện,901\n`);
-    expect(messages({ problems })).toEqual(['line 2: the parents make a cycle: 901 → 902 → 901 (lines 2, 3)']);
+    expect(messages({ problems })).toEqual(['dòng 2: quan hệ cấp trên tạo thành vòng: 901 → 902 → 901 (các dòng 2, 3)']);
     // 001 put under its own commune 00004 (stored under 001).
-    expect(messages(check(`${HEADER}\n001,Quận,district,Quận,00004\n`))).toEqual(['line 2: the parents make a cycle: 001 → 00004 → 001']);
+    expect(messages(check(`${HEADER}\n001,Quận,district,Quận,00004\n`))).toEqual(['dòng 2: quan hệ cấp trên tạo thành vòng: 001 → 00004 → 001']);
   });
 
   it('plans a merge: valid_to defaults to today, children move to the absorbing unit', () => {
@@ -192,11 +192,11 @@ describe('checkUnitsImport: the file against the stored units', () => {
   it('refuses a current unit under a merged one, and a merge into a merged one', () => {
     const { problems } = check(`${HEADER},merged_into\n00300,Xã,commune,Xã,00010,\n00004,Phường,commune,Phường,001,00010\n00001,Phường,commune,Phường,001,00004\n`);
     expect(messages({ problems })).toEqual([
-      'line 2: parent_gso_code 00010 is merged into 00007 (since 2025-07-01): put the unit under 00007',
-      'line 3: merged_into 00010 is merged into 00007 (since 2025-07-01): merge into 00007 instead',
-      'line 4: merged_into 00004 is merged into 00010 (since 2026-11-20, line 3): merge into 00010 instead'
+      'dòng 2: parent_gso_code 00010 đã sáp nhập vào 00007 (từ 2025-07-01): hãy đặt đơn vị dưới 00007',
+      'dòng 3: merged_into 00010 đã sáp nhập vào 00007 (từ 2025-07-01): hãy sáp nhập vào 00007',
+      'dòng 4: merged_into 00004 đã sáp nhập vào 00010 (từ 2026-11-20, dòng 3): hãy sáp nhập vào 00010'
     ]);
-    expect(messages(check(`${HEADER},merged_into\n00004,Phường,commune,Phường,001,99999\n`))).toEqual(['line 2: merged_into 99999 does not exist']);
+    expect(messages(check(`${HEADER},merged_into\n00004,Phường,commune,Phường,001,99999\n`))).toEqual(['dòng 2: merged_into 99999 không tồn tại']);
   });
 
   it('sorts rows into created, updated and unchanged', () => {
@@ -215,15 +215,15 @@ describe('checkUnitsImport: the file against the stored units', () => {
   it('refuses a merge whose children would move under themselves', () => {
     // District 001 merged into its own commune 00001: 00001 would become its own parent.
     const { problems } = check(`${HEADER},merged_into\n001,Quận,district,Quận,01,00001\n`);
-    expect(messages({ problems })).toEqual(['line 2: the parents make a cycle: 00001 → 00001']);
+    expect(messages({ problems })).toEqual(['dòng 2: quan hệ cấp trên tạo thành vòng: 00001 → 00001']);
   });
 
   it('refuses an external code that would name two current units in one system, stored or in the file', () => {
     const stored = STORED.map((u) => (u.gsoCode === '00001' ? { ...u, externalCodes: { portal: 'H26.01' } } : u.gsoCode === '00010' ? { ...u, externalCodes: { portal: 'H26.99' } } : u));
     expect(messages(check(`${HEADER},external_codes\n00004,Xã,commune,X,001,portal=H26.01\n`, stored))).toEqual([
-      'line 2: mã ngoài portal=H26.01 thuộc 2 đơn vị (00001, 00004): mỗi mã chỉ được gán cho một đơn vị đang hiệu lực'
+      'dòng 2: mã ngoài portal=H26.01 thuộc 2 đơn vị (00001, 00004): mỗi mã chỉ được gán cho một đơn vị đang hiệu lực'
     ]);
-    expect(messages(check(`${HEADER},external_codes\n00500,Xã,commune,X,001,dvc=9\n00501,Xã,commune,X,001,dvc=9\n`, stored))[0]).toMatch(/^line 2: mã ngoài dvc=9 thuộc 2 đơn vị \(00500, 00501\)/);
+    expect(messages(check(`${HEADER},external_codes\n00500,Xã,commune,X,001,dvc=9\n00501,Xã,commune,X,001,dvc=9\n`, stored))[0]).toMatch(/^dòng 2: mã ngoài dvc=9 thuộc 2 đơn vị \(00500, 00501\)/);
     // The file replaces a unit's codes (00001 gives H26.01 up); a merged unit's code is free; another system is another code.
     expect(messages(check(`${HEADER},external_codes\n00001,Xã,commune,X,001,portal=H26.02\n00004,Xã,commune,X,001,portal=H26.01;dvc=H26.02\n00007,Xã,commune,X,002,portal=H26.99\n`, stored))).toEqual([]);
   });

@@ -84,7 +84,7 @@ const CODE = UNIT_CODE_PATTERN;
 const notACode = (field: string, code: string) => `${field} "${code}" không phải mã đơn vị hợp lệ (${UNIT_CODE_RULE_VI})`;
 const problemAt = (line: number | null, reason: string): UnitsImportProblem => ({
   line,
-  message: line === null ? reason : `line ${line}: ${reason}`
+  message: line === null ? reason : `dòng ${line}: ${reason}`
 });
 const byLine = (a: UnitsImportProblem, b: UnitsImportProblem) => (a.line ?? 0) - (b.line ?? 0);
 
@@ -94,7 +94,7 @@ const byLine = (a: UnitsImportProblem, b: UnitsImportProblem) => (a.line ?? 0) -
  */
 export function csvRecords(text: string): { records: { line: number; cells: string[] }[]; problem: UnitsImportProblem | null } {
   const { records, unterminatedAt } = readCsvRecords(text);
-  if (unterminatedAt !== null) return { records, problem: problemAt(unterminatedAt, 'a quoted field is never closed (a " is missing)') };
+  if (unterminatedAt !== null) return { records, problem: problemAt(unterminatedAt, 'một ô mở ngoặc kép nhưng không đóng (thiếu một dấu ")') };
   return { records, problem: null };
 }
 
@@ -112,8 +112,8 @@ export function parseExternalCodes(text: string): { codes: Record<string, string
     const at = part.indexOf('=');
     const key = at < 0 ? '' : part.slice(0, at).trim();
     const value = at < 0 ? '' : part.slice(at + 1).trim();
-    if (!key || !value) return { error: `external_codes "${part}" is not system=code (e.g. portal=H44.100;dvc=000.00.44.H44)` };
-    if (Object.hasOwn(codes, key)) return { error: `external_codes names ${key} twice` };
+    if (!key || !value) return { error: `external_codes "${part}" không có dạng hệ_mã=mã (ví dụ portal=H44.100;dvc=000.00.44.H44)` };
+    if (Object.hasOwn(codes, key)) return { error: `external_codes ghi hệ mã ${key} hai lần` };
     codes[key] = value;
   }
   return { codes };
@@ -125,7 +125,7 @@ export function parseUnitsImport(text: string): UnitsImportParse {
   const problems: UnitsImportProblem[] = [];
   const bytes = new TextEncoder().encode(text).length;
   if (bytes > UNITS_IMPORT_MAX_BYTES) {
-    return { rows: [], refused, problems: [problemAt(null, `the file is ${(bytes / 1048576).toFixed(1)} MB; at most 2 MB`)] };
+    return { rows: [], refused, problems: [problemAt(null, `tệp nặng ${(bytes / 1048576).toFixed(1).replace('.', ',')} MB; tối đa 2 MB`)] };
   }
   const { records, problem } = csvRecords(text);
   if (problem) return { rows: [], refused, problems: [problem] };
@@ -133,23 +133,23 @@ export function parseUnitsImport(text: string): UnitsImportParse {
   const nonBlank = records.filter((r) => !blank(r.cells));
   const header = nonBlank.shift();
   const expected = `${REQUIRED_COLUMNS.join(',')} (and optionally ${OPTIONAL_COLUMNS.join(', ')})`;
-  if (!header) return { rows: [], refused, problems: [problemAt(null, `the file is empty: its first line must be the header ${expected}`)] };
+  if (!header) return { rows: [], refused, problems: [problemAt(null, `tệp trống: dòng đầu phải là dòng tiêu đề ${expected}`)] };
 
   const known = new Set<string>([...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS]);
   const index = new Map<Column, number>();
   header.cells.forEach((cell, i) => {
     const name = cell.trim().toLowerCase();
-    if (name === '') problems.push(problemAt(header.line, `column ${i + 1} of the header has no name: the header must be ${expected}`));
-    else if (!known.has(name)) problems.push(problemAt(header.line, `unknown column "${cell.trim()}": the header must be ${expected}`));
-    else if (index.has(name as Column)) problems.push(problemAt(header.line, `column ${name} appears twice in the header`));
+    if (name === '') problems.push(problemAt(header.line, `cột ${i + 1} của dòng tiêu đề không có tên: dòng tiêu đề phải là ${expected}`));
+    else if (!known.has(name)) problems.push(problemAt(header.line, `không có cột "${cell.trim()}": dòng tiêu đề phải là ${expected}`));
+    else if (index.has(name as Column)) problems.push(problemAt(header.line, `cột ${name} xuất hiện hai lần trong dòng tiêu đề`));
     else index.set(name as Column, i);
   });
   const missing = REQUIRED_COLUMNS.filter((c) => !index.has(c));
-  if (missing.length) problems.push(problemAt(header.line, `the header lacks ${missing.join(', ')}: it must be ${expected}`));
+  if (missing.length) problems.push(problemAt(header.line, `dòng tiêu đề thiếu ${missing.join(', ')}: phải là ${expected}`));
   if (problems.length) return { rows: [], refused, problems };
-  if (nonBlank.length === 0) return { rows: [], refused, problems: [problemAt(null, 'the file has a header but no unit')] };
+  if (nonBlank.length === 0) return { rows: [], refused, problems: [problemAt(null, 'tệp có dòng tiêu đề nhưng không có đơn vị nào')] };
   if (nonBlank.length > MAX_IMPORT_ROWS) {
-    return { rows: [], refused, problems: [problemAt(null, `the file has ${nonBlank.length.toLocaleString('en')} units; at most ${MAX_IMPORT_ROWS.toLocaleString('en')}`)] };
+    return { rows: [], refused, problems: [problemAt(null, `tệp có ${nonBlank.length.toLocaleString('vi-VN')} đơn vị; tối đa ${MAX_IMPORT_ROWS.toLocaleString('vi-VN')}`)] };
   }
 
   const rows: UnitImportRow[] = [];
@@ -157,7 +157,7 @@ export function parseUnitsImport(text: string): UnitsImportParse {
   for (const { line, cells } of nonBlank) {
     const bad: string[] = [];
     if (cells.length !== header.cells.length) {
-      problems.push(problemAt(line, `${cells.length} fields, the header has ${header.cells.length}`));
+      problems.push(problemAt(line, `dòng có ${cells.length} ô, dòng tiêu đề có ${header.cells.length}`));
       const code = (cells[index.get('gso_code')!] ?? '').trim();
       if (CODE.test(code) && !seen.has(code)) {
         refused.set(code, line);
@@ -167,13 +167,13 @@ export function parseUnitsImport(text: string): UnitsImportParse {
     }
     const cell = (c: Column) => (index.has(c) ? cells[index.get(c)!]!.trim() : '');
     const code = cell('gso_code');
-    if (!code) bad.push('gso_code is empty');
+    if (!code) bad.push('gso_code để trống');
     else if (!CODE.test(code)) bad.push(notACode('gso_code', code));
-    else if (seen.has(code)) bad.push(`gso_code ${code} is already on line ${seen.get(code)}`);
-    for (const c of ['name', 'level', 'type'] as const) if (!cell(c)) bad.push(`${c} is empty`);
+    else if (seen.has(code)) bad.push(`gso_code ${code} đã có ở dòng ${seen.get(code)}`);
+    for (const c of ['name', 'level', 'type'] as const) if (!cell(c)) bad.push(`${c} để trống`);
     const parent = cell('parent_gso_code') || null;
     if (parent !== null && !CODE.test(parent)) bad.push(notACode('parent_gso_code', parent));
-    else if (parent !== null && parent === code) bad.push(`parent_gso_code ${parent} is the unit itself`);
+    else if (parent !== null && parent === code) bad.push(`parent_gso_code ${parent} là chính đơn vị này`);
     let externalCodes: Record<string, string> | null = null;
     if (index.has('external_codes')) {
       const parsed = parseExternalCodes(cell('external_codes'));
@@ -182,14 +182,14 @@ export function parseUnitsImport(text: string): UnitsImportParse {
     }
     const mergedInto = cell('merged_into') || null;
     if (mergedInto !== null && !CODE.test(mergedInto)) bad.push(notACode('merged_into', mergedInto));
-    else if (mergedInto !== null && mergedInto === code) bad.push(`merged_into ${mergedInto} is the unit itself`);
+    else if (mergedInto !== null && mergedInto === code) bad.push(`merged_into ${mergedInto} là chính đơn vị này`);
     const validFrom = cell('valid_from') || null;
     const validTo = cell('valid_to') || null;
-    if (validFrom !== null && !isIsoDate(validFrom)) bad.push(`valid_from "${validFrom}" is not a date (YYYY-MM-DD)`);
-    if (validTo !== null && !isIsoDate(validTo)) bad.push(`valid_to "${validTo}" is not a date (YYYY-MM-DD)`);
-    else if (validTo !== null && mergedInto === null) bad.push('valid_to needs merged_into: a unit ends only when another one absorbs it');
+    if (validFrom !== null && !isIsoDate(validFrom)) bad.push(`valid_from "${validFrom}" không phải là một ngày (YYYY-MM-DD)`);
+    if (validTo !== null && !isIsoDate(validTo)) bad.push(`valid_to "${validTo}" không phải là một ngày (YYYY-MM-DD)`);
+    else if (validTo !== null && mergedInto === null) bad.push('valid_to cần có merged_into: một đơn vị chỉ kết thúc khi được sáp nhập vào đơn vị khác');
     if (validFrom && validTo && isIsoDate(validFrom) && isIsoDate(validTo) && validFrom > validTo) {
-      bad.push(`valid_from ${validFrom} is after valid_to ${validTo}`);
+      bad.push(`valid_from ${validFrom} sau valid_to ${validTo}`);
     }
     if (bad.length) {
       for (const reason of bad) problems.push(problemAt(line, reason));
@@ -252,9 +252,9 @@ export function checkUnitsImport(
     return null;
   };
   const describeMerge = (code: string, m: NonNullable<ReturnType<typeof mergeOf>>) =>
-    `${code} ${m.into ? `is merged into ${m.into}` : 'has ended'} (since ${m.since}${m.line !== null ? `, line ${m.line}` : ''})`;
+    `${code} ${m.into ? `đã sáp nhập vào ${m.into}` : 'đã kết thúc'} (từ ${m.since}${m.line !== null ? `, dòng ${m.line}` : ''})`;
   const missing = (field: string, code: string) =>
-    refused.has(code) ? `${field} ${code} is on line ${refused.get(code)}, which is refused` : `${field} ${code} does not exist`;
+    refused.has(code) ? `${field} ${code} nằm ở dòng ${refused.get(code)}, dòng đó bị từ chối` : `${field} ${code} không tồn tại`;
 
   for (const r of rows) {
     const p = r.parentGsoCode;
@@ -262,7 +262,7 @@ export function checkUnitsImport(
       if (!inFile.has(p) && !stored.has(p)) problems.push(problemAt(r.line, missing('parent_gso_code', p)));
       else if (!r.mergedInto) {
         const m = mergeOf(p);
-        if (m) problems.push(problemAt(r.line, `parent_gso_code ${describeMerge(p, m)}${m.into ? `: put the unit under ${m.into}` : ''}`));
+        if (m) problems.push(problemAt(r.line, `parent_gso_code ${describeMerge(p, m)}${m.into ? `: hãy đặt đơn vị dưới ${m.into}` : ''}`));
       }
     }
     const x = r.mergedInto;
@@ -270,7 +270,7 @@ export function checkUnitsImport(
       if (!inFile.has(x) && !stored.has(x)) problems.push(problemAt(r.line, missing('merged_into', x)));
       else {
         const m = mergeOf(x);
-        if (m) problems.push(problemAt(r.line, `merged_into ${describeMerge(x, m)}${m.into ? `: merge into ${m.into} instead` : ''}`));
+        if (m) problems.push(problemAt(r.line, `merged_into ${describeMerge(x, m)}${m.into ? `: hãy sáp nhập vào ${m.into}` : ''}`));
       }
     }
   }
@@ -311,8 +311,8 @@ export function checkUnitsImport(
         const first = cycle.reduce((best, code) => (lineOf(code) < lineOf(best) ? code : best), cycle[0]!);
         const from = cycle.indexOf(first);
         const chain = [...cycle.slice(from), ...cycle.slice(0, from), first].join(' → ');
-        const also = lines.length > 1 ? ` (lines ${lines.join(', ')})` : '';
-        problems.push(problemAt(lines[0] ?? null, `the parents make a cycle: ${chain}${also}`));
+        const also = lines.length > 1 ? ` (các dòng ${lines.join(', ')})` : '';
+        problems.push(problemAt(lines[0] ?? null, `quan hệ cấp trên tạo thành vòng: ${chain}${also}`));
         break;
       }
       onPath.add(c);
@@ -425,7 +425,7 @@ export async function applyUnitsImport(sql: Sql, rows: UnitImportRow[], actor: P
     const { problems, plan } = checkUnitsImport(rows, existing, { today: day, refused: options.parsed?.refused });
     const all = [...(options.parsed?.problems ?? []), ...problems].sort(byLine);
     if (all.length) return { ok: false, problems: all };
-    if (plan.rows.length === 0) return { ok: false, problems: [problemAt(null, 'the file has no unit')] };
+    if (plan.rows.length === 0) return { ok: false, problems: [problemAt(null, 'tệp không có đơn vị nào')] };
 
     const stored = new Set(existing.map((u) => u.gsoCode));
     const fresh = plan.rows.filter((r) => !stored.has(r.gsoCode));
@@ -515,14 +515,14 @@ export async function importUnitsCsv(sql: Sql, text: string, actor: Principal, o
 /** An uploaded file (form field `file`): size and encoding checked before it is read as CSV. */
 export async function importUnitsFile(sql: Sql, file: unknown, actor: Principal, options: Omit<ImportOptions, 'parsed'>): Promise<UnitsImportResult> {
   const refuse = (message: string): UnitsImportResult => ({ ok: false, problems: [problemAt(null, message)] });
-  if (!(file instanceof File)) return refuse('file: choose a .csv file');
-  if (file.size === 0) return refuse('file: the file is empty');
-  if (file.size > UNITS_IMPORT_MAX_BYTES) return refuse(`file: the file is ${(file.size / 1048576).toFixed(1)} MB; at most 2 MB`);
+  if (!(file instanceof File)) return refuse('file: chọn một tệp .csv');
+  if (file.size === 0) return refuse('file: tệp trống');
+  if (file.size > UNITS_IMPORT_MAX_BYTES) return refuse(`file: tệp nặng ${(file.size / 1048576).toFixed(1).replace('.', ',')} MB; tối đa 2 MB`);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(await file.arrayBuffer());
   } catch {
-    return refuse('file: the file is not UTF-8 text (save it as "CSV UTF-8")');
+    return refuse('file: tệp không phải văn bản UTF-8 (hãy lưu dưới dạng "CSV UTF-8")');
   }
   return importUnitsCsv(sql, text, actor, options);
 }

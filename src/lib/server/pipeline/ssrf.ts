@@ -122,51 +122,51 @@ function embeddedV4(ip: Ip): ipaddr.IPv4 | null {
 // ---------------------------------------------------------------------------------------------
 // Classification
 
-const METADATA = 'a link-local / cloud metadata address';
+const METADATA = 'một địa chỉ link-local / metadata của đám mây';
 
 /** Checked in order: the first range that holds an address gives its class and reason. */
 const SPECIAL_RANGES: Array<{ range: CidrRange; kind: Exclude<AddressKind, 'public'>; reason: string }> = [
   // Cloud metadata endpoints (before the wider ranges that hold them).
   ['169.254.169.254/32', 'always_refused', METADATA], // AWS, GCP, Azure, OpenStack …
   ['169.254.170.2/32', 'always_refused', METADATA], // AWS ECS task metadata
-  ['fd00:ec2::254/128', 'always_refused', 'a cloud metadata address (AWS IPv6)'],
-  ['100.100.100.200/32', 'always_refused', 'a cloud metadata address (Alibaba Cloud)'],
+  ['fd00:ec2::254/128', 'always_refused', 'một địa chỉ metadata của đám mây (AWS IPv6)'],
+  ['100.100.100.200/32', 'always_refused', 'một địa chỉ metadata của đám mây (Alibaba Cloud)'],
   // Always refused.
-  ['169.254.0.0/16', 'always_refused', 'a link-local address (169.254.0.0/16)'],
-  ['fe80::/10', 'always_refused', 'a link-local address (fe80::/10)'],
-  ['0.0.0.0/8', 'always_refused', "an unspecified / 'this network' address (0.0.0.0/8)"],
-  ['::/128', 'always_refused', 'the unspecified address (::)'],
-  ['224.0.0.0/4', 'always_refused', 'a multicast address (224.0.0.0/4)'],
-  ['ff00::/8', 'always_refused', 'a multicast address (ff00::/8)'],
-  ['255.255.255.255/32', 'always_refused', 'the broadcast address'],
+  ['169.254.0.0/16', 'always_refused', 'một địa chỉ link-local (169.254.0.0/16)'],
+  ['fe80::/10', 'always_refused', 'một địa chỉ link-local (fe80::/10)'],
+  ['0.0.0.0/8', 'always_refused', "một địa chỉ không xác định / 'mạng này' (0.0.0.0/8)"],
+  ['::/128', 'always_refused', 'địa chỉ không xác định (::)'],
+  ['224.0.0.0/4', 'always_refused', 'một địa chỉ multicast (224.0.0.0/4)'],
+  ['ff00::/8', 'always_refused', 'một địa chỉ multicast (ff00::/8)'],
+  ['255.255.255.255/32', 'always_refused', 'địa chỉ quảng bá (broadcast)'],
   // Refused unless allowed.
-  ['127.0.0.0/8', 'private', 'a loopback address (127.0.0.0/8)'],
-  ['::1/128', 'private', 'a loopback address (::1)'],
-  ['10.0.0.0/8', 'private', 'a private address (10.0.0.0/8)'],
-  ['172.16.0.0/12', 'private', 'a private address (172.16.0.0/12)'],
-  ['192.168.0.0/16', 'private', 'a private address (192.168.0.0/16)'],
+  ['127.0.0.0/8', 'private', 'một địa chỉ loopback (127.0.0.0/8)'],
+  ['::1/128', 'private', 'một địa chỉ loopback (::1)'],
+  ['10.0.0.0/8', 'private', 'một địa chỉ nội bộ (10.0.0.0/8)'],
+  ['172.16.0.0/12', 'private', 'một địa chỉ nội bộ (172.16.0.0/12)'],
+  ['192.168.0.0/16', 'private', 'một địa chỉ nội bộ (192.168.0.0/16)'],
   ['100.64.0.0/10', 'private', 'a shared / CGNAT address (100.64.0.0/10)'],
-  ['fc00::/7', 'private', 'a unique-local address (fc00::/7)'],
-  ['fec0::/10', 'private', 'a site-local address (fec0::/10)'],
+  ['fc00::/7', 'private', 'một địa chỉ unique-local (fc00::/7)'],
+  ['fec0::/10', 'private', 'một địa chỉ site-local (fec0::/10)'],
   // Special-purpose ranges that are not public either (RFC 6890): refused unless allowed.
-  ['192.0.0.0/24', 'private', 'a reserved, non-public address (192.0.0.0/24)'],
-  ['192.0.2.0/24', 'private', 'a documentation address (192.0.2.0/24)'],
-  ['198.51.100.0/24', 'private', 'a documentation address (198.51.100.0/24)'],
-  ['203.0.113.0/24', 'private', 'a documentation address (203.0.113.0/24)'],
-  ['198.18.0.0/15', 'private', 'a benchmarking address (198.18.0.0/15)'],
-  ['240.0.0.0/4', 'private', 'a reserved, non-public address (240.0.0.0/4)'],
-  ['2001:db8::/32', 'private', 'a documentation address (2001:db8::/32)'],
-  ['100::/64', 'private', 'a discard-only address (100::/64)']
+  ['192.0.0.0/24', 'private', 'một địa chỉ dành riêng, không công khai (192.0.0.0/24)'],
+  ['192.0.2.0/24', 'private', 'một địa chỉ dành cho tài liệu (192.0.2.0/24)'],
+  ['198.51.100.0/24', 'private', 'một địa chỉ dành cho tài liệu (198.51.100.0/24)'],
+  ['203.0.113.0/24', 'private', 'một địa chỉ dành cho tài liệu (203.0.113.0/24)'],
+  ['198.18.0.0/15', 'private', 'một địa chỉ dành cho đo kiểm (198.18.0.0/15)'],
+  ['240.0.0.0/4', 'private', 'một địa chỉ dành riêng, không công khai (240.0.0.0/4)'],
+  ['2001:db8::/32', 'private', 'một địa chỉ dành cho tài liệu (2001:db8::/32)'],
+  ['100::/64', 'private', 'một địa chỉ chỉ để huỷ gói (100::/64)']
 ].map(([text, kind, reason]) => ({ range: cidr(text as string), kind: kind as Exclude<AddressKind, 'public'>, reason: reason as string }));
 
 /** Host names refused whatever they resolve to. */
-const ALWAYS_REFUSED_NAMES = new Map<string, string>([['metadata.google.internal', 'a cloud metadata host name']]);
+const ALWAYS_REFUSED_NAMES = new Map<string, string>([['metadata.google.internal', 'một tên máy metadata của đám mây']]);
 
 function classifyParsed(ip: Ip): AddressClass {
   const v4 = embeddedV4(ip);
   if (v4) {
     const inner = classifyParsed(v4);
-    return inner.kind === 'public' ? inner : { kind: inner.kind, reason: `${inner.reason}, in IPv6 form (${v4.toString()})` };
+    return inner.kind === 'public' ? inner : { kind: inner.kind, reason: `${inner.reason}, viết ở dạng IPv6 (${v4.toString()})` };
   }
   for (const s of SPECIAL_RANGES) if (inRange(ip, s.range)) return { kind: s.kind, reason: s.reason };
   return { kind: 'public', reason: '' };
@@ -239,17 +239,17 @@ export function judgeDestination(host: string, addresses: string[], policy: Egre
   const name = normaliseHost(host);
   const literal = parseIp(name) !== null;
   const refusedName = ALWAYS_REFUSED_NAMES.get(name);
-  if (refusedName) return `the source URL's host ${name} is ${refusedName}: refused`;
-  if (!literal && addresses.length === 0) return `the source URL's host ${name} resolves to no address: refused`;
+  if (refusedName) return `máy chủ ${name} của URL nguồn là ${refusedName}: bị từ chối`;
+  if (!literal && addresses.length === 0) return `máy chủ ${name} của URL nguồn không phân giải ra địa chỉ nào: bị từ chối`;
   const nameAllowed = !literal && policy.allowedHosts.has(name);
   for (const address of addresses) {
     const ip = parseIp(address);
-    const where = literal ? `the source URL's host ${name} is` : `the source URL's host ${name} resolves to ${address},`;
-    if (!ip) return `${where} not an IP address: refused`;
+    const where = literal ? `máy chủ ${name} của URL nguồn là` : `máy chủ ${name} của URL nguồn phân giải ra ${address},`;
+    if (!ip) return `máy chủ ${name} của URL nguồn phân giải ra ${address}, không phải một địa chỉ IP: bị từ chối`;
     const c = classifyParsed(ip);
-    if (c.kind === 'always_refused') return `${where} ${c.reason}: refused`;
+    if (c.kind === 'always_refused') return `${where} ${c.reason}: bị từ chối`;
     if (c.kind === 'private' && !nameAllowed && !rangeAllows(policy, ip)) {
-      return `${where} ${c.reason}, not allowed by SOURCE_ALLOWED_HOSTS: refused`;
+      return `${where} ${c.reason}, không được SOURCE_ALLOWED_HOSTS cho phép: bị từ chối`;
     }
   }
   return null;
@@ -264,15 +264,15 @@ export function checkSourceUrlShape(url: string): string | null {
   try {
     u = new URL(url);
   } catch {
-    return `the source URL ${JSON.stringify(url.slice(0, 200))} is not a valid URL: refused`;
+    return `URL nguồn ${JSON.stringify(url.slice(0, 200))} không phải là một URL hợp lệ: bị từ chối`;
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    return `the source URL's scheme ${u.protocol.replace(/:$/, '')} is not http or https: refused`;
+    return `URL nguồn dùng giao thức ${u.protocol.replace(/:$/, '')}, không phải http hay https: bị từ chối`;
   }
   if (u.username || u.password) {
-    return `the source URL's host ${normaliseHost(u.hostname)} is given with a user name or password in the URL (use the source's credentials instead): refused`;
+    return `URL nguồn ghi tên đăng nhập hoặc mật khẩu cùng máy chủ ${normaliseHost(u.hostname)} (hãy nhập chúng vào phần thông tin đăng nhập của nguồn): bị từ chối`;
   }
-  if (!u.hostname) return `the source URL has no host: refused`;
+  if (!u.hostname) return `URL nguồn không có máy chủ: bị từ chối`;
   return null;
 }
 
@@ -294,7 +294,7 @@ export async function checkSourceUrl(url: string, policy: EgressPolicy, lookup: 
     addresses = (await lookup(host)).map((a) => a.address);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    return `the source URL's host ${host} could not be resolved (${code}): refused`;
+    return `không phân giải được máy chủ ${host} của URL nguồn (${code}): bị từ chối`;
   }
   return judgeDestination(host, addresses, policy);
 }

@@ -4,6 +4,7 @@ import { FAMILY_NAMES } from '#domain/catalogue';
 import { failWith, formValues } from '$lib/server/forms';
 import { adminActor } from '$lib/server/admin/users';
 import { MAX_BANDS, readActiveSchemes, saveSchemeFromForm, schemeHistory } from '$lib/server/admin/schemes';
+import { m } from '$lib/paraglide/messages';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Every scheme (operations, national_766, …): its version in force, editable, and its history. */
@@ -23,7 +24,7 @@ export const actions: Actions = {
     // The recompute runs in the workers, never in this request; the page follows the job.
     return {
       scheme: result.scheme.key,
-      done: `Đã lưu phiên bản ${result.scheme.version}; bảng xếp hạng kỳ hiện tại của bộ chỉ số này được tính lại theo phiên bản mới.`,
+      done: m.words_scheme_saved({ version: String(result.scheme.version) }),
       job: { kind: 'recompute' as const, id: result.recompute.batch }
     };
   }

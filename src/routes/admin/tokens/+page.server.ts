@@ -2,6 +2,7 @@ import { sql } from '#server/db';
 import { failWith, formValues, parseForm } from '$lib/server/forms';
 import { adminActor, unitOptions } from '$lib/server/admin/users';
 import { createDisplayToken, listDisplayTokens, revokeDisplayToken, SCENE_NAMES, SCENES, tokenIdSchema } from '$lib/server/admin/tokens';
+import { m } from '$lib/paraglide/messages';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async () => {
@@ -30,6 +31,6 @@ export const actions: Actions = {
     if ('failure' in parsed) return parsed.failure;
     const result = await revokeDisplayToken(await sql(), parsed.data, adminActor(locals.principal), { ip: getClientAddress() });
     if (!result.ok) return failWith(formValues(form), result.errors);
-    return { done: result.alreadyRevoked ? 'Màn hình này đã bị thu hồi từ trước.' : 'Đã thu hồi: màn hình ngừng hiển thị ngay.' };
+    return { done: result.alreadyRevoked ? m.words_tokens_already_revoked() : m.words_tokens_revoked() };
   }
 };

@@ -2,6 +2,7 @@ import { fail } from '@sveltejs/kit';
 import { sql } from '#server/db';
 import { jobQueue } from '#server/jobs/sender';
 import { importUnitsFile, unitsSummary } from '$lib/server/admin/units';
+import { m } from '$lib/paraglide/messages';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async () => ({ summary: await unitsSummary(await sql()) });
@@ -11,15 +12,15 @@ export const actions: Actions = {
     const form = await request.formData();
     const result = await importUnitsFile(await sql(), form.get('file'), locals.principal, { ip: getClientAddress(), jobs: await jobQueue() });
     if (!result.ok) {
-      return fail(400, { problems: result.problems.map((p) => p.message), message: 'Tệp không được nhập: không có thay đổi nào.' });
+      return fail(400, { problems: result.problems.map((p) => p.message), message: m.words_units_not_imported() });
     }
     return {
       counts: result.counts,
       created: result.created,
       updated: result.updated,
       merged: result.merged,
-      moved: result.moved.map((m) => m.code),
-      message: 'Đã nhập danh sách đơn vị hành chính.',
+      moved: result.moved.map((x) => x.code),
+      message: m.words_units_imported(),
       // The current boards are recomputed by the workers; the page follows the job.
       job: result.recompute ? { kind: 'recompute' as const, id: result.recompute.batch } : null
     };

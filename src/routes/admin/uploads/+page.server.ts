@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { sql } from '#server/db';
 import { jobQueue } from '#server/jobs/sender';
 import { approveUpload, listUploads, rejectUpload, setUploadsRequireApproval, uploadsRequireApproval } from '$lib/server/uploads';
+import { m } from '$lib/paraglide/messages';
+import { formatInteger } from '$lib/format';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Uploads held for approval ("chờ duyệt"), the last ones reviewed, and the setting that holds them. */
@@ -30,18 +32,18 @@ export const actions: Actions = {
   setting: async ({ request, locals, getClientAddress }) => {
     const on = (await request.formData()).get('requireApproval') === 'on';
     await setUploadsRequireApproval(await sql(), on, { actor: locals.principal, ip: getClientAddress() });
-    return { ok: true, message: on ? 'Từ nay, số liệu tải lên chỉ được tính sau khi quản trị viên duyệt.' : 'Từ nay, số liệu tải lên được tính ngay (vẫn kiểm tra mức ưu tiên nguồn).' };
+    return { ok: true, message: on ? m.words_uploads_setting_on() : m.words_uploads_setting_off() };
   },
   approve: async ({ request, locals, getClientAddress }) => {
     const r = await review(request, approveUpload, { actor: locals.principal, ip: getClientAddress() });
     if (!('id' in r)) return r;
     const o = r.outcome!;
-    const refused = r.refused.length ? `; ${r.refused.length} dòng bị từ chối khi duyệt (nguồn ưu tiên cao hơn đã có số liệu)` : '';
-    return { ok: true, message: `Đã duyệt tệp #${r.id}: ${o.accepted} số liệu được tính (${o.changed} thay đổi), bảng xếp hạng đã cập nhật${refused}.`, refused: r.refused };
+    const refused = r.refused.length ? m.words_uploads_approved_refused({ n: formatInteger(r.refused.length) }) : '';
+    return { ok: true, message: m.words_uploads_approved({ id: String(r.id), accepted: formatInteger(o.accepted), changed: formatInteger(o.changed), refused }), refused: r.refused };
   },
   reject: async ({ request, locals, getClientAddress }) => {
     const r = await review(request, rejectUpload, { actor: locals.principal, ip: getClientAddress() });
     if (!('id' in r)) return r;
-    return { ok: true, message: `Đã từ chối tệp #${r.id}: số liệu của tệp không được tính.` };
+    return { ok: true, message: m.words_uploads_rejected({ id: String(r.id) }) };
   }
 };

@@ -1,6 +1,8 @@
 import { sql } from '#server/db';
 import { failWith, formValues, parseForm } from '$lib/server/forms';
 import { adminActor, createUser, listUsers, newUserSchema, ROLE_NAMES, setUserDisabled, unitOptions, userIdSchema } from '$lib/server/admin/users';
+import { m } from '$lib/paraglide/messages';
+import { formatInteger } from '$lib/format';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
@@ -15,7 +17,8 @@ const setDisabled = (disabled: boolean): Actions[string] => async ({ request, lo
   if ('failure' in parsed) return parsed.failure;
   const result = await setUserDisabled(await sql(), { id: parsed.data.id, disabled }, adminActor(locals.principal), { ip: getClientAddress() });
   if (!result.ok) return failWith(formValues(form), result.errors);
-  return { done: `${disabled ? 'Đã khóa' : 'Đã mở khóa'} tài khoản ${result.user.username}${disabled ? ` (thu hồi ${result.sessionsRevoked} phiên đăng nhập)` : ''}.` };
+  const username = result.user.username;
+  return { done: disabled ? m.words_users_locked_done({ username, n: formatInteger(result.sessionsRevoked) }) : m.words_users_unlocked_done({ username }) };
 };
 
 export const actions: Actions = {
@@ -25,7 +28,7 @@ export const actions: Actions = {
     if ('failure' in parsed) return parsed.failure;
     const result = await createUser(await sql(), parsed.data, adminActor(locals.principal), { ip: getClientAddress() });
     if (!result.ok) return failWith(formValues(form), result.errors);
-    return { done: `Đã tạo người dùng ${result.user.username}.` };
+    return { done: m.words_users_created({ username: result.user.username }) };
   },
   disable: setDisabled(true),
   enable: setDisabled(false)

@@ -91,7 +91,7 @@ describe('rows with a value a helper could not read', () => {
     ], lookups, window);
     expect(rows).toHaveLength(1);
     expect(rejected).toEqual([
-      { index: 1, reason: 'dossier.received: số «1.000» không rõ cách viết: 1000 (vi) hay 1 (en)? Hãy khai báo cách viết số của nguồn (unit 00004, 2026-11-20)' },
+      { index: 1, reason: 'dossier.received: số «1.000» không rõ cách viết: 1000 (vi) hay 1 (en)? Hãy khai báo cách viết số của nguồn (đơn vị 00004, 2026-11-20)' },
       { index: 2, reason: 'ngày «20/13/2026» không đúng dạng dd/MM/yyyy' }
     ]);
   });

@@ -39,16 +39,16 @@ describe('row checks', () => {
     ], lookups, window);
     expect(rows).toEqual([{ unitId: 1, metricId: 1, day: '2026-11-20', value: 10 }, { unitId: 1, metricId: 2, day: '2026-11-20', value: 8 }]);
     expect(rejected.map((r) => [r.index, r.reason])).toEqual([
-      [1, 'không có đơn vị mã 99999 trong hệ mã gso (unit 99999, 2026-11-20)'],
-      [2, 'dossier.received must be a number, got "12" (unit 00004, 2026-11-20)'],
-      [3, 'dossier.received must not be negative (-3) (unit 00004, 2026-11-19)'],
-      [4, 'dossier.received_online (6) is larger than dossier.received (5) (unit 00004, 2026-11-18)'],
-      [5, 'date 2026-11-10 is outside the requested 2026-11-18 – 2026-11-20 (unit 00004, 2026-11-10)'],
-      [6, 'date "2026-02-30" is not a date (unit 00004, 2026-02-30)'],
-      [7, 'dossier.received must be a whole number (2.5) (unit 00004, 2026-11-19)'],
-      [8, "unknown metric dossier.nonsense (check the source's mapping) (unit 00004, 2026-11-19)"],
-      [9, 'dossier.received is missing (unit 00004, 2026-11-19)'],
-      [10, 'unit code must be text, got 4']
+      [1, 'không có đơn vị mã 99999 trong hệ mã gso (đơn vị 99999, 2026-11-20)'],
+      [2, 'dossier.received phải là một số, nhận được "12" (đơn vị 00004, 2026-11-20)'],
+      [3, 'dossier.received không được âm (-3) (đơn vị 00004, 2026-11-19)'],
+      [4, 'dossier.received_online (6) lớn hơn dossier.received (5) (đơn vị 00004, 2026-11-18)'],
+      [5, 'ngày 2026-11-10 nằm ngoài khoảng đã yêu cầu 2026-11-18 – 2026-11-20 (đơn vị 00004, 2026-11-10)'],
+      [6, 'ngày "2026-02-30" không phải là một ngày (đơn vị 00004, 2026-02-30)'],
+      [7, 'dossier.received phải là số nguyên (2.5) (đơn vị 00004, 2026-11-19)'],
+      [8, 'không có chỉ tiêu dossier.nonsense (kiểm tra phép ánh xạ của nguồn) (đơn vị 00004, 2026-11-19)'],
+      [9, 'dossier.received: thiếu giá trị (đơn vị 00004, 2026-11-19)'],
+      [10, 'mã đơn vị phải là chữ, nhận được 4']
     ]);
   });
   it('drops an identical duplicate and refuses both rows of a conflict', () => {
@@ -60,12 +60,12 @@ describe('row checks', () => {
     ], lookups, window);
     expect(rows).toEqual([{ unitId: 1, metricId: 1, day: '2026-11-20', value: 10 }]);
     expect(rejected.map((r) => r.index)).toEqual([1, 2, 3]);
-    expect(rejected[0]!.reason).toMatch(/^duplicate of row 0, ignored/);
-    expect(rejected[2]!.reason).toMatch(/^conflicts with row 2/);
+    expect(rejected[0]!.reason).toMatch(/^trùng với dòng 0, bỏ qua/);
+    expect(rejected[2]!.reason).toMatch(/^mâu thuẫn với dòng 2/);
   });
   it("refuses a unit outside the source's scope (the scope is unit ids, whatever the source's codes)", () => {
     const { rejected } = validateRecords([rec(0, '00004', '2026-11-20', { 'dossier.received': 1 })], lookups, window, new Set([1]));
-    expect(rejected[0]!.reason).toBe('đơn vị 00004 nằm ngoài phạm vi của nguồn này (unit 00004, 2026-11-20)');
+    expect(rejected[0]!.reason).toBe('đơn vị 00004 nằm ngoài phạm vi của nguồn này (đơn vị 00004, 2026-11-20)');
     const portal = { ...lookups, unitIdByCode: new Map([['H44.100', 1], ['H44.101', 2]]), codeSystem: 'portal' };
     const out = validateRecords(
       [rec(0, 'H44.100', '2026-11-20', { 'dossier.received': 1 }), rec(1, 'H44.101', '2026-11-20', { 'dossier.received': 2 }), rec(2, '00001', '2026-11-20', { 'dossier.received': 3 })],
@@ -73,8 +73,8 @@ describe('row checks', () => {
     );
     expect(out.rows).toEqual([{ unitId: 1, metricId: 1, day: '2026-11-20', value: 1 }]);
     expect(out.rejected.map((r) => r.reason)).toEqual([
-      'đơn vị H44.101 nằm ngoài phạm vi của nguồn này (unit H44.101, 2026-11-20)',
-      'không có đơn vị mã 00001 trong hệ mã portal (unit 00001, 2026-11-20)'
+      'đơn vị H44.101 nằm ngoài phạm vi của nguồn này (đơn vị H44.101, 2026-11-20)',
+      'không có đơn vị mã 00001 trong hệ mã portal (đơn vị 00001, 2026-11-20)'
     ]);
   });
   it('allows money amounts that are not whole', () => {
@@ -104,7 +104,7 @@ describe('JSON sources mapped by JSONata', () => {
     const src = { kind: 'json_http', produces: 'samples', scopeUnitId: null, mapping: { expression: 'rows.{"unitCode": c, "date": d, "values": {"dossier.received": r}}', metrics: ['dossier.received'] } };
     const out = await mapBody(src, { text: JSON.stringify({ rows: [{ c: '00001', d: '2026-11-20', r: 4 }, { c: '00004', d: '2026-11-20' }] }) }, lookups, window);
     expect(out.rows).toHaveLength(1);
-    expect(out.rejected).toEqual([{ index: 1, reason: 'dossier.received is missing (unit 00004, 2026-11-20)' }]);
+    expect(out.rejected).toEqual([{ index: 1, reason: 'dossier.received: thiếu giá trị (đơn vị 00004, 2026-11-20)' }]);
   });
   it('fails the whole body, in words, when it is not JSON or the mapping is broken', async () => {
     const src = { kind: 'json_http', produces: 'samples', scopeUnitId: null, mapping: { expression: 'rows' } };
@@ -120,16 +120,16 @@ describe('CSV', () => {
     expect(parseCsv('\ufeffa,b\r\n"x, ""y""",2\r\n\r\n3,4\n')).toEqual([['a', 'b'], ['x, "y"', '2'], ['3', '4']]);
   });
   it('fails on an unterminated quote', () => {
-    expect(() => parseCsv('a,b\n"Xã Phúc,2\n')).toThrow(/unterminated quote/);
+    expect(() => parseCsv('a,b\n"Xã Phúc,2\n')).toThrow(/thiếu dấu " đóng/);
   });
   it('maps columns by name, month dates to the month start, and rejects a short row alone', () => {
     const rows = parseCsv('ma_xa,ten_xa,thang,so_doi_tuong\n00001,"Phúc Xá",11/2026,120\n00004,Trúc Bạch\n');
     const { records, bad } = tableRecords(rows, { unitColumn: 'ma_xa', dateColumn: 'thang', dateFormat: 'MM/yyyy', delimiter: ',', columns: { so_doi_tuong: 'payment.welfare_recipients' } }, new Set());
     expect(records).toEqual([{ row: 1, unitCode: '00001', date: '2026-11-01', values: { 'payment.welfare_recipients': 120 } }]);
-    expect(bad).toEqual([{ row: 2, reason: 'row has 2 fields, the header has 4' }]);
+    expect(bad).toEqual([{ row: 2, reason: 'dòng có 2 ô, dòng tiêu đề có 4' }]);
   });
   it('names a missing column', () => {
-    expect(() => tableRecords([['x']], { unitColumn: 'ma_xa', dateColumn: 'thang', dateFormat: 'MM/yyyy', delimiter: ',', columns: {} }, new Set())).toThrow(/no column "ma_xa"/);
+    expect(() => tableRecords([['x']], { unitColumn: 'ma_xa', dateColumn: 'thang', dateFormat: 'MM/yyyy', delimiter: ',', columns: {} }, new Set())).toThrow(/không có cột "ma_xa"/);
   });
 });
 
@@ -144,7 +144,7 @@ describe('task lists', () => {
       t(4, 'a', '00001', '2026-11-01', '2026-11-19', '2026-11-19') // duplicate
     ], lookups, window);
     expect(rejected.map((r) => r.index)).toEqual([3, 4]);
-    expect(rejected[0]!.reason).toMatch(/deadline 2026-11-10 is before the task was assigned/);
+    expect(rejected[0]!.reason).toMatch(/hạn 2026-11-10 trước ngày giao nhiệm vụ/);
     const rows = deriveTaskRows(tasks, [1, 2], lookups, window);
     const at = (unitId: number, day: string) => rows.filter((r) => r.unitId === unitId && r.day === day).map((r) => r.value);
     // [on time, late, open in time, open overdue]
@@ -173,7 +173,7 @@ describe('upload templates', () => {
     const filled = new Uint8Array(await book.xlsx.writeBuffer());
     const out = await mapBody({ kind: 'upload', produces: 'samples', scopeUnitId: null, mapping: templateMapping('dossier') }, { table: await readXlsx(filled) }, lookups, window);
     expect(out.rows).toEqual([{ unitId: 1, metricId: 1, day: '2026-11-20', value: 40 }, { unitId: 1, metricId: 2, day: '2026-11-20', value: 30 }]);
-    expect(out.rejected).toEqual([{ index: 2, reason: 'dossier.received_online (15) is larger than dossier.received (12) (unit 00004, 2026-11-19)' }]);
+    expect(out.rejected).toEqual([{ index: 2, reason: 'dossier.received_online (15) lớn hơn dossier.received (12) (đơn vị 00004, 2026-11-19)' }]);
   });
   it('offers the same template as CSV, which maps the same way', async () => {
     const csv = templateCsv(spec).replace('00001,Phường Phúc Xá,,,', '00001,Phường Phúc Xá,2026-11-20,40,30');
@@ -183,6 +183,6 @@ describe('upload templates', () => {
     expect(out.rejected).toEqual([]); // the row left unfilled is skipped, not an error
   });
   it('refuses a file that is neither', () => {
-    expect(() => sniffUpload(new Uint8Array([0, 1, 2, 0xff, 0xfe]))).toThrow(/neither an .xlsx workbook nor a UTF-8 CSV/);
+    expect(() => sniffUpload(new Uint8Array([0, 1, 2, 0xff, 0xfe]))).toThrow(/không phải bảng tính .xlsx cũng không phải CSV UTF-8/);
   });
 });

@@ -58,7 +58,7 @@ export async function readXlsx(bytes: Uint8Array): Promise<Cell[][]> {
   try {
     await book.xlsx.load(bytes as never);
   } catch (e) {
-    throw new SourceError(`the file is not a readable .xlsx workbook (${(e as Error).message})`, 'parse');
+    throw new SourceError(`tệp không phải một bảng tính .xlsx đọc được (${(e as Error).message})`, 'parse');
   }
   const sheet = book.worksheets[0];
   if (!sheet) throw new SourceError('the workbook has no sheet', 'parse');
@@ -76,6 +76,6 @@ export async function readXlsx(bytes: Uint8Array): Promise<Cell[][]> {
 export function sniffUpload(bytes: Uint8Array): 'xlsx' | 'csv' {
   if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) return 'xlsx';
   const head = Buffer.from(bytes.subarray(0, 4096)).toString('utf8');
-  if (head.includes('\u0000') || head.includes('\ufffd')) throw new SourceError('the file is neither an .xlsx workbook nor a UTF-8 CSV', 'parse');
+  if (head.includes('\u0000') || head.includes('\ufffd')) throw new SourceError('tệp không phải bảng tính .xlsx cũng không phải CSV UTF-8', 'parse');
   return 'csv';
 }

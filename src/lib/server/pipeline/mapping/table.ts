@@ -74,7 +74,7 @@ export function readCsvRecords(text: string, delimiter = ','): { records: { line
 export function parseCsv(text: string, delimiter = ','): Cell[][] {
   const { records, unterminatedAt } = readCsvRecords(text, delimiter);
   if (unterminatedAt !== null) {
-    throw new SourceError(`the CSV ends inside a quoted field (an unterminated quote after row ${records.length})`, 'parse');
+    throw new SourceError(`tệp CSV kết thúc giữa một ô trong ngoặc kép (thiếu dấu " đóng sau dòng ${records.length})`, 'parse');
   }
   return records.map((r) => r.cells).filter((r) => !(r.length === 1 && r[0] === ''));
 }
@@ -113,7 +113,7 @@ interface Header {
 
 function readHeader(rows: Cell[][]): Header {
   const header = rows[0];
-  if (!header) throw new SourceError('the table is empty (no header row)', 'parse');
+  if (!header) throw new SourceError('bảng trống (không có dòng tiêu đề)', 'parse');
   const index = new Map<string, number>();
   header.forEach((h, i) => index.set(columnKey(h), i));
   return { index, width: header.length };
@@ -121,7 +121,7 @@ function readHeader(rows: Cell[][]): Header {
 
 function need(header: Header, column: string): number {
   const i = header.index.get(column);
-  if (i === undefined) throw new SourceError(`the table has no column "${column}" (columns: ${[...header.index.keys()].join(', ')})`, 'parse');
+  if (i === undefined) throw new SourceError(`bảng không có cột "${column}" (các cột: ${[...header.index.keys()].join(', ')})`, 'parse');
   return i;
 }
 
@@ -140,13 +140,13 @@ export function tableRecords(
     const metric = mapping.columns[name] ?? (knownMetrics.has(name) ? name : undefined);
     if (metric) valueColumns.push([metric, at]);
   }
-  if (!valueColumns.length) throw new SourceError('no column of the table maps to a metric', 'parse');
+  if (!valueColumns.length) throw new SourceError('không cột nào của bảng ứng với một chỉ tiêu', 'parse');
   const records: RawRecord[] = [];
   const bad: { row: number; reason: string }[] = [];
   rows.slice(1).forEach((cells, i) => {
     const row = i + 1;
     if (cells.every((c) => c === null || c === '')) return; // blank line
-    if (cells.length !== header.width) return bad.push({ row, reason: `row has ${cells.length} fields, the header has ${header.width}` });
+    if (cells.length !== header.width) return bad.push({ row, reason: `dòng có ${cells.length} ô, dòng tiêu đề có ${header.width}` });
     const values: Record<string, unknown> = {};
     for (const [metric, at] of valueColumns) values[metric] = toValue(cells[at] ?? null, numberLocale);
     // A template row the district left unfilled (unit only: no date, no value) is not an error.
@@ -161,7 +161,7 @@ export function tableRecords(
 export function tableTasks(rows: Cell[][], mapping: TableMapping): RawTask[] {
   const header = readHeader(rows);
   const cols = mapping.taskColumns;
-  if (!cols) throw new SourceError('this source yields tasks but its mapping has no taskColumns', 'config');
+  if (!cols) throw new SourceError('nguồn này cho ra nhiệm vụ nhưng phép ánh xạ không có taskColumns', 'config');
   const at = { unit: need(header, mapping.unitColumn), id: need(header, cols.id), assigned: need(header, cols.assigned), deadline: need(header, cols.deadline), completed: need(header, cols.completed) };
   return rows.slice(1).map((cells, i) => ({
     row: i + 1,

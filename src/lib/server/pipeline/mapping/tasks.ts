@@ -21,19 +21,19 @@ export interface Task {
 
 function checkTask(t: RawTask, lookups: Lookups, window: Window, scope: Scope): string | null {
   for (const [field, v] of Object.entries(t)) if (isInvalid(v)) return `${field}: ${v.$invalid}`;
-  if ((typeof t.id !== 'string' && typeof t.id !== 'number') || String(t.id).trim() === '') return 'task id is missing';
+  if ((typeof t.id !== 'string' && typeof t.id !== 'number') || String(t.id).trim() === '') return 'thiếu mã nhiệm vụ';
   if (typeof t.unitCode !== 'string') return `mã đơn vị phải là chữ, nhận được ${JSON.stringify(t.unitCode) ?? 'không có gì'}`;
   if (!lookups.unitIdByCode.has(t.unitCode)) return unknownUnitReason(t.unitCode, lookups);
   if (!inScope(t.unitCode, lookups, scope)) return `đơn vị ${t.unitCode} nằm ngoài phạm vi của nguồn này`;
-  if (!isIsoDate(t.assigned)) return `assigned date ${JSON.stringify(t.assigned)} is not a date`;
-  if (!isIsoDate(t.deadline)) return `deadline ${JSON.stringify(t.deadline)} is not a date`;
-  if (t.deadline < t.assigned) return `deadline ${t.deadline} is before the task was assigned (${t.assigned})`;
+  if (!isIsoDate(t.assigned)) return `ngày giao ${JSON.stringify(t.assigned)} không phải là một ngày`;
+  if (!isIsoDate(t.deadline)) return `hạn ${JSON.stringify(t.deadline)} không phải là một ngày`;
+  if (t.deadline < t.assigned) return `hạn ${t.deadline} trước ngày giao nhiệm vụ (${t.assigned})`;
   if (t.completed !== null && t.completed !== undefined) {
-    if (!isIsoDate(t.completed)) return `completion date ${JSON.stringify(t.completed)} is not a date`;
-    if (t.completed < t.assigned) return `completed ${t.completed}, before it was assigned (${t.assigned})`;
-    if (t.completed > window.to) return `completed ${t.completed}, after the end of the requested window (${window.to})`;
+    if (!isIsoDate(t.completed)) return `ngày hoàn thành ${JSON.stringify(t.completed)} không phải là một ngày`;
+    if (t.completed < t.assigned) return `hoàn thành ${t.completed}, trước ngày giao (${t.assigned})`;
+    if (t.completed > window.to) return `hoàn thành ${t.completed}, sau ngày cuối của khoảng đã yêu cầu (${window.to})`;
   }
-  if (t.assigned > window.to) return `assigned ${t.assigned}, after the end of the requested window (${window.to})`;
+  if (t.assigned > window.to) return `giao ${t.assigned}, sau ngày cuối của khoảng đã yêu cầu (${window.to})`;
   return null;
 }
 
@@ -44,21 +44,21 @@ export function validateTasks(raw: RawTask[], lookups: Lookups, window: Window, 
   for (const t of raw) {
     const reason = checkTask(t, lookups, window, scope);
     if (reason) {
-      rejected.push({ index: t.row, reason: `task ${isInvalid(t.id) ? '?' : String(t.id ?? '?')}: ${reason}` });
+      rejected.push({ index: t.row, reason: `nhiệm vụ ${isInvalid(t.id) ? '?' : String(t.id ?? '?')}: ${reason}` });
       continue;
     }
     const task: Task = { id: String(t.id), unitCode: t.unitCode as string, assigned: t.assigned as string, deadline: t.deadline as string, completed: (t.completed as string | null) ?? null };
     const earlier = byId.get(task.id);
     if (!earlier) byId.set(task.id, { task, row: t.row });
-    else if (JSON.stringify(earlier.task) === JSON.stringify(task)) rejected.push({ index: t.row, reason: `task ${task.id}: duplicate of row ${earlier.row}, ignored` });
+    else if (JSON.stringify(earlier.task) === JSON.stringify(task)) rejected.push({ index: t.row, reason: `nhiệm vụ ${task.id}: trùng với dòng ${earlier.row}, bỏ qua` });
     else {
       conflicted.add(task.id);
-      rejected.push({ index: t.row, reason: `task ${task.id}: conflicts with row ${earlier.row} (same id, different content)` });
+      rejected.push({ index: t.row, reason: `nhiệm vụ ${task.id}: mâu thuẫn với dòng ${earlier.row} (cùng mã, nội dung khác)` });
     }
   }
   const tasks: Task[] = [];
   for (const [id, { task, row }] of byId) {
-    if (conflicted.has(id)) rejected.push({ index: row, reason: `task ${id}: conflicts with a later row (same id, different content)` });
+    if (conflicted.has(id)) rejected.push({ index: row, reason: `nhiệm vụ ${id}: mâu thuẫn với một dòng sau (cùng mã, nội dung khác)` });
     else tasks.push(task);
   }
   rejected.sort((a, b) => a.index - b.index);
@@ -91,7 +91,7 @@ export function deriveTaskRows(tasks: Task[], unitIds: Iterable<number>, lookups
   }
   const metricIds = ['task.completed_on_time', 'task.completed_late', 'task.open_in_time', 'task.open_overdue'].map((k) => {
     const info = lookups.metrics.get(k);
-    if (!info) throw new Error(`metric ${k} is not in the catalogue: run the seed`);
+    if (!info) throw new Error(`chỉ tiêu ${k} không có trong danh mục: hãy chạy seed`);
     return info.id;
   });
   const rows: StoredRow[] = [];

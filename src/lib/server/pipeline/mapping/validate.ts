@@ -52,7 +52,7 @@ export function isIsoDate(x: unknown): x is string {
   return typeof x === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(x) && DateTime.fromISO(x).isValid;
 }
 
-const show = (x: unknown) => (typeof x === 'string' ? `"${x.length > 40 ? `${x.slice(0, 40)}…` : x}"` : JSON.stringify(x) ?? 'nothing');
+const show = (x: unknown) => (typeof x === 'string' ? `"${x.length > 40 ? `${x.slice(0, 40)}…` : x}"` : JSON.stringify(x) ?? 'không có gì');
 
 /** The first problem of a record, or null. */
 function checkRecord(r: RawRecord, lookups: Lookups, window: Window, scope: Scope): string | null {
@@ -60,25 +60,25 @@ function checkRecord(r: RawRecord, lookups: Lookups, window: Window, scope: Scop
   if (isInvalid(r.unitCode)) return `mã đơn vị: ${r.unitCode.$invalid}`;
   if (isInvalid(r.date)) return r.date.$invalid;
   for (const [metric, v] of Object.entries(r.values)) if (isInvalid(v)) return `${metric}: ${v.$invalid}`;
-  if (typeof r.unitCode !== 'string' || r.unitCode.trim() === '') return `unit code must be text, got ${show(r.unitCode)}`;
+  if (typeof r.unitCode !== 'string' || r.unitCode.trim() === '') return `mã đơn vị phải là chữ, nhận được ${show(r.unitCode)}`;
   if (!lookups.unitIdByCode.has(r.unitCode)) return unknownUnitReason(r.unitCode, lookups);
   if (!inScope(r.unitCode, lookups, scope)) return `đơn vị ${r.unitCode} nằm ngoài phạm vi của nguồn này`;
-  if (!isIsoDate(r.date)) return `date ${show(r.date)} is not a date`;
-  if (r.date < window.from || r.date > window.to) return `date ${r.date} is outside the requested ${window.from} – ${window.to}`;
+  if (!isIsoDate(r.date)) return `ngày ${show(r.date)} không phải là một ngày`;
+  if (r.date < window.from || r.date > window.to) return `ngày ${r.date} nằm ngoài khoảng đã yêu cầu ${window.from} – ${window.to}`;
   const entries = Object.entries(r.values);
-  if (!entries.length) return 'the row has no values';
+  if (!entries.length) return 'dòng không có giá trị nào';
   for (const [metric, v] of entries) {
     const info = lookups.metrics.get(metric);
-    if (!info) return `unknown metric ${metric} (check the source's mapping)`;
-    if (v === undefined || v === null || v === '') return `${metric} is missing`;
-    if (typeof v !== 'number' || !Number.isFinite(v)) return `${metric} must be a number, got ${show(v)}`;
-    if (v < 0) return `${metric} must not be negative (${v})`;
-    if (info.unit === 'count' && !Number.isInteger(v)) return `${metric} must be a whole number (${v})`;
+    if (!info) return `không có chỉ tiêu ${metric} (kiểm tra phép ánh xạ của nguồn)`;
+    if (v === undefined || v === null || v === '') return `${metric}: thiếu giá trị`;
+    if (typeof v !== 'number' || !Number.isFinite(v)) return `${metric} phải là một số, nhận được ${show(v)}`;
+    if (v < 0) return `${metric} không được âm (${v})`;
+    if (info.unit === 'count' && !Number.isInteger(v)) return `${metric} phải là số nguyên (${v})`;
   }
   for (const [metric, v] of entries) {
     const whole = lookups.metrics.get(metric)!.partOf;
     if (whole && typeof r.values[whole] === 'number' && (v as number) > (r.values[whole] as number)) {
-      return `${metric} (${v}) is larger than ${whole} (${r.values[whole]})`;
+      return `${metric} (${v}) lớn hơn ${whole} (${r.values[whole]})`;
     }
   }
   return null;
@@ -91,7 +91,7 @@ function sameValues(a: Record<string, unknown>, b: Record<string, unknown>): boo
 
 export function validateRecords(records: RawRecord[], lookups: Lookups, window: Window, scope?: Scope): { rows: StoredRow[]; rejected: RejectedRow[] } {
   const rejected: RejectedRow[] = [];
-  const where = (r: RawRecord) => (typeof r.unitCode === 'string' && typeof r.date === 'string' ? ` (unit ${r.unitCode}, ${r.date})` : '');
+  const where = (r: RawRecord) => (typeof r.unitCode === 'string' && typeof r.date === 'string' ? ` (đơn vị ${r.unitCode}, ${r.date})` : '');
   const good: RawRecord[] = [];
   for (const r of records) {
     const reason = checkRecord(r, lookups, window, scope);
@@ -109,16 +109,16 @@ export function validateRecords(records: RawRecord[], lookups: Lookups, window: 
       first.set(key, r);
       kept.push(r);
     } else if (sameValues(earlier.values, r.values)) {
-      rejected.push({ index: r.row, reason: `duplicate of row ${earlier.row}, ignored${where(r)}` });
+      rejected.push({ index: r.row, reason: `trùng với dòng ${earlier.row}, bỏ qua${where(r)}` });
     } else {
       conflicted.add(earlier);
-      rejected.push({ index: r.row, reason: `conflicts with row ${earlier.row}: two different rows for the same unit and date${where(r)}` });
+      rejected.push({ index: r.row, reason: `mâu thuẫn với dòng ${earlier.row}: hai dòng khác nhau cho cùng đơn vị và ngày${where(r)}` });
     }
   }
   const rows: StoredRow[] = [];
   for (const r of kept) {
     if (conflicted.has(r)) {
-      rejected.push({ index: r.row, reason: `conflicts with a later row for the same unit and date${where(r)}` });
+      rejected.push({ index: r.row, reason: `mâu thuẫn với một dòng sau cho cùng đơn vị và ngày${where(r)}` });
       continue;
     }
     const unitId = lookups.unitIdByCode.get(r.unitCode as string)!;

@@ -4,18 +4,20 @@ import { failWith, formValues, parseForm } from '$lib/server/forms';
 import {
   adminActor, editUserSchema, getUser, resetPassword, resetPasswordSchema, ROLE_NAMES, setUserDisabled, unitOptions, updateUser
 } from '$lib/server/admin/users';
+import { m } from '$lib/paraglide/messages';
+import { formatInteger } from '$lib/format';
 import type { Actions, PageServerLoad } from './$types';
 
 const userIdOf = (param: string) => {
   const id = Number(param);
-  if (!Number.isInteger(id) || id <= 0) error(404, 'Không tìm thấy người dùng.');
+  if (!Number.isInteger(id) || id <= 0) error(404, m.words_user_not_found());
   return id;
 };
 
 export const load: PageServerLoad = async ({ params, locals }) => {
   const db = await sql();
   const user = await getUser(db, userIdOf(params.id));
-  if (!user) error(404, 'Không tìm thấy người dùng.');
+  if (!user) error(404, m.words_user_not_found());
   return { user, units: await unitOptions(db), roleNames: ROLE_NAMES, isMe: user.id === adminActor(locals.principal).user.id };
 };
 
@@ -30,7 +32,7 @@ const setDisabled = (disabled: boolean): Actions[string] => async ({ request, pa
   const form = await formOf(request, params as { id: string });
   const result = await setUserDisabled(await sql(), { id: String(form.get('id')), disabled }, adminActor(locals.principal), { ip: getClientAddress() });
   if (!result.ok) return failWith(formValues(form), result.errors);
-  return { done: disabled ? `Đã khóa tài khoản và thu hồi ${result.sessionsRevoked} phiên đăng nhập.` : 'Đã mở khóa tài khoản.' };
+  return { done: disabled ? m.words_user_locked_sessions({ n: formatInteger(result.sessionsRevoked) }) : m.words_user_unlocked() };
 };
 
 export const actions: Actions = {
@@ -40,7 +42,7 @@ export const actions: Actions = {
     if ('failure' in parsed) return parsed.failure;
     const result = await updateUser(await sql(), parsed.data, adminActor(locals.principal), { ip: getClientAddress() });
     if (!result.ok) return failWith(formValues(form), result.errors);
-    return { done: 'Đã lưu thay đổi.' };
+    return { done: m.words_saved() };
   },
   resetPassword: async ({ request, params, locals, getClientAddress }) => {
     const form = await formOf(request, params);
@@ -48,7 +50,7 @@ export const actions: Actions = {
     if ('failure' in parsed) return parsed.failure;
     const result = await resetPassword(await sql(), parsed.data, adminActor(locals.principal), { ip: getClientAddress() });
     if (!result.ok) return failWith(formValues(form), result.errors);
-    return { done: `Đã đặt mật khẩu mới và thu hồi ${result.sessionsRevoked} phiên đăng nhập.` };
+    return { done: m.words_user_password_reset({ n: formatInteger(result.sessionsRevoked) }) };
   },
   disable: setDisabled(true),
   enable: setDisabled(false)
