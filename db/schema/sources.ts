@@ -145,6 +145,8 @@ export const pollRuns = pgTable(
     windowTo: date().notNull(),
     accepted: integer().notNull().default(0),
     rejected: integer().notNull().default(0),
+    /** Rows of known units outside the source's scope, skipped (a system answering for more units than the source takes). */
+    skipped: integer().notNull().default(0),
     /** Samples whose value was new or different (0 when the same poll runs twice). */
     changed: integer().notNull().default(0),
     error: text(),

@@ -125,10 +125,10 @@ describe('units by any code system', () => {
       { ma: 'H01.00004', ngay: '01/12/2026', tiepNhan: '56' },
       { ma: 'H44.999', ngay: '01/12/2026', tiepNhan: '7' }, // no unit has it
       { ma: '00001', ngay: '01/12/2026', tiepNhan: '8' }, // a GSO code, not a portal code
-      { ma: 'H01.00037', ngay: '01/12/2026', tiepNhan: '9' } // a unit of Hoàn Kiếm: outside the scope
+      { ma: 'H01.00037', ngay: '01/12/2026', tiepNhan: '9' } // a unit of Hoàn Kiếm: outside the scope, skipped
     ];
     const outcome = await pollSource(db.sql, (await loadSource(db.sql, id))!, { secretKeyHex: world.secretKeyHex, window: WINDOW, trigger: 'manual' });
-    expect(outcome).toMatchObject({ outcome: 'partial', accepted: 2, rejected: 3 });
+    expect(outcome).toMatchObject({ outcome: 'partial', accepted: 2, rejected: 2 });
     expect(JSON.parse(portalBodies.at(-1)!)).toEqual({ tuNgay: '30/11/2026', denNgay: '01/12/2026' });
     const samples = await db.sql<{ code: string; day: string; value: number }[]>`
       select u.gso_code as code, s.day::text as day, s.value::float8 as value from samples s join units u on u.id = s.unit_id
@@ -137,9 +137,10 @@ describe('units by any code system', () => {
     const [run] = await db.sql<{ rejections: { index: number; reason: string }[] }[]>`select rejections from poll_runs where id = ${outcome.pollRunId}`;
     expect(run!.rejections).toEqual([
       { index: 2, reason: 'không có đơn vị mã H44.999 trong hệ mã portal (đơn vị H44.999, 2026-12-01)' },
-      { index: 3, reason: 'không có đơn vị mã 00001 trong hệ mã portal (đơn vị 00001, 2026-12-01)' },
-      { index: 4, reason: 'đơn vị H01.00037 nằm ngoài phạm vi của nguồn này (đơn vị H01.00037, 2026-12-01)' }
+      { index: 3, reason: 'không có đơn vị mã 00001 trong hệ mã portal (đơn vị 00001, 2026-12-01)' }
     ]);
+    // A known unit outside the scope is not an error of the source: skipped, and counted on the run.
+    expect((await db.sql<{ skipped: number }[]>`select skipped from poll_runs where id = ${outcome.pollRunId}`)[0]!.skipped).toBe(1);
   });
 
   it("matches a register's own non-numeric codes in the 'gso' system, and a scope given by such a code", async () => {

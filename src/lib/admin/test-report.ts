@@ -28,6 +28,8 @@ export interface TestReportView {
   read: number;
   accepted: number;
   rejectedCount: number;
+  /** Rows of units outside the source's scope, skipped. */
+  skipped: number;
   samples: { unitCode: string; metric: string; date: string; value: number }[];
   rejected: { index: number; reason: string }[];
   shown: { samples: number; rejected: number };
@@ -49,6 +51,7 @@ export function asReport(r: Partial<TestReportView> & { httpStatus?: number | nu
     read: r.read ?? accepted + rejectedCount,
     accepted,
     rejectedCount,
+    skipped: r.skipped ?? 0,
     samples,
     rejected,
     shown: r.shown ?? { samples: samples.length, rejected: rejected.length }

@@ -569,6 +569,8 @@ export interface PollRunRow {
   windowTo: string;
   accepted: number;
   rejected: number;
+  /** Rows of units outside the source's scope, skipped. */
+  skipped: number;
   changed: number;
   error: string | null;
   /** An upload: who sent it, and who approved it ("Name (username)"). */
@@ -581,7 +583,7 @@ const approver = alias(users, 'approver');
 const runColumns = {
   id: pollRuns.id, startedAt: pollRuns.startedAt, durationMs: pollRuns.durationMs, outcome: pollRuns.outcome, trigger: pollRuns.trigger,
   httpStatus: pollRuns.httpStatus, attempts: pollRuns.attempts, windowFrom: pollRuns.windowFrom, windowTo: pollRuns.windowTo,
-  accepted: pollRuns.accepted, rejected: pollRuns.rejected, changed: pollRuns.changed, error: pollRuns.error,
+  accepted: pollRuns.accepted, rejected: pollRuns.rejected, skipped: pollRuns.skipped, changed: pollRuns.changed, error: pollRuns.error,
   senderName: sender.displayName, senderUser: sender.username, approverName: approver.displayName, approverUser: approver.username
 };
 const person = (name: string | null, username: string | null) => (username ? `${name} (${username})` : null);

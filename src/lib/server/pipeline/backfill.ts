@@ -47,7 +47,7 @@ export async function backfillSource(
       await orm(tx).insert(pollRuns).values({
         id: pollRunId, sourceId: source.id, startedAt, finishedAt: expr`clock_timestamp()`, durationMs: Math.round(performance.now() - t0),
         outcome: rejections.length ? 'partial' : 'success', httpStatus: fetched.httpStatus, trigger: 'backfill', attempts: fetched.attempts,
-        windowFrom: piece.from, windowTo: piece.to, accepted: fetched.rows.length, rejected: rejections.length, changed,
+        windowFrom: piece.from, windowTo: piece.to, accepted: fetched.rows.length, rejected: rejections.length, skipped: fetched.skipped ?? 0, changed,
         error: rejections.length ? rejectedWords(rejections.length) : null, rejections: rejections.length ? rejections.slice(0, 1000) : null,
         jobId: options.jobId ?? null
       });

@@ -228,6 +228,7 @@ export async function fetchWindow(
         const prefix = `${pieces.length > 1 ? `${piece.from} – ${piece.to}: ` : ''}${pagination.kind === 'none' ? '' : `trang ${page}: `}`;
         for (const x of mapped.rejected) out.rejected.push({ index: x.index, reason: prefix + x.reason });
         out.read += mapped.read;
+        out.skipped = (out.skipped ?? 0) + (mapped.skipped ?? 0);
         if (mapped.rejected.length || !out.body) out.body = r.body;
         if (pagination.kind === 'none') break;
         if (pagination.kind === 'page') {
@@ -315,10 +316,10 @@ export async function commitRun(
     const durationMs = Math.round(performance.now() - run.t0);
     const [row] = await tx<{ id: number }[]>`
       insert into poll_runs (id, source_id, started_at, finished_at, duration_ms, outcome, http_status, trigger, attempts, window_from, window_to,
-                             accepted, rejected, changed, error, rejections, raw_body)
+                             accepted, rejected, skipped, changed, error, rejections, raw_body)
       -- finished_at: clock_timestamp(), the end of the work (now() is the transaction's start, before the recompute)
       values (${pollRunId}, ${source.id}, ${startedAt.toISOString()}, clock_timestamp(), ${durationMs}, ${outcome}, ${fetched.httpStatus}, ${run.trigger},
-              ${fetched.attempts}, ${window.from}, ${window.to}, ${fetched.rows.length}, ${rejections.length}, ${changed},
+              ${fetched.attempts}, ${window.from}, ${window.to}, ${fetched.rows.length}, ${rejections.length}, ${fetched.skipped ?? 0}, ${changed},
               ${rejections.length ? rejectedWords(rejections.length) : null},
               ${rejections.length ? JSON.stringify(rejections.slice(0, 1000)) : null}::jsonb,
               ${rejections.length ? fetched.body.slice(0, REJECTED_BODY_KEPT_CHARS) : null})

@@ -31,6 +31,8 @@ export interface TestReport {
   /** Samples that would be stored. */
   accepted: number;
   rejectedCount: number;
+  /** Rows of known units outside the source's scope, skipped (not stored, not rejected). */
+  skipped: number;
   samples: { unitCode: string; metric: string; date: string; value: number }[];
   /** index: the record's place in the body (the page and the piece named in the reason when there are several). */
   rejected: { index: number; reason: string }[];
@@ -40,7 +42,7 @@ export interface TestReport {
 export async function testConnection(sql: Queryable, source: SourceRow, credentials: Credentials, options: { now?: Date } = {}): Promise<TestReport> {
   const planned = pollWindow(source, null, today(options.now));
   const window = { from: planned.from, to: planned.to };
-  const empty = { read: 0, accepted: 0, rejectedCount: 0, samples: [], rejected: [], shown: { samples: 0, rejected: 0 } };
+  const empty = { read: 0, accepted: 0, rejectedCount: 0, skipped: 0, samples: [], rejected: [], shown: { samples: 0, rejected: 0 } };
   try {
     const lookups = await loadLookups(sql, source.codeSystem);
     const fetched = await fetchWindow(source, window, credentials, lookups, { retry: { attempts: 1, baseDelayMs: 0 }, maxExchanges: 20 });
@@ -50,10 +52,13 @@ export async function testConnection(sql: Queryable, source: SourceRow, credenti
     const rejected = fetched.rejected.slice(0, TEST_SHOWN);
     const report = {
       window, exchanges: fetched.exchanges, httpStatus: fetched.httpStatus, vendorMessage: null, read: fetched.read, accepted: fetched.rows.length,
-      rejectedCount: fetched.rejected.length, samples, rejected, shown: { samples: samples.length, rejected: rejected.length }
+      rejectedCount: fetched.rejected.length, skipped: fetched.skipped ?? 0, samples, rejected, shown: { samples: samples.length, rejected: rejected.length }
     };
     if (fetched.rows.length) return { ok: true, stage: null, error: null, ...report };
-    const error = fetched.read
+    const skipped = fetched.skipped ?? 0;
+    const error = fetched.read && skipped === fetched.read
+      ? `không có dòng hợp lệ nào: cả ${skipped.toLocaleString('vi-VN')} dòng đọc được đều thuộc đơn vị ngoài phạm vi của nguồn (kiểm tra ô phạm vi và hệ mã đơn vị)`
+      : fetched.read
       ? `không có dòng hợp lệ nào: đọc được ${fetched.read.toLocaleString('vi-VN')} dòng, ${fetched.rejected.length.toLocaleString('vi-VN')} dòng bị từ chối (xem lý do bên dưới)`
       : `nguồn không trả bản ghi nào cho khoảng ${window.from} – ${window.to} (hoặc phép ánh xạ không đọc ra bản ghi nào)`;
     return { ok: false, stage: 'mapping', error, ...report };

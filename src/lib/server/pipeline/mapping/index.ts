@@ -11,7 +11,7 @@ import { jsonMappingSchema, tableMappingSchema } from './config.ts';
 import { jsonRecords, jsonTasks } from './json.ts';
 import { parseCsv, tableRecords, tableTasks, type Cell } from './table.ts';
 import { deriveTaskRows, validateTasks } from './tasks.ts';
-import { validateRecords, type Lookups, type StoredRow, type Window } from './validate.ts';
+import { validateRecords, type Lookups, type OutsideScope, type StoredRow, type Window } from './validate.ts';
 
 export interface MappableSource {
   kind: string;
@@ -36,6 +36,8 @@ export interface Mapped {
   rejected: RejectedRow[];
   /** Source rows read (records or tasks), for the poll history. */
   read: number;
+  /** Rows of known units outside a polled source's scope: skipped, not stored, not rejected (validate.ts). */
+  skipped?: number;
 }
 
 function parseConfig<T>(schema: { safeParse(x: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, mapping: unknown): T {
@@ -53,6 +55,7 @@ function parseConfig<T>(schema: { safeParse(x: unknown): { success: true; data: 
  */
 export async function mapBody(source: MappableSource, body: Body, lookups: Lookups & UnitTree, window: Window, at: { page?: number } = {}): Promise<Mapped> {
   const scope = source.scopeUnitId === null ? undefined : new Set(lookups.unitIdsUnder(source.scopeUnitId));
+  const outside = outsideScope(source);
   const bad = (list: { row: number; reason: string }[]): RejectedRow[] => list.map((b) => ({ index: b.row, reason: b.reason }));
   if (source.kind === 'json_http') {
     if (!('text' in body)) throw new SourceError('nguồn JSON cần dữ liệu dạng văn bản', 'config');
@@ -64,16 +67,19 @@ export async function mapBody(source: MappableSource, body: Body, lookups: Looku
     }
     const { records, bad: unread } = await jsonRecords(body.text, expression, options);
     for (const r of records) for (const m of metrics) if (!(m in r.values)) r.values[m] = undefined;
-    const v = validateRecords(records, lookups, window, scope);
-    return { rows: v.rows, rejected: [...bad(unread), ...v.rejected].sort((a, b) => a.index - b.index), read: records.length + unread.length };
+    const v = validateRecords(records, lookups, window, scope, outside);
+    return { rows: v.rows, rejected: [...bad(unread), ...v.rejected].sort((a, b) => a.index - b.index), read: records.length + unread.length, skipped: v.skipped };
   }
   const mapping = parseConfig(tableMappingSchema, source.mapping);
   const table = 'table' in body ? body.table : parseCsv(body.text, mapping.delimiter);
   if (source.produces === 'tasks') return finishTasks(tableTasks(table, mapping), [], source, lookups, window);
   const { records, bad: unread } = tableRecords(table, mapping, new Set(lookups.metrics.keys()), source.numberLocale ?? null);
-  const v = validateRecords(records, lookups, window, scope);
-  return { rows: v.rows, rejected: [...bad(unread), ...v.rejected].sort((a, b) => a.index - b.index), read: records.length + unread.length };
+  const v = validateRecords(records, lookups, window, scope, outside);
+  return { rows: v.rows, rejected: [...bad(unread), ...v.rejected].sort((a, b) => a.index - b.index), read: records.length + unread.length, skipped: v.skipped };
 }
+
+/** A polled system may answer for more units than the source takes: those rows are skipped. An upload's are refused (validate.ts). */
+const outsideScope = (source: MappableSource): OutsideScope => (source.kind === 'upload' ? 'reject' : 'skip');
 
 function finishTasks(
   raw: Parameters<typeof validateTasks>[0],
@@ -83,9 +89,9 @@ function finishTasks(
   window: Window
 ): Mapped {
   const scope = source.scopeUnitId === null ? undefined : new Set(lookups.unitIdsUnder(source.scopeUnitId));
-  const { tasks, rejected } = validateTasks(raw, lookups, window, scope);
+  const { tasks, rejected, skipped } = validateTasks(raw, lookups, window, scope, outsideScope(source));
   const rows = deriveTaskRows(tasks, lookups.unitIdsUnder(source.scopeUnitId), lookups, window);
-  return { rows, rejected: [...unread, ...rejected], read: raw.length + unread.length };
+  return { rows, rejected: [...unread, ...rejected], read: raw.length + unread.length, skipped };
 }
 
 export type { Lookups, StoredRow, Window } from './validate.ts';

@@ -66,6 +66,13 @@ describe('row checks', () => {
   it("refuses a unit outside the source's scope (the scope is unit ids, whatever the source's codes)", () => {
     const { rejected } = validateRecords([rec(0, '00004', '2026-11-20', { 'dossier.received': 1 })], lookups, window, new Set([1]));
     expect(rejected[0]!.reason).toBe('đơn vị 00004 nằm ngoài phạm vi của nguồn này (đơn vị 00004, 2026-11-20)');
+    // A polled system answering for more units than the source takes: those rows are skipped and counted, a bad row is still rejected.
+    const polled = validateRecords(
+      [rec(0, '00004', '2026-11-20', { 'dossier.received': 1 }), rec(1, '00001', '2026-11-20', { 'dossier.received': 2 }), rec(2, '00001', '2026-11-21', { 'dossier.received': -1 })],
+      lookups, window, new Set([1]), 'skip'
+    );
+    expect(polled).toMatchObject({ skipped: 1, rows: [{ unitId: 1, value: 2 }] });
+    expect(polled.rejected.map((r) => r.index)).toEqual([2]);
     const portal = { ...lookups, unitIdByCode: new Map([['H44.100', 1], ['H44.101', 2]]), codeSystem: 'portal' };
     const out = validateRecords(
       [rec(0, 'H44.100', '2026-11-20', { 'dossier.received': 1 }), rec(1, 'H44.101', '2026-11-20', { 'dossier.received': 2 }), rec(2, '00001', '2026-11-20', { 'dossier.received': 3 })],

@@ -9,7 +9,7 @@ import type { RejectedRow } from '#db/schema/sources';
 import { datesBetween } from '#domain/periods';
 import type { RawTask } from '../types.ts';
 import { isInvalid } from './helpers.ts';
-import { inScope, isIsoDate, unknownUnitReason, type Lookups, type Scope, type StoredRow, type Window } from './validate.ts';
+import { inScope, isIsoDate, OUTSIDE_SCOPE, outsideReason, unknownUnitReason, type Lookups, type OutsideScope, type Scope, type StoredRow, type Window } from './validate.ts';
 
 export interface Task {
   id: string;
@@ -19,12 +19,12 @@ export interface Task {
   completed: string | null;
 }
 
-function checkTask(t: RawTask, lookups: Lookups, window: Window, scope: Scope): string | null {
+function checkTask(t: RawTask, lookups: Lookups, window: Window, scope: Scope): string | typeof OUTSIDE_SCOPE | null {
   for (const [field, v] of Object.entries(t)) if (isInvalid(v)) return `${field}: ${v.$invalid}`;
   if ((typeof t.id !== 'string' && typeof t.id !== 'number') || String(t.id).trim() === '') return 'thiếu mã nhiệm vụ';
   if (typeof t.unitCode !== 'string') return `mã đơn vị phải là chữ, nhận được ${JSON.stringify(t.unitCode) ?? 'không có gì'}`;
   if (!lookups.unitIdByCode.has(t.unitCode)) return unknownUnitReason(t.unitCode, lookups);
-  if (!inScope(t.unitCode, lookups, scope)) return `đơn vị ${t.unitCode} nằm ngoài phạm vi của nguồn này`;
+  if (!inScope(t.unitCode, lookups, scope)) return OUTSIDE_SCOPE;
   if (!isIsoDate(t.assigned)) return `ngày giao ${JSON.stringify(t.assigned)} không phải là một ngày`;
   if (!isIsoDate(t.deadline)) return `hạn ${JSON.stringify(t.deadline)} không phải là một ngày`;
   if (t.deadline < t.assigned) return `hạn ${t.deadline} trước ngày giao nhiệm vụ (${t.assigned})`;
@@ -37,12 +37,24 @@ function checkTask(t: RawTask, lookups: Lookups, window: Window, scope: Scope): 
   return null;
 }
 
-export function validateTasks(raw: RawTask[], lookups: Lookups, window: Window, scope?: Scope): { tasks: Task[]; rejected: RejectedRow[] } {
+export function validateTasks(
+  raw: RawTask[],
+  lookups: Lookups,
+  window: Window,
+  scope?: Scope,
+  outside: OutsideScope = 'reject'
+): { tasks: Task[]; rejected: RejectedRow[]; skipped: number } {
   const rejected: RejectedRow[] = [];
   const byId = new Map<string, { task: Task; row: number }>();
   const conflicted = new Set<string>();
+  let skipped = 0;
   for (const t of raw) {
-    const reason = checkTask(t, lookups, window, scope);
+    const check = checkTask(t, lookups, window, scope);
+    if (check === OUTSIDE_SCOPE && outside === 'skip') {
+      skipped++;
+      continue;
+    }
+    const reason = check === OUTSIDE_SCOPE ? outsideReason(t.unitCode as string) : check;
     if (reason) {
       rejected.push({ index: t.row, reason: `nhiệm vụ ${isInvalid(t.id) ? '?' : String(t.id ?? '?')}: ${reason}` });
       continue;
@@ -62,7 +74,7 @@ export function validateTasks(raw: RawTask[], lookups: Lookups, window: Window, 
     else tasks.push(task);
   }
   rejected.sort((a, b) => a.index - b.index);
-  return { tasks, rejected };
+  return { tasks, rejected, skipped };
 }
 
 /** The four task metrics per unit (all of `unitIds`, and those of the tasks) and day of the window. */

@@ -32,6 +32,7 @@ export function unknownUnitReason(code: string, lookups: Pick<Lookups, 'codeSyst
 }
 
 /** Whether the unit of a (known) code is inside the scope. */
+export { outsideReason };
 export function inScope(code: string, lookups: Lookups, scope: Scope): boolean {
   return !scope || scope.has(lookups.unitIdByCode.get(code)!);
 }
@@ -54,15 +55,24 @@ export function isIsoDate(x: unknown): x is string {
 
 const show = (x: unknown) => (typeof x === 'string' ? `"${x.length > 40 ? `${x.slice(0, 40)}…` : x}"` : JSON.stringify(x) ?? 'không có gì');
 
+/**
+ * A row of a known unit outside the source's scope: skipped and counted when a polled system answers
+ * for more units than the source takes (a province's system connected for one district), rejected
+ * with its reason when it is an upload (the sender filled a unit that is not theirs).
+ */
+export type OutsideScope = 'skip' | 'reject';
+export const OUTSIDE_SCOPE = Symbol('outside scope');
+const outsideReason = (code: string) => `đơn vị ${code} nằm ngoài phạm vi của nguồn này`;
+
 /** The first problem of a record, or null. */
-function checkRecord(r: RawRecord, lookups: Lookups, window: Window, scope: Scope): string | null {
+function checkRecord(r: RawRecord, lookups: Lookups, window: Window, scope: Scope): string | typeof OUTSIDE_SCOPE | null {
   // A value a helper ($number, $date, …) could not read: its reason, with the value quoted.
   if (isInvalid(r.unitCode)) return `mã đơn vị: ${r.unitCode.$invalid}`;
   if (isInvalid(r.date)) return r.date.$invalid;
   for (const [metric, v] of Object.entries(r.values)) if (isInvalid(v)) return `${metric}: ${v.$invalid}`;
   if (typeof r.unitCode !== 'string' || r.unitCode.trim() === '') return `mã đơn vị phải là chữ, nhận được ${show(r.unitCode)}`;
   if (!lookups.unitIdByCode.has(r.unitCode)) return unknownUnitReason(r.unitCode, lookups);
-  if (!inScope(r.unitCode, lookups, scope)) return `đơn vị ${r.unitCode} nằm ngoài phạm vi của nguồn này`;
+  if (!inScope(r.unitCode, lookups, scope)) return OUTSIDE_SCOPE;
   if (!isIsoDate(r.date)) return `ngày ${show(r.date)} không phải là một ngày`;
   if (r.date < window.from || r.date > window.to) return `ngày ${r.date} nằm ngoài khoảng đã yêu cầu ${window.from} – ${window.to}`;
   const entries = Object.entries(r.values);
@@ -89,13 +99,23 @@ function sameValues(a: Record<string, unknown>, b: Record<string, unknown>): boo
   return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
 }
 
-export function validateRecords(records: RawRecord[], lookups: Lookups, window: Window, scope?: Scope): { rows: StoredRow[]; rejected: RejectedRow[] } {
+export function validateRecords(
+  records: RawRecord[],
+  lookups: Lookups,
+  window: Window,
+  scope?: Scope,
+  outside: OutsideScope = 'reject'
+): { rows: StoredRow[]; rejected: RejectedRow[]; skipped: number } {
   const rejected: RejectedRow[] = [];
   const where = (r: RawRecord) => (typeof r.unitCode === 'string' && typeof r.date === 'string' ? ` (đơn vị ${r.unitCode}, ${r.date})` : '');
   const good: RawRecord[] = [];
+  let skipped = 0;
   for (const r of records) {
     const reason = checkRecord(r, lookups, window, scope);
-    if (reason) rejected.push({ index: r.row, reason: reason + where(r) });
+    if (reason === OUTSIDE_SCOPE) {
+      if (outside === 'skip') skipped++;
+      else rejected.push({ index: r.row, reason: outsideReason(r.unitCode as string) + where(r) });
+    } else if (reason) rejected.push({ index: r.row, reason: reason + where(r) });
     else good.push(r);
   }
   // Duplicates: an identical repeat is dropped; two rows that disagree are both refused (which one is true?).
@@ -127,5 +147,5 @@ export function validateRecords(records: RawRecord[], lookups: Lookups, window: 
     }
   }
   rejected.sort((a, b) => a.index - b.index);
-  return { rows, rejected };
+  return { rows, rejected, skipped };
 }
