@@ -109,6 +109,9 @@ test('an administrator connects the fifth vendor through the screens: the vendor
     await expect(page).toHaveURL(new RegExp(`/admin/sources/${KEY}\\?saved=1$`));
     await expect(page.getByText('Đã lưu.')).toBeVisible();
     await expect(report).toHaveAttribute('data-test-result', 'ok', { timeout: 30_000 });
+    // The vendor answers for the whole city: the communes outside Cầu Giấy are skipped and counted, not rejected.
+    await expect(report.getByTestId('test-counts')).toContainText('0 dòng bị loại');
+    await expect(report.getByTestId('test-skipped')).toContainText(/\d[\d.]* dòng của đơn vị ngoài phạm vi được bỏ qua/);
     await expect(field(page, 'priority')).toHaveValue('110');
     await expect(field(page, 'enabled')).toBeChecked();
     await expect(field(page, 'password')).toHaveValue(''); // write-only once stored
@@ -118,8 +121,8 @@ test('an administrator connects the fifth vendor through the screens: the vendor
     await page.getByTestId('poll-now').click();
     const job = page.locator('[data-job-kind="poll"]');
     await expect(job).toHaveAttribute('data-job-state', 'done', { timeout: 30_000 });
-    // The vendor answers for the whole city: the communes outside the district are the rows it rejects.
-    await expect(job).toContainText(/Lấy số liệu (thành công|được một phần): nhận \d[\d.]* dòng/);
+    // The communes outside the district are skipped, not rejected: the poll is a success.
+    await expect(job).toContainText(/Lấy số liệu thành công: nhận \d[\d.]* dòng/);
     const runLink = job.getByRole('link', { name: 'Xem lần lấy số liệu' });
     await expect(runLink).toHaveAttribute('href', new RegExp(`^/admin/sources/${KEY}/runs/\\d+$`));
     // The run this job recorded is in the history as "lấy ngay" (a scheduled poll may have run beside it).
