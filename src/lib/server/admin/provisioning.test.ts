@@ -14,7 +14,9 @@ describe('provisioning files', () => {
     expect(entry.password).toBe('${THANHOAI_PASSWORD}');
     const form = sourceFormSchema.safeParse(sourceInputFromJson({ ...entry, password: 'x' }));
     expect(form.error?.issues ?? []).toEqual([]);
-    expect(form.data!.mapping).toMatch(/^duLieu\.\{[\s\S]*\nmetrics: dossier\.received$/);
+    expect(form.data!.mapping).toMatch(/^\{ "unitCode": maXa[\s\S]*\$number\(tiepNhan\)/);
+    expect(form.data!.mapping.split('\n')).toEqual(expect.arrayContaining(['each: duLieu', 'metrics: dossier.received']));
+    expect(form.data!.numberLocale).toBe('vi');
     expect(form.data!.enabled).toBe(true);
   });
 
