@@ -1,39 +1,7 @@
-/**
- * What "Kiểm tra kết nối" shows (the engine's TestReport, src/lib/server/pipeline/test-connection.ts),
- * as the browser receives it: the exact requests and responses, the vendor's own message, then
- * the preview. Kept here as plain types so a component can import them without server code.
- */
-export type ErrorStageName = 'connection' | 'http' | 'parse' | 'mapping' | 'config';
+/** A test report as the screens show it (the wire shape: src/lib/contract/test-report.ts). */
+import type { TestReportView } from '#contract/test-report';
 
-export interface DescribedRequestView {
-  method: string;
-  url: string;
-  /** Secrets masked as "••••". */
-  headers: Record<string, string>;
-  body: string | null;
-}
-
-export interface ExchangeView {
-  request: DescribedRequestView;
-  response: { status: number; contentType: string | null; body: string; truncated: boolean } | null;
-}
-
-export interface TestReportView {
-  ok: boolean;
-  stage: ErrorStageName | null;
-  error: string | null;
-  vendorMessage: string | null;
-  window: { from: string; to: string } | null;
-  exchanges: ExchangeView[];
-  read: number;
-  accepted: number;
-  rejectedCount: number;
-  /** Rows of units outside the source's scope, skipped. */
-  skipped: number;
-  samples: { unitCode: string; metric: string; date: string; value: number }[];
-  rejected: { index: number; reason: string }[];
-  shown: { samples: number; rejected: number };
-}
+export type { DescribedRequestView, ErrorStageName, ExchangeView, TestReportView } from '#contract/test-report';
 
 /** Any test result (the engine's report, or an older one without requests) as a full report. */
 export function asReport(r: Partial<TestReportView> & { httpStatus?: number | null }): TestReportView {

@@ -6,6 +6,7 @@
  * by their place in the body), and a failure when nothing at all is valid.
  */
 import type { Queryable } from '#db/client';
+import type { TestReportView } from '#contract/test-report';
 import type { ErrorStage } from '#db/schema/sources';
 import { today } from '#domain/periods';
 import type { Exchange } from './client.ts';
@@ -17,26 +18,13 @@ import type { Window } from './mapping/validate.ts';
 /** How many samples and rejected rows a report lists (the counts are over all of them). */
 export const TEST_SHOWN = 50;
 
-export interface TestReport {
-  ok: boolean;
+/** The report (its wire shape: src/lib/contract/test-report.ts), with the engine's own types. */
+export interface TestReport extends TestReportView {
   stage: ErrorStage | null;
-  error: string | null;
-  vendorMessage: string | null;
   /** The status of the last response (null: none came). */
   httpStatus: number | null;
   window: Window;
   exchanges: Exchange[];
-  /** Source rows read (records or tasks). */
-  read: number;
-  /** Samples that would be stored. */
-  accepted: number;
-  rejectedCount: number;
-  /** Rows of known units outside the source's scope, skipped (not stored, not rejected). */
-  skipped: number;
-  samples: { unitCode: string; metric: string; date: string; value: number }[];
-  /** index: the record's place in the body (the page and the piece named in the reason when there are several). */
-  rejected: { index: number; reason: string }[];
-  shown: { samples: number; rejected: number };
 }
 
 export async function testConnection(sql: Queryable, source: SourceRow, credentials: Credentials, options: { now?: Date } = {}): Promise<TestReport> {
