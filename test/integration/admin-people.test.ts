@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDisplayToken, readSession, signIn } from '../../src/lib/server/auth/sessions.ts';
 import type { Principal } from '../../src/lib/server/auth/principal.ts';
 import { createUser, listUsers, resetPassword, setUserDisabled, updateUser } from '../../src/lib/server/admin/users.ts';
-import { createDisplayToken, listDisplayTokens, revokeDisplayToken } from '../../src/lib/server/admin/tokens.ts';
+import { createDisplayToken, listDisplayTokens, revokeDisplayToken, unitTreeOptions } from '../../src/lib/server/admin/tokens.ts';
 import { readActiveScheme, saveSchemeFromForm, saveSchemeVersion, schemeHistory } from '../../src/lib/server/admin/schemes.ts';
 import { readAuditLog } from '../../src/lib/server/admin/audit-read.ts';
 import { freshDatabase } from '../support/db.ts';
@@ -165,7 +165,7 @@ describe('administration: people, display tokens, schemes, audit', () => {
   });
 
   describe('display tokens', () => {
-    it('creates a token, shown once, stored only as its hash; it reads as a display principal', async () => {
+    it('creates a token, shown once, stored only as its hash; it reads as a display principal, its scenes in the order given', async () => {
       const created = await createDisplayToken(db.sql, { name: 'Màn hình phòng họp', scopeCode: '278', scenes: ['movers', 'board', 'kpis'], dwellSeconds: '30' }, admin);
       expect(created.ok).toBe(true);
       if (!created.ok) return;
@@ -178,10 +178,10 @@ describe('administration: people, display tokens, schemes, audit', () => {
 
       const read = await readDisplayToken(db.sql, created.token);
       expect(read).toEqual({
-        principal: { kind: 'display', tokenId: created.id, name: 'Màn hình phòng họp', scopeCode: '278', playlist: { scenes: ['kpis', 'board', 'movers'], dwellSeconds: 30 } }
+        principal: { kind: 'display', tokenId: created.id, name: 'Màn hình phòng họp', scopeCode: '278', playlist: { scenes: ['movers', 'board', 'kpis'], dwellSeconds: 30 } }
       });
       const listed = (await listDisplayTokens(db.sql)).find((t) => t.id === created.id)!;
-      expect(listed).toMatchObject({ status: 'active', scopeCode: '278', scenes: ['kpis', 'board', 'movers'], revokedAt: null });
+      expect(listed).toMatchObject({ status: 'active', scopeCode: '278', scenes: ['movers', 'board', 'kpis'], revokedAt: null });
       expect(listed.lastUsedAt).not.toBeNull();
     });
 
@@ -211,6 +211,19 @@ describe('administration: people, display tokens, schemes, audit', () => {
       expect((await listDisplayTokens(db.sql)).find((t) => t.id === created.id)).toMatchObject({ status: 'expired', validThrough: '2020-03-02' });
     });
 
+    it('offers the scope as the current unit tree: the city, each district, its communes under it', async () => {
+      const tree = await unitTreeOptions(db.sql);
+      const [current] = await db.sql<{ n: number }[]>`select count(*)::int as n from units where valid_to is null`;
+      expect(tree).toHaveLength(current!.n);
+      expect(tree[0]).toMatchObject({ code: '01', depth: 0 });
+      const district = tree.findIndex((u) => u.code === '278');
+      expect(tree[district]).toMatchObject({ depth: 1, level: 'district' });
+      const communes = await db.sql<{ gso_code: string }[]>`
+        select c.gso_code from units c join units d on d.id = c.parent_id where d.gso_code = '278' and c.valid_to is null order by c.gso_code`;
+      expect(communes.length).toBeGreaterThan(0);
+      expect(tree.slice(district + 1, district + 1 + communes.length).map((u) => [u.code, u.depth])).toEqual(communes.map((c) => [c.gso_code, 2]));
+    });
+
     it('refuses a bad token form, naming each field', async () => {
       const bad = await createDisplayToken(db.sql, { name: '', scopeCode: '99999', scenes: [], dwellSeconds: 5, expiresOn: '2020-01-01' }, admin, { now: NOW });
       expect(bad.ok).toBe(false);
@@ -220,6 +233,8 @@ describe('administration: people, display tokens, schemes, audit', () => {
       expect(later.ok === false && Object.keys(later.errors).sort()).toEqual(['dwellSeconds', 'scenes']);
       const unitAndDate = await createDisplayToken(db.sql, { name: 'x', scopeCode: '99999', scenes: ['map'], dwellSeconds: 20, expiresOn: '2020-01-01' }, admin, { now: NOW });
       expect(unitAndDate.ok === false && Object.keys(unitAndDate.errors).sort()).toEqual(['expiresOn', 'scopeCode']);
+      const twice = await createDisplayToken(db.sql, { name: 'x', scopeCode: '01', scenes: ['map', 'board', 'map'], dwellSeconds: 20 }, admin, { now: NOW });
+      expect(twice.ok === false && twice.errors).toEqual({ scenes: 'Mỗi cảnh chỉ chọn một lần: Bản đồ có nhiều lần.' });
     });
   });
 

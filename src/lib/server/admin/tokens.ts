@@ -18,24 +18,27 @@ import { newToken, sha256 } from '../auth/crypto.ts';
 import { signOutEverywhere } from '../auth/revoke.ts';
 import { fieldErrors, inTransaction, unitIdOf, type Actor, type ChangeContext, type Outcome } from './users.ts';
 
-import { SCENES, type Scene } from '$lib/wall/scenes';
+import { isScene, SCENE_NAMES, SCENES, type Scene } from '$lib/wall/scenes';
 export { SCENES, SCENE_NAMES, type Scene } from '$lib/wall/scenes';
 
-const scenes = z
+/** The playlist's scenes, in the order given: each a known scene, each once, at least one. */
+export const scenesSchema = z
   .union([z.string(), z.array(z.string())], { error: 'Chọn ít nhất một cảnh.' })
   .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean))
   .superRefine((value, ctx) => {
-    const unknown = value.filter((s) => !(SCENES as readonly string[]).includes(s));
+    const unknown = value.filter((s) => !isScene(s));
+    const twice = [...new Set(value.filter((s, i) => value.indexOf(s) !== i))];
     if (unknown.length) ctx.addIssue({ code: 'custom', message: `Không có cảnh: ${unknown.join(', ')}. Chọn trong: ${SCENES.join(', ')}.` });
+    else if (twice.length) ctx.addIssue({ code: 'custom', message: `Mỗi cảnh chỉ chọn một lần: ${twice.map((s) => SCENE_NAMES[s as Scene]).join(', ')} có nhiều lần.` });
     else if (value.length === 0) ctx.addIssue({ code: 'custom', message: 'Chọn ít nhất một cảnh.' });
   })
-  // A subset, in the wall's order, each once.
-  .transform((v) => SCENES.filter((s) => v.includes(s)));
+  // The administrator's order is the wall's order.
+  .transform((v) => v as Scene[]);
 
 export const newTokenSchema = z.object({
   name: z.string({ error: 'Nhập tên màn hình.' }).trim().min(1, 'Nhập tên màn hình.').max(100, 'Tên dài tối đa 100 ký tự.'),
   scopeCode: z.string({ error: 'Nhập mã đơn vị.' }).trim().regex(UNIT_CODE_PATTERN, `Mã đơn vị gồm ${UNIT_CODE_RULE_VI}.`),
-  scenes,
+  scenes: scenesSchema,
   dwellSeconds: z.coerce
     .number({ error: 'Thời gian mỗi cảnh phải là một số giây.' })
     .int('Thời gian mỗi cảnh là số giây nguyên.')
@@ -55,6 +58,53 @@ export type NewTokenInput = z.input<typeof newTokenSchema>;
 export const tokenIdSchema = z.object({
   id: z.coerce.number({ error: 'Thiếu mã màn hình.' }).int('Mã màn hình không hợp lệ.').positive('Mã màn hình không hợp lệ.')
 });
+
+export interface UnitTreeOption {
+  code: string;
+  name: string;
+  level: string;
+  /** 0 for the city (a root), 1 for its districts, 2 for their communes … */
+  depth: number;
+}
+
+/**
+ * The current units as a tree walked depth first (pure): each root (no current parent), then its
+ * children in code order under it, each with its depth. A unit whose parent is not current is a
+ * root; a loop in the data cannot hang the walk (each unit is listed once).
+ */
+export function unitTree(rows: readonly { code: string; name: string; level: string; parentCode: string | null }[]): UnitTreeOption[] {
+  const byCode = (a: { code: string }, b: { code: string }) => a.code.length - b.code.length || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+  const current = new Set(rows.map((r) => r.code));
+  const children = new Map<string, typeof rows[number][]>();
+  const roots: (typeof rows)[number][] = [];
+  for (const r of rows) {
+    if (r.parentCode === null || r.parentCode === r.code || !current.has(r.parentCode)) roots.push(r);
+    else children.set(r.parentCode, [...(children.get(r.parentCode) ?? []), r]);
+  }
+  const out: UnitTreeOption[] = [];
+  const seen = new Set<string>();
+  const walk = (r: (typeof rows)[number], depth: number) => {
+    if (seen.has(r.code)) return;
+    seen.add(r.code);
+    out.push({ code: r.code, name: r.name, level: r.level, depth });
+    for (const c of [...(children.get(r.code) ?? [])].sort(byCode)) walk(c, depth + 1);
+  };
+  for (const r of [...roots].sort(byCode)) walk(r, 0);
+  // Units only reachable through a loop: listed last, at the top level, rather than lost.
+  for (const r of [...rows].sort(byCode)) walk(r, 0);
+  return out;
+}
+
+/** The current units for the scope picker, as a tree (city → districts → communes). */
+export async function unitTreeOptions(sql: Sql): Promise<UnitTreeOption[]> {
+  const parent = alias(units, 'parent');
+  const rows = await orm(sql)
+    .select({ code: units.gsoCode, name: units.name, level: units.level, parentCode: parent.gsoCode })
+    .from(units)
+    .leftJoin(parent, and(eq(parent.id, units.parentId), isNull(parent.validTo)))
+    .where(isNull(units.validTo));
+  return unitTree(rows);
+}
 
 export type TokenStatus = 'active' | 'revoked' | 'expired';
 
