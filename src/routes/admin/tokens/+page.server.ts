@@ -1,18 +1,19 @@
 import { sql } from '#server/db';
 import { failWith, formValues, parseForm } from '$lib/server/forms';
-import { adminActor, unitOptions } from '$lib/server/admin/users';
-import { createDisplayToken, listDisplayTokens, revokeDisplayToken, SCENE_NAMES, SCENES, tokenIdSchema } from '$lib/server/admin/tokens';
+import { adminActor } from '$lib/server/admin/users';
+import { createDisplayToken, listDisplayTokens, revokeDisplayToken, SCENE_NAMES, SCENES, tokenIdSchema, unitTreeOptions } from '$lib/server/admin/tokens';
 import { m } from '$lib/paraglide/messages';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async () => {
   const db = await sql();
-  return { tokens: await listDisplayTokens(db), units: await unitOptions(db), scenes: SCENES.map((key) => ({ key, name: SCENE_NAMES[key] })) };
+  return { tokens: await listDisplayTokens(db), units: await unitTreeOptions(db), scenes: SCENES.map((key) => ({ key, name: SCENE_NAMES[key] })) };
 };
 
 export const actions: Actions = {
   create: async ({ request, locals, getClientAddress }) => {
     const form = await request.formData();
+    // In the order the form lists them: the administrator's order.
     const scenes = form.getAll('scenes').filter((s): s is string => typeof s === 'string');
     const values: Record<string, string> = { ...formValues(form), scenes: scenes.join(',') };
     const result = await createDisplayToken(
