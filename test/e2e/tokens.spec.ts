@@ -64,6 +64,13 @@ test('an administrator picks the scope from the unit tree, orders the scenes, co
   await mkdir('test-results/tokens', { recursive: true });
   await page.screenshot({ path: 'test-results/tokens/admin-tokens-1920.png' });
 
+  // The form starts afresh for the next screen: every scene ticked in the wall's order, the city, 30 s.
+  await expect(page.locator('fieldset.scenes input[type=checkbox]:checked')).toHaveCount(5);
+  expect(await sceneOrder(page)).toEqual(['kpis', 'board', 'map', 'movers', 'sources']);
+  await expect(page.getByLabel(/Thời gian mỗi cảnh/)).toHaveValue('30');
+  await expect(page.getByLabel('Phạm vi (đơn vị)')).toHaveValue('01');
+  await expect(page.getByLabel('Tên màn hình', { exact: true })).toHaveValue('');
+
   // Stored in the order chosen, scoped to the district.
   const sql = db();
   const [row] = await sql<{ playlist: { scenes: string[]; dwellSeconds: number }; code: string }[]>`
