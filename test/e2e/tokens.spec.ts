@@ -107,3 +107,18 @@ test('without a clipboard (http on a LAN) the copy button selects the address', 
   // Either the old copy command worked ("Đã chép") or the page says to press Ctrl+C: never a silent failure.
   await expect(page.getByRole('button', { name: 'Đã chép' }).or(page.getByText('bấm Ctrl+C để chép'))).toBeVisible();
 });
+
+test('in English the same screen speaks English: the scope, the arrows, the copy button', async ({ page, context }) => {
+  await context.addCookies([{ name: 'cityops_locale', value: 'en', url: base() }]);
+  await signIn(page.request, 'admin');
+  await page.goto(`${base()}/admin/tokens`);
+  await expect(page.getByLabel('Scope (unit)')).toHaveValue('01');
+  await expect(page.getByRole('button', { name: 'Up: Map' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Down: Map' })).toBeVisible();
+  await page.getByLabel('Find a unit by name or code').fill('thanh oai');
+  await expect.poll(() => page.locator('#scopeCode option').count()).toBeLessThan(10);
+  await page.getByLabel('Find a unit by name or code').fill('');
+  await page.getByLabel('Screen name', { exact: true }).fill('Lobby (e2e, English)');
+  await page.getByRole('button', { name: 'Create the screen' }).click();
+  await expect(page.getByRole('button', { name: 'Copy', exact: true })).toBeVisible();
+});
