@@ -1,4 +1,4 @@
-import { date, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, date, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { STORED_NOT_RANKED_CODES } from '#domain/board';
 import { PERIOD_KINDS } from '#domain/periods';
 import { oneOf } from './checks.ts';
@@ -40,7 +40,12 @@ export const rankings = pgTable(
     indicators: jsonb().$type<Record<string, StoredIndicator>>().notNull(),
     schemeId: integer().notNull(),
     computedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    asOf: timestamp({ withTimezone: true })
+    asOf: timestamp({ withTimezone: true }),
+    /**
+     * True when part of the figures is an estimate: the period reaches before a reform and a
+     * predecessor that went only in part into this unit reported in it (unit_lineage.estimated).
+     */
+    estimated: boolean().notNull().default(false)
   },
   (t) => [
     // scheme_key after the period: a read that names scope and period but no scheme still walks the key.

@@ -60,7 +60,7 @@ export type BoardQuery = z.input<typeof boardQuerySchema>;
  * reader's language (src/lib/i18n). Two fields more keep the API's earlier shape: the same in
  * Vietnamese words, filled on the server (the API, the exports and the wall's language).
  */
-export type { IndicatorMeta, IndicatorValue, NotRanked, NotRankedCode } from '#domain/board';
+export type { BoardGroup, IndicatorMeta, IndicatorValue, NotRanked, NotRankedCode } from '#domain/board';
 import type { Board as BoardModel, BoardRow as BoardRowModel, IndicatorMeta } from '#domain/board';
 import type { RankExplanation } from '#domain/explain';
 

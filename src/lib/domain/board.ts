@@ -50,8 +50,14 @@ export interface NotRanked {
 export interface BoardRow {
   unitCode: string;
   unitName: string;
+  /** The register's type: Phường, Xã, Đặc khu, Quận, Huyện, Sở … */
   unitType: string;
-  /** Competition rank on the total (1, 2, 2, 4); null = not ranked (see notRanked). */
+  /** The unit's level (commune, district, province, department …): the group it is ranked in (Board.groups). */
+  unitLevel: string;
+  /**
+   * Competition rank on the total (1, 2, 2, 4) among the children of the same level (a city's
+   * communes are ranked among themselves, its departments among themselves); null = not ranked (see notRanked).
+   */
   rank: number | null;
   /** Rank in the previous period of the same kind. */
   previousRank: number | null;
@@ -65,6 +71,25 @@ export interface BoardRow {
   change: RankExplanation;
   /** Where the unit sits on the scope's tile map (column, row from the top left); null: no layout stored. */
   tile: { col: number; row: number } | null;
+  /**
+   * Part of the figures is an estimate: the period reaches before a reform and a unit that went only
+   * in part into this one reported in it (shown as "ước tính" on screen and in exports).
+   */
+  estimated: boolean;
+}
+
+/**
+ * The children of a scope fall into groups by level, each ranked on its own (ranks 1…n within the
+ * group): a city's communes (types Phường, Xã) and its departments (Sở, Ban, Ngành); a 2024 city's
+ * districts (Quận, Huyện, Thị xã). Words for headings come from these, never from code.
+ */
+export interface BoardGroup {
+  /** units.level of the group's units */
+  level: string;
+  /** The register's types of the group's units, most frequent first (Phường, Xã). */
+  types: string[];
+  /** How many units the group holds. */
+  count: number;
 }
 
 export interface Board {
@@ -76,6 +101,8 @@ export interface Board {
   indicators: IndicatorMeta[];
   /** The rating bands of the scheme version in force for this board, best first. */
   bands: Band[];
+  /** The groups of rows by level, the largest first; every row's unitLevel is one of them. */
+  groups: BoardGroup[];
   rows: BoardRow[];
   /** When the workers last computed this board (ISO 8601 UTC). */
   computedAt: string | null;

@@ -41,7 +41,7 @@ export function row(code: string, rank: number | null, counts: Counts, scheme = 
   return {
     unitCode: code, unitName: `Huyện ${code}`, unitType: 'Huyện', rank, previousRank: null, total: t,
     band: DEFAULT_BANDS.find((b) => t >= b.min)!.name, notRanked: null, indicators,
-    change: { places: null, totalDelta: null, parts: [] }, tile: null
+    change: { places: null, totalDelta: null, parts: [] }, tile: null, unitLevel: 'district', estimated: false
   };
 }
 
@@ -55,7 +55,7 @@ export function board(rows: BoardRow[], scheme = SCHEME, bands: readonly Band[] 
     scheme: { key: 'test', nameVi: 'Bộ chỉ số thử' },
     scope: { code: '01', name: 'Thành phố Hà Nội', level: 'province' },
     period: { kind: 'month', start: '2026-11-01', end: '2026-11-30', provisional: true },
-    indicators: scheme, bands: [...bands], rows, computedAt: null, asOf: null
+    indicators: scheme, bands: [...bands], groups: [{ level: 'district', types: ['Huyện'], count: rows.length }], rows, computedAt: null, asOf: null
   };
 }
 

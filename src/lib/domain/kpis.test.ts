@@ -10,7 +10,7 @@ function row(code: string, values: Record<string, [number | null, number | null]
   for (const [k, [n, d]] of Object.entries(values)) indicators[k] = { numerator: n, denominator: d, ratio: n !== null && d ? n / d : null, points: null, rank: null };
   return {
     unitCode: code, unitName: `Huyện ${code}`, unitType: 'Huyện', rank: 1, previousRank: null, total: 80, band: 'Tốt', notRanked: null,
-    indicators, change: { places, totalDelta, parts: [] }, tile: null
+    indicators, change: { places, totalDelta, parts: [] }, tile: null, unitLevel: 'district', estimated: false
   };
 }
 

@@ -4,14 +4,14 @@ import { alias } from 'drizzle-orm/pg-core';
 import { orm, prepared, type Queryable, type Sql } from '#db/client';
 import { readSourceHealth } from './sources.ts';
 import { isoTimestamp } from '#db/client';
-import { indicators as indicatorsTable, indicatorSchemes, units } from '#db/schema/index';
+import { appMeta, indicators as indicatorsTable, indicatorSchemes, units } from '#db/schema/index';
 import { boardUnitRows, storedBoardRows } from './read/rankings-queries.ts';
 import { dailySums } from './read/samples-queries.ts';
 import { workerLiveness } from './read/heartbeats-queries.ts';
 import { DEFAULT_SCHEME_KEY, type Board, type BoardQuery, type BoardRow, type IndicatorMeta, type Series, type SeriesPoint } from '#contract/dto';
-import { isProvisional, periodOf, previousPeriod } from '#domain/periods';
+import { addDays, isProvisional, periodOf, previousPeriod, today } from '#domain/periods';
 import { explainChange } from '#domain/explain';
-import type { NotRanked } from '#domain/board';
+import type { BoardGroup, NotRanked } from '#domain/board';
 import { changeSentence } from '../i18n/explain.ts';
 import { notRankedReason } from '../i18n/reasons.ts';
 import { ratioOfSums } from '#domain/ratio';
@@ -27,6 +27,9 @@ export interface UnitInfo {
   type: string;
   parent: { code: string; name: string } | null;
   hasChildren: boolean;
+  /** The days it is in force (YYYY-MM-DD, inclusive; null: open). */
+  validFrom: string | null;
+  validTo: string | null;
 }
 
 const parentUnit = alias(units, 'parent');
@@ -39,27 +42,54 @@ const unitByCode = prepared((db) =>
       id: units.id, code: units.gsoCode, name: units.name, level: units.level, type: units.type,
       parentCode: parentUnit.gsoCode, parentName: parentUnit.name,
       // Any child, in force or not (the drill-down's hasChildren counts only those in force).
-      hasChildren: exists(db.select({ id: childUnit.id }).from(childUnit).where(eq(childUnit.parentId, units.id))).mapWith(Boolean)
+      hasChildren: exists(db.select({ id: childUnit.id }).from(childUnit).where(eq(childUnit.parentId, units.id))).mapWith(Boolean),
+      validFrom: units.validFrom, validTo: units.validTo
     })
     .from(units)
     .leftJoin(parentUnit, eq(parentUnit.id, units.parentId))
     .where(eq(units.gsoCode, fragment.placeholder('code')))
+    // The version in force on the day first, then the newest (a code is reused: 10114 was Thị trấn Kim Bài until 30/06/2025).
+    .orderBy(
+      fragment`(coalesce(${units.validFrom} <= ${fragment.placeholder('day')}::date, true) and coalesce(${units.validTo} >= ${fragment.placeholder('day')}::date, true)) desc`,
+      fragment`${units.validTo} desc nulls first`
+    )
+    .limit(1)
     .prepare('unit_by_code')
 );
 
-export async function readUnit(sql: Sql, code: string): Promise<UnitInfo | null> {
-  const [u] = await unitByCode(sql).execute({ code });
+/**
+ * The unit of this code in force on `day` (default today); a code no unit holds that day gives its
+ * newest holder (an old district's page still opens, to say it ended). A code is reused across a
+ * reform (a new commune keeps the code of one it absorbed), so a code alone names a unit only on a day.
+ */
+export async function readUnit(sql: Sql, code: string, day: string = today()): Promise<UnitInfo | null> {
+  const [u] = await unitByCode(sql).execute({ code, day });
   if (!u) return null;
   return {
     id: u.id, code: u.code, name: u.name, level: u.level, type: u.type,
     parent: u.parentCode && u.parentName !== null ? { code: u.parentCode, name: u.parentName } : null,
-    hasChildren: u.hasChildren
+    hasChildren: u.hasChildren, validFrom: u.validFrom, validTo: u.validTo
   };
 }
 
-/** The root of the hierarchy: the city or province this installation serves. */
+/** The app_meta fact naming the unit the overview and the wall open on (set by the seed and the units import). */
+export const HOME_UNIT_FACT = 'home_unit';
+
+/**
+ * The unit this installation serves, which the overview and the wall open on: the `home_unit` fact
+ * when it names a unit in force (a city stays home when the national register puts Việt Nam above
+ * it), else the first root in force.
+ */
 export async function rootUnitCode(sql: Sql): Promise<string> {
-  const [root] = await orm(sql).select({ code: units.gsoCode }).from(units).where(isNull(units.parentId)).orderBy(units.id).limit(1);
+  const db = orm(sql);
+  const [home] = await db
+    .select({ code: units.gsoCode })
+    .from(appMeta)
+    .innerJoin(units, and(eq(units.gsoCode, appMeta.value), isNull(units.validTo)))
+    .where(eq(appMeta.key, HOME_UNIT_FACT))
+    .limit(1);
+  if (home) return home.code;
+  const [root] = await db.select({ code: units.gsoCode }).from(units).where(and(isNull(units.parentId), isNull(units.validTo))).orderBy(units.id).limit(1);
   if (!root) throw new Error('no units: run the seed');
   return root.code;
 }
@@ -130,17 +160,24 @@ export async function readSchemeIndicators(sql: Queryable, schemeKey: string = D
 
 /** The board of `query.scheme` (default: operations); an unknown or inactive scheme is a NotFoundError naming `scheme`. */
 export async function readBoard(sql: Sql, query: BoardQuery, now = new Date()): Promise<Board> {
-  const scope = await readUnit(sql, query.scope);
+  const period = periodOf(query.period, query.date);
+  // The scope as it stood at the period's end (10114 is Thị trấn Kim Bài in 06/2025, Xã Thanh Oai since).
+  const scope = await readUnit(sql, query.scope, period.end);
   if (!scope) throw new NotFoundError(`no unit with code ${query.scope}`);
   if (!scope.hasChildren) throw new NotFoundError(`${scope.name} has no child units to rank`);
+  if (scope.validTo !== null && scope.validTo < period.end) {
+    throw new NotFoundError(`${scope.name} (${scope.code}) ngừng hiệu lực từ ${viDate(addDays(scope.validTo, 1))}: chọn một kỳ trước ngày đó`);
+  }
+  if (scope.validFrom !== null && scope.validFrom > period.end) {
+    throw new NotFoundError(`${scope.name} (${scope.code}) có hiệu lực từ ${viDate(scope.validFrom)}: chọn một kỳ từ ngày đó`);
+  }
   const scheme = await activeScheme(sql, query.scheme ?? DEFAULT_SCHEME_KEY);
-  const period = periodOf(query.period, query.date);
   const indicators = (await activeIndicators(sql, scheme.id)).map(({ numerator: _n, denominator: _d, ...meta }) => meta);
-  const rows = await boardUnitRows(sql, { schemeKey: scheme.key, scopeId: scope.id, kind: period.kind, start: period.start });
+  const rows = sortByGroup(await boardUnitRows(sql, { schemeKey: scheme.key, scopeId: scope.id, kind: period.kind, start: period.start, end: period.end }));
   // The previous period of the same kind, for each row's explanation of its move.
   const prev = previousPeriod(period);
   const previousRows = await storedBoardRows(sql, { schemeKey: scheme.key, scopeId: scope.id, kind: prev.kind, start: prev.start });
-  const previousByCode = new Map(previousRows.map((r) => [r.code, r]));
+  const previousById = new Map(previousRows.map((r) => [r.id, r]));
   let computedAt: string | null = null;
   let asOf: string | null = null;
   const boardRows: BoardRow[] = rows.map((r) => {
@@ -156,9 +193,9 @@ export async function readBoard(sql: Sql, query: BoardQuery, now = new Date()): 
     const notRanked: NotRanked | null = !r.indicators
       ? { code: 'not_computed', indicators: [] }
       : r.not_ranked_reason ? { code: r.not_ranked_reason, indicators: r.not_ranked_indicators ?? [] } : null;
-    const change = explainChange({ rank: r.rank, total: r.total, indicators: values }, previousByCode.get(r.code) ?? null, indicators);
+    const change = explainChange({ rank: r.rank, total: r.total, indicators: values }, previousById.get(r.id) ?? null, indicators);
     return {
-      unitCode: r.code, unitName: r.name, unitType: r.type, rank: r.rank, previousRank: r.previous_rank, total: r.total,
+      unitCode: r.code, unitName: r.name, unitType: r.type, unitLevel: r.level, estimated: r.estimated ?? false, rank: r.rank, previousRank: r.previous_rank, total: r.total,
       // The band under the scheme version the row was computed with.
       band: r.rank === null ? null : bandOf(r.total, r.bands ?? DEFAULT_BANDS),
       notRanked,
@@ -176,10 +213,36 @@ export async function readBoard(sql: Sql, query: BoardQuery, now = new Date()): 
     period: { kind: query.period, start: period.start, end: period.end, provisional: isProvisional(period, now) },
     indicators,
     bands: [...bands].sort((a, b) => b.min - a.min),
+    groups: boardGroups(rows),
     rows: boardRows,
     computedAt,
     asOf
   };
+}
+
+const viDate = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
+
+/** The children's groups by level, the largest first (a tie: by level name); types most frequent first. */
+export function boardGroups(rows: readonly { level: string; type: string }[]): BoardGroup[] {
+  const groups = new Map<string, Map<string, number>>();
+  for (const r of rows) {
+    const types = groups.get(r.level) ?? new Map<string, number>();
+    types.set(r.type, (types.get(r.type) ?? 0) + 1);
+    groups.set(r.level, types);
+  }
+  return [...groups]
+    .map(([level, types]) => ({
+      level,
+      types: [...types].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0], 'vi')).map(([t]) => t),
+      count: [...types.values()].reduce((s, n) => s + n, 0)
+    }))
+    .sort((a, b) => b.count - a.count || a.level.localeCompare(b.level));
+}
+
+/** Rows grouped as boardGroups orders the groups, each group in its stored order (rank, then the unranked). */
+function sortByGroup<R extends { level: string; type: string }>(rows: readonly R[]): R[] {
+  const order = new Map(boardGroups(rows).map((g, i) => [g.level, i]));
+  return rows.map((r, i) => ({ r, i })).sort((a, b) => order.get(a.r.level)! - order.get(b.r.level)! || a.i - b.i).map(({ r }) => r);
 }
 
 /** Daily values of one indicator for one unit (Σ over its descendants), oldest first. */

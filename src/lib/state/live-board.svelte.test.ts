@@ -32,6 +32,7 @@ const board = (computedAt: string | null, total: number): Board => ({
   period: { kind: 'month', start: '2026-11-01', end: '2026-11-30', provisional: true },
   indicators: [],
   bands: [],
+  groups: [],
   rows: [{ unitCode: '001', unitName: 'Ba Đình', rank: 1, previousRank: 1, total, band: null, notRankedReason: null, indicators: {}, change: { sentence: '', places: 0, totalDelta: null, indicators: [] }, tile: null }] as never,
   computedAt,
   asOf: computedAt

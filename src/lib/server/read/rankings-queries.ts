@@ -16,12 +16,19 @@ export interface BoardKey {
   start: string;
 }
 
+/** A board and the last day of its period: its rows are the scope's children in force on that day. */
+export interface BoardPeriodKey extends BoardKey {
+  end: string;
+}
+
 type StoredRanking = typeof rankings.$inferSelect;
 
 const boardUnitColumns = {
+  id: column.int4,
   code: column.text,
   name: column.text,
   type: column.text,
+  level: column.text,
   rank: column.nullable(column.int4),
   previous_rank: column.nullable(column.int4),
   total: column.nullable(column.float8),
@@ -35,28 +42,31 @@ const boardUnitColumns = {
   /** The bands of the scheme version the row was computed with. */
   bands: column.nullable(column.schema<(typeof indicatorSchemes.$inferSelect)['bands']>(column.jsonb)),
   tile_col: column.nullable(column.int2),
-  tile_row: column.nullable(column.int2)
+  tile_row: column.nullable(column.int2),
+  estimated: column.nullable(column.bool)
 };
 
 /**
- * Every child in force of the scope with its stored row of the board, if any: ranked first (best
- * rank, then the higher total), then the unranked, each by unit code.
+ * Every child of the scope in force on the period's last day with its stored row of the board, if
+ * any: ranked first (best rank, then the higher total), then the unranked, each by unit code.
  */
-export async function boardUnitRows(q: Queryable, board: BoardKey) {
+export async function boardUnitRows(q: Queryable, board: BoardPeriodKey) {
   const rows = await q`
-    select u.gso_code as code, u.name, u.type, r.rank, r.previous_rank, r.total, r.not_ranked_reason, r.not_ranked_indicators, r.indicators,
-           r.computed_at, r.as_of, sch.bands, u.tile_col, u.tile_row
+    select u.id, u.gso_code as code, u.name, u.type, u.level, r.rank, r.previous_rank, r.total, r.not_ranked_reason, r.not_ranked_indicators, r.indicators,
+           r.computed_at, r.as_of, sch.bands, u.tile_col, u.tile_row, r.estimated
     from units u
     left join rankings r on r.unit_id = u.id and r.scope_unit_id = ${board.scopeId}
       and r.period_kind = ${board.kind} and r.period_start = ${board.start} and r.scheme_key = ${board.schemeKey}
     left join indicator_schemes sch on sch.id = r.scheme_id
-    where u.parent_id = ${board.scopeId} and u.valid_to is null
+    where u.parent_id = ${board.scopeId}
+      and (u.valid_from is null or u.valid_from <= ${board.end}::date) and (u.valid_to is null or u.valid_to >= ${board.end}::date)
     order by r.rank asc nulls last, r.total desc nulls last, u.gso_code`;
   // Every board read and push: checked by its columns (zod on these rows and their jsonb doubled the read's own work).
   return checkColumns('boardUnitRows', boardUnitColumns, rows);
 }
 
 const storedBoardColumns = {
+  id: column.int4,
   code: column.text,
   rank: column.nullable(column.int4),
   total: column.nullable(column.float8),
@@ -66,7 +76,7 @@ const storedBoardColumns = {
 /** The stored rows of a board (any unit, in force or not), by unit code: what a row moved from. */
 export async function storedBoardRows(q: Queryable, board: BoardKey) {
   const rows = await q`
-    select u.gso_code as code, r.rank, r.total, r.indicators
+    select u.id, u.gso_code as code, r.rank, r.total, r.indicators
     from rankings r join units u on u.id = r.unit_id
     where r.scope_unit_id = ${board.scopeId} and r.period_kind = ${board.kind} and r.period_start = ${board.start}
       and r.scheme_key = ${board.schemeKey}`;
