@@ -80,9 +80,9 @@ export async function applyDemoReform(tx: Queryable): Promise<{ ended: number }>
   const l = reg.lineage;
   await tx`
     insert into unit_lineage (predecessor_id, successor_id, note, share, estimated)
-    select o.id, n.id, t.note, t.share, t.estimated
+    select o.id, n.id, t.note, t.share, t.estimated::bool
     from unnest(${l.map((x) => x.oldCode)}::text[], ${l.map((x) => x.newCode)}::text[], ${l.map((x) => x.note)}::text[],
-                ${l.map((x) => x.share)}::float8[], ${l.map((x) => x.estimated)}::bool[]) as t(old, new, note, share, estimated)
+                ${l.map((x) => x.share)}::float8[], ${l.map((x) => String(x.estimated))}::text[]) as t(old, new, note, share, estimated)
     join units o on o.gso_code = t.old and o.valid_to = ${LAST_OLD_DAY}::date and o.level = 'commune'
     join units n on n.gso_code = t.new and n.valid_from = ${REFORM_DAY}::date and n.valid_to is null and n.level = 'commune'
     on conflict (predecessor_id, successor_id)
