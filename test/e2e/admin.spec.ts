@@ -6,7 +6,8 @@
 import { expect, test } from '@playwright/test';
 import postgres from 'postgres';
 import { addDays, today } from '../../src/lib/domain/periods.ts';
-import { eidDay } from '../../workers/simulator/eid.ts';
+import { hanoiSimUnits } from '../../workers/simulator/register.ts';
+import { unitEid } from '../../workers/simulator/truth.ts';
 import { base, signIn, simulator } from './auth.ts';
 
 // The second test works on the source the first one connects.
@@ -86,7 +87,9 @@ test('an administrator adds a source for a new system, tests it, enables it and 
     const [row] = await sql<{ value: number }[]>`
       select s.value from samples s join data_sources d on d.id = s.source_id join units u on u.id = s.unit_id join metrics m on m.id = s.metric_id
       where d.key = 'vneid-v1' and u.gso_code = '10114' and m.key = 'eid.activated' and s.day = ${day}`;
-    expect(row!.value).toBe(eidDay('hanoi-demo', '10114', day, new Date()).activated);
+    // 10114 is Xã Thanh Oai since 01/07/2025: its predecessors' figures, times their shares (the simulator's ground truth).
+    const xaThanhOai = hanoiSimUnits().find((u) => u.code === '10114' && u.validFrom)!;
+    expect(row!.value).toBe(unitEid('hanoi-demo', xaThanhOai, day, new Date()).activated);
     const [audit] = await sql<{ after: string }[]>`select after::text from audit_log where entity = 'source' and entity_id = 'vneid-v1' and action = 'create'`;
     expect(audit!.after).not.toContain('demo-vneid-v1-2026');
   } finally {
@@ -94,8 +97,8 @@ test('an administrator adds a source for a new system, tests it, enables it and 
   }
   await page.goto(`${base()}/`);
   await expect(page.locator('[data-source="vneid-v1"]')).toHaveAttribute('data-status', 'ok');
-  await page.goto(`${base()}/units/278`);
-  await expect(page.locator('[data-field="eid.activation"] .ratio').first()).toHaveText(/%/);
+  await page.goto(`${base()}/units/10114`);
+  await expect(page.locator('[data-section="indicators"] [data-indicator="eid.activation"] [data-field="ratio"]')).toHaveText(/%/);
 });
 
 // On the source the first test connected (the seeded ones poll every 2 s, below the form's 5 s, and must not change during the run).

@@ -6,28 +6,33 @@
  * simulator's ground truth:
  *   a. a wrong date format in the body → the test report quotes the vendor's own message and shows
  *      the request sent;
- *   b. fixed, saved enabled with the default priority for one district the seeded one-stop-shop
+ *   b. fixed, saved enabled with the default priority for one commune the seeded one-stop-shop
  *      source (motcua) also covers → refused, the overlap named on the priority field;
  *   c. a higher priority → saved, and "Lưu và kiểm tra" tests what was saved;
  *   d. "Lấy ngay" on its own page → the poll's result shows live;
- *   e. a commune of that district: the board and the raw-samples drill-down show the fifth vendor's
- *      figures (its ground truth, oneStopDay), the seeded source's value beside them, not counted.
+ *   e. that commune: the board and the raw-samples drill-down show the fifth vendor's figures (its
+ *      ground truth: oneStopDay of the commune's predecessors, times their shares, as for every system
+ *      since the reform of 01/07/2025), the seeded source's value beside them, not counted.
  * Afterwards the source is put below the seeded one and disabled (in a finally): the specs after this
  * one read the seeded one-stop-shop system's values (unit-page, live, wall …).
  */
 import { expect, test, type Page } from '@playwright/test';
 import { addDays, today } from '../../src/lib/domain/periods.ts';
-import { dossierDay } from '../../workers/simulator/dossiers.ts';
 import { ONE_STOP_DATE_MESSAGE, oneStopDay } from '../../workers/simulator/mot-cua-api.ts';
+import { hanoiSimUnits } from '../../workers/simulator/register.ts';
+import { unitDossiers } from '../../workers/simulator/truth.ts';
 import { FIFTH_VENDOR_CREDENTIALS, FIFTH_VENDOR_MAPPING_TEXT, FIFTH_VENDOR_PATH, FIFTH_VENDOR_REQUEST } from '../support/fifth-vendor.ts';
 import { base, signIn, simulator } from './auth.ts';
 
 const SEED = 'hanoi-demo';
 const KEY = 'motcua5';
 const NAME = 'Một cửa tỉnh (nhà cung cấp thứ năm)';
-/** Quận Cầu Giấy and one of its communes (Phường Nghĩa Đô): no later spec looks at them. */
-const DISTRICT = '005';
-const COMMUNE = '00157';
+/** Phường Nghĩa Đô since 01/07/2025 (Nghĩa Tân whole, parts of six more wards of Cầu Giấy): the source's scope. */
+const COMMUNE = '00160';
+const UNIT = hanoiSimUnits().find((u) => u.code === COMMUNE && u.validFrom)!;
+/** The commune's figures in the fifth vendor's system and in the seeded one (the simulator's ground truth). */
+const fifthDay = (day: string, now: Date) => unitDossiers(SEED, UNIT, day, now, undefined, oneStopDay);
+const seededDay = (day: string, now: Date) => unitDossiers(SEED, UNIT, day, now);
 /** vi-VN integers as the screens write them ("1.234"). */
 const vi = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
 
@@ -83,18 +88,18 @@ test('an administrator connects the fifth vendor through the screens: the vendor
     await expect(report).toHaveAttribute('data-test-result', 'ok', { timeout: 30_000 });
     await expect(report.getByTestId('test-request').first()).toContainText(/"tuNgay":"\d{2}\/\d{2}\/\d{4}","denNgay":"\d{2}\/\d{2}\/\d{4}","trang":1/);
     await expect(report.getByTestId('test-counts')).toContainText('0 dòng bị loại');
-    await expect(report.getByTestId('test-exchange')).toHaveCount(12); // 11 pages of 50 of the city's 526 communes, then an empty one
+    await expect(report.getByTestId('test-exchange')).toHaveCount(4); // 3 pages of 50 of the city's 126 communes, then an empty one
 
-    // Saved enabled for one district with the default priority: the seeded one-stop-shop system
+    // Saved enabled for one commune with the default priority: the seeded one-stop-shop system
     // (motcua, same family, the whole city, priority 100) reports the same units and metrics.
-    await field(page, 'scopeUnitCode').fill(DISTRICT);
+    await field(page, 'scopeUnitCode').fill(COMMUNE);
     await field(page, 'enabled').check();
     await expect(field(page, 'priority')).toHaveValue('');
     await page.getByTestId('source-save').click();
     const refusal = page.locator('#priority-error');
     await expect(refusal).toContainText('(motcua)');
     await expect(refusal).toContainText('cùng mức ưu tiên 100');
-    await expect(refusal).toContainText('Quận Cầu Giấy');
+    await expect(refusal).toContainText('Phường Nghĩa Đô');
     await expect(refusal).toContainText('Hồ sơ tiếp nhận');
     await expect(page).toHaveURL(/\/admin\/sources\/new$/); // nothing saved
     await expect(field(page, 'priority')).toHaveAttribute('aria-invalid', 'true');
@@ -109,7 +114,7 @@ test('an administrator connects the fifth vendor through the screens: the vendor
     await expect(page).toHaveURL(new RegExp(`/admin/sources/${KEY}\\?saved=1$`));
     await expect(page.getByText('Đã lưu.')).toBeVisible();
     await expect(report).toHaveAttribute('data-test-result', 'ok', { timeout: 30_000 });
-    // The vendor answers for the whole city: the communes outside Cầu Giấy are skipped and counted, not rejected.
+    // The vendor answers for the whole city: the communes but Nghĩa Đô are skipped and counted, not rejected.
     await expect(report.getByTestId('test-counts')).toContainText('0 dòng bị loại');
     await expect(report.getByTestId('test-skipped')).toContainText(/\d[\d.]* dòng của đơn vị ngoài phạm vi được bỏ qua/);
     await expect(field(page, 'priority')).toHaveValue('110');
@@ -121,7 +126,7 @@ test('an administrator connects the fifth vendor through the screens: the vendor
     await page.getByTestId('poll-now').click();
     const job = page.locator('[data-job-kind="poll"]');
     await expect(job).toHaveAttribute('data-job-state', 'done', { timeout: 30_000 });
-    // The communes outside the district are skipped, not rejected: the poll is a success.
+    // The other communes are skipped, not rejected: the poll is a success.
     await expect(job).toContainText(/Lấy số liệu thành công: nhận \d[\d.]* dòng/);
     const runLink = job.getByRole('link', { name: 'Xem lần lấy số liệu' });
     await expect(runLink).toHaveAttribute('href', new RegExp(`^/admin/sources/${KEY}/runs/\\d+$`));
@@ -130,14 +135,14 @@ test('an administrator connects the fifth vendor through the screens: the vendor
     const runId = /\/runs\/(\d+)$/.exec((await runLink.getAttribute('href')) ?? '')?.[1];
     await expect(page.locator(`tr[data-run="${runId}"]`)).toContainText(/lấy ngay|theo lịch/);
 
-    // e. A commune of the district, on a day of the poll's window where the two systems differ.
+    // e. The commune, on a day of the poll's window where the two systems differ.
     const now = new Date();
     const day = [addDays(today(), -1), addDays(today(), -2)].find((d) => {
-      const fifth = oneStopDay(SEED, COMMUNE, d, now);
-      return fifth.received > 0 && fifth.received !== dossierDay(SEED, COMMUNE, d, now).received;
+      const fifth = fifthDay(d, now);
+      return fifth.received > 0 && fifth.received !== seededDay(d, now).received;
     }) ?? addDays(today(), -1);
-    const truth = oneStopDay(SEED, COMMUNE, day, now);
-    const seeded = dossierDay(SEED, COMMUNE, day, now);
+    const truth = fifthDay(day, now);
+    const seeded = seededDay(day, now);
     const onTime = truth.resolvedOnTime + truth.pendingOnTime;
 
     // The board of that commune and day counts the fifth vendor's figures (recomputed after its poll).
