@@ -137,9 +137,11 @@ describe('parseUnitsImport: the file on its own', () => {
 
 // A small stored world: city 01 → districts 001, 002 → communes 00001, 00004 (in 001), 00007 (in 002);
 // 00010 was merged into 00007 on 2025-07-01.
+const IDS: Record<string, number> = { '01': 1, '001': 2, '002': 3 };
 const unit = (id: number, gsoCode: string, parentGsoCode: string | null, extra: Partial<ExistingUnit> = {}): ExistingUnit => ({
   id, gsoCode, name: `Đơn vị ${gsoCode}`, level: gsoCode.length === 2 ? 'province' : gsoCode.length === 3 ? 'district' : 'commune',
-  type: 'X', parentGsoCode, externalCodes: {}, validFrom: null, validTo: null, mergedIntoGsoCode: null, ...extra
+  type: 'X', parentId: parentGsoCode === null ? null : (IDS[parentGsoCode] ?? null), parentGsoCode, externalCodes: {}, validFrom: null, validTo: null,
+  mergedIntoGsoCode: null, ...extra
 });
 const STORED: ExistingUnit[] = [
   unit(1, '01', null), unit(2, '001', '01'), unit(3, '002', '01'), unit(4, '00001', '001'), unit(5, '00004', '001'),
