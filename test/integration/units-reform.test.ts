@@ -6,24 +6,21 @@
  * the same files twice change nothing; a problem on any line refuses everything. Import times are
  * printed (the issue asks for seconds).
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/lib/server/auth/principal.ts';
 import { importUnits, periodsFrom, type UnitsImportRequest } from '../../src/lib/server/admin/units-reform.ts';
 import { importUnitsCsv, unitsSummary, type UnitsImportResult } from '../../src/lib/server/admin/units.ts';
-import { rebuildClosure } from '../../db/closure.ts';
 import { seedCatalogue } from '#server/seed/seed';
 import { HOME_UNIT_FACT } from '#server/boards';
 import { RECOMPUTE_QUEUE } from '#server/jobs/queues';
 import { readRecomputeStatus } from '#server/jobs/status';
 import { freshDatabase } from '../support/db.ts';
 import { testJobs, type TestJobs } from '../support/jobs.ts';
+import { seedData as data, seedOldDemo } from '../support/old-demo.ts';
 import type { Sql } from '../../db/client.ts';
 
-const data = (name: string) => readFileSync(new URL(`../../db/seed/data/${name}`, import.meta.url), 'utf8');
 const REGISTER = { text: data('vietnam-2025.csv'), name: 'vietnam-2025.csv' };
 const MERGES = { text: data('merge-2025.csv'), name: 'merge-2025.csv' };
-const HANOI = data('hanoi.csv');
 const DAKLAK = data('daklak.csv');
 const NATIONAL: UnitsImportRequest = { register: REGISTER, merges: MERGES, effectiveFrom: '2025-07-01' };
 // Friday 20 November 2026, 19:00 ICT.
@@ -34,22 +31,6 @@ const actorOf = async (sql: Sql): Promise<Principal> => {
     insert into users (username, display_name, password_hash, role) values ('quantri', 'Quản trị', 'x', 'admin') returning id`;
   return { kind: 'user', sessionId: 's', user: { id: user!.id, username: 'quantri', displayName: 'Quản trị', role: 'admin', unitCode: null, unitName: null } };
 };
-
-/** The old demo's units as its seed stored them: hanoi.csv's rows in force with no days of their own, a synthetic population per commune. */
-async function seedOldDemo(sql: Sql, csv = HANOI): Promise<void> {
-  const rows = csv.trim().split(/\r?\n/).slice(1).map((l) => l.split(','));
-  await sql`
-    insert into units (gso_code, name, level, type, population, population_synthetic)
-    select code, name, level, type, case when level = 'commune' then 10000 end, true
-    from unnest(${sql.array(rows.map((r) => r[0]!))}::text[], ${sql.array(rows.map((r) => r[1]!))}::text[],
-                ${sql.array(rows.map((r) => r[2]!))}::text[], ${sql.array(rows.map((r) => r[3]!))}::text[]) as t(code, name, level, type)`;
-  await sql`
-    update units u set parent_id = p.id
-    from unnest(${sql.array(rows.map((r) => r[0]!))}::text[], ${sql.array(rows.map((r) => r[4] ?? ''))}::text[]) as t(code, parent)
-    join units p on p.gso_code = t.parent and p.valid_to is null
-    where u.gso_code = t.code and u.valid_to is null`;
-  await rebuildClosure(sql);
-}
 
 /** Everything an import may write, to compare before and after. */
 const snapshot = async (sql: Sql) => ({
