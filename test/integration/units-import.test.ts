@@ -12,6 +12,8 @@ import type { UnitsImportResult } from '../../src/lib/server/admin/units.ts';
 // Friday 20 November 2026, 19:00 ICT.
 const NOW = new Date('2026-11-20T12:00:00Z');
 const TODAY = '2026-11-20';
+/** A merge without a date takes effect today: the merged unit's last day in force is yesterday. */
+const YESTERDAY = '2026-11-19';
 const DAKLAK = readFileSync(new URL('../../db/seed/data/daklak.csv', import.meta.url), 'utf8');
 
 describe('importing administrative units on the real PostgreSQL', () => {
@@ -109,7 +111,7 @@ describe('importing administrative units on the real PostgreSQL', () => {
     const [merged] = await db.sql<{ valid_to: string; merged_into_id: number; parent: string }[]>`
       select to_char(u.valid_to, 'YYYY-MM-DD') as valid_to, u.merged_into_id, p.gso_code as parent
       from units u join units p on p.id = u.parent_id where u.gso_code = '00004'`;
-    expect(merged).toEqual({ valid_to: TODAY, merged_into_id: c1!.id, parent: '001' });
+    expect(merged).toEqual({ valid_to: YESTERDAY, merged_into_id: c1!.id, parent: '001' });
     const [ext] = await db.sql<{ external_codes: Record<string, string> }[]>`select external_codes from units where gso_code = '00001'`;
     expect(ext!.external_codes).toEqual({ portal: 'H26.01.001', dvc: '000.01.01.H26' });
 
@@ -136,7 +138,7 @@ describe('importing administrative units on the real PostgreSQL', () => {
     const summary = await unitsSummary(db.sql);
     expect(summary.mergedCount).toBe(1);
     expect(summary.merged).toEqual([{
-      id: c4!.id, code: '00004', name: 'Phường Trúc Bạch', level: 'commune', intoCode: '00001', intoName: 'Phường Phúc Xá', since: TODAY,
+      id: c4!.id, code: '00004', name: 'Phường Trúc Bạch', level: 'commune', intoCode: '00001', intoName: 'Phường Phúc Xá', since: YESTERDAY,
       successors: [{ code: '00001', name: 'Phường Phúc Xá', note: 'Nhập toàn bộ' }]
     }]);
     expect(summary.lineageCount).toBe(1);

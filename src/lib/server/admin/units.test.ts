@@ -175,11 +175,11 @@ describe('checkUnitsImport: the file against the stored units', () => {
     expect(messages(check(`${HEADER}\n001,Quận,district,Quận,00004\n`))).toEqual(['dòng 2: quan hệ cấp trên tạo thành vòng: 001 → 00004 → 001']);
   });
 
-  it('plans a merge: valid_to defaults to today, children move to the absorbing unit', () => {
+  it('plans a merge: valid_to (the last day in force) defaults to yesterday, children move to the absorbing unit', () => {
     const { problems, plan } = check(`${HEADER},merged_into\n001,Quận,district,Quận,01,002\n00004,Phường,commune,Phường,001,00001\n`);
     expect(problems).toEqual([]);
     expect(plan.merged).toEqual(['001', '00004']);
-    expect(plan.rows.map((r) => [r.gsoCode, r.mergedInto, r.validTo])).toEqual([['001', '002', TODAY], ['00004', '00001', TODAY]]);
+    expect(plan.rows.map((r) => [r.gsoCode, r.mergedInto, r.validTo])).toEqual([['001', '002', '2026-11-19'], ['00004', '00001', '2026-11-19']]);
     // 00001 (current, not in the file) moves to 002; 00004 is in the file and merged: it stays where it was.
     expect(plan.moved).toEqual([{ code: '00001', from: '001', to: '002' }]);
   });
@@ -194,9 +194,9 @@ describe('checkUnitsImport: the file against the stored units', () => {
   it('refuses a current unit under a merged one, and a merge into a merged one', () => {
     const { problems } = check(`${HEADER},merged_into\n00300,Xã,commune,Xã,00010,\n00004,Phường,commune,Phường,001,00010\n00001,Phường,commune,Phường,001,00004\n`);
     expect(messages({ problems })).toEqual([
-      'dòng 2: parent_gso_code 00010 đã sáp nhập vào 00007 (từ 2025-07-01): hãy đặt đơn vị dưới 00007',
-      'dòng 3: merged_into 00010 đã sáp nhập vào 00007 (từ 2025-07-01): hãy sáp nhập vào 00007',
-      'dòng 4: merged_into 00004 đã sáp nhập vào 00010 (từ 2026-11-20, dòng 3): hãy sáp nhập vào 00010'
+      'dòng 2: parent_gso_code 00010 đã sáp nhập vào 00007 (hiệu lực đến hết 2025-07-01): hãy đặt đơn vị dưới 00007',
+      'dòng 3: merged_into 00010 đã sáp nhập vào 00007 (hiệu lực đến hết 2025-07-01): hãy sáp nhập vào 00007',
+      'dòng 4: merged_into 00004 đã sáp nhập vào 00010 (hiệu lực đến hết 2026-11-19, dòng 3): hãy sáp nhập vào 00010'
     ]);
     expect(messages(check(`${HEADER},merged_into\n00004,Phường,commune,Phường,001,99999\n`))).toEqual(['dòng 2: merged_into 99999 không tồn tại']);
   });

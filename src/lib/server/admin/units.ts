@@ -22,7 +22,8 @@
  *  - a code names the unit of that code in force (valid_to null), else its newest version: a code
  *    is reused across a reform (10114 was Thị trấn Kim Bài until 30/06/2025, Xã Thanh Oai since);
  *  - a row without `merged_into` leaves a unit's merge state as it is (re-importing an old register
- *    does not bring merged units back); `valid_to` is only accepted with `merged_into`;
+ *    does not bring merged units back); `valid_to` is only accepted with `merged_into`, and is the
+ *    unit's last day in force (inclusive, as units.valid_to): without it, yesterday — merged today;
  *  - a merged unit keeps its samples, its parent and its past rankings; its current children move
  *    to the unit that absorbed it; it leaves the current boards at once (recomputed by the job);
  *    the merge is also a lineage row (share 1, 'Nhập toàn bộ'), so the absorbing unit carries the
@@ -46,7 +47,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import { orm, type Queryable, type Sql } from '#db/client';
 import { units } from '#db/schema/units';
 import { appMeta } from '#db/schema/ops';
-import { periodOf, today } from '#domain/periods';
+import { addDays, periodOf, today } from '#domain/periods';
 import { BOARD_PERIOD_KINDS, UNIT_CODE_PATTERN, UNIT_CODE_RULE_VI } from '#contract/dto';
 import type { PgBoss } from 'pg-boss';
 import { queueRecompute } from '#server/jobs/send';
@@ -107,7 +108,7 @@ export interface UnitImportRow {
   /** The GSO code of the unit that absorbed this one. */
   mergedInto: string | null;
   validFrom: string | null;
-  /** Only with mergedInto; null → today (or the stored date of the same merge). */
+  /** The last day in force (inclusive), only with mergedInto; null → yesterday: merged from today (or the stored date of the same merge). */
   validTo: string | null;
 }
 
@@ -343,11 +344,13 @@ export function checkUnitsImport(
   const inFile = new Map(rows.map((r) => [r.gsoCode, r]));
   const refused = options.refused ?? new Map<string, number>();
   const problems: UnitsImportProblem[] = [];
+  // valid_to is the last day in force (inclusive): a merge without a date takes effect today, so the unit's last day was yesterday.
+  const lastDay = addDays(options.today, -1);
 
   /** Whether a code is merged once the import is done, and into what. */
   const mergeOf = (code: string): { into: string | null; since: string; line: number | null } | null => {
     const r = inFile.get(code);
-    if (r?.mergedInto) return { into: r.mergedInto, since: r.validTo ?? options.today, line: r.line };
+    if (r?.mergedInto) return { into: r.mergedInto, since: r.validTo ?? lastDay, line: r.line };
     const u = stored.get(code);
     if (u?.validTo) return { into: u.mergedIntoGsoCode, since: u.validTo, line: null };
     return null;
@@ -355,8 +358,8 @@ export function checkUnitsImport(
   const describeMerge = (code: string, m: NonNullable<ReturnType<typeof mergeOf>>) => {
     const line = m.line !== null ? say(lang, `, dòng ${m.line}`, `, line ${m.line}`) : '';
     return m.into
-      ? say(lang, `${code} đã sáp nhập vào ${m.into} (từ ${m.since}${line})`, `${code} was merged into ${m.into} (on ${m.since}${line})`)
-      : say(lang, `${code} đã kết thúc (từ ${m.since}${line})`, `${code} has ended (on ${m.since}${line})`);
+      ? say(lang, `${code} đã sáp nhập vào ${m.into} (hiệu lực đến hết ${m.since}${line})`, `${code} was merged into ${m.into} (in force until ${m.since}${line})`)
+      : say(lang, `${code} đã kết thúc (hiệu lực đến hết ${m.since}${line})`, `${code} has ended (in force until ${m.since}${line})`);
   };
   const missing = (field: string, code: string) =>
     refused.has(code)
@@ -429,7 +432,7 @@ export function checkUnitsImport(
   for (const r of rows) {
     const u = stored.get(r.gsoCode);
     let validTo = r.validTo;
-    if (r.mergedInto && validTo === null) validTo = u?.validTo && u.mergedIntoGsoCode === r.mergedInto ? u.validTo : options.today;
+    if (r.mergedInto && validTo === null) validTo = u?.validTo && u.mergedIntoGsoCode === r.mergedInto ? u.validTo : lastDay;
     const row = { ...r, validTo };
     plan.rows.push(row);
     const newMerge = r.mergedInto !== null && (!u || u.mergedIntoGsoCode !== r.mergedInto || u.validTo !== validTo);
@@ -672,16 +675,16 @@ export async function applyUnitsImport(sql: Sql, rows: UnitImportRow[], actor: P
       const from = merges.map((r) => idOf.get(r.gsoCode)!);
       const into = merges.map((r) => idOf.get(r.mergedInto!)!);
       await tx`
-        update units u set valid_to = t.vto, merged_into_id = t.into
-        from unnest(${tx.array(from)}::int[], ${tx.array(into)}::int[], ${tx.array(merges.map((r) => r.validTo))}::date[]) as t(id, into, vto)
+        update units u set valid_to = t.vto, merged_into_id = t.target
+        from unnest(${tx.array(from)}::int[], ${tx.array(into)}::int[], ${tx.array(merges.map((r) => r.validTo))}::date[]) as t(id, target, vto)
         where u.id = t.id`;
       // The merge is a lineage link too: the absorbing unit carries the merged one's figures from before, whole.
       await tx`
-        delete from unit_lineage l using unnest(${tx.array(from)}::int[], ${tx.array(into)}::int[]) as t(id, into)
-        where l.predecessor_id = t.id and l.successor_id <> t.into`;
+        delete from unit_lineage l using unnest(${tx.array(from)}::int[], ${tx.array(into)}::int[]) as t(id, target)
+        where l.predecessor_id = t.id and l.successor_id <> t.target`;
       const written = await tx`
         insert into unit_lineage (predecessor_id, successor_id, note, share, estimated)
-        select id, into, ${WHOLE_MERGE_NOTE}, 1, false from unnest(${tx.array(from)}::int[], ${tx.array(into)}::int[]) as t(id, into)
+        select id, target, ${WHOLE_MERGE_NOTE}, 1, false from unnest(${tx.array(from)}::int[], ${tx.array(into)}::int[]) as t(id, target)
         on conflict (predecessor_id, successor_id) do update set note = excluded.note, share = excluded.share, estimated = excluded.estimated
           where (unit_lineage.note, unit_lineage.share, unit_lineage.estimated) is distinct from (excluded.note, excluded.share, excluded.estimated)
         returning 1`;
@@ -689,8 +692,8 @@ export async function applyUnitsImport(sql: Sql, rows: UnitImportRow[], actor: P
     }
     if (plan.moved.length) {
       await tx`
-        update units u set parent_id = t.into
-        from unnest(${tx.array(plan.moved.map((m) => idOf.get(m.code)!))}::int[], ${tx.array(plan.moved.map((m) => idOf.get(m.to)!))}::int[]) as t(id, into)
+        update units u set parent_id = t.target
+        from unnest(${tx.array(plan.moved.map((m) => idOf.get(m.code)!))}::int[], ${tx.array(plan.moved.map((m) => idOf.get(m.to)!))}::int[]) as t(id, target)
         where u.id = t.id`;
     }
     await rebuildClosure(tx);
