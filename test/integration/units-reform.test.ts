@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/lib/server/auth/principal.ts';
 import { importUnits, periodsFrom, type UnitsImportRequest } from '../../src/lib/server/admin/units-reform.ts';
 import { importUnitsCsv, unitsSummary, type UnitsImportResult } from '../../src/lib/server/admin/units.ts';
-import { seedCatalogue } from '#server/seed/seed';
+import { seedCatalogue, syntheticPopulation } from '#server/seed/seed';
+import { seedDemoUnits } from '#server/seed/reform';
 import { HOME_UNIT_FACT } from '#server/boards';
 import { RECOMPUTE_QUEUE } from '#server/jobs/queues';
 import { readRecomputeStatus } from '#server/jobs/status';
@@ -276,5 +277,37 @@ describe('a problem on any line refuses everything', () => {
     const future = await importUnits(db.sql, { ...NATIONAL, effectiveFrom: '2026-12-01' }, actor, { now: NOW, jobs: null });
     expect(future.ok ? [] : future.problems.map((p) => p.field)).toEqual(['effectiveFrom']);
     expect(await snapshot(db.sql)).toEqual(before);
+  });
+});
+
+describe('the national register over the demo as it is seeded today (Hà Nội already on the map of 01/07/2025)', () => {
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let actor: Principal;
+  beforeAll(async () => {
+    db = await freshDatabase();
+    actor = await actorOf(db.sql);
+    await db.sql.begin((tx) => seedDemoUnits(tx, syntheticPopulation));
+  });
+  afterAll(async () => db?.drop());
+
+  it('puts VN and the other provinces around the city, keeping its communes, departments, lineage and home', async () => {
+    const demoUnits = await db.sql`select id, gso_code, name, level, type, parent_id, valid_from::text, valid_to::text, population from units where gso_code <> '01' order by id`;
+    const demoLineage = await db.sql`select predecessor_id, successor_id, note, share, estimated from unit_lineage order by 1, 2`;
+    const departments = demoUnits.filter((u) => u.level === 'department').length;
+    expect(departments).toBeGreaterThan(0);
+    const result = await timed('national register + merges over the demo of today', () => importUnits(db.sql, NATIONAL, actor, { now: NOW, jobs: null }));
+    expect(result).toMatchObject({
+      ok: true, kind: 'reform',
+      counts: {
+        created: 3356 - 1 - 126, newVersions: 0, updated: 1, unchanged: 126, ended: 0, alreadyEnded: 526,
+        lineage: { created: 0, updated: 0, unchanged: 795, removed: 0 }, homeUnit: null
+      }
+    });
+    // The demo's units and lineage as they were; the city under VN; the home unit the demo set.
+    expect(await db.sql`select id, gso_code, name, level, type, parent_id, valid_from::text, valid_to::text, population from units where id = any(${db.sql.array(demoUnits.map((u) => u.id as number))}::int[]) order by id`).toEqual(demoUnits);
+    expect(await db.sql`select predecessor_id, successor_id, note, share, estimated from unit_lineage order by 1, 2`).toEqual(demoLineage);
+    expect(await db.sql`select p.gso_code from units c join units p on p.id = c.parent_id where c.gso_code = '01'`).toEqual([{ gso_code: 'VN' }]);
+    expect(await db.sql`select value from app_meta where key = ${HOME_UNIT_FACT}`).toEqual([{ value: '01' }]);
+    expect(await count(db.sql, db.sql`select count(*)::int as n from units c join units p on p.id = c.parent_id where p.gso_code = '01' and c.valid_to is null`)).toBe(126 + departments);
   });
 });
