@@ -185,3 +185,21 @@ describe('planReform: the register and its merge table against the stored units'
     expect(p.skipped.notAUnit).toEqual([9]);
   });
 });
+
+describe('planReform: the same table with another day', () => {
+  it('refuses to end the units this table made (imported before from 01/07/2025, now given 02/07/2025)', () => {
+    const after: StoredUnit[] = [
+      ...STORED.map((u) => (['00001', '00004', '00007', '001', '002'].includes(u.gsoCode) ? { ...u, validTo: '2025-06-30' } : u)),
+      unit(12, '00004', 1, 'commune', { name: 'Phường Ba Đình', type: 'Phường', validFrom: '2025-07-01' })
+    ];
+    const r = parseUnitsImport(REGISTER, { mode: 'register', file: 'vietnam-2025.csv' });
+    const m = parseMergeTable(MERGES, FILE);
+    const { problems } = planReform(r.rows, m.rows, after, {
+      effectiveFrom: '2025-07-02', registerFile: 'vietnam-2025.csv', mergesFile: 'merge-2025.csv',
+      lineage: [{ predecessorId: 5, successorId: 12 }, { predecessorId: 4, successorId: 12 }]
+    });
+    expect(messages({ problems })[0]).toBe(
+      'merge-2025.csv dòng 2: 00004 là Phường Ba Đình, đơn vị mới của chính bảng sáp nhập này (có hiệu lực từ 01/07/2025): bảng đã được nhập với ngày hiệu lực 01/07/2025, hãy dùng đúng ngày đó'
+    );
+  });
+});

@@ -187,6 +187,8 @@ export interface ReformPlanOptions {
   mergesFile?: string | null;
   /** Codes of register lines the parser refused (code → line). */
   refused?: ReadonlyMap<string, number>;
+  /** The stored lineage (predecessor → successor): an old unit that is the successor of this table's old units is this table's new unit. */
+  lineage?: readonly { predecessorId: number; successorId: number }[];
 }
 
 /** Plans a reform import (pure): every problem, and what changes. */
@@ -239,6 +241,11 @@ export function planReform(
     return fit ?? 'elsewhere';
   };
   const inRegister = new Map(register.map((r) => [r.gsoCode, r]));
+  const predecessorsOf = new Map<number, number[]>();
+  for (const l of options.lineage ?? []) predecessorsOf.set(l.successorId, [...(predecessorsOf.get(l.successorId) ?? []), l.predecessorId]);
+  const oldCodes = new Set(merges.map((m) => m.oldCode).filter((c): c is string => c !== null));
+  /** A unit this table made: a successor of units the table names as old (the table imported before, from another day). */
+  const madeByThisTable = (u: StoredUnit) => (predecessorsOf.get(u.id) ?? []).some((p) => p !== u.id && oldCodes.has(byId.get(p)?.gsoCode ?? ''));
 
   // 1. The old unit of each merge row.
   const districtsWithCommunes = new Set(merges.filter((m) => m.oldCode !== null).map((m) => `${m.oldProvinceCode}|${m.oldDistrictCode}`));
@@ -261,6 +268,14 @@ export function planReform(
     }
     if (unit === 'elsewhere') {
       mergeProblem(m.line, say(lang, `old_gso_code ${oldCode} có trong dữ liệu nhưng không thuộc tỉnh ${m.oldProvinceCode} (old_province_code)`, `old_gso_code ${oldCode} is stored, but not under province ${m.oldProvinceCode} (old_province_code)`));
+      continue;
+    }
+    if (unit.validFrom !== null && madeByThisTable(unit)) {
+      mergeProblem(m.line, say(
+        lang,
+        `${oldCode} là ${unit.name}, đơn vị mới của chính bảng sáp nhập này (có hiệu lực từ ${shownDay(unit.validFrom)}): bảng đã được nhập với ngày hiệu lực ${shownDay(unit.validFrom)}, hãy dùng đúng ngày đó`,
+        `${oldCode} is ${unit.name}, a new unit of this very merge table (in force from ${shownDay(unit.validFrom)}): the table was imported in force from ${shownDay(unit.validFrom)}; use that day`
+      ));
       continue;
     }
     if (unit.validTo !== null && unit.validTo !== endOn) {

@@ -160,8 +160,9 @@ async function applyReform(sql: Sql, input: ReformInput, actor: Principal, optio
       })
       .from(units)
       .orderBy(units.id);
+    const storedLineage = await tx<{ predecessorId: number; successorId: number }[]>`select predecessor_id as "predecessorId", successor_id as "successorId" from unit_lineage`;
     const { problems, plan } = planReform(input.register, input.merges, stored, {
-      effectiveFrom: input.effectiveFrom, lang, registerFile: input.registerFile, mergesFile: input.mergesFile, refused: input.refused
+      effectiveFrom: input.effectiveFrom, lang, registerFile: input.registerFile, mergesFile: input.mergesFile, refused: input.refused, lineage: storedLineage
     });
     const all = [...input.early, ...problems];
     if (all.length) return { ok: false, problems: all.sort((a, b) => (a.field === b.field ? byLine(a, b) : fieldOrder(a) - fieldOrder(b))) };
