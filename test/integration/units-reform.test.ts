@@ -311,3 +311,33 @@ describe('the national register over the demo as it is seeded today (Hà Nội a
     expect(await count(db.sql, db.sql`select count(*)::int as n from units c join units p on p.id = c.parent_id where p.gso_code = '01' and c.valid_to is null`)).toBe(126 + departments);
   });
 });
+
+describe('the recompute a reform queues, run by the workers', () => {
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let actor: Principal;
+  let jobs: TestJobs;
+  // Ten days after the reform: the periods holding 01/07/2025 through 10/07/2025.
+  const SOON = new Date('2025-07-10T05:00:00Z');
+  beforeAll(async () => {
+    db = await freshDatabase();
+    actor = await actorOf(db.sql);
+    await seedOldDemo(db.sql);
+    await seedCatalogue(db.sql);
+    jobs = await testJobs(db, 'pgboss_reform_run');
+    await jobs.work();
+  });
+  afterAll(async () => {
+    await jobs?.stop();
+    await db?.drop();
+  });
+
+  it('is one job per period of every kind from the one holding the day, all run to the end', async () => {
+    const result = await importUnits(db.sql, NATIONAL, actor, { now: SOON, jobs: jobs.boss });
+    if (!result.ok || !result.recompute) throw new Error('no recompute queued');
+    // 10 days, 2 weeks, and one month, quarter, year, reporting month, quarter and year.
+    expect(periodsFrom('2025-07-01', '2025-07-10')).toHaveLength(18);
+    expect(result.recompute.periods).toBe(18);
+    expect(await jobs.batch(result.recompute.batch)).toBe(18);
+    expect(await readRecomputeStatus(jobs.boss, result.recompute.batch)).toMatchObject({ state: 'done', done: 18, total: 18 });
+  });
+});

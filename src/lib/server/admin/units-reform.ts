@@ -276,10 +276,11 @@ async function applyReform(sql: Sql, input: ReformInput, actor: Principal, optio
       const [scheme] = await tx`select 1 from indicator_schemes where active limit 1`;
       if (scheme && options.jobs) recompute = { batch: await queueRecompute(options.jobs, tx, { periods, cause: 'units' }), periods: periods.length };
     }
-    const created = fresh.filter((r) => !r.newVersion).map((r) => r.gsoCode);
-    const newVersions = fresh.filter((r) => r.newVersion).map((r) => r.gsoCode);
-    const updated = changed.map((r) => r.gsoCode);
-    const ended = plan.ending.map((u) => u.gsoCode);
+    const sorted = (codes: string[]) => codes.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    const created = sorted(fresh.filter((r) => !r.newVersion).map((r) => r.gsoCode));
+    const newVersions = sorted(fresh.filter((r) => r.newVersion).map((r) => r.gsoCode));
+    const updated = sorted(changed.map((r) => r.gsoCode));
+    const ended = sorted(plan.ending.map((u) => u.gsoCode));
     await recordAudit(tx, {
       actor,
       action: 'import',
