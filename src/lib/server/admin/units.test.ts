@@ -46,6 +46,22 @@ describe('parseUnitsImport: the file on its own', () => {
     expect(hanoi.rows).toHaveLength(557);
   });
 
+  it('reads the national register of 01/07/2025 whole: VN (a country, letters for a code), 34 provinces, 3,321 communes', () => {
+    const vn = parseUnitsImport(readFileSync(new URL('../../../../db/seed/data/vietnam-2025.csv', import.meta.url), 'utf8'), { mode: 'register' });
+    expect(vn.problems).toEqual([]);
+    expect(vn.rows).toHaveLength(3356);
+    expect(vn.rows[0]).toMatchObject({ gsoCode: 'VN', level: 'country', type: 'Quốc gia', parentGsoCode: null });
+    expect(vn.rows.filter((r) => r.level === 'province').every((r) => r.parentGsoCode === 'VN')).toBe(true);
+    expect(vn.rows.filter((r) => r.level === 'commune')).toHaveLength(3321);
+  });
+
+  it('refuses merged_into, valid_from and valid_to in a register imported with a merge table, and speaks English when asked', () => {
+    expect(messages(parseUnitsImport(`${HEADER},valid_from\n01,A,province,Tỉnh,,2025-07-01\n`, { mode: 'register', file: 'vn.csv' }))).toEqual([
+      'vn.csv dòng 1: cột valid_from không dùng khi nhập kèm bảng sáp nhập: ngày hiệu lực là ô "Hiệu lực từ", việc sáp nhập nằm trong bảng sáp nhập'
+    ]);
+    expect(messages(parseUnitsImport(`${HEADER}\n01,,province,Tỉnh,\n`, { lang: 'en', file: 'vn.csv' }))).toEqual(['vn.csv line 2: name is empty']);
+  });
+
   it('refuses a header that lacks a column, names an unknown one, or repeats one', () => {
     expect(messages(parseUnitsImport('gso_code,name,level,parent_gso_code\n01,A,province,\n'))).toEqual([
       'dòng 1: dòng tiêu đề thiếu type: phải là gso_code,name,level,type,parent_gso_code (and optionally external_codes, merged_into, valid_from, valid_to)'

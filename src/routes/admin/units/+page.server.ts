@@ -3,11 +3,12 @@ import { sql } from '#server/db';
 import { jobQueue } from '#server/jobs/sender';
 import { unitsSummary } from '$lib/server/admin/units';
 import { importUnitsForm } from '$lib/server/admin/units-reform';
+import { UNITS_IMPORT_MAX_BYTES } from '$lib/server/limits';
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async () => ({ summary: await unitsSummary(await sql()) });
+export const load: PageServerLoad = async () => ({ summary: await unitsSummary(await sql()), maxMegabytes: UNITS_IMPORT_MAX_BYTES / 1048576 });
 
 /** The codes a result lists: the first ones (the page says how many more). */
 const SHOWN_CODES = 60;
