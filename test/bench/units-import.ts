@@ -79,10 +79,14 @@ try {
   });
   const [held] = await sql<{ samples: number; rankings: number }[]>`select (select count(*)::int from samples) as samples, (select count(*)::int from rankings) as rankings`;
   rows.push([`set-up: Hà Nội demo, ${DAYS} days of history from ${from}, every board stored`, `${seconds(load.ms)} (${held!.samples.toLocaleString('en')} samples, ${held!.rankings.toLocaleString('en')} board rows)`]);
-  const reform = await time(() => importUnits(sql, NATIONAL, actor, { now: NOW, jobs: null }));
+  const timings: Record<string, number> = {};
+  const reform = await time(() => importUnits(sql, NATIONAL, actor, { now: NOW, jobs: null, timings }));
   if (!reform.value.ok || reform.value.kind !== 'reform') throw new Error(JSON.stringify(reform.value));
   const c = reform.value.counts;
+  const [left] = await sql<{ n: number }[]>`select count(*)::int as n from rankings`;
   rows.push(['national register + merges over the Hà Nội demo', `${seconds(reform.ms)} (created ${c.created}, new versions ${c.newVersions}, ended ${c.ended}, lineage ${c.lineage.created}, skipped ${c.skipped.rows})`]);
+  for (const [step, ms] of Object.entries(timings)) rows.push([`  ${step}`, `${ms.toFixed(0)} ms`]);
+  rows.push(['  board rows of ended units deleted (periods from 01/07/2025)', (held!.rankings - left!.n).toLocaleString('en')]);
   const again = await time(() => importUnits(sql, NATIONAL, actor, { now: NOW, jobs: null }));
   rows.push(['the same files again (nothing changes)', seconds(again.ms)]);
 

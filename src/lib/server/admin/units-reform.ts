@@ -46,6 +46,8 @@ export const API_FIELD_LABELS: FieldLabels = { register: 'register', merges: 'me
 
 export interface RequestOptions extends Omit<ImportOptions, 'parsed' | 'file'> {
   labels?: FieldLabels;
+  /** Filled with the milliseconds of each step of a reform (the bench prints them). */
+  timings?: Record<string, number>;
 }
 
 /** Every board period, of every kind, from the one holding `from` through the one holding `to`. */
@@ -150,6 +152,12 @@ interface ReformInput {
 async function applyReform(sql: Sql, input: ReformInput, actor: Principal, options: RequestOptions): Promise<UnitsImportResult> {
   const lang = options.lang ?? 'vi';
   const day = today(options.now);
+  let t0 = performance.now();
+  const step = (name: string) => {
+    const t = performance.now();
+    if (options.timings) options.timings[name] = (options.timings[name] ?? 0) + (t - t0);
+    t0 = t;
+  };
   return sql.begin(async (tx): Promise<UnitsImportResult> => {
     // Writers of units wait (readers do not): the plan stays true until the commit.
     await tx`lock table units in share row exclusive mode`;
@@ -164,6 +172,7 @@ async function applyReform(sql: Sql, input: ReformInput, actor: Principal, optio
     const { problems, plan } = planReform(input.register, input.merges, stored, {
       effectiveFrom: input.effectiveFrom, lang, registerFile: input.registerFile, mergesFile: input.mergesFile, refused: input.refused, lineage: storedLineage
     });
+    step('load and plan');
     const all = [...input.early, ...problems];
     if (all.length) return { ok: false, problems: all.sort((a, b) => (a.field === b.field ? byLine(a, b) : fieldOrder(a) - fieldOrder(b))) };
     if (plan.rows.length === 0) return { ok: false, problems: [problemAt(null, say(lang, 'tệp không có đơn vị nào', 'the file has no units'), { lang, file: input.registerFile, field: 'register' })] };
@@ -176,6 +185,7 @@ async function applyReform(sql: Sql, input: ReformInput, actor: Principal, optio
     const endingIds = plan.ending.map((u) => u.id);
     if (endingIds.length) await tx`update units set valid_to = ${plan.endedOn}::date where id = any(${tx.array(endingIds)}::int[]) and valid_to is null`;
 
+    step('end units');
     // New units (codes not held, and new versions of codes whose unit ended).
     const json = (c: Record<string, string> | null) => (c === null ? null : JSON.stringify(c));
     const idOf = new Map<string, number>();
@@ -211,6 +221,7 @@ async function applyReform(sql: Sql, input: ReformInput, actor: Principal, optio
                   ${tx.array(plan.rows.map((r) => (r.parentGsoCode === null ? null : idOf.get(r.parentGsoCode)!)))}::int[]) as t(id, parent)
       where u.id = t.id and u.parent_id is distinct from t.parent`;
 
+    step('new units, updates, parents');
     // The lineage: the merge table's links of the old units it names replace theirs.
     const lineage = { created: 0, updated: 0, unchanged: 0, removed: 0 };
     if (plan.predecessors.length) {
@@ -260,8 +271,10 @@ async function applyReform(sql: Sql, input: ReformInput, actor: Principal, optio
     };
     const changes = fresh.length + changed.length + endingIds.length + lineage.created + lineage.updated + lineage.removed + (homeUnit ? 1 : 0);
     let recompute: { batch: string; periods: number } | null = null;
+    step('lineage');
     if (changes > 0) {
       await rebuildClosure(tx);
+      step('closure and rollup');
       // The boards from D's periods to today's hold the scope's children in force on each period's
       // last day: a row of a unit that ended before that day ranks it among a set it no longer
       // belongs to (its old siblings), which its unit page and the movers would still read. Those
@@ -273,6 +286,7 @@ async function applyReform(sql: Sql, input: ReformInput, actor: Principal, optio
           using unnest(${tx.array(periods.map((p) => p.kind))}::text[], ${tx.array(periods.map((p) => p.start))}::date[]) as w(kind, start)
           where r.period_kind = w.kind and r.period_start = w.start and r.unit_id = any(${tx.array(endingIds)}::int[])`;
       }
+      step('stale board rows');
       const [scheme] = await tx`select 1 from indicator_schemes where active limit 1`;
       if (scheme && options.jobs) recompute = { batch: await queueRecompute(options.jobs, tx, { periods, cause: 'units' }), periods: periods.length };
     }
@@ -288,6 +302,7 @@ async function applyReform(sql: Sql, input: ReformInput, actor: Principal, optio
       after: { kind: 'reform', files: { register: input.registerFile, merges: input.mergesFile }, counts, created, newVersions, updated, ended },
       ip: options.ip ?? null
     });
+    step('recompute queued, audit');
     return { ok: true, kind: 'reform', counts, created, newVersions, updated, ended, recompute };
   }) as Promise<UnitsImportResult>;
 }
