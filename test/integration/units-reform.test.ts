@@ -205,8 +205,8 @@ describe('the reform over the old Hà Nội demo, with Đắk Lắk beside it', 
       select count(*)::int as n from unit_lineage l join units o on o.id = l.predecessor_id join unit_closure k on k.descendant_id = o.id
       join units a on a.id = k.ancestor_id where a.gso_code = '66' and k.depth > 0`)).toBe(181);
 
-    // Kim Bài's row of 06/2025 stays (it was in force on that board's last day); its row of 07/2025 goes.
-    expect(await db.sql`select period_start::text from rankings where unit_id = ${kimBai!.id} order by 1`).toEqual([{ period_start: '2025-06-01' }]);
+    // The import leaves the stored boards as they are (Kim Bài's rows of 06/2025 and 07/2025): each board's job replaces its rows.
+    expect(await db.sql`select period_start::text from rankings where unit_id = ${kimBai!.id} order by 1`).toEqual([{ period_start: '2025-06-01' }, { period_start: '2025-07-01' }]);
 
     // The boards from the periods holding 01/07/2025 through today's, one job each, as one batch.
     const periods = periodsFrom('2025-07-01', '2026-11-20');
@@ -331,7 +331,13 @@ describe('the recompute a reform queues, run by the workers', () => {
     await db?.drop();
   });
 
-  it('is one job per period of every kind from the one holding the day, all run to the end', async () => {
+  it('is one job per period of every kind from the one holding the day, all run to the end; the boards then rank the new units only', async () => {
+    // Thị trấn Kim Bài's row on its district's board of 07/2025, as a recompute before the import left it.
+    const [kimBai] = await db.sql<{ id: number; parent: number }[]>`select id, parent_id as parent from units where gso_code = '10114'`;
+    const [scheme] = await db.sql<{ id: number }[]>`select id from indicator_schemes where key = 'operations' and active`;
+    await db.sql`
+      insert into rankings (scheme_key, scope_unit_id, period_kind, period_start, period_end, unit_id, rank, total, indicators, scheme_id)
+      values ('operations', ${kimBai!.parent}, 'month', '2025-07-01', '2025-07-31', ${kimBai!.id}, 3, 80, '{}'::jsonb, ${scheme!.id})`;
     const result = await importUnits(db.sql, NATIONAL, actor, { now: SOON, jobs: jobs.boss });
     if (!result.ok || !result.recompute) throw new Error('no recompute queued');
     // 10 days, 2 weeks, and one month, quarter, year, reporting month, quarter and year.
@@ -339,5 +345,11 @@ describe('the recompute a reform queues, run by the workers', () => {
     expect(result.recompute.periods).toBe(18);
     expect(await jobs.batch(result.recompute.batch)).toBe(18);
     expect(await readRecomputeStatus(jobs.boss, result.recompute.batch)).toMatchObject({ state: 'done', done: 18, total: 18 });
+    // The city's board of 07/2025: its 126 communes, no district; Kim Bài's row is gone with its district's board.
+    const board = await db.sql<{ level: string; n: number }[]>`
+      select u.level, count(*)::int as n from rankings r join units s on s.id = r.scope_unit_id join units u on u.id = r.unit_id
+      where s.gso_code = '01' and r.scheme_key = 'operations' and r.period_kind = 'month' and r.period_start = '2025-07-01' group by u.level`;
+    expect(board).toEqual([{ level: 'commune', n: 126 }]);
+    expect(await db.sql`select 1 from rankings where unit_id = ${kimBai!.id} and period_start = '2025-07-01'`).toEqual([]);
   });
 });

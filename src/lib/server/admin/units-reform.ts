@@ -8,9 +8,9 @@
  *   units ending on D−1 → the new units (D, or open for the country and provinces) → the units that
  *   continue, updated in place → every register unit's parent → the lineage (the table's links of
  *   the old units it names replace theirs) → the home unit → rebuildClosure (closure and rollup) →
- *   the stored board rows of ended units for periods past their end → the recompute of every board
- *   from the period holding D through today's (one job per period, followed as one batch) → one
- *   audit entry. Any problem and nothing is written, nothing queued.
+ *   the recompute of every board from the period holding D through today's (one job per period,
+ *   followed as one batch; each job replaces its board's rows) → one audit entry. Any problem and
+ *   nothing is written, nothing queued.
  */
 import { orm, type Sql } from '#db/client';
 import { units } from '#db/schema/units';
@@ -275,18 +275,11 @@ async function applyReform(sql: Sql, input: ReformInput, actor: Principal, optio
     if (changes > 0) {
       await rebuildClosure(tx);
       step('closure and rollup');
-      // The boards from D's periods to today's hold the scope's children in force on each period's
-      // last day: a row of a unit that ended before that day ranks it among a set it no longer
-      // belongs to (its old siblings), which its unit page and the movers would still read. Those
-      // rows go; the recompute writes the new ones.
+      // Every board from D's periods to today's holds the scope's children in force on the period's
+      // last day: each is recomputed by a job, which deletes the rows of units out of force and writes
+      // the new ones in one transaction (ranking/queries.ts deleteRowsOutOfForce), so a board is never
+      // half old, half new. Until its job has run, a board keeps its rows as they were.
       const periods = periodsFrom(plan.effectiveFrom < day ? plan.effectiveFrom : day, day);
-      if (endingIds.length) {
-        await tx`
-          delete from rankings r
-          using unnest(${tx.array(periods.map((p) => p.kind))}::text[], ${tx.array(periods.map((p) => p.start))}::date[]) as w(kind, start)
-          where r.period_kind = w.kind and r.period_start = w.start and r.unit_id = any(${tx.array(endingIds)}::int[])`;
-      }
-      step('stale board rows');
       const [scheme] = await tx`select 1 from indicator_schemes where active limit 1`;
       if (scheme && options.jobs) recompute = { batch: await queueRecompute(options.jobs, tx, { periods, cause: 'units' }), periods: periods.length };
     }
