@@ -743,7 +743,8 @@ export async function importUnitsCsv(sql: Sql, text: string, actor: Principal, o
  */
 export async function readUploadedCsv(file: unknown, label: string, lang: Lang = 'vi', field?: UnitsImportField): Promise<{ text: string; name: string | null } | { problem: UnitsImportProblem }> {
   const refuse = (message: string) => ({ problem: { line: null, message: `${label}: ${message}`, ...(field ? { field } : {}) } });
-  if (!(file instanceof File)) return refuse(say(lang, 'chọn một tệp .csv', 'choose a .csv file'));
+  // A form's file input left empty sends a file with no name and no bytes.
+  if (!(file instanceof File) || (file.size === 0 && file.name === '')) return refuse(say(lang, 'chọn một tệp .csv', 'choose a .csv file'));
   if (file.size === 0) return refuse(say(lang, 'tệp trống', 'the file is empty'));
   if (file.size > UNITS_IMPORT_MAX_BYTES) return refuse(tooHeavy(file.size, lang));
   try {
