@@ -52,7 +52,7 @@ async function snapshot(sql: Sql) {
   const lineage = await sql`
     select o.gso_code as old, n.gso_code as new, l.note, l.share, l.estimated
     from unit_lineage l join units o on o.id = l.predecessor_id join units n on n.id = l.successor_id order by 1, 2`;
-  const rollup = await sql`select count(*)::int as n, sum(share) as share, count(*) filter (where estimated)::int as estimated from unit_rollup`;
+  const rollup = await sql`select count(*)::int as n, round(sum(share)::numeric, 6)::float8 as share, count(*) filter (where estimated)::int as estimated from unit_rollup`;
   const closure = await sql`select count(*)::int as n from unit_closure`;
   const facts = await sql`select key, value from app_meta where key <> ${REFORM_FACT} order by key`;
   return { units, lineage, rollup, closure, facts };
