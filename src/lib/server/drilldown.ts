@@ -224,7 +224,14 @@ const ancestorChild = alias(units, 'ancestor_child');
 
 // Prepared: every drill-down page starts here.
 const unitWithAncestors = prepared((db) => {
-  const inForce = and(eq(ancestorChild.parentId, ancestor.id), isNull(ancestorChild.validTo));
+  const day = fragment`${fragment.placeholder('day')}::date`;
+  const inForce = and(
+    eq(ancestorChild.parentId, ancestor.id),
+    fragment`(${ancestorChild.validFrom} is null or ${ancestorChild.validFrom} <= ${day}) and (${ancestorChild.validTo} is null or ${ancestorChild.validTo} >= ${day})`
+  );
+  // The code's unit in force on the day, else its newest holder (a code is reused across a reform).
+  const version = fragment`(select v.id from ${units} v where v.gso_code = ${fragment.placeholder('code')}
+    order by (coalesce(v.valid_from <= ${day}, true) and coalesce(v.valid_to >= ${day}, true)) desc, v.valid_to desc nulls first limit 1)`;
   return db
     .select({
       id: ancestor.id, code: ancestor.gsoCode, name: ancestor.name, level: ancestor.level, type: ancestor.type, depth: unitClosure.depth,
@@ -233,14 +240,17 @@ const unitWithAncestors = prepared((db) => {
     .from(drilled)
     .innerJoin(unitClosure, eq(unitClosure.descendantId, drilled.id))
     .innerJoin(ancestor, eq(ancestor.id, unitClosure.ancestorId))
-    .where(eq(drilled.gsoCode, fragment.placeholder('code')))
+    .where(fragment`${drilled.id} = ${version}`)
     .orderBy(desc(unitClosure.depth))
     .prepare('unit_with_ancestors');
 });
 
-/** A unit with its ancestors (the breadcrumbs); null when the code is unknown. */
-export async function readDrillUnit(sql: Sql, code: string): Promise<(DrillUnit & { id: number }) | null> {
-  const rows = await unitWithAncestors(sql).execute({ code });
+/**
+ * A unit with its ancestors (the breadcrumbs) as it stood on `day` (default today: the code's unit in
+ * force that day, else its newest holder); null when the code is unknown.
+ */
+export async function readDrillUnit(sql: Sql, code: string, day: string = today()): Promise<(DrillUnit & { id: number }) | null> {
+  const rows = await unitWithAncestors(sql).execute({ code, day });
   const self = rows.find((r) => r.depth === 0);
   if (!self) return null;
   return {
@@ -266,8 +276,8 @@ async function schemeIndicators(sql: Sql, key?: string): Promise<DrillIndicator[
 const metricKeysOf = (i: DrillIndicator) => [...new Set([...i.numerator, ...i.denominator].map((m) => m.key))];
 
 /** Resolves the unit and the indicator, or throws DrillNotFoundError with the reason in words. */
-async function resolve(sql: Sql, unitCode: string, indicatorKey: string) {
-  const unit = await readDrillUnit(sql, unitCode);
+async function resolve(sql: Sql, unitCode: string, indicatorKey: string, day?: string) {
+  const unit = await readDrillUnit(sql, unitCode, day);
   if (!unit) throw new DrillNotFoundError(`Không có đơn vị mã ${unitCode}`);
   const [indicator] = await schemeIndicators(sql, indicatorKey);
   if (!indicator) throw new DrillNotFoundError(`Không có chỉ số "${indicatorKey}" trong bộ chỉ số đang áp dụng`);
@@ -288,12 +298,12 @@ export async function readIndicatorDrill(
   query: { period: BoardPeriodKind; date: string },
   now = new Date()
 ): Promise<IndicatorDrill> {
-  const { unit, indicator } = await resolve(sql, unitCode, indicatorKey);
   const period = periodOf(query.period, query.date);
+  const { unit, indicator } = await resolve(sql, unitCode, indicatorKey, period.end);
   const lastDay = [period.end, today(now)].sort()[0]!;
   const keys = metricKeysOf(indicator);
 
-  const board = { schemeKey: DEFAULT_SCHEME_KEY, kind: period.kind, start: period.start, unitId: unit.id, indicatorKey: indicator.key };
+  const board = { schemeKey: DEFAULT_SCHEME_KEY, kind: period.kind, start: period.start, end: period.end, unitId: unit.id, indicatorKey: indicator.key };
   const [dayRows, childRows, own] = await Promise.all([
     lastDay < period.start ? Promise.resolve([]) : dayValuesPerMetric(sql, unit.id, keys, period.start, lastDay),
     childrenIndicatorValues(sql, board),
@@ -348,7 +358,7 @@ export async function readIndicatorDrill(
  * numerator and denominator add up only the values that count.
  */
 export async function readRawSamples(sql: Sql, unitCode: string, indicatorKey: string, day: string): Promise<RawSamples> {
-  const { unit, indicator } = await resolve(sql, unitCode, indicatorKey);
+  const { unit, indicator } = await resolve(sql, unitCode, indicatorKey, day);
   const keys = metricKeysOf(indicator);
   const metricKeys = { numerator: indicator.numerator.map((m) => m.key), denominator: indicator.denominator.map((m) => m.key) };
   const samples: RawSample[] = (await samplesBehindDay(sql, unit.id, keys, day)).map((r) => ({
@@ -401,7 +411,9 @@ export async function readLateAndCorrected(
   // One indicator only (the indicator page) reads only its metrics' samples.
   const indicators = await schemeIndicators(sql, options.indicatorKey);
   const keys = [...new Set(indicators.flatMap(metricKeysOf))];
-  const rows = keys.length ? await latenessPerMetric(sql, unitCode, keys, period) : [];
+  // The unit of the code at the period's end (a code is reused across a reform).
+  const unit = await readDrillUnit(sql, unitCode, period.end);
+  const rows = keys.length && unit ? await latenessPerMetric(sql, unit.id, keys, period) : [];
   const byMetric = new Map(rows.map((r) => [r.key, r]));
   const out: Record<string, IndicatorLateness> = {};
   for (const ind of indicators) {

@@ -81,7 +81,8 @@ export async function handleUpload(
   }
   const source = (await loadSource(sql, row.id))!;
   if (onlyUnitCode) {
-    const [unit] = await db.select({ id: units.id }).from(units).where(eq(units.gsoCode, onlyUnitCode));
+    // The officer's unit in force (a code is reused across a reform: the newest holder).
+    const [unit] = await db.select({ id: units.id }).from(units).where(eq(units.gsoCode, onlyUnitCode)).orderBy(sqlExpr`${units.validTo} desc nulls first`).limit(1);
     if (!unit) throw new UploadError('tài khoản của bạn chưa gắn với đơn vị nào: hãy nhờ quản trị viên', 403);
     source.scopeUnitId = unit.id;
   }

@@ -81,9 +81,15 @@ export function decide(rule: Rule | null, principal: Principal, metricsBearerOk 
   }
 }
 
+/**
+ * Whether the unit of `unitCode` is `ancestorCode`'s or below it — through unit_rollup, so an officer of
+ * a new commune also reads the history of the communes that went into it. Codes, not ids: a code reused
+ * across a reform matches either holder (an old district's officer reads the new commune that kept the
+ * code of one of its communes; written down in docs/units.md).
+ */
 async function within(sql: Sql, ancestorCode: string, unitCode: string): Promise<boolean> {
   const [row] = await sql`
-    select 1 from unit_closure c join units a on a.id = c.ancestor_id join units d on d.id = c.descendant_id
+    select 1 from unit_rollup c join units a on a.id = c.ancestor_id join units d on d.id = c.descendant_id
     where a.gso_code = ${ancestorCode} and d.gso_code = ${unitCode}`;
   return Boolean(row);
 }

@@ -7,7 +7,8 @@
  * (`poll_run_id`); `first_seen_at` is set when a row is inserted and never again, so a value
  * changed later keeps the moment it first arrived (`ingested_at` moves, `first_seen_at` stays).
  */
-import { isNull } from 'drizzle-orm';
+import { asc } from 'drizzle-orm';
+import { today as todayIso } from '#domain/periods';
 import { orm, type Queryable as Sql } from '#db/client';
 import { metrics, units } from '#db/schema/index';
 import type { Lookups, StoredRow } from './mapping/validate.ts';
@@ -18,16 +19,21 @@ export { reservePollRunId } from './samples-queries.ts';
 
 /**
  * What mapping a source's rows needs: its unit codes (in the code system the source speaks: 'gso',
- * the register's own codes, or a key of `units.external_codes` such as 'portal') → unit ids, the
- * metrics, and the units under a source's scope. Only current units (not merged away) are matched.
+ * the register's own codes, or a key of `units.external_codes` such as 'portal') → unit ids ON A DAY
+ * (a code is reused across a reform: a row dated before 01/07/2025 with code 10114 is Thị trấn Kim
+ * Bài's, after it Xã Thanh Oai's), the metrics, and the units under a source's scope (every unit
+ * below it, in force or not: a row is matched to the unit of its day).
  */
-export async function loadLookups(sql: Sql, codeSystem = 'gso'): Promise<Lookups & UnitTree> {
+export async function loadLookups(sql: Sql, codeSystem = 'gso', today: string = todayIso()): Promise<Lookups & UnitTree> {
   const db = orm(sql);
   const [unitRows, metricRows] = await Promise.all([
     db
-      .select({ id: units.id, gsoCode: units.gsoCode, externalCodes: units.externalCodes, parentId: units.parentId })
+      .select({
+        id: units.id, gsoCode: units.gsoCode, externalCodes: units.externalCodes, parentId: units.parentId,
+        validFrom: units.validFrom, validTo: units.validTo
+      })
       .from(units)
-      .where(isNull(units.validTo)),
+      .orderBy(asc(units.id)),
     db.select({ id: metrics.id, key: metrics.key, unit: metrics.unit, partOf: metrics.partOf }).from(metrics)
   ]);
   const children = new Map<number | null, number[]>();
@@ -37,13 +43,35 @@ export async function loadLookups(sql: Sql, codeSystem = 'gso'): Promise<Lookups
     children.set(u.parentId, list);
   }
   const roots = children.get(null) ?? [];
-  const unitIdByCode = new Map<string, number>();
+  const holds = (u: { validFrom: string | null; validTo: string | null }, day: string) =>
+    (u.validFrom === null || u.validFrom <= day) && (u.validTo === null || u.validTo >= day);
+  const versions = new Map<string, (typeof unitRows)[number][]>();
   for (const u of unitRows) {
     const code = codeSystem === 'gso' ? u.gsoCode : u.externalCodes?.[codeSystem];
-    if (typeof code === 'string' && code !== '') unitIdByCode.set(code, u.id);
+    if (typeof code !== 'string' || code === '') continue;
+    const list = versions.get(code) ?? [];
+    list.push(u);
+    versions.set(code, list);
   }
+  // The code's unit in force today, else its newest holder (the one that ended last).
+  const unitIdByCode = new Map<string, number>();
+  for (const [code, list] of versions) {
+    const now = list.find((u) => holds(u, today)) ?? [...list].sort((a, b) => (b.validTo ?? '9999').localeCompare(a.validTo ?? '9999'))[0]!;
+    unitIdByCode.set(code, now.id);
+  }
+  const validity = new Map(unitRows.map((u) => [u.id, u]));
   return {
     unitIdByCode,
+    unitIdOn(code, day) {
+      const list = versions.get(code);
+      if (!list) return undefined;
+      if (list.length === 1) return holds(list[0]!, day) ? list[0]!.id : undefined;
+      return list.find((u) => holds(u, day))?.id;
+    },
+    inForce(unitId, day) {
+      const u = validity.get(unitId);
+      return !u || holds(u, day);
+    },
     codeSystem,
     metrics: new Map(metricRows.map((m) => [m.key, { id: m.id, unit: m.unit, partOf: m.partOf }])),
     unitIdsUnder(scopeUnitId) {

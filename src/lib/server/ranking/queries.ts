@@ -4,7 +4,7 @@
  * raw SQL (lateral index scans, unnest), each with its rows parsed, not asserted.
  */
 import { z } from 'zod';
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { orm, type Queryable } from '#db/client';
 import { indicators, indicatorSchemes, metrics, units } from '#db/schema/index';
 import { checkColumns, column, int, isoDate, parseRows } from '#db/rows';
@@ -38,9 +38,12 @@ export function indicatorsOfSchemes(q: Queryable, schemeIds: number[]) {
     .orderBy(indicators.sortOrder, indicators.id);
 }
 
-/** The units in force with their parents. */
+/** Every unit with a parent, its level (the group it is ranked in) and its days in force. */
 export function unitParents(q: Queryable) {
-  return orm(q).select({ id: units.id, parentId: units.parentId }).from(units).where(isNull(units.validTo));
+  return orm(q)
+    .select({ id: units.id, parentId: units.parentId, level: units.level, validFrom: units.validFrom, validTo: units.validTo })
+    .from(units)
+    .where(isNotNull(units.parentId));
 }
 
 /** The metrics of these keys, with how they add up. */
@@ -69,15 +72,20 @@ const metricSumColumns = {
   metric: column.text,
   value: column.float8,
   /** ISO 8601 UTC */
-  asOf: column.nullable(column.text)
+  asOf: column.nullable(column.text),
+  /** Part of the sum came from a predecessor that went only in part into the unit (unit_rollup.estimated). */
+  estimated: column.bool
 };
 
 /**
- * Σ of each metric per unit (every level, through the closure) per period: flows over the period's
- * days; stocks as each leaf's last value up to the period's end, looking back to the start of the
- * period or of the cadence unit it begins in, whichever is earlier. `asOf`: the newest observation.
- * Values are read from effective_samples (migration 0014): per (unit, metric, day) only the
- * highest-priority source's value counts.
+ * Σ of each metric per unit (every level) per period, through unit_rollup: a unit's own descendants
+ * whole and, across a reform, its predecessors times their lineage share (`estimated` when such a
+ * share is a guess). Flows add up over the period's days; stocks are each leaf's last value up to the
+ * period's end, looking back to the start of the period or of the cadence unit it begins in, whichever
+ * is earlier — and only of the leaves in force on the period's last day (a stock is a level at the end:
+ * an old commune's last count before the reform is already in its successor's). `asOf`: the newest
+ * observation. Values are read from effective_samples: per (unit, metric, day) only the highest-priority
+ * source's value counts, and only on the days its unit is in force (migrations 0014, 0016).
  */
 export async function metricSumsPerPeriod(
   q: Queryable,
@@ -111,13 +119,16 @@ export async function metricSumsPerPeriod(
          where metric_id = m.id and day between least(p.start, date_trunc(m.cadence, p.start)::date) and p.finish
          offset 0 -- keeps the planner from flattening this into a hash join over the whole table
        ) s
+       join units u on u.id = s.unit_id
+       where (u.valid_from is null or u.valid_from <= p.finish) and (u.valid_to is null or u.valid_to >= p.finish)
        order by p.start, s.unit_id, s.metric_id, s.day desc)
     )
-    select to_char(leaf.start, 'YYYY-MM-DD') as start, c.ancestor_id as "unitId", m.key as metric,
-           sum(leaf.value)::float8 as value,
-           to_char(max(leaf.as_of) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "asOf"
-    from leaf join unit_closure c on c.descendant_id = leaf.unit_id join m on m.id = leaf.metric_id
-    group by leaf.start, c.ancestor_id, m.key`;
+    select to_char(leaf.start, 'YYYY-MM-DD') as start, r.ancestor_id as "unitId", m.key as metric,
+           sum(leaf.value * r.share)::float8 as value,
+           to_char(max(leaf.as_of) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "asOf",
+           bool_or(r.estimated) as estimated
+    from leaf join unit_rollup r on r.descendant_id = leaf.unit_id and r.share > 0 join m on m.id = leaf.metric_id
+    group by leaf.start, r.ancestor_id, m.key`;
   // A bulk result (300,000 rows for thirty day boards): checked by its columns, not row by row.
   return checkColumns('metricSumsPerPeriod', metricSumColumns, rows);
 }
@@ -154,15 +165,16 @@ export interface RankingRowToStore {
   /** rankings.indicators, as JSON text */
   indicators: string;
   asOf: string | null;
+  estimated: boolean;
 }
 
 /** Inserts or replaces these board rows (one statement: unnest of one array per column); computed_at is the statement's time. */
 export async function upsertRankingRows(q: Queryable, c: readonly RankingRowToStore[]): Promise<void> {
   await q`
     insert into rankings (scheme_key, scope_unit_id, period_kind, period_start, period_end, unit_id, rank, previous_rank, total,
-                          not_ranked_reason, not_ranked_indicators, indicators, scheme_id, computed_at, as_of)
+                          not_ranked_reason, not_ranked_indicators, indicators, scheme_id, computed_at, as_of, estimated)
     -- statement_timestamp(), not now(): taken under the recompute lock, so a board committed later always has the later computedAt
-    select scheme, scope, kind, start, finish, unit, rank, prev, total, reason, missing, ind, scheme_id, statement_timestamp(), as_of
+    select scheme, scope, kind, start, finish, unit, rank, prev, total, reason, missing, ind, scheme_id, statement_timestamp(), as_of, est
     from unnest(${q.array(c.map((r) => r.scheme))}::text[], ${q.array(c.map((r) => r.schemeId))}::int[],
                 ${q.array(c.map((r) => r.scope))}::int[], ${q.array(c.map((r) => r.kind))}::text[],
                 ${q.array(c.map((r) => r.start))}::date[], ${q.array(c.map((r) => r.end))}::date[],
@@ -170,13 +182,29 @@ export async function upsertRankingRows(q: Queryable, c: readonly RankingRowToSt
                 ${q.array(c.map((r) => r.prev))}::int[], ${q.array(c.map((r) => r.total))}::float8[],
                 ${q.array(c.map((r) => r.reason))}::text[], ${q.array(c.map((r) => r.missing))}::jsonb[],
                 ${q.array(c.map((r) => r.indicators))}::jsonb[],
-                ${q.array(c.map((r) => r.asOf))}::timestamptz[])
-      as t(scheme, scheme_id, scope, kind, start, finish, unit, rank, prev, total, reason, missing, ind, as_of)
+                ${q.array(c.map((r) => r.asOf))}::timestamptz[], ${q.array(c.map((r) => r.estimated))}::bool[])
+      as t(scheme, scheme_id, scope, kind, start, finish, unit, rank, prev, total, reason, missing, ind, as_of, est)
     on conflict (scope_unit_id, period_kind, period_start, scheme_key, unit_id) do update set
       period_end = excluded.period_end, rank = excluded.rank, previous_rank = excluded.previous_rank,
       total = excluded.total, not_ranked_reason = excluded.not_ranked_reason,
       not_ranked_indicators = excluded.not_ranked_indicators, indicators = excluded.indicators,
-      scheme_id = excluded.scheme_id, computed_at = excluded.computed_at, as_of = excluded.as_of`;
+      scheme_id = excluded.scheme_id, computed_at = excluded.computed_at, as_of = excluded.as_of, estimated = excluded.estimated`;
+}
+
+/**
+ * Deletes the stored rows of these periods (under these schemes) whose unit is not a child in force
+ * of the row's scope on the period's last day: after a reform or a units import, a board's rows are
+ * exactly the children it ranks (the city's 30 districts leave its boards from 07/2025, and a KPI that
+ * adds a board's rows never adds them twice).
+ */
+export async function deleteRowsOutOfForce(q: Queryable, periods: readonly { kind: string; start: string; end: string }[], schemeKeys: readonly string[]): Promise<void> {
+  await q`
+    delete from rankings r
+    using unnest(${q.array(periods.map((p) => p.kind))}::text[], ${q.array(periods.map((p) => p.start))}::date[],
+                 ${q.array(periods.map((p) => p.end))}::date[]) as w(kind, start, finish), units u
+    where r.period_kind = w.kind and r.period_start = w.start and r.scheme_key = any(${q.array([...schemeKeys])}::text[])
+      and u.id = r.unit_id
+      and (u.parent_id is distinct from r.scope_unit_id or u.valid_from > w.finish or u.valid_to < w.finish)`;
 }
 
 /**

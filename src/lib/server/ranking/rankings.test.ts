@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NATIONAL_766_SCHEME } from '#domain/catalogue';
 import { points } from '#domain/ratio';
-import { scoreBoard } from './rankings.ts';
+import { childGroups, scoreBoard, scoreGroups } from './rankings.ts';
 
 const scheme = {
   indicators: [
@@ -10,7 +10,7 @@ const scheme = {
   ]
 };
 const totals = (rows: Record<number, Record<string, number>>) =>
-  new Map(Object.entries(rows).map(([id, values]) => [Number(id), { values: new Map(Object.entries(values)), asOf: null }]));
+  new Map(Object.entries(rows).map(([id, values]) => [Number(id), { values: new Map(Object.entries(values)), asOf: null, estimated: id === '9' }]));
 
 describe('scoreBoard', () => {
   it('scores each child from the sums, and ranks on the total with ties 1, 2, 2, 4', () => {
@@ -91,5 +91,40 @@ describe('scoreBoard on the national 766 progress group', () => {
     // 6 of 12 with y not applicable (d = 0) → 10 of 20; all applying: 6 + 4 = 10 as well, 9 + 8 = 17.
     const rows = scoreBoard([1, 2, 3], totals({ 1: { a: 5, r: 10, t: 0, d: 0 }, 2: { a: 5, r: 10, t: 1, d: 2 }, 3: { a: 3, r: 4, t: 2, d: 2 } }), twenty);
     expect(rows.map((r) => r.total)).toEqual([10, 10, 17]);
+  });
+});
+
+describe('childGroups', () => {
+  const c = (id: number, level: string, validFrom: string | null, validTo: string | null) => ({ id, parentId: 1, level, validFrom, validTo });
+  const children = [c(2, 'district', null, '2025-06-30'), c(3, 'district', null, '2025-06-30'), c(4, 'commune', '2025-07-01', null), c(5, 'department', '2025-07-01', null)];
+  it('ranks the children in force on the last day of the period, grouped by level', () => {
+    expect(childGroups(children, '2025-06-30')).toEqual([[2, 3]]);
+    expect(childGroups(children, '2025-07-31')).toEqual([[4], [5]]);
+    // A period that crosses the reform (the year 2025) ranks the new units.
+    expect(childGroups(children, '2025-12-31')).toEqual([[4], [5]]);
+  });
+});
+
+describe('scoreGroups', () => {
+  const taskScheme = {
+    indicators: [...scheme.indicators, { key: 'eid', numerator: ['e'], denominator: ['c'], direction: 'higher_is_better' as const, maxPoints: 10, saturation: 1 }]
+  };
+  it('ranks each group on its own, and an indicator only other groups report does not apply to a group', () => {
+    const rows = scoreGroups([[1, 2], [8, 9]], totals({
+      1: { a: 9, b: 0, r: 10, o: 5, e: 5, c: 10 },
+      2: { a: 5, b: 0, r: 10, o: 5, e: 10, c: 10 },
+      8: { a: 10, b: 0, r: 10, o: 5 }, // departments: no e-ID at all
+      9: { a: 5, b: 0, r: 10, o: 5 }
+    }), taskScheme);
+    expect(rows.map((r) => [r.unitId, r.rank])).toEqual([[1, 1], [2, 2], [8, 1], [9, 2]]);
+    expect(rows[2]!.notRanked).toBeNull();
+    expect(rows[2]!.indicators.eid).toEqual({ numerator: null, denominator: null, ratio: null, points: null, rank: null });
+    // 20 + 12 out of the 32 that apply, scaled to the scheme's 42.
+    expect(rows[2]!.total).toBe(42);
+    expect(rows[3]!.estimated).toBe(true);
+  });
+  it('leaves an indicator no group reports as no data for everyone', () => {
+    const rows = scoreGroups([[1], [8]], totals({ 1: { a: 9, b: 0, r: 10, o: 5 }, 8: { a: 10, b: 0, r: 10, o: 5 } }), taskScheme);
+    expect(rows.map((r) => r.notRanked)).toEqual([{ code: 'no_data', indicators: ['eid'] }, { code: 'no_data', indicators: ['eid'] }]);
   });
 });

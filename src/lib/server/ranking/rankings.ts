@@ -10,7 +10,7 @@
 import type { Queryable as Sql } from '#db/client';
 import type { StoredIndicator } from '#db/schema/rankings';
 import {
-  activeSchemeVersions, holdRecomputeLock, indicatorsOfSchemes, metricsByKey, metricSumsPerPeriod, refreshPreviousRanks,
+  activeSchemeVersions, deleteRowsOutOfForce, holdRecomputeLock, indicatorsOfSchemes, metricsByKey, metricSumsPerPeriod, refreshPreviousRanks,
   schemeKeysUsingMetrics, storedRanks, unitParents, upsertRankingRows, type RankingRowToStore
 } from './queries.ts';
 import { points, ratioOfSums } from '#domain/ratio';
@@ -57,23 +57,48 @@ export async function loadActiveSchemes(sql: Sql, keys?: readonly string[]): Pro
   }));
 }
 
+interface UnitPlace {
+  id: number;
+  parentId: number;
+  level: string;
+  validFrom: string | null;
+  validTo: string | null;
+}
+
 interface Hierarchy {
-  /** scope unit id → its children's ids */
-  children: Map<number, number[]>;
+  /** scope unit id → every child it ever had, with its level and days in force */
+  children: Map<number, UnitPlace[]>;
 }
 
 async function loadHierarchy(sql: Sql): Promise<Hierarchy> {
-  const children = new Map<number, number[]>();
+  const children = new Map<number, UnitPlace[]>();
   for (const r of await unitParents(sql)) {
     if (r.parentId === null) continue;
     const list = children.get(r.parentId) ?? [];
-    list.push(r.id);
+    list.push({ id: r.id, parentId: r.parentId, level: r.level, validFrom: r.validFrom, validTo: r.validTo });
     children.set(r.parentId, list);
   }
   return { children };
 }
 
-type Totals = Map<number, { values: Map<string, number>; asOf: string | null }>;
+/**
+ * The children a scope ranks for a period: those in force on its last day, grouped by level (a
+ * city's communes and its departments are two groups, each ranked on its own). A period that crosses
+ * a reform ranks the new units; their figures reach back through unit_rollup.
+ */
+export function childGroups(children: readonly UnitPlace[], periodEnd: string): number[][] {
+  const groups = new Map<string, number[]>();
+  for (const c of children) {
+    if (c.validFrom !== null && c.validFrom > periodEnd) continue;
+    if (c.validTo !== null && c.validTo < periodEnd) continue;
+    const list = groups.get(c.level) ?? [];
+    list.push(c.id);
+    groups.set(c.level, list);
+  }
+  return [...groups.values()];
+}
+
+type Totals = Map<number, { values: Map<string, number>; asOf: string | null; estimated: boolean }>;
 
 /**
  * Σ of each metric per unit (every level) per period. Flows add up over the days; stocks take each
@@ -89,8 +114,9 @@ async function periodTotals(sql: Sql, periods: Period[], metricKeys: string[]): 
     let totals = byPeriod.get(r.start);
     if (!totals) byPeriod.set(r.start, (totals = new Map()));
     let unit = totals.get(r.unitId);
-    if (!unit) totals.set(r.unitId, (unit = { values: new Map(), asOf: null }));
+    if (!unit) totals.set(r.unitId, (unit = { values: new Map(), asOf: null, estimated: false }));
     unit.values.set(r.metric, r.value);
+    if (r.estimated) unit.estimated = true;
     if (r.asOf && (!unit.asOf || r.asOf > unit.asOf)) unit.asOf = r.asOf;
   }
   return byPeriod;
@@ -104,13 +130,19 @@ export interface BoardRowComputed {
   notRanked: NotRanked | null;
   indicators: Record<string, StoredIndicator>;
   asOf: string | null;
+  /** Part of its figures is an estimate (a predecessor that went only in part into it reported in the period). */
+  estimated: boolean;
 }
 
-/** Scores and ranks one scope's children for one period (pure: the unit tests call it directly). */
+/**
+ * Scores and ranks one group of a scope's children for one period (pure: the unit tests call it
+ * directly). `notApplicable`: the indicators that do not apply to this group (see scoreGroups).
+ */
 export function scoreBoard(
   childIds: number[],
   totals: Totals | undefined,
-  scheme: Pick<ActiveScheme, 'indicators'>
+  scheme: Pick<ActiveScheme, 'indicators'>,
+  notApplicable: ReadonlySet<string> = new Set()
 ): BoardRowComputed[] {
   const rows: BoardRowComputed[] = childIds.map((unitId) => {
     const t = totals?.get(unitId);
@@ -130,6 +162,10 @@ export function scoreBoard(
     const indicators: Record<string, StoredIndicator> = {};
     const missing: string[] = [];
     for (const ind of scheme.indicators) {
+      if (notApplicable.has(ind.key)) {
+        indicators[ind.key] = { numerator: null, denominator: null, ratio: null, points: null, rank: null };
+        continue;
+      }
       const numerator = sum(ind.numerator);
       const denominator = sum(ind.denominator);
       // Nothing reported → no data (the unit is not ranked). Reported, but a denominator of 0 (no task
@@ -150,7 +186,8 @@ export function scoreBoard(
       total,
       notRanked,
       indicators,
-      asOf: t?.asOf ?? null
+      asOf: t?.asOf ?? null,
+      estimated: t?.estimated ?? false
     };
   });
   const totalRanks = competitionRanks(rows, (r) => r.total);
@@ -160,6 +197,30 @@ export function scoreBoard(
     for (const r of rows) r.indicators[ind.key]!.rank = ranks.get(r) ?? null;
   }
   return rows;
+}
+
+/**
+ * Scores each group of a scope's children on its own (ranks 1…n within the group). An indicator that
+ * another group of the board reports but no unit of this group does, does not apply to this group (a
+ * city's departments issue no e-ID and pay no welfare: they are ranked on dossiers and tasks), rather
+ * than leaving the whole group unranked for want of data. An indicator no group reports stays "no data"
+ * for everyone (a system down for the period is not a reason to rank without it). A board of one group
+ * (a district's communes, the 2024 city's districts) is scored exactly as before.
+ */
+export function scoreGroups(groups: number[][], totals: Totals | undefined, scheme: Pick<ActiveScheme, 'indicators'>): BoardRowComputed[] {
+  const reports = (ids: number[], ind: ActiveIndicator) =>
+    ids.some((id) => {
+      const v = totals?.get(id)?.values;
+      return !!v && ind.numerator.some((k) => v.has(k)) && ind.denominator.some((k) => v.has(k));
+    });
+  return groups.flatMap((ids, g) => {
+    const notApplicable = new Set(
+      groups.length < 2
+        ? []
+        : scheme.indicators.filter((ind) => !reports(ids, ind) && groups.some((other, o) => o !== g && reports(other, ind))).map((i) => i.key)
+    );
+    return scoreBoard(ids, totals, scheme, notApplicable);
+  });
 }
 
 /** The active schemes with an indicator over any of these metrics (ids): the boards a change to them can move. */
@@ -212,18 +273,22 @@ export async function recomputeRankings(sql: Sql, periods: Period[], options: Re
       const prev = previousPeriod(period);
       for (const scheme of schemes) {
         for (const scope of scopeIds) {
-          for (const row of scoreBoard(children.get(scope)!, totals, scheme)) {
+          const groups = childGroups(children.get(scope)!, period.end);
+          if (groups.length === 0) continue; // no child in force in this period (an ended district after the reform)
+          for (const row of scoreGroups(groups, totals, scheme)) {
             const previous = prevRank.get(`${scheme.key}|${prev.kind}|${prev.start}|${scope}|${row.unitId}`) ?? null;
             prevRank.set(`${scheme.key}|${period.kind}|${period.start}|${scope}|${row.unitId}`, row.rank);
             out.push({
               scheme: scheme.key, schemeId: scheme.id, scope, kind: period.kind, start: period.start, end: period.end, unit: row.unitId,
               rank: row.rank, prev: previous, total: row.total, reason: row.notRanked?.code ?? null,
-              missing: row.notRanked?.code === 'no_data' ? JSON.stringify(row.notRanked.indicators) : null, indicators: JSON.stringify(row.indicators), asOf: row.asOf
+              missing: row.notRanked?.code === 'no_data' ? JSON.stringify(row.notRanked.indicators) : null, indicators: JSON.stringify(row.indicators), asOf: row.asOf,
+              estimated: row.estimated
             });
           }
         }
       }
     }
+    await deleteRowsOutOfForce(sql, batch, schemeKeys);
     for (let j = 0; j < out.length; j += 10_000) await upsertRankingRows(sql, out.slice(j, j + 10_000));
   }
   // The period after each recomputed one compares with it: refresh its previous rank (same scheme).

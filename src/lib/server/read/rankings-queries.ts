@@ -107,18 +107,20 @@ const childValueRow = z.object({
 });
 
 /**
- * The children in force of a unit with one indicator of their stored board for the period (null:
- * not computed), best rank on that indicator first, then the unranked, each by unit code.
+ * The children of a unit in force on the period's last day with one indicator of their stored board
+ * for the period (null: not computed), best rank on that indicator first, then the unranked, each by unit code.
  */
-export async function childrenIndicatorValues(q: Queryable, board: Omit<BoardKey, 'scopeId'> & { unitId: number; indicatorKey: string }) {
+export async function childrenIndicatorValues(q: Queryable, board: Omit<BoardPeriodKey, 'scopeId'> & { unitId: number; indicatorKey: string }) {
   const rows = await q`
     select u.gso_code as code, u.name, u.type,
-           exists (select 1 from units k where k.parent_id = u.id and k.valid_to is null) as "hasChildren",
+           exists (select 1 from units k where k.parent_id = u.id
+                   and (k.valid_from is null or k.valid_from <= ${board.end}::date) and (k.valid_to is null or k.valid_to >= ${board.end}::date)) as "hasChildren",
            r.indicators -> ${board.indicatorKey}::text as value
     from units u
     left join rankings r on r.unit_id = u.id and r.scope_unit_id = ${board.unitId}
       and r.period_kind = ${board.kind} and r.period_start = ${board.start} and r.scheme_key = ${board.schemeKey}
-    where u.parent_id = ${board.unitId} and u.valid_to is null
+    where u.parent_id = ${board.unitId}
+      and (u.valid_from is null or u.valid_from <= ${board.end}::date) and (u.valid_to is null or u.valid_to >= ${board.end}::date)
     order by (r.indicators -> ${board.indicatorKey}::text ->> 'rank')::int asc nulls last, u.gso_code`;
   return parseRows('childrenIndicatorValues', childValueRow, rows);
 }

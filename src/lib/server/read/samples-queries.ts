@@ -14,14 +14,18 @@ import { ZONE } from '#domain/periods';
 
 const dailySumRow = z.object({ day: isoDate, numerator: z.number(), denominator: z.number() });
 
-/** Every day from `from` to `to` (oldest first) with Σ of the numerator and denominator metrics over the unit's descendants (0 when none). */
+/**
+ * Every day from `from` to `to` (oldest first) with Σ of the numerator and denominator metrics over
+ * what counts in the unit (unit_rollup: its descendants, and before a reform its predecessors times
+ * their share) (0 when none).
+ */
 export async function dailySums(q: Queryable, unitId: number, metricKeys: { numerator: string[]; denominator: string[] }, from: string, to: string) {
   const rows = await q`
     select d::date::text as day,
-           coalesce(sum(s.value) filter (where m.key = any(${q.array(metricKeys.numerator)}::text[])), 0)::float8 as numerator,
-           coalesce(sum(s.value) filter (where m.key = any(${q.array(metricKeys.denominator)}::text[])), 0)::float8 as denominator
+           coalesce(sum(s.value * c.share) filter (where m.key = any(${q.array(metricKeys.numerator)}::text[])), 0)::float8 as numerator,
+           coalesce(sum(s.value * c.share) filter (where m.key = any(${q.array(metricKeys.denominator)}::text[])), 0)::float8 as denominator
     from generate_series(${from}::date, ${to}::date, interval '1 day') as d
-    left join (effective_samples s join unit_closure c on c.descendant_id = s.unit_id and c.ancestor_id = ${unitId}
+    left join (effective_samples s join unit_rollup c on c.descendant_id = s.unit_id and c.ancestor_id = ${unitId} and c.share > 0
                join metrics m on m.id = s.metric_id)
       on s.day = d::date
     group by d order by d`;
@@ -31,19 +35,22 @@ export async function dailySums(q: Queryable, unitId: number, metricKeys: { nume
 const dayValueRow = z.object({ day: isoDate, key: z.string(), value: z.number() });
 
 /**
- * Σ over the unit's descendants of each of these metrics on each day from `start` to `lastDay`
- * (flows: the day's samples; stocks: per the stock rule). A day and metric with no sample has no row.
+ * Σ over what counts in the unit (unit_rollup, times the share) of each of these metrics on each day
+ * from `start` to `lastDay` (flows: the day's samples; stocks: per the stock rule, of the units in
+ * force on that day). A day and metric with no sample has no row.
  */
 export async function dayValuesPerMetric(q: Queryable, unitId: number, metricKeys: string[], start: string, lastDay: string) {
   const rows = await q`
     with m as (
       select id, key, aggregation, cadence from metrics where key = any(${q.array(metricKeys)}::text[])
     ), u as (
-      select descendant_id as unit_id from unit_closure where ancestor_id = ${unitId}
+      select r.descendant_id as unit_id, r.share, un.valid_from, un.valid_to
+      from unit_rollup r join units un on un.id = r.descendant_id
+      where r.ancestor_id = ${unitId} and r.share > 0
     ), days as (
       select d::date as day from generate_series(${start}::date, ${lastDay}::date, interval '1 day') as d
     ), v as (
-      (select s.day, s.metric_id, sum(s.value) as value
+      (select s.day, s.metric_id, sum(s.value * u.share) as value
        from effective_samples s join u on u.unit_id = s.unit_id
        where s.metric_id in (select id from m where aggregation = 'flow') and s.day between ${start}::date and ${lastDay}::date
        group by s.day, s.metric_id)
@@ -53,10 +60,11 @@ export async function dayValuesPerMetric(q: Queryable, unitId: number, metricKey
          select distinct on (days.day, s.unit_id, s.metric_id) days.day, s.metric_id, s.value
          from days join m on m.aggregation = 'stock'
          cross join lateral (
-           select s.unit_id, s.metric_id, s.day as sample_day, s.value
+           select s.unit_id, s.metric_id, s.day as sample_day, s.value * u.share as value
            from effective_samples s join u on u.unit_id = s.unit_id
            where s.metric_id = m.id
              and s.day between least(days.day, date_trunc(m.cadence, days.day::timestamp)::date) and days.day
+             and (u.valid_from is null or u.valid_from <= days.day) and (u.valid_to is null or u.valid_to >= days.day)
          ) s
          order by days.day, s.unit_id, s.metric_id, s.sample_day desc
        ) x
@@ -97,7 +105,7 @@ export async function samplesBehindDay(q: Queryable, unitId: number, metricKeys:
     with m as (
       select id, key, name_vi, aggregation, cadence from metrics where key = any(${q.array(metricKeys)}::text[])
     ), u as (
-      select descendant_id as unit_id from unit_closure where ancestor_id = ${unitId}
+      select descendant_id as unit_id from unit_rollup where ancestor_id = ${unitId} and share > 0
     ), cells as (
       (select distinct s.unit_id, s.metric_id, s.day
        from samples s join u on u.unit_id = s.unit_id
@@ -122,17 +130,17 @@ export async function samplesBehindDay(q: Queryable, unitId: number, metricKeys:
 const latenessRow = z.object({ key: z.string(), samples: int, late: int, corrected: int });
 
 /**
- * Per metric, the samples behind its value for the period (a unit, by code, and its descendants),
+ * Per metric, the samples behind its value for the period (what counts in the unit: unit_rollup),
  * and how many of them arrived late (first stored after the end of the day after their day, ICT)
  * or were corrected (changed after they were first stored, once their day had ended). A metric
  * with no sample has no row.
  */
-export async function latenessPerMetric(q: Queryable, unitCode: string, metricKeys: string[], period: { start: string; end: string }) {
+export async function latenessPerMetric(q: Queryable, unitId: number, metricKeys: string[], period: { start: string; end: string }) {
   const rows = await q`
     with m as (
       select id, key, aggregation, cadence from metrics where key = any(${q.array(metricKeys)}::text[])
     ), u as (
-      select c.descendant_id as unit_id from unit_closure c join units a on a.id = c.ancestor_id where a.gso_code = ${unitCode}
+      select descendant_id as unit_id from unit_rollup where ancestor_id = ${unitId} and share > 0
     ), behind as (
       (select s.metric_id, s.day, s.first_seen_at, s.ingested_at
        from effective_samples s join u on u.unit_id = s.unit_id

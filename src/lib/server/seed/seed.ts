@@ -34,7 +34,7 @@ export async function upsertUnits(sql: Sql, rows: UnitRow[]): Promise<void> {
     await orm(sql)
       .insert(units)
       .values(rows.map((r) => ({ gsoCode: r.gsoCode, name: r.name, level: r.level, type: r.type, population: syntheticPopulation(r), populationSynthetic: true })))
-      .onConflictDoUpdate({ target: units.gsoCode, set: { name: excluded(units.name), level: excluded(units.level), type: excluded(units.type) } });
+      .onConflictDoUpdate({ target: units.gsoCode, targetWhere: expr`valid_to is null`, set: { name: excluded(units.name), level: excluded(units.level), type: excluded(units.type) } });
   }
   // A parent per row in one statement: drizzle's update has no `from unnest(…)`, so raw, with the rows as arrays.
   await sql`

@@ -9,7 +9,7 @@ import type { RejectedRow } from '#db/schema/sources';
 import { datesBetween } from '#domain/periods';
 import type { RawTask } from '../types.ts';
 import { isInvalid } from './helpers.ts';
-import { inScope, isIsoDate, OUTSIDE_SCOPE, outsideReason, unknownUnitReason, type Lookups, type OutsideScope, type Scope, type StoredRow, type Window } from './validate.ts';
+import { inScope, isIsoDate, OUTSIDE_SCOPE, outsideReason, unitOn, unknownUnitReason, type Lookups, type OutsideScope, type Scope, type StoredRow, type Window } from './validate.ts';
 
 export interface Task {
   id: string;
@@ -24,8 +24,10 @@ function checkTask(t: RawTask, lookups: Lookups, window: Window, scope: Scope): 
   if ((typeof t.id !== 'string' && typeof t.id !== 'number') || String(t.id).trim() === '') return 'thiếu mã nhiệm vụ';
   if (typeof t.unitCode !== 'string') return `mã đơn vị phải là chữ, nhận được ${JSON.stringify(t.unitCode) ?? 'không có gì'}`;
   if (!lookups.unitIdByCode.has(t.unitCode)) return unknownUnitReason(t.unitCode, lookups);
-  if (!inScope(t.unitCode, lookups, scope)) return OUTSIDE_SCOPE;
   if (!isIsoDate(t.assigned)) return `ngày giao ${JSON.stringify(t.assigned)} không phải là một ngày`;
+  // The task counts, day by day, for the unit its code names on that day (a reform may pass under an open task).
+  const inWindow = t.assigned > window.from ? t.assigned : window.from;
+  if (!inScope(t.unitCode, lookups, scope, inWindow) && !inScope(t.unitCode, lookups, scope, window.to)) return OUTSIDE_SCOPE;
   if (!isIsoDate(t.deadline)) return `hạn ${JSON.stringify(t.deadline)} không phải là một ngày`;
   if (t.deadline < t.assigned) return `hạn ${t.deadline} trước ngày giao nhiệm vụ (${t.assigned})`;
   if (t.completed !== null && t.completed !== undefined) {
@@ -89,16 +91,22 @@ export function deriveTaskRows(tasks: Task[], unitIds: Iterable<number>, lookups
   };
   for (const id of unitIds) countsOf(id);
   for (const t of tasks) {
-    const unitId = lookups.unitIdByCode.get(t.unitCode);
-    if (unitId === undefined) continue; // validateTasks let none such through
-    const c = countsOf(unitId);
+    // The unit the task's code names on each day (a code is reused across a reform).
+    const at = (d: string) => {
+      const id = unitOn(lookups, t.unitCode, d);
+      return id === undefined ? undefined : countsOf(id);
+    };
     if (t.completed !== null) {
       const i = dayIndex.get(t.completed);
-      if (i !== undefined) c[i * 4 + (t.completed <= t.deadline ? 0 : 1)]! += 1;
+      const c = at(t.completed);
+      if (i !== undefined && c) c[i * 4 + (t.completed <= t.deadline ? 0 : 1)]! += 1;
     }
     // Open at the end of day d: assigned on or before d, not completed by d.
     days.forEach((d, i) => {
-      if (t.assigned <= d && (t.completed === null || t.completed > d)) c[i * 4 + (d <= t.deadline ? 2 : 3)]! += 1;
+      if (t.assigned <= d && (t.completed === null || t.completed > d)) {
+        const c = at(d);
+        if (c) c[i * 4 + (d <= t.deadline ? 2 : 3)]! += 1;
+      }
     });
   }
   const metricIds = ['task.completed_on_time', 'task.completed_late', 'task.open_in_time', 'task.open_overdue'].map((k) => {
@@ -109,6 +117,8 @@ export function deriveTaskRows(tasks: Task[], unitIds: Iterable<number>, lookups
   const rows: StoredRow[] = [];
   for (const [unitId, c] of counts) {
     days.forEach((day, i) => {
+      // Only on the days the unit is in force (no zeros for an old commune after the reform, nor a new one before).
+      if (lookups.inForce && !lookups.inForce(unitId, day)) return;
       for (let k = 0; k < 4; k++) rows.push({ unitId, metricId: metricIds[k]!, day, value: c[i * 4 + k]! });
     });
   }

@@ -16,8 +16,16 @@ export interface MetricInfo {
 }
 
 export interface Lookups {
-  /** The source's unit codes (in its code system) → unit ids. */
+  /** The source's unit codes (in its code system) → unit ids: the unit in force today, else the code's newest holder. */
   unitIdByCode: Map<string, number>;
+  /**
+   * The unit a code names on a day: a code is reused across a reform (10114 was Thị trấn Kim Bài until
+   * 30/06/2025 and is Xã Thanh Oai since), so a row's unit is found by its code AND its date. Absent
+   * (lookups built by hand in unit tests): every code names its unitIdByCode unit on every day.
+   */
+  unitIdOn?(code: string, day: string): number | undefined;
+  /** Whether a unit is in force on a day (absent: always). */
+  inForce?(unitId: number, day: string): boolean;
   /** The code system of unitIdByCode: 'gso' (the register's codes) or a key of units.external_codes; named when a code is unknown. */
   codeSystem?: string;
   metrics: Map<string, MetricInfo>;
@@ -31,10 +39,20 @@ export function unknownUnitReason(code: string, lookups: Pick<Lookups, 'codeSyst
   return `không có đơn vị mã ${code} trong hệ mã ${lookups.codeSystem ?? 'gso'}`;
 }
 
-/** Whether the unit of a (known) code is inside the scope. */
+/** The unit of a code on a day (see Lookups.unitIdOn). */
+export function unitOn(lookups: Lookups, code: string, day: string): number | undefined {
+  return lookups.unitIdOn ? lookups.unitIdOn(code, day) : lookups.unitIdByCode.get(code);
+}
+
+/** Why a known code names no unit on a day: "đơn vị mã 10117 không có hiệu lực ngày 2025-07-03 (hệ mã gso)". */
+export function notInForceReason(code: string, day: string, lookups: Pick<Lookups, 'codeSystem'>): string {
+  return `đơn vị mã ${code} không có hiệu lực ngày ${day} (hệ mã ${lookups.codeSystem ?? 'gso'}): mã đã ngừng dùng hoặc chưa có vào ngày đó`;
+}
+
+/** Whether the unit of a (known) code is inside the scope; `day`: the unit of the code that day. */
 export { outsideReason };
-export function inScope(code: string, lookups: Lookups, scope: Scope): boolean {
-  return !scope || scope.has(lookups.unitIdByCode.get(code)!);
+export function inScope(code: string, lookups: Lookups, scope: Scope, day?: string): boolean {
+  return !scope || scope.has((day === undefined ? lookups.unitIdByCode.get(code) : unitOn(lookups, code, day))!);
 }
 
 export interface Window {
@@ -72,8 +90,9 @@ function checkRecord(r: RawRecord, lookups: Lookups, window: Window, scope: Scop
   for (const [metric, v] of Object.entries(r.values)) if (isInvalid(v)) return `${metric}: ${v.$invalid}`;
   if (typeof r.unitCode !== 'string' || r.unitCode.trim() === '') return `mã đơn vị phải là chữ, nhận được ${show(r.unitCode)}`;
   if (!lookups.unitIdByCode.has(r.unitCode)) return unknownUnitReason(r.unitCode, lookups);
-  if (!inScope(r.unitCode, lookups, scope)) return OUTSIDE_SCOPE;
   if (!isIsoDate(r.date)) return `ngày ${show(r.date)} không phải là một ngày`;
+  if (unitOn(lookups, r.unitCode, r.date) === undefined) return notInForceReason(r.unitCode, r.date, lookups);
+  if (!inScope(r.unitCode, lookups, scope, r.date)) return OUTSIDE_SCOPE;
   if (r.date < window.from || r.date > window.to) return `ngày ${r.date} nằm ngoài khoảng đã yêu cầu ${window.from} – ${window.to}`;
   const entries = Object.entries(r.values);
   if (!entries.length) return 'dòng không có giá trị nào';
@@ -141,7 +160,7 @@ export function validateRecords(
       rejected.push({ index: r.row, reason: `mâu thuẫn với một dòng sau cho cùng đơn vị và ngày${where(r)}` });
       continue;
     }
-    const unitId = lookups.unitIdByCode.get(r.unitCode as string)!;
+    const unitId = unitOn(lookups, r.unitCode as string, r.date as string)!;
     for (const [metric, value] of Object.entries(r.values)) {
       rows.push({ unitId, metricId: lookups.metrics.get(metric)!.id, day: r.date as string, value: value as number });
     }
