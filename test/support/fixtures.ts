@@ -1,7 +1,10 @@
 /** The demo world on a test database: units, catalogue, the four demo sources, and a simulator on port 0. */
 import type { PgBoss } from 'pg-boss';
 import type { Sql } from '../../db/client.ts';
-import { seedCatalogue, seedDemoSources, upsertUnits } from '#server/seed/seed';
+import { seedCatalogue, seedDemoSources, syntheticPopulation, upsertUnits } from '#server/seed/seed';
+import { seedDemoUnits } from '#server/seed/reform';
+import { hanoiRegister } from '#server/seed/hanoi-2025';
+import { hanoiSimUnits } from '../../workers/simulator/register.ts';
 import { loadUnitsCsv } from '#server/seed/units-csv';
 import { newKeyHex } from '../../src/lib/server/secrets.ts';
 import { SESSION_COOKIE, signIn } from '../../src/lib/server/auth/sessions.ts';
@@ -12,21 +15,31 @@ import { createSimulator } from '../../workers/simulator/server.ts';
 
 export const SIM_SEED = 'test-seed';
 
-export async function demoWorld(sql: Sql, options: { now?: () => Date } = {}) {
-  const units = loadUnitsCsv();
+/**
+ * `map`: '2024' (the default) is Hà Nội's 2024 map in force always, as most tests want it; '2025' is
+ * the demo's register as `npm start` seeds it (the old map until 30/06/2025, the 126 communes and the
+ * departments since, with their lineage), `units` then being the units in force today.
+ */
+export async function demoWorld(sql: Sql, options: { now?: () => Date; map?: '2024' | '2025' } = {}) {
+  const map2025 = options.map === '2025';
+  const register = hanoiRegister();
+  const units = map2025 ? [register.city, ...register.communes, ...register.departments] : loadUnitsCsv();
   const communeCodes = units.filter((u) => u.level === 'commune').map((u) => u.gsoCode);
   const simulator = createSimulator({
     seed: SIM_SEED,
-    units: units
-      .filter((u) => u.level === 'district' || u.level === 'commune')
-      .map((u) => ({ code: u.gsoCode, name: u.name, level: u.level as 'district' | 'commune', parentCode: u.parentGsoCode })),
+    units: map2025
+      ? hanoiSimUnits()
+      : units
+          .filter((u) => u.level === 'district' || u.level === 'commune')
+          .map((u) => ({ code: u.gsoCode, name: u.name, level: u.level as 'district' | 'commune', parentCode: u.parentGsoCode })),
     keys: DEMO_KEYS,
     now: options.now
   });
   const port = await simulator.listen(0);
   const simulatorUrl = `http://127.0.0.1:${port}`;
   const secretKeyHex = newKeyHex();
-  await upsertUnits(sql, units);
+  if (map2025) await sql.begin((tx) => seedDemoUnits(tx, syntheticPopulation));
+  else await upsertUnits(sql, units);
   await seedCatalogue(sql);
   const ids = await seedDemoSources(sql, { simulatorUrl, secretKeyHex, intervalSeconds: 1 });
   const sources: Record<string, SourceRow> = {};

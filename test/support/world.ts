@@ -10,7 +10,7 @@ import { demoWorld } from './fixtures.ts';
 export type TestDb = Awaited<ReturnType<typeof freshDatabase>>;
 export type TestWorld = Awaited<ReturnType<typeof demoWorld>>;
 
-export function useDemoWorld(assign: (handles: { db: TestDb; world: TestWorld }) => void, options: { now?: () => Date } = {}): void {
+export function useDemoWorld(assign: (handles: { db: TestDb; world: TestWorld }) => void, options: { now?: () => Date; map?: '2024' | '2025' } = {}): void {
   let handles: { db: TestDb; world: TestWorld } | undefined;
   beforeAll(async () => {
     const db = await freshDatabase();

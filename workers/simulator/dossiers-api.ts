@@ -1,11 +1,13 @@
 /**
  * The one-stop-shop system's API (MOTCUA): GET /motcua/api/v1/thong-ke-ngay?tuNgay&denNgay,
- * header x-api-key; per commune and day, in date order then the register's commune order.
+ * header x-api-key; per unit and day, in date order then the register's order: the communes in
+ * force that day, and the city's departments (sở, ban, ngành), which handle dossiers too.
  */
 import { daysBetween } from './calendar.ts';
 import { dossierDay, type DossierDay, type DossierOverride } from './dossiers.ts';
 import { OVERSIZE_BYTES, cutInHalf } from './faults.ts';
 import { dayRange, isProblem, jsonAnswer, oversizeJson, rangeMessageVi, type SystemApi, type SystemContext } from './http.ts';
+import { unitDossiers } from './truth.ts';
 
 export const DOSSIER_PATH = '/motcua/api/v1/thong-ke-ngay';
 export const MAX_RANGE_DAYS = 400;
@@ -44,7 +46,6 @@ export function dossierRow(maDonVi: string, ngay: string, d: DossierDay): Dossie
 const NAMES: [string, string] = ['tuNgay', 'denNgay'];
 
 export function dossierApi(ctx: SystemContext, overrides: Map<string, DossierOverride>): SystemApi<DossierRow> {
-  const communes = ctx.units.filter((u) => u.level === 'commune').map((u) => u.code);
   const error = (status: number, message: string) =>
     jsonAnswer(status, { maLoi: status === 400 ? 'THAM_SO' : status === 401 ? 'XAC_THUC' : 'HE_THONG', thongBao: message });
   const envelope = (rows: DossierRow[], at: Date) => ({ maHeThong: 'MOTCUA', thoiDiem: at.toISOString(), soBanGhi: rows.length, duLieu: rows });
@@ -58,7 +59,9 @@ export function dossierApi(ctx: SystemContext, overrides: Map<string, DossierOve
       if (isProblem(range)) return rangeMessageVi(range, NAMES, MAX_RANGE_DAYS, 'ngày');
       const rows: DossierRow[] = [];
       for (const ngay of daysBetween(range.from, range.last)) {
-        for (const code of communes) rows.push(dossierRow(code, ngay, dossierDay(ctx.seed, code, ngay, at, overrides.get(`${code}|${ngay}`))));
+        for (const u of ctx.register.of(ngay, ['commune', 'department'])) {
+          rows.push(dossierRow(u.code, ngay, unitDossiers(ctx.seed, u, ngay, at, overrides.get(`${u.code}|${ngay}`))));
+        }
       }
       return { rows, unknownRow: (code) => dossierRow(code, range.last, dossierDay(ctx.seed, code, range.last, at)) };
     },

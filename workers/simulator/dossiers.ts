@@ -64,13 +64,41 @@ const PAID_ONLINE = { typical: 0.52, sensitivity: 0.65 };
 /** A commune's own deviation from its district's profile, in logit units (its district's level moves it ~0.6 a step). */
 const COMMUNE_SD = 0.3;
 
+/** How many dossiers a unit receives a month: log-normal around `median`, clamped to [min, max]. */
+export interface DossierSize {
+  median: number;
+  /** The spread, in natural-log units. */
+  sd: number;
+  min: number;
+  max: number;
+}
+
+/** A commune: around 900 a month, within the observed 340–2,971 (domain.md). */
+export const COMMUNE_SIZE: DossierSize = { median: 900, sd: 0.45, min: 340, max: 2971 };
+
+/**
+ * A city's departments (domain.md: Hà Nội received ~115,000 dossiers a month in 2026, most of them
+ * at the communes): a sở from a few dozen (Sở Dân tộc và Tôn giáo) to tens of thousands a month
+ * (Sở Xây dựng's driving licences), around 1,500; a ban a few hundred; a ngành's city office
+ * (police, social insurance, tax) around 9,000.
+ */
+export const DEPARTMENT_SIZE: Record<string, DossierSize> = {
+  Sở: { median: 1500, sd: 1, min: 40, max: 25_000 },
+  Ban: { median: 300, sd: 0.5, min: 40, max: 2_000 },
+  Ngành: { median: 9000, sd: 0.6, min: 2_000, max: 60_000 }
+};
+
+export function departmentSize(type: string | undefined): DossierSize {
+  return DEPARTMENT_SIZE[type ?? ''] ?? DEPARTMENT_SIZE.Sở!;
+}
+
 const profiles = new Map<string, Profile>();
-function profile(seed: string, unitCode: string): Profile {
+function profile(seed: string, unitCode: string, size: DossierSize): Profile {
   const key = `${seed}|${unitCode}`;
   let p = profiles.get(key);
   if (!p) {
-    // log-normal around 900 a month, clamped to the observed 340–2,971
-    const monthly = Math.min(2971, Math.max(340, Math.round(900 * Math.exp(0.45 * normal(seed, unitCode, 'size')))));
+    // log-normal around the median, clamped
+    const monthly = Math.min(size.max, Math.max(size.min, Math.round(size.median * Math.exp(size.sd * normal(seed, unitCode, 'size')))));
     const level = managementLevel(seed, unitCode);
     const own = (name: string) => COMMUNE_SD * normal(seed, unitCode, name);
     p = {
@@ -119,9 +147,9 @@ export function workdayProgress(date: string, now: Date): number {
   return done / total;
 }
 
-/** The counts of one commune on one date, as observed at `now`. */
-export function dossierDay(seed: string, unitCode: string, date: string, now: Date, override?: DossierOverride): DossierDay {
-  const p = profile(seed, unitCode);
+/** The counts of one commune (or, with its size, a department) on one date, as observed at `now`. */
+export function dossierDay(seed: string, unitCode: string, date: string, now: Date, override?: DossierOverride, size: DossierSize = COMMUNE_SIZE): DossierDay {
+  const p = profile(seed, unitCode, size);
   const weight = dayWeight(date);
   // Online submission grows over the years (about 4 points a year), with a slow wobble per commune.
   // Day numbers, not DateTime.fromISO(date): that would read the date in the machine's zone.
@@ -166,5 +194,46 @@ export function dossierDay(seed: string, unitCode: string, date: string, now: Da
     digitized: Math.round(received * digitizedRate),
     withFee,
     paidOnline: Math.round(withFee * paidOnlineRate)
+  };
+}
+
+/**
+ * A unit formed at a reform: the sum of its predecessors' counts, each times its share, rounded so
+ * that counts stay whole and no part exceeds its whole (rounding is monotone, and each predecessor's
+ * part is within its whole; pending on time is capped by what is pending).
+ */
+export function composeDossiers(parts: readonly { day: DossierDay; share: number }[]): DossierDay {
+  const mix = (f: (d: DossierDay) => number) => Math.round(parts.reduce((sum, p) => sum + p.share * f(p.day), 0));
+  const received = mix((d) => d.received);
+  const resolved = Math.min(received, mix((d) => d.resolved));
+  const pending = received - resolved;
+  const pendingOnTime = Math.min(pending, mix((d) => d.pendingOnTime));
+  const withFee = Math.min(received, mix((d) => d.withFee));
+  return {
+    received,
+    receivedOnline: Math.min(received, mix((d) => d.receivedOnline)),
+    resolved,
+    resolvedOnTime: Math.min(resolved, mix((d) => d.resolvedOnTime)),
+    pendingOnTime,
+    pendingOverdue: pending - pendingOnTime,
+    digitized: Math.min(received, mix((d) => d.digitized)),
+    withFee,
+    paidOnline: Math.min(withFee, mix((d) => d.paidOnline))
+  };
+}
+
+/** A correction at the source on a composed day: the delta is received and pending (overdue, unless onTimeRate says otherwise). */
+export function overrideDossier(d: DossierDay, o: DossierOverride | undefined): DossierDay {
+  if (!o) return d;
+  const received = d.received + Math.max(0, o.receivedDelta ?? 0);
+  const pending = received - d.resolved;
+  const rate = o.onTimeRate;
+  const pendingOnTime = rate === undefined ? Math.min(pending, d.pendingOnTime) : Math.round(pending * rate);
+  return {
+    ...d,
+    received,
+    resolvedOnTime: rate === undefined ? d.resolvedOnTime : Math.round(d.resolved * rate),
+    pendingOnTime,
+    pendingOverdue: pending - pendingOnTime
   };
 }

@@ -1,9 +1,10 @@
 /**
  * The police's e-ID statistics API (VNeID): GET /vneid/api/v2/statistics?from&to, HTTP Basic;
- * per commune and every calendar day, in date order then the register's commune order.
+ * per commune in force and every calendar day, in date order then the register's commune order.
  */
 import { daysBetween } from './calendar.ts';
 import { eidDay, type EidDay } from './eid.ts';
+import { unitEid } from './truth.ts';
 import { OVERSIZE_BYTES, cutInHalf } from './faults.ts';
 import { basicCredentials, dayRange, isProblem, jsonAnswer, oversizeJson, rangeMessageEn, type SystemApi, type SystemContext } from './http.ts';
 
@@ -23,7 +24,6 @@ export function eidRow(areaCode: string, date: string, d: EidDay): EidRow {
 const NAMES: [string, string] = ['from', 'to'];
 
 export function eidApi(ctx: SystemContext): SystemApi<EidRow> {
-  const communes = ctx.units.filter((u) => u.level === 'commune').map((u) => u.code);
   const error = (status: number, message: string) =>
     jsonAnswer(status, { code: status, message, payload: null }, status === 401 ? { 'www-authenticate': 'Basic realm="VNeID statistics"' } : {});
   const envelope = (items: EidRow[], at: Date) => ({ code: 0, message: 'success', payload: { asOf: at.toISOString(), items } });
@@ -41,7 +41,7 @@ export function eidApi(ctx: SystemContext): SystemApi<EidRow> {
       if (isProblem(range)) return rangeMessageEn(range, NAMES, MAX_EID_RANGE_DAYS);
       const rows: EidRow[] = [];
       for (const date of daysBetween(range.from, range.last)) {
-        for (const code of communes) rows.push(eidRow(code, date, eidDay(ctx.seed, code, date, at)));
+        for (const u of ctx.register.of(date, ['commune'])) rows.push(eidRow(u.code, date, unitEid(ctx.seed, u, date, at)));
       }
       return { rows, unknownRow: (code) => eidRow(code, range.last, eidDay(ctx.seed, code, range.last, at)) };
     },

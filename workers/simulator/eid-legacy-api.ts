@@ -6,6 +6,7 @@
  */
 import { daysBetween } from './calendar.ts';
 import { eidDay, type EidDay } from './eid.ts';
+import { unitEid } from './truth.ts';
 import { OVERSIZE_BYTES, cutInHalf } from './faults.ts';
 import { dayRange, isProblem, jsonAnswer, oversizeJson, rangeMessageVi, type SystemApi, type SystemContext } from './http.ts';
 
@@ -19,7 +20,6 @@ const NAMES: [string, string] = ['tu', 'den'];
 const MAX_DAYS = 400;
 
 export function eidLegacyApi(ctx: SystemContext): SystemApi<EidLegacyRow> {
-  const communes = ctx.units.filter((u) => u.level === 'commune').map((u) => u.code);
   const error = (status: number, message: string) => jsonAnswer(status, { loi: status, thong_diep: message });
   const envelope = (dong: EidLegacyRow[]) => ({ cot: EID_LEGACY_COLUMNS, dong });
   return {
@@ -31,7 +31,9 @@ export function eidLegacyApi(ctx: SystemContext): SystemApi<EidLegacyRow> {
       const range = dayRange(url.searchParams, NAMES, at, MAX_DAYS);
       if (isProblem(range)) return rangeMessageVi(range, NAMES, MAX_DAYS, 'ngày');
       const rows: EidLegacyRow[] = [];
-      for (const date of daysBetween(range.from, range.last)) for (const code of communes) rows.push(row(code, date, eidDay(ctx.seed, code, date, at)));
+      for (const date of daysBetween(range.from, range.last)) {
+        for (const u of ctx.register.of(date, ['commune'])) rows.push(row(u.code, date, unitEid(ctx.seed, u, date, at)));
+      }
       return { rows, unknownRow: (code) => row(code, range.last, eidDay(ctx.seed, code, range.last, at)) };
     },
     render: (rows) => jsonAnswer(200, envelope(rows)),

@@ -96,3 +96,14 @@ function stocksAt(p: EidProfile, day: number): EidDay {
 export function eidDay(seed: string, unitCode: string, date: string, now: Date): EidDay {
   return stocksAt(profile(seed, unitCode), dayNumber(date) - 1 + workdayProgress(date, now));
 }
+
+/**
+ * A commune formed at a reform: its predecessors' stocks, each times its share, rounded. Rounding is
+ * monotone, so activated ≤ collected ≤ eligible still holds and the stocks still never go down.
+ */
+export function composeEid(parts: readonly { day: EidDay; share: number }[]): EidDay {
+  const mix = (f: (d: EidDay) => number) => Math.round(parts.reduce((sum, p) => sum + p.share * f(p.day), 0));
+  const eligible = mix((d) => d.eligible);
+  const level2Collected = Math.min(eligible, mix((d) => d.level2Collected));
+  return { eligible, level2Collected, activated: Math.min(level2Collected, mix((d) => d.activated)) };
+}

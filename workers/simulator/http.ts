@@ -4,6 +4,7 @@ import { today } from '#domain/periods';
 import { dayNumber, monthIndex } from './calendar.ts';
 import type { RowCorruptions, SystemName } from './faults.ts';
 import type { DemoKeys } from '#server/seed/demo-keys';
+import type { Register } from './register.ts';
 
 /** A complete answer, before a fault may cut, delay or drip it. */
 export interface Answer {
@@ -16,17 +17,39 @@ export function jsonAnswer(status: number, body: unknown, headers: Record<string
   return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) };
 }
 
+/**
+ * A unit the systems report, on the days it is in force. Without days it is in force always (a
+ * test's map); a unit formed at a reform names its predecessors: its figures are theirs, the old
+ * units' ground truth continued past the reform, times the lineage's share (register.ts).
+ */
 export interface SimUnit {
   code: string;
   name: string;
-  level: 'district' | 'commune';
+  /** Communes report dossiers, e-ID and payments; departments (sở, ban, ngành) dossiers; everyone tasks. */
+  level: 'district' | 'commune' | 'department';
   parentCode: string | null;
+  /** The parent's name, where the parent is not itself a SimUnit (the city): the fifth vendor writes it. */
+  parentName?: string;
+  /** The register's type (Sở, Ban, Ngành …): how much work a department has. */
+  type?: string;
+  /** First and last day in force, inclusive (YYYY-MM-DD); absent or null: open. */
+  validFrom?: string | null;
+  validTo?: string | null;
+  /** The old units it was formed from, each with the share of its figures that came along (0..1). */
+  predecessors?: readonly Predecessor[];
+}
+
+export interface Predecessor {
+  code: string;
+  share: number;
 }
 
 /** What each system's API is built from. */
 export interface SystemContext {
   seed: string;
   units: SimUnit[];
+  /** The same units, by day (register.ts). */
+  register: Register;
   keys: DemoKeys;
 }
 

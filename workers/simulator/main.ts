@@ -1,19 +1,20 @@
 /** `npm run simulator`: the demo city's district systems on SIMULATOR_PORT (default 4010). */
 import { config } from '#server/config';
 import { logger } from '#server/log';
-import { loadUnitsCsv } from '#server/seed/units-csv';
-import { createSimulator, type SimUnit } from './server.ts';
+import { today } from '#domain/periods';
+import { hanoiSimUnits, Register } from './register.ts';
+import { createSimulator } from './server.ts';
 
 const cfg = config();
-const units: SimUnit[] = loadUnitsCsv()
-  .filter((u) => u.level === 'district' || u.level === 'commune')
-  .map((u) => ({ code: u.gsoCode, name: u.name, level: u.level as SimUnit['level'], parentCode: u.parentGsoCode }));
+// Hà Nội before and since the reform of 01/07/2025: each system answers for the units in force on each day.
+const units = hanoiSimUnits();
 // SIM_FAULTS="eid:http_5xx,payment:latency:2000,task:timeout" starts with those faults (an invalid value stops the start).
 const sim = createSimulator({ seed: cfg.SIMULATOR_SEED, units, faults: cfg.SIM_FAULTS });
 const port = await sim.listen(cfg.SIMULATOR_PORT);
-const communes = units.filter((u) => u.level === 'commune').length;
+const now = new Register(units).on(today());
+const count = (level: string) => now.filter((u) => u.level === level).length;
 logger('simulator').info(
-  { districts: units.length - communes, communes, seed: cfg.SIMULATOR_SEED, faults: cfg.SIM_FAULTS },
+  { today: { districts: count('district'), communes: count('commune'), departments: count('department') }, units: units.length, seed: cfg.SIMULATOR_SEED, faults: cfg.SIM_FAULTS },
   `listening on http://127.0.0.1:${port}`
 );
 

@@ -6,9 +6,10 @@
  *   POST /mot-cua/api/bao-cao          HTTP Basic (DEMO_KEYS.motCua: motcua5 / demo-motcua5-2026)
  *   content-type: application/json     body {"tuNgay":"dd/MM/yyyy","denNgay":"dd/MM/yyyy","trang":1}
  *
- * Answers one page of 50 communes (the register's order), nested district → commune, one item per
- * commune and day (commune by commune, days in order), numbers as strings with the Vietnamese
- * thousands separator ("1.234"), dates dd/MM/yyyy:
+ * Answers one page of 50 communes (those in force on some day of the range, in the register's
+ * order), nested district → commune (since the reform of 01/07/2025, city → commune: maHuyen is the
+ * commune's parent), one item per commune and day in force (commune by commune, days in order),
+ * numbers as strings with the Vietnamese thousands separator ("1.234"), dates dd/MM/yyyy:
  *
  *   {"thanhCong":true,"trang":1,"tongSoTrang":11,"soXaMoiTrang":50,
  *    "duLieu":{"dsHuyen":[{"maHuyen":"277","tenHuyen":"Huyện Thanh Oai","dsXa":[
@@ -38,7 +39,9 @@ import { dateOfDay, dayNumber } from './calendar.ts';
 import { today } from '#domain/periods';
 import { dossierDay, type DossierDay } from './dossiers.ts';
 import { OVERSIZE_BYTES, cutInHalf } from './faults.ts';
-import { basicCredentials, jsonAnswer, oversizeJson, type SystemApi, type SystemContext } from './http.ts';
+import { basicCredentials, jsonAnswer, oversizeJson, type SimUnit, type SystemApi, type SystemContext } from './http.ts';
+import { inForce } from './register.ts';
+import { unitDossiers } from './truth.ts';
 
 export const ONE_STOP_PATH = '/mot-cua/api/bao-cao';
 export const ONE_STOP_PAGE_SIZE = 50;
@@ -155,9 +158,12 @@ export function parseOneStopBody(text: string | undefined, at: Date): OneStopQue
 }
 
 export function oneStopApi(ctx: SystemContext): SystemApi<OneStopRow> {
-  const districts = new Map(ctx.units.filter((u) => u.level === 'district').map((u) => [u.code, u]));
-  const communes = ctx.units.filter((u) => u.level === 'commune');
-  const pages = Math.max(1, Math.ceil(communes.length / ONE_STOP_PAGE_SIZE));
+  // A commune is listed under its district; since the reform, under the city (its parent).
+  const parentNames = new Map(ctx.units.filter((u) => u.level === 'district').map((u) => [u.code, u.name]));
+  for (const u of ctx.units) if (u.parentCode && u.parentName && !parentNames.has(u.parentCode)) parentNames.set(u.parentCode, u.parentName);
+  // The pages cover the communes in force on some day of the range (the register's order), each on its days.
+  const pagesOf = (communes: readonly unknown[]) => Math.max(1, Math.ceil(communes.length / ONE_STOP_PAGE_SIZE));
+  const pages = pagesOf(ctx.units.filter((u) => u.level === 'commune')); // for an error's envelope only
   const code = (status: number) => (status === 400 ? 'THAM_SO_KHONG_HOP_LE' : status === 401 ? 'CHUA_XAC_THUC' : status === 405 ? 'PHUONG_THUC' : 'LOI_HE_THONG');
   const error = (status: number, message: string) =>
     jsonAnswer(status, { thanhCong: false, maLoi: code(status), thongBao: message }, status === 401 ? { 'www-authenticate': 'Basic realm="MotCua", charset="UTF-8"' } : {});
@@ -168,10 +174,11 @@ export function oneStopApi(ctx: SystemContext): SystemApi<OneStopRow> {
     soXaMoiTrang: ONE_STOP_PAGE_SIZE,
     duLieu: { dsHuyen: nest(rows) }
   });
-  const row = (u: (typeof communes)[number], date: string, at: Date): OneStopRow => {
-    const d = districts.get(u.parentCode ?? '');
-    return { maHuyen: u.parentCode ?? '', tenHuyen: d?.name ?? '', xa: oneStopItem(u.code, u.name, date, oneStopDay(ctx.seed, u.code, date, at)) };
-  };
+  const row = (u: SimUnit, date: string, at: Date): OneStopRow => ({
+    maHuyen: u.parentCode ?? '',
+    tenHuyen: parentNames.get(u.parentCode ?? '') ?? '',
+    xa: oneStopItem(u.code, u.name, date, unitDossiers(ctx.seed, u, date, at, undefined, oneStopDay))
+  });
   const num = (s: string) => Number(s.replaceAll('.', ''));
   return {
     system: 'dossier',
@@ -187,12 +194,18 @@ export function oneStopApi(ctx: SystemContext): SystemApi<OneStopRow> {
     query(_url, at, body) {
       const q = parseOneStopBody(body, at);
       if (typeof q === 'string') return q;
+      const communes = ctx.register.during(q.from, q.to, ['commune']);
       const onPage = communes.slice((q.page - 1) * ONE_STOP_PAGE_SIZE, q.page * ONE_STOP_PAGE_SIZE);
       const rows: OneStopRow[] = [];
-      for (const u of onPage) for (let day = dayNumber(q.from); day <= dayNumber(q.to); day++) rows.push(row(u, dateOfDay(day), at));
+      for (const u of onPage) {
+        for (let day = dayNumber(q.from); day <= dayNumber(q.to); day++) {
+          const date = dateOfDay(day);
+          if (inForce(u, date)) rows.push(row(u, date, at));
+        }
+      }
       return {
         rows,
-        page: { page: q.page, pages },
+        page: { page: q.page, pages: pagesOf(communes) },
         unknownRow: (unknown) => ({
           maHuyen: '999', tenHuyen: 'Không rõ', xa: oneStopItem(unknown, 'Không rõ', q.to, oneStopDay(ctx.seed, unknown, q.to, at))
         })

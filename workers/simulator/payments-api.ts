@@ -1,13 +1,14 @@
 /**
  * The welfare payment system's CSV export (ANSINH): GET /ansinh/bao-cao/chi-tra.csv?tuThang&denThang
- * (YYYY-MM), Authorization: Bearer <token>; per commune and month, in month order then the
- * register's commune order. UTF-8 without BOM, CRLF after every line, RFC 4180 quoting, names
+ * (YYYY-MM), Authorization: Bearer <token>; per commune and month (the communes in force on the
+ * month's first day), in month order then the register's commune order. UTF-8 without BOM, CRLF after every line, RFC 4180 quoting, names
  * always quoted, months written MM/YYYY. Errors are JSON.
  */
 import { monthIndex, monthOfIndex } from './calendar.ts';
 import { OVERSIZE_BYTES } from './faults.ts';
 import { bearerToken, isProblem, jsonAnswer, monthRange, rangeMessageVi, type Answer, type SystemApi, type SystemContext } from './http.ts';
 import { paymentMonth, type PaymentMonth } from './payments.ts';
+import { unitPayments } from './truth.ts';
 
 export const PAYMENT_PATH = '/ansinh/bao-cao/chi-tra.csv';
 export const MAX_RANGE_MONTHS = 14;
@@ -79,7 +80,6 @@ const NAMES: [string, string] = ['tuThang', 'denThang'];
 const CSV_TYPE = { 'content-type': 'text/csv; charset=utf-8' };
 
 export function paymentApi(ctx: SystemContext): SystemApi<PaymentRow> {
-  const communes = ctx.units.filter((u) => u.level === 'commune');
   const error = (status: number, message: string) =>
     jsonAnswer(status, {
       trang_thai: 'loi',
@@ -98,8 +98,8 @@ export function paymentApi(ctx: SystemContext): SystemApi<PaymentRow> {
       const rows: PaymentRow[] = [];
       for (let m = monthIndex(range.from); m <= monthIndex(range.last); m++) {
         const month = monthOfIndex(m);
-        for (const u of communes) {
-          const values = paymentMonth(ctx.seed, u.code, month, at);
+        for (const u of ctx.register.of(`${month}-01`, ['commune'])) {
+          const values = unitPayments(ctx.seed, u, month, at);
           if (values) rows.push(paymentRow(u.code, u.name, month, values));
         }
       }

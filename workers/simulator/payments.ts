@@ -92,3 +92,21 @@ export function paymentMonth(seed: string, unitCode: string, month: string, now:
   // The same share of both, rounded the same way: the cashless part stays ≤ the whole.
   return { recipients, cashless, amount: thousands(fullAmount * paid), amountCashless: thousands(fullCashless * paid) };
 }
+
+/**
+ * A commune formed at a reform: its predecessors' month, each times its share; people rounded to
+ * whole people and money to thousands of VND (both monotone, so the cashless part stays within the
+ * whole). Null when the month has not begun.
+ */
+export function composePayments(parts: readonly { month: PaymentMonth | null; share: number }[]): PaymentMonth | null {
+  if (parts.some((p) => p.month === null)) return null;
+  const mix = (f: (m: PaymentMonth) => number) => parts.reduce((sum, p) => sum + p.share * f(p.month!), 0);
+  const recipients = Math.round(mix((m) => m.recipients));
+  const amount = thousands(mix((m) => m.amount));
+  return {
+    recipients,
+    cashless: Math.min(recipients, Math.round(mix((m) => m.cashless))),
+    amount,
+    amountCashless: Math.min(amount, thousands(mix((m) => m.amountCashless)))
+  };
+}

@@ -1,9 +1,12 @@
 /**
  * The district systems of the demo city, as HTTP APIs, each in its vendor's style:
- *   dossier  GET /motcua/api/v1/thong-ke-ngay?tuNgay&denNgay   x-api-key          JSON, commune × day
+ *   dossier  GET /motcua/api/v1/thong-ke-ngay?tuNgay&denNgay   x-api-key          JSON, commune/department × day
  *   eid      GET /vneid/api/v2/statistics?from&to              HTTP Basic         JSON, commune × day (stocks)
  *   payment  GET /ansinh/bao-cao/chi-tra.csv?tuThang&denThang  Bearer token       CSV,  commune × month
- *   task     GET /qlvb/api/nhiem-vu?tu_ngay&den_ngay           x-auth-token       JSON, district/commune tasks
+ *   task     GET /qlvb/api/nhiem-vu?tu_ngay&den_ngay           x-auth-token       JSON, district/commune/department tasks
+ * Each answers for the units in force on each day asked (register.ts): in the demo, the districts and
+ * their communes until 30/06/2025, the 126 communes and the city's departments since 01/07/2025, a new
+ * commune's figures being its predecessors' ground truth continued, times the lineage's shares.
  * and two the seed does not configure (an administrator connects them by hand):
  *   eid v1   GET /vneid/api/v1/thong-ke?tu&den                 x-vneid-key        JSON, rows as arrays
  *   một cửa POST /mot-cua/api/bao-cao {tuNgay,denNgay,trang}   HTTP Basic         JSON, pages of 50 communes, district → commune
@@ -23,13 +26,17 @@ import { oneStopApi } from './mot-cua-api.ts';
 import { DEMO_KEYS, type DemoKeys } from '#server/seed/demo-keys';
 import { paymentApi } from './payments-api.ts';
 import { taskApi } from './tasks-api.ts';
+import { Register } from './register.ts';
 
 export type { SimUnit } from './http.ts';
 export { MAX_RANGE_DAYS } from './dossiers-api.ts';
 
 export interface SimulatorOptions {
   seed: string;
-  /** The city's districts and communes (not the province row). */
+  /**
+   * The city's units that report (not the city itself): districts, communes and departments, each
+   * on its days in force (none: always); a unit formed at a reform with its predecessors (register.ts).
+   */
   units: SimUnit[];
   /** Credentials the systems accept; defaults DEMO_KEYS. */
   keys?: Partial<DemoKeys>;
@@ -78,7 +85,7 @@ export function createSimulator(options: SimulatorOptions) {
   const keys: DemoKeys = { ...DEMO_KEYS, ...options.keys };
   const faults = parseFaultSpec(options.faults);
   const overrides = new Map<string, DossierOverride>();
-  const ctx = { seed: options.seed, units: options.units, keys };
+  const ctx = { seed: options.seed, units: options.units, register: new Register(options.units), keys };
   const endpoints = new Map(
     [endpoint(dossierApi(ctx, overrides)), endpoint(eidApi(ctx)), endpoint(eidLegacyApi(ctx)), endpoint(paymentApi(ctx)), endpoint(taskApi(ctx)), endpoint(oneStopApi(ctx))].map((e) => [e.path, e])
   );

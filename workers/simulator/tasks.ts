@@ -54,11 +54,18 @@ export function isDistrictCode(unitCode: string): boolean {
 const TASK_ON_TIME = { typical: 0.89, sensitivity: 0.5 };
 
 const profiles = new Map<string, TaskProfile>();
-function profile(seed: string, unitCode: string): TaskProfile {
-  const key = `${seed}|${unitCode}`;
+/**
+ * New tasks per working day, by the unit's level: a district about one, a commune a quarter, a city
+ * department (sở, ban, ngành), which the city's leaders assign most of their tasks to, about one and a half.
+ */
+export const TASK_RATE = { district: 1, commune: 0.25, department: 1.5 } as const;
+export type TaskLevel = keyof typeof TASK_RATE;
+
+function profile(seed: string, unitCode: string, level: TaskLevel): TaskProfile {
+  const key = `${seed}|${unitCode}|${level}`;
   let p = profiles.get(key);
   if (!p) {
-    const base = isDistrictCode(unitCode) ? 1 : 0.25;
+    const base = TASK_RATE[level];
     p = {
       rate: base * between(0.75, 1.25, seed, unitCode, 'task-rate'),
       onTimeOwn: 0.3 * normal(seed, unitCode, 'task-ontime'),
@@ -154,10 +161,10 @@ function trueTask(seed: string, unitCode: string, p: TaskProfile, day: number, d
 /**
  * The unit's tasks that a query for [from, to] returns at `now`: assigned on or before `to`
  * (and before now), and not completed before `from`; ordered by assignment date and index.
- * The unit's level comes from its code (see isDistrictCode).
+ * The unit's level, unless given, comes from its code (see isDistrictCode).
  */
-export function tasksOf(seed: string, unitCode: string, from: string, to: string, now: Date): Task[] {
-  const p = profile(seed, unitCode);
+export function tasksOf(seed: string, unitCode: string, from: string, to: string, now: Date, level?: TaskLevel): Task[] {
+  const p = profile(seed, unitCode, level ?? (isDistrictCode(unitCode) ? 'district' : 'commune'));
   const todayDate = today(now);
   const todayDay = dayNumber(todayDate);
   const progress = workdayProgress(todayDate, now);

@@ -3,7 +3,12 @@ import { loadUnitsCsv } from '#server/seed/units-csv';
 import { DEMO_KEYS } from '#server/seed/demo-keys';
 import { createSimulator, type SimUnit, type SimulatorOptions } from './server.ts';
 
-/** Every district and commune of Hà Nội, as main.ts passes them. */
+export { hanoiSimUnits } from './register.ts';
+
+/**
+ * Every district and commune of Hà Nội's 2024 map, in force always (no days): the map most tests
+ * and the integration world use. main.ts passes the register with its days (hanoiSimUnits).
+ */
 export function hanoiUnits(): SimUnit[] {
   return loadUnitsCsv()
     .filter((u) => u.level === 'district' || u.level === 'commune')

@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole product on one machine, under one supervisor with prefixed logs.
  * Embedded PostgreSQL (unless DATABASE_URL is set) → migrations → simulator → seed (first start
- * only) → workers → web. Ctrl-C stops the children, then PostgreSQL. A second start reuses .data/.
+ * only; a database seeded by an older release is upgraded in place instead: seed/reform.ts) →
+ * workers → web. Ctrl-C stops the children, then PostgreSQL. A second start reuses .data/.
  *
  * It keeps them running: a child that dies (web, workers, simulator) is started again after a
  * backoff (1 s, doubling to 30 s; back to 1 s once it has run for a minute), and so is the
@@ -17,7 +18,9 @@ import { connectDb } from '#db/client';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '#db/embedded';
 import { runMigrations } from '#db/migrate';
 import { createUserIfMissing, seedDemoUsers } from '#server/seed/users';
-import { isSeeded, seed } from '#server/seed/seed';
+import { historyStart, isSeeded, seed } from '#server/seed/seed';
+import { REFORM_FACT, upgradeDemoInPlace } from '#server/seed/reform';
+import { today } from '#domain/periods';
 import { config } from '#server/config';
 import { createBoss } from '#server/jobs/boss';
 import { newKeyHex } from '#server/secrets';
@@ -249,7 +252,8 @@ try {
 
   const { sql } = await connectDb(databaseUrl, { max: 4, application: 'city-ops-seed' });
   if (!(await isSeeded(sql))) {
-    say(`seeding (recent weeks now, ${cfg.BACKFILL_DAYS} days of history in the background)…`);
+    const from = historyStart(today(), cfg.BACKFILL_DAYS);
+    say(`seeding (recent weeks now, history from ${from} in the background)…`);
     // pg-boss installed and its queues created here: the seed queues the older history for the workers.
     const jobs = await createBoss(databaseUrl, { onError: (err) => say(`pg-boss: ${err.message}`) });
     try {
@@ -265,8 +269,17 @@ try {
       await jobs.stop({ graceful: true, timeout: 5000 });
     }
     say('seeded');
+  } else if (!(await sql`select 1 from app_meta where key = ${REFORM_FACT}`).length) {
+    // Seeded by an older release (Hà Nội's 2024 map only): moved to the map of 01/07/2025 in place, once.
+    const jobs = await createBoss(databaseUrl, { onError: (err) => say(`pg-boss: ${err.message}`) });
+    try {
+      const outcome = await upgradeDemoInPlace(sql, { jobs, log: printingLogger(say).child({ name: 'upgrade' }) });
+      if (outcome.upgraded) say(`units upgraded to the map of 01/07/2025 (${outcome.ended} ended); the new units' history is queued for the workers`);
+    } finally {
+      await jobs.stop({ graceful: true, timeout: 5000 });
+    }
   }
-  if (demo) await seedDemoUsers(sql); // admin, leader, officer-278 — password "demo"; never outside demo mode
+  if (demo) await seedDemoUsers(sql); // admin, leader and two officers — password "demo"; never outside demo mode
   if (cfg.CITYOPS_ADMIN_USERNAME && cfg.CITYOPS_ADMIN_PASSWORD) {
     const created = await createUserIfMissing(sql, {
       username: cfg.CITYOPS_ADMIN_USERNAME, displayName: 'Quản trị hệ thống', password: cfg.CITYOPS_ADMIN_PASSWORD, role: 'admin'

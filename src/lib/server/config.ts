@@ -32,8 +32,11 @@ const schema = z.object({
   SIM_FAULTS: unsetIfEmpty(z.string().regex(/^[\w\s:,]*$/, 'a comma-separated list of system:fault[:number]')),
   /** Poll interval the seed gives the demo sources. */
   POLL_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(15),
-  /** Days of history the seed backfills on first start. */
-  BACKFILL_DAYS: z.coerce.number().int().min(1).max(3660).default(430),
+  /**
+   * Days of history the seed backfills on first start; unset: from 15/12/2024 (the reporting year
+   * 2025, across the reform of 01/07/2025), or 430 days when that is longer (seed/hanoi-2025.ts).
+   */
+  BACKFILL_DAYS: unsetIfEmpty(z.coerce.number().int().min(1).max(3660)),
   /** 64 hex characters (AES-256 key) for credentials at rest; in demo mode generated into DATA_DIR. */
   CITYOPS_SECRET_KEY: z
     .string()

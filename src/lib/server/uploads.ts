@@ -18,6 +18,7 @@ import { units } from '#db/schema/units';
 import { metrics } from '#db/schema/indicators';
 import { dataSources, pendingUploads, pollRuns, type HeldRow, type RejectedRow } from '#db/schema/sources';
 import { METRIC_FAMILIES, type MetricFamily } from '#domain/catalogue';
+import { today } from '#domain/periods';
 import { commitRun, ingestUpload, loadSource, type PollOutcome, type SourceRow } from '#server/pipeline/poll';
 import { readXlsx, sniffUpload, templateCsv, templateXlsx, type TemplateSpec } from '#server/pipeline/mapping/sheets';
 import type { Body, Mapped, StoredRow } from '#server/pipeline/mapping/index';
@@ -414,11 +415,16 @@ export async function templateSpec(sql: Sql, family: string): Promise<TemplateSp
   }
   const db = orm(sql);
   const metricList = await db.select({ key: metrics.key, nameVi: metrics.nameVi }).from(metrics).where(eq(metrics.family, family as MetricFamily)).orderBy(metrics.id);
-  // A task list is kept for districts and communes; counts come per commune.
+  // The units in force today that report the family: communes; a city's departments (sở, ban, ngành)
+  // their dossiers and tasks, not e-ID nor welfare payments; districts (where the map still has them) their tasks.
+  const day = today();
   const unitList = await sql<{ code: string; name: string }[]>`
     select gso_code as code, name from units
-    where valid_to is null and (level = 'commune' or (${family} = 'task' and level = 'district'))
-    order by gso_code`;
+    where (valid_from is null or valid_from <= ${day}::date) and (valid_to is null or valid_to >= ${day}::date)
+      and (level = 'commune'
+        or (level = 'department' and ${family} in ('dossier', 'task'))
+        or (level = 'district' and ${family} = 'task'))
+    order by case level when 'district' then 0 when 'commune' then 1 else 2 end, gso_code`;
   return { family, metrics: metricList, units: unitList };
 }
 

@@ -24,9 +24,10 @@ export async function runHistory(
     .where(and(eq(dataSources.enabled, true), ne(dataSources.kind, 'upload')))
     .orderBy(asc(dataSources.id));
   let samples = 0;
+  const ranges = await splitAtRegisterChanges(sql, range);
   for (const { id } of sources) {
     const source = (await loadSource(sql, id))!;
-    samples += (await backfillSource(sql, source, range, { ...options, recompute: false })).samples;
+    for (const part of ranges) samples += (await backfillSource(sql, source, part, { ...options, recompute: false })).samples;
   }
   await recomputeRange(sql, range, options.log);
   // The first recent boards now have a previous period: recompute them so their rank changes show.
@@ -34,4 +35,29 @@ export async function runHistory(
   await recomputeRankings(sql, BOARD_PERIOD_KINDS.map((kind) => periodOf(kind, next)));
   options.log?.info({ from: range.from, to: range.to }, 'history backfilled');
   return { sources: sources.length, samples };
+}
+
+/**
+ * A range cut on the days the register changes (a unit's first day in force, e.g. the reform of
+ * 01/07/2025), so that no piece a source is asked for spans two maps: before the cut a code names
+ * the old unit, after it the new one (a new commune keeps an old commune's code).
+ */
+export async function splitAtRegisterChanges(sql: Sql, range: { from: string; to: string }): Promise<{ from: string; to: string }[]> {
+  const rows = await sql<{ day: string }[]>`
+    select distinct to_char(valid_from, 'YYYY-MM-DD') as day from units
+    where valid_from > ${range.from}::date and valid_from <= ${range.to}::date order by 1`;
+  return splitAt(range, rows.map((r) => r.day));
+}
+
+/** [from, to] cut before each of `days` (sorted; each inside (from, to]). */
+export function splitAt(range: { from: string; to: string }, days: readonly string[]): { from: string; to: string }[] {
+  const out: { from: string; to: string }[] = [];
+  let from = range.from;
+  for (const day of days) {
+    if (day <= from || day > range.to) continue;
+    out.push({ from, to: addDays(day, -1) });
+    from = day;
+  }
+  out.push({ from, to: range.to });
+  return out;
 }

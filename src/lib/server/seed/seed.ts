@@ -1,7 +1,8 @@
 /**
- * The seed: units, the metric catalogue, the built-in schemes, the demo sources, and history
- * backfilled from the simulator. Runs only on an empty (or half-seeded) database; every step is
- * an upsert, so an interrupted seed simply runs again.
+ * The seed: units (Hà Nội before and since the reform of 01/07/2025: hanoi-2025.ts, reform.ts), the
+ * metric catalogue, the built-in schemes, the demo sources, and history backfilled from the
+ * simulator. Runs only on an empty (or half-seeded) database; every step is an upsert, so an
+ * interrupted seed simply runs again.
  */
 import { eq, sql as expr } from 'drizzle-orm';
 import { excluded, orm, type Sql } from '#db/client';
@@ -18,44 +19,32 @@ import { seal } from '#server/secrets';
 import { queueHistory } from '#server/jobs/send';
 import { backfillSource, recomputeRange } from '../pipeline/backfill.ts';
 import { loadSource } from '../pipeline/poll.ts';
+import { splitAtRegisterChanges } from '../pipeline/history.ts';
 import type { Logger } from '../log.ts';
 import { DEMO_SOURCES } from './demo-sources.ts';
 import { uniform } from './random.ts';
-import { loadTilesCsv, loadUnitsCsv, type TileRow, type UnitRow } from './units-csv.ts';
+import { type TileRow, type UnitRow } from './units-csv.ts';
+import { DEMO_HISTORY_FROM } from './hanoi-2025.ts';
+import { placeTiles as placeUnitTiles, seedDemoUnits, setFact, upsertCurrentUnits } from './reform.ts';
 
 export async function isSeeded(sql: Sql): Promise<boolean> {
   const [row] = await orm(sql).select({ key: appMeta.key }).from(appMeta).where(eq(appMeta.key, 'seeded_at'));
   return Boolean(row);
 }
 
-/** Inserts or updates units by GSO code, links parents, and rebuilds the closure table. */
+/** Inserts or updates units in force by GSO code, links parents, and rebuilds the closure table (the test world's units). */
 export async function upsertUnits(sql: Sql, rows: UnitRow[]): Promise<void> {
-  if (rows.length) {
-    await orm(sql)
-      .insert(units)
-      .values(rows.map((r) => ({ gsoCode: r.gsoCode, name: r.name, level: r.level, type: r.type, population: syntheticPopulation(r), populationSynthetic: true })))
-      .onConflictDoUpdate({ target: units.gsoCode, targetWhere: expr`valid_to is null`, set: { name: excluded(units.name), level: excluded(units.level), type: excluded(units.type) } });
-  }
-  // A parent per row in one statement: drizzle's update has no `from unnest(…)`, so raw, with the rows as arrays.
-  await sql`
-    update units u set parent_id = p.id
-    from unnest(${sql.array(rows.map((r) => r.gsoCode))}::text[], ${sql.array(rows.map((r) => r.parentGsoCode ?? ''))}::text[]) as t(code, parent)
-    join units p on p.gso_code = t.parent
-    where u.gso_code = t.code`;
+  await upsertCurrentUnits(sql, rows, syntheticPopulation);
   await rebuildClosure(sql);
 }
 
 /** Places units on their parent's tile map (the wall's and the overview's map scene). */
 export async function placeTiles(sql: Sql, tiles: TileRow[]): Promise<void> {
-  await sql`
-    update units u set tile_col = t.col, tile_row = t.row
-    from unnest(${sql.array(tiles.map((t) => t.gsoCode))}::text[], ${sql.array(tiles.map((t) => t.col))}::int[],
-                ${sql.array(tiles.map((t) => t.row))}::int[]) as t(code, col, row)
-    where u.gso_code = t.code`;
+  await placeUnitTiles(sql, tiles);
 }
 
-/** No trustworthy population per unit was found: generated, and flagged synthetic. */
-function syntheticPopulation(u: UnitRow): number | null {
+/** No trustworthy population per unit was found: generated, and flagged synthetic (a new commune's: reform.ts). */
+export function syntheticPopulation(u: UnitRow): number | null {
   if (u.level !== 'commune') return null;
   return Math.round(6_000 + 24_000 * uniform('population', u.gsoCode));
 }
@@ -139,7 +128,8 @@ export async function seed(
     simulatorUrl: string;
     secretKeyHex: string;
     intervalSeconds: number;
-    backfillDays: number;
+    /** Days of history; unset: from DEMO_HISTORY_FROM (or 430 days, when that is longer), across the reform. */
+    backfillDays?: number;
     now?: Date;
     log?: Logger;
     /** Where the older history is queued (see `#server/pipeline/history`). */
@@ -147,31 +137,32 @@ export async function seed(
   }
 ): Promise<void> {
   const log = options.log;
-  await upsertUnits(sql, loadUnitsCsv());
-  await placeTiles(sql, loadTilesCsv());
+  await sql.begin((tx) => seedDemoUnits(tx, syntheticPopulation));
   await seedCatalogue(sql);
   const sourceIds = await seedDemoSources(sql, options);
   log?.info('units, catalogue and demo sources seeded');
   // Recent weeks now, so the boards show at once; older history is left to the workers' history job.
   const to = today(options.now);
-  const historyFrom = addDays(to, -(options.backfillDays - 1));
+  const historyFrom = historyStart(to, options.backfillDays);
   const recentFrom = [periodOf('month', addDays(periodOf('month', to).start, -1)).start, historyFrom].sort().at(-1)!;
+  const recent = await splitAtRegisterChanges(sql, { from: recentFrom, to });
   for (const id of sourceIds) {
     const source = (await loadSource(sql, id))!;
     if (source.kind === 'upload') continue;
-    await backfillSource(sql, source, { from: recentFrom, to }, { secretKeyHex: options.secretKeyHex, log, recompute: false });
+    for (const range of recent) await backfillSource(sql, source, range, { secretKeyHex: options.secretKeyHex, log, recompute: false });
   }
   await recomputeRange(sql, { from: recentFrom, to }, log);
   // The older history is a job for the workers (started next); queued before seeded_at, so a seed
   // interrupted here runs again and queues it again (one at a time: the second is absorbed).
   if (historyFrom < recentFrom) await queueHistory(options.jobs, { from: historyFrom, to: addDays(recentFrom, -1) });
-  await setMeta(sql, 'seeded_at', new Date().toISOString());
+  await setFact(sql, 'seeded_at', new Date().toISOString());
 }
 
-/** Writes one fact of app_meta. */
-async function setMeta(sql: Sql, key: string, value: string): Promise<void> {
-  await orm(sql)
-    .insert(appMeta)
-    .values({ key, value })
-    .onConflictDoUpdate({ target: appMeta.key, set: { value: excluded(appMeta.value), updatedAt: expr`now()` } });
+/**
+ * The first day of the seed's history: `backfillDays` back from `to` when given; else DEMO_HISTORY_FROM
+ * (the reporting year 2025, so the history crosses the reform of REFORM_DAY) or 430 days back, whichever is earlier.
+ */
+export function historyStart(to: string, backfillDays?: number): string {
+  if (backfillDays !== undefined) return addDays(to, -(backfillDays - 1));
+  return [DEMO_HISTORY_FROM, addDays(to, -429), to].sort()[0]!;
 }
