@@ -94,8 +94,8 @@ test('an administrator adds a source for a new system, tests it, enables it and 
   }
   await page.goto(`${base()}/`);
   await expect(page.locator('[data-source="vneid-v1"]')).toHaveAttribute('data-status', 'ok');
-  await page.goto(`${base()}/units/278`);
-  await expect(page.locator('[data-field="eid.activation"] .ratio').first()).toHaveText(/%/);
+  await page.goto(`${base()}/units/10114`);
+  await expect(page.locator('[data-section="indicators"] [data-indicator="eid.activation"] [data-field="ratio"]')).toHaveText(/%/);
 });
 
 // On the source the first test connected (the seeded ones poll every 2 s, below the form's 5 s, and must not change during the run).

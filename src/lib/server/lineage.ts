@@ -6,7 +6,7 @@
  */
 import type { Queryable } from '#db/client';
 import { classifyMergeNote } from '#domain/lineage';
-import { childSuccessorRows, firstDaysInForce, predecessorRows, successorRows, type LinkedUnitRow } from './read/lineage-queries.ts';
+import { childSuccessorRows, childrenInForce, firstDaysInForce, predecessorRows, successorRows, type LinkedUnitRow } from './read/lineage-queries.ts';
 
 export interface LineageUnit {
   code: string;
@@ -68,4 +68,9 @@ export async function estimateBefore(q: Queryable, board: { period: { end: strin
   if (!codes.length) return null;
   const days = await firstDaysInForce(q, codes, board.period.end);
   return days.at(-1) ?? null;
+}
+
+/** Whether a unit has children in force on `day` (readUnit's hasChildren counts any child, ended or not). */
+export async function hasChildrenInForce(q: Queryable, unitId: number, day: string): Promise<boolean> {
+  return (await childrenInForce(q, unitId, day)) > 0;
 }

@@ -86,3 +86,11 @@ export async function firstDaysInForce(q: Queryable, codes: readonly string[], d
     order by 1`;
   return parseRows('firstDaysInForce', z.object({ day: isoDate }), rows).map((r) => r.day);
 }
+
+/** How many children of `unitId` are in force on `day` (YYYY-MM-DD). */
+export async function childrenInForce(q: Queryable, unitId: number, day: string): Promise<number> {
+  const rows = await q`
+    select count(*)::int as n from units
+    where parent_id = ${unitId} and (valid_from is null or valid_from <= ${day}::date) and (valid_to is null or valid_to >= ${day}::date)`;
+  return parseRows('childrenInForce', z.object({ n: int }), rows)[0]!.n;
+}
