@@ -2,7 +2,9 @@
  * The wall's board of any size, legible at 5 m: 126 rows cannot fit one 1080p screen at 24 px and
  * more, so the board scene shows pages one after another, each of one group (a city's communes,
  * then its departments, ranked each on its own), in two columns of at most `maxRowsPerColumn` rows
- * (a small group: one column), pages of a group balanced (126 communes: 4 pages of 32 and 31).
+ * (a small group: one column), pages of a group balanced (126 communes: 4 pages of 32 and 31). A
+ * group with long names (a department's "Ban Quản lý các khu công nghệ cao và khu công nghiệp thành
+ * phố", 62 characters) takes the whole width: one column of up to MAX_ROWS_ONE_COLUMN rows.
  *
  * Each page stays for the dwell time shared among the pages, never less than MIN_PAGE_SECONDS: the
  * scene then lasts longer than the dwell time (5 pages at a 20 s dwell: 50 s), so that a person at
@@ -12,8 +14,12 @@ import type { Board, BoardGroup, BoardRow } from '#domain/board';
 
 /** A page of the board is up at least this long: time to find one's own name from across the room. */
 export const MIN_PAGE_SECONDS = 10;
-/** Rows in one column of a page (1080p: rows of about 50 px, text of 28 px). */
+/** Rows in one column of a page (1080p: rows of about 50 px, text of 24–25 px). */
 export const MAX_ROWS_PER_COLUMN = 16;
+/** A name longer than this does not fit half the width at 24 px beside its rank, total and band. */
+export const WIDE_NAME_CHARS = 32;
+/** Rows of a page of one column (1080p: rows of 41 px at the 24 px floor). */
+export const MAX_ROWS_ONE_COLUMN = 20;
 
 export interface WallBoardPage {
   group: BoardGroup;
@@ -36,7 +42,10 @@ export function wallBoardPages(board: Pick<Board, 'groups' | 'rows'>, maxRowsPer
   board.groups.forEach((group, groupIndex) => {
     const rows = board.rows.filter((r) => r.unitLevel === group.level);
     if (!rows.length) return;
-    const perPage = maxRowsPerColumn * maxColumns;
+    const wide = Math.max(...rows.map((r) => r.unitName.length)) > WIDE_NAME_CHARS;
+    const columnsMax = wide ? 1 : maxColumns;
+    const rowsMax = wide ? Math.max(maxRowsPerColumn, MAX_ROWS_ONE_COLUMN) : maxRowsPerColumn;
+    const perPage = rowsMax * columnsMax;
     const count = Math.ceil(rows.length / perPage);
     // Balanced: 126 rows on 4 pages are 32, 32, 31, 31.
     const base = Math.floor(rows.length / count);
@@ -44,7 +53,7 @@ export function wallBoardPages(board: Pick<Board, 'groups' | 'rows'>, maxRowsPer
     let start = 0;
     for (let p = 0; p < count; p++) {
       const pageRows = rows.slice(start, (start += base + (p < extra ? 1 : 0)));
-      const columns = pageRows.length > maxRowsPerColumn ? maxColumns : 1;
+      const columns = pageRows.length > rowsMax ? columnsMax : 1;
       const rowsPerColumn = Math.ceil(pageRows.length / columns);
       const ranks = pageRows.flatMap((r) => (r.rank === null ? [] : [r.rank]));
       out.push({

@@ -46,6 +46,13 @@ describe('the board’s pages', () => {
     expect(pages[0]!.columns[1]![0]!.rank).toBe(17);
   });
 
+  it('gives a group with long names the whole width: one column of up to 20 rows', () => {
+    const board = cityBoard({ communes: 30, departments: 19, unranked: 0 });
+    board.rows = board.rows.map((r) => (r.unitCode === 'S03' ? { ...r, unitName: 'Ban Quản lý các khu công nghệ cao và khu công nghiệp thành phố' } : r));
+    const pages = wallBoardPages(board);
+    expect(pages.map((p) => [p.group.level, p.columns.map((c) => c.length)])).toEqual([['commune', [15, 15]], ['department', [19]]]);
+  });
+
   it('keeps a 2024 board of 30 districts on one page of two columns', () => {
     const pages = wallBoardPages(cityBoard({ communes: 30, departments: 0, unranked: 0 }));
     expect(pages).toHaveLength(1);
