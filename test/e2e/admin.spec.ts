@@ -6,7 +6,8 @@
 import { expect, test } from '@playwright/test';
 import postgres from 'postgres';
 import { addDays, today } from '../../src/lib/domain/periods.ts';
-import { eidDay } from '../../workers/simulator/eid.ts';
+import { hanoiSimUnits, Register } from '../../workers/simulator/register.ts';
+import { unitEid } from '../../workers/simulator/truth.ts';
 import { base, signIn, simulator } from './auth.ts';
 
 // The second test works on the source the first one connects.
@@ -86,7 +87,9 @@ test('an administrator adds a source for a new system, tests it, enables it and 
     const [row] = await sql<{ value: number }[]>`
       select s.value from samples s join data_sources d on d.id = s.source_id join units u on u.id = s.unit_id join metrics m on m.id = s.metric_id
       where d.key = 'vneid-v1' and u.gso_code = '10114' and m.key = 'eid.activated' and s.day = ${day}`;
-    expect(row!.value).toBe(eidDay('hanoi-demo', '10114', day, new Date()).activated);
+    // Xã Thanh Oai (10114 since 01/07/2025): the truth of the communes that went into it, with their shares.
+    const unit = new Register(hanoiSimUnits()).on(day).find((u) => u.code === '10114')!;
+    expect(row!.value).toBe(unitEid('hanoi-demo', unit, day, new Date()).activated);
     const [audit] = await sql<{ after: string }[]>`select after::text from audit_log where entity = 'source' and entity_id = 'vneid-v1' and action = 'create'`;
     expect(audit!.after).not.toContain('demo-vneid-v1-2026');
   } finally {
