@@ -6,7 +6,7 @@
 import { expect, test } from '@playwright/test';
 import postgres from 'postgres';
 import { addDays, today } from '../../src/lib/domain/periods.ts';
-import { hanoiSimUnits, Register } from '../../workers/simulator/register.ts';
+import { hanoiSimUnits } from '../../workers/simulator/register.ts';
 import { unitEid } from '../../workers/simulator/truth.ts';
 import { base, signIn, simulator } from './auth.ts';
 
@@ -87,9 +87,9 @@ test('an administrator adds a source for a new system, tests it, enables it and 
     const [row] = await sql<{ value: number }[]>`
       select s.value from samples s join data_sources d on d.id = s.source_id join units u on u.id = s.unit_id join metrics m on m.id = s.metric_id
       where d.key = 'vneid-v1' and u.gso_code = '10114' and m.key = 'eid.activated' and s.day = ${day}`;
-    // Xã Thanh Oai (10114 since 01/07/2025): the truth of the communes that went into it, with their shares.
-    const unit = new Register(hanoiSimUnits()).on(day).find((u) => u.code === '10114')!;
-    expect(row!.value).toBe(unitEid('hanoi-demo', unit, day, new Date()).activated);
+    // 10114 is Xã Thanh Oai since 01/07/2025: its predecessors' figures, times their shares (the simulator's ground truth).
+    const xaThanhOai = hanoiSimUnits().find((u) => u.code === '10114' && u.validFrom)!;
+    expect(row!.value).toBe(unitEid('hanoi-demo', xaThanhOai, day, new Date()).activated);
     const [audit] = await sql<{ after: string }[]>`select after::text from audit_log where entity = 'source' and entity_id = 'vneid-v1' and action = 'create'`;
     expect(audit!.after).not.toContain('demo-vneid-v1-2026');
   } finally {

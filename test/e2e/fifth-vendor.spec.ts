@@ -1,7 +1,7 @@
 /**
  * Issue 12, end to end: an administrator connects the fifth vendor — the province's one-stop-shop
  * reporting system the seed does not configure (workers/simulator/mot-cua-api.ts: POST with a JSON
- * body of dd/MM/yyyy dates, pages of 50 communes, nested parent → commune, "1.234" numbers, HTTP
+ * body of dd/MM/yyyy dates, pages of 50 communes, nested district → commune, "1.234" numbers, HTTP
  * Basic) — through the screens only, from a blank form to values on the board equal to the
  * simulator's ground truth:
  *   a. a wrong date format in the body → the test report quotes the vendor's own message and shows
@@ -10,24 +10,29 @@
  *      source (motcua) also covers → refused, the overlap named on the priority field;
  *   c. a higher priority → saved, and "Lưu và kiểm tra" tests what was saved;
  *   d. "Lấy ngay" on its own page → the poll's result shows live;
- *   e. that commune: the board and the raw-samples drill-down show the fifth vendor's
- *      figures (its ground truth, oneStopDay), the seeded source's value beside them, not counted.
+ *   e. that commune: the board and the raw-samples drill-down show the fifth vendor's figures (its
+ *      ground truth: oneStopDay of the commune's predecessors, times their shares, as for every system
+ *      since the reform of 01/07/2025), the seeded source's value beside them, not counted.
  * Afterwards the source is put below the seeded one and disabled (in a finally): the specs after this
  * one read the seeded one-stop-shop system's values (unit-page, live, wall …).
  */
 import { expect, test, type Page } from '@playwright/test';
 import { addDays, today } from '../../src/lib/domain/periods.ts';
-import { hanoiSimUnits, Register } from '../../workers/simulator/register.ts';
-import { unitDossiers } from '../../workers/simulator/truth.ts';
 import { ONE_STOP_DATE_MESSAGE, oneStopDay } from '../../workers/simulator/mot-cua-api.ts';
+import { hanoiSimUnits } from '../../workers/simulator/register.ts';
+import { unitDossiers } from '../../workers/simulator/truth.ts';
 import { FIFTH_VENDOR_CREDENTIALS, FIFTH_VENDOR_MAPPING_TEXT, FIFTH_VENDOR_PATH, FIFTH_VENDOR_REQUEST } from '../support/fifth-vendor.ts';
 import { base, signIn, simulator } from './auth.ts';
 
 const SEED = 'hanoi-demo';
 const KEY = 'motcua5';
 const NAME = 'Một cửa tỉnh (nhà cung cấp thứ năm)';
-/** Phường Cầu Giấy (since 01/07/2025): no later spec looks at it. */
-const COMMUNE = '00166';
+/** Phường Nghĩa Đô since 01/07/2025 (Nghĩa Tân whole, parts of six more wards of Cầu Giấy): the source's scope. */
+const COMMUNE = '00160';
+const UNIT = hanoiSimUnits().find((u) => u.code === COMMUNE && u.validFrom)!;
+/** The commune's figures in the fifth vendor's system and in the seeded one (the simulator's ground truth). */
+const fifthDay = (day: string, now: Date) => unitDossiers(SEED, UNIT, day, now, undefined, oneStopDay);
+const seededDay = (day: string, now: Date) => unitDossiers(SEED, UNIT, day, now);
 /** vi-VN integers as the screens write them ("1.234"). */
 const vi = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
 
@@ -83,7 +88,7 @@ test('an administrator connects the fifth vendor through the screens: the vendor
     await expect(report).toHaveAttribute('data-test-result', 'ok', { timeout: 30_000 });
     await expect(report.getByTestId('test-request').first()).toContainText(/"tuNgay":"\d{2}\/\d{2}\/\d{4}","denNgay":"\d{2}\/\d{2}\/\d{4}","trang":1/);
     await expect(report.getByTestId('test-counts')).toContainText('0 dòng bị loại');
-    await expect(report.getByTestId('test-exchange')).toHaveCount(Math.ceil(126 / 50) + 1); // 3 pages of 50 of the city's 126 communes, then an empty one
+    await expect(report.getByTestId('test-exchange')).toHaveCount(4); // 3 pages of 50 of the city's 126 communes, then an empty one
 
     // Saved enabled for one commune with the default priority: the seeded one-stop-shop system
     // (motcua, same family, the whole city, priority 100) reports the same units and metrics.
@@ -94,7 +99,7 @@ test('an administrator connects the fifth vendor through the screens: the vendor
     const refusal = page.locator('#priority-error');
     await expect(refusal).toContainText('(motcua)');
     await expect(refusal).toContainText('cùng mức ưu tiên 100');
-    await expect(refusal).toContainText('Phường Cầu Giấy');
+    await expect(refusal).toContainText('Phường Nghĩa Đô');
     await expect(refusal).toContainText('Hồ sơ tiếp nhận');
     await expect(page).toHaveURL(/\/admin\/sources\/new$/); // nothing saved
     await expect(field(page, 'priority')).toHaveAttribute('aria-invalid', 'true');
@@ -102,14 +107,14 @@ test('an administrator connects the fifth vendor through the screens: the vendor
     await expect(field(page, 'body')).toHaveValue(goodBody);
     await expect(field(page, 'password')).not.toHaveValue('');
 
-    // c. A higher priority: its values count over the seeded source's for that commune. "Lưu và
+    // c. A higher priority: its values count over the seeded source's for that district. "Lưu và
     // kiểm tra" saves, opens the source's page and tests what was saved.
     await field(page, 'priority').fill('110');
     await page.getByTestId('source-save-test').click();
     await expect(page).toHaveURL(new RegExp(`/admin/sources/${KEY}\\?saved=1$`));
     await expect(page.getByText('Đã lưu.')).toBeVisible();
     await expect(report).toHaveAttribute('data-test-result', 'ok', { timeout: 30_000 });
-    // The vendor answers for the whole city: the communes other than Cầu Giấy are skipped and counted, not rejected.
+    // The vendor answers for the whole city: the communes but Nghĩa Đô are skipped and counted, not rejected.
     await expect(report.getByTestId('test-counts')).toContainText('0 dòng bị loại');
     await expect(report.getByTestId('test-skipped')).toContainText(/\d[\d.]* dòng của đơn vị ngoài phạm vi được bỏ qua/);
     await expect(field(page, 'priority')).toHaveValue('110');
@@ -121,7 +126,7 @@ test('an administrator connects the fifth vendor through the screens: the vendor
     await page.getByTestId('poll-now').click();
     const job = page.locator('[data-job-kind="poll"]');
     await expect(job).toHaveAttribute('data-job-state', 'done', { timeout: 30_000 });
-    // The communes outside the scope are skipped, not rejected: the poll is a success.
+    // The other communes are skipped, not rejected: the poll is a success.
     await expect(job).toContainText(/Lấy số liệu thành công: nhận \d[\d.]* dòng/);
     const runLink = job.getByRole('link', { name: 'Xem lần lấy số liệu' });
     await expect(runLink).toHaveAttribute('href', new RegExp(`^/admin/sources/${KEY}/runs/\\d+$`));
@@ -131,18 +136,13 @@ test('an administrator connects the fifth vendor through the screens: the vendor
     await expect(page.locator(`tr[data-run="${runId}"]`)).toContainText(/lấy ngay|theo lịch/);
 
     // e. The commune, on a day of the poll's window where the two systems differ.
-    // Each system's truth of a commune formed at the reform: its predecessors' continued, times their shares.
     const now = new Date();
-    const register = new Register(hanoiSimUnits());
-    const commune = (d: string) => register.on(d).find((u) => u.code === COMMUNE)!;
-    const fifthOf = (d: string) => unitDossiers(SEED, commune(d), d, now, undefined, oneStopDay);
-    const seededOf = (d: string) => unitDossiers(SEED, commune(d), d, now);
     const day = [addDays(today(), -1), addDays(today(), -2)].find((d) => {
-      const fifth = fifthOf(d);
-      return fifth.received > 0 && fifth.received !== seededOf(d).received;
+      const fifth = fifthDay(d, now);
+      return fifth.received > 0 && fifth.received !== seededDay(d, now).received;
     }) ?? addDays(today(), -1);
-    const truth = fifthOf(day);
-    const seeded = seededOf(day);
+    const truth = fifthDay(day, now);
+    const seeded = seededDay(day, now);
     const onTime = truth.resolvedOnTime + truth.pendingOnTime;
 
     // The board of that commune and day counts the fifth vendor's figures (recomputed after its poll).

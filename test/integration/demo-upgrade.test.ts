@@ -14,6 +14,7 @@ import { hanoiRegister } from '#server/seed/hanoi-2025';
 import { loadTilesCsv, loadUnitsCsv } from '#server/seed/units-csv';
 import { createUserIfMissing, seedDemoUsers } from '#server/seed/users';
 import { newKeyHex } from '../../src/lib/server/secrets.ts';
+import { templateSpec } from '../../src/lib/server/uploads.ts';
 import { createSimulator } from '../../workers/simulator/server.ts';
 import { hanoiSimUnits } from '../../workers/simulator/register.ts';
 import { freshDatabase } from '../support/db.ts';
@@ -112,6 +113,14 @@ describe('the old demo upgraded in place', () => {
       select count(*)::int as n from unit_rollup r join units a on a.id = r.ancestor_id join units d on d.id = r.descendant_id
       where a.gso_code = '10114' and a.valid_to is null and d.valid_to = '2025-06-30'`;
     expect(rollup!.n).toBe(6);
+
+    // The upload templates list the units in force today that report the family.
+    const template = async (family: string) => (await templateSpec(db.sql, family)).units.map((u) => u.code);
+    expect(await template('eid')).toEqual(reg.communes.map((u) => u.gsoCode).sort());
+    expect(await template('payment')).toHaveLength(126);
+    for (const family of ['dossier', 'task']) {
+      expect(await template(family)).toEqual([...reg.communes.map((u) => u.gsoCode).sort(), ...reg.departments.map((u) => u.gsoCode).sort()]);
+    }
 
     await seedDemoUsers(db.sql);
     const people = await db.sql`
