@@ -113,7 +113,7 @@ describe('units by any code system', () => {
     const twice = await importUnitsCsv(db.sql, ['gso_code,name,level,type,parent_gso_code,external_codes', await registerLine('00007', 'portal=H01.00001')].join('\n'), actor, {
       ip: null, jobs: jobs.boss
     });
-    expect(twice).toEqual({ ok: false, problems: [{ line: 2, message: 'dòng 2: mã ngoài portal=H01.00001 thuộc 2 đơn vị (00001, 00007): mỗi mã chỉ được gán cho một đơn vị đang hiệu lực' }] });
+    expect(twice).toEqual({ ok: false, problems: [{ line: 2, field: 'register', message: 'dòng 2: mã ngoài portal=H01.00001 thuộc 2 đơn vị (00001, 00007): mỗi mã chỉ được gán cho một đơn vị đang hiệu lực' }] });
     const bad = await importUnitsCsv(db.sql, 'gso_code,name,level,type,parent_gso_code\nH 99,Sai,commune,Xã,H99.01\n', actor, { ip: null, jobs: jobs.boss });
     expect(bad).toMatchObject({ ok: false, problems: [{ line: 2, message: expect.stringMatching(/^dòng 2: gso_code "H 99" không phải mã đơn vị hợp lệ/) }] });
   });

@@ -12,6 +12,8 @@ import type { UnitsImportResult } from '../../src/lib/server/admin/units.ts';
 // Friday 20 November 2026, 19:00 ICT.
 const NOW = new Date('2026-11-20T12:00:00Z');
 const TODAY = '2026-11-20';
+/** A merge without a date takes effect today: the merged unit's last day in force is yesterday. */
+const YESTERDAY = '2026-11-19';
 const DAKLAK = readFileSync(new URL('../../db/seed/data/daklak.csv', import.meta.url), 'utf8');
 
 describe('importing administrative units on the real PostgreSQL', () => {
@@ -40,7 +42,7 @@ describe('importing administrative units on the real PostgreSQL', () => {
   const imported = async (result: Promise<UnitsImportResult>) => {
     const r = await result;
     if (r.ok) {
-      expect(r.recompute).toEqual({ batch: expect.any(String) });
+      expect(r.recompute).toEqual({ batch: expect.any(String), periods: 8 });
       expect(await jobs.batch(r.recompute!.batch)).toBe(8);
     }
     return r;
@@ -78,7 +80,7 @@ describe('importing administrative units on the real PostgreSQL', () => {
 
     // The same file again changes nothing.
     const again = await imported(importUnitsCsv(db.sql, DAKLAK, actor, { now: NOW, jobs: jobs.boss }));
-    expect(again).toMatchObject({ ok: true, counts: { created: 0, updated: 0, merged: 0, unchanged: 196 } });
+    expect(again).toMatchObject({ ok: true, counts: { created: 0, updated: 0, merged: 0, unchanged: 196, lineage: 0 } });
   });
 
   it('merges 00004 into 00001: 00004 leaves the current boards and keeps its samples and past rankings', async () => {
@@ -99,12 +101,17 @@ describe('importing administrative units on the real PostgreSQL', () => {
       '00004,Phường Trúc Bạch,commune,Phường,001,,00001'
     ];
     const result = await imported(importUnitsCsv(db.sql, csv.join('\r\n') + '\r\n', actor, { now: NOW, jobs: jobs.boss }));
-    expect(result).toMatchObject({ ok: true, counts: { rows: 2, created: 0, updated: 1, merged: 1 }, updated: ['00001'], merged: ['00004'] });
+    expect(result).toMatchObject({ ok: true, counts: { rows: 2, created: 0, updated: 1, merged: 1, lineage: 1 }, updated: ['00001'], merged: ['00004'] });
+    // The merge is a lineage link: 00001 carries 00004's figures from before, whole, and its district counts them once.
+    expect(await db.sql`select predecessor_id, successor_id, note, share, estimated from unit_lineage`).toEqual([
+      { predecessor_id: c4!.id, successor_id: c1!.id, note: 'Nhập toàn bộ', share: 1, estimated: false }
+    ]);
+    expect(await db.sql`select share, estimated from unit_rollup where ancestor_id = ${c1!.id} and descendant_id = ${c4!.id}`).toEqual([{ share: 1, estimated: false }]);
 
     const [merged] = await db.sql<{ valid_to: string; merged_into_id: number; parent: string }[]>`
       select to_char(u.valid_to, 'YYYY-MM-DD') as valid_to, u.merged_into_id, p.gso_code as parent
       from units u join units p on p.id = u.parent_id where u.gso_code = '00004'`;
-    expect(merged).toEqual({ valid_to: TODAY, merged_into_id: c1!.id, parent: '001' });
+    expect(merged).toEqual({ valid_to: YESTERDAY, merged_into_id: c1!.id, parent: '001' });
     const [ext] = await db.sql<{ external_codes: Record<string, string> }[]>`select external_codes from units where gso_code = '00001'`;
     expect(ext!.external_codes).toEqual({ portal: 'H26.01.001', dvc: '000.01.01.H26' });
 
@@ -130,7 +137,11 @@ describe('importing administrative units on the real PostgreSQL', () => {
 
     const summary = await unitsSummary(db.sql);
     expect(summary.mergedCount).toBe(1);
-    expect(summary.merged).toEqual([{ code: '00004', name: 'Phường Trúc Bạch', level: 'commune', intoCode: '00001', intoName: 'Phường Phúc Xá', since: TODAY }]);
+    expect(summary.merged).toEqual([{
+      id: c4!.id, code: '00004', name: 'Phường Trúc Bạch', level: 'commune', intoCode: '00001', intoName: 'Phường Phúc Xá', since: YESTERDAY,
+      successors: [{ code: '00001', name: 'Phường Phúc Xá', note: 'Nhập toàn bộ' }]
+    }]);
+    expect(summary.lineageCount).toBe(1);
     expect(summary.roots.map((r) => r.code)).toEqual(['01', '66']);
     expect(summary.levels.find((l) => l.level === 'commune')).toEqual({ level: 'commune', current: 526 - 1 + 180, merged: 1 });
   });
@@ -141,7 +152,10 @@ describe('importing administrative units on the real PostgreSQL', () => {
       select u.gso_code as code from units u join units p on p.id = u.parent_id where p.gso_code = '002' and u.valid_to is null`;
     expect(children.length).toBeGreaterThan(0);
     const result = await imported(importUnitsCsv(db.sql, 'gso_code,name,level,type,parent_gso_code,merged_into,valid_to\n002,Quận Hoàn Kiếm,district,Quận,01,001,2025-07-01\n', actor, { now: NOW, jobs: jobs.boss }));
-    expect(result).toMatchObject({ ok: true, merged: ['002'], counts: { moved: children.length } });
+    expect(result).toMatchObject({ ok: true, merged: ['002'], counts: { moved: children.length, lineage: 1 } });
+    // The same merge again writes nothing new.
+    const again = await imported(importUnitsCsv(db.sql, 'gso_code,name,level,type,parent_gso_code,merged_into,valid_to\n002,Quận Hoàn Kiếm,district,Quận,01,001,2025-07-01\n', actor, { now: NOW, jobs: jobs.boss }));
+    expect(again).toMatchObject({ ok: true, merged: [], counts: { unchanged: 1, moved: 0, lineage: 0 } });
     expect(await count(db.sql`
       select count(*)::int as n from units u join units p on p.id = u.parent_id
       where p.gso_code = '001' and u.gso_code = any(${db.sql.array(children.map((c) => c.code))}::text[])`)).toBe(children.length);

@@ -46,6 +46,22 @@ describe('parseUnitsImport: the file on its own', () => {
     expect(hanoi.rows).toHaveLength(557);
   });
 
+  it('reads the national register of 01/07/2025 whole: VN (a country, letters for a code), 34 provinces, 3,321 communes', () => {
+    const vn = parseUnitsImport(readFileSync(new URL('../../../../db/seed/data/vietnam-2025.csv', import.meta.url), 'utf8'), { mode: 'register' });
+    expect(vn.problems).toEqual([]);
+    expect(vn.rows).toHaveLength(3356);
+    expect(vn.rows[0]).toMatchObject({ gsoCode: 'VN', level: 'country', type: 'Quốc gia', parentGsoCode: null });
+    expect(vn.rows.filter((r) => r.level === 'province').every((r) => r.parentGsoCode === 'VN')).toBe(true);
+    expect(vn.rows.filter((r) => r.level === 'commune')).toHaveLength(3321);
+  });
+
+  it('refuses merged_into, valid_from and valid_to in a register imported with a merge table, and speaks English when asked', () => {
+    expect(messages(parseUnitsImport(`${HEADER},valid_from\n01,A,province,Tỉnh,,2025-07-01\n`, { mode: 'register', file: 'vn.csv' }))).toEqual([
+      'vn.csv dòng 1: cột valid_from không dùng khi nhập kèm bảng sáp nhập: ngày hiệu lực là ô "Hiệu lực từ", việc sáp nhập nằm trong bảng sáp nhập'
+    ]);
+    expect(messages(parseUnitsImport(`${HEADER}\n01,,province,Tỉnh,\n`, { lang: 'en', file: 'vn.csv' }))).toEqual(['vn.csv line 2: name is empty']);
+  });
+
   it('refuses a header that lacks a column, names an unknown one, or repeats one', () => {
     expect(messages(parseUnitsImport('gso_code,name,level,parent_gso_code\n01,A,province,\n'))).toEqual([
       'dòng 1: dòng tiêu đề thiếu type: phải là gso_code,name,level,type,parent_gso_code (and optionally external_codes, merged_into, valid_from, valid_to)'
@@ -137,9 +153,11 @@ describe('parseUnitsImport: the file on its own', () => {
 
 // A small stored world: city 01 → districts 001, 002 → communes 00001, 00004 (in 001), 00007 (in 002);
 // 00010 was merged into 00007 on 2025-07-01.
+const IDS: Record<string, number> = { '01': 1, '001': 2, '002': 3 };
 const unit = (id: number, gsoCode: string, parentGsoCode: string | null, extra: Partial<ExistingUnit> = {}): ExistingUnit => ({
   id, gsoCode, name: `Đơn vị ${gsoCode}`, level: gsoCode.length === 2 ? 'province' : gsoCode.length === 3 ? 'district' : 'commune',
-  type: 'X', parentGsoCode, externalCodes: {}, validFrom: null, validTo: null, mergedIntoGsoCode: null, ...extra
+  type: 'X', parentId: parentGsoCode === null ? null : (IDS[parentGsoCode] ?? null), parentGsoCode, externalCodes: {}, validFrom: null, validTo: null,
+  mergedIntoGsoCode: null, ...extra
 });
 const STORED: ExistingUnit[] = [
   unit(1, '01', null), unit(2, '001', '01'), unit(3, '002', '01'), unit(4, '00001', '001'), unit(5, '00004', '001'),
@@ -173,11 +191,11 @@ describe('checkUnitsImport: the file against the stored units', () => {
     expect(messages(check(`${HEADER}\n001,Quận,district,Quận,00004\n`))).toEqual(['dòng 2: quan hệ cấp trên tạo thành vòng: 001 → 00004 → 001']);
   });
 
-  it('plans a merge: valid_to defaults to today, children move to the absorbing unit', () => {
+  it('plans a merge: valid_to (the last day in force) defaults to yesterday, children move to the absorbing unit', () => {
     const { problems, plan } = check(`${HEADER},merged_into\n001,Quận,district,Quận,01,002\n00004,Phường,commune,Phường,001,00001\n`);
     expect(problems).toEqual([]);
     expect(plan.merged).toEqual(['001', '00004']);
-    expect(plan.rows.map((r) => [r.gsoCode, r.mergedInto, r.validTo])).toEqual([['001', '002', TODAY], ['00004', '00001', TODAY]]);
+    expect(plan.rows.map((r) => [r.gsoCode, r.mergedInto, r.validTo])).toEqual([['001', '002', '2026-11-19'], ['00004', '00001', '2026-11-19']]);
     // 00001 (current, not in the file) moves to 002; 00004 is in the file and merged: it stays where it was.
     expect(plan.moved).toEqual([{ code: '00001', from: '001', to: '002' }]);
   });
@@ -192,9 +210,9 @@ describe('checkUnitsImport: the file against the stored units', () => {
   it('refuses a current unit under a merged one, and a merge into a merged one', () => {
     const { problems } = check(`${HEADER},merged_into\n00300,Xã,commune,Xã,00010,\n00004,Phường,commune,Phường,001,00010\n00001,Phường,commune,Phường,001,00004\n`);
     expect(messages({ problems })).toEqual([
-      'dòng 2: parent_gso_code 00010 đã sáp nhập vào 00007 (từ 2025-07-01): hãy đặt đơn vị dưới 00007',
-      'dòng 3: merged_into 00010 đã sáp nhập vào 00007 (từ 2025-07-01): hãy sáp nhập vào 00007',
-      'dòng 4: merged_into 00004 đã sáp nhập vào 00010 (từ 2026-11-20, dòng 3): hãy sáp nhập vào 00010'
+      'dòng 2: parent_gso_code 00010 đã sáp nhập vào 00007 (hiệu lực đến hết 2025-07-01): hãy đặt đơn vị dưới 00007',
+      'dòng 3: merged_into 00010 đã sáp nhập vào 00007 (hiệu lực đến hết 2025-07-01): hãy sáp nhập vào 00007',
+      'dòng 4: merged_into 00004 đã sáp nhập vào 00010 (hiệu lực đến hết 2026-11-19, dòng 3): hãy sáp nhập vào 00010'
     ]);
     expect(messages(check(`${HEADER},merged_into\n00004,Phường,commune,Phường,001,99999\n`))).toEqual(['dòng 2: merged_into 99999 không tồn tại']);
   });

@@ -179,20 +179,62 @@ const jobQueued = {
   }
 };
 
+/** A refused import: every problem of the files, by file and line (the same words as the admin screen). */
+const unitsImportProblem = {
+  type: 'object',
+  required: ['file', 'line', 'field', 'message'],
+  properties: {
+    file: { type: ['string', 'null'], description: 'The file\'s name (the multipart file name, `registerName` / `mergesName`, else the field).' },
+    line: { type: ['integer', 'null'], description: 'The file\'s line (the header is line 1); null for the file or the field as a whole.' },
+    field: { type: ['string', 'null'], enum: ['register', 'merges', 'effectiveFrom', null] },
+    message: { type: 'string', example: 'merge-2025.csv dòng 17: new_gso_code 99999 (Phường Ba Đình) không có trong danh mục vietnam-2025.csv và không phải đơn vị đang hiệu lực' }
+  }
+};
+
+const codesList = { type: 'array', items: { type: 'string' } };
+
+const unitsImportResult = {
+  type: 'object',
+  additionalProperties: true,
+  required: ['ok', 'kind', 'counts', 'recompute'],
+  description:
+    '`kind: "register"` (a register alone: units created or updated in place, legacy merged_into) or `kind: "reform"` (with a merge table and `effectiveFrom`). ' +
+    'The same files again: every count is "unchanged" and nothing is queued (reform).',
+  properties: {
+    ok: { type: 'boolean', const: true },
+    kind: { type: 'string', enum: ['register', 'reform'] },
+    counts: {
+      type: 'object',
+      additionalProperties: true,
+      description:
+        'register: rows, created, updated, merged, unchanged, moved, lineage. reform: effectiveFrom, endedOn, registerRows, mergeRows, created, newVersions ' +
+        '(new units keeping an ended unit\'s code), updated, unchanged, ended, lineage {created, updated, unchanged, removed}, skipped {rows, provinces: ' +
+        '{old province code: rows}, notAUnit: [lines]}, alreadyEnded, homeUnit.'
+    },
+    created: codesList, updated: codesList, merged: codesList, newVersions: codesList, ended: codesList,
+    moved: { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } } } },
+    recompute: {
+      type: ['object', 'null'],
+      description: 'The boards recomputed by the workers (reform: every period of every kind from the one holding effectiveFrom through today\'s), one job per period; null when nothing changed or no scheme is active.',
+      properties: { batch: { type: 'string', format: 'uuid' }, periods: { type: 'integer' }, status: { type: 'string', description: 'GET it to follow the batch.' } }
+    }
+  }
+};
+
 export const OPENAPI = {
   openapi: '3.1.0',
   info: {
     title: 'City Ops — admin API',
     version: '1',
     description:
-      'Everything an administrator does with data sources on the screens, as JSON. Authenticate with an API token created at /admin/api-tokens ' +
+      'Everything an administrator does with data sources and the units register on the screens, as JSON. Authenticate with an API token created at /admin/api-tokens ' +
       '(`Authorization: Bearer cop_…`; it acts as an administrator on /api/v1/admin/* only, every use is audited under its name) or with an ' +
       'administrator\'s session cookie (then state-changing calls must come from this site). Errors: `{ "error": "<words>", "fields": { "<field>": "<message>" } }`, ' +
       'Vietnamese by default, English with `Accept-Language: en` where a message has an English form.'
   },
   servers: [{ url: '/' }],
   security: [{ bearerToken: [] }, { session: [] }],
-  tags: [{ name: 'sources' }, { name: 'jobs' }],
+  tags: [{ name: 'sources' }, { name: 'units' }, { name: 'jobs' }],
   paths: {
     '/api/v1/admin/sources': {
       get: {
@@ -267,6 +309,52 @@ export const OPENAPI = {
         }
       }
     },
+    '/api/v1/admin/units/import': {
+      post: {
+        tags: ['units'], operationId: 'importUnits',
+        summary: 'Import the register of administrative units, optionally with its merge table and the day it takes effect',
+        description:
+          'The admin screen /admin/units as JSON. A register alone (gso_code,name,level,type,parent_gso_code[,external_codes][,merged_into][,valid_from][,valid_to]) ' +
+          'creates units or updates those of the same code in place. With a merge table (new_gso_code,new_name,old_gso_code,old_name,old_district_code,old_province_code,note) ' +
+          'and `effectiveFrom` D, it is a reform: the units it replaces end on D−1, the register\'s units are in force from D (a new row where a code is reused), ' +
+          'each old unit is linked to its new one(s) with the register\'s note and a share, VN is put above the provinces with the home unit kept (docs/units.md). ' +
+          'All or nothing. Each file at most 2 MB (UTF-8).',
+        parameters: [langHeader],
+        requestBody: {
+          required: true,
+          content: {
+            'multipart/form-data': {
+              schema: {
+                type: 'object', required: ['register'],
+                properties: {
+                  register: { type: 'string', format: 'binary', description: 'The register (CSV).' },
+                  merges: { type: 'string', format: 'binary', description: 'The merge table (CSV), optional.' },
+                  effectiveFrom: { type: 'string', description: 'dd/MM/yyyy or YYYY-MM-DD; required with merges, refused without.', example: '01/07/2025' }
+                }
+              }
+            },
+            'application/json': {
+              schema: {
+                type: 'object', required: ['register'],
+                properties: {
+                  register: { type: 'string', description: 'The register\'s CSV text.' },
+                  registerName: { type: 'string', description: 'The name the register goes by in the problems (e.g. vietnam-2025.csv).' },
+                  merges: { type: ['string', 'null'], description: 'The merge table\'s CSV text, optional.' },
+                  mergesName: { type: 'string' },
+                  effectiveFrom: { type: ['string', 'null'], example: '2025-07-01' }
+                }
+              }
+            }
+          }
+        },
+        responses: {
+          '200': jsonBody(ref('UnitsImportResult'), 'Imported; follow `recompute.status`.'),
+          '400': errorResponse('Not multipart nor a JSON object, a field missing or wrong (`fields.register`, `fields.merges`, `fields.effectiveFrom`).'),
+          '422': jsonBody(ref('UnitsImportRefused'), 'The files are refused, nothing changed: every problem by file and line.'),
+          ...common
+        }
+      }
+    },
     '/api/v1/admin/jobs/{kind}/{id}': {
       parameters: [
         { name: 'kind', in: 'path', required: true, schema: { type: 'string', enum: ['poll', 'recompute', 'backfill'] } },
@@ -291,6 +379,15 @@ export const OPENAPI = {
       TestReport: testReport,
       JobStatus: jobStatus,
       JobQueued: jobQueued,
+      UnitsImportResult: unitsImportResult,
+      UnitsImportRefused: {
+        type: 'object', required: ['error', 'fields', 'problems'],
+        properties: {
+          error: { type: 'string' },
+          fields: { type: 'object', additionalProperties: { type: 'string' }, description: 'The first problem of each field (register, merges, effectiveFrom).' },
+          problems: { type: 'array', items: unitsImportProblem }
+        }
+      },
       BackfillRequest: {
         type: 'object', required: ['from', 'to'],
         properties: { from: { type: 'string', format: 'date', example: '2025-10-01' }, to: { type: 'string', format: 'date', example: '2026-11-04' } }
