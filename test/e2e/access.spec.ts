@@ -1,17 +1,17 @@
 /**
  * The access matrix: every route, API endpoint, export and form action, tried as anonymous, a
- * wall screen's display token (scoped to Thanh Oai, 278), an officer of Thanh Oai (their own unit
- * and another one), a leader and an administrator, against the whole running product.
+ * wall screen's display token (scoped to Xã Thanh Oai, 10114), an officer of Xã Thanh Oai (their own
+ * unit and another one), a leader and an administrator, against the whole running product.
  * Socket commands are checked the same way in test/integration/socket-auth.test.ts.
  */
 import { readFileSync } from 'node:fs';
 import { expect, request as playwrightRequest, test, type APIRequestContext } from '@playwright/test';
 import postgres from 'postgres';
 import { createHash, randomBytes } from 'node:crypto';
-import { base, signIn, type DemoUser } from './auth.ts';
+import { base, signIn } from './auth.ts';
 
-type Who = 'anonymous' | 'display' | DemoUser;
-const WHO: Who[] = ['anonymous', 'display', 'officer-278', 'leader', 'admin'];
+type Who = 'anonymous' | 'display' | 'officer-thanh-oai' | 'leader' | 'admin';
+const WHO: Who[] = ['anonymous', 'display', 'officer-thanh-oai', 'leader', 'admin'];
 /** allow = 2xx (or the named status); the others are the refusals expected. */
 type Expect = 'allow' | 'sign_in' | 'forbidden' | number;
 
@@ -23,35 +23,36 @@ interface Row {
   expect: Record<Who, Expect>;
 }
 
-const ALL = (e: Expect): Record<Who, Expect> => ({ anonymous: e, display: e, 'officer-278': e, leader: e, admin: e });
-const PEOPLE: Record<Who, Expect> = { anonymous: 'sign_in', display: 'forbidden', 'officer-278': 'allow', leader: 'allow', admin: 'allow' };
+const ALL = (e: Expect): Record<Who, Expect> => ({ anonymous: e, display: e, 'officer-thanh-oai': e, leader: e, admin: e });
+const PEOPLE: Record<Who, Expect> = { anonymous: 'sign_in', display: 'forbidden', 'officer-thanh-oai': 'allow', leader: 'allow', admin: 'allow' };
 const PEOPLE_AND_DISPLAY: Record<Who, Expect> = { ...PEOPLE, display: 'allow' };
-const ADMIN: Record<Who, Expect> = { anonymous: 'sign_in', display: 'forbidden', 'officer-278': 'forbidden', leader: 'forbidden', admin: 'allow' };
+const ADMIN: Record<Who, Expect> = { anonymous: 'sign_in', display: 'forbidden', 'officer-thanh-oai': 'forbidden', leader: 'forbidden', admin: 'allow' };
 
 const ROWS: Row[] = [
   { name: 'overview page', method: 'GET', path: '/', expect: PEOPLE },
-  { name: 'own district page', method: 'GET', path: '/units/278', expect: PEOPLE },
-  { name: 'another district page (board only for the officer)', method: 'GET', path: '/units/001', expect: PEOPLE },
-  { name: 'own district indicator drill-down', method: 'GET', path: '/units/278/indicators/dossier.on_time?period=month', expect: PEOPLE },
-  { name: 'another district indicator drill-down (detail)', method: 'GET', path: '/units/001/indicators/dossier.on_time', expect: { ...PEOPLE, 'officer-278': 'forbidden' } },
+  { name: 'own commune page', method: 'GET', path: '/units/10114', expect: PEOPLE },
+  { name: 'another commune page (board only for the officer)', method: 'GET', path: '/units/00004', expect: PEOPLE },
+  { name: 'an ended district page (its last month)', method: 'GET', path: '/units/278', expect: PEOPLE },
+  { name: 'own commune indicator drill-down', method: 'GET', path: '/units/10114/indicators/dossier.on_time?period=month', expect: PEOPLE },
+  { name: 'another commune indicator drill-down (detail)', method: 'GET', path: '/units/00004/indicators/dossier.on_time', expect: { ...PEOPLE, 'officer-thanh-oai': 'forbidden' } },
   { name: 'own commune raw samples (detail)', method: 'GET', path: '/units/10114/indicators/dossier.on_time/samples', expect: PEOPLE },
-  { name: 'another district raw samples (detail)', method: 'GET', path: '/units/001/indicators/dossier.on_time/samples', expect: { ...PEOPLE, 'officer-278': 'forbidden' } },
-  // A wall screen never lands on the sign-in page: without a token it says so (401) in its own screen.
-  { name: 'wall screen', method: 'GET', path: '/wall', expect: { anonymous: 401, display: 'allow', 'officer-278': 'allow', leader: 'allow', admin: 'allow' } },
+  { name: 'another commune raw samples (detail)', method: 'GET', path: '/units/00004/indicators/dossier.on_time/samples', expect: { ...PEOPLE, 'officer-thanh-oai': 'forbidden' } },
+  // A wall screen never lands on the sign-in page: without a token it says so (401) in its own screen; a
+  // token for a commune (nothing under it to rank) says so too (400). An officer's wall is their city's.
+  { name: 'wall screen', method: 'GET', path: '/wall', expect: { anonymous: 401, display: 400, 'officer-thanh-oai': 'allow', leader: 'allow', admin: 'allow' } },
   { name: "wall screen's token check", method: 'GET', path: '/wall/status', expect: ALL('allow') },
   // A signed-in person is sent on from the sign-in page (303); a wall screen may see it.
-  { name: 'sign-in page', method: 'GET', path: '/login', expect: { anonymous: 'allow', display: 'allow', 'officer-278': 303, leader: 303, admin: 303 } },
+  { name: 'sign-in page', method: 'GET', path: '/login', expect: { anonymous: 'allow', display: 'allow', 'officer-thanh-oai': 303, leader: 303, admin: 303 } },
   { name: 'health check', method: 'GET', path: '/healthz', expect: ALL('allow') },
   { name: 'city board API', method: 'GET', path: '/api/v1/rankings?scope=01&period=month', expect: { ...PEOPLE_AND_DISPLAY, display: 'forbidden' } },
   { name: 'city board export (xlsx)', method: 'GET', path: '/api/v1/rankings?scope=01&period=month&format=xlsx', expect: { ...PEOPLE_AND_DISPLAY, display: 'forbidden' } },
-  { name: 'another district series export (csv)', method: 'GET', path: '/api/v1/series?unit=001&format=csv', expect: { ...PEOPLE_AND_DISPLAY, display: 'forbidden', 'officer-278': 'forbidden' } },
-  { name: 'own district board API', method: 'GET', path: '/api/v1/rankings?scope=278&period=month', expect: PEOPLE_AND_DISPLAY },
-  { name: 'own district series (detail)', method: 'GET', path: '/api/v1/series?unit=278', expect: PEOPLE_AND_DISPLAY },
+  { name: 'another commune series export (csv)', method: 'GET', path: '/api/v1/series?unit=00004&format=csv', expect: { ...PEOPLE_AND_DISPLAY, display: 'forbidden', 'officer-thanh-oai': 'forbidden' } },
+  { name: 'an ended district board API (its last month)', method: 'GET', path: '/api/v1/rankings?scope=278&period=month&date=2025-06-15', expect: PEOPLE },
   { name: 'own commune series (detail)', method: 'GET', path: '/api/v1/series?unit=10114', expect: PEOPLE_AND_DISPLAY },
-  { name: 'another district series (detail)', method: 'GET', path: '/api/v1/series?unit=001', expect: { ...PEOPLE_AND_DISPLAY, display: 'forbidden', 'officer-278': 'forbidden' } },
+  { name: 'another commune series (detail)', method: 'GET', path: '/api/v1/series?unit=00004', expect: { ...PEOPLE_AND_DISPLAY, display: 'forbidden', 'officer-thanh-oai': 'forbidden' } },
   { name: 'sources health API', method: 'GET', path: '/api/v1/sources/health', expect: PEOPLE_AND_DISPLAY },
   { name: 'upload template (export)', method: 'GET', path: '/api/v1/templates/dossier?format=xlsx', expect: PEOPLE },
-  { name: 'upload a file', method: 'POST', path: '/api/v1/sources/tai-len-hoso/upload', body: 'empty-file', expect: { anonymous: 'sign_in', display: 'forbidden', 'officer-278': 400, leader: 'forbidden', admin: 400 } },
+  { name: 'upload a file', method: 'POST', path: '/api/v1/sources/tai-len-hoso/upload', body: 'empty-file', expect: { anonymous: 'sign_in', display: 'forbidden', 'officer-thanh-oai': 400, leader: 'forbidden', admin: 400 } },
   { name: '/metrics', method: 'GET', path: '/metrics', expect: ADMIN },
   { name: 'admin: sources', method: 'GET', path: '/admin/sources', expect: ADMIN },
   { name: 'admin: a source and its history', method: 'GET', path: '/admin/sources/motcua', expect: ADMIN },
@@ -84,8 +85,8 @@ test.beforeAll(async () => {
   }
   expect(runId, 'a poll run of motcua within 30 s').toBeGreaterThan(0);
   await sql`insert into display_tokens (name, token_hash, scope_unit_id, playlist)
-            select 'e2e wall 278', ${createHash('sha256').update(displayToken).digest('hex')}, id, '{"scenes":["board"],"dwellSeconds":30}'::jsonb
-            from units where gso_code = '278'`;
+            select 'e2e wall 10114', ${createHash('sha256').update(displayToken).digest('hex')}, id, '{"scenes":["board"],"dwellSeconds":30}'::jsonb
+            from units where gso_code = '10114' and valid_to is null`;
   await sql.end();
   for (const who of WHO) {
     const ctx = await playwrightRequest.newContext({
@@ -126,13 +127,13 @@ test(`every row of the access matrix holds (${ROWS.length} routes × ${WHO.lengt
   expect(failures).toEqual([]);
 });
 
-test("an officer sees another district's board but not its detail", async () => {
-  const officer = contexts.get('officer-278')!;
-  const other = await (await officer.get('/units/001')).text();
+test("an officer sees another commune's board but not its detail", async () => {
+  const officer = contexts.get('officer-thanh-oai')!;
+  const other = await (await officer.get('/units/00004')).text();
   expect(other).toContain('data-detail="hidden"');
-  const own = await (await officer.get('/units/278')).text();
+  const own = await (await officer.get('/units/10114')).text();
   expect(own).not.toContain('data-detail="hidden"');
-  const leader = await (await contexts.get('leader')!.get('/units/001')).text();
+  const leader = await (await contexts.get('leader')!.get('/units/00004')).text();
   expect(leader).not.toContain('data-detail="hidden"');
 });
 
@@ -168,7 +169,7 @@ test('pages carry a Content-Security-Policy they pass, and may not be framed', a
     if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
   });
   await signIn(page.request, 'leader');
-  const response = await page.goto(`${base()}/units/278`);
+  const response = await page.goto(`${base()}/units/10114`);
   const csp = response!.headers()['content-security-policy'] ?? '';
   expect(csp).toContain("script-src 'self'");
   expect(csp).toContain("frame-ancestors 'none'");

@@ -33,9 +33,9 @@ test('the read APIs refuse bad parameters with a 400 that names the parameter', 
     // Outside the supported range: a 400 naming the parameter, never a database error.
     ['/api/v1/rankings?date=0000-01-01', /^date: must be between 2000-01-01 and 2099-12-31/],
     ['/api/v1/rankings?scope=01&period=year&date=9999-12-31', /^date: must be between 2000-01-01 and 2099-12-31/],
-    ['/api/v1/series?unit=278&from=0001-01-01&to=0001-02-01', /^from: must be between 2000-01-01 and 2099-12-31/],
+    ['/api/v1/series?unit=10114&from=0001-01-01&to=0001-02-01', /^from: must be between 2000-01-01 and 2099-12-31/],
     [`/api/v1/series?unit=${encodeURIComponent(SCRIPT)}`, /^unit: /],
-    ['/api/v1/series?unit=278&from=2020-01-01&to=2026-01-01', /^from: at most 1,100 days/],
+    ['/api/v1/series?unit=10114&from=2020-01-01&to=2026-01-01', /^from: at most 1,100 days/],
     [`/api/v1/templates/${encodeURIComponent(SQL)}`, /nhóm chỉ tiêu phải là một trong/]
   ];
   for (const [path, message] of cases) {
@@ -103,8 +103,8 @@ test('a sign-in sends the browser only to a path on this site, never elsewhere a
     expect(r.status(), JSON.stringify(next)).toBe(303);
     expect(r.headers().location, JSON.stringify(next)).toBe('/');
   }
-  const home = await request.get(`${base()}/login?next=${encodeURIComponent('/units/278?period=month')}`, { maxRedirects: 0 });
-  expect(home.headers().location).toBe('/units/278?period=month');
+  const home = await request.get(`${base()}/login?next=${encodeURIComponent('/units/10114?period=month')}`, { maxRedirects: 0 });
+  expect(home.headers().location).toBe('/units/10114?period=month');
   // The language switch sends back to the same path: never to another host.
   const lang = await request.get(`${base()}//evil.example?lang=en`, { maxRedirects: 0 });
   expect(lang.headers().location ?? '').not.toMatch(/^\/\//);

@@ -10,7 +10,7 @@ const localeCookie = async (page: Page) => (await page.context().cookies()).find
 
 test('the screens switch to English and back; the choice sticks across pages, numbers keep the vi-VN formats', async ({ page }) => {
   await signIn(page.request, 'leader');
-  await page.goto(`${base()}/units/278`);
+  await page.goto(`${base()}/units/10114`);
 
   // Vietnamese by default.
   await expect(page.locator('html')).toHaveAttribute('lang', 'vi');
@@ -20,18 +20,22 @@ test('the screens switch to English and back; the choice sticks across pages, nu
 
   // To English: back on the very same URL, in English.
   await switchTo(page, 'en').click();
-  await expect(page).toHaveURL(`${base()}/units/278`);
+  await expect(page).toHaveURL(`${base()}/units/10114`);
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   await expect(current(page)).toHaveText('EN');
   expect(await localeCookie(page)).toBe('en');
 
   // English headings and words …
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Huyện Thanh Oai');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Xã Thanh Oai');
   await expect(page.locator('#standing-h')).toHaveText('Standing in Thành phố Hà Nội');
+  // Words from the data: the register's type names kept as they are, the level in English.
+  await expect(page.locator('#siblings-h')).toHaveText('Among the 126 communes (xã, phường) of Thành phố Hà Nội');
+  await expect(page.locator('[data-section="lineage"]')).toContainText('Formed on 01/07/2025 from:');
+  await expect(page.locator('[data-section="lineage"] li[data-predecessor="10114"]')).toContainText('whole · the register says “Nhập toàn bộ”');
   await expect(page.locator('#gaps-h')).toHaveText('To move up a rank or a band');
-  await expect(page.locator('#ind-h')).toContainText(/^Indicators rank among the 30 units of Thành phố Hà Nội$/);
+  await expect(page.locator('#ind-h')).toContainText(/^Indicators rank among the 12\d units of Thành phố Hà Nội$/);
   await expect(page.locator('#src-h')).toContainText('Data sources');
-  await expect(page.locator('[data-field="own-rank"]')).toHaveText(/^Rank \d+\/30$/);
+  await expect(page.locator('[data-field="own-rank"]')).toHaveText(/^Rank \d+\/12\d$/);
   await expect(page.locator('[data-gap="rank"]')).toHaveText(
     /^(Needs \d+,\d{2} more points to reach rank \d+ \(.+\): .+|In the lead \(rank 1\)|Tied for rank 1)$/
   );
@@ -41,7 +45,6 @@ test('the screens switch to English and back; the choice sticks across pages, nu
   // … English indicator and family names …
   await expect(page.locator('[data-indicator="eid.activation"] .name a')).toHaveText('e-ID activation');
   await expect(page.locator('[data-indicator="dossier.on_time"] .name small')).toContainText('Dossiers · full points at');
-  await expect(page.locator('table.board thead')).toContainText('e-ID activation');
   await expect(page.locator('[data-section="history"] h2')).toHaveText('Dossiers on time by day (90 days)');
 
   // … and the vi-VN number formats all the same.
@@ -56,6 +59,11 @@ test('the screens switch to English and back; the choice sticks across pages, nu
   await expect(current(page)).toHaveText('EN');
   await expect(page.locator('.kpi[data-family="dossier"] h3')).toHaveText('Dossiers');
   await expect(page.locator('table.board thead')).toContainText('Total');
+  await expect(page.locator('table.board thead')).toContainText('e-ID activation');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Thành phố Hà Nội: 126 communes \(xã, phường\) and \d+ departments \(sở, .+\) ranked$/);
+  await expect(page.locator('[data-field="group-heading"]').first()).toContainText('Ranking of 126 communes (xã, phường)');
+  await expect(page.locator('.kinds a[data-kind="commune"][data-type=""]')).toContainText('Communes (xã, phường)');
+  await expect(page.locator('[data-field="not-on-map"]')).toHaveText(/^The \d+ departments \(sở, .+\) are not on the map: they have no territory of their own\.$/);
   await expect(page.locator('[data-connection="live"]')).toHaveText(/Live/);
 
   // The wall display stays Vietnamese whatever the cookie says.
@@ -76,33 +84,32 @@ test('the screens switch to English and back; the choice sticks across pages, nu
 
 test('the switch needs no script: the server sets the cookie and sends the browser back without the parameter', async ({ request }) => {
   await signIn(request, 'leader');
-  const r = await request.get(`${base()}/units/278?period=month&lang=en`, { maxRedirects: 0 });
+  const r = await request.get(`${base()}/units/10114?period=month&lang=en`, { maxRedirects: 0 });
   expect(r.status()).toBe(303);
-  expect(r.headers()['location']).toBe('/units/278?period=month');
+  expect(r.headers()['location']).toBe('/units/10114?period=month');
   expect(r.headers()['set-cookie']).toMatch(/^cityops_locale=en; .*Path=\//i);
   // An unknown language changes nothing but the URL.
   const unknown = await request.get(`${base()}/login?lang=xx`, { maxRedirects: 0 });
   expect(unknown.status()).toBe(303);
   expect(unknown.headers()['set-cookie']).toBeUndefined();
   // Every page after it is rendered in English.
-  const html = await (await request.get(`${base()}/units/278`)).text();
+  const html = await (await request.get(`${base()}/units/10114`)).text();
   expect(html).toContain('<html lang="en">');
   expect(html).toContain('Standing in Thành phố Hà Nội');
 });
 
 test('an unranked unit says why in the reader’s language: Vietnamese on the Vietnamese page, English on the English one', async ({ page }) => {
-  // A commune no district system reports yet (new in the register): its district's board cannot rank it,
+  // A commune no system reports yet (new in the register): the city's board cannot rank it,
   // first because the board has not been recomputed with it, then because it has no data at all.
   const sql = postgres(process.env.E2E_DATABASE_URL!, { max: 1, onnotice: () => {} });
-  const code = '99282';
+  const code = '99901';
   try {
     const [unit] = await sql<{ id: number }[]>`
       insert into units (gso_code, name, level, type, parent_id)
-      select ${code}, 'Xã Thử Nghiệm', 'commune', 'Xã', id from units where gso_code = '282'
-      on conflict (gso_code) do update set valid_to = null returning id`;
+      select ${code}, 'Xã Thử Nghiệm', 'commune', 'Xã', id from units where gso_code = '01' returning id`;
     await sql`
       insert into unit_closure (ancestor_id, descendant_id, depth)
-      select c.ancestor_id, ${unit!.id}::int, c.depth + 1 from unit_closure c join units p on p.id = c.descendant_id where p.gso_code = '282'
+      select c.ancestor_id, ${unit!.id}::int, c.depth + 1 from unit_closure c join units p on p.id = c.descendant_id where p.gso_code = '01'
       union all select ${unit!.id}::int, ${unit!.id}::int, 0
       on conflict do nothing`;
 
@@ -119,8 +126,8 @@ test('an unranked unit says why in the reader’s language: Vietnamese on the Vi
     await expect(own).toHaveAttribute('data-reason', /^(not_computed|no_data)$/);
     await expect(page.locator('[data-gap="rank"]')).toHaveText(line('Chưa xếp hạng \\(', vi, '\\): chưa tính được khoảng cách'));
     await expect(page.locator('[data-gap="band"]')).toHaveCount(0);
-    // On its district's board too.
-    await page.goto(`${base()}/units/282`);
+    // On the city's board too (found by name: the unranked are on its last page).
+    await page.goto(`${base()}/units/01?q=th%E1%BB%AD%20nghi%E1%BB%87m`);
     await expect(page.locator(`tr[data-unit="${code}"] [data-field="not-ranked"]`)).toHaveText(line('Chưa xếp hạng: ', vi));
 
     // In English: the same reason, in English words.
@@ -132,7 +139,7 @@ test('an unranked unit says why in the reader’s language: Vietnamese on the Vi
     await expect(page.locator('[data-gap="rank"]')).toHaveText(line('Not ranked \\(', en, '\\): no gap can be worked out yet'));
 
     // The API keeps the Vietnamese words beside the code, whatever language the screens are in.
-    const board = await (await page.request.get(`${base()}/api/v1/rankings?scope=282&period=month`)).json();
+    const board = await (await page.request.get(`${base()}/api/v1/rankings?scope=01&period=month`)).json();
     const row = board.rows.find((r: { unitCode: string }) => r.unitCode === code);
     expect(row).toMatchObject({ rank: null, notRanked: { code: expect.stringMatching(/^(not_computed|no_data)$/) }, notRankedReason: expect.stringMatching(vi) });
   } finally {

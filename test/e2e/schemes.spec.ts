@@ -16,6 +16,7 @@ test('the overview shows the national 766 progress board out of 20, and the sche
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Thành phố Hà Nội');
   await expect(page.locator('[data-field="scheme"]')).toContainText('Chỉ số 766 — nhóm tiến độ giải quyết (tối đa 20,00 điểm)');
   await expect(choice(page, 'Chỉ số 766 (tiến độ)')).toHaveAttribute('aria-current', 'page');
+  // The first page of the board: 30 of the 126 communes and the departments.
   await expect(page.locator('tbody tr[data-unit]')).toHaveCount(30);
   // One indicator column after rank, unit, total and band.
   await expect(indicatorHeaders(page)).toHaveCount(5);
@@ -33,13 +34,14 @@ test('the overview shows the national 766 progress board out of 20, and the sche
   await expect(page).toHaveURL(/scheme=national_766/);
   await expect(indicatorHeaders(page)).toHaveCount(5);
   // The export names the scheme and carries one indicator's four columns beside the nine of the
-  // unit (rank, previous, code, name, total, band, the not-ranked reason in words and its code, the change).
+  // unit (rank, previous, code, name, total, band, the not-ranked reason in words and its code, the change)
+  // and the three after them (the register's type, the ranking group, "ước tính").
   const csvHref = await page.getByRole('link', { name: 'CSV', exact: true }).getAttribute('href');
   expect(csvHref).toContain('scheme=national_766');
   const csv = await page.request.get(`${base()}${csvHref}`);
   expect(csv.status()).toBe(200);
   expect(csv.headers()['content-disposition']).toMatch(/national_766\.csv/);
-  expect((await csv.text()).split('\r\n')[0]!.split(',')).toHaveLength(13);
+  expect((await csv.text()).split('\r\n')[0]!.split(',')).toHaveLength(16);
 
   // Back to the operations scheme: the eight indicators, totals out of 100, same period and date.
   await choice(page, 'Bộ chỉ số điều hành').click();

@@ -70,7 +70,7 @@ test('an administrator downloads the template, fills it and uploads it', async (
 test("an officer's upload cannot overwrite the one-stop-shop system; with approval required, an administrator approves the rest on its screen", async ({ page, playwright }) => {
   const metrics = ['dossier.received', 'dossier.received_online', 'dossier.resolved', 'dossier.resolved_on_time', 'dossier.pending_on_time', 'dossier.pending_overdue', 'dossier.digitized', 'dossier.with_fee', 'dossier.paid_online'];
   const ownDay = addDays(today(), -61); // before the demo's history: no system reports it
-  const csv = `unit_code,date,${metrics.join(',')}\n10114,${addDays(today(), -1)},100,90,95,95,5,0,100,50,50\n10135,${ownDay},100,90,95,95,5,0,100,50,50\n`;
+  const csv = `unit_code,date,${metrics.join(',')}\n10114,${addDays(today(), -1)},100,90,95,95,5,0,100,50,50\n10114,${ownDay},100,90,95,95,5,0,100,50,50\n`;
   await signIn(page.request, 'admin');
   await page.goto(`${base()}/admin/uploads`);
   await page.getByLabel('Yêu cầu duyệt trước khi số liệu tải lên được tính').check();
@@ -78,27 +78,27 @@ test("an officer's upload cannot overwrite the one-stop-shop system; with approv
   await expect(page.getByRole('status')).toContainText('chỉ được tính sau khi quản trị viên duyệt');
   const officer = await playwright.request.newContext();
   try {
-    await signIn(officer, 'officer-278');
+    await signIn(officer, 'officer-thanh-oai');
     const upload = await officer.post(`${base()}/api/v1/sources/tai-len-hoso/upload`, {
-      headers: { origin: base() }, multipart: { file: { name: 'xa-binh-minh.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) } }
+      headers: { origin: base() }, multipart: { file: { name: 'xa-thanh-oai.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) } }
     });
     expect(upload.status()).toBe(202);
     const answer = await upload.json();
     expect(answer).toMatchObject({ approval: 'pending', accepted: 9, rejected: 1 });
-    expect(answer.rejections[0].reason).toMatch(/^Thị trấn Kim Bài \(10114\), ngày .*: đã có số liệu từ nguồn 'Hệ thống một cửa \(iGate\) — hồ sơ TTHC' \(ưu tiên cao hơn\)$/);
+    expect(answer.rejections[0].reason).toMatch(/^Xã Thanh Oai \(10114\), ngày .*: đã có số liệu từ nguồn 'Hệ thống một cửa \(iGate\) — hồ sơ TTHC' \(ưu tiên cao hơn\)$/);
 
     await page.goto(`${base()}/admin/uploads`);
     const row = page.locator(`tr[data-upload="${answer.pendingUploadId}"]`);
-    await expect(row.locator('[data-field="sender"]')).toContainText('officer-278');
-    await expect(row).toContainText('Xã Bình Minh (10135)');
+    await expect(row.locator('[data-field="sender"]')).toContainText('officer-thanh-oai');
+    await expect(row).toContainText('Xã Thanh Oai (10114)');
     await page.screenshot({ path: 'test-results/screens/admin-uploads-pending.png', fullPage: true });
     await row.getByRole('button', { name: 'Duyệt' }).click();
     await expect(page.getByRole('status')).toContainText(`Đã duyệt tệp #${answer.pendingUploadId}: 9 số liệu được tính`);
     await expect(page.locator(`tr[data-upload="${answer.pendingUploadId}"][data-status="approved"]`)).toBeVisible();
 
     // The raw samples of that day name who sent the file and who approved it.
-    await page.goto(`${base()}/units/10135/indicators/dossier.on_time/samples?day=${ownDay}`);
-    await expect(page.locator('[data-field="sent-by"]')).toContainText('officer-278');
+    await page.goto(`${base()}/units/10114/indicators/dossier.on_time/samples?day=${ownDay}`);
+    await expect(page.locator('[data-field="sent-by"]')).toContainText('officer-thanh-oai');
     await expect(page.locator('[data-field="approved-by"]')).toContainText('admin');
     await page.screenshot({ path: 'test-results/screens/samples-sent-by.png', fullPage: true });
   } finally {

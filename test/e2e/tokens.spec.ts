@@ -18,21 +18,23 @@ test('an administrator picks the scope from the unit tree, orders the scenes, co
   await signIn(page.request, 'admin');
   await page.goto(`${base()}/admin/tokens`);
 
-  // The unit tree: the city at the top, districts one step in, communes two.
+  // The unit tree of today: the city at the top, its communes and departments one step in (two tiers, no districts).
   const select = page.getByLabel('Phạm vi (đơn vị)');
   const first = select.locator('option').first();
   await expect(first).toHaveAttribute('value', '01');
   await expect(first).toHaveAttribute('data-depth', '0');
-  await expect(select.locator('option[value="278"]')).toHaveAttribute('data-depth', '1');
-  expect(await select.locator('option[value="278"]').textContent()).toMatch(/^\u00a0{4}\S.*\(278\)$/);
-  expect(await select.locator('option[data-depth="2"]').count()).toBeGreaterThan(0);
-  expect(await select.locator('option[data-depth="2"]').first().textContent()).toMatch(/^\u00a0{8}\S/);
-  // The search narrows it (without accents), then the district is chosen.
+  await expect(select.locator('option[value="10114"]')).toHaveAttribute('data-depth', '1');
+  expect(await select.locator('option[value="10114"]').textContent()).toMatch(/^\u00a0{4}\S.*\(10114\)$/);
+  await expect(select.locator('option[value="278"]')).toHaveCount(0);
+  await expect(select.locator('option[data-depth="2"]')).toHaveCount(0);
+  // The search narrows it (without accents); then the city, whose board a wall shows, is chosen.
   await page.getByLabel('Tìm đơn vị theo tên hoặc mã').fill('thanh oai');
-  await expect(select.locator('option[value="278"]')).toHaveCount(1);
+  await expect(select.locator('option[value="10114"]')).toHaveCount(1);
   await expect.poll(() => select.locator('option').count()).toBeLessThan(10);
-  await select.selectOption('278');
-  await expect(select).toHaveValue('278');
+  await page.getByLabel('Tìm đơn vị theo tên hoặc mã').fill('ha noi');
+  await expect(select.locator('option[value="01"]')).toHaveCount(1);
+  await select.selectOption('01');
+  await expect(select).toHaveValue('01');
 
   // The scenes: movers to the top with the keyboard, map above board with the mouse, sources left out.
   expect(await sceneOrder(page)).toEqual(['kpis', 'board', 'map', 'movers', 'sources']);
@@ -71,12 +73,12 @@ test('an administrator picks the scope from the unit tree, orders the scenes, co
   await expect(page.getByLabel('Phạm vi (đơn vị)')).toHaveValue('01');
   await expect(page.getByLabel('Tên màn hình', { exact: true })).toHaveValue('');
 
-  // Stored in the order chosen, scoped to the district.
+  // Stored in the order chosen, scoped to the city.
   const sql = db();
   const [row] = await sql<{ playlist: { scenes: string[]; dwellSeconds: number }; code: string }[]>`
     select t.playlist, u.gso_code as code from display_tokens t join units u on u.id = t.scope_unit_id where t.name = 'Phòng họp Thanh Oai (e2e)'`;
   await sql.end();
-  expect(row).toEqual({ playlist: { scenes: ['movers', 'map', 'kpis', 'board'], dwellSeconds: 15 }, code: '278' });
+  expect(row).toEqual({ playlist: { scenes: ['movers', 'map', 'kpis', 'board'], dwellSeconds: 15 }, code: '01' });
   const listed = page.locator('tr', { hasText: 'Phòng họp Thanh Oai (e2e)' });
   await expect(listed).toContainText('Tăng / giảm hạng, Bản đồ, Chỉ số tổng hợp, Bảng xếp hạng');
 
@@ -94,7 +96,7 @@ test('without a clipboard (http on a LAN) the copy button selects the address', 
   await signIn(page.request, 'admin');
   await page.goto(`${base()}/admin/tokens`);
   // Once the page runs (the search narrows the list), the form is filled.
-  await page.getByLabel('Tìm đơn vị theo tên hoặc mã').fill('278');
+  await page.getByLabel('Tìm đơn vị theo tên hoặc mã').fill('10114');
   await expect.poll(() => page.locator('#scopeCode option').count()).toBeLessThan(5);
   await page.getByLabel('Tìm đơn vị theo tên hoặc mã').fill('');
   await page.getByLabel('Tên màn hình', { exact: true }).fill('Sảnh (e2e, không clipboard)');

@@ -11,7 +11,7 @@ import postgres from 'postgres';
 import { AUTH_CHANNEL } from '../../src/lib/contract/notify.ts';
 import { today } from '../../src/lib/domain/periods.ts';
 import { freePort } from '../support/ports.ts';
-import { base, simulator } from './auth.ts';
+import { base, signIn, simulator } from './auth.ts';
 
 const db = () => postgres(process.env.E2E_DATABASE_URL!, { max: 1, onnotice: () => {} });
 
@@ -49,8 +49,43 @@ async function expectFits(page: Page) {
 
 const SCENES = ['kpis', 'board', 'map', 'movers', 'sources'];
 
-test('every scene fits 1920×1080 and 3840×2160 without scrolling; the board shows all 30 districts', async ({ browser }) => {
-  test.setTimeout(120_000);
+/** Every text of the board scene at least 24 px on 1920×1080 (48 px on 3840×2160): legible at 5 m (issue 16's rule). */
+async function smallestBoardText(page: Page): Promise<{ px: number; text: string }> {
+  return page.evaluate(() => {
+    let smallest = { px: Infinity, text: '' };
+    for (const el of document.querySelectorAll<HTMLElement>('.wallboard *')) {
+      if (![...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim())) continue;
+      const px = parseFloat(getComputedStyle(el).fontSize);
+      if (px < smallest.px) smallest = { px, text: el.textContent!.trim().slice(0, 40) };
+    }
+    return smallest;
+  });
+}
+
+/** No name on the board's page is cut short (an ellipsis hides the end of a text wider than its cell). */
+async function boardNamesWhole(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('.wallboard li > span')].flatMap((el) => {
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      return range.getBoundingClientRect().width > el.clientWidth + 1 ? [el.textContent!.trim()] : [];
+    })
+  );
+}
+
+test('every scene fits 1920×1080 and 3840×2160 without scrolling; the board shows every commune and department through its pages, legible from 5 m', async ({ browser, request }) => {
+  test.setTimeout(180_000);
+  await signIn(request, 'leader');
+  const city = (await (await request.get(`${base()}/api/v1/rankings?scope=01&period=month&date=${today()}`)).json()) as {
+    rows: { unitCode: string; unitLevel: string }[];
+    groups: { level: string; count: number }[];
+  };
+  expect(city.groups[0]).toMatchObject({ level: 'commune', count: 126 });
+  const departments = city.groups[1]!.count;
+  const departmentTypes = await departmentWords(request);
+  // 126 communes in 4 pages of 32, 32, 31, 31 (two columns of 16), then the departments on a page of their own
+  // (one column: their names are long).
+  const expectedPages = 4 + Math.ceil(departments / 20);
   const { token } = await issueToken({ scenes: SCENES, dwellSeconds: 30 });
   await mkdir('test-results/wall', { recursive: true });
   for (const [width, height] of [[1920, 1080], [3840, 2160]] as const) {
@@ -59,6 +94,9 @@ test('every scene fits 1920×1080 and 3840×2160 without scrolling; the board sh
     // The token moves into a cookie and out of the address bar.
     await page.goto(`${base()}/wall?token=${token}`);
     await expect(page).toHaveURL(`${base()}/wall`);
+    // The page's clock is driven by the test (paused, then moved): the board's pages turn when it says so.
+    await page.clock.install();
+    await page.clock.pauseAt(new Date(Date.now() + 1_000));
     for (const scene of SCENES) {
       await page.goto(`${base()}/wall?scene=${scene}`);
       await expect(page.locator(`.wall[data-scene="${scene}"]`)).toBeVisible();
@@ -67,12 +105,38 @@ test('every scene fits 1920×1080 and 3840×2160 without scrolling; the board sh
       await expect(page.locator('.clock')).toHaveText(/^\d{2}:\d{2}$/);
       await expect(page.locator('.date')).toHaveText(/^(Thứ|Chủ)[^,]+, \d{2}\/\d{2}\/\d{4}$/i);
       await expect(page.locator('[data-field="as-of"]')).toContainText(/số liệu đến \d{2}:\d{2}/);
-      if (scene === 'board') await expect(page.locator('.wallboard li[data-unit]')).toHaveCount(30);
+      if (scene === 'board') {
+        // Through its rotation: every page fits, says which it is and which ranks, every text 24 px and more on 1080p.
+        const seen = new Set<string>();
+        for (let n = 1; n <= expectedPages; n++) {
+          const board = page.locator(`.wallboard[data-page="${n}"]`);
+          await expect(board).toBeVisible();
+          await expect(board).toHaveAttribute('data-pages', String(expectedPages));
+          const marker = await page.locator('[data-field="page-marker"]').textContent();
+          expect(marker).toMatch(new RegExp(`^trang ${n}/${expectedPages} · hạng \\d+–\\d+`));
+          const heading = page.locator('.wallboard [data-field="group-heading"]');
+          await expect(heading).toContainText(n <= 4 ? 'Xếp hạng 126 xã, phường' : 'Các ');
+          for (const code of await page.locator('.wallboard li[data-unit]').evaluateAll((els) => els.map((e) => e.getAttribute('data-unit')!))) seen.add(code);
+          const smallest = await smallestBoardText(page);
+          expect(smallest.px, `"${smallest.text}" on page ${n}`).toBeGreaterThanOrEqual(width === 1920 ? 24 : 48);
+          expect(await boardNamesWhole(page)).toEqual([]);
+          await expectFits(page);
+          await page.screenshot({ path: `test-results/wall/board-${width}x${height}-page${n}.png` });
+          // Pinned, the scene still turns its pages: 30 s a scene, at least 10 s a page (5 pages: 50 s, 10 s each).
+          await page.clock.runFor(10_000);
+        }
+        expect(seen.size).toBe(city.rows.length);
+        await expect(page.locator(`.wallboard[data-page="1"]`)).toBeVisible();
+        continue;
+      }
       if (scene === 'map') {
-        await expect(page.locator('.tilemap .tile[data-unit]')).toHaveCount(30);
+        // The communes have a place; the departments have none, and the line under the map says so.
+        await expect(page.locator('.tilemap .tile[data-unit]')).toHaveCount(126);
+        await expect(page.locator('[data-field="not-on-map"]')).toHaveText(`${departments} ${departmentTypes} không có trên bản đồ: không có địa bàn riêng.`);
         // Colour is never alone: every ranked tile names its band.
         for (const text of await page.locator('.tilemap .tile .meta').allTextContents()) expect(text).toMatch(/^#\d+ · \S|^—$/);
       }
+      if (scene === 'movers') await expect(page.locator('[data-field="movers-group"]')).toHaveText('Trong 126 xã, phường');
       if (scene === 'kpis') {
         await expect(page.locator('.kpi')).toHaveCount(4);
         await expect(page.locator('.kpi .asof').first()).toContainText(/cập nhật \d{2}:\d{2}/);
@@ -89,6 +153,12 @@ test('every scene fits 1920×1080 and 3840×2160 without scrolling; the board sh
     await context.close();
   }
 });
+
+/** The departments' types as the register writes them, lower-cased: "sở, ngành, ban". */
+async function departmentWords(request: import('@playwright/test').APIRequestContext): Promise<string> {
+  const city = await (await request.get(`${base()}/api/v1/rankings?scope=01&period=month&date=${today()}`)).json();
+  return (city.groups[1].types as string[]).map((t) => t.toLowerCase()).join(', ');
+}
 
 test('a revoked, an expired, a wrong and a missing token each get their own screen, never the sign-in page', async ({ page }) => {
   const revoked = await issueToken({ scenes: ['board'], dwellSeconds: 30 }, { revoked: true });
@@ -122,11 +192,12 @@ test('a token revoked while the screen runs turns it into the revoked screen, wi
   expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('same page');
 });
 
-test('the playlist rotates in order with its dwell time; a scene pinned from the URL stays', async ({ page }) => {
+test('the playlist rotates in order with its dwell time, the board as long as its pages need; a scene pinned from the URL stays', async ({ page }) => {
   const { token } = await issueToken({ scenes: ['kpis', 'board', 'map'], dwellSeconds: 15 });
   await page.goto(`${base()}/wall?token=${token}`);
-  // The page's clock is driven by the test from here: no waiting for real dwell times.
+  // The page's clock is driven by the test from here, paused between its steps: no waiting for real dwell times.
   await page.clock.install();
+  await page.clock.pauseAt(new Date(Date.now() + 1_000));
   await page.reload();
   const scene = page.locator('.wall');
   await expect(scene).toHaveAttribute('data-scene', 'kpis');
@@ -134,7 +205,13 @@ test('the playlist rotates in order with its dwell time; a scene pinned from the
   await expect(scene).toHaveAttribute('data-scene', 'kpis');
   await page.clock.runFor(1_500);
   await expect(scene).toHaveAttribute('data-scene', 'board');
-  await page.clock.runFor(15_000);
+  // 126 communes and the departments: 5 pages, 10 s each (more than the 15 s dwell time: a page must be readable).
+  const pages = Number(await page.locator('.wallboard').getAttribute('data-pages'));
+  expect(pages).toBe(5);
+  for (let n = 1; n <= pages; n++) {
+    await expect(page.locator('.wallboard')).toHaveAttribute('data-page', String(n));
+    await page.clock.runFor(10_000);
+  }
   await expect(scene).toHaveAttribute('data-scene', 'map');
   await page.clock.runFor(15_000);
   await expect(scene).toHaveAttribute('data-scene', 'kpis');
@@ -144,6 +221,14 @@ test('the playlist rotates in order with its dwell time; a scene pinned from the
   await page.clock.runFor(5 * 60_000);
   await expect(scene).toHaveAttribute('data-scene', 'map');
   await expect(page.locator('.playlist .pinned')).toHaveText('cố định');
+
+  // One page of the board pinned: the departments' page stays.
+  await page.goto(`${base()}/wall?scene=board&page=5`);
+  await expect(page.locator('.wallboard')).toHaveAttribute('data-page', '5');
+  await expect(page.locator('.wallboard')).toHaveAttribute('data-group', 'department');
+  await page.clock.runFor(2 * 60_000);
+  await expect(page.locator('.wallboard')).toHaveAttribute('data-page', '5');
+  expect((await page.request.get(`${base()}/wall?scene=board&page=0`)).status()).toBe(400);
 });
 
 /** A second web process of the product, on its own port, against the same database: the test stops and starts it. */
@@ -182,35 +267,46 @@ test('a stopped web server or a lost network keeps the data under an offline ban
   await web.start();
   try {
     const { token } = await issueToken({ scenes: ['board'], dwellSeconds: 30 });
-    await page.goto(`${web.url}/wall?token=${token}`);
+    // The commune ranked last this month: page 4 of the board (ranks 96–126), where it stays after a fall.
+    const sql = db();
+    const [lastCommune] = await sql<{ code: string }[]>`
+      select u.gso_code as code from rankings r join units u on u.id = r.unit_id join units s on s.id = r.scope_unit_id
+      where s.gso_code = '01' and u.level = 'commune' and u.valid_to is null and r.scheme_key = 'operations' and r.period_kind = 'month'
+        and r.period_start = date_trunc('month', ${today()}::date)::date and r.rank is not null
+      order by r.rank desc limit 1`;
+    const code = lastCommune!.code;
+    // The token moves into the cookie; the parameters stay: that page of the board is kept on the screen.
+    await page.goto(`${web.url}/wall?token=${token}&scene=board&page=4`);
+    await expect(page).toHaveURL(`${web.url}/wall?scene=board&page=4`);
     const link = page.locator('.wall');
     await expect(page.locator('[data-connection="live"]')).toBeVisible();
     await expect(page.locator('[data-offline-banner]')).toHaveCount(0);
     await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'same page'));
-    const total = page.locator('.wallboard li[data-unit="001"] [data-field="total"]');
+    const total = page.locator(`.wallboard li[data-unit="${code}"] [data-field="total"]`);
     const before = (await total.textContent())!;
+    const rows = await page.locator('.wallboard li[data-unit]').count();
+    expect(rows).toBe(31);
 
     await web.stop();
     await expect(page.locator('[data-offline-banner]')).toContainText(/Mất kết nối máy chủ từ \d{2}:\d{2}/);
     await expect(link).toHaveAttribute('data-link', /reconnecting|offline/);
     // The last data stays on screen.
-    await expect(page.locator('.wallboard li[data-unit]')).toHaveCount(30);
+    await expect(page.locator('.wallboard li[data-unit]')).toHaveCount(rows);
     await expect(total).toHaveText(before);
 
-    // Meanwhile the district system corrects Ba Đình's figures and the workers recompute the board.
+    // Meanwhile the one-stop-shop system corrects that commune's figures and the workers recompute the board.
     const r = await fetch(`${simulator()}/_sim/overrides`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ unitCode: '00004', date: today(), receivedDelta: 4000, onTimeRate: 0 })
+      body: JSON.stringify({ unitCode: code, date: today(), receivedDelta: 4000, onTimeRate: 0 })
     });
     expect(r.ok).toBe(true);
-    const sql = db();
     let stored = '';
     await expect
       .poll(async () => {
         const [row] = await sql<{ total: number }[]>`
           select r.total from rankings r join units u on u.id = r.unit_id join units s on s.id = r.scope_unit_id
-          where s.gso_code = '01' and u.gso_code = '001' and r.scheme_key = 'operations' and r.period_kind = 'month' and r.period_start = date_trunc('month', ${today()}::date)::date`;
+          where s.gso_code = '01' and u.gso_code = ${code} and u.valid_to is null and r.scheme_key = 'operations' and r.period_kind = 'month' and r.period_start = date_trunc('month', ${today()}::date)::date`;
         stored = new Intl.NumberFormat('vi-VN', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(row!.total);
         return stored;
       }, { timeout: 30_000 })
@@ -226,7 +322,7 @@ test('a stopped web server or a lost network keeps the data under an offline ban
     // The screen's own network drops and comes back.
     await page.context().setOffline(true);
     await expect(page.locator('[data-offline-banner]')).toBeVisible();
-    await expect(page.locator('.wallboard li[data-unit]')).toHaveCount(30);
+    await expect(page.locator('.wallboard li[data-unit]')).toHaveCount(rows);
     await page.context().setOffline(false);
     await expect(page.locator('[data-offline-banner]')).toHaveCount(0, { timeout: 30_000 });
     await expect(page.locator('[data-connection="live"]')).toBeVisible();
@@ -239,8 +335,9 @@ test('a stopped web server or a lost network keeps the data under an offline ban
     await reloaded;
     await expect(page.locator('[data-connection="live"]')).toBeVisible();
     expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBeUndefined();
-    await expect(page.locator('.wallboard li[data-unit]')).toHaveCount(30);
+    await expect(page.locator('.wallboard li[data-unit]')).toHaveCount(rows);
   } finally {
     await web.stop();
+    await fetch(`${simulator()}/_sim/overrides`, { method: 'DELETE' });
   }
 });

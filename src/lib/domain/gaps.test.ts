@@ -32,6 +32,14 @@ describe('unitGaps', () => {
     expect(unitGaps(board(many), 'D')!.rank!.targetUnits.map((u) => u.code)).toEqual(['A', 'B', 'C']);
   });
 
+  it('aims within the unit’s own group: a department ranked 2nd aims at the 1st department, not the 1st commune', () => {
+    const rows = [other('A', 1, 95), other('B', 2, 90), { ...other('S1', 1, 84), unitLevel: 'department' }, { ...row('S2', 2, X, SCHEME, 80), unitLevel: 'department' }];
+    const g = unitGaps(board(rows), 'S2')!;
+    expect(g.rank).toMatchObject({ targetRank: 1, targetTotal: 84, targetUnits: [{ code: 'S1' }] });
+    const lead = unitGaps(board([other('A', 1, 95), { ...row('S1', 1, X, SCHEME, 80), unitLevel: 'department' }]), 'S1')!;
+    expect(lead).toMatchObject({ rank: null, rankNote: 'leading' });
+  });
+
   it('has no rank gap at rank 1 (alone or tied) and no band gap in the best band', () => {
     const top = unitGaps(board([other('A', 1, 92), row('X', 2, X)]), 'A')!;
     expect(top).toMatchObject({ rank: null, band: null, rankNote: 'leading', bandNote: 'best', currentBand: 'Xuất sắc' });

@@ -186,8 +186,8 @@ function countsTo(s: Scorer, target: number): Pick<Gap, 'alone' | 'closest' | 'c
 }
 
 /**
- * The gaps of one row of a board: to the next rank (the total of the nearest row ranked above it;
- * ties share a rank, so reaching that total shares it) and to the next better band (its minimum).
+ * The gaps of one row of a board: to the next rank (the total of the nearest row of its group ranked
+ * above it; ties share a rank, so reaching that total shares it) and to the next better band (its minimum).
  * null when the unit is not on the board.
  */
 export function unitGaps(board: Board, unitCode: string): UnitGaps | null {
@@ -204,9 +204,11 @@ export function unitGaps(board: Board, unitCode: string): UnitGaps | null {
 
   let rank: Gap | null = null;
   let rankNote: UnitGaps['rankNote'] = null;
-  const above = board.rows.filter((r) => r.rank !== null && r.total !== null && r.rank < row.rank!);
+  // Ranks are within the unit's group (a city's communes, its departments): the next rank is of its own group.
+  const group = board.rows.filter((r) => r.unitLevel === row.unitLevel);
+  const above = group.filter((r) => r.rank !== null && r.total !== null && r.rank < row.rank!);
   if (!above.length) {
-    rankNote = board.rows.filter((r) => r.rank === row.rank).length > 1 ? 'tied_first' : 'leading';
+    rankNote = group.filter((r) => r.rank === row.rank).length > 1 ? 'tied_first' : 'leading';
   } else {
     const nextRank = Math.max(...above.map((r) => r.rank!));
     const holders = above.filter((r) => r.rank === nextRank);

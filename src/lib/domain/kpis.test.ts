@@ -59,7 +59,11 @@ describe('biggest movers', () => {
 });
 
 it('short names drop the unit type', () => {
-  expect(shortName('Huyện Thanh Oai')).toBe('Thanh Oai');
-  expect(shortName('Thị xã Sơn Tây')).toBe('Sơn Tây');
-  expect(shortName('Quận Hà Đông')).toBe('Hà Đông');
+  expect(shortName('Huyện Thanh Oai', 'Huyện')).toBe('Thanh Oai');
+  expect(shortName('Thị xã Sơn Tây', 'Thị xã')).toBe('Sơn Tây');
+  expect(shortName('Phường Văn Miếu - Quốc Tử Giám', 'Phường')).toBe('Văn Miếu - Quốc Tử Giám');
+  expect(shortName('Đặc khu Phú Quốc', 'Đặc khu')).toBe('Phú Quốc');
+  // The row's own type only: a name that does not start with it stays whole.
+  expect(shortName('Sở Y tế', 'Ban')).toBe('Sở Y tế');
+  expect(shortName('Xã', 'Xã')).toBe('Xã');
 });

@@ -96,7 +96,12 @@ export function biggestMovers(rows: readonly BoardRow[], count = 5): Movers {
   };
 }
 
-/** A unit's name without its type ("Huyện Thanh Oai" → "Thanh Oai"), for tiles and tight rows. */
-export function shortName(name: string): string {
-  return name.replace(/^(Quận|Huyện|Thị xã|Thành phố|Phường|Xã|Thị trấn)\s+/u, '');
+/**
+ * A unit's name without its register type ("Huyện Thanh Oai", type "Huyện" → "Thanh Oai"), for tiles
+ * and tight rows. The type is the row's own (the register's), never a list in code; a name that
+ * does not start with it is kept whole.
+ */
+export function shortName(name: string, type: string): string {
+  const prefix = `${type} `;
+  return type && name.startsWith(prefix) && name.length > prefix.length ? name.slice(prefix.length) : name;
 }

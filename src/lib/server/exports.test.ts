@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import type { Board } from '#contract/dto';
-import { boardFileName, boardTable, toCsv, toXlsx } from './exports.ts';
+import { boardFileName, boardNotes, boardTable, toCsv, toXlsx } from './exports.ts';
 
 const board: Board = {
   scheme: { key: 'operations', nameVi: 'Bộ chỉ số điều hành' },
@@ -26,8 +26,8 @@ describe('exports', () => {
   it('lay a board out as a table with the same numbers as the JSON', () => {
     const t = boardTable(board);
     expect(t[0]).toEqual(['Hạng', 'Hạng kỳ trước', 'Mã đơn vị', 'Đơn vị', 'Tổng điểm', 'Xếp loại', 'Lý do chưa xếp hạng', 'Mã lý do chưa xếp hạng', 'So với kỳ trước',
-      'Hồ sơ đúng hạn — tỷ lệ', 'Hồ sơ đúng hạn — tử số', 'Hồ sơ đúng hạn — mẫu số', 'Hồ sơ đúng hạn — điểm']);
-    expect(t[1]).toEqual([1, 2, '278', 'Huyện Thanh Oai', 88.5, 'Tốt', null, null, 'tăng 1 bậc (tổng +2,00)', 0.9, 90, 100, 18]);
+      'Hồ sơ đúng hạn — tỷ lệ', 'Hồ sơ đúng hạn — tử số', 'Hồ sơ đúng hạn — mẫu số', 'Hồ sơ đúng hạn — điểm', 'Loại đơn vị', 'Nhóm xếp hạng', 'Ước tính']);
+    expect(t[1]).toEqual([1, 2, '278', 'Huyện Thanh Oai', 88.5, 'Tốt', null, null, 'tăng 1 bậc (tổng +2,00)', 0.9, 90, 100, 18, 'Huyện', 'huyện, quận', null]);
     // Why it is not ranked: in Vietnamese words and as its code, worded from the structure.
     expect(t[2]!.slice(0, 9)).toEqual([null, null, '001', 'Quận "Ba Đình", trung tâm', null, null, 'chưa có số liệu nào trong kỳ này', 'no_data', 'chưa xếp hạng kỳ này']);
   });
@@ -38,7 +38,25 @@ describe('exports', () => {
   it('write CSV with a BOM, CRLF and quoting', () => {
     const csv = toCsv(boardTable(board));
     expect(csv.startsWith('\ufeffHạng,')).toBe(true);
-    expect(csv).toContain('\r\n,,001,"Quận ""Ba Đình"", trung tâm",,,chưa có số liệu nào trong kỳ này,no_data,chưa xếp hạng kỳ này,,,,\r\n');
+    expect(csv).toContain('\r\n,,001,"Quận ""Ba Đình"", trung tâm",,,chưa có số liệu nào trong kỳ này,no_data,chưa xếp hạng kỳ này,,,,,Quận,"huyện, quận",\r\n');
+  });
+  it('name each row’s group (ranks are within it) and mark an estimate, explained in the .xlsx heading’s note', async () => {
+    const today = {
+      ...board,
+      groups: [{ level: 'commune', types: ['Xã', 'Phường'], count: 1 }, { level: 'department', types: ['Sở'], count: 1 }],
+      rows: [
+        { ...board.rows[0]!, unitCode: '10114', unitName: 'Xã Thanh Oai', unitType: 'Xã', unitLevel: 'commune', estimated: true },
+        { ...board.rows[0]!, unitCode: '01-S02', unitName: 'Sở Nội vụ', unitType: 'Sở', unitLevel: 'department', estimated: false }
+      ]
+    };
+    const t = boardTable(today);
+    expect(t.slice(1).map((r) => [r[0], r[3], ...r.slice(-3)])).toEqual([[1, 'Xã Thanh Oai', 'Xã', 'xã, phường', 'ước tính'], [1, 'Sở Nội vụ', 'Sở', 'sở', null]]);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await toXlsx(t, 'xep-hang', boardNotes('2025-07-01'))) as never);
+    const heading = book.worksheets[0]!.getRow(1).getCell(t[0]!.length);
+    expect(heading.value).toBe('Ước tính');
+    expect(JSON.stringify(heading.note)).toContain('một phần số liệu trước 01/07/2025');
+    expect(book.worksheets[0]!.getRow(2).getCell(t[0]!.length).value).toBe('ước tính');
   });
   it('write an .xlsx that reads back the same', async () => {
     const book = new ExcelJS.Workbook();

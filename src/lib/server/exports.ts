@@ -11,6 +11,8 @@ import { toCsv, type CsvCell } from './csv.ts';
 
 export { toCsv };
 import { changeSentence } from '../i18n/explain.ts';
+import { estimatedTitle } from '../i18n/estimated.ts';
+import { groupKind } from '../i18n/groups.ts';
 import { notRankedReason } from '../i18n/reasons.ts';
 
 export type Format = 'json' | 'csv' | 'xlsx';
@@ -22,9 +24,20 @@ export function formatOf(url: URL): Format {
   return f;
 }
 
+/** The columns after the indicators' (added by issue 14; the earlier columns keep their places for the scripts that read them). */
+export const ESTIMATED_HEADER = 'Ước tính';
+
+/**
+ * A board as a table, one row per unit, in the board's order (each group by rank). Ranks are within
+ * a group (a city's communes 1…126, its departments 1…n): "Nhóm xếp hạng" names the group in the
+ * register's words, "Loại đơn vị" the unit's type; "Ước tính" says "ước tính" where part of the figures
+ * before a reform are an estimate (the .xlsx explains it in the heading's note: `estimatedNote`).
+ */
 export function boardTable(board: Board): Cell[][] {
   const header: Cell[] = ['Hạng', 'Hạng kỳ trước', 'Mã đơn vị', 'Đơn vị', 'Tổng điểm', 'Xếp loại', 'Lý do chưa xếp hạng', 'Mã lý do chưa xếp hạng', 'So với kỳ trước'];
   for (const i of board.indicators) header.push(`${i.nameVi} — tỷ lệ`, `${i.nameVi} — tử số`, `${i.nameVi} — mẫu số`, `${i.nameVi} — điểm`);
+  header.push('Loại đơn vị', 'Nhóm xếp hạng', ESTIMATED_HEADER);
+  const groupWords = new Map(board.groups.map((g) => [g.level, groupKind(g, 'vi')]));
   const rows = board.rows.map((r) => {
     const reason = r.notRanked && notRankedReason(r.notRanked, board.indicators, 'vi');
     const change = changeSentence(r.change, board.indicators, 'vi', { ranked: r.rank !== null });
@@ -33,6 +46,7 @@ export function boardTable(board: Board): Cell[][] {
       const v = r.indicators[i.key];
       cells.push(v?.ratio ?? null, v?.numerator ?? null, v?.denominator ?? null, v?.points ?? null);
     }
+    cells.push(r.unitType, groupWords.get(r.unitLevel) ?? r.unitLevel, r.estimated ? 'ước tính' : null);
     return cells;
   });
   return [header, ...rows];
@@ -51,23 +65,32 @@ export function seriesTable(series: Series): Cell[][] {
   return [['Ngày', 'Tử số', 'Mẫu số', 'Tỷ lệ'], ...series.points.map((p) => [p.date, p.numerator, p.denominator, p.ratio])];
 }
 
-export async function toXlsx(table: Cell[][], sheetName: string): Promise<Uint8Array> {
+/** The heading notes of a board's .xlsx: what "ước tính" means (`before`: the day of the reform, src/lib/server/lineage.ts). */
+export function boardNotes(before: string | null): Record<string, string> {
+  return { [ESTIMATED_HEADER]: estimatedTitle(before, 'vi') };
+}
+
+/** `notes`: a note on a heading cell, by the heading's text (Excel shows it on hover). */
+export async function toXlsx(table: Cell[][], sheetName: string, notes: Record<string, string> = {}): Promise<Uint8Array> {
   const book = new ExcelJS.Workbook();
   book.creator = 'City Ops';
   const sheet = book.addWorksheet(sheetName.slice(0, 31));
   for (const r of table) sheet.addRow(r);
   sheet.getRow(1).font = { bold: true };
+  (table[0] ?? []).forEach((heading, i) => {
+    if (typeof heading === 'string' && Object.hasOwn(notes, heading)) sheet.getRow(1).getCell(i + 1).note = notes[heading]!;
+  });
   sheet.views = [{ state: 'frozen', ySplit: 1 }];
   return new Uint8Array(await book.xlsx.writeBuffer());
 }
 
 /** The file response of a table, or null for JSON (the caller answers). */
-export async function fileResponse(format: Format, table: Cell[][], name: string): Promise<Response | null> {
+export async function fileResponse(format: Format, table: Cell[][], name: string, notes: Record<string, string> = {}): Promise<Response | null> {
   if (format === 'json') return null;
   if (format === 'csv') {
     return new Response(toCsv(table), { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}.csv"` } });
   }
-  return new Response((await toXlsx(table, name)) as BodyInit, {
+  return new Response((await toXlsx(table, name, notes)) as BodyInit, {
     headers: { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'content-disposition': `attachment; filename="${name}.xlsx"` }
   });
 }

@@ -2,7 +2,8 @@ import { error, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { boardPeriodKindSchema } from '#contract/dto';
 import { today } from '#domain/periods';
-import { readBoard, readUnit, rootUnitCode } from '#server/boards';
+import { NotFoundError, readBoard, readUnit, rootUnitCode } from '#server/boards';
+import { estimateBefore, hasChildrenInForce } from '#server/lineage';
 import { sql } from '#server/db';
 import { readKpiHistory } from '#server/kpis';
 import { readSourceHealth } from '#server/sources';
@@ -20,7 +21,9 @@ const querySchema = z.object({
   scene: z
     .string()
     .optional()
-    .refine((s) => s === undefined || isScene(s), { message: `không có cảnh này; chọn trong ${SCENES.join(', ')}` })
+    .refine((s) => s === undefined || isScene(s), { message: `không có cảnh này; chọn trong ${SCENES.join(', ')}` }),
+  /** With scene=board: one page of the board kept on the screen (a screen for the departments, say). */
+  page: z.coerce.number({ message: 'phải là số trang, từ 1' }).int('phải là số trang, từ 1').min(1, 'phải là số trang, từ 1').max(99, 'tối đa 99').optional()
 });
 
 /**
@@ -48,15 +51,28 @@ export const load: PageServerLoad = async ({ url, cookies, locals }) => {
   const screen =
     principal.kind === 'display'
       ? { name: principal.name, scope: principal.scopeCode, scenes: (principal.playlist?.scenes ?? []).filter(isScene), dwellSeconds: principal.playlist?.dwellSeconds ?? 20 }
-      : { name: 'Màn hình tổng hợp', scope: principal.kind === 'user' && principal.user.unitCode ? principal.user.unitCode : await rootUnitCode(db), scenes: [...SCENES], dwellSeconds: 20 };
+      : { name: 'Màn hình tổng hợp', scope: await personScope(db, principal.kind === 'user' ? principal.user.unitCode : null), scenes: [...SCENES], dwellSeconds: 20 };
   const unit = await readUnit(db, screen.scope);
   if (!unit) error(404, `Không có đơn vị mã ${screen.scope}`);
+  // A screen issued for a unit that has since ended (a district of 2024) says so, and what to do.
+  if (unit.validTo !== null && unit.validTo < today()) {
+    error(404, `${unit.name} đã ngừng hoạt động từ ${viDate(unit.validTo, 1)}; cấp mã màn hình mới cho một đơn vị đang hoạt động.`);
+  }
   if (!unit.hasChildren) error(400, `${unit.name} không có đơn vị trực thuộc để xếp hạng; cấp mã màn hình cho một đơn vị cấp trên.`);
   const query = { scope: unit.code, period: q.period, date: today() };
-  const [board, history, sources] = await Promise.all([readBoard(db, query), readKpiHistory(db, query), readSourceHealth(db)]);
+  let loaded;
+  try {
+    loaded = await Promise.all([readBoard(db, query), readKpiHistory(db, query), readSourceHealth(db)]);
+  } catch (e) {
+    if (e instanceof NotFoundError) error(404, e.message);
+    throw e;
+  }
+  const [board, history, sources] = loaded;
   return {
+    estimateBefore: await estimateBefore(db, board),
     screen: { ...screen, scenes: screen.scenes.length ? screen.scenes : [...SCENES] },
     pinned: q.scene ?? null,
+    pinnedPage: q.scene === 'board' ? (q.page ?? null) : null,
     query,
     board,
     history,
@@ -65,6 +81,25 @@ export const load: PageServerLoad = async ({ url, cookies, locals }) => {
     loadedAt: new Date().toISOString()
   };
 };
+
+/** A day after `iso` (YYYY-MM-DD) + `plusDays`, as dd/MM/yyyy. */
+function viDate(iso: string, plusDays = 0): string {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + plusDays);
+  return d.toISOString().slice(0, 10).split('-').reverse().join('/');
+}
+
+/**
+ * The board a signed-in person's wall shows: their unit's children, or — for a unit with nobody under
+ * it in force (a commune, a department) — its parent's, where it is ranked; the city for everyone else.
+ */
+async function personScope(db: Awaited<ReturnType<typeof sql>>, unitCode: string | null): Promise<string> {
+  if (!unitCode) return rootUnitCode(db);
+  const unit = await readUnit(db, unitCode);
+  if (!unit || (unit.validTo !== null && unit.validTo < today())) return rootUnitCode(db);
+  if (unit.hasChildren && (await hasChildrenInForce(db, unit.id, today()))) return unit.code;
+  return unit.parent?.code ?? (await rootUnitCode(db));
+}
 
 function refuse(reason: 'revoked' | 'expired' | 'unknown' | 'missing'): never {
   error(reason === 'missing' ? 401 : 403, { message: REFUSALS[reason], reason });

@@ -5,7 +5,8 @@ import { NotFoundError, readBoard, rootUnitCode } from '#server/boards';
 import { sql } from '#server/db';
 import { parseQuery } from '#server/http';
 import { canReadBoard } from '$lib/server/auth/access';
-import { boardFileName, boardTable, fileResponse, formatOf } from '$lib/server/exports';
+import { boardFileName, boardNotes, boardTable, fileResponse, formatOf } from '$lib/server/exports';
+import { estimateBefore } from '#server/lineage';
 import type { RequestHandler } from './$types';
 
 /** GET /api/v1/rankings?scope=<GSO code>&period=<any period kind>&date=YYYY-MM-DD[&scheme=operations|national_766][&format=json|csv|xlsx] */
@@ -17,7 +18,8 @@ export const GET: RequestHandler = async ({ url, locals }) => {
   const format = formatOf(url);
   try {
     const board = await readBoard(db, query);
-    const file = await fileResponse(format, boardTable(board), boardFileName(board));
+    const notes = format === 'xlsx' ? boardNotes(await estimateBefore(db, board)) : {};
+    const file = await fileResponse(format, boardTable(board), boardFileName(board), notes);
     return file ?? json(board);
   } catch (e) {
     if (e instanceof NotFoundError) error(404, e.message);
