@@ -247,7 +247,8 @@ function sortByGroup<R extends { level: string; type: string }>(rows: readonly R
 
 /** Daily values of one indicator for one unit (Σ over its descendants), oldest first. */
 export async function readSeries(sql: Sql, unitCode: string, indicatorKey: string, from: string, to: string): Promise<Series> {
-  const unit = await readUnit(sql, unitCode);
+  // The unit of the code on the series' last day (a code is reused across a reform: 10114 until 30/06/2025 is Thị trấn Kim Bài).
+  const unit = await readUnit(sql, unitCode, to);
   if (!unit) throw new NotFoundError(`no unit with code ${unitCode}`);
   // The operations scheme's indicators (the 766 group's one indicator is its dossier.on_time).
   const indicator = (await activeIndicators(sql, (await activeScheme(sql, DEFAULT_SCHEME_KEY)).id)).find((i) => i.key === indicatorKey);
