@@ -34,7 +34,8 @@ const pg = await startEmbeddedPostgres({ dataDir, port: await freePort() });
 try {
   await runMigrations(pg.url);
   const { sql } = await connectDb(pg.url);
-  const world = await demoWorld(sql, { now: () => NOW });
+  // The demo as `npm start` seeds it: Hà Nội's 126 communes and 19 departments since 01/07/2025.
+  const world = await demoWorld(sql, { now: () => NOW, map: (process.env.BENCH_MAP as '2024' | '2025' | undefined) ?? '2025' });
   const from = addDays(TO, -(DAYS - 1));
 
   for (const source of Object.values(world.sources).filter((s) => s.kind !== 'upload')) {
@@ -42,19 +43,19 @@ try {
     rows.push([`backfill ${DAYS} days of ${source.key} (fetch, map, check, upsert)`, `${(load.ms / 1000).toFixed(1)} s, ${load.value.samples.toLocaleString('en')} samples`]);
   }
   const rank = await time(() => recomputeRange(sql, { from, to: TO }));
-  rows.push([`rank ${DAYS} days: every board of the eight period kinds × 31 scopes`, `${(rank.ms / 1000).toFixed(1)} s`]);
+  rows.push([`rank ${DAYS} days: every board of the eight period kinds, every scope`, `${(rank.ms / 1000).toFixed(1)} s`]);
 
   const dayPeriods = periodsCovering('day', addDays(TO, -29), TO);
   const days = await time(() => recomputeRankings(sql, dayPeriods));
-  rows.push(['recompute 30 day boards × 31 scopes', `${days.ms.toFixed(0)} ms (${(days.ms / 30).toFixed(0)} ms a day)`]);
+  rows.push(['recompute 30 day boards, every scope', `${days.ms.toFixed(0)} ms (${(days.ms / 30).toFixed(0)} ms a day)`]);
   const month = await time(() => recomputeRankings(sql, periodsCovering('month', TO, TO)));
-  rows.push(['recompute 1 month board × 31 scopes', `${month.ms.toFixed(0)} ms`]);
+  rows.push(['recompute 1 month board, every scope', `${month.ms.toFixed(0)} ms`]);
 
   for (const source of Object.values(world.sources).filter((s) => s.kind !== 'upload')) {
     const idle = await time(() => pollSource(sql, source, { secretKeyHex: world.secretKeyHex, now: NOW }));
     rows.push([`poll ${source.key}, nothing changed (${idle.value.accepted.toLocaleString('en')} samples)`, `${idle.ms.toFixed(0)} ms`]);
   }
-  await setOverride(world.simulatorUrl, { unitCode: '00001', date: TO, receivedDelta: 10 });
+  await setOverride(world.simulatorUrl, { unitCode: '10114', date: TO, receivedDelta: 10 });
   const busy = await time(() => pollSource(sql, world.source, { secretKeyHex: world.secretKeyHex, now: NOW }));
   rows.push(['poll, one commune changed (upsert + day, week, month, reporting-month boards + NOTIFY)', `${busy.ms.toFixed(0)} ms`]);
 
