@@ -11,15 +11,14 @@
  *           └─ department 92-S01 (from 01/07/2025)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rebuildClosure } from '../../db/closure.ts';
 import { readBoard } from '../../src/lib/server/boards.ts';
 import { estimateBefore, hasChildrenInForce, readUnitLineage } from '../../src/lib/server/lineage.ts';
 import { boardTable } from '../../src/lib/server/exports.ts';
 import { recomputeRankings } from '#server/ranking/rankings';
 import { seedCatalogue } from '#server/seed/seed';
 import { periodOf } from '../../src/lib/domain/periods.ts';
-import { lineageShares } from '../../src/lib/domain/lineage.ts';
 import { freshDatabase } from '../support/db.ts';
+import { buildReformMap } from '../support/reform-map.ts';
 
 const NOW = new Date('2025-12-31T10:00:00Z');
 
@@ -31,29 +30,23 @@ describe('the screens’ reads of a reform', () => {
     db = await freshDatabase();
     const sql = db.sql;
     await seedCatalogue(sql);
-    const add = async (key: string, code: string, name: string, level: string, type: string, parent: string | null, from: string | null, to: string | null) => {
-      const [row] = await sql`
-        insert into units (gso_code, name, level, type, parent_id, valid_from, valid_to)
-        values (${code}, ${name}, ${level}, ${type}, ${parent === null ? null : id.get(parent)!}, ${from}, ${to}) returning id`;
-      id.set(key, row!.id as number);
-    };
-    await add('city', '92', 'Thành phố Thử', 'province', 'Thành phố Trung ương', null, null, null);
-    await add('921', '921', 'Huyện Một', 'district', 'Huyện', 'city', null, '2025-06-30');
-    await add('922', '922', 'Huyện Hai', 'district', 'Huyện', 'city', null, '2025-06-30');
-    await add('a', '92101', 'Thị trấn A', 'commune', 'Thị trấn', '921', null, '2025-06-30');
-    await add('b', '92102', 'Xã B', 'commune', 'Xã', '921', null, '2025-06-30');
-    await add('c', '92201', 'Xã C', 'commune', 'Xã', '922', null, '2025-06-30');
-    await add('X', '92101', 'Xã X', 'commune', 'Xã', 'city', '2025-07-01', null);
-    await add('Y', '92203', 'Phường Y', 'commune', 'Phường', 'city', '2025-07-01', null);
-    await add('S', '92-S01', 'Sở Thử', 'department', 'Sở', 'city', '2025-07-01', null);
-    const links = lineageShares([
+    const built = await buildReformMap(sql, [
+      ['city', '92', 'Thành phố Thử', 'province', 'Thành phố Trung ương', null, null, null],
+      ['921', '921', 'Huyện Một', 'district', 'Huyện', 'city', null, '2025-06-30'],
+      ['922', '922', 'Huyện Hai', 'district', 'Huyện', 'city', null, '2025-06-30'],
+      ['a', '92101', 'Thị trấn A', 'commune', 'Thị trấn', '921', null, '2025-06-30'],
+      ['b', '92102', 'Xã B', 'commune', 'Xã', '921', null, '2025-06-30'],
+      ['c', '92201', 'Xã C', 'commune', 'Xã', '922', null, '2025-06-30'],
+      ['X', '92101', 'Xã X', 'commune', 'Xã', 'city', '2025-07-01', null],
+      ['Y', '92203', 'Phường Y', 'commune', 'Phường', 'city', '2025-07-01', null],
+      ['S', '92-S01', 'Sở Thử', 'department', 'Sở', 'city', '2025-07-01', null]
+    ], [
       { oldCode: 'a', newCode: 'X', note: 'Nhập toàn bộ' },
       { oldCode: 'b', newCode: 'X', note: 'Nhập một phần' },
       { oldCode: 'b', newCode: 'Y', note: 'Nhập một phần' },
       { oldCode: 'c', newCode: 'Y', note: 'Nhập toàn bộ' }
     ]);
-    for (const l of links) await sql`insert into unit_lineage values (${id.get(l.oldCode)!}, ${id.get(l.newCode)!}, ${l.note}, ${l.share}, ${l.estimated})`;
-    await sql.begin((tx) => rebuildClosure(tx));
+    for (const [k, v] of built) id.set(k, v);
 
     // Dossiers every day of June from the old communes, of July–December from the new units.
     const [source] = await sql`

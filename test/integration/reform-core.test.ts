@@ -11,14 +11,13 @@
  *           └─ department 91-S01 (from 01/07/2025)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rebuildClosure } from '../../db/closure.ts';
 import { readBoard, readSeries } from '../../src/lib/server/boards.ts';
 import { recomputeRankings } from '#server/ranking/rankings';
 import { seedCatalogue } from '#server/seed/seed';
 import { loadLookups } from '#server/pipeline/ingest';
 import { periodOf } from '../../src/lib/domain/periods.ts';
-import { lineageShares } from '../../src/lib/domain/lineage.ts';
 import { freshDatabase } from '../support/db.ts';
+import { buildReformMap } from '../support/reform-map.ts';
 
 const NOW = new Date('2025-12-31T10:00:00Z');
 
@@ -31,34 +30,26 @@ describe('boards across a reform', () => {
     db = await freshDatabase();
     const sql = db.sql;
     await seedCatalogue(sql);
-    const add = async (key: string, code: string, name: string, level: string, type: string, parent: string | null, from: string | null, to: string | null) => {
-      const [row] = await sql`
-        insert into units (gso_code, name, level, type, parent_id, valid_from, valid_to)
-        values (${code}, ${name}, ${level}, ${type}, ${parent === null ? null : id.get(parent)!}, ${from}, ${to}) returning id`;
-      id.set(key, row!.id as number);
-    };
-    await add('city', '91', 'Thành phố Thử', 'province', 'Thành phố Trung ương', null, null, null);
-    await add('911', '911', 'Huyện Một', 'district', 'Huyện', 'city', null, '2025-06-30');
-    await add('912', '912', 'Huyện Hai', 'district', 'Huyện', 'city', null, '2025-06-30');
-    await add('a', '91101', 'Xã A', 'commune', 'Xã', '911', null, '2025-06-30');
-    await add('b', '91102', 'Xã B', 'commune', 'Xã', '911', null, '2025-06-30');
-    await add('c', '91201', 'Xã C', 'commune', 'Xã', '912', null, '2025-06-30');
-    await add('d', '91202', 'Xã D', 'commune', 'Xã', '912', null, '2025-06-30');
-    await add('X', '91101', 'Xã X', 'commune', 'Xã', 'city', '2025-07-01', null);
-    await add('Y', '91203', 'Phường Y', 'commune', 'Phường', 'city', '2025-07-01', null);
-    await add('Z', '91202', 'Xã Z', 'commune', 'Xã', 'city', '2025-07-01', null);
-    await add('S', '91-S01', 'Sở Thử', 'department', 'Sở', 'city', '2025-07-01', null);
-    const links = lineageShares([
+    const built = await buildReformMap(sql, [
+      ['city', '91', 'Thành phố Thử', 'province', 'Thành phố Trung ương', null, null, null],
+      ['911', '911', 'Huyện Một', 'district', 'Huyện', 'city', null, '2025-06-30'],
+      ['912', '912', 'Huyện Hai', 'district', 'Huyện', 'city', null, '2025-06-30'],
+      ['a', '91101', 'Xã A', 'commune', 'Xã', '911', null, '2025-06-30'],
+      ['b', '91102', 'Xã B', 'commune', 'Xã', '911', null, '2025-06-30'],
+      ['c', '91201', 'Xã C', 'commune', 'Xã', '912', null, '2025-06-30'],
+      ['d', '91202', 'Xã D', 'commune', 'Xã', '912', null, '2025-06-30'],
+      ['X', '91101', 'Xã X', 'commune', 'Xã', 'city', '2025-07-01', null],
+      ['Y', '91203', 'Phường Y', 'commune', 'Phường', 'city', '2025-07-01', null],
+      ['Z', '91202', 'Xã Z', 'commune', 'Xã', 'city', '2025-07-01', null],
+      ['S', '91-S01', 'Sở Thử', 'department', 'Sở', 'city', '2025-07-01', null]
+    ], [
       { oldCode: 'a', newCode: 'X', note: 'Nhập toàn bộ' },
       { oldCode: 'b', newCode: 'X', note: 'Nhập một phần' },
       { oldCode: 'b', newCode: 'Y', note: 'Nhập một phần' },
       { oldCode: 'c', newCode: 'Y', note: 'Nhập toàn bộ' },
       { oldCode: 'd', newCode: 'Z', note: 'Giữ nguyên' }
     ]);
-    for (const l of links) {
-      await sql`insert into unit_lineage values (${id.get(l.oldCode)!}, ${id.get(l.newCode)!}, ${l.note}, ${l.share}, ${l.estimated})`;
-    }
-    await sql.begin((tx) => rebuildClosure(tx));
+    for (const [k, v] of built) id.set(k, v);
 
     // A source, and samples: every day of June from the old communes, of July–December from the new units.
     const [source] = await sql`

@@ -22,7 +22,7 @@ import { parseDay } from '../../admin/dates.ts';
 import type { Principal } from '../auth/principal.ts';
 import { recordAudit } from '../auth/audit.ts';
 import {
-  applyUnitsImport, byLine, keepHomeBeforeNewRoot, parseUnitsImport, problemAt, readUploadedCsv, say,
+  applyUnitsImport, byLine, insertUnits, keepHomeBeforeNewRoot, parseUnitsImport, problemAt, readUploadedCsv, say,
   type ImportOptions, type Lang, type ReformCounts, type UnitsImportField, type UnitsImportProblem, type UnitsImportResult
 } from './units.ts';
 import { parseMergeTable, planReform, type StoredUnit } from './units-merges.ts';
@@ -193,14 +193,7 @@ async function applyReform(sql: Sql, input: ReformInput, actor: Principal, optio
     for (const u of stored) if (u.validTo === null && !endingSet.has(u.id)) idOf.set(u.gsoCode, u.id);
     const fresh = plan.rows.filter((r) => r.id === null);
     if (fresh.length) {
-      const inserted = await tx<{ id: number; code: string }[]>`
-        insert into units (gso_code, name, level, type, external_codes, population, population_synthetic, valid_from)
-        select code, name, level, type, coalesce(ext, '{}'::jsonb), null, false, vfrom
-        from unnest(${tx.array(fresh.map((r) => r.gsoCode))}::text[], ${tx.array(fresh.map((r) => r.name))}::text[],
-                    ${tx.array(fresh.map((r) => r.level))}::text[], ${tx.array(fresh.map((r) => r.type))}::text[],
-                    ${tx.array(fresh.map((r) => json(r.externalCodes)))}::jsonb[], ${tx.array(fresh.map((r) => r.startsOn))}::date[])
-          as t(code, name, level, type, ext, vfrom)
-        returning id, gso_code as code`;
+      const inserted = await insertUnits(tx, fresh.map((r) => ({ ...r, validFrom: r.startsOn })));
       for (const u of inserted) idOf.set(u.code, u.id);
     }
     // Units that continue, changed in place (their days in force stay).

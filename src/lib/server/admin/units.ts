@@ -644,14 +644,7 @@ export async function applyUnitsImport(sql: Sql, rows: UnitImportRow[], actor: P
     const idOf = new Map([...stored.values()].map((u) => [u.gsoCode, u.id]));
     // Set-based, with the rows as arrays (unnest): up to MAX_IMPORT_ROWS rows, past the 65,535 parameters a builder's VALUES would take.
     if (fresh.length) {
-      const inserted = await tx<{ id: number; code: string }[]>`
-        insert into units (gso_code, name, level, type, external_codes, population, population_synthetic, valid_from)
-        select code, name, level, type, coalesce(ext, '{}'::jsonb), null, false, vfrom
-        from unnest(${tx.array(fresh.map((r) => r.gsoCode))}::text[], ${tx.array(fresh.map((r) => r.name))}::text[],
-                    ${tx.array(fresh.map((r) => r.level))}::text[], ${tx.array(fresh.map((r) => r.type))}::text[],
-                    ${tx.array(fresh.map((r) => json(r.externalCodes)))}::jsonb[], ${tx.array(fresh.map((r) => r.validFrom))}::date[])
-          as t(code, name, level, type, ext, vfrom)
-        returning id, gso_code as code`;
+      const inserted = await insertUnits(tx, fresh);
       for (const u of inserted) idOf.set(u.code, u.id);
     }
     if (old.length) {
@@ -727,6 +720,33 @@ export async function applyUnitsImport(sql: Sql, rows: UnitImportRow[], actor: P
     });
     return { ok: true, kind: 'register', counts, created: plan.created, updated: plan.updated, merged: plan.merged, moved: plan.moved, recompute };
   }) as Promise<UnitsImportResult>;
+}
+
+/** A unit to create: imported units get no population (none is known; nothing is generated for them). */
+export interface NewUnitRow {
+  gsoCode: string;
+  name: string;
+  level: string;
+  type: string;
+  /** null: none */
+  externalCodes: Record<string, string> | null;
+  validFrom: string | null;
+}
+
+/**
+ * Creates units in one statement (the rows as arrays, unnest: up to MAX_IMPORT_ROWS rows, past the
+ * 65,535 parameters a builder's VALUES would take); returns each new id with its code.
+ */
+export async function insertUnits(tx: Sql | Queryable, rows: readonly NewUnitRow[]): Promise<{ id: number; code: string }[]> {
+  const json = (c: Record<string, string> | null) => (c === null ? null : JSON.stringify(c));
+  return tx<{ id: number; code: string }[]>`
+    insert into units (gso_code, name, level, type, external_codes, population, population_synthetic, valid_from)
+    select code, name, level, type, coalesce(ext, '{}'::jsonb), null, false, vfrom
+    from unnest(${tx.array(rows.map((r) => r.gsoCode))}::text[], ${tx.array(rows.map((r) => r.name))}::text[],
+                ${tx.array(rows.map((r) => r.level))}::text[], ${tx.array(rows.map((r) => r.type))}::text[],
+                ${tx.array(rows.map((r) => json(r.externalCodes)))}::jsonb[], ${tx.array(rows.map((r) => r.validFrom))}::date[])
+      as t(code, name, level, type, ext, vfrom)
+    returning id, gso_code as code`;
 }
 
 /** Parse, check and apply a CSV text: every problem (the file's and the database's) or the counts. */
