@@ -62,7 +62,8 @@ try {
   const reads: number[] = [];
   for (let i = 0; i < 50; i++) reads.push((await time(() => readBoard(sql, { scope: '01', period: 'month', date: TO }, NOW))).ms);
   reads.sort((a, b) => a - b);
-  rows.push(['read the city board (30 rows), median / p95 of 50', `${reads[25]!.toFixed(1)} / ${reads[47]!.toFixed(1)} ms`]);
+  const cityRows = (await readBoard(sql, { scope: '01', period: 'month', date: TO }, NOW)).rows.length;
+  rows.push([`read the city board (${cityRows} rows), median / p95 of 50`, `${reads[25]!.toFixed(1)} / ${reads[47]!.toFixed(1)} ms`]);
 
   const [size] = await sql<{ samples: string; rankings: string }[]>`
     select pg_size_pretty(pg_total_relation_size('samples')) as samples, pg_size_pretty(pg_total_relation_size('rankings')) as rankings`;
