@@ -18,7 +18,7 @@ import { recomputeRankings } from '#server/ranking/rankings';
 import { seedCatalogue } from '#server/seed/seed';
 import { periodOf } from '../../src/lib/domain/periods.ts';
 import { freshDatabase } from '../support/db.ts';
-import { buildReformMap } from '../support/reform-map.ts';
+import { buildReformMap, testSourceAndMetrics } from '../support/reform-map.ts';
 
 const NOW = new Date('2025-12-31T10:00:00Z');
 
@@ -49,10 +49,7 @@ describe('the screens’ reads of a reform', () => {
     for (const [k, v] of built) id.set(k, v);
 
     // Dossiers every day of June from the old communes, of July–December from the new units.
-    const [source] = await sql`
-      insert into data_sources (key, name, family, kind, url_template, mapping, interval_seconds, timeout_ms, stale_after_seconds)
-      values ('reform', 'Nguồn thử', 'dossier', 'upload', '', '{}', 60, 1000, 600) returning id`;
-    const metrics = new Map((await sql`select id, key from metrics`).map((m) => [m.key as string, m.id as number]));
+    const { sourceId, metrics } = await testSourceAndMetrics(sql);
     const rows: { unit: number; metric: number; day: string; value: number }[] = [];
     for (let t = Date.UTC(2025, 5, 1); t <= Date.UTC(2025, 11, 31); t += 86_400_000) {
       const d = new Date(t).toISOString().slice(0, 10);
@@ -63,7 +60,7 @@ describe('the screens’ reads of a reform', () => {
     }
     await sql`
       insert into samples (unit_id, metric_id, day, source_id, value, observed_at, ingested_at)
-      select u, m, d, ${source!.id}, v, now(), now()
+      select u, m, d, ${sourceId}, v, now(), now()
       from unnest(${sql.array(rows.map((r) => r.unit))}::int[], ${sql.array(rows.map((r) => r.metric))}::int[],
                   ${sql.array(rows.map((r) => r.day))}::date[], ${sql.array(rows.map((r) => r.value))}::float8[]) as t(u, m, d, v)`;
     await recomputeRankings(sql, [periodOf('year', '2025-06-15'), periodOf('month', '2025-12-15')]);

@@ -17,7 +17,7 @@ import { seedCatalogue } from '#server/seed/seed';
 import { loadLookups } from '#server/pipeline/ingest';
 import { periodOf } from '../../src/lib/domain/periods.ts';
 import { freshDatabase } from '../support/db.ts';
-import { buildReformMap } from '../support/reform-map.ts';
+import { buildReformMap, testSourceAndMetrics } from '../support/reform-map.ts';
 
 const NOW = new Date('2025-12-31T10:00:00Z');
 
@@ -52,10 +52,7 @@ describe('boards across a reform', () => {
     for (const [k, v] of built) id.set(k, v);
 
     // A source, and samples: every day of June from the old communes, of July–December from the new units.
-    const [source] = await sql`
-      insert into data_sources (key, name, family, kind, url_template, mapping, interval_seconds, timeout_ms, stale_after_seconds)
-      values ('reform', 'Nguồn thử', 'dossier', 'upload', '', '{}', 60, 1000, 600) returning id`;
-    const metrics = new Map((await sql`select id, key from metrics`).map((m) => [m.key as string, m.id as number]));
+    const { sourceId, metrics } = await testSourceAndMetrics(sql);
     const rows: { unit: number; metric: number; day: string; value: number }[] = [];
     const day = (d: Date) => d.toISOString().slice(0, 10);
     for (let t = Date.UTC(2025, 5, 1); t <= Date.UTC(2025, 11, 31); t += 86_400_000) {
@@ -89,7 +86,7 @@ describe('boards across a reform', () => {
     rows.push({ unit: id.get('a')!, metric: metrics.get('dossier.received')!, day: '2025-08-01', value: 100_000 });
     await sql`
       insert into samples (unit_id, metric_id, day, source_id, value, observed_at, ingested_at)
-      select u, m, d, ${source!.id}, v, now(), now()
+      select u, m, d, ${sourceId}, v, now(), now()
       from unnest(${sql.array(rows.map((r) => r.unit))}::int[], ${sql.array(rows.map((r) => r.metric))}::int[],
                   ${sql.array(rows.map((r) => r.day))}::date[], ${sql.array(rows.map((r) => r.value))}::float8[]) as t(u, m, d, v)`;
     await recomputeRankings(sql, [

@@ -21,3 +21,12 @@ export async function buildReformMap(sql: Sql, units: readonly MapUnit[], links:
   await sql.begin((tx) => rebuildClosure(tx));
   return id;
 }
+
+/** An upload source to hang hand-made samples on, and the metrics' ids by key. */
+export async function testSourceAndMetrics(sql: Sql): Promise<{ sourceId: number; metrics: Map<string, number> }> {
+  const [source] = await sql`
+    insert into data_sources (key, name, family, kind, url_template, mapping, interval_seconds, timeout_ms, stale_after_seconds)
+    values ('reform', 'Nguồn thử', 'dossier', 'upload', '', '{}', 60, 1000, 600) returning id`;
+  const metrics = new Map((await sql`select id, key from metrics`).map((m) => [m.key as string, m.id as number]));
+  return { sourceId: source!.id as number, metrics };
+}

@@ -45,15 +45,7 @@ export async function successorRows(q: Queryable, unitId: number): Promise<Linke
   return parseRows('successorRows', linkedUnitRow, rows);
 }
 
-const childSuccessorRow = z.object({
-  code: z.string(),
-  name: z.string(),
-  type: z.string(),
-  level: z.string(),
-  valid_from: isoDate.nullable(),
-  valid_to: isoDate.nullable(),
-  parent_code: z.string().nullable(),
-  parent_name: z.string().nullable(),
+const childSuccessorRow = linkedUnitRow.omit({ note: true, share: true, estimated: true }).extend({
   /** How many of the unit's children went into it, and how many of those whole. */
   children: int,
   whole: int
