@@ -13,6 +13,16 @@ export interface StoredIndicator {
   rank: number | null;
 }
 
+/** Per scheme group (the 766 index's six), as stored in rankings.groups and sent on the wire. */
+export interface StoredGroup {
+  /** Ours: the sum of the group's rounded sub-indicator points (the published score for a published-only group). */
+  points: number | null;
+  /** The publisher's own score of the group (the portal's); null when none is published. */
+  published: number | null;
+  /** Rank among the board's group of units on the score the board ranks on (published by default). */
+  rank: number | null;
+}
+
 /**
  * The board of one scope's children for one period under one scheme: written by the workers, read by
  * the pages. A row per child unit; indicator details in jsonb because schemes change their indicators.
@@ -45,7 +55,13 @@ export const rankings = pgTable(
      * True when part of the figures is an estimate: the period reaches before a reform and a
      * predecessor that went only in part into this unit reported in it (unit_lineage.estimated).
      */
-    estimated: boolean().notNull().default(false)
+    estimated: boolean().notNull().default(false),
+    /** Per scheme group (StoredGroup); null for a scheme without groups. */
+    groups: jsonb().$type<Record<string, StoredGroup>>(),
+    /** The total from our computation (Σ of the groups' points); equals total for a scheme that publishes nothing. */
+    totalRecomputed: doublePrecision(),
+    /** The publisher's total (Σ of its group scores); null when it publishes nothing for the unit. */
+    totalPublished: doublePrecision()
   },
   (t) => [
     // scheme_key after the period: a read that names scope and period but no scheme still walks the key.

@@ -72,6 +72,12 @@ export const dataSources = pgTable('data_sources', {
   urlTemplate: text().notNull().default(''),
   /** Method, headers, body and pagination (GET with none of them by default). */
   request: jsonb().$type<RequestSpec>().notNull().default(DEFAULT_REQUEST),
+  /**
+   * A periodic source (the national portal): the period kinds it publishes values for (month,
+   * quarter, year); each poll asks once per period of each kind that overlaps its window, and its
+   * rows are that period's values (period_samples). null: a source of daily (or monthly) samples.
+   */
+  periods: text().array().$type<('month' | 'quarter' | 'year')[]>(),
   /** The code system the source's unit codes are in: 'gso', or a key of units.external_codes (e.g. 'portal'). */
   codeSystem: text().notNull().default('gso'),
   /** How its numbers are written (see NUMBER_LOCALES); null: not declared. */

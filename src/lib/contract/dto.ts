@@ -49,7 +49,9 @@ export const boardQuerySchema = z.object({
   scope: gsoCodeSchema,
   period: boardPeriodKindSchema,
   date: isoDateSchema,
-  scheme: schemeKeySchema.default(DEFAULT_SCHEME_KEY)
+  scheme: schemeKeySchema.default(DEFAULT_SCHEME_KEY),
+  /** A scheme with published scores (the 766 index) ranks on them; `recomputed` ranks on ours. Ignored by other schemes. */
+  basis: z.enum(['published', 'recomputed']).optional()
 });
 /** As sent and accepted: `scheme` may be left out (the operations scheme). */
 export type BoardQuery = z.input<typeof boardQuerySchema>;
@@ -60,7 +62,7 @@ export type BoardQuery = z.input<typeof boardQuerySchema>;
  * reader's language (src/lib/i18n). Two fields more keep the API's earlier shape: the same in
  * Vietnamese words, filled on the server (the API, the exports and the wall's language).
  */
-export type { BoardGroup, IndicatorMeta, IndicatorValue, NotRanked, NotRankedCode } from '#domain/board';
+export type { BoardGroup, GroupValue, IndicatorMeta, IndicatorValue, NotRanked, NotRankedCode, SchemeGroupMeta, ScopeScore } from '#domain/board';
 import type { Board as BoardModel, BoardRow as BoardRowModel, IndicatorMeta } from '#domain/board';
 import type { RankExplanation } from '#domain/explain';
 

@@ -16,6 +16,42 @@ export interface IndicatorMeta {
   saturation: number;
   /** What the numerator counts, for sentences such as "12 hồ sơ đúng hạn nữa". */
   numeratorNounVi: string;
+  /** The scheme group it belongs to (Board.schemeGroups[].key); null: the scheme has no groups. */
+  group: string | null;
+  /** Its points are the publisher's score as is (no counts behind them): "theo công bố của Cổng DVCQG". */
+  published: boolean;
+  /** What it earns when the denominator is 0: none (no points), zero, full. */
+  zeroDenominator: 'none' | 'zero' | 'full';
+}
+
+/** A group of a scheme's indicators (the 766 index's six groups), as boards and pages show it. */
+export interface SchemeGroupMeta {
+  key: string;
+  nameVi: string;
+  nameEn: string;
+  maxPoints: number;
+  /** The score cannot be re-derived: the publisher's is shown as is ("theo công bố của Cổng DVCQG"). */
+  publishedOnly: boolean;
+}
+
+/** A unit's result in one scheme group. */
+export interface GroupValue {
+  /** Ours: the sum of the group's rounded sub-indicator points (the published score when publishedOnly). */
+  points: number | null;
+  /** The publisher's own score (the portal's); null when none is published. */
+  published: number | null;
+  /** Rank among the unit's group on the board's basis. */
+  rank: number | null;
+}
+
+/** A unit's own score on a scheme with groups (the province's 766 headline). */
+export interface ScopeScore {
+  /** On the board's basis (published by default). */
+  total: number | null;
+  totalRecomputed: number | null;
+  totalPublished: number | null;
+  groups: Record<string, GroupValue>;
+  indicators: Record<string, IndicatorValue>;
 }
 
 export interface IndicatorValue {
@@ -76,6 +112,12 @@ export interface BoardRow {
    * in part into this one reported in it (shown as "ước tính" on screen and in exports).
    */
   estimated: boolean;
+  /** Per scheme group ({} for a scheme without groups). */
+  groups: Record<string, GroupValue>;
+  /** Our total (equals total for a scheme that publishes nothing). */
+  totalRecomputed: number | null;
+  /** The publisher's total (Σ its group scores); null when nothing is published. */
+  totalPublished: number | null;
 }
 
 /**
@@ -97,8 +139,17 @@ export interface Board {
   scheme: { key: string; nameVi: string };
   scope: { code: string; name: string; level: string };
   period: { kind: PeriodKind; start: string; end: string; provisional: boolean };
-  /** The scheme's indicators; the total is out of Σ maxPoints (100 operations, 20 for the 766 group). */
+  /** The scheme's indicators; the total is out of Σ maxPoints (100 operations and 766, 20 for the 766 progress group). */
   indicators: IndicatorMeta[];
+  /** The scheme's groups ([] for a scheme without groups). */
+  schemeGroups: SchemeGroupMeta[];
+  /**
+   * What the total and ranks are on: published (the publisher's scores, the default where the scheme
+   * has them), recomputed (ours, on request), null (the scheme publishes nothing: ours).
+   */
+  basis: 'published' | 'recomputed' | null;
+  /** The scope's own score (a province's own row on the portal); null where the scheme has no groups or none is stored. */
+  scopeScore: ScopeScore | null;
   /** The rating bands of the scheme version in force for this board, best first. */
   bands: Band[];
   /** The groups of rows by level, the largest first; every row's unitLevel is one of them. */

@@ -8,8 +8,23 @@ export const METRIC_FAMILIES = ['dossier', 'eid', 'payment', 'task'] as const;
 export type MetricFamily = (typeof METRIC_FAMILIES)[number];
 export const METRIC_AGGREGATIONS = ['flow', 'stock'] as const;
 /** How often a source reports a metric (also the unit a stock looks back to: `date_trunc(cadence, …)`). */
-export const METRIC_CADENCES = ['day', 'month'] as const;
-export const METRIC_UNITS = ['count', 'vnd'] as const;
+export const METRIC_CADENCES = ['day', 'month', 'quarter', 'year'] as const;
+/** points: a score as its publisher gave it (the portal's group scores); never added up across periods. */
+export const METRIC_UNITS = ['count', 'vnd', 'points'] as const;
+/**
+ * What an indicator earns when its denominator is 0: none (no points: the indicator does not apply,
+ * or under a summed total counts 0 and shows "—"), zero (0 points, still ranked: 766 progress with
+ * no dossier received), full (full points: 766 petitions when there were none).
+ */
+export const ZERO_DENOMINATOR_RULES = ['none', 'zero', 'full'] as const;
+export type ZeroDenominatorRule = (typeof ZERO_DENOMINATOR_RULES)[number];
+/**
+ * How a scheme's total is made: scaled (Σ points over the indicators that apply, rescaled to the
+ * scheme's maximum: the operations scheme) or sum (the plain sum of the rounded points, an indicator
+ * without points counting 0: the national 766 index, as the portal adds its groups).
+ */
+export const TOTAL_RULES = ['scaled', 'sum'] as const;
+export type TotalRule = (typeof TOTAL_RULES)[number];
 export const INDICATOR_DIRECTIONS = ['higher_is_better', 'lower_is_better'] as const;
 export type IndicatorDirection = (typeof INDICATOR_DIRECTIONS)[number];
 
@@ -26,6 +41,11 @@ export interface MetricDef {
   unit: (typeof METRIC_UNITS)[number];
   /** A part can never exceed its whole in one row: a row that says so is rejected. */
   partOf?: string;
+  /**
+   * A value of a period (a month, a quarter, a year as its publisher gives it), not of a day: stored
+   * in `period_samples` with its period, read only by boards of those period kinds (docs/portal-766.md).
+   */
+  periodic?: boolean;
   nameVi: string;
   nameEn: string;
 }
@@ -33,6 +53,16 @@ export interface MetricDef {
 const m = (key: string, family: MetricFamily, aggregation: MetricDef['aggregation'], nameVi: string, nameEn: string, extra: Partial<MetricDef> = {}): MetricDef => ({
   key, family, aggregation, cadence: 'day', unit: 'count', nameVi, nameEn, ...extra
 });
+
+/** The six groups of the national 766 index, 100 points (../shared/portal-766.md). */
+export const PORTAL_766_GROUPS = [
+  { key: 'transparency', nameVi: 'Công khai, minh bạch', nameEn: 'Transparency', maxPoints: 18, publishedMetric: 'p766.score.transparency' },
+  { key: 'progress', nameVi: 'Tiến độ giải quyết', nameEn: 'Resolution progress', maxPoints: 20, publishedMetric: 'p766.score.progress' },
+  { key: 'online', nameVi: 'Dịch vụ công trực tuyến', nameEn: 'Online public services', maxPoints: 12, publishedMetric: 'p766.score.online', publishedOnly: true },
+  { key: 'payment', nameVi: 'Thanh toán trực tuyến', nameEn: 'Online payment', maxPoints: 10, publishedMetric: 'p766.score.payment' },
+  { key: 'satisfaction', nameVi: 'Mức độ hài lòng', nameEn: 'Satisfaction', maxPoints: 18, publishedMetric: 'p766.score.satisfaction' },
+  { key: 'digitization', nameVi: 'Số hóa hồ sơ', nameEn: 'Digitisation', maxPoints: 22, publishedMetric: 'p766.score.digitization' }
+] as const satisfies readonly SchemeGroupDef[];
 
 export const METRICS: readonly MetricDef[] = [
   m('dossier.received', 'dossier', 'flow', 'Hồ sơ tiếp nhận', 'Dossiers received'),
@@ -56,8 +86,49 @@ export const METRICS: readonly MetricDef[] = [
   m('task.completed_on_time', 'task', 'flow', 'Hoàn thành đúng hạn', 'Completed on time'),
   m('task.completed_late', 'task', 'flow', 'Hoàn thành quá hạn', 'Completed late'),
   m('task.open_in_time', 'task', 'stock', 'Đang thực hiện trong hạn', 'Open, within deadline'),
-  m('task.open_overdue', 'task', 'stock', 'Chưa hoàn thành, quá hạn', 'Open, overdue')
+  m('task.open_overdue', 'task', 'stock', 'Chưa hoàn thành, quá hạn', 'Open, overdue'),
+  ...portal766Metrics()
 ];
+
+/**
+ * The fields the national portal scores its 766 index on (../shared/portal-766.md), each stored per
+ * unit and period as the portal gives it: `<code>.n` / `.d` a sub-indicator's numerator and
+ * denominator; the payment group's six counts under the portal's own field names; `.score` a score
+ * the portal publishes (a group's, or a sub-indicator it gives no counts for).
+ */
+function portal766Metrics(): MetricDef[] {
+  const p = (key: string, nameVi: string, nameEn: string, extra: Partial<MetricDef> = {}) =>
+    m(`p766.${key}`, 'dossier', 'flow', nameVi, nameEn, { cadence: 'month', periodic: true, ...extra });
+  const pair = (code: string, nVi: string, dVi: string, en: string) => [
+    p(`${code}.n`, nVi, `${en} (numerator)`, { partOf: `p766.${code}.d` }),
+    p(`${code}.d`, dVi, `${en} (denominator)`)
+  ];
+  const score = (key: string, nameVi: string, nameEn: string) => p(key, nameVi, nameEn, { unit: 'points' });
+  return [
+    ...pair('publish_on_time', 'TTHC công bố đúng hạn', 'TTHC phải công bố', 'Procedures published on time'),
+    ...pair('public_update_on_time', 'TTHC cập nhật công khai đúng hạn', 'TTHC phải cập nhật công khai', 'Procedures updated on time'),
+    ...pair('public_content_full', 'TTHC công khai đầy đủ nội dung', 'TTHC phải công khai', 'Procedures with full content'),
+    ...pair('dossier_sync', 'Hồ sơ đồng bộ lên Cổng DVCQG', 'Hồ sơ phải đồng bộ', 'Dossiers synced to the portal'),
+    ...pair('progress', 'Hồ sơ đúng hạn (Cổng DVCQG)', 'Hồ sơ tiếp nhận (Cổng DVCQG)', 'Dossiers on time (portal)'),
+    p('dossier_online_payment_success', 'Hồ sơ thanh toán trực tuyến thành công', 'Dossiers paid online', { partOf: 'p766.dossier_financial_obligation' }),
+    p('dossier_financial_obligation', 'Hồ sơ có nghĩa vụ tài chính', 'Dossiers with a financial obligation'),
+    p('dossier_online_formality_payment_success', 'TTHC có hồ sơ thanh toán trực tuyến', 'Procedures paid online', { partOf: 'p766.fee_formality' }),
+    p('fee_dossier_formality_distinct', 'TTHC có hồ sơ thu phí (không trùng)', 'Procedures with fee dossiers (distinct)'),
+    p('fee_dossier_formality', 'TTHC có phát sinh hồ sơ thu phí', 'Procedures with fee dossiers', { partOf: 'p766.fee_formality' }),
+    p('fee_formality', 'TTHC có thu phí, lệ phí', 'Procedures with a fee'),
+    ...pair('dossier_receiving_satisfaction', 'Đánh giá hài lòng về tiếp nhận', 'Lượt đánh giá tiếp nhận', 'Satisfied with reception'),
+    ...pair('petition_processing_on_time', 'Phản ánh xử lý đúng hạn', 'Phản ánh, kiến nghị', 'Petitions handled on time'),
+    ...pair('petition_handling_satisfaction', 'Phản ánh được hài lòng', 'Phản ánh đã xử lý', 'Petitions handled to satisfaction'),
+    ...pair('original_result_available', 'Hồ sơ có kết quả bản gốc điện tử', 'Hồ sơ đã có kết quả', 'Results issued electronically'),
+    ...pair('so_hoa_giay_to_giai_quyet', 'Hồ sơ số hóa giấy tờ khi giải quyết', 'Hồ sơ đã giải quyết', 'Documents digitised when resolved'),
+    ...pair('reused_digitized_data', 'Hồ sơ tái sử dụng dữ liệu số hóa', 'Hồ sơ tiếp nhận', 'Dossiers reusing digitised data'),
+    ...pair('synced_with_dvcqg_personal_storage', 'Kết quả đồng bộ kho dữ liệu cá nhân', 'Kết quả đã cấp', 'Results synced to personal storage'),
+    ...pair('citizen_data_connected_dossier', 'Hồ sơ khai thác dữ liệu dân cư', 'Hồ sơ tiếp nhận', 'Dossiers using the population data'),
+    ...pair('citizen_data_connected_formality', 'TTHC khai thác dữ liệu dân cư', 'TTHC phải kết nối', 'Procedures using the population data'),
+    score('electronic_certified_copy.score', 'Điểm chứng thực bản sao điện tử (Cổng công bố)', 'Electronic certified copies: published score'),
+    ...PORTAL_766_GROUPS.map((g) => score(`score.${g.key}`, `Điểm nhóm ${g.nameVi.toLowerCase()} (Cổng công bố)`, `${g.nameEn}: published score`))
+  ];
+}
 
 /** Per family: the metrics a task list yields (derived from the tasks, not reported as counts). */
 export const TASK_METRICS = ['task.completed_on_time', 'task.completed_late', 'task.open_in_time', 'task.open_overdue'] as const;
@@ -76,6 +147,12 @@ export interface IndicatorDef {
   saturation: number;
   /** What one more unit of the numerator is called, for "12 more … " gaps. */
   numeratorNounVi: string;
+  /** The scheme group it belongs to (SchemeGroupDef.key); absent: the scheme has no groups. */
+  group?: string;
+  /** What it earns when the denominator is 0 (absent: none). */
+  zeroDenominator?: ZeroDenominatorRule;
+  /** Its points are the publisher's score as is (Σ the numerator metrics, unit points): no formula, no counts. */
+  published?: boolean;
 }
 
 /**
@@ -140,6 +217,21 @@ export interface SchemeBandDef {
   min: number;
 }
 
+/** A group of a scheme's indicators with its own maximum (the 766 index's six groups). */
+export interface SchemeGroupDef {
+  key: string;
+  nameVi: string;
+  nameEn: string;
+  maxPoints: number;
+  /**
+   * The metric that carries the publisher's own score of the group (the portal's), for the
+   * reconciliation and for ranking on the published total; absent: nothing is published.
+   */
+  publishedMetric?: string;
+  /** The group's score cannot be re-derived: the published one is taken as is ("theo công bố của Cổng DVCQG"). */
+  publishedOnly?: boolean;
+}
+
 export interface SchemeDef {
   key: string;
   version: number;
@@ -150,14 +242,21 @@ export interface SchemeDef {
   indicators: readonly IndicatorDef[];
   /** Rating bands, best first; absent: the database default (Xuất sắc 90 / Tốt 80 / Khá 65 / Trung bình 50 / Yếu). */
   bands?: readonly SchemeBandDef[];
+  /** Groups of indicators (absent: none). */
+  groups?: readonly SchemeGroupDef[];
+  /** How the total is made (absent: scaled). */
+  totalRule?: TotalRule;
+  /** The period kinds its boards exist for (absent: every kind). */
+  periodKinds?: readonly string[];
 }
 
 /** The scheme a board, a page or an API call means when it names none. */
 export const DEFAULT_SCHEME_KEY = 'operations';
 
 /**
- * The progress group of the national 766 index (Decision 766/QĐ-TTg), reproduced exactly so a
- * province can check the dashboard against the national portal: one indicator,
+ * The progress group of the national 766 index (Decision 766/QĐ-TTg), computed from the city's own
+ * dossier counts on every period (a day, a week, a reporting month), so a province can check its own
+ * systems against the national portal (the full index from the portal itself: NATIONAL_766_SCHEME): one indicator,
  * `20 × (resolved on time + pending on time) / received`, two decimals (saturation 1, so the points
  * are 20 × the ratio, rounded as `points()` rounds). The indicator has the key of the operations
  * scheme's first indicator on purpose: the same ratio of the same metrics with the same 20 points, so
@@ -167,12 +266,12 @@ export const DEFAULT_SCHEME_KEY = 'operations';
  * text found"), so the operations bands (90 / 80 / 65 / 50 of 100) are scaled to its 20 points:
  * 18 / 16 / 13 / 10. The same share of the maximum earns the same word on both boards.
  */
-export const NATIONAL_766_SCHEME = {
-  key: 'national_766',
+export const NATIONAL_766_PROGRESS_SCHEME = {
+  key: 'national_766_progress',
   version: 1,
-  nameVi: 'Chỉ số 766 — nhóm tiến độ giải quyết',
+  nameVi: 'Chỉ số 766 — tiến độ giải quyết (số liệu của thành phố)',
   nameEn: 'Decision 766 — resolution progress',
-  shortNameVi: 'Chỉ số 766 (tiến độ)',
+  shortNameVi: '766: tiến độ (số liệu thành phố)',
   indicators: [
     {
       key: 'dossier.on_time', family: 'dossier', nameVi: 'Tiến độ giải quyết', nameEn: 'Resolution progress',
@@ -189,8 +288,80 @@ export const NATIONAL_766_SCHEME = {
   ]
 } as const satisfies SchemeDef;
 
+/**
+ * The national 766 index (Decision 766/QĐ-TTg) as the national portal scores it: six groups, 100
+ * points, every sub-indicator `max × min(1, ratio / saturation)` rounded half-up to 2 decimals, a
+ * group the sum of its rounded parts, the total the sum of the groups (a sub-indicator without points
+ * counts 0). Zero denominators as the portal treats them: progress 0 received → 0 points and ranked;
+ * transparency and digitisation → not counted (no points); petitions → full marks when there are none.
+ * The online-services group cannot be re-derived from what the portal answers: its published score
+ * is taken as is. Unconfirmed rules (the spec's "unconfirmed") are taken as the spec's best reading
+ * and named in docs/portal-766.md; the reconciliation shows every unit where they disagree.
+ */
+export const NATIONAL_766_SCHEME = {
+  key: 'national_766',
+  version: 1,
+  nameVi: 'Chỉ số 766 — Bộ chỉ số phục vụ người dân, doanh nghiệp',
+  nameEn: 'Decision 766 index',
+  shortNameVi: 'Chỉ số 766 (Cổng DVCQG)',
+  totalRule: 'sum',
+  periodKinds: ['month', 'quarter', 'year'],
+  groups: PORTAL_766_GROUPS,
+  indicators: [
+    p766('transparency', 'publish_on_time', 'Công bố TTHC đúng hạn', 'Published on time', 6, 1, 'none', 'TTHC công bố đúng hạn'),
+    p766('transparency', 'public_update_on_time', 'Cập nhật, công khai TTHC đúng hạn', 'Updated on time', 4, 1, 'none', 'TTHC cập nhật đúng hạn'),
+    p766('transparency', 'public_content_full', 'Công khai đầy đủ nội dung TTHC', 'Full public content', 2, 1, 'none', 'TTHC công khai đầy đủ'),
+    p766('transparency', 'dossier_sync', 'Đồng bộ hồ sơ lên Cổng DVCQG', 'Dossiers synced', 6, 1, 'none', 'hồ sơ được đồng bộ'),
+    p766('progress', 'progress', 'Giải quyết hồ sơ đúng hạn', 'Resolved on time', 20, 1, 'zero', 'hồ sơ đúng hạn'),
+    {
+      key: 'p766.online', family: 'dossier', group: 'online', nameVi: 'Cung cấp dịch vụ công trực tuyến', nameEn: 'Online public services',
+      numerator: ['p766.score.online'], denominator: [], direction: 'higher_is_better', maxPoints: 12, saturation: 1,
+      numeratorNounVi: 'điểm', published: true
+    },
+    {
+      key: 'p766.payment_dossiers', family: 'dossier', group: 'payment', nameVi: 'Hồ sơ thanh toán trực tuyến', nameEn: 'Dossiers paid online',
+      numerator: ['p766.dossier_online_payment_success'], denominator: ['p766.dossier_financial_obligation'], direction: 'higher_is_better',
+      maxPoints: 6, saturation: 1, zeroDenominator: 'zero', numeratorNounVi: 'hồ sơ thanh toán trực tuyến'
+    },
+    {
+      key: 'p766.payment_formalities', family: 'dossier', group: 'payment', nameVi: 'TTHC có thanh toán trực tuyến', nameEn: 'Procedures paid online',
+      numerator: ['p766.dossier_online_formality_payment_success'], denominator: ['p766.fee_formality'], direction: 'higher_is_better',
+      maxPoints: 2, saturation: 0.8, zeroDenominator: 'zero', numeratorNounVi: 'TTHC có thanh toán trực tuyến'
+    },
+    {
+      key: 'p766.payment_fee_dossiers', family: 'dossier', group: 'payment', nameVi: 'TTHC có phát sinh hồ sơ thu phí', nameEn: 'Procedures with fee dossiers',
+      numerator: ['p766.fee_dossier_formality'], denominator: ['p766.fee_formality'], direction: 'higher_is_better',
+      maxPoints: 2, saturation: 0.8, zeroDenominator: 'zero', numeratorNounVi: 'TTHC phát sinh hồ sơ thu phí'
+    },
+    p766('satisfaction', 'dossier_receiving_satisfaction', 'Hài lòng về tiếp nhận hồ sơ', 'Satisfied with reception', 6, 0.9, 'zero', 'lượt đánh giá hài lòng'),
+    p766('satisfaction', 'petition_processing_on_time', 'Xử lý phản ánh, kiến nghị đúng hạn', 'Petitions on time', 6, 1, 'full', 'phản ánh xử lý đúng hạn'),
+    p766('satisfaction', 'petition_handling_satisfaction', 'Hài lòng về xử lý phản ánh', 'Petitions to satisfaction', 6, 1, 'full', 'phản ánh được hài lòng'),
+    p766('digitization', 'original_result_available', 'Kết quả điện tử bản gốc', 'Electronic original results', 6, 1, 'none', 'hồ sơ có kết quả điện tử'),
+    p766('digitization', 'so_hoa_giay_to_giai_quyet', 'Số hóa giấy tờ khi giải quyết', 'Documents digitised', 4, 1, 'none', 'hồ sơ được số hóa'),
+    p766('digitization', 'reused_digitized_data', 'Tái sử dụng dữ liệu số hóa', 'Digitised data reused', 2, 0.8, 'none', 'hồ sơ tái sử dụng dữ liệu'),
+    p766('digitization', 'synced_with_dvcqg_personal_storage', 'Đồng bộ kho dữ liệu cá nhân', 'Synced to personal storage', 4, 1, 'none', 'kết quả được đồng bộ'),
+    p766('digitization', 'citizen_data_connected_dossier', 'Hồ sơ khai thác dữ liệu dân cư', 'Dossiers using population data', 2, 1, 'none', 'hồ sơ khai thác dữ liệu dân cư'),
+    p766('digitization', 'citizen_data_connected_formality', 'TTHC khai thác dữ liệu dân cư', 'Procedures using population data', 2, 1, 'none', 'TTHC khai thác dữ liệu dân cư'),
+    {
+      key: 'p766.electronic_certified_copy', family: 'dossier', group: 'digitization', nameVi: 'Chứng thực bản sao điện tử', nameEn: 'Electronic certified copies',
+      numerator: ['p766.electronic_certified_copy.score'], denominator: [], direction: 'higher_is_better', maxPoints: 2, saturation: 1,
+      numeratorNounVi: 'điểm', published: true
+    }
+  ] satisfies IndicatorDef[]
+} as const satisfies SchemeDef;
+
+/** A 766 sub-indicator scored from its counts `p766.<code>.n / .d`. */
+function p766(
+  group: string, code: string, nameVi: string, nameEn: string, maxPoints: number, saturation: number, zeroDenominator: ZeroDenominatorRule, noun: string
+): IndicatorDef {
+  return {
+    key: `p766.${code}`, family: 'dossier', group, nameVi, nameEn, numerator: [`p766.${code}.n`], denominator: [`p766.${code}.d`],
+    direction: 'higher_is_better', maxPoints, saturation, zeroDenominator, numeratorNounVi: noun
+  };
+}
+
 /** The built-in schemes, as the seed writes them (each active in its version 1). */
-export const SCHEMES: readonly SchemeDef[] = [{ ...DEFAULT_SCHEME, shortNameVi: 'Bộ chỉ số điều hành' }, NATIONAL_766_SCHEME];
+export const SCHEMES: readonly SchemeDef[] = [{ ...DEFAULT_SCHEME, shortNameVi: 'Bộ chỉ số điều hành' }, NATIONAL_766_SCHEME, NATIONAL_766_PROGRESS_SCHEME];
 
 /** Family names for headings and badges. */
 export const FAMILY_NAMES: Record<MetricFamily, { vi: string; en: string }> = {

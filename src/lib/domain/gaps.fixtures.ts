@@ -12,7 +12,7 @@ export const meta = (key: string, maxPoints: number, saturation?: number): Indic
   const def = DEFAULT_SCHEME.indicators.find((i) => i.key === key)!;
   return {
     key, family: def.family, nameVi: def.nameVi, nameEn: def.nameEn, maxPoints,
-    saturation: saturation ?? def.saturation, numeratorNounVi: def.numeratorNounVi
+    saturation: saturation ?? def.saturation, numeratorNounVi: def.numeratorNounVi, group: null, published: false, zeroDenominator: 'none'
   };
 };
 
@@ -41,7 +41,8 @@ export function row(code: string, rank: number | null, counts: Counts, scheme = 
   return {
     unitCode: code, unitName: `Huyện ${code}`, unitType: 'Huyện', rank, previousRank: null, total: t,
     band: DEFAULT_BANDS.find((b) => t >= b.min)!.name, notRanked: null, indicators,
-    change: { places: null, totalDelta: null, parts: [] }, tile: null, unitLevel: 'district', estimated: false
+    change: { places: null, totalDelta: null, parts: [] }, tile: null, unitLevel: 'district', estimated: false,
+    groups: {}, totalRecomputed: t, totalPublished: null
   };
 }
 
@@ -55,7 +56,7 @@ export function board(rows: BoardRow[], scheme = SCHEME, bands: readonly Band[] 
     scheme: { key: 'test', nameVi: 'Bộ chỉ số thử' },
     scope: { code: '01', name: 'Thành phố Hà Nội', level: 'province' },
     period: { kind: 'month', start: '2026-11-01', end: '2026-11-30', provisional: true },
-    indicators: scheme, bands: [...bands], groups: [{ level: 'district', types: ['Huyện'], count: rows.length }], rows, computedAt: null, asOf: null
+    indicators: scheme, schemeGroups: [], basis: null, scopeScore: null, bands: [...bands], groups: [{ level: 'district', types: ['Huyện'], count: rows.length }], rows, computedAt: null, asOf: null
   };
 }
 

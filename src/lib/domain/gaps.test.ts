@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bandOf } from './bands.ts';
-import { NATIONAL_766_SCHEME } from './catalogue.ts';
+import { NATIONAL_766_PROGRESS_SCHEME } from './catalogue.ts';
 import { board, meta, other, row, SCHEME, UNRANKED, X, type Counts } from './gaps.fixtures.ts';
 import { unitGaps } from './gaps.ts';
 
@@ -126,7 +126,7 @@ describe('unitGaps', () => {
 
   it('measures the gaps of the 766 progress group out of its own 20 points, with its scaled bands', () => {
     const scheme = [meta('dossier.on_time', 20)];
-    const bands = NATIONAL_766_SCHEME.bands;
+    const bands = NATIONAL_766_PROGRESS_SCHEME.bands;
     // 150/200 on time → 20 × 0,75 = 15,00 of 20 (not rescaled to 100): Khá (≥ 13), behind A at 17,50.
     const x = row('X', 2, { 'dossier.on_time': [150, 200] }, scheme);
     expect(x.total).toBe(15);

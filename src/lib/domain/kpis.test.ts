@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BoardRow, IndicatorMeta } from './board.ts';
 import { biggestMovers, kpisOf, scopeTotals, shortName, type PeriodTotals } from './kpis.ts';
 
-const ind = (key: string, family: string): IndicatorMeta => ({ key, family, nameVi: key, nameEn: key, maxPoints: 10, saturation: 1, numeratorNounVi: 'x' });
+const ind = (key: string, family: string): IndicatorMeta => ({ key, family, nameVi: key, nameEn: key, maxPoints: 10, saturation: 1, numeratorNounVi: 'x', group: null, published: false, zeroDenominator: 'none' });
 const INDICATORS = [ind('dossier.on_time', 'dossier'), ind('dossier.online', 'dossier'), ind('eid.activation', 'eid')];
 
 function row(code: string, values: Record<string, [number | null, number | null]>, places: number | null = null, totalDelta: number | null = null): BoardRow {
@@ -10,7 +10,8 @@ function row(code: string, values: Record<string, [number | null, number | null]
   for (const [k, [n, d]] of Object.entries(values)) indicators[k] = { numerator: n, denominator: d, ratio: n !== null && d ? n / d : null, points: null, rank: null };
   return {
     unitCode: code, unitName: `Huyện ${code}`, unitType: 'Huyện', rank: 1, previousRank: null, total: 80, band: 'Tốt', notRanked: null,
-    indicators, change: { places, totalDelta, parts: [] }, tile: null, unitLevel: 'district', estimated: false
+    indicators, change: { places, totalDelta, parts: [] }, tile: null, unitLevel: 'district', estimated: false,
+    groups: {}, totalRecomputed: 80, totalPublished: null
   };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Board } from '#domain/board';
 import { bandOf } from '#domain/bands';
-import { NATIONAL_766_SCHEME } from '#domain/catalogue';
+import { NATIONAL_766_PROGRESS_SCHEME } from '#domain/catalogue';
 import { board, meta, other, row, SCHEME, UNRANKED, X, type Counts } from '#domain/gaps.fixtures';
 import { unitGaps } from '#domain/gaps';
 import { gapLines, gapSentence, numeratorNoun } from './gaps.ts';
@@ -73,7 +73,7 @@ describe('the gap sentences in Vietnamese', () => {
 
   it('name the bands of the 766 progress group', () => {
     const scheme = [meta('dossier.on_time', 20)];
-    const bands = NATIONAL_766_SCHEME.bands;
+    const bands = NATIONAL_766_PROGRESS_SCHEME.bands;
     const x = row('X', 2, { 'dossier.on_time': [150, 200] }, scheme);
     const rows = [{ ...other('A', 1, 17.5), band: bandOf(17.5, bands) }, { ...x, band: bandOf(15, bands) }];
     expect(lines(board(rows, scheme, bands), 'X').band).toBe('Cần thêm 1,00 điểm để đạt mức Tốt: 10 hồ sơ đúng hạn nữa');

@@ -16,6 +16,9 @@ import { changeSentence } from '../i18n/explain.ts';
 import { notRankedReason } from '../i18n/reasons.ts';
 import { ratioOfSums } from '#domain/ratio';
 import { bandOf, DEFAULT_BANDS, type Band } from '#domain/bands';
+import { rankOnRecomputed } from '#domain/basis';
+import type { SchemeGroupDef, TotalRule } from '#domain/catalogue';
+import { readScopeScore, type ActiveIndicator } from './ranking/rankings.ts';
 
 export class NotFoundError extends Error {}
 
@@ -100,10 +103,14 @@ export interface ActiveSchemeInfo {
   nameVi: string;
   nameEn: string;
   bands: Band[];
+  groups: SchemeGroupDef[];
+  totalRule: TotalRule;
+  periodKinds: string[] | null;
 }
 
 const schemeInfo = {
-  id: indicatorSchemes.id, key: indicatorSchemes.key, nameVi: indicatorSchemes.nameVi, nameEn: indicatorSchemes.nameEn, bands: indicatorSchemes.bands
+  id: indicatorSchemes.id, key: indicatorSchemes.key, nameVi: indicatorSchemes.nameVi, nameEn: indicatorSchemes.nameEn, bands: indicatorSchemes.bands,
+  groups: indicatorSchemes.groups, totalRule: indicatorSchemes.totalRule, periodKinds: indicatorSchemes.periodKinds
 };
 
 /** The version in force of every scheme (one per key), the operations scheme first. */
@@ -141,7 +148,8 @@ const indicatorsOfScheme = prepared((db) => {
   return db
     .select({
       key: i.key, family: i.family, nameVi: i.nameVi, nameEn: i.nameEn, maxPoints: i.maxPoints, saturation: i.saturation,
-      numeratorNounVi: i.numeratorNounVi, numerator: i.numerator, denominator: i.denominator
+      numeratorNounVi: i.numeratorNounVi, numerator: i.numerator, denominator: i.denominator,
+      group: i.groupKey, published: i.published, zeroDenominator: i.zeroDenominator
     })
     .from(i)
     .where(eq(i.schemeId, fragment.placeholder('schemeId')))
@@ -172,7 +180,8 @@ export async function readBoard(sql: Sql, query: BoardQuery, now = new Date()): 
     throw new NotFoundError(`${scope.name} (${scope.code}) có hiệu lực từ ${viDate(scope.validFrom)}: chọn một kỳ từ ngày đó`);
   }
   const scheme = await activeScheme(sql, query.scheme ?? DEFAULT_SCHEME_KEY);
-  const indicators = (await activeIndicators(sql, scheme.id)).map(({ numerator: _n, denominator: _d, ...meta }) => meta);
+  const withMetrics = await activeIndicators(sql, scheme.id);
+  const indicators = withMetrics.map(({ numerator: _n, denominator: _d, ...meta }) => meta);
   const rows = sortByGroup(await boardUnitRows(sql, { schemeKey: scheme.key, scopeId: scope.id, kind: period.kind, start: period.start, end: period.end }));
   // The previous period of the same kind, for each row's explanation of its move.
   const prev = previousPeriod(period);
@@ -202,23 +211,48 @@ export async function readBoard(sql: Sql, query: BoardQuery, now = new Date()): 
       notRankedReason: notRanked && notRankedReason(notRanked, indicators, 'vi'),
       indicators: values,
       change: { ...change, sentence: changeSentence(change, indicators, 'vi', { ranked: r.rank !== null }) },
-      tile: r.tile_col !== null && r.tile_row !== null ? { col: r.tile_col, row: r.tile_row } : null
+      tile: r.tile_col !== null && r.tile_row !== null ? { col: r.tile_col, row: r.tile_row } : null,
+      groups: r.groups ?? {},
+      totalRecomputed: r.total_recomputed ?? (r.groups ? null : r.total),
+      totalPublished: r.total_published
     };
   });
   // The bands the rows were computed with; before anything is computed, the active scheme's.
   const bands = rows.find((r) => r.bands)?.bands ?? scheme.bands;
+  const hasPublished = scheme.groups.some((g) => !!g.publishedMetric);
+  const basis = hasPublished ? (query.basis ?? 'published') : null;
+  let shownRows = boardRows;
+  if (basis === 'recomputed') {
+    const publishedOnly = new Set(indicators.filter((i) => i.published).map((i) => i.key));
+    const order = new Map(boardGroups(rows).map((g, i) => [g.level, i]));
+    shownRows = rankOnRecomputed(boardRows, publishedOnly)
+      .map((r) => ({ ...r, band: r.rank === null ? null : bandOf(r.total, bands) }))
+      .sort((a, b) => order.get(a.unitLevel)! - order.get(b.unitLevel)! || (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.unitCode.localeCompare(b.unitCode));
+  }
+  const scopeScore = scheme.groups.length
+    ? await readScopeScore(sql, { groups: scheme.groups, totalRule: scheme.totalRule, periodKinds: scheme.periodKinds, indicators: withMetrics.map(activeIndicator) }, scope.id, period, basis)
+    : null;
   return {
     scheme: { key: scheme.key, nameVi: scheme.nameVi },
     scope: { code: scope.code, name: scope.name, level: scope.level },
     period: { kind: query.period, start: period.start, end: period.end, provisional: isProvisional(period, now) },
     indicators,
+    schemeGroups: scheme.groups.map((g) => ({ key: g.key, nameVi: g.nameVi, nameEn: g.nameEn, maxPoints: g.maxPoints, publishedOnly: g.publishedOnly ?? false })),
+    basis,
+    scopeScore,
     bands: [...bands].sort((a, b) => b.min - a.min),
     groups: boardGroups(rows),
-    rows: boardRows,
+    rows: shownRows,
     computedAt,
     asOf
   };
 }
+
+/** An indicator as the scoring rules take it (rankings.ts). */
+const activeIndicator = (i: IndicatorMeta & { numerator: string[]; denominator: string[] }): ActiveIndicator => ({
+  key: i.key, numerator: i.numerator, denominator: i.denominator, direction: 'higher_is_better', maxPoints: i.maxPoints, saturation: i.saturation,
+  groupKey: i.group, zeroDenominator: i.zeroDenominator, published: i.published
+});
 
 const viDate = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 

@@ -7,16 +7,17 @@ const board: Board = {
   scheme: { key: 'operations', nameVi: 'Bộ chỉ số điều hành' },
   scope: { code: '01', name: 'Thành phố Hà Nội', level: 'province' },
   period: { kind: 'month', start: '2026-11-01', end: '2026-11-30', provisional: true },
-  indicators: [{ key: 'dossier.on_time', family: 'dossier', nameVi: 'Hồ sơ đúng hạn', nameEn: 'On time', maxPoints: 20, saturation: 1, numeratorNounVi: 'hồ sơ đúng hạn' }],
+  indicators: [{ key: 'dossier.on_time', family: 'dossier', nameVi: 'Hồ sơ đúng hạn', nameEn: 'On time', maxPoints: 20, saturation: 1, numeratorNounVi: 'hồ sơ đúng hạn', group: null, published: false, zeroDenominator: 'none' }],
+  schemeGroups: [], basis: null, scopeScore: null,
   bands: [{ name: 'Tốt', min: 80 }, { name: 'Yếu', min: 0 }],
   groups: [{ level: 'district', types: ['Huyện', 'Quận'], count: 2 }],
   rows: [
     { unitCode: '278', unitName: 'Huyện Thanh Oai', unitType: 'Huyện', rank: 1, previousRank: 2, total: 88.5, band: 'Tốt', notRanked: null, notRankedReason: null,
       indicators: { 'dossier.on_time': { numerator: 90, denominator: 100, ratio: 0.9, points: 18, rank: 1 } },
-      change: { places: 1, totalDelta: 2, parts: [], sentence: 'tăng 1 bậc (tổng +2,00)' }, tile: null, unitLevel: 'district', estimated: false },
+      change: { places: 1, totalDelta: 2, parts: [], sentence: 'tăng 1 bậc (tổng +2,00)' }, tile: null, unitLevel: 'district', estimated: false, groups: {}, totalRecomputed: null, totalPublished: null },
     { unitCode: '001', unitName: 'Quận "Ba Đình", trung tâm', unitType: 'Quận', rank: null, previousRank: null, total: null, band: null,
       notRanked: { code: 'no_data', indicators: ['dossier.on_time'] }, notRankedReason: 'chưa có số liệu nào trong kỳ này', indicators: {},
-      change: { places: null, totalDelta: null, parts: [], sentence: 'chưa xếp hạng kỳ này' }, tile: null, unitLevel: 'district', estimated: false }
+      change: { places: null, totalDelta: null, parts: [], sentence: 'chưa xếp hạng kỳ này' }, tile: null, unitLevel: 'district', estimated: false, groups: {}, totalRecomputed: null, totalPublished: null }
   ],
   computedAt: null,
   asOf: null

@@ -414,7 +414,7 @@ export async function templateSpec(sql: Sql, family: string): Promise<TemplateSp
     throw new UploadError(`nhóm chỉ tiêu phải là một trong ${METRIC_FAMILIES.join(', ')}`, 404);
   }
   const db = orm(sql);
-  const metricList = await db.select({ key: metrics.key, nameVi: metrics.nameVi }).from(metrics).where(eq(metrics.family, family as MetricFamily)).orderBy(metrics.id);
+  const metricList = await db.select({ key: metrics.key, nameVi: metrics.nameVi }).from(metrics).where(and(eq(metrics.family, family as MetricFamily), eq(metrics.periodic, false))).orderBy(metrics.id);
   // The units in force today that report the family: communes; a city's departments (sở, ban, ngành)
   // their dossiers and tasks, not e-ID nor welfare payments; districts (where the map still has them) their tasks.
   const day = today();

@@ -30,6 +30,7 @@ const board = (computedAt: string | null, total: number): Board => ({
   scheme: { key: 'operations', nameVi: 'Vận hành' },
   scope: { code: '01', name: 'Hà Nội', level: 'province' },
   period: { kind: 'month', start: '2026-11-01', end: '2026-11-30', provisional: true },
+  schemeGroups: [], basis: null, scopeScore: null,
   indicators: [],
   bands: [],
   groups: [],

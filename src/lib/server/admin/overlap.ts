@@ -42,9 +42,9 @@ export interface Overlap {
 /** Every unit, in the words of an overlap. */
 export const WHOLE_CITY = 'toàn thành phố';
 
-/** The metric keys of a family (the catalogue's). */
+/** The metric keys of a family (the catalogue's) that a daily source or an upload reports: not the periodic ones (the portal's 766 fields). */
 export function familyMetrics(family: string): string[] {
-  return METRICS.filter((m) => m.family === family).map((m) => m.key);
+  return METRICS.filter((m) => m.family === family && !m.periodic).map((m) => m.key);
 }
 
 /**

@@ -20,7 +20,10 @@ export async function holdRecomputeLock(tx: Queryable): Promise<void> {
 /** The newest active version of every scheme (or of the keys given), in key order. */
 export function activeSchemeVersions(q: Queryable, keys?: readonly string[]) {
   return orm(q)
-    .selectDistinctOn([indicatorSchemes.key], { id: indicatorSchemes.id, key: indicatorSchemes.key })
+    .selectDistinctOn([indicatorSchemes.key], {
+      id: indicatorSchemes.id, key: indicatorSchemes.key, groups: indicatorSchemes.groups, totalRule: indicatorSchemes.totalRule,
+      periodKinds: indicatorSchemes.periodKinds
+    })
     .from(indicatorSchemes)
     .where(and(eq(indicatorSchemes.active, true), keys ? inArray(indicatorSchemes.key, [...keys]) : undefined))
     .orderBy(indicatorSchemes.key, desc(indicatorSchemes.id));
@@ -31,7 +34,8 @@ export function indicatorsOfSchemes(q: Queryable, schemeIds: number[]) {
   return orm(q)
     .select({
       schemeId: indicators.schemeId, key: indicators.key, numerator: indicators.numerator, denominator: indicators.denominator,
-      direction: indicators.direction, maxPoints: indicators.maxPoints, saturation: indicators.saturation
+      direction: indicators.direction, maxPoints: indicators.maxPoints, saturation: indicators.saturation, groupKey: indicators.groupKey,
+      zeroDenominator: indicators.zeroDenominator, published: indicators.published
     })
     .from(indicators)
     .where(inArray(indicators.schemeId, schemeIds))
@@ -49,7 +53,7 @@ export function unitParents(q: Queryable) {
 /** The metrics of these keys, with how they add up. */
 export function metricsByKey(q: Queryable, keys: string[]) {
   return orm(q)
-    .select({ id: metrics.id, key: metrics.key, aggregation: metrics.aggregation, cadence: metrics.cadence })
+    .select({ id: metrics.id, key: metrics.key, aggregation: metrics.aggregation, cadence: metrics.cadence, unit: metrics.unit, periodic: metrics.periodic })
     .from(metrics)
     .where(inArray(metrics.key, keys));
 }
@@ -60,7 +64,12 @@ export function schemeKeysUsingMetrics(q: Queryable, metricIds: number[]) {
     .selectDistinct({ key: indicatorSchemes.key })
     .from(indicatorSchemes)
     .innerJoin(indicators, eq(indicators.schemeId, indicatorSchemes.id))
-    .innerJoin(metrics, sql`${metrics.key} = any(${indicators.numerator} || ${indicators.denominator})`)
+    // A metric counts in a scheme through an indicator, or as a group's published score.
+    .innerJoin(
+      metrics,
+      sql`(${metrics.key} = any(${indicators.numerator} || ${indicators.denominator})
+           or ${indicatorSchemes.groups} @> jsonb_build_array(jsonb_build_object('publishedMetric', ${metrics.key})))`
+    )
     .where(and(eq(indicatorSchemes.active, true), inArray(metrics.id, metricIds)))
     .orderBy(indicatorSchemes.key);
 }
@@ -133,6 +142,61 @@ export async function metricSumsPerPeriod(
   return checkColumns('metricSumsPerPeriod', metricSumColumns, rows);
 }
 
+/**
+ * The values of periodic metrics (period_samples) for boards of month, quarter and year, per unit,
+ * its own (never rolled up: each level publishes its own). Per (unit, metric, period) the
+ * highest-priority source counts. A period the publisher gave counts as given; a quarter it did not
+ * give is its months summed, a year its quarters (given, or their months summed); a `points` value is
+ * never derived (a sum of monthly scores means nothing). Rows in metricSumsPerPeriod's shape.
+ */
+export async function periodValues(
+  q: Queryable,
+  periods: readonly { kind: 'month' | 'quarter' | 'year'; start: string }[],
+  metricsToRead: readonly { id: number; unit: string }[]
+) {
+  const derivable = metricsToRead.filter((m) => m.unit !== 'points').map((m) => m.id);
+  const rows = await q`
+    with p as (
+      select * from unnest(${q.array(periods.map((p) => p.kind))}::text[], ${q.array(periods.map((p) => p.start))}::date[]) as p(kind, start)
+    ), best as (
+      -- per (unit, metric, kind, start): the value of the highest-priority source (ties: the newest)
+      select distinct on (v.unit_id, v.metric_id, v.period_kind, v.period_start)
+             v.unit_id, v.metric_id, v.period_kind, v.period_start, v.value, v.observed_at
+      from period_samples v join data_sources d on d.id = v.source_id
+      where v.metric_id = any(${q.array(metricsToRead.map((m) => m.id))}::int[])
+        and v.period_start >= (select min(date_trunc('year', start))::date from p)
+        and v.period_start <= (select max(start + interval '1 year')::date from p)
+      order by v.unit_id, v.metric_id, v.period_kind, v.period_start, d.priority desc, v.observed_at desc
+    ), quarters as (
+      -- a quarter as given, else its months summed (derivable metrics only)
+      select unit_id, metric_id, 'quarter'::text as period_kind, period_start, value, observed_at from best where period_kind = 'quarter'
+      union all
+      select m.unit_id, m.metric_id, 'quarter', date_trunc('quarter', m.period_start)::date, sum(m.value), max(m.observed_at)
+      from best m
+      where m.period_kind = 'month' and m.metric_id = any(${q.array(derivable)}::int[])
+        and not exists (select 1 from best g where g.period_kind = 'quarter' and g.unit_id = m.unit_id and g.metric_id = m.metric_id
+                        and g.period_start = date_trunc('quarter', m.period_start)::date)
+      group by m.unit_id, m.metric_id, date_trunc('quarter', m.period_start)::date
+    ), years as (
+      select unit_id, metric_id, 'year'::text as period_kind, period_start, value, observed_at from best where period_kind = 'year'
+      union all
+      select x.unit_id, x.metric_id, 'year', date_trunc('year', x.period_start)::date, sum(x.value), max(x.observed_at)
+      from quarters x
+      where x.metric_id = any(${q.array(derivable)}::int[])
+        and not exists (select 1 from best g where g.period_kind = 'year' and g.unit_id = x.unit_id and g.metric_id = x.metric_id
+                        and g.period_start = date_trunc('year', x.period_start)::date)
+      group by x.unit_id, x.metric_id, date_trunc('year', x.period_start)::date
+    ), v as (
+      select unit_id, metric_id, period_kind, period_start, value, observed_at from best where period_kind = 'month'
+      union all select * from quarters
+      union all select * from years
+    )
+    select to_char(v.period_start, 'YYYY-MM-DD') as start, v.unit_id as "unitId", m.key as metric, v.value::float8 as value,
+           to_char(v.observed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "asOf", false as estimated
+    from v join p on p.kind = v.period_kind and p.start = v.period_start join metrics m on m.id = v.metric_id`;
+  return checkColumns('periodValues', metricSumColumns, rows);
+}
+
 const storedRankRow = z.object({ scheme: z.string(), kind: z.string(), start: isoDate, scope: int, unit: int, rank: int.nullable() });
 
 /** The stored ranks of these periods (kind and start) under these schemes. */
@@ -166,15 +230,21 @@ export interface RankingRowToStore {
   indicators: string;
   asOf: string | null;
   estimated: boolean;
+  /** rankings.groups as JSON text (null: a scheme without groups) */
+  groups: string | null;
+  totalRecomputed: number | null;
+  totalPublished: number | null;
 }
 
 /** Inserts or replaces these board rows (one statement: unnest of one array per column); computed_at is the statement's time. */
 export async function upsertRankingRows(q: Queryable, c: readonly RankingRowToStore[]): Promise<void> {
   await q`
     insert into rankings (scheme_key, scope_unit_id, period_kind, period_start, period_end, unit_id, rank, previous_rank, total,
-                          not_ranked_reason, not_ranked_indicators, indicators, scheme_id, computed_at, as_of, estimated)
+                          not_ranked_reason, not_ranked_indicators, indicators, scheme_id, computed_at, as_of, estimated,
+                          groups, total_recomputed, total_published)
     -- statement_timestamp(), not now(): taken under the recompute lock, so a board committed later always has the later computedAt
-    select scheme, scope, kind, start, finish, unit, rank, prev, total, reason, missing, ind, scheme_id, statement_timestamp(), as_of, est
+    select scheme, scope, kind, start, finish, unit, rank, prev, total, reason, missing, ind, scheme_id, statement_timestamp(), as_of, est,
+           grp, total_re, total_pub
     from unnest(${q.array(c.map((r) => r.scheme))}::text[], ${q.array(c.map((r) => r.schemeId))}::int[],
                 ${q.array(c.map((r) => r.scope))}::int[], ${q.array(c.map((r) => r.kind))}::text[],
                 ${q.array(c.map((r) => r.start))}::date[], ${q.array(c.map((r) => r.end))}::date[],
@@ -182,13 +252,16 @@ export async function upsertRankingRows(q: Queryable, c: readonly RankingRowToSt
                 ${q.array(c.map((r) => r.prev))}::int[], ${q.array(c.map((r) => r.total))}::float8[],
                 ${q.array(c.map((r) => r.reason))}::text[], ${q.array(c.map((r) => r.missing))}::jsonb[],
                 ${q.array(c.map((r) => r.indicators))}::jsonb[],
-                ${q.array(c.map((r) => r.asOf))}::timestamptz[], ${q.array(c.map((r) => r.estimated))}::bool[])
-      as t(scheme, scheme_id, scope, kind, start, finish, unit, rank, prev, total, reason, missing, ind, as_of, est)
+                ${q.array(c.map((r) => r.asOf))}::timestamptz[], ${q.array(c.map((r) => r.estimated))}::bool[],
+                ${q.array(c.map((r) => r.groups))}::jsonb[], ${q.array(c.map((r) => r.totalRecomputed))}::float8[],
+                ${q.array(c.map((r) => r.totalPublished))}::float8[])
+      as t(scheme, scheme_id, scope, kind, start, finish, unit, rank, prev, total, reason, missing, ind, as_of, est, grp, total_re, total_pub)
     on conflict (scope_unit_id, period_kind, period_start, scheme_key, unit_id) do update set
       period_end = excluded.period_end, rank = excluded.rank, previous_rank = excluded.previous_rank,
       total = excluded.total, not_ranked_reason = excluded.not_ranked_reason,
       not_ranked_indicators = excluded.not_ranked_indicators, indicators = excluded.indicators,
-      scheme_id = excluded.scheme_id, computed_at = excluded.computed_at, as_of = excluded.as_of, estimated = excluded.estimated`;
+      scheme_id = excluded.scheme_id, computed_at = excluded.computed_at, as_of = excluded.as_of, estimated = excluded.estimated,
+      groups = excluded.groups, total_recomputed = excluded.total_recomputed, total_published = excluded.total_published`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NATIONAL_766_SCHEME } from '#domain/catalogue';
+import { NATIONAL_766_PROGRESS_SCHEME } from '#domain/catalogue';
 import { points } from '#domain/ratio';
 import { childGroups, scoreBoard, scoreGroups } from './rankings.ts';
 
@@ -49,7 +49,7 @@ describe('scoreBoard', () => {
 });
 
 describe('scoreBoard on the national 766 progress group', () => {
-  const scheme766 = { indicators: NATIONAL_766_SCHEME.indicators.map((i) => ({ ...i, numerator: [...i.numerator], denominator: [...i.denominator] })) };
+  const scheme766 = { indicators: NATIONAL_766_PROGRESS_SCHEME.indicators.map((i) => ({ ...i, numerator: [...i.numerator], denominator: [...i.denominator] })) };
   /** A unit's month as the portal publishes it: received, resolved on time, pending on time. */
   const portal = (received: number, resolvedOnTime: number, pendingOnTime: number) => ({
     'dossier.received': received, 'dossier.resolved_on_time': resolvedOnTime, 'dossier.pending_on_time': pendingOnTime,

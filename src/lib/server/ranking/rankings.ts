@@ -9,14 +9,18 @@
  */
 import type { Queryable as Sql } from '#db/client';
 import type { StoredIndicator } from '#db/schema/rankings';
+import { VALUE_PERIOD_KINDS, type ValuePeriodKind } from '#db/schema/samples';
 import {
-  activeSchemeVersions, deleteRowsOutOfForce, holdRecomputeLock, indicatorsOfSchemes, metricsByKey, metricSumsPerPeriod, refreshPreviousRanks,
+  activeSchemeVersions, deleteRowsOutOfForce, periodValues, holdRecomputeLock, indicatorsOfSchemes, metricsByKey, metricSumsPerPeriod, refreshPreviousRanks,
   schemeKeysUsingMetrics, storedRanks, unitParents, upsertRankingRows, type RankingRowToStore
 } from './queries.ts';
 import { points, ratioOfSums } from '#domain/ratio';
 import { competitionRanks, scaledTotal } from '#domain/ranking';
 import { addDays, periodOf, previousPeriod, type Period, type PeriodKind } from '#domain/periods';
-import type { NotRanked } from '#domain/board';
+import type { NotRanked, ScopeScore } from '#domain/board';
+import type { SchemeGroupDef, TotalRule, ZeroDenominatorRule } from '#domain/catalogue';
+import type { StoredGroup } from '#db/schema/rankings';
+import { round } from '#domain/ratio';
 
 /**
  * The boards a poll recomputes at once; the long ones (a quarter, a year: hundreds of days of
@@ -31,6 +35,12 @@ export interface ActiveIndicator {
   direction: 'higher_is_better' | 'lower_is_better';
   maxPoints: number;
   saturation: number;
+  /** The scheme group (null: none). */
+  groupKey?: string | null;
+  /** What a denominator of 0 earns (absent: none). */
+  zeroDenominator?: ZeroDenominatorRule;
+  /** Points = Σ the numerator metrics as published (absent: false). */
+  published?: boolean;
 }
 
 export interface ActiveScheme {
@@ -39,6 +49,12 @@ export interface ActiveScheme {
   /** The scheme (operations, national_766, …): part of a board's key. */
   key: string;
   indicators: ActiveIndicator[];
+  /** Its groups ([] or absent: none). */
+  groups?: SchemeGroupDef[];
+  /** How the total is made (absent: scaled). */
+  totalRule?: TotalRule;
+  /** The period kinds its boards exist for (null / absent: every kind). */
+  periodKinds?: string[] | null;
 }
 
 /**
@@ -53,6 +69,9 @@ export async function loadActiveSchemes(sql: Sql, keys?: readonly string[]): Pro
   return schemes.map((s) => ({
     id: s.id,
     key: s.key,
+    groups: s.groups,
+    totalRule: s.totalRule,
+    periodKinds: s.periodKinds,
     indicators: rows.filter((r) => r.schemeId === s.id).map(({ schemeId: _s, ...i }) => i)
   }));
 }
@@ -108,7 +127,13 @@ type Totals = Map<number, { values: Map<string, number>; asOf: string | null; es
  * both add up over descendants.
  */
 async function periodTotals(sql: Sql, periods: Period[], metricKeys: string[]): Promise<Map<string, Totals>> {
-  const rows = await metricSumsPerPeriod(sql, periods, await metricsByKey(sql, metricKeys));
+  const known = await metricsByKey(sql, metricKeys);
+  const daily = known.filter((m) => !m.periodic);
+  const periodic = known.filter((m) => m.periodic);
+  const rows = daily.length ? await metricSumsPerPeriod(sql, periods, daily) : [];
+  // A periodic metric counts only on boards of the kinds its values belong to (a month, a quarter, a year).
+  const valuePeriods = periods.filter((p): p is Period & { kind: ValuePeriodKind } => (VALUE_PERIOD_KINDS as readonly string[]).includes(p.kind));
+  if (periodic.length && valuePeriods.length) rows.push(...(await periodValues(sql, valuePeriods, periodic)));
   const byPeriod = new Map<string, Totals>();
   for (const r of rows) {
     let totals = byPeriod.get(r.start);
@@ -125,25 +150,60 @@ async function periodTotals(sql: Sql, periods: Period[], metricKeys: string[]): 
 export interface BoardRowComputed {
   unitId: number;
   rank: number | null;
+  /** What the board ranks on: the published total where the scheme has published scores, else ours. */
   total: number | null;
+  /** Ours. */
+  totalRecomputed: number | null;
+  /** The publisher's (Σ its group scores); null when the scheme publishes nothing or a group is missing. */
+  totalPublished: number | null;
   /** Why it has no rank, as a code (no_data with the indicators' keys, or nothing_to_score); null when ranked. */
   notRanked: NotRanked | null;
   indicators: Record<string, StoredIndicator>;
+  /** Per scheme group; null for a scheme without groups. */
+  groups: Record<string, StoredGroup> | null;
   asOf: string | null;
   /** Part of its figures is an estimate (a predecessor that went only in part into it reported in the period). */
   estimated: boolean;
 }
 
+type Scorable = Pick<ActiveScheme, 'indicators' | 'groups' | 'totalRule'>;
+
+/** Whether a scheme ranks on published scores (a group names the metric of its published score). */
+export const ranksOnPublished = (scheme: Pick<ActiveScheme, 'groups'>): boolean => (scheme.groups ?? []).some((g) => !!g.publishedMetric);
+
+/**
+ * One indicator of one unit: counts, ratio and points by the scheme's rules. A published indicator's
+ * points are its numerator metrics as published; a denominator of 0 earns what the indicator's
+ * zero-denominator rule says (none → no points, zero, full); nothing reported is no data.
+ */
+export function scoreIndicator(ind: ActiveIndicator, sum: (keys: string[]) => number | null): { value: StoredIndicator; missing: boolean } {
+  if (ind.published) {
+    const v = sum(ind.numerator);
+    return { value: { numerator: v, denominator: null, ratio: null, points: v === null ? null : round(v, 2), rank: null }, missing: v === null };
+  }
+  const numerator = sum(ind.numerator);
+  const denominator = sum(ind.denominator);
+  if (numerator === null || denominator === null) return { value: { numerator, denominator, ratio: null, points: null, rank: null }, missing: true };
+  const ratio = ratioOfSums(numerator, denominator);
+  let pts = points(ratio, ind.maxPoints, ind.saturation);
+  if (ratio === null) {
+    const rule = ind.zeroDenominator ?? 'none';
+    pts = rule === 'zero' ? 0 : rule === 'full' ? ind.maxPoints : null;
+  }
+  return { value: { numerator, denominator, ratio, points: pts, rank: null }, missing: false };
+}
+
+/** Σ of rounded parts, rounded (binary noise off): how the portal adds sub-indicators into a group and groups into a total. */
+const sumRounded = (values: readonly number[]) => round(values.reduce((a, b) => a + b, 0), 2);
+
 /**
  * Scores and ranks one group of a scope's children for one period (pure: the unit tests call it
  * directly). `notApplicable`: the indicators that do not apply to this group (see scoreGroups).
+ * Ranks: the total's, each scheme group's and each indicator's on the rounded points as shown (two
+ * units both shown 18,13 share a rank, as they do on the total).
  */
-export function scoreBoard(
-  childIds: number[],
-  totals: Totals | undefined,
-  scheme: Pick<ActiveScheme, 'indicators'>,
-  notApplicable: ReadonlySet<string> = new Set()
-): BoardRowComputed[] {
+export function scoreBoard(childIds: number[], totals: Totals | undefined, scheme: Scorable, notApplicable: ReadonlySet<string> = new Set()): BoardRowComputed[] {
+  const published = ranksOnPublished(scheme);
   const rows: BoardRowComputed[] = childIds.map((unitId) => {
     const t = totals?.get(unitId);
     const sum = (keys: string[]) => {
@@ -166,34 +226,50 @@ export function scoreBoard(
         indicators[ind.key] = { numerator: null, denominator: null, ratio: null, points: null, rank: null };
         continue;
       }
-      const numerator = sum(ind.numerator);
-      const denominator = sum(ind.denominator);
-      // Nothing reported → no data (the unit is not ranked). Reported, but a denominator of 0 (no task
-      // due, no dossier received) → the indicator does not apply and the total is scaled to the others.
-      const ratio = numerator === null || denominator === null ? null : ratioOfSums(numerator, denominator);
-      const pts = points(ratio, ind.maxPoints, ind.saturation);
-      if (numerator === null || denominator === null) missing.push(ind.key);
-      indicators[ind.key] = { numerator, denominator, ratio, points: pts, rank: null };
+      const scored = scoreIndicator(ind, sum);
+      indicators[ind.key] = scored.value;
+      if (scored.missing) missing.push(ind.key);
     }
-    // Out of the scheme's own full total (Σ max points: 100, or 20 for the 766 group), over what applies.
-    const total = missing.length ? null : scaledTotal(scheme.indicators.map((i) => ({ maxPoints: i.maxPoints, points: indicators[i.key]!.points })));
-    const notRanked: NotRanked | null = missing.length
-      ? { code: 'no_data', indicators: missing }
-      : total === null ? { code: 'nothing_to_score', indicators: [] } : null;
-    return {
-      unitId,
-      rank: null,
-      total,
-      notRanked,
-      indicators,
-      asOf: t?.asOf ?? null,
-      estimated: t?.estimated ?? false
-    };
+    let totalRecomputed: number | null = null;
+    if (!missing.length) {
+      totalRecomputed =
+        scheme.totalRule === 'sum'
+          ? scheme.indicators.every((i) => indicators[i.key]!.points === null) ? null : sumRounded(scheme.indicators.map((i) => indicators[i.key]!.points ?? 0))
+          : scaledTotal(scheme.indicators.map((i) => ({ maxPoints: i.maxPoints, points: indicators[i.key]!.points })));
+    }
+    let groups: Record<string, StoredGroup> | null = null;
+    let totalPublished: number | null = null;
+    if (scheme.groups?.length) {
+      groups = {};
+      const publishedScores: number[] = [];
+      for (const g of scheme.groups) {
+        const own = scheme.indicators.filter((i) => i.groupKey === g.key);
+        const pub = g.publishedMetric ? (t?.values.get(g.publishedMetric) ?? null) : null;
+        const pts = own.some((i) => missing.includes(i.key)) ? null : sumRounded(own.map((i) => indicators[i.key]!.points ?? 0));
+        groups[g.key] = { points: pts, published: pub === null ? null : round(pub, 2), rank: null };
+        if (pub !== null) publishedScores.push(pub);
+      }
+      if (published && publishedScores.length === scheme.groups.filter((g) => g.publishedMetric).length) totalPublished = sumRounded(publishedScores);
+    }
+    const total = published ? totalPublished : totalRecomputed;
+    let notRanked: NotRanked | null = null;
+    if (total === null) {
+      if (published) {
+        const unpublished = scheme.groups!.filter((g) => g.publishedMetric && groups![g.key]!.published === null).map((g) => g.key);
+        const keys = scheme.indicators.filter((i) => unpublished.includes(i.groupKey ?? '')).map((i) => i.key);
+        notRanked = { code: 'no_data', indicators: keys };
+      } else notRanked = missing.length ? { code: 'no_data', indicators: missing } : { code: 'nothing_to_score', indicators: [] };
+    }
+    return { unitId, rank: null, total, totalRecomputed, totalPublished, notRanked, indicators, groups, asOf: t?.asOf ?? null, estimated: t?.estimated ?? false };
   });
   const totalRanks = competitionRanks(rows, (r) => r.total);
   for (const r of rows) r.rank = totalRanks.get(r) ?? null;
+  for (const g of scheme.groups ?? []) {
+    const ranks = competitionRanks(rows, (r) => (published ? r.groups![g.key]!.published : r.groups![g.key]!.points));
+    for (const r of rows) r.groups![g.key]!.rank = ranks.get(r) ?? null;
+  }
   for (const ind of scheme.indicators) {
-    const ranks = competitionRanks(rows, (r) => r.indicators[ind.key]!.ratio, ind.direction);
+    const ranks = competitionRanks(rows, (r) => r.indicators[ind.key]!.points, ind.direction);
     for (const r of rows) r.indicators[ind.key]!.rank = ranks.get(r) ?? null;
   }
   return rows;
@@ -207,11 +283,11 @@ export function scoreBoard(
  * for everyone (a system down for the period is not a reason to rank without it). A board of one group
  * (a district's communes, the 2024 city's districts) is scored exactly as before.
  */
-export function scoreGroups(groups: number[][], totals: Totals | undefined, scheme: Pick<ActiveScheme, 'indicators'>): BoardRowComputed[] {
+export function scoreGroups(groups: number[][], totals: Totals | undefined, scheme: Scorable): BoardRowComputed[] {
   const reports = (ids: number[], ind: ActiveIndicator) =>
     ids.some((id) => {
       const v = totals?.get(id)?.values;
-      return !!v && ind.numerator.some((k) => v.has(k)) && ind.denominator.some((k) => v.has(k));
+      return !!v && ind.numerator.some((k) => v.has(k)) && (ind.published || ind.denominator.some((k) => v.has(k)));
     });
   return groups.flatMap((ids, g) => {
     const notApplicable = new Set(
@@ -248,7 +324,9 @@ export async function recomputeRankings(sql: Sql, periods: Period[], options: Re
   const schemes = await loadActiveSchemes(sql, options.schemes);
   const schemeKeys = schemes.map((s) => s.key);
   const { children } = await loadHierarchy(sql);
-  const metricKeys = [...new Set(schemes.flatMap((s) => s.indicators.flatMap((i) => [...i.numerator, ...i.denominator])))];
+  const metricKeys = [
+    ...new Set(schemes.flatMap((s) => [...s.indicators.flatMap((i) => [...i.numerator, ...i.denominator]), ...(s.groups ?? []).flatMap((g) => (g.publishedMetric ? [g.publishedMetric] : []))]))
+  ];
   const scopeIds = [...children.keys()];
   const sorted = [...periods].sort((a, b) => a.kind.localeCompare(b.kind) || a.start.localeCompare(b.start));
 
@@ -272,6 +350,7 @@ export async function recomputeRankings(sql: Sql, periods: Period[], options: Re
       const totals = totalsByKind.get(period.kind)!.get(period.start);
       const prev = previousPeriod(period);
       for (const scheme of schemes) {
+        if (scheme.periodKinds && !scheme.periodKinds.includes(period.kind)) continue;
         for (const scope of scopeIds) {
           const groups = childGroups(children.get(scope)!, period.end);
           if (groups.length === 0) continue; // no child in force in this period (an ended district after the reform)
@@ -282,7 +361,8 @@ export async function recomputeRankings(sql: Sql, periods: Period[], options: Re
               scheme: scheme.key, schemeId: scheme.id, scope, kind: period.kind, start: period.start, end: period.end, unit: row.unitId,
               rank: row.rank, prev: previous, total: row.total, reason: row.notRanked?.code ?? null,
               missing: row.notRanked?.code === 'no_data' ? JSON.stringify(row.notRanked.indicators) : null, indicators: JSON.stringify(row.indicators), asOf: row.asOf,
-              estimated: row.estimated
+              estimated: row.estimated, groups: row.groups ? JSON.stringify(row.groups) : null, totalRecomputed: row.totalRecomputed,
+              totalPublished: row.totalPublished
             });
           }
         }
@@ -297,4 +377,32 @@ export async function recomputeRankings(sql: Sql, periods: Period[], options: Re
     .filter(({ next }) => !sorted.some((q) => q.kind === next.kind && q.start === next.start));
   if (following.length) await refreshPreviousRanks(sql, following, schemeKeys);
   return scopeIds;
+}
+
+/**
+ * A unit's own score on a scheme with groups for one period (the province's 766 headline: its own
+ * row on the portal, not a sum of its children's scores), scored by the same rules as its children.
+ * null when nothing of it is stored for the period, or the period is not one of the scheme's kinds.
+ */
+export async function readScopeScore(
+  sql: Sql,
+  scheme: Scorable & Pick<ActiveScheme, 'periodKinds'>,
+  unitId: number,
+  period: Period,
+  basis: 'published' | 'recomputed' | null
+): Promise<ScopeScore | null> {
+  if (scheme.periodKinds && !scheme.periodKinds.includes(period.kind)) return null;
+  const metricKeys = [
+    ...new Set([...scheme.indicators.flatMap((i) => [...i.numerator, ...i.denominator]), ...(scheme.groups ?? []).flatMap((g) => (g.publishedMetric ? [g.publishedMetric] : []))])
+  ];
+  const totals = (await periodTotals(sql, [period], metricKeys)).get(period.start);
+  if (!totals?.get(unitId)) return null;
+  const [row] = scoreBoard([unitId], totals, scheme);
+  return {
+    total: basis === 'recomputed' ? row!.totalRecomputed : row!.total,
+    totalRecomputed: row!.totalRecomputed,
+    totalPublished: row!.totalPublished,
+    groups: Object.fromEntries(Object.entries(row!.groups ?? {}).map(([k, g]) => [k, { ...g, rank: null }])),
+    indicators: row!.indicators
+  };
 }

@@ -43,7 +43,11 @@ const boardUnitColumns = {
   bands: column.nullable(column.schema<(typeof indicatorSchemes.$inferSelect)['bands']>(column.jsonb)),
   tile_col: column.nullable(column.int2),
   tile_row: column.nullable(column.int2),
-  estimated: column.nullable(column.bool)
+  estimated: column.nullable(column.bool),
+  /** Per scheme group (a scheme with groups), else null. */
+  groups: column.nullable(column.schema<NonNullable<StoredRanking['groups']>>(column.jsonb)),
+  total_recomputed: column.nullable(column.float8),
+  total_published: column.nullable(column.float8)
 };
 
 /**
@@ -53,7 +57,7 @@ const boardUnitColumns = {
 export async function boardUnitRows(q: Queryable, board: BoardPeriodKey) {
   const rows = await q`
     select u.id, u.gso_code as code, u.name, u.type, u.level, r.rank, r.previous_rank, r.total, r.not_ranked_reason, r.not_ranked_indicators, r.indicators,
-           r.computed_at, r.as_of, sch.bands, u.tile_col, u.tile_row, r.estimated
+           r.computed_at, r.as_of, sch.bands, u.tile_col, u.tile_row, r.estimated, r.groups, r.total_recomputed, r.total_published
     from units u
     left join rankings r on r.unit_id = u.id and r.scope_unit_id = ${board.scopeId}
       and r.period_kind = ${board.kind} and r.period_start = ${board.start} and r.scheme_key = ${board.schemeKey}

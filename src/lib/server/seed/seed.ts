@@ -55,35 +55,47 @@ export async function seedCatalogue(sql: Sql): Promise<void> {
   await db
     .insert(metrics)
     .values(METRICS.map((m) => ({
-      key: m.key, family: m.family, aggregation: m.aggregation, cadence: m.cadence, unit: m.unit, partOf: m.partOf ?? null, nameVi: m.nameVi, nameEn: m.nameEn
+      key: m.key, family: m.family, aggregation: m.aggregation, cadence: m.cadence, unit: m.unit, partOf: m.partOf ?? null, periodic: m.periodic ?? false,
+      nameVi: m.nameVi, nameEn: m.nameEn
     })))
     .onConflictDoUpdate({
       target: metrics.key,
       set: {
         family: excluded(metrics.family), aggregation: excluded(metrics.aggregation), cadence: excluded(metrics.cadence), unit: excluded(metrics.unit),
-        partOf: excluded(metrics.partOf), nameVi: excluded(metrics.nameVi), nameEn: excluded(metrics.nameEn)
+        partOf: excluded(metrics.partOf), periodic: excluded(metrics.periodic), nameVi: excluded(metrics.nameVi), nameEn: excluded(metrics.nameEn)
       }
     });
-  // Every built-in scheme (operations, national_766), each active in its version 1; a scheme that
+  // Every built-in scheme (operations, national_766, national_766_progress), each active in its version 1; a scheme that
   // names no bands gets the default ones (Xuất sắc 90 / Tốt 80 / Khá 65 / Trung bình 50 / Yếu).
   for (const s of SCHEMES) {
     const [scheme] = await db
       .insert(indicatorSchemes)
-      .values({ key: s.key, version: s.version, nameVi: s.nameVi, nameEn: s.nameEn, active: true, bands: [...(s.bands ?? DEFAULT_BANDS)] })
-      .onConflictDoUpdate({ target: [indicatorSchemes.key, indicatorSchemes.version], set: { nameVi: excluded(indicatorSchemes.nameVi) } })
+      .values({
+        key: s.key, version: s.version, nameVi: s.nameVi, nameEn: s.nameEn, active: true, bands: [...(s.bands ?? DEFAULT_BANDS)],
+        groups: [...(s.groups ?? [])], totalRule: s.totalRule ?? 'scaled', periodKinds: s.periodKinds ? [...s.periodKinds] : null
+      })
+      .onConflictDoUpdate({
+        target: [indicatorSchemes.key, indicatorSchemes.version],
+        set: {
+          nameVi: excluded(indicatorSchemes.nameVi), groups: excluded(indicatorSchemes.groups), totalRule: excluded(indicatorSchemes.totalRule),
+          periodKinds: excluded(indicatorSchemes.periodKinds)
+        }
+      })
       .returning({ id: indicatorSchemes.id });
     await db
       .insert(indicators)
       .values(s.indicators.map((i, order) => ({
         schemeId: scheme!.id, key: i.key, family: i.family, nameVi: i.nameVi, nameEn: i.nameEn, numerator: [...i.numerator],
         denominator: [...i.denominator], direction: i.direction, maxPoints: i.maxPoints, saturation: i.saturation,
-        numeratorNounVi: i.numeratorNounVi, sortOrder: order
+        numeratorNounVi: i.numeratorNounVi, sortOrder: order, groupKey: i.group ?? null, zeroDenominator: i.zeroDenominator ?? 'none',
+        published: i.published ?? false
       })))
       .onConflictDoUpdate({
         target: [indicators.schemeId, indicators.key],
         set: {
           family: excluded(indicators.family), numerator: excluded(indicators.numerator), denominator: excluded(indicators.denominator),
-          maxPoints: excluded(indicators.maxPoints), saturation: excluded(indicators.saturation), sortOrder: excluded(indicators.sortOrder)
+          maxPoints: excluded(indicators.maxPoints), saturation: excluded(indicators.saturation), sortOrder: excluded(indicators.sortOrder),
+          groupKey: excluded(indicators.groupKey), zeroDenominator: excluded(indicators.zeroDenominator), published: excluded(indicators.published)
         }
       });
   }
