@@ -300,3 +300,37 @@ export async function readHealth(sql: Sql) {
     sources: await readSourceHealth(sql)
   };
 }
+
+/** A scheme as GET /api/v1/schemes lists it: its version in force, groups and indicators. */
+export interface SchemeListing {
+  key: string;
+  version: number;
+  nameVi: string;
+  nameEn: string;
+  /** Σ of its indicators' maximum points (100 operations and 766, 20 the 766 progress group). */
+  maxPoints: number;
+  totalRule: TotalRule;
+  /** The period kinds its boards exist for (null: every kind). */
+  periodKinds: string[] | null;
+  bands: Band[];
+  groups: (SchemeGroupDef & { indicators: string[] })[];
+  indicators: Omit<IndicatorMeta, never>[];
+}
+
+/** Every active scheme with its groups and indicators (the operations scheme first). */
+export async function readSchemeListing(sql: Queryable): Promise<SchemeListing[]> {
+  const out: SchemeListing[] = [];
+  for (const s of await readActiveSchemes(sql)) {
+    const [row] = await activeSchemeByKey(sql).execute({ key: s.key });
+    const [version] = await orm(sql).select({ version: indicatorSchemes.version }).from(indicatorSchemes).where(eq(indicatorSchemes.id, row!.id));
+    const indicators = (await activeIndicators(sql, row!.id)).map(({ numerator: _n, denominator: _d, ...meta }) => meta);
+    out.push({
+      key: s.key, version: version!.version, nameVi: s.nameVi, nameEn: s.nameEn,
+      maxPoints: Math.round(indicators.reduce((t, i) => t + i.maxPoints, 0) * 100) / 100,
+      totalRule: row!.totalRule, periodKinds: row!.periodKinds, bands: [...(row!.bands ?? DEFAULT_BANDS)].sort((a, b) => b.min - a.min),
+      groups: row!.groups.map((g) => ({ ...g, indicators: indicators.filter((i) => i.group === g.key).map((i) => i.key) })),
+      indicators
+    });
+  }
+  return out;
+}
