@@ -15,10 +15,11 @@ describe('simulator faults', () => {
       dossier: null,
       eid: { fault: 'http_5xx', status: 503 },
       payment: { fault: 'latency', ms: 2000 },
-      task: { fault: 'timeout' }
+      task: { fault: 'timeout' },
+      portal: null
     });
     expect(parseFaultSpec('dossier:http_5xx:502').dossier).toEqual({ fault: 'http_5xx', status: 502 });
-    expect(parseFaultSpec(undefined)).toEqual({ dossier: null, eid: null, payment: null, task: null });
+    expect(parseFaultSpec(undefined)).toEqual({ dossier: null, eid: null, payment: null, task: null, portal: null });
     expect(parseFaultSpec('')).toEqual(parseFaultSpec(undefined));
   });
   it('refuses a bad SIM_FAULTS item, naming it', () => {
