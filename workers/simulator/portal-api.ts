@@ -52,7 +52,7 @@ import type { FaultKind, RowCorruptions } from './faults.ts';
 import { OVERSIZE_BYTES, cutInHalf } from './faults.ts';
 import { jsonAnswer, oversizeJson, type Answer, type SystemApi, type SystemContext } from './http.ts';
 import {
-  GROUP_MAX, PortalBook, lastDayOf, percent, portalPeriod, type MetricRow, type PortalPeriod, type PortalPeriodValues, type PortalUnitValues
+  GROUP_MAX, PortalBook, lastDayOf, percent, portalPeriod, type MetricRow, type MonthlyPoint, type PortalPeriod, type PortalPeriodValues, type PortalUnitValues
 } from './portal.ts';
 
 export const PORTAL_BASE = '/api/v1/reporting/';
@@ -231,7 +231,7 @@ interface EndpointDef {
   /** A child, without its stt. */
   child(v: PortalUnitValues): Json;
   /** monthlyChart and the like, written after the children (evaluation: before pagination and source). */
-  after(p: PortalPeriodValues): Json;
+  after(p: PortalPeriodValues, monthly: () => MonthlyPoint[]): Json;
   corrupt: RowCorruptions<Json>;
 }
 
@@ -317,8 +317,8 @@ export const ENDPOINTS: Record<PortalEndpoint, EndpointDef> = {
       maxScore: GROUP_MAX.progress,
       scoreDelta: null
     }),
-    after: (p) => ({
-      monthlyChart: p.monthly.map((m) => ({ month: m.month.slice(5), onTimePct: pct0(m.onTime, m.received), overduePct: pct0(m.received - m.onTime, m.received) }))
+    after: (_p, monthly) => ({
+      monthlyChart: monthly().map((m) => ({ month: m.month.slice(5), onTimePct: pct0(m.onTime, m.received), overduePct: pct0(m.received - m.onTime, m.received) }))
     }),
     corrupt: fieldCorruptions('totalReceived', 'totalOverdue', 'totalOnTime', 'totalReceived')
   },
@@ -355,8 +355,8 @@ export const ENDPOINTS: Record<PortalEndpoint, EndpointDef> = {
       ratio: v.online.ratio,
       scoreDelta: null
     }),
-    after: (p) => ({
-      monthlyChart: p.monthly.map((m) => ({ label: `${m.month.slice(5)}/${m.month.slice(0, 4)}`, onlineDossierPct: pct0(m.onlineDossierCount, m.onlineServiceTotal) }))
+    after: (_p, monthly) => ({
+      monthlyChart: monthly().map((m) => ({ label: `${m.month.slice(5)}/${m.month.slice(0, 4)}`, onlineDossierPct: pct0(m.onlineDossierCount, m.onlineServiceTotal) }))
     }),
     corrupt: {
       wrongTypes: (r) => ({ ...r, totalScore: String(r.totalScore) }),
@@ -466,7 +466,7 @@ function portalEndpoint(name: PortalEndpoint, book: PortalBook): SystemApi<Json,
       const first = (q.page - 1) * q.pageSize;
       const rows = all.slice(first, first + q.pageSize).map((v, i) => ({ stt: first + i + 1, ...def.child(v) }));
       // An unknown root: the same fields, every list empty.
-      const after = Object.fromEntries(Object.entries(def.after(values)).map(([k, v]) => [k, q.known || !Array.isArray(v) ? v : []]));
+      const after = Object.fromEntries(Object.entries(def.after(values, () => (q.known ? book.monthly(q.period, at) : []))).map(([k, v]) => [k, q.known || !Array.isArray(v) ? v : []]));
       if (def.shape === 'evaluation') {
         after.pagination = { total: all.length, currentPage: q.page, pageSize: q.pageSize, totalPages: Math.ceil(all.length / q.pageSize) };
         after.source = def.source;

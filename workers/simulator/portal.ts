@@ -604,6 +604,19 @@ function valuesOf(unit: PortalUnit, period: PortalPeriod, months: string[], a: A
   };
 }
 
+/**
+ * The province of a period with nothing published: every count and score 0 and no metric rows (the
+ * zero-denominator rules would otherwise give petitions full marks on 0/0).
+ */
+function nothingPublished(v: PortalUnitValues): void {
+  v.transparency = { metrics: [], score: 0, ratio: 0 };
+  v.satisfaction = { ...v.satisfaction, metrics: [], score: 0, ratio: 0 };
+  v.digitization = { metrics: [], score: 0, ratio: 0 };
+  for (const g of PORTAL_GROUPS) v.scores[g] = 0;
+  v.total = 0;
+  for (const k of Object.keys(v.metrics)) v.metrics[k] = 0;
+}
+
 // ---------------------------------------------------------------- the book: every unit, every period
 
 /** A payment score the portal publishes 0.01 off its own formula. */
@@ -623,8 +636,15 @@ export interface PortalPeriodValues {
   province: PortalUnitValues;
   children: PortalUnitValues[];
   planted: PlantedDifference[];
-  /** Per published month of the period's year up to its end: the province's progress and online shares. */
-  monthly: { month: string; received: number; onTime: number; onlineDossierCount: number; onlineServiceTotal: number }[];
+}
+
+/** A month of the trees' charts: the province's counts behind its progress and online shares. */
+export interface MonthlyPoint {
+  month: string;
+  received: number;
+  onTime: number;
+  onlineDossierCount: number;
+  onlineServiceTotal: number;
 }
 
 /** How many payment scores per period are published off the formula. */
@@ -736,7 +756,6 @@ export class PortalBook {
       authorityCount: 0, partialCount: 0, fullCount: 0, onlineDossierCount: 0, onlineServiceTotal: 0, channelOnlineSum: 0,
       channelDirectSum: 0, channelPostalSum: 0, channelTotalSum: 0, onlineOnTimeSum: 0, onlineOverdueSum: 0
     };
-    const monthly: PortalPeriodValues['monthly'] = [];
     for (const month of months) {
       const children = this.childrenOf(month);
       if (!children.length) continue;
@@ -804,14 +823,23 @@ export class PortalBook {
       { draw: province.draw, contentFull: province.content, dossierSync: province.sync, onlineScore: onlineMean, online, distinctFormalities: distinct },
       0
     );
-    // The charts: the province's months of the period's year up to its last published one (those before are published too).
-    const lastPublished = children.length ? months.at(-1)! : null;
+    if (!children.length) nothingPublished(provinceValues);
+    return { period, months: provinceValues.months, province: provinceValues, children, planted: [...planted].map(([code, delta]) => this.plantedOf(code, delta, children)) };
+  }
+
+  /**
+   * The trees' monthlyChart: the province's months of the period's year up to the period's last
+   * published month (those before it are published too); none when nothing of the period is.
+   */
+  monthly(period: PortalPeriod, now: Date): MonthlyPoint[] {
+    const lastPublished = this.period(period, now).children.length ? publishedMonths(period, now).at(-1)! : null;
+    const out: MonthlyPoint[] = [];
     for (let i = monthIndex(`${period.start.slice(0, 4)}-01`); lastPublished && i <= monthIndex(lastPublished); i++) {
       const month = monthOfIndex(i);
       const kids = this.childrenOf(month);
       if (!kids.length) continue;
       const t = kids.reduce((acc, m) => (addDraw(acc, this.draw(m, month)), acc), emptyDraw());
-      monthly.push({
+      out.push({
         month,
         received: t.received,
         onTime: t.onTime,
@@ -819,7 +847,7 @@ export class PortalBook {
         onlineServiceTotal: Math.max(t.receivedOnline, t.received - Math.round(0.03 * t.received))
       });
     }
-    return { period, months: provinceValues.months, province: provinceValues, children, planted: [...planted].map(([code, delta]) => this.plantedOf(code, delta, children)), monthly };
+    return out;
   }
 
   /**
