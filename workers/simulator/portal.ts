@@ -647,19 +647,33 @@ export interface MonthlyPoint {
   onlineServiceTotal: number;
 }
 
+/**
+ * Month draws of every book of the process (simulators and tests of one seed share them): a
+ * published month is wholly past, so its counts depend only on the seed, the unit as the register
+ * defines it (code, days, predecessors and shares) and the month.
+ */
+const DRAWS = new Map<string, MonthDraw>();
+const unitKeys = new WeakMap<SimUnit, string>();
+function unitKey(u: SimUnit): string {
+  let key = unitKeys.get(u);
+  if (key === undefined) {
+    key = [u.code, u.level, u.type ?? '', u.validFrom ?? '', u.validTo ?? '', ...(u.predecessors ?? []).map((p) => `${p.code}:${p.share}`)].join('|');
+    unitKeys.set(u, key);
+  }
+  return key;
+}
+
 /** How many payment scores per period are published off the formula. */
 export const PLANTED_PER_PERIOD = 2;
 
 /**
- * Every value the portal publishes for one simulator (seed and units). Month draws are memoised:
- * a published month is wholly past, so its counts never change.
+ * Every value the portal publishes for one simulator (seed and units); month draws memoised (DRAWS).
  */
 export class PortalBook {
   readonly root: PortalUnit;
   /** The units with a portal code that the simulator reports, ordered as the portal lists them. */
   readonly members: readonly PortalUnit[];
   private readonly byKey = new Map<string, PortalUnit>();
-  private readonly draws = new Map<string, MonthDraw>();
   private readonly periods = new Map<string, PortalPeriodValues>();
 
   constructor(
@@ -695,12 +709,12 @@ export class PortalBook {
   }
 
   private draw(m: PortalUnit, month: string): MonthDraw {
-    const key = `${m.gsoCode}|${month}`;
-    let d = this.draws.get(key);
+    const key = `${this.seed}|${unitKey(m.sim!)}|${month}`;
+    let d = DRAWS.get(key);
     if (!d) {
       d = monthDraw(this.seed, m.sim!, m.kind as 'agency' | 'commune', month);
-      if (this.draws.size > 50_000) this.draws.clear(); // a bound: 145 units × 344 months
-      this.draws.set(key, d);
+      if (DRAWS.size > 100_000) DRAWS.clear(); // a bound, never reached in practice
+      DRAWS.set(key, d);
     }
     return d;
   }
