@@ -27,7 +27,7 @@ import { demoWorld, sessionCookie, setOverride } from '../support/fixtures.ts';
 import { testJobs, type TestJobs } from '../support/jobs.ts';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
-const V766 = 'national_766';
+const V766 = 'national_766_progress';
 
 describe('the national 766 progress scheme next to the operations scheme', () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
@@ -63,7 +63,7 @@ describe('the national 766 progress scheme next to the operations scheme', () =>
     for (const [scope, kind] of [['01', 'month'], ['278', 'month'], ['01', 'day'], ['278', 'week']] as const) {
       const board = await readBoard(db.sql, { scope, period: kind, date: '2026-11-19', scheme: V766 }, NOW);
       const period = periodOf(kind, '2026-11-19');
-      expect(board.scheme).toEqual({ key: V766, nameVi: 'Chỉ số 766 — nhóm tiến độ giải quyết' });
+      expect(board.scheme).toEqual({ key: V766, nameVi: 'Chỉ số 766 — tiến độ giải quyết (số liệu của thành phố)' });
       expect(board.indicators.map((i) => [i.key, i.maxPoints, i.saturation])).toEqual([['dossier.on_time', 20, 1]]);
       expect(board.bands).toEqual([
         { name: 'Xuất sắc', min: 18 }, { name: 'Tốt', min: 16 }, { name: 'Khá', min: 13 }, { name: 'Trung bình', min: 10 }, { name: 'Yếu', min: 0 }
@@ -119,9 +119,9 @@ describe('the national 766 progress scheme next to the operations scheme', () =>
   it('says which scheme is unknown, and lists both schemes as active', async () => {
     await expect(readBoard(db.sql, { scope: '01', period: 'month', date: '2026-11-19', scheme: 'no_such' }, NOW)).rejects.toThrow(NotFoundError);
     await expect(readBoard(db.sql, { scope: '01', period: 'month', date: '2026-11-19', scheme: 'no_such' }, NOW)).rejects.toThrow(
-      /^scheme: no active indicator scheme "no_such" \(known: operations, national_766\)/
+      /^scheme: no active indicator scheme "no_such" \(known: operations, national_766, national_766_progress\)/
     );
-    expect((await readActiveSchemes(db.sql)).map((s) => s.key)).toEqual(['operations', V766]);
+    expect((await readActiveSchemes(db.sql)).map((s) => s.key)).toEqual(['operations', 'national_766', V766]);
   });
 
   it('reads the KPI history from the operations boards only', async () => {
@@ -194,7 +194,7 @@ describe('the national 766 progress scheme next to the operations scheme', () =>
     });
 
     it('lists both schemes, and an edit of the 766 scheme makes its version 2 alone and queues the recompute of its boards alone, which a worker runs', async () => {
-      expect((await readAdminSchemes(db.sql)).map((s) => [s.key, s.version, s.indicators.length])).toEqual([['operations', 1, 8], [V766, 1, 1]]);
+      expect((await readAdminSchemes(db.sql)).map((s) => [s.key, s.version, s.indicators.length])).toEqual([['operations', 1, 8], ['national_766', 1, 19], [V766, 1, 1]]);
       const ops = (await readActiveScheme(db.sql))!;
       const v1 = (await readActiveScheme(db.sql, V766))!;
       const schemeIds = async () =>

@@ -449,9 +449,8 @@ export function portalBody(frame: PortalFrame, rows: Json[]): unknown {
 
 // ---------------------------------------------------------------- the endpoints
 
-function portalEndpoint(name: PortalEndpoint, book: PortalBook): SystemApi<Json, PortalFrame> {
+function portalEndpoint(name: PortalEndpoint, bookOf: () => PortalBook): SystemApi<Json, PortalFrame> {
   const def = ENDPOINTS[name];
-  const options = { dates: def.dates, formalityField: def.formalityField, rootId: book.root.portalId };
   return {
     system: 'portal',
     path: PORTAL_PATHS[name],
@@ -459,7 +458,8 @@ function portalEndpoint(name: PortalEndpoint, book: PortalBook): SystemApi<Json,
     authenticate: () => null,
     error: portalError,
     query(_url, at, body) {
-      const q = parsePortalBody(body, options);
+      const book = bookOf();
+      const q = parsePortalBody(body, { dates: def.dates, formalityField: def.formalityField, rootId: book.root.portalId });
       if (typeof q === 'string') return q;
       const values = book.period(q.period, at);
       const all = q.known ? values.children : [];
@@ -487,10 +487,11 @@ function portalEndpoint(name: PortalEndpoint, book: PortalBook): SystemApi<Json,
   };
 }
 
-/** The six endpoints over one book of values (the simulator's seed and units). */
+/** The six endpoints over one book of values (the simulator's seed and units), made at the first request. */
 export function portalApis(ctx: SystemContext): SystemApi<Json, PortalFrame>[] {
-  const book = new PortalBook(ctx.seed, ctx.units);
-  return (Object.keys(PORTAL_PATHS) as PortalEndpoint[]).map((name) => portalEndpoint(name, book));
+  let book: PortalBook | null = null;
+  const bookOf = () => (book ??= new PortalBook(ctx.seed, ctx.units));
+  return (Object.keys(PORTAL_PATHS) as PortalEndpoint[]).map((name) => portalEndpoint(name, bookOf));
 }
 
 // ---------------------------------------------------------------- the end-of-month rush

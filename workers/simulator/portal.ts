@@ -18,8 +18,8 @@
  *   rest (ratings, petitions, procedures …) in realistic proportions.
  * - Zero denominators on purpose: communes publish no procedures (transparency's two publishing
  *   metrics 0/0); two units a month have DOSSIER_SYNC 0/0 (NO_NATIONAL_REPORT_DATA), and so has a
- *   unit with no dossier that month (the Ban's idle months, dossiers.ts' idleMonth); many units have
- *   no petition (petition metrics score 6).
+ *   unit with no dossier that month (the Ban, H26.16, in 07/2025: dossiers.ts' idleMonth); many
+ *   units have no petition (petition metrics score 6).
  * - Published group scores are the formula's, except the online group (no formula: a published
  *   score per child, the parent's the mean of its children's) and, in the payment group, two
  *   children per period whose published score is 0.01 off the formula, as on the real portal

@@ -237,6 +237,7 @@ export async function readBoard(sql: Sql, query: BoardQuery, now = new Date()): 
     scope: { code: scope.code, name: scope.name, level: scope.level },
     period: { kind: query.period, start: period.start, end: period.end, provisional: isProvisional(period, now) },
     indicators,
+    totalRule: scheme.totalRule,
     schemeGroups: scheme.groups.map((g) => ({ key: g.key, nameVi: g.nameVi, nameEn: g.nameEn, maxPoints: g.maxPoints, publishedOnly: g.publishedOnly ?? false })),
     basis,
     scopeScore,
@@ -299,4 +300,38 @@ export async function readHealth(sql: Sql) {
     workers: { ok: w.alive > 0, alive: w.alive, lastSeenAt: isoTimestamp(w.lastSeenAt) },
     sources: await readSourceHealth(sql)
   };
+}
+
+/** A scheme as GET /api/v1/schemes lists it: its version in force, groups and indicators. */
+export interface SchemeListing {
+  key: string;
+  version: number;
+  nameVi: string;
+  nameEn: string;
+  /** Σ of its indicators' maximum points (100 operations and 766, 20 the 766 progress group). */
+  maxPoints: number;
+  totalRule: TotalRule;
+  /** The period kinds its boards exist for (null: every kind). */
+  periodKinds: string[] | null;
+  bands: Band[];
+  groups: (SchemeGroupDef & { indicators: string[] })[];
+  indicators: Omit<IndicatorMeta, never>[];
+}
+
+/** Every active scheme with its groups and indicators (the operations scheme first). */
+export async function readSchemeListing(sql: Queryable): Promise<SchemeListing[]> {
+  const out: SchemeListing[] = [];
+  for (const s of await readActiveSchemes(sql)) {
+    const [row] = await activeSchemeByKey(sql).execute({ key: s.key });
+    const [version] = await orm(sql).select({ version: indicatorSchemes.version }).from(indicatorSchemes).where(eq(indicatorSchemes.id, row!.id));
+    const indicators = (await activeIndicators(sql, row!.id)).map(({ numerator: _n, denominator: _d, ...meta }) => meta);
+    out.push({
+      key: s.key, version: version!.version, nameVi: s.nameVi, nameEn: s.nameEn,
+      maxPoints: Math.round(indicators.reduce((t, i) => t + i.maxPoints, 0) * 100) / 100,
+      totalRule: row!.totalRule, periodKinds: row!.periodKinds, bands: [...(row!.bands ?? DEFAULT_BANDS)].sort((a, b) => b.min - a.min),
+      groups: row!.groups.map((g) => ({ ...g, indicators: indicators.filter((i) => i.group === g.key).map((i) => i.key) })),
+      indicators
+    });
+  }
+  return out;
 }

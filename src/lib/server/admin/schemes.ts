@@ -207,7 +207,10 @@ export async function saveSchemeVersion(sql: Sql, input: SchemeChangeInput, acto
     const db = orm(tx);
     const schemes = indicatorSchemes;
     const [current] = await db
-      .select({ id: schemes.id, key: schemes.key, version: schemes.version, nameVi: schemes.nameVi, nameEn: schemes.nameEn, bands: schemes.bands, note: schemes.note })
+      .select({
+        id: schemes.id, key: schemes.key, version: schemes.version, nameVi: schemes.nameVi, nameEn: schemes.nameEn, bands: schemes.bands, note: schemes.note,
+        groups: schemes.groups, totalRule: schemes.totalRule, periodKinds: schemes.periodKinds
+      })
       .from(schemes)
       .where(and(eq(schemes.active, true), eq(schemes.key, v.scheme)))
       .orderBy(desc(schemes.id))
@@ -249,7 +252,12 @@ export async function saveSchemeVersion(sql: Sql, input: SchemeChangeInput, acto
     await db.update(schemes).set({ active: false }).where(and(eq(schemes.key, current.key), eq(schemes.active, true)));
     const [created] = await db
       .insert(schemes)
-      .values({ key: current.key, version, nameVi: current.nameVi, nameEn: current.nameEn, active: true, bands, note: v.note })
+      .values({
+        key: current.key, version, nameVi: current.nameVi, nameEn: current.nameEn, active: true, bands, note: v.note,
+        // A group's maximum is its indicators' (an edited sub-indicator moves its group's); the rules stay.
+        groups: current.groups.map((g) => ({ ...g, maxPoints: round(next.filter((_, n) => indicators[n]!.groupKey === g.key).reduce((t, i) => t + i.maxPoints, 0), 2) })),
+        totalRule: current.totalRule, periodKinds: current.periodKinds
+      })
       .returning({ id: schemes.id });
     const schemeId = created!.id;
     // Copies of the version's indicators, with the new points and saturations (`next`, in the same order).
@@ -258,7 +266,7 @@ export async function saveSchemeVersion(sql: Sql, input: SchemeChangeInput, acto
     // This scheme's current boards of every period kind are recomputed with the new version by a job
     // (queued in this transaction: no version without its recompute); older boards keep theirs.
     const day = today(ctx.now);
-    const periods = BOARD_PERIOD_KINDS.map((kind) => periodOf(kind, day));
+    const periods = BOARD_PERIOD_KINDS.filter((kind) => !current.periodKinds || current.periodKinds.includes(kind)).map((kind) => periodOf(kind, day));
     const batch = await queueRecompute(ctx.jobs, tx, { periods, schemes: [current.key], cause: 'scheme' });
 
     await recordAudit(tx, {

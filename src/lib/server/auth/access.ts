@@ -37,6 +37,7 @@ export const ROUTE_RULES: Record<string, Rule> = {
   '/api/v1/rankings': 'users_or_display',
   '/api/v1/series': 'users_or_display',
   '/api/v1/sources/health': 'users_or_display',
+  '/api/v1/schemes': 'users_or_display',
   '/api/v1/templates/[family]': 'users',
   '/api/v1/sources/[key]/upload': 'admin_or_officer',
   // The description of the API (no data in it): scripts read it before they have a token.

@@ -176,8 +176,12 @@ export async function upgradeDemoInPlace(sql: Sql, options: { jobs: PgBoss; now?
   const oldCodes = reg.before.map((u) => u.gsoCode);
   const outcome = await sql.begin(async (tx): Promise<UpgradeOutcome> => {
     await lock(tx);
-    const [done] = await tx`select 1 from app_meta where key = ${REFORM_FACT}`;
-    if (done) return { upgraded: false, reason: 'done' };
+    const [done] = await tx<{ value: string }[]>`select value from app_meta where key = ${REFORM_FACT}`;
+    if (done) {
+      // A demo moved to the 2025 map before the portal's codes existed gets them now (idempotent, merged).
+      if (!done.value.includes('"skipped"')) await writePortalCodes(tx, REFORM_DAY);
+      return { upgraded: false, reason: 'done' };
+    }
     const [shape] = await tx<{ old: number; dated: number }[]>`
       select
         (select count(*)::int from units where gso_code = any(${oldCodes}::text[]) and level in ('district', 'commune') and valid_from is null and valid_to is null) as old,
