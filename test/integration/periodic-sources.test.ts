@@ -106,7 +106,8 @@ describe('the national portal as six periodic sources of the engine', () => {
       select period_kind as kind, to_char(period_start, 'YYYY-MM-DD') as start, count(distinct unit_id)::int as units, count(distinct metric_id)::int as metrics
       from period_samples group by 1, 2 order by 2, 1`;
     const units = book().period(portalPeriod('month', 2026, 9), NOW).children.length + 1; // and the city's own row
-    const [{ metrics }] = (await db.sql<{ metrics: number }[]>`select count(*)::int as metrics from metrics where periodic`) as [{ metrics: number }];
+    const [catalogue] = await db.sql<{ metrics: number }[]>`select count(*)::int as metrics from metrics where periodic`;
+    const metrics = catalogue!.metrics;
     expect(metrics).toBe(41);
     // Every field of the 766 metric list (every periodic metric), per unit and period; nothing for October nor Q4.
     expect(stored).toEqual([
