@@ -11,6 +11,7 @@ import { today } from '#domain/periods';
 import { SUPPORTED_DATES } from '#contract/dto';
 import { queueSourceBackfill } from '../jobs/send.ts';
 import { backfillWindows } from '../pipeline/source-backfill.ts';
+import { sourcePeriods } from '../pipeline/periods.ts';
 import type { Granularity } from '#db/schema/sources';
 import type { Principal } from '../auth/principal.ts';
 import { actorName, recordAudit } from '../auth/audit.ts';
@@ -50,8 +51,8 @@ export async function startSourceBackfill(
   range: { from?: unknown; to?: unknown },
   ctx: { actor: Principal; ip: string | null; now?: Date }
 ): Promise<StartBackfillResult> {
-  const [source] = await sql<{ id: number; kind: string; enabled: boolean; granularity: Granularity }[]>`
-    select id, kind, enabled, granularity from data_sources where key = ${key}`;
+  const [source] = await sql<{ id: number; kind: string; enabled: boolean; granularity: Granularity; periods: string[] | null }[]>`
+    select id, kind, enabled, granularity, periods from data_sources where key = ${key}`;
   if (!source) return { ok: false, status: 404, message: `Không có nguồn dữ liệu ${key}.` };
   if (source.kind === 'upload') {
     return { ok: false, status: 409, message: `Nguồn ${key} nhận tệp tải lên, không lấy số liệu qua mạng: muốn có số liệu cũ, hãy tải tệp của những ngày đó lên.` };
@@ -66,7 +67,7 @@ export async function startSourceBackfill(
   if (!jobId) {
     return { ok: false, status: 409, message: `Nguồn ${key} đã có một lần nạp lịch sử đang chờ chạy: đợi lần đó bắt đầu (hoặc xong) rồi nạp tiếp.` };
   }
-  const windows = backfillWindows(source.granularity, { from, to }).length;
+  const windows = backfillWindows(source.granularity, { from, to }, sourcePeriods(source.periods)).length;
   await recordAudit(sql, { actor: ctx.actor, action: 'backfill', entity: 'source', entityId: key, ip: ctx.ip, after: { from, to, jobId, windows } });
   return { ok: true, jobId, windows };
 }

@@ -8,10 +8,17 @@ import { dropQueuedPollsOf, saveSource, sourceFormSchema, testSource } from './s
 const SECRET = new Set(['apiKey', 'password', 'token']);
 const keep = (form: FormData) => Object.fromEntries(Object.entries(formValues(form)).filter(([k]) => !SECRET.has(k)));
 
+/** The form's "Kỳ công bố" boxes (one `periods` entry per ticked box) as the one field the schema reads: "month,quarter". */
+function readForm(form: FormData): FormData {
+  const ticked = form.getAll('periods').filter((v): v is string => typeof v === 'string' && v !== '');
+  form.set('periods', ticked.join(','));
+  return form;
+}
+
 export function sourceActions(existingKey: (event: RequestEvent) => string | undefined) {
   return {
     save: async (event: RequestEvent) => {
-      const form = await event.request.formData();
+      const form = readForm(await event.request.formData());
       const parsed = parseForm(sourceFormSchema, form);
       if ('failure' in parsed) return parsed.failure;
       const result = await saveSource(await sql(), parsed.data, {
@@ -26,7 +33,7 @@ export function sourceActions(existingKey: (event: RequestEvent) => string | und
       redirect(303, `/admin/sources/${result.key}?saved=1${form.get('then') === 'test' ? '&test=1' : ''}`);
     },
     test: async (event: RequestEvent) => {
-      const form = await event.request.formData();
+      const form = readForm(await event.request.formData());
       const parsed = parseForm(sourceFormSchema, form);
       if ('failure' in parsed) return parsed.failure;
       const result = await testSource(await sql(), parsed.data, existingKey(event), { actor: event.locals.principal, ip: event.getClientAddress() });

@@ -18,6 +18,8 @@ import { seal } from '#server/secrets';
 import { config, egressPolicy } from '#server/config';
 import { credentialsOf, loadSource, type SourceRow } from '#server/pipeline/poll';
 import { testConnection, type TestReport } from '#server/pipeline/test-connection';
+import { sourcePeriods } from '#server/pipeline/periods';
+import type { ValuePeriodKind } from '#db/schema/samples';
 import { AUTH_KINDS, jsonMappingSchema, SOURCE_KINDS, tableMappingSchema, templateMapping } from '#server/pipeline/mapping/config';
 import { checkSourceUrl } from '#server/pipeline/ssrf';
 import { templateErrors } from './template-check.ts';
@@ -59,9 +61,50 @@ export function parseHeadersField(text: string): { headers: Record<string, strin
   return { headers };
 }
 
+/** The publication periods in words, for the form's messages. */
+const PERIOD_WORDS = 'tháng (month), quý (quarter), năm (year)';
+
+/**
+ * The "Kỳ công bố" field: empty (a source of a day's values), or the period kinds the source
+ * publishes, as the form's ticked boxes give them (joined by commas), a JSON array (the API, the
+ * provisioning file) or words separated by commas or spaces; "tháng", "quý", "năm" are read too.
+ * Returns the kinds in order month, quarter, year, or the field's error in words.
+ */
+export function parsePeriodsField(value: unknown): { periods: ValuePeriodKind[] | null } | { error: string } {
+  let items: unknown[];
+  if (value === undefined || value === null) items = [];
+  else if (Array.isArray(value)) items = value;
+  else if (typeof value === 'string') {
+    const text = value.trim();
+    if (text.startsWith('[')) {
+      try {
+        const parsed: unknown = JSON.parse(text);
+        if (!Array.isArray(parsed)) return { error: `periods: cần một danh sách kỳ, nhận được ${text.slice(0, 60)}` };
+        items = parsed;
+      } catch {
+        return { error: `periods: «${text.slice(0, 60)}» không phải danh sách kỳ hợp lệ (vd. month, quarter, year)` };
+      }
+    } else items = text.split(/[\s,;]+/).filter(Boolean);
+  } else return { error: `periods: cần một danh sách kỳ (${PERIOD_WORDS})` };
+  const ALIASES: Record<string, ValuePeriodKind> = { month: 'month', quarter: 'quarter', year: 'year', 'tháng': 'month', 'quý': 'quarter', 'năm': 'year' };
+  const kinds: ValuePeriodKind[] = [];
+  for (const item of items) {
+    const kind = typeof item === 'string' ? ALIASES[item.trim().toLowerCase()] : undefined;
+    if (!kind) return { error: `periods: kỳ công bố «${String(item).slice(0, 40)}» không có; chọn ${PERIOD_WORDS}, hoặc để trống cho nguồn số liệu theo ngày` };
+    kinds.push(kind);
+  }
+  return { periods: sourcePeriods(kinds) };
+}
+
 /** The header templates as the form shows them. */
 export const headersField = (headers: Record<string, string>): string =>
   Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\n');
+
+/**
+ * How many past days a poll may re-read: a source of a day's values 31; a periodic source more (it
+ * re-reads the last month until the publisher has published it, and a year's value all year).
+ */
+export const MAX_TRAILING_DAYS = { daily: 31, periodic: 400 } as const;
 
 /** The form of a source; credential fields left empty keep the stored ones. */
 export const sourceFormSchema = z
@@ -100,14 +143,32 @@ export const sourceFormSchema = z
     intervalSeconds: int(5, 86_400, 'intervalSeconds'),
     timeoutMs: int(500, 120_000, 'timeoutMs'),
     staleAfterSeconds: int(30, 90 * 86_400, 'staleAfterSeconds'),
-    trailingDays: int(1, 31, 'trailingDays'),
+    trailingDays: int(1, MAX_TRAILING_DAYS.periodic, 'trailingDays'),
     dailyDeadline: z.string().trim().regex(/^(|([01]\d|2[0-3]):[0-5]\d)$/, 'dailyDeadline: dạng HH:MM, hoặc để trống').default(''),
     scopeUnitCode: z.string().trim().regex(/^(|[A-Za-z0-9._-]{1,20})$/, `scopeUnitCode: mã đơn vị gồm ${UNIT_CODE_RULE_VI}, hoặc để trống`).default(''),
     /** Empty: the default for the kind (a system of record above an upload). */
     priority: z.preprocess((v) => (v === '' || v === undefined || v === null ? undefined : v), int(0, 1000, 'priority').optional()),
-    enabled: z.string().optional().transform((v) => v === 'on' || v === 'true')
+    enabled: z.string().optional().transform((v) => v === 'on' || v === 'true'),
+    /** "Kỳ công bố": the period kinds a periodic source publishes; empty: a source of a day's values. */
+    periods: z.unknown().optional().transform((v, ctx) => {
+      const parsed = parsePeriodsField(v);
+      if ('error' in parsed) {
+        ctx.addIssue({ code: 'custom', message: parsed.error });
+        return z.NEVER;
+      }
+      return parsed.periods;
+    })
   })
   .superRefine((f, ctx) => {
+    if (f.periods) {
+      if (f.kind === 'upload') ctx.addIssue({ code: 'custom', path: ['periods'], message: 'periods: nguồn tải tệp lên không có kỳ công bố; để trống ô «Kỳ công bố»' });
+      if (f.produces === 'tasks') ctx.addIssue({ code: 'custom', path: ['periods'], message: 'periods: danh sách nhiệm vụ là số liệu theo ngày, không có kỳ công bố; để trống ô «Kỳ công bố»' });
+    } else if (f.trailingDays > MAX_TRAILING_DAYS.daily) {
+      ctx.addIssue({
+        code: 'custom', path: ['trailingDays'],
+        message: `trailingDays: nhiều nhất là ${MAX_TRAILING_DAYS.daily} ngày với nguồn số liệu theo ngày (nguồn có kỳ công bố: ${MAX_TRAILING_DAYS.periodic} ngày)`
+      });
+    }
     if (f.kind !== 'upload') {
       let url: URL | null = null;
       try {
@@ -273,6 +334,8 @@ export interface SourceView {
   codeSystem: string;
   /** '' when not declared. */
   numberLocale: string;
+  /** "Kỳ công bố": the period kinds a periodic source publishes, as the form's field ("month,quarter,year"); '' for a source of a day's values. */
+  periods: string;
 }
 
 /** A stored request as the form's fields. */
@@ -306,14 +369,14 @@ export async function readSourceView(sql: Sql, key: string): Promise<SourceView 
       id: d.id, key: d.key, name: d.name, family: d.family, kind: d.kind, produces: d.produces, granularity: d.granularity, urlTemplate: d.urlTemplate,
       authKind: d.authKind, sealed: d.credentialsSealed, mapping: d.mapping, intervalSeconds: d.intervalSeconds, timeoutMs: d.timeoutMs,
       staleAfterSeconds: d.staleAfterSeconds, trailingDays: d.trailingDays, dailyDeadline: d.dailyDeadline, scopeUnitCode: units.gsoCode,
-      enabled: d.enabled, priority: d.priority, request: d.request, codeSystem: d.codeSystem, numberLocale: d.numberLocale
+      enabled: d.enabled, priority: d.priority, request: d.request, codeSystem: d.codeSystem, numberLocale: d.numberLocale, periods: d.periods
     })
     .from(d)
     .leftJoin(units, eq(units.id, d.scopeUnitId))
     .where(eq(d.key, key));
   if (!r) return null;
   const { sealed, mapping, request, ...rest } = r;
-  return { ...rest, ...requestFields(request), numberLocale: r.numberLocale ?? '', dailyDeadline: r.dailyDeadline ?? '', scopeUnitCode: r.scopeUnitCode ?? '', hasCredentials: sealed !== null, mapping: mappingField(r.kind, mapping) };
+  return { ...rest, ...requestFields(request), periods: (sourcePeriods(r.periods) ?? []).join(','), numberLocale: r.numberLocale ?? '', dailyDeadline: r.dailyDeadline ?? '', scopeUnitCode: r.scopeUnitCode ?? '', hasCredentials: sealed !== null, mapping: mappingField(r.kind, mapping) };
 }
 
 export async function listSources(sql: Sql) {
@@ -408,6 +471,7 @@ export async function saveSource(
     intervalSeconds: f.intervalSeconds, timeoutMs: f.timeoutMs, staleAfterSeconds: f.staleAfterSeconds, trailingDays: f.trailingDays,
     dailyDeadline: f.dailyDeadline || null, scopeUnitId: resolved.scopeUnitId, enabled: f.enabled,
     request: f.kind === 'upload' ? DEFAULT_REQUEST : resolved.request, codeSystem: f.codeSystem, numberLocale: (f.numberLocale || null) as NumberLocale | null,
+    periods: f.periods,
     priority: f.priority ?? (f.kind === 'upload' ? DEFAULT_PRIORITY.upload : DEFAULT_PRIORITY.systemOfRecord)
   };
   // Overlap (admin/overlap.ts): checked and written under one lock, so two saves cannot both pass.
@@ -497,7 +561,7 @@ async function runTest(sql: Sql, f: SourceForm, existingKey?: string): Promise<{
     id: stored?.id ?? 0, key: f.key, name: f.name, family: f.family, kind: f.kind, produces: f.produces, mapping: resolved.mapping,
     granularity: f.granularity, urlTemplate: f.urlTemplate, authKind: f.authKind, credentialsSealed: null, intervalSeconds: f.intervalSeconds,
     timeoutMs: f.timeoutMs, staleAfterSeconds: f.staleAfterSeconds, trailingDays: f.trailingDays, scopeUnitId: resolved.scopeUnitId, enabled: f.enabled,
-    request: resolved.request, codeSystem: f.codeSystem, numberLocale: (f.numberLocale || null) as NumberLocale | null
+    request: resolved.request, codeSystem: f.codeSystem, numberLocale: (f.numberLocale || null) as NumberLocale | null, periods: f.periods
   };
   return testConnection(sql, source, credentials);
 }

@@ -54,7 +54,11 @@ const sourceInput = {
     intervalSeconds: { type: ['integer', 'string'], minimum: 5, maximum: 86400 },
     timeoutMs: { type: ['integer', 'string'], minimum: 500, maximum: 120000 },
     staleAfterSeconds: { type: ['integer', 'string'], minimum: 30 },
-    trailingDays: { type: ['integer', 'string'], minimum: 1, maximum: 31 },
+    trailingDays: { type: ['integer', 'string'], minimum: 1, maximum: 400, description: 'At most 31 for a source of daily values; up to 400 for a periodic source.' },
+    periods: {
+      description: 'A periodic source: the period kinds it publishes (month, quarter, year), as a list or comma-separated text; empty or null: a source of daily values.',
+      oneOf: [{ type: 'array', items: { type: 'string', enum: ['month', 'quarter', 'year'] } }, { type: 'string' }, { type: 'null' }]
+    },
     dailyDeadline: { type: 'string', description: 'HH:MM (Hà Nội time), or empty.' },
     scopeUnitCode: { type: 'string', description: 'Code of the unit whose descendants the source may report, or empty.' },
     priority: { type: ['integer', 'string', 'null'], minimum: 0, maximum: 1000, description: 'Higher wins; empty: 100 for a polled source, 10 for an upload.' },
@@ -83,6 +87,7 @@ const source = {
     timeoutMs: { type: 'integer' },
     staleAfterSeconds: { type: 'integer' },
     trailingDays: { type: 'integer' },
+    periods: { type: 'string', description: 'The period kinds a periodic source publishes, comma-separated (month,quarter,year); empty for a source of daily values.' },
     dailyDeadline: { type: 'string' },
     scopeUnitCode: { type: 'string' },
     enabled: { type: 'boolean' },

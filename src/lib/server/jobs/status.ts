@@ -7,6 +7,8 @@ import type { Queryable } from '#db/client';
 import type { Granularity } from '#db/schema/sources';
 import type { BackfillWindow, JobState, JobStatus, PollJobOutcome, PollSkip } from '#contract/jobs';
 import { backfillWindows } from '../pipeline/source-backfill.ts';
+import { sourcePeriods } from '../pipeline/periods.ts';
+import type { ValuePeriodKind } from '#db/schema/samples';
 import { POLL_QUEUE, RECOMPUTE_QUEUE, SOURCE_BACKFILL_QUEUE, payloadError, sourceBackfillJobSchema } from './queues.ts';
 
 const STATE: Record<JobWithMetadata['state'], JobState> = {
@@ -77,10 +79,11 @@ export async function readBackfillStatus(boss: PgBoss, sql: Queryable, id: strin
   const data = sourceBackfillJobSchema.safeParse(job.data);
   if (!data.success) return { kind: 'backfill', state: 'failed', done: 0, total: 0, error: payloadError(data.error), finishedAt: iso(job.completedOn), poll: null, backfill: null };
   const { sourceId, from, to } = data.data;
-  const [source] = await sql<{ key: string; name: string; granularity: Granularity }[]>`select key, name, granularity from data_sources where id = ${sourceId}`;
+  const [source] = await sql<{ key: string; name: string; granularity: Granularity; periods: ValuePeriodKind[] | null }[]>`
+    select key, name, granularity, periods from data_sources where id = ${sourceId}`;
   const runs = await sql<{ id: number; from: string; to: string; outcome: string; accepted: number; rejected: number; error: string | null }[]>`
-    select distinct on (window_from) id, window_from::text as from, window_to::text as to, outcome, accepted, rejected, error
-    from poll_runs where job_id = ${id} order by window_from, id desc`;
+    select distinct on (window_from, window_to) id, window_from::text as from, window_to::text as to, outcome, accepted, rejected, error
+    from poll_runs where job_id = ${id} order by window_from, window_to, id desc`;
   const windows: BackfillWindow[] = runs.map((r) => ({
     from: r.from, to: r.to, state: r.outcome === 'failed' ? 'failed' : 'done', accepted: r.accepted, rejected: r.rejected,
     error: r.outcome === 'failed' ? r.error : null, runId: r.id
@@ -91,7 +94,7 @@ export async function readBackfillStatus(boss: PgBoss, sql: Queryable, id: strin
   if (state === 'done' && typeof refused === 'string') [state, error] = ['failed', refused];
   return {
     kind: 'backfill', state, done: windows.length,
-    total: source ? backfillWindows(source.granularity, { from, to }).length : windows.length,
+    total: source ? backfillWindows(source.granularity, { from, to }, sourcePeriods(source.periods)).length : windows.length,
     error, finishedAt: state === 'done' || state === 'failed' ? iso(job.completedOn) : null, poll: null,
     backfill: {
       sourceKey: source?.key ?? `#${sourceId}`, sourceName: source?.name ?? '', from, to, windows,

@@ -4,7 +4,8 @@
  * (history) and by the history job. Each piece is recorded as a poll run (trigger `backfill`) that
  * its samples name; their arrival time is unknown, so they count as first seen at the end of their
  * own day: history loaded when a source is connected is never late, and a later change to it is a
- * correction.
+ * correction. A periodic source is asked period by period (periods.ts); its values go to
+ * period_samples, and only the boards of the periods that changed are recomputed.
  */
 import { sql as expr } from 'drizzle-orm';
 import { orm, type Sql } from '#db/client';
@@ -12,28 +13,34 @@ import { pollRuns } from '#db/schema/sources';
 import { periodsCovering } from '#domain/periods';
 import { BOARD_PERIOD_KINDS } from '#contract/dto';
 import { loadLookups, reservePollRunId, upsertSamples } from './ingest.ts';
-import { credentialsOf, fetchWindow, rejectedWords, splitWindow, type SourceRow } from './poll.ts';
-import { recomputeRankings } from '../ranking/rankings.ts';
+import { credentialsOf, fetchWindow, piecesOf, rejectedWords, storePeriodValues, type SourceRow } from './poll.ts';
+import { recomputeRankings, schemesUsing } from '../ranking/rankings.ts';
+import { boardsOfChangedPeriods } from './periods.ts';
+import type { ValuePeriodKind } from '#db/schema/samples';
+import type { Window } from './mapping/validate.ts';
 import type { Logger } from '../log.ts';
 import { BACKFILL_PIECE_TIMEOUT_MS } from '../limits.ts';
 
 export async function backfillSource(
   sql: Sql,
   source: SourceRow,
-  range: { from: string; to: string },
+  range: Window,
   options: {
     secretKeyHex?: string; log?: Logger; recompute?: boolean;
     /** The `backfill-source` job these pieces belong to (written on their poll runs). */
     jobId?: string;
   } = {}
-): Promise<{ samples: number; rejected: number; changed: number }> {
+): Promise<{ samples: number; rejected: number; changed: number; changedPeriods: { kind: ValuePeriodKind; start: string }[]; changedMetricIds: Set<number> }> {
   const lookups = await loadLookups(sql, source.codeSystem);
   const credentials = credentialsOf(source, options.secretKeyHex);
   let samples = 0;
   let rejected = 0;
   let changedTotal = 0;
-  const from = source.granularity === 'month' ? `${range.from.slice(0, 7)}-01` : range.from;
-  for (const piece of splitWindow({ from, to: range.to }, source.granularity)) {
+  const changedPeriods = new Map<string, { kind: ValuePeriodKind; start: string }>();
+  const changedMetricIds = new Set<number>();
+  const periodic = !!source.periods?.length;
+  const from = source.granularity === 'month' && !periodic ? `${range.from.slice(0, 7)}-01` : range.from;
+  for (const piece of piecesOf(source, { ...range, from })) {
     const startedAt = new Date();
     const t0 = performance.now();
     // A long window is a big body: allow it more time than a routine poll.
@@ -41,25 +48,49 @@ export async function backfillSource(
     // The samples and the run that names them, together (one transaction: a few statements per piece, none per row).
     const { pollRunId, changed } = await sql.begin(async (tx) => {
       const pollRunId = await reservePollRunId(tx);
-      const { changed } = await upsertSamples(tx, source.id, fetched.rows, startedAt, { pollRunId, firstSeen: 'on_time' });
+      const daily = await upsertSamples(tx, source.id, fetched.rows, startedAt, { pollRunId, firstSeen: 'on_time' });
+      const valued = await storePeriodValues(tx, source.id, fetched.periodRows ?? [], startedAt, { pollRunId, firstSeen: 'on_time' }, { recompute: false });
+      for (const p of valued.changedPeriods) changedPeriods.set(`${p.kind}|${p.start}`, p);
+      for (const id of valued.changedMetricIds) changedMetricIds.add(id);
+      const changed = daily.changed + valued.changed;
+      const accepted = fetched.rows.length + (fetched.periodRows?.length ?? 0);
       const rejections = fetched.rejected;
       // finished_at: clock_timestamp(), when the piece's work ended (now() is its transaction's start).
       await orm(tx).insert(pollRuns).values({
         id: pollRunId, sourceId: source.id, startedAt, finishedAt: expr`clock_timestamp()`, durationMs: Math.round(performance.now() - t0),
         outcome: rejections.length ? 'partial' : 'success', httpStatus: fetched.httpStatus, trigger: 'backfill', attempts: fetched.attempts,
-        windowFrom: piece.from, windowTo: piece.to, accepted: fetched.rows.length, rejected: rejections.length, skipped: fetched.skipped ?? 0, changed,
+        windowFrom: piece.from, windowTo: piece.to, accepted, rejected: rejections.length, skipped: fetched.skipped ?? 0, changed,
         error: rejections.length ? rejectedWords(rejections.length) : null, rejections: rejections.length ? rejections.slice(0, 1000) : null,
         jobId: options.jobId ?? null
       });
       return { pollRunId, changed };
     });
     changedTotal += changed;
-    samples += fetched.rows.length;
+    samples += fetched.rows.length + (fetched.periodRows?.length ?? 0);
     rejected += fetched.rejected.length;
-    options.log?.child({ source: source.key, pollRunId }).info({ from: piece.from, to: piece.to, samples: fetched.rows.length, rejected: fetched.rejected.length }, 'backfilled');
+    options.log?.child({ source: source.key, pollRunId }).info({ from: piece.from, to: piece.to, samples: fetched.rows.length + (fetched.periodRows?.length ?? 0), rejected: fetched.rejected.length }, 'backfilled');
   }
-  if (options.recompute !== false) await recomputeRange(sql, range, options.log);
-  return { samples, rejected, changed: changedTotal };
+  const changes = { changedPeriods: [...changedPeriods.values()], changedMetricIds };
+  if (options.recompute !== false) {
+    if (periodic) await recomputePeriodBoards(sql, changes);
+    else await recomputeRange(sql, range, options.log);
+  }
+  return { samples, rejected, changed: changedTotal, ...changes };
+}
+
+/**
+ * After a periodic source's values changed: exactly the boards of the changed periods (and of the
+ * quarter and year around a changed month), for the schemes that score a changed metric. `schemes`
+ * undefined (a resumed job, which cannot know what its first attempt changed): every active scheme.
+ */
+export async function recomputePeriodBoards(
+  sql: Sql,
+  changes: { changedPeriods: { kind: ValuePeriodKind; start: string }[]; changedMetricIds: Iterable<number> | null }
+): Promise<void> {
+  const schemes = changes.changedMetricIds === null ? undefined : await schemesUsing(sql, changes.changedMetricIds);
+  if (schemes && !schemes.length) return;
+  const boards = boardsOfChangedPeriods(changes.changedPeriods);
+  for (let i = 0; i < boards.length; i += 31) await recomputeRankings(sql, boards.slice(i, i + 31), { schemes });
 }
 
 /** Every stored board (day and month) of a range, recomputed once after a bulk load. */

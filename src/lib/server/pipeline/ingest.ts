@@ -12,8 +12,9 @@ import { today as todayIso } from '#domain/periods';
 import { orm, type Queryable as Sql } from '#db/client';
 import { metrics, units } from '#db/schema/index';
 import type { Lookups, StoredRow } from './mapping/validate.ts';
-import type { UnitTree } from './mapping/index.ts';
-import { upsertSampleRows } from './samples-queries.ts';
+import type { PeriodRow, UnitTree } from './mapping/index.ts';
+import type { ValuePeriodKind } from '#db/schema/samples';
+import { upsertPeriodSampleRows, upsertSampleRows } from './samples-queries.ts';
 
 export { reservePollRunId } from './samples-queries.ts';
 
@@ -34,7 +35,7 @@ export async function loadLookups(sql: Sql, codeSystem = 'gso', today: string = 
       })
       .from(units)
       .orderBy(asc(units.id)),
-    db.select({ id: metrics.id, key: metrics.key, unit: metrics.unit, partOf: metrics.partOf }).from(metrics)
+    db.select({ id: metrics.id, key: metrics.key, unit: metrics.unit, partOf: metrics.partOf, periodic: metrics.periodic }).from(metrics)
   ]);
   const children = new Map<number | null, number[]>();
   for (const u of unitRows) {
@@ -73,7 +74,7 @@ export async function loadLookups(sql: Sql, codeSystem = 'gso', today: string = 
       return !u || holds(u, day);
     },
     codeSystem,
-    metrics: new Map(metricRows.map((m) => [m.key, { id: m.id, unit: m.unit, partOf: m.partOf }])),
+    metrics: new Map(metricRows.map((m) => [m.key, { id: m.id, unit: m.unit, partOf: m.partOf, periodic: m.periodic }])),
     unitIdsUnder(scopeUnitId) {
       const out: number[] = [];
       const walk = (id: number) => {
@@ -126,4 +127,29 @@ export async function upsertSamples(
     }
   }
   return { changed, changedDays, changedMetricIds };
+}
+
+/**
+ * A periodic source's values (period_samples), with the same provenance as upsertSamples. Returns
+ * how many were new or changed, of which periods (kind and first day) and of which metrics (ids).
+ */
+export async function upsertPeriodSamples(
+  sql: Sql,
+  sourceId: number,
+  rows: PeriodRow[],
+  observedAt: Date,
+  provenance: UpsertProvenance
+): Promise<{ changed: number; changedPeriods: { kind: ValuePeriodKind; start: string }[]; changedMetricIds: Set<number> }> {
+  const periods = new Map<string, { kind: ValuePeriodKind; start: string }>();
+  const changedMetricIds = new Set<number>();
+  let changed = 0;
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const result = await upsertPeriodSampleRows(sql, rows.slice(i, i + CHUNK), { sourceId, observedAt, ...provenance });
+    changed += result.length;
+    for (const r of result) {
+      periods.set(`${r.kind}|${r.start}`, { kind: r.kind as ValuePeriodKind, start: r.start });
+      changedMetricIds.add(r.metricId);
+    }
+  }
+  return { changed, changedPeriods: [...periods.values()], changedMetricIds };
 }

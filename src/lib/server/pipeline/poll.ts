@@ -3,6 +3,9 @@
  * an outage) → fetch it (bounded: timeout, size cap, retries with backoff) → map and check row by
  * row → upsert → recompute the boards of the changed days → record the run and the source's
  * health → NOTIFY, all in one transaction, so a NOTIFY only ever announces committed data.
+ * A periodic source (data_sources.periods) is asked once per period of each of its kinds that
+ * overlaps the window (periods.ts); its rows are those periods' values (period_samples), and the
+ * boards of the changed periods are recomputed.
  * A circuit breaker per source (its state in `source_health`, shared by every worker process)
  * stops hammering a system that keeps failing. Returns an outcome instead of throwing: a bad
  * source never takes the worker down.
@@ -16,12 +19,14 @@ import { open } from '#server/secrets';
 import { addDays, periodOf, today, ZONE, type Period, type PeriodKind } from '#domain/periods';
 import { BOARD_PERIOD_KINDS } from '#contract/dto';
 import type { RejectedRow } from '#db/schema/sources';
-import { loadLookups, reservePollRunId, upsertSamples } from './ingest.ts';
+import { loadLookups, reservePollRunId, upsertPeriodSamples, upsertSamples } from './ingest.ts';
+import { boardsOfChangedPeriods, periodPieces, periodWords, sourcePeriods } from './periods.ts';
+import type { ValuePeriodKind } from '#db/schema/samples';
 import { LIVE_PERIOD_KINDS, recomputeRankings, schemesUsing } from '../ranking/rankings.ts';
 import { exchangeOf, fetchWithRetry, type Exchange, type RetryPolicy } from './client.ts';
 import { prepareRequest, requestBinding } from './request.ts';
 import { mappingPool } from './mapping/sandbox.ts';
-import { mapBody, type Body, type Mapped, type UnitTree } from './mapping/index.ts';
+import { mapBody, type Body, type Mapped, type PeriodRow, type UnitTree } from './mapping/index.ts';
 import type { Lookups, Window } from './mapping/validate.ts';
 import { SourceError, type Credentials } from './types.ts';
 import { FAILED_BODY_KEPT_CHARS, REJECTED_BODY_KEPT_CHARS } from '../limits.ts';
@@ -36,6 +41,8 @@ export interface SourceRow
     'id' | 'key' | 'name' | 'kind' | 'produces' | 'granularity' | 'urlTemplate' | 'authKind' | 'credentialsSealed' | 'intervalSeconds' |
     'timeoutMs' | 'staleAfterSeconds' | 'trailingDays' | 'scopeUnitId' | 'enabled' | 'request' | 'codeSystem' | 'numberLocale'
   > {
+  /** The period kinds a periodic source publishes (null / absent: a source of a day's values). */
+  periods?: ValuePeriodKind[] | null;
   family: string;
   /** Parsed by the mapping (pipeline/mapping) each time it is used. */
   mapping: unknown;
@@ -67,11 +74,11 @@ export async function loadSource(sql: Queryable, sourceId: number): Promise<Sour
       id: s.id, key: s.key, name: s.name, family: s.family, kind: s.kind, produces: s.produces, mapping: s.mapping, granularity: s.granularity,
       urlTemplate: s.urlTemplate, authKind: s.authKind, credentialsSealed: s.credentialsSealed, intervalSeconds: s.intervalSeconds,
       timeoutMs: s.timeoutMs, staleAfterSeconds: s.staleAfterSeconds, trailingDays: s.trailingDays, scopeUnitId: s.scopeUnitId, enabled: s.enabled,
-      request: s.request, codeSystem: s.codeSystem, numberLocale: s.numberLocale
+      request: s.request, codeSystem: s.codeSystem, numberLocale: s.numberLocale, periods: s.periods
     })
     .from(s)
     .where(eq(s.id, sourceId));
-  return row;
+  return row && { ...row, periods: sourcePeriods(row.periods) };
 }
 
 export function credentialsOf(source: Pick<SourceRow, 'authKind' | 'credentialsSealed'>, secretKeyHex: string | undefined): Credentials {
@@ -88,16 +95,17 @@ const monthStart = (day: string) => `${day.slice(0, 7)}-01`;
 
 /**
  * The days a poll reads: the trailing window, widened back to the last covered day after an
- * outage (at most MAX_GAP_DAYS), and to whole months for a monthly source.
+ * outage (at most MAX_GAP_DAYS), and to whole months for a monthly source. (A periodic source then
+ * asks for every period that overlaps these days: fetchWindow.)
  */
-export function pollWindow(source: Pick<SourceRow, 'trailingDays' | 'granularity'>, coveredThrough: string | null, day: string): Window & { gap: boolean } {
+export function pollWindow(source: Pick<SourceRow, 'trailingDays' | 'granularity' | 'periods'>, coveredThrough: string | null, day: string): Window & { gap: boolean } {
   let from = addDays(day, -(Math.max(1, source.trailingDays) - 1));
   let gap = false;
   if (coveredThrough && coveredThrough < from) {
     from = [coveredThrough, addDays(day, -(MAX_GAP_DAYS - 1))].sort().at(-1)!;
     gap = true;
   }
-  if (source.granularity === 'month') from = monthStart(from);
+  if (source.granularity === 'month' && !source.periods?.length) from = monthStart(from);
   return { from, to: day, gap };
 }
 
@@ -114,6 +122,15 @@ export function splitWindow(window: Window, granularity: Granularity): Window[] 
     from = addDays(to, 1);
   }
   return out;
+}
+
+/**
+ * The pieces a source is asked for, one request (with its pages) each: a periodic source's periods
+ * (periods.ts), else the window in the pieces it answers in one go (splitWindow).
+ */
+export function piecesOf(source: Pick<SourceRow, 'granularity' | 'periods'>, window: Window): Window[] {
+  if (window.period) return [window];
+  return source.periods?.length ? periodPieces(window, source.periods) : splitWindow(window, source.granularity);
 }
 
 /** The boards of the given kinds that a set of changed days touches. */
@@ -194,16 +211,18 @@ export async function fetchWindow(
   } = {}
 ): Promise<Fetched> {
   if (source.kind === 'upload') throw new SourceError('nguồn tải tệp lên không được lấy tự động: hãy tải tệp lên', 'config');
-  const out: Fetched = { rows: [], rejected: [], read: 0, httpStatus: 0, body: '', attempts: 0, exchanges: [] };
+  const out: Fetched = { rows: [], periodRows: [], rejected: [], read: 0, httpStatus: 0, body: '', attempts: 0, exchanges: [] };
   const maxExchanges = options.maxExchanges ?? 0;
   const keep = (exchanges: Exchange[]) => {
     for (const x of exchanges) if (out.exchanges.length < maxExchanges) out.exchanges.push(x);
   };
   const pagination: Pagination = source.request?.pagination ?? { kind: 'none' };
   const maxPages = pagination.kind === 'none' ? 1 : Math.max(1, pagination.maxPages);
-  const pieces = splitWindow(window, source.granularity);
+  const pieces = piecesOf(source, window);
   try {
     for (const piece of pieces) {
+      // A periodic piece's values by unit and metric, across its pages (a repeat is dropped, a contradiction refused).
+      const seen = new Map<string, { row: PeriodRow; page: number }>();
       let page = pagination.kind === 'page' ? pagination.start : 1;
       let cursor: string | null = null;
       let nextUrl: string | null = null;
@@ -224,9 +243,23 @@ export async function fetchWindow(
           throw e;
         }
         for (const row of mapped.rows) out.rows.push(row); // not push(...rows): a backfill piece is too many arguments
-        // Row numbers are per piece and page: name them when there are several.
-        const prefix = `${pieces.length > 1 ? `${piece.from} – ${piece.to}: ` : ''}${pagination.kind === 'none' ? '' : `trang ${page}: `}`;
+        // Row numbers are per piece and page: name them when there are several (a period's rows name their period).
+        const prefix = `${piece.period ? `${periodWords(piece.period)}: ` : pieces.length > 1 ? `${piece.from} – ${piece.to}: ` : ''}${pagination.kind === 'none' ? '' : `trang ${page}: `}`;
         for (const x of mapped.rejected) out.rejected.push({ index: x.index, reason: prefix + x.reason });
+        for (const row of mapped.periodRows ?? []) {
+          const key = `${row.unitId}|${row.metricId}`;
+          const earlier = seen.get(key);
+          if (!earlier) seen.set(key, { row, page });
+          else if (earlier.row.value !== row.value) {
+            const metric = [...lookups.metrics].find(([, m]) => m.id === row.metricId)?.[0] ?? String(row.metricId);
+            const unit = [...lookups.unitIdByCode].find(([, id]) => id === row.unitId)?.[0] ?? String(row.unitId);
+            out.rejected.push({
+              index: 0,
+              reason: `${prefix}đơn vị ${unit}, ${metric}: giá trị ${row.value} mâu thuẫn với giá trị ${earlier.row.value} ở trang ${earlier.page} của cùng kỳ: không lưu cả hai`
+            });
+            earlier.row.value = Number.NaN; // dropped below
+          }
+        }
         out.read += mapped.read;
         out.skipped = (out.skipped ?? 0) + (mapped.skipped ?? 0);
         if (mapped.rejected.length || !out.body) out.body = r.body;
@@ -252,6 +285,7 @@ export async function fetchWindow(
           );
         }
       }
+      for (const { row } of seen.values()) if (!Number.isNaN(row.value)) out.periodRows!.push(row);
     }
   } catch (e) {
     if (e instanceof SourceError) {
@@ -306,12 +340,19 @@ export async function commitRun(
   return sql.begin(async (tx) => {
     // The run's id first, so every sample it writes names it; its row is written below, in this transaction.
     const pollRunId = await reservePollRunId(tx);
-    const { changed, changedDays, changedMetricIds } = await upsertSamples(tx, source.id, fetched.rows, startedAt, { pollRunId, firstSeen: 'now' });
+    const daily = await upsertSamples(tx, source.id, fetched.rows, startedAt, { pollRunId, firstSeen: 'now' });
     // Only the schemes that score a changed metric can move (the e-ID source leaves the 766 boards alone).
-    const schemes = await schemesUsing(tx, changedMetricIds);
-    const periods = schemes.length ? affectedPeriods(changedDays) : [];
-    const scopeIds = await recomputeRankings(tx, periods, { schemes });
-    await markSlowBoards(tx, affectedPeriods(changedDays, BOARD_PERIOD_KINDS.filter((k) => !(LIVE_PERIOD_KINDS as readonly string[]).includes(k))), run.jobs);
+    const dailySchemes = await schemesUsing(tx, daily.changedMetricIds);
+    const dailyPeriods = dailySchemes.length ? affectedPeriods(daily.changedDays) : [];
+    const dailyScopes = await recomputeRankings(tx, dailyPeriods, { schemes: dailySchemes });
+    await markSlowBoards(tx, affectedPeriods(daily.changedDays, BOARD_PERIOD_KINDS.filter((k) => !(LIVE_PERIOD_KINDS as readonly string[]).includes(k))), run.jobs);
+    // A periodic source's values: the boards of the changed periods (and of the quarter and year around a month), of the schemes that score them.
+    const valued = await storePeriodValues(tx, source.id, fetched.periodRows ?? [], startedAt, { pollRunId, firstSeen: 'now' });
+    const changed = daily.changed + valued.changed;
+    const periods = [...dailyPeriods, ...valued.boards];
+    const schemes = [...new Set([...dailySchemes, ...valued.schemes])];
+    const scopeIds = [...new Set([...dailyScopes, ...valued.scopeIds])];
+    const accepted = fetched.rows.length + (fetched.periodRows?.length ?? 0);
     const outcome = rejections.length ? 'partial' : 'success';
     const durationMs = Math.round(performance.now() - run.t0);
     const [row] = await tx<{ id: number }[]>`
@@ -319,7 +360,7 @@ export async function commitRun(
                              accepted, rejected, skipped, changed, error, rejections, raw_body)
       -- finished_at: clock_timestamp(), the end of the work (now() is the transaction's start, before the recompute)
       values (${pollRunId}, ${source.id}, ${startedAt.toISOString()}, clock_timestamp(), ${durationMs}, ${outcome}, ${fetched.httpStatus}, ${run.trigger},
-              ${fetched.attempts}, ${window.from}, ${window.to}, ${fetched.rows.length}, ${rejections.length}, ${fetched.skipped ?? 0}, ${changed},
+              ${fetched.attempts}, ${window.from}, ${window.to}, ${accepted}, ${rejections.length}, ${fetched.skipped ?? 0}, ${changed},
               ${rejections.length ? rejectedWords(rejections.length) : null},
               ${rejections.length ? JSON.stringify(rejections.slice(0, 1000)) : null}::jsonb,
               ${rejections.length ? fetched.body.slice(0, REJECTED_BODY_KEPT_CHARS) : null})
@@ -330,7 +371,7 @@ export async function commitRun(
                                       samples_accepted, rows_rejected, poll_duration_ms_sum, updated_at)
       values (${source.id}, now(), now(), ${window.to}, ${outcome}, ${rejections.length ? rejectedWords(rejections.length) : null}, null,
               0, 'closed', null, ${outcome === 'success' ? 1 : 0}, ${outcome === 'partial' ? 1 : 0},
-              ${fetched.rows.length}, ${rejections.length}, ${durationMs}, now())
+              ${accepted}, ${rejections.length}, ${durationMs}, now())
       on conflict (source_id) do update set
         last_poll_at = now(), last_success_at = now(), covered_through = greatest(h.covered_through, excluded.covered_through),
         last_outcome = excluded.last_outcome, last_error = excluded.last_error, last_error_stage = null, consecutive_failures = 0,
@@ -344,8 +385,30 @@ export async function commitRun(
       await tx`select pg_notify(${RANKINGS_CHANNEL}, ${JSON.stringify(payload)})`;
     }
     await tx`select pg_notify(${SOURCES_CHANNEL}, ${JSON.stringify({ sourceId: source.id })})`;
-    return { pollRunId: row!.id, outcome, accepted: fetched.rows.length, rejected: rejections.length, changed, error: null, window } as const;
+    return { pollRunId: row!.id, outcome, accepted, rejected: rejections.length, changed, error: null, window } as const;
   });
+}
+
+/**
+ * Stores a periodic source's values and recomputes, in the caller's transaction, exactly the boards
+ * they move: each changed period's board and those of the longer periods around it (a month's
+ * quarter and year, which may be derived from it), for the schemes that score a changed metric.
+ */
+export async function storePeriodValues(
+  tx: Queryable,
+  sourceId: number,
+  rows: PeriodRow[],
+  observedAt: Date,
+  provenance: { pollRunId: number; firstSeen: 'now' | 'on_time' },
+  options: { recompute?: boolean } = {}
+): Promise<{ changed: number; changedPeriods: { kind: ValuePeriodKind; start: string }[]; changedMetricIds: Set<number>; boards: Period[]; schemes: string[]; scopeIds: number[] }> {
+  if (!rows.length) return { changed: 0, changedPeriods: [], changedMetricIds: new Set(), boards: [], schemes: [], scopeIds: [] };
+  const stored = await upsertPeriodSamples(tx, sourceId, rows, observedAt, provenance);
+  if (options.recompute === false) return { ...stored, boards: [], schemes: [], scopeIds: [] };
+  const schemes = await schemesUsing(tx, stored.changedMetricIds);
+  const boards = schemes.length ? boardsOfChangedPeriods(stored.changedPeriods) : [];
+  const scopeIds = await recomputeRankings(tx, boards, { schemes });
+  return { ...stored, boards, schemes, scopeIds };
 }
 
 async function recordFailure(

@@ -148,6 +148,40 @@ describe('$request', () => {
   });
 });
 
+describe('a periodic source\'s piece', () => {
+  const piece = (kind: 'month' | 'quarter' | 'year', start: string, end: string) => ({ from: start, to: end, period: { kind, start, end } });
+  const body = '{"timeType":"{timeType}","year":{year},"month":{month},"quarter":{quarter},"fromDate":"{from}","toDate":"{to}","currentPage":{page}}';
+  const ask = (p: ReturnType<typeof piece>) =>
+    JSON.parse(prepareRequest({ urlTemplate: 'https://portal.example/api', request: { ...DEFAULT_REQUEST, method: 'POST', body } }, p, { page: 1 }, none).body!);
+
+  it('fills {timeType} with the period kind and {from} {to} with its first and last day', () => {
+    expect(ask(piece('month', '2026-11-01', '2026-11-30'))).toEqual({ timeType: 'month', year: 2026, month: 11, quarter: 4, fromDate: '2026-11-01', toDate: '2026-11-30', currentPage: 1 });
+    expect(ask(piece('quarter', '2026-07-01', '2026-09-30'))).toEqual({ timeType: 'quarter', year: 2026, month: 7, quarter: 3, fromDate: '2026-07-01', toDate: '2026-09-30', currentPage: 1 });
+    expect(ask(piece('year', '2026-01-01', '2026-12-31'))).toMatchObject({ timeType: 'year', year: 2026, fromDate: '2026-01-01', toDate: '2026-12-31' });
+  });
+
+  it('names any other window as $request names it', () => {
+    expect(get('https://x.example/?t={timeType}').url).toBe('https://x.example/?t=range');
+    expect(prepareRequest({ urlTemplate: 'https://x.example/?t={timeType}' }, { from: '2026-10-01', to: '2026-10-31' }, {}, none).url).toBe('https://x.example/?t=month');
+  });
+
+  it('is checked like any placeholder and listed in the help, in Vietnamese and English', () => {
+    expect(checkTemplate('{timeType}')).toEqual([]);
+    expect(checkTemplate('{timeType:MM}')[0]).toMatch(/không nhận định dạng/);
+    const help = PLACEHOLDER_HELP.find((p) => p.token === '{timeType}')!;
+    expect(help.meaning.vi).toMatch(/tháng/);
+    expect(help.meaning.en).toMatch(/quarter/);
+  });
+
+  it('gives the mapping the piece\'s period as $request.period', () => {
+    expect(requestBinding(piece('month', '2026-11-01', '2026-11-30'), 'day').period).toEqual({ kind: 'month', start: '2026-11-01', end: '2026-11-30' });
+    // A quarter is its own period, even for a monthly source whose window would otherwise be read as one month.
+    expect(requestBinding(piece('quarter', '2026-10-01', '2026-12-31'), 'month', 3)).toEqual({
+      from: '2026-10-01', to: '2026-12-31', period: { kind: 'quarter', start: '2026-10-01', end: '2026-12-31' }, page: 3
+    });
+  });
+});
+
 describe('responses as shown', () => {
   it("finds the vendor's own words in an error body", () => {
     expect(vendorMessageOf('{"maLoi": 400, "thongBao": "Tham số tuNgay/denNgay phải có dạng dd/MM/yyyy"}', 'application/json')).toBe('Tham số tuNgay/denNgay phải có dạng dd/MM/yyyy');

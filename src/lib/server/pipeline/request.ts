@@ -10,6 +10,9 @@
  *   {month}                the month of {from}, "11" (format allowed: {month:MM} → "11", {month:M/yyyy})
  *   {quarter}              the quarter of {from}, 1–4
  *   {year}                 the year of {from}, 2026 (format allowed: {year:yy})
+ *   {timeType}             the kind of period the request is for: a periodic source's piece is one
+ *                          month, quarter or year ("month" | "quarter" | "year"); any other window is
+ *                          named as $request.period.kind names it (day, month, quarter, year, range)
  *   {page}                 the page number (pagination by page: from its start; otherwise 1, 2, …)
  *   {cursor}               the cursor the 'next' pagination expression gave (empty on the first page)
  *   {username} {password} {token} {apiKey}
@@ -26,7 +29,7 @@ import { DEFAULT_REQUEST, type HttpMethod, type RequestSpec } from '#db/schema/s
 import { SourceError, type Credentials } from './types.ts';
 import type { Window } from './mapping/validate.ts';
 
-const WINDOW_NAMES = ['from', 'to', 'fromMonth', 'toMonth', 'month', 'quarter', 'year'] as const;
+const WINDOW_NAMES = ['from', 'to', 'fromMonth', 'toMonth', 'month', 'quarter', 'year', 'timeType'] as const;
 const PAGE_NAMES = ['page', 'cursor'] as const;
 const CREDENTIAL_NAMES = ['username', 'password', 'token', 'apiKey'] as const;
 const ALL_NAMES: readonly string[] = [...WINDOW_NAMES, ...PAGE_NAMES, ...CREDENTIAL_NAMES];
@@ -117,6 +120,13 @@ export const PLACEHOLDER_HELP: PlaceholderHelp[] = [
   { token: '{month}', example: '11', meaning: { vi: 'tháng của ngày đầu, không có số 0 ở trước; {month:MM} → 11, {month:MM/yyyy} → 11/2026', en: 'month of the first day, no leading zero; {month:MM} → 11, {month:MM/yyyy} → 11/2026' } },
   { token: '{quarter}', example: '4', meaning: { vi: 'quý của ngày đầu (1–4)', en: 'quarter of the first day (1–4)' } },
   { token: '{year}', example: '2026', meaning: { vi: 'năm của ngày đầu; {year:yy} → 26', en: 'year of the first day; {year:yy} → 26' } },
+  {
+    token: '{timeType}', example: 'month',
+    meaning: {
+      vi: 'loại kỳ của yêu cầu: nguồn có kỳ công bố hỏi từng kỳ một, month (tháng), quarter (quý) hoặc year (năm), khi đó {from} {to} là ngày đầu, ngày cuối của kỳ',
+      en: 'the kind of period asked for: a source with publication periods asks one period at a time, month, quarter or year, and {from} {to} are its first and last day'
+    }
+  },
   { token: '{page}', example: '2', meaning: { vi: 'số trang (phân trang theo số trang)', en: 'page number (pagination by page)' } },
   { token: '{cursor}', example: 'eyJvZmZzZXQiOjUwfQ', meaning: { vi: 'con trỏ trang sau do biểu thức phân trang trả về (trống ở trang đầu)', en: 'the cursor the next-page expression gave (empty on the first page)' } },
   { token: '{username} {password} {token} {apiKey}', example: '••••', meaning: { vi: 'thông tin xác thực đã lưu, dùng trong header hoặc thân yêu cầu (luôn được che khi hiển thị)', en: 'the stored credentials, for a header or the body (always masked when shown)' } }
@@ -190,6 +200,8 @@ function placeholderValue(name: string, format: string | undefined, window: Wind
       return at.cursor ?? '';
     case 'quarter':
       return String(day(window.from).quarter);
+    case 'timeType':
+      return window.period?.kind ?? requestBinding(window, undefined).period.kind;
     case 'to':
     case 'toMonth':
       return day(window.to).toFormat(format ?? DEFAULT_FORMAT[name]!);
@@ -323,14 +335,17 @@ export interface RequestBinding {
   from: string;
   to: string;
   /**
-   * The period the window is: day (one day), month (a whole month — or, for a monthly source, a
-   * window inside one month), quarter, year (whole ones), else range; start and end inclusive.
+   * The period the window is: a periodic source's piece is its period (month, quarter, year); else
+   * day (one day), month (a whole month — or, for a monthly source, a window inside one month),
+   * quarter, year (whole ones), else range; start and end inclusive.
    */
   period: { kind: 'day' | 'month' | 'quarter' | 'year' | 'range'; start: string; end: string };
   page: number;
 }
 
 export function requestBinding(window: Window, granularity: string | undefined, page = 1): RequestBinding {
+  // A periodic source's piece is its period, whatever its days look like.
+  if (window.period) return { from: window.from, to: window.to, period: { ...window.period }, page };
   const from = DateTime.fromISO(window.from, { zone: ZONE });
   const to = DateTime.fromISO(window.to, { zone: ZONE });
   const whole = (unit: 'month' | 'quarter' | 'year') =>

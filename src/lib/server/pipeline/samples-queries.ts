@@ -1,11 +1,12 @@
 /**
- * The ingest's raw statements (ingest.ts): the samples upsert (one unnest per chunk) and the
- * reservation of a poll run's id, with their rows parsed, not asserted.
+ * The ingest's raw statements (ingest.ts): the samples upsert and the period values' upsert (one
+ * unnest per chunk) and the reservation of a poll run's id, with their rows parsed, not asserted.
  */
 import { z } from 'zod';
 import type { Queryable } from '#db/client';
 import { checkColumns, column, int, parseRows } from '#db/rows';
 import type { StoredRow } from './mapping/validate.ts';
+import type { PeriodRow } from './mapping/index.ts';
 
 /** day: YYYY-MM-DD */
 const changedColumns = { day: column.text, metricId: column.int2 };
@@ -40,6 +41,39 @@ export async function upsertSampleRows(
     returning to_char(day, 'YYYY-MM-DD') as day, metric_id as "metricId"`;
   // As many rows as samples changed (a backfill: every one): checked by its columns, not row by row.
   return checkColumns('upsertSampleRows', changedColumns, result);
+}
+
+/** kind: month | quarter | year; start: YYYY-MM-DD */
+const changedPeriodColumns = { kind: column.text, start: column.text, metricId: column.int2 };
+
+/**
+ * A periodic source's values (period_samples), as upsertSampleRows stores a day's: inserted, or the
+ * stored value changed where it differs; an unchanged value is not touched (its poll_run_id,
+ * ingested_at and first_seen_at stay). Returns the (kind, start, metric) of every row inserted or
+ * changed. `on_time` (a backfill): an inserted value counts as first seen at the end of its period
+ * (or now, for a period not over yet).
+ */
+export async function upsertPeriodSampleRows(
+  q: Queryable,
+  rows: readonly PeriodRow[],
+  stamp: { sourceId: number; observedAt: Date; pollRunId: number; firstSeen: 'now' | 'on_time' }
+) {
+  const result = await q`
+    insert into period_samples (unit_id, metric_id, period_kind, period_start, source_id, value, observed_at, poll_run_id, first_seen_at, ingested_at)
+    select u, m, k, s, ${stamp.sourceId}, v, ${stamp.observedAt.toISOString()}, ${stamp.pollRunId}::int, seen, seen
+    from (select u, m, k, s, v, case when ${stamp.firstSeen} = 'now' then now()
+                                     else least(now(), (s + case k when 'month' then interval '1 month' when 'quarter' then interval '3 months'
+                                                                  else interval '1 year' end)::timestamp at time zone 'Asia/Ho_Chi_Minh') end as seen
+          from unnest(${q.array(rows.map((r) => r.unitId))}::int[],
+                ${q.array(rows.map((r) => r.metricId))}::smallint[],
+                ${q.array(rows.map((r) => r.periodKind))}::text[],
+                ${q.array(rows.map((r) => r.periodStart))}::date[],
+                ${q.array(rows.map((r) => r.value))}::float8[]) as t(u, m, k, s, v)) as rows
+    on conflict (unit_id, metric_id, period_kind, period_start, source_id) do update
+      set value = excluded.value, observed_at = excluded.observed_at, ingested_at = now(), poll_run_id = excluded.poll_run_id
+      where period_samples.value is distinct from excluded.value
+    returning period_kind as kind, to_char(period_start, 'YYYY-MM-DD') as start, metric_id as "metricId"`;
+  return checkColumns('upsertPeriodSampleRows', changedPeriodColumns, result);
 }
 
 /** Reserves the id of a poll run before its row is written, so the samples it stores can name it. */

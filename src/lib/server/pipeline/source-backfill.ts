@@ -16,12 +16,18 @@ import { ERROR_STAGES, pollRuns, type ErrorStage, type Granularity } from '#db/s
 import { SOURCES_CHANNEL } from '#contract/notify';
 import { FAILED_BODY_KEPT_CHARS } from '../limits.ts';
 import type { Logger } from '../log.ts';
-import { backfillSource, recomputeRange } from './backfill.ts';
+import { backfillSource, recomputePeriodBoards, recomputeRange } from './backfill.ts';
 import { splitWindow, type SourceRow } from './poll.ts';
+import { periodPieces } from './periods.ts';
+import type { ValuePeriodKind } from '#db/schema/samples';
 import type { Window } from './mapping/validate.ts';
 
-/** The windows a backfill of `range` asks for, in order: whole months for a monthly source. */
-export function backfillWindows(granularity: Granularity, range: Window): Window[] {
+/**
+ * The windows a backfill of `range` asks for, in order: whole months for a monthly source; for a
+ * periodic source (`periods`), every period of its kinds that overlaps the range, oldest first.
+ */
+export function backfillWindows(granularity: Granularity, range: Window, periods?: readonly ValuePeriodKind[] | null): Window[] {
+  if (periods?.length) return periodPieces(range, periods);
   const from = granularity === 'month' ? `${range.from.slice(0, 7)}-01` : range.from;
   return splitWindow({ from, to: range.to }, granularity);
 }
@@ -48,11 +54,14 @@ export async function runSourceBackfill(
   options: { jobId: string; secretKeyHex?: string; log?: Logger }
 ): Promise<SourceBackfillSummary> {
   const log = options.log?.child({ source: source.key, jobId: options.jobId });
-  const windows = backfillWindows(source.granularity, range);
+  const windows = backfillWindows(source.granularity, range, source.periods);
+  const periodic = !!source.periods?.length;
   const stored = await sql<{ from: string; to: string }[]>`
     select window_from::text as from, window_to::text as to from poll_runs where job_id = ${options.jobId} and outcome <> 'failed'`;
   const done = new Set(stored.map((w) => `${w.from}|${w.to}`));
   const changedWindows: Window[] = [];
+  const changedPeriods: { kind: ValuePeriodKind; start: string }[] = [];
+  const changedMetricIds = new Set<number>();
   for (const w of windows) {
     if (done.has(`${w.from}|${w.to}`)) continue; // a retried job: this window is already stored
     const startedAt = new Date();
@@ -60,6 +69,8 @@ export async function runSourceBackfill(
     try {
       const r = await backfillSource(sql, source, w, { secretKeyHex: options.secretKeyHex, log, recompute: false, jobId: options.jobId });
       if (r.changed > 0) changedWindows.push(w);
+      changedPeriods.push(...r.changedPeriods);
+      for (const id of r.changedMetricIds) changedMetricIds.add(id);
     } catch (e) {
       const stage = e && typeof e === 'object' && 'stage' in e && (ERROR_STAGES as readonly unknown[]).includes(e.stage) ? (e.stage as ErrorStage) : null;
       const httpStatus = e && typeof e === 'object' && 'httpStatus' in e && typeof e.httpStatus === 'number' ? e.httpStatus : null;
@@ -77,11 +88,15 @@ export async function runSourceBackfill(
   }
   // Only the boards the job changed: a second backfill of the same range recomputes nothing. A
   // resumed job cannot know what its first attempt changed, so it recomputes the whole range.
-  if (stored.length) await recomputeRange(sql, { from: windows[0]!.from, to: windows.at(-1)!.to }, log);
+  if (periodic) {
+    if (stored.length) await recomputePeriodBoards(sql, { changedPeriods: windows.flatMap((w) => (w.period ? [w.period] : [])), changedMetricIds: null });
+    else if (changedPeriods.length) await recomputePeriodBoards(sql, { changedPeriods, changedMetricIds });
+  } else if (stored.length) await recomputeRange(sql, { from: windows[0]!.from, to: windows.at(-1)!.to }, log);
   else if (changedWindows.length) await recomputeRange(sql, { from: changedWindows[0]!.from, to: changedWindows.at(-1)!.to }, log);
   const [totals] = await sql<{ failed: number; samples: number; rejected: number }[]>`
     select count(*) filter (where outcome = 'failed')::int as failed, coalesce(sum(accepted), 0)::int as samples, coalesce(sum(rejected), 0)::int as rejected
-    from (select distinct on (window_from) outcome, accepted, rejected from poll_runs where job_id = ${options.jobId} order by window_from, id desc) last`;
+    from (select distinct on (window_from, window_to) outcome, accepted, rejected from poll_runs where job_id = ${options.jobId}
+          order by window_from, window_to, id desc) last`;
   const summary = { windows: windows.length, ...totals! };
   log?.info({ from: range.from, to: range.to, ...summary }, 'source backfilled');
   return summary;

@@ -31,8 +31,21 @@ export interface UnitTree {
 
 export type Body = { text: string } | { table: Cell[][] };
 
+/** A period's value, ready to store (period_samples): a periodic source's row. */
+export interface PeriodRow {
+  unitId: number;
+  metricId: number;
+  periodKind: 'month' | 'quarter' | 'year';
+  /** The period's first day. */
+  periodStart: string;
+  value: number;
+}
+
 export interface Mapped {
+  /** A day's values (samples). */
   rows: StoredRow[];
+  /** A periodic source's values, each of the period its piece asked for (period_samples); absent: none. */
+  periodRows?: PeriodRow[];
   rejected: RejectedRow[];
   /** Source rows read (records or tasks), for the poll history. */
   read: number;
@@ -62,20 +75,31 @@ export async function mapBody(source: MappableSource, body: Body, lookups: Looku
     const { expression, metrics, each } = parseConfig(jsonMappingSchema, source.mapping);
     const options = { each, request: requestBinding(window, source.granularity, at.page ?? 1), locale: source.numberLocale ?? null };
     if (source.produces === 'tasks') {
+      if (window.period) throw new SourceError('nguồn danh sách nhiệm vụ không có kỳ công bố: bỏ trống ô «Kỳ công bố»', 'config');
       const { tasks, bad: unread } = await jsonTasks(body.text, expression, options);
       return finishTasks(tasks, bad(unread), source, lookups, window);
     }
     const { records, bad: unread } = await jsonRecords(body.text, expression, options);
     for (const r of records) for (const m of metrics) if (!(m in r.values)) r.values[m] = undefined;
     const v = validateRecords(records, lookups, window, scope, outside);
-    return { rows: v.rows, rejected: [...bad(unread), ...v.rejected].sort((a, b) => a.index - b.index), read: records.length + unread.length, skipped: v.skipped };
+    return { ...split(v.rows, window), rejected: [...bad(unread), ...v.rejected].sort((a, b) => a.index - b.index), read: records.length + unread.length, skipped: v.skipped };
   }
   const mapping = parseConfig(tableMappingSchema, source.mapping);
   const table = 'table' in body ? body.table : parseCsv(body.text, mapping.delimiter);
-  if (source.produces === 'tasks') return finishTasks(tableTasks(table, mapping), [], source, lookups, window);
+  if (source.produces === 'tasks') {
+    if (window.period) throw new SourceError('nguồn danh sách nhiệm vụ không có kỳ công bố: bỏ trống ô «Kỳ công bố»', 'config');
+    return finishTasks(tableTasks(table, mapping), [], source, lookups, window);
+  }
   const { records, bad: unread } = tableRecords(table, mapping, new Set(lookups.metrics.keys()), source.numberLocale ?? null);
   const v = validateRecords(records, lookups, window, scope, outside);
-  return { rows: v.rows, rejected: [...bad(unread), ...v.rejected].sort((a, b) => a.index - b.index), read: records.length + unread.length, skipped: v.skipped };
+  return { ...split(v.rows, window), rejected: [...bad(unread), ...v.rejected].sort((a, b) => a.index - b.index), read: records.length + unread.length, skipped: v.skipped };
+}
+
+/** A periodic piece's checked rows are its period's values; any other window's are a day's. */
+function split(rows: StoredRow[], window: Window): Pick<Mapped, 'rows' | 'periodRows'> {
+  const period = window.period;
+  if (!period) return { rows };
+  return { rows: [], periodRows: rows.map((r) => ({ unitId: r.unitId, metricId: r.metricId, periodKind: period.kind, periodStart: period.start, value: r.value })) };
 }
 
 /** A polled system may answer for more units than the source takes: those rows are skipped. An upload's are refused (validate.ts). */

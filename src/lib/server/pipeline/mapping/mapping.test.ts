@@ -89,6 +89,99 @@ describe('row checks', () => {
   });
 });
 
+describe('a periodic source\'s rows', () => {
+  // Two periodic metrics (a pair, the part of its whole), a published score, and a daily metric.
+  const periodic: Lookups & { unitIdsUnder(): number[] } = {
+    unitIdByCode: new Map([['H26', 10], ['H26.100', 11], ['H26.101', 12]]),
+    codeSystem: 'portal',
+    metrics: new Map([
+      ['p766.progress.n', { id: 1, unit: 'count', partOf: 'p766.progress.d', periodic: true }],
+      ['p766.progress.d', { id: 2, unit: 'count', partOf: null, periodic: true }],
+      ['p766.score.progress', { id: 3, unit: 'points', partOf: null, periodic: true }],
+      ['dossier.received', { id: 4, unit: 'count', partOf: null }]
+    ]),
+    unitIdsUnder: () => [10, 11, 12]
+  };
+  const month = { from: '2026-11-01', to: '2026-11-30', period: { kind: 'month' as const, start: '2026-11-01', end: '2026-11-30' } };
+
+  it('stores each row as the period\'s value (no date needed), and rejects each bad one with its reason', () => {
+    const { rows, rejected } = validateRecords([
+      rec(0, 'H26.100', undefined, { 'p766.progress.n': 8, 'p766.progress.d': 10, 'p766.score.progress': 16 }),
+      rec(1, 'H26.101', '2026-11-15', { 'p766.progress.n': 0, 'p766.progress.d': 0, 'p766.score.progress': 0 }),
+      rec(2, 'H26', '2026-12-01', { 'p766.progress.n': 1, 'p766.progress.d': 1 }),
+      rec(3, 'H26.999', undefined, { 'p766.progress.n': 1, 'p766.progress.d': 1 }),
+      rec(4, 'H26', undefined, { 'p766.progress.n': 11, 'p766.progress.d': 10 }),
+      rec(5, 'H26', undefined, { 'p766.progress.n': -1, 'p766.progress.d': 10 }),
+      rec(6, 'H26', undefined, { 'p766.progress.n': 1.5, 'p766.progress.d': 10 }),
+      rec(7, 'H26', undefined, { 'dossier.received': 3 }),
+      rec(8, 'H26', 'hôm qua', { 'p766.progress.n': 1, 'p766.progress.d': 1 })
+    ], periodic, month);
+    expect(rows).toEqual([
+      { unitId: 11, metricId: 1, day: '2026-11-01', value: 8 }, { unitId: 11, metricId: 2, day: '2026-11-01', value: 10 }, { unitId: 11, metricId: 3, day: '2026-11-01', value: 16 },
+      { unitId: 12, metricId: 1, day: '2026-11-01', value: 0 }, { unitId: 12, metricId: 2, day: '2026-11-01', value: 0 }, { unitId: 12, metricId: 3, day: '2026-11-01', value: 0 }
+    ]);
+    expect(rejected.map((r) => [r.index, r.reason])).toEqual([
+      [2, 'ngày 2026-12-01 nằm ngoài kỳ tháng 11/2026 (2026-11-01 – 2026-11-30) của yêu cầu (đơn vị H26)'],
+      [3, 'không có đơn vị mã H26.999 trong hệ mã portal (đơn vị H26.999)'],
+      [4, 'p766.progress.n (11) lớn hơn p766.progress.d (10) (đơn vị H26)'],
+      [5, 'p766.progress.n không được âm (-1) (đơn vị H26)'],
+      [6, 'p766.progress.n phải là số nguyên (1.5) (đơn vị H26)'],
+      [7, 'chỉ tiêu dossier.received là số liệu theo ngày: nguồn công bố theo kỳ (tháng) không được gửi chỉ tiêu này (đơn vị H26)'],
+      [8, 'ngày "hôm qua" không phải là một ngày (đơn vị H26)']
+    ]);
+  });
+
+  it('accepts a score that is not a whole number (unit points)', () => {
+    const { rows, rejected } = validateRecords([rec(0, 'H26', null, { 'p766.score.progress': 18.13 })], periodic, month);
+    expect(rejected).toEqual([]);
+    expect(rows).toEqual([{ unitId: 10, metricId: 3, day: '2026-11-01', value: 18.13 }]);
+  });
+
+  it('refuses a periodic metric from a source of daily values', () => {
+    const { rows, rejected } = validateRecords([rec(0, 'H26', '2026-11-20', { 'p766.progress.d': 3 })], periodic, { from: '2026-11-18', to: '2026-11-20' });
+    expect(rows).toEqual([]);
+    expect(rejected[0]!.reason).toBe('chỉ tiêu p766.progress.d là số liệu theo kỳ (tháng, quý, năm): chỉ nhận từ nguồn có kỳ công bố, nguồn này lấy số liệu theo ngày (đơn vị H26, 2026-11-20)');
+  });
+
+  it('drops an identical repeat of a unit in the same period and refuses both rows of a conflict', () => {
+    const { rows, rejected } = validateRecords([
+      rec(0, 'H26.100', undefined, { 'p766.progress.d': 10 }),
+      rec(1, 'H26.100', '2026-11-30', { 'p766.progress.d': 10 }),
+      rec(2, 'H26.101', undefined, { 'p766.progress.d': 3 }),
+      rec(3, 'H26.101', undefined, { 'p766.progress.d': 4 })
+    ], periodic, month);
+    expect(rows).toEqual([{ unitId: 11, metricId: 2, day: '2026-11-01', value: 10 }]);
+    expect(rejected.map((r) => [r.index, r.reason])).toEqual([
+      [1, 'trùng với dòng 0, bỏ qua (đơn vị H26.100)'],
+      [2, 'mâu thuẫn với một dòng sau cho cùng đơn vị và kỳ (đơn vị H26.101)'],
+      [3, 'mâu thuẫn với dòng 2: hai dòng khác nhau cho cùng đơn vị và kỳ (đơn vị H26.101)']
+    ]);
+  });
+
+  it('finds a unit by the period\'s last day: a year of the new map is the new unit\'s', () => {
+    const since = { ...periodic, unitIdOn: (code: string, day: string) => (day >= '2025-07-01' ? periodic.unitIdByCode.get(code) : undefined) };
+    const year = { from: '2025-01-01', to: '2025-12-31', period: { kind: 'year' as const, start: '2025-01-01', end: '2025-12-31' } };
+    expect(validateRecords([rec(0, 'H26.100', undefined, { 'p766.progress.d': 5 })], since, year).rows).toEqual([{ unitId: 11, metricId: 2, day: '2025-01-01', value: 5 }]);
+    const q1 = { from: '2025-01-01', to: '2025-03-31', period: { kind: 'quarter' as const, start: '2025-01-01', end: '2025-03-31' } };
+    expect(validateRecords([rec(0, 'H26.100', undefined, { 'p766.progress.d': 5 })], since, q1).rejected[0]!.reason).toBe(
+      'đơn vị mã H26.100 không có hiệu lực trong kỳ quý 1/2025 (hệ mã portal) (đơn vị H26.100)'
+    );
+  });
+
+  it('maps a body into the period\'s values, with $request.period the piece\'s', async () => {
+    const source = {
+      kind: 'json_http', produces: 'samples', scopeUnitId: null,
+      mapping: { expression: 'data.children.{ "unitCode": departmentCode, "date": $request.period.end, "values": { "p766.progress.d": totalReceived } }' }
+    };
+    const body = JSON.stringify({ data: { children: [{ departmentCode: 'H26.100', totalReceived: 7 }] } });
+    const quarter = { from: '2026-10-01', to: '2026-12-31', period: { kind: 'quarter' as const, start: '2026-10-01', end: '2026-12-31' } };
+    const mapped = await mapBody(source, { text: body }, periodic, quarter);
+    expect(mapped.rejected).toEqual([]);
+    expect(mapped.rows).toEqual([]);
+    expect(mapped.periodRows).toEqual([{ unitId: 11, metricId: 2, periodKind: 'quarter', periodStart: '2026-10-01', value: 7 }]);
+  });
+});
+
 describe('JSON sources mapped by JSONata', () => {
   const dossier = DEMO_SOURCES.find((s) => s.key === 'motcua')!;
   const row = { maDonVi: '00001', ngay: '2026-11-20', tiepNhan: 10, tiepNhanTrucTuyen: 8, daGiaiQuyet: 7, giaiQuyetDungHan: 6,

@@ -8,11 +8,14 @@ import { DateTime } from 'luxon';
 import type { RejectedRow } from '#db/schema/sources';
 import type { RawRecord } from '../types.ts';
 import { isInvalid } from './helpers.ts';
+import { PERIOD_KIND_WORDS, periodWords } from '../periods.ts';
 
 export interface MetricInfo {
   id: number;
   unit: string;
   partOf: string | null;
+  /** A value of a period (month, quarter, year), accepted only from a periodic source (absent: false). */
+  periodic?: boolean;
 }
 
 export interface Lookups {
@@ -58,6 +61,11 @@ export function inScope(code: string, lookups: Lookups, scope: Scope, day?: stri
 export interface Window {
   from: string;
   to: string;
+  /**
+   * Set when the window is one period of a periodic source (pipeline/periods.ts): from / to are its
+   * first / last day, and every row of it is that period's value.
+   */
+  period?: { kind: 'month' | 'quarter' | 'year'; start: string; end: string };
 }
 
 export interface StoredRow {
@@ -69,6 +77,14 @@ export interface StoredRow {
 
 export function isIsoDate(x: unknown): x is string {
   return typeof x === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(x) && DateTime.fromISO(x).isValid;
+}
+
+/**
+ * The unit of a code for a period's value: the unit in force on the period's last day, else on its
+ * first (a year of 2025 is the new commune's, whose map began on 01/07/2025).
+ */
+function unitOfPeriod(lookups: Lookups, code: string, period: NonNullable<Window['period']>): number | undefined {
+  return unitOn(lookups, code, period.end) ?? unitOn(lookups, code, period.start);
 }
 
 const show = (x: unknown) => (typeof x === 'string' ? `"${x.length > 40 ? `${x.slice(0, 40)}…` : x}"` : JSON.stringify(x) ?? 'không có gì');
@@ -90,15 +106,34 @@ function checkRecord(r: RawRecord, lookups: Lookups, window: Window, scope: Scop
   for (const [metric, v] of Object.entries(r.values)) if (isInvalid(v)) return `${metric}: ${v.$invalid}`;
   if (typeof r.unitCode !== 'string' || r.unitCode.trim() === '') return `mã đơn vị phải là chữ, nhận được ${show(r.unitCode)}`;
   if (!lookups.unitIdByCode.has(r.unitCode)) return unknownUnitReason(r.unitCode, lookups);
-  if (!isIsoDate(r.date)) return `ngày ${show(r.date)} không phải là một ngày`;
-  if (unitOn(lookups, r.unitCode, r.date) === undefined) return notInForceReason(r.unitCode, r.date, lookups);
-  if (!inScope(r.unitCode, lookups, scope, r.date)) return OUTSIDE_SCOPE;
-  if (r.date < window.from || r.date > window.to) return `ngày ${r.date} nằm ngoài khoảng đã yêu cầu ${window.from} – ${window.to}`;
+  const period = window.period;
+  if (period) {
+    // A period's value: its date may be left out (the period's first day); one given must lie in the period.
+    if (r.date !== undefined && r.date !== null && r.date !== '') {
+      if (!isIsoDate(r.date)) return `ngày ${show(r.date)} không phải là một ngày`;
+      if (r.date < period.start || r.date > period.end) return `ngày ${r.date} nằm ngoài kỳ ${periodWords(period)} (${period.start} – ${period.end}) của yêu cầu`;
+    }
+    const unitId = unitOfPeriod(lookups, r.unitCode, period);
+    if (unitId === undefined) return `đơn vị mã ${r.unitCode} không có hiệu lực trong kỳ ${periodWords(period)} (hệ mã ${lookups.codeSystem ?? 'gso'})`;
+    if (scope && !scope.has(unitId)) return OUTSIDE_SCOPE;
+  } else {
+    if (!isIsoDate(r.date)) return `ngày ${show(r.date)} không phải là một ngày`;
+    if (unitOn(lookups, r.unitCode, r.date) === undefined) return notInForceReason(r.unitCode, r.date, lookups);
+    if (!inScope(r.unitCode, lookups, scope, r.date)) return OUTSIDE_SCOPE;
+    if (r.date < window.from || r.date > window.to) return `ngày ${r.date} nằm ngoài khoảng đã yêu cầu ${window.from} – ${window.to}`;
+  }
   const entries = Object.entries(r.values);
   if (!entries.length) return 'dòng không có giá trị nào';
   for (const [metric, v] of entries) {
     const info = lookups.metrics.get(metric);
     if (!info) return `không có chỉ tiêu ${metric} (kiểm tra phép ánh xạ của nguồn)`;
+    // A period's value and a day's never mix: each goes to its own store, read by its own boards.
+    if (period && !info.periodic) {
+      return `chỉ tiêu ${metric} là số liệu theo ngày: nguồn công bố theo kỳ (${PERIOD_KIND_WORDS[period.kind]}) không được gửi chỉ tiêu này`;
+    }
+    if (!period && info.periodic) {
+      return `chỉ tiêu ${metric} là số liệu theo kỳ (tháng, quý, năm): chỉ nhận từ nguồn có kỳ công bố, nguồn này lấy số liệu theo ngày`;
+    }
     if (v === undefined || v === null || v === '') return `${metric}: thiếu giá trị`;
     if (typeof v !== 'number' || !Number.isFinite(v)) return `${metric} phải là một số, nhận được ${show(v)}`;
     if (v < 0) return `${metric} không được âm (${v})`;
@@ -126,11 +161,15 @@ export function validateRecords(
   outside: OutsideScope = 'reject'
 ): { rows: StoredRow[]; rejected: RejectedRow[]; skipped: number } {
   const rejected: RejectedRow[] = [];
-  const where = (r: RawRecord) => (typeof r.unitCode === 'string' && typeof r.date === 'string' ? ` (đơn vị ${r.unitCode}, ${r.date})` : '');
+  const period = window.period;
+  const where = (r: RawRecord) =>
+    typeof r.unitCode !== 'string' ? '' : period ? ` (đơn vị ${r.unitCode})` : typeof r.date === 'string' ? ` (đơn vị ${r.unitCode}, ${r.date})` : '';
   const good: RawRecord[] = [];
   let skipped = 0;
   for (const r of records) {
     const reason = checkRecord(r, lookups, window, scope);
+    // A period's value belongs to the period, whatever day of it the source named.
+    if (!reason && period) r.date = period.start;
     if (reason === OUTSIDE_SCOPE) {
       if (outside === 'skip') skipped++;
       else rejected.push({ index: r.row, reason: outsideReason(r.unitCode as string) + where(r) });
@@ -151,16 +190,16 @@ export function validateRecords(
       rejected.push({ index: r.row, reason: `trùng với dòng ${earlier.row}, bỏ qua${where(r)}` });
     } else {
       conflicted.add(earlier);
-      rejected.push({ index: r.row, reason: `mâu thuẫn với dòng ${earlier.row}: hai dòng khác nhau cho cùng đơn vị và ngày${where(r)}` });
+      rejected.push({ index: r.row, reason: `mâu thuẫn với dòng ${earlier.row}: hai dòng khác nhau cho cùng đơn vị và ${period ? 'kỳ' : 'ngày'}${where(r)}` });
     }
   }
   const rows: StoredRow[] = [];
   for (const r of kept) {
     if (conflicted.has(r)) {
-      rejected.push({ index: r.row, reason: `mâu thuẫn với một dòng sau cho cùng đơn vị và ngày${where(r)}` });
+      rejected.push({ index: r.row, reason: `mâu thuẫn với một dòng sau cho cùng đơn vị và ${period ? 'kỳ' : 'ngày'}${where(r)}` });
       continue;
     }
-    const unitId = unitOn(lookups, r.unitCode as string, r.date as string)!;
+    const unitId = (period ? unitOfPeriod(lookups, r.unitCode as string, period) : unitOn(lookups, r.unitCode as string, r.date as string))!;
     for (const [metric, value] of Object.entries(r.values)) {
       rows.push({ unitId, metricId: lookups.metrics.get(metric)!.id, day: r.date as string, value: value as number });
     }
