@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Board, BoardRow, IndicatorMeta, IndicatorValue, ScopeScore } from '#domain/board';
 import { row } from '#domain/board-view.fixtures';
 import { bestAndWeakest, groupValue, hasPublished, headline766, months766, shortfall, weakestIndicators } from './wall766.ts';
+import { playingScenes, SCENES } from './scenes.ts';
 
 const meta = (key: string, group: string, maxPoints: number, saturation = 1, published = false): IndicatorMeta => ({
   key, family: 'dossier', nameVi: key, nameEn: key, maxPoints, saturation, numeratorNounVi: 'hồ sơ', group, published, zeroDenominator: 'none'
@@ -154,5 +155,20 @@ describe('the months', () => {
     expect(months766('2026-12-01', '2026-12-20')).toEqual({ shown: '2026-12-01', previous: '2026-11-01', pending: [] });
     expect(months766('2026-01-01', '2026-01-03').previous).toBe('2025-12-01');
     expect(months766(null, '2026-12-02')).toEqual({ shown: null, previous: null, pending: ['2026-12-01'] });
+  });
+});
+
+describe('the playlist and the 766 scene', () => {
+  it('plays the 766 scene in the default playlist and in a chosen one only when a published month exists', () => {
+    expect(SCENES).toContain('766');
+    expect(playingScenes([], true)).toEqual(['kpis', 'board', 'map', 'movers', '766', 'sources']);
+    expect(playingScenes([], false)).toEqual(['kpis', 'board', 'map', 'movers', 'sources']);
+    expect(playingScenes(['766', 'board'], true)).toEqual(['766', 'board']);
+    expect(playingScenes(['766', 'board'], false)).toEqual(['board']);
+  });
+
+  it('keeps a playlist of the 766 scene alone, and drops unknown scenes', () => {
+    expect(playingScenes(['766'], false)).toEqual(['766']);
+    expect(playingScenes(['weather', 'map'], false)).toEqual(['map']);
   });
 });

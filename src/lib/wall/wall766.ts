@@ -93,7 +93,7 @@ export function headline766(board: Pick<Board, 'scopeScore' | 'schemeGroups' | '
  * The best and the weakest ranked units of one level, `n` of each, never the same unit twice (a
  * level of 7 ranked: 4 best, 3 weakest). The best by rank; the weakest from the last up.
  */
-export function bestAndWeakest(board: Pick<Board, 'rows'>, level: string, n: number): { best: BoardRow[]; weakest: BoardRow[]; ranked: number; count: number } {
+export function bestAndWeakest<R extends BoardRow>(board: { rows: readonly R[] }, level: string, n: number): { best: R[]; weakest: R[]; ranked: number; count: number } {
   const ofLevel = board.rows.filter((r) => r.unitLevel === level);
   const ranked = ofLevel.filter((r) => r.rank !== null && r.total !== null).sort((a, b) => a.rank! - b.rank! || a.unitCode.localeCompare(b.unitCode));
   const bestCount = Math.min(n, Math.ceil(ranked.length / 2));
