@@ -14,7 +14,7 @@ export const GROUPS: SchemeGroupMeta[] = PORTAL_766_GROUPS.map((g) => ({
 
 export const INDICATORS: IndicatorMeta[] = NATIONAL_766_SCHEME.indicators.map((i) => ({
   key: i.key, family: i.family, nameVi: i.nameVi, nameEn: i.nameEn, maxPoints: i.maxPoints, saturation: i.saturation, numeratorNounVi: i.numeratorNounVi,
-  group: i.group, published: 'published' in i && !!i.published, zeroDenominator: 'zeroDenominator' in i ? i.zeroDenominator : 'none'
+  group: i.group ?? null, published: 'published' in i && !!i.published, zeroDenominator: ('zeroDenominator' in i ? i.zeroDenominator : undefined) ?? 'none'
 }));
 
 /** [numerator, denominator] per sub-indicator key, or a number: a published sub-indicator's score. */
