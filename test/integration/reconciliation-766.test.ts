@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recomputeRankings } from '#server/ranking/rankings';
-import { readReconciliation } from '#server/reconciliation';
+import { readReconciliation, reconciliationFileName, reconciliationTable } from '#server/reconciliation';
 import { seedCatalogue, syntheticPopulation } from '#server/seed/seed';
 import { seedDemoUnits } from '#server/seed/reform';
 import { freshDatabase } from '../support/db.ts';
@@ -70,6 +70,17 @@ describe('the 766 reconciliation report', () => {
     const sum = payment!.group.indicators.reduce((s, i) => s + i.value.points!, 0);
     expect(Math.round(sum * 100) / 100).toBe(payment!.group.points);
     expect(payment!.group.published).toBe(Math.round((payment!.group.points! + 0.01) * 100) / 100);
+
+    // The CSV: every unit × group, one row each, the state in words and the counts behind
+    const table = reconciliationTable(report);
+    expect(table).toHaveLength(report.counts.pairs + 1);
+    expect(table[0]).toEqual(['Mã đơn vị', 'Đơn vị', 'Nhóm chỉ số', 'Điểm tối đa', 'Đối chiếu', 'Điểm tính lại', 'Điểm Cổng DVCQG công bố', 'Chênh lệch (tính lại − công bố)', 'Số liệu đằng sau']);
+    const line = table.find((r) => r[0] === communes[3] && r[2] === 'Thanh toán trực tuyến')!;
+    expect(line.slice(3, 8)).toEqual([10, 'lệch', payment!.group.points, payment!.group.published, -0.01]);
+    expect(line[8]).toMatch(/^Hồ sơ thanh toán trực tuyến: [\d.]+\/[\d.]+ → \d+,\d\d điểm; TTHC có thanh toán trực tuyến: /);
+    expect(table.filter((r) => r[4] === 'khớp')).toHaveLength(report.counts.equal);
+    expect(table.find((r) => r[0] === '01' && r[2] === 'Công khai, minh bạch')![8]).toContain('Công bố TTHC đúng hạn: 0/0, không tính điểm');
+    expect(reconciliationFileName(report)).toBe('doi-chieu-766-01-month-2026-11-01');
   });
 
   it('finds none in the month before, and none in the quarter the portal published from the sums', async () => {

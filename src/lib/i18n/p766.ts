@@ -6,6 +6,8 @@ import type { SchemeGroupMeta } from '#domain/board';
 import type { GroupCell } from '../p766/reconcile.ts';
 import { m } from '../paraglide/messages.js';
 import type { Locale } from '../paraglide/runtime.js';
+import { DateTime } from 'luxon';
+import { ZONE } from '#domain/periods';
 import { pointsOf, signedPoints } from './intl.ts';
 
 export const groupName = (g: Pick<SchemeGroupMeta, 'nameVi' | 'nameEn'>, locale: Locale) => (locale === 'en' && g.nameEn ? g.nameEn : g.nameVi);
@@ -31,3 +33,10 @@ export function cellTitle(c: Pick<GroupCell, 'status' | 'points' | 'published' |
 
 /** A maximum in points: "18" when whole, "1,50" otherwise (vi-VN). */
 export const maxPointsOf = (max: number): string => (Number.isInteger(max) ? String(max) : pointsOf(max));
+
+/** An instant as "HH:mm dd/MM/yyyy" in ICT (the reconciliation's computed-at); "—" without one. */
+export function instantOf(iso: string | null): string {
+  if (!iso) return '—';
+  const at = DateTime.fromISO(iso.includes(' ') && !iso.includes('T') ? iso.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00') : iso).setZone(ZONE);
+  return at.isValid ? at.toFormat('HH:mm dd/MM/yyyy') : '—';
+}

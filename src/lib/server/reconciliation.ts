@@ -10,6 +10,7 @@ import type { Board, BoardPeriodKind } from '#contract/dto';
 import { NATIONAL_766_SCHEME } from '#domain/catalogue';
 import { countReconciliation, reconcileGroups, type GroupReconciliation, type ReconciliationCounts } from '../p766/reconcile.ts';
 import { readBoard, rootUnitCode } from './boards.ts';
+import type { CsvCell } from './csv.ts';
 
 export const RECONCILED_SCHEME = NATIONAL_766_SCHEME.key;
 
@@ -59,3 +60,42 @@ export async function readReconciliation(sql: Sql, query: { scope?: string; peri
     differences, computedAt: board.computedAt, asOf: board.asOf
   };
 }
+
+const STATUS_VI: Record<GroupReconciliation['status'], string> = {
+  equal: 'khớp',
+  different: 'lệch',
+  published_only: 'theo công bố của Cổng DVCQG',
+  not_published: 'Cổng DVCQG chưa công bố',
+  not_computed: 'chưa tính lại được (thiếu số liệu)'
+};
+
+const viPoints = new Intl.NumberFormat('vi-VN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const viCount = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 0 });
+
+/** The counts behind a group in words: "Hồ sơ thanh toán trực tuyến: 72/76 → 5,68 điểm; …". */
+export function countsBehindVi(group: GroupReconciliation): string {
+  const n = (v: number | null) => (v === null ? '—' : viCount.format(v));
+  const p = (v: number | null) => (v === null ? '—' : viPoints.format(v));
+  return group.indicators
+    .map(({ meta, value }) =>
+      meta.published
+        ? `${meta.nameVi}: ${p(value.points)} điểm (Cổng công bố)`
+        : value.denominator === 0
+          ? `${meta.nameVi}: 0/0, ${meta.zeroDenominator === 'zero' ? '0 điểm' : meta.zeroDenominator === 'full' ? `điểm tối đa ${p(value.points)}` : 'không tính điểm'}`
+          : `${meta.nameVi}: ${n(value.numerator)}/${n(value.denominator)} → ${p(value.points)} điểm`
+    )
+    .join('; ');
+}
+
+/** The report as a table for a file (CSV): every unit × group, one row each, headers in Vietnamese. */
+export function reconciliationTable(report: ReconciliationReport): CsvCell[][] {
+  const header: CsvCell[] = ['Mã đơn vị', 'Đơn vị', 'Nhóm chỉ số', 'Điểm tối đa', 'Đối chiếu', 'Điểm tính lại', 'Điểm Cổng DVCQG công bố', 'Chênh lệch (tính lại − công bố)', 'Số liệu đằng sau'];
+  const rows = report.units.flatMap((u) =>
+    u.groups.map((g): CsvCell[] => [u.code, u.name, g.group.nameVi, g.group.maxPoints, STATUS_VI[g.status], g.points, g.published, g.difference, countsBehindVi(g)])
+  );
+  return [header, ...rows];
+}
+
+/** The CSV's file name (without extension): scope and period. */
+export const reconciliationFileName = (report: Pick<ReconciliationReport, 'scope' | 'period'>) =>
+  `doi-chieu-766-${report.scope.code}-${report.period.kind}-${report.period.start}`;
