@@ -105,8 +105,8 @@ describe('the national 766 index from period values', () => {
 
   it('has no 766 board for a day or a reporting month (the portal publishes months, quarters and years)', async () => {
     await recomputeRankings(db.sql, [periodOf('day', '2026-10-15'), periodOf('report_month', '2026-10-15')]);
-    const [{ n }] = await db.sql<{ n: number }[]>`select count(*)::int as n from rankings where scheme_key = ${SCHEME} and period_kind in ('day', 'report_month')`;
-    expect(n).toBe(0);
+    const [count] = await db.sql<{ n: number }[]>`select count(*)::int as n from rankings where scheme_key = ${SCHEME} and period_kind in ('day', 'report_month')`;
+    expect(count!.n).toBe(0);
   });
 
   it('lists every scheme with its groups and indicators', async () => {

@@ -33,7 +33,9 @@ export async function demoWorld(sql: Sql, options: { now?: () => Date; map?: '20
           .filter((u) => u.level === 'district' || u.level === 'commune')
           .map((u) => ({ code: u.gsoCode, name: u.name, level: u.level as 'district' | 'commune', parentCode: u.parentGsoCode })),
     keys: DEMO_KEYS,
-    now: options.now
+    now: options.now,
+    // Deterministic on any day: a test that wants the portal's end-of-month rush sets the fault `portal:rush`.
+    portalRush: false
   });
   const port = await simulator.listen(0);
   const simulatorUrl = `http://127.0.0.1:${port}`;

@@ -71,6 +71,8 @@ export interface DossierSize {
   sd: number;
   min: number;
   max: number;
+  /** The first month (YYYY-MM) it receives dossiers; none before (a unit whose procedures came late). */
+  firstMonth?: string;
 }
 
 /** A commune: around 900 a month, within the observed 340–2,971 (domain.md). */
@@ -79,17 +81,24 @@ export const COMMUNE_SIZE: DossierSize = { median: 900, sd: 0.45, min: 340, max:
 /**
  * A city's departments (domain.md: Hà Nội received ~115,000 dossiers a month in 2026, most of them
  * at the communes): a sở from a few dozen (Sở Dân tộc và Tôn giáo) to tens of thousands a month
- * (Sở Xây dựng's driving licences), around 1,500; a ban a few hundred; a ngành's city office
- * (police, social insurance, tax) around 9,000.
+ * (Sở Xây dựng's driving licences), around 1,500; a ban a few hundred, from 08/2025: the high-tech
+ * and industrial zones board took its procedures over a month after the reform and received nothing
+ * in 07/2025 (idleMonth: the portal's zero-denominator case of a unit with 0 received, in the past,
+ * so no board of today depends on it); a ngành's city office (police, social insurance, tax) around 9,000.
  */
 export const DEPARTMENT_SIZE: Record<string, DossierSize> = {
   Sở: { median: 1500, sd: 1, min: 40, max: 25_000 },
-  Ban: { median: 300, sd: 0.5, min: 40, max: 2_000 },
+  Ban: { median: 300, sd: 0.5, min: 40, max: 2_000, firstMonth: '2025-08' },
   Ngành: { median: 9000, sd: 0.6, min: 2_000, max: 60_000 }
 };
 
 export function departmentSize(type: string | undefined): DossierSize {
   return DEPARTMENT_SIZE[type ?? ''] ?? DEPARTMENT_SIZE.Sở!;
+}
+
+/** Whether a unit of this size receives nothing in `month` (YYYY-MM): before its first month. */
+export function idleMonth(month: string, size: DossierSize): boolean {
+  return size.firstMonth !== undefined && month < size.firstMonth;
 }
 
 const profiles = new Map<string, Profile>();
@@ -156,7 +165,7 @@ export function dossierDay(seed: string, unitCode: string, date: string, now: Da
   const days = dayNumber(date);
   const yearsFrom2026 = (days - dayNumber('2026-01-01')) / 365.25;
   const dailyMean = (p.monthlyReceived / 23.5) * weight;
-  const fullDay = Math.max(0, Math.round(dailyMean * (1 + 0.28 * normal(seed, unitCode, date, 'rx'))));
+  const fullDay = idleMonth(date.slice(0, 7), size) ? 0 : Math.max(0, Math.round(dailyMean * (1 + 0.28 * normal(seed, unitCode, date, 'rx'))));
   const progress = workdayProgress(date, now);
   const received = Math.floor(fullDay * progress) + Math.max(0, override?.receivedDelta ?? 0);
 

@@ -15,11 +15,18 @@ describe('simulator faults', () => {
       dossier: null,
       eid: { fault: 'http_5xx', status: 503 },
       payment: { fault: 'latency', ms: 2000 },
-      task: { fault: 'timeout' }
+      task: { fault: 'timeout' },
+      portal: null
     });
     expect(parseFaultSpec('dossier:http_5xx:502').dossier).toEqual({ fault: 'http_5xx', status: 502 });
-    expect(parseFaultSpec(undefined)).toEqual({ dossier: null, eid: null, payment: null, task: null });
+    expect(parseFaultSpec(undefined)).toEqual({ dossier: null, eid: null, payment: null, task: null, portal: null });
     expect(parseFaultSpec('')).toEqual(parseFaultSpec(undefined));
+  });
+  it('has the portal’s rush switches, for the portal only', () => {
+    expect(parseFaultSpec('portal:no_rush').portal).toEqual({ fault: 'no_rush' });
+    expect(parseFaultSpec('portal:rush,eid:reset')).toMatchObject({ portal: { fault: 'rush' }, eid: { fault: 'reset' } });
+    expect(() => parseFaultSpec('eid:rush')).toThrow(/"eid:rush": fault: rush is the portal's only/);
+    expect(parseFaultSpec('portal:latency:1500').portal).toEqual({ fault: 'latency', ms: 1500 });
   });
   it('refuses a bad SIM_FAULTS item, naming it', () => {
     expect(() => parseFaultSpec('eid:slow')).toThrow(/"eid:slow": fault/);

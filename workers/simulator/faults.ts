@@ -2,13 +2,15 @@
  * Switchable faults of the simulated systems, to show (and test) how the workers cope with a
  * source that is slow, down, or answers garbage. One fault at a time per system, set at run time
  * through POST /_sim/faults or at start with SIM_FAULTS="eid:http_5xx,payment:latency:2000,task:timeout".
+ * The national portal (system `portal`) has a trouble of its own, on without any fault: its
+ * end-of-month rush (portal-api.ts); `rush` brings it on any day, `no_rush` switches it off.
  *
  * Row faults touch only every FAULT_STRIDE-th row of the normal answer, counted from 0 in the
  * order the system lists its rows, at the kind's offset; every other row is the ground truth.
  */
 import { z } from 'zod';
 
-export const SYSTEMS = ['dossier', 'eid', 'payment', 'task'] as const;
+export const SYSTEMS = ['dossier', 'eid', 'payment', 'task', 'portal'] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 
 export const FAULT_KINDS = [
@@ -23,7 +25,10 @@ export const FAULT_KINDS = [
   'part_exceeds_whole',
   'duplicates',
   'oversize',
-  'drip'
+  'drip',
+  // The national portal only (portal-api.ts): its end-of-month rush of 5xx on any day, or never.
+  'rush',
+  'no_rush'
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -66,6 +71,7 @@ export const faultBodySchema = z
     if (b.fault === 'latency' && b.ms === undefined) ctx.addIssue({ code: 'custom', path: ['ms'], message: 'required for latency' });
     if (b.fault !== 'latency' && b.ms !== undefined) ctx.addIssue({ code: 'custom', path: ['ms'], message: 'only for latency' });
     if (b.fault !== 'http_5xx' && b.status !== undefined) ctx.addIssue({ code: 'custom', path: ['status'], message: 'only for http_5xx' });
+    if ((b.fault === 'rush' || b.fault === 'no_rush') && b.system !== 'portal') ctx.addIssue({ code: 'custom', path: ['fault'], message: `${b.fault} is the portal's only` });
   });
 export type FaultBody = z.infer<typeof faultBodySchema>;
 
@@ -86,7 +92,7 @@ export function parseFaultBody(body: unknown): { ok: true; system: SystemName; f
 }
 
 export function noFaults(): FaultTable {
-  return { dossier: null, eid: null, payment: null, task: null };
+  return { dossier: null, eid: null, payment: null, task: null, portal: null };
 }
 
 /**

@@ -54,11 +54,13 @@ export interface SystemContext {
 }
 
 /** The rows of a query, in the system's order, and how it would write a row for a unit it does not have. */
-export interface DataResult<Row> {
+export interface DataResult<Row, Frame = undefined> {
   rows: Row[];
   unknownRow(code: string): Row;
   /** A paged system: the page these rows are, and how many there are. */
   page?: PageInfo;
+  /** What the answer carries beside its rows (the portal's parent, pagination), for render. */
+  frame?: Frame;
 }
 
 export interface PageInfo {
@@ -67,7 +69,7 @@ export interface PageInfo {
 }
 
 /** One simulated system: its endpoint, credentials, wire format and ways of getting rows wrong. */
-export interface SystemApi<Row> {
+export interface SystemApi<Row, Frame = undefined> {
   system: SystemName;
   path: string;
   /** GET (the default): parameters in the query string; POST: in the body, passed to `query`. */
@@ -77,10 +79,10 @@ export interface SystemApi<Row> {
   /** An error in the system's own style (400, 401, 5xx). */
   error(status: number, message: string): Answer;
   /** The normal rows for the query string (or a POST's body text), or a message for a 400. */
-  query(url: URL, at: Date, body?: string): DataResult<Row> | string;
-  render(rows: Row[], at: Date, page?: PageInfo): Answer;
+  query(url: URL, at: Date, body?: string): DataResult<Row, Frame> | string;
+  render(rows: Row[], at: Date, page?: PageInfo, frame?: Frame): Answer;
   /** A valid answer over OVERSIZE_BYTES carrying the same rows. */
-  oversize(rows: Row[], at: Date, page?: PageInfo): Answer;
+  oversize(rows: Row[], at: Date, page?: PageInfo, frame?: Frame): Answer;
   /** The malformed fault: the body cut so that it does not parse. */
   truncate(body: string): string;
   corrupt: RowCorruptions<Row>;

@@ -9,7 +9,8 @@ const cfg = config();
 // Hà Nội before and since the reform of 01/07/2025: each system answers for the units in force on each day.
 const units = hanoiSimUnits();
 // SIM_FAULTS="eid:http_5xx,payment:latency:2000,task:timeout" starts with those faults (an invalid value stops the start).
-const sim = createSimulator({ seed: cfg.SIMULATOR_SEED, units, faults: cfg.SIM_FAULTS });
+// SIM_PORTAL_RUSH=off: the portal never answers 5xx at the month's end (the end-to-end tests' product; a test asks for the fault `portal:rush`).
+const sim = createSimulator({ seed: cfg.SIMULATOR_SEED, units, faults: cfg.SIM_FAULTS, portalRush: cfg.SIM_PORTAL_RUSH === 'on' });
 const port = await sim.listen(cfg.SIMULATOR_PORT);
 const now = new Register(units).on(today());
 const count = (level: string) => now.filter((u) => u.level === level).length;

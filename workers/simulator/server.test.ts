@@ -112,10 +112,10 @@ describe('the simulator over HTTP', () => {
   });
   it('switches faults through /_sim/faults, and refuses bad bodies naming the field', async () => {
     const list = async () => (await fetch(`${s.base}/_sim/faults`)).json();
-    expect(await list()).toEqual({ dossier: null, eid: null, payment: null, task: null });
+    expect(await list()).toEqual({ dossier: null, eid: null, payment: null, task: null, portal: null });
     await s.setFault({ system: 'eid', fault: 'http_5xx' });
     await s.setFault({ system: 'task', fault: 'latency', ms: 10 });
-    expect(await list()).toEqual({ dossier: null, eid: { fault: 'http_5xx', status: 503 }, payment: null, task: { fault: 'latency', ms: 10 } });
+    expect(await list()).toEqual({ dossier: null, eid: { fault: 'http_5xx', status: 503 }, payment: null, task: { fault: 'latency', ms: 10 }, portal: null });
     const bad = await fetch(`${s.base}/_sim/faults`, { method: 'POST', body: JSON.stringify({ system: 'eid', fault: 'slow' }) });
     expect(bad.status).toBe(400);
     expect((await bad.json()).error).toMatch(/^fault: /);
@@ -123,10 +123,10 @@ describe('the simulator over HTTP', () => {
     expect(notJson.status).toBe(400);
     expect((await fetch(`${s.base}/_sim/faults?system=bank`, { method: 'DELETE' })).status).toBe(400);
     expect(await (await fetch(`${s.base}/_sim/faults?system=eid`, { method: 'DELETE' })).json()).toEqual({
-      dossier: null, eid: null, payment: null, task: { fault: 'latency', ms: 10 }
+      dossier: null, eid: null, payment: null, task: { fault: 'latency', ms: 10 }, portal: null
     });
     await s.clearFaults();
-    expect(await list()).toEqual({ dossier: null, eid: null, payment: null, task: null });
+    expect(await list()).toEqual({ dossier: null, eid: null, payment: null, task: null, portal: null });
   });
 });
 

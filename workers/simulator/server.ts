@@ -10,8 +10,15 @@
  * and two the seed does not configure (an administrator connects them by hand):
  *   eid v1   GET /vneid/api/v1/thong-ke?tu&den                 x-vneid-key        JSON, rows as arrays
  *   một cửa POST /mot-cua/api/bao-cao {tuNgay,denNgay,trang}   HTTP Basic         JSON, pages of 50 communes, district → commune
+ * and the national public-service portal's 766 index for the province (portal-api.ts, values portal.ts):
+ *   portal  POST /api/v1/reporting/evaluation/{transparency,dvc-progress-tree,provide-online-tree,
+ *                formality-online-payment-tree,handling-satisfaction,dossier-digitized}
+ *                {timeType,year,month|quarter | fromDate,toDate; rootDepartmentId,currentPage,pageSize}
+ *                                                            no credentials     JSON 201 {code,data,message}, province → agencies and
+ *                                                                               communes by portal code (H26.01…, H26.100…), month/quarter/year
  * Control endpoints (no auth, a demo tool): /_sim/overrides adjusts dossier values as a correction
- * at the source would; /_sim/faults switches a system into one of the faults of faults.ts.
+ * at the source would (not what the portal has: it stays on the ground truth); /_sim/faults switches
+ * a system into one of the faults of faults.ts (the portal also into or out of its end-of-month rush).
  */
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,6 +30,7 @@ import { eidLegacyApi } from './eid-legacy-api.ts';
 import { DRIP_INTERVAL_MS, SYSTEMS, applyRowFault, parseFaultBody, parseFaultSpec, type Fault, type FaultKind, type SystemName } from './faults.ts';
 import { jsonAnswer, type Answer, type SimUnit, type SystemApi } from './http.ts';
 import { oneStopApi } from './mot-cua-api.ts';
+import { createPortalRush, portalApis } from './portal-api.ts';
 import { DEMO_KEYS, type DemoKeys } from '#server/seed/demo-keys';
 import { paymentApi } from './payments-api.ts';
 import { taskApi } from './tasks-api.ts';
@@ -43,6 +51,11 @@ export interface SimulatorOptions {
   now?: () => Date;
   /** Faults at start, in SIM_FAULTS syntax ("eid:http_5xx,payment:latency:2000"); throws if invalid. */
   faults?: string;
+  /**
+   * The national portal's end-of-month rush (portal-api.ts: a share of its requests answer 5xx on
+   * the last two days of a month and the 1st); default on. false: never, unless the fault `rush` is set.
+   */
+  portalRush?: boolean;
 }
 
 const overrideSchema = z.object({
@@ -62,7 +75,7 @@ interface Endpoint {
   answer(req: IncomingMessage, url: URL, at: Date, kind: FaultKind | undefined, body: string | undefined): Answer;
 }
 
-function endpoint<Row>(api: SystemApi<Row>): Endpoint {
+function endpoint<Row, Frame>(api: SystemApi<Row, Frame>): Endpoint {
   return {
     system: api.system,
     path: api.path,
@@ -73,8 +86,8 @@ function endpoint<Row>(api: SystemApi<Row>): Endpoint {
       if (denied) return denied;
       const result = api.query(url, at, body);
       if (typeof result === 'string') return api.error(400, result);
-      if (kind === 'oversize') return api.oversize(result.rows, at, result.page);
-      const answer = api.render(applyRowFault(result.rows, kind, api.corrupt, result.unknownRow), at, result.page);
+      if (kind === 'oversize') return api.oversize(result.rows, at, result.page, result.frame);
+      const answer = api.render(applyRowFault(result.rows, kind, api.corrupt, result.unknownRow), at, result.page, result.frame);
       return kind === 'malformed' ? { ...answer, body: api.truncate(answer.body) } : answer;
     }
   };
@@ -87,8 +100,12 @@ export function createSimulator(options: SimulatorOptions) {
   const overrides = new Map<string, DossierOverride>();
   const ctx = { seed: options.seed, units: options.units, register: new Register(options.units), keys };
   const endpoints = new Map(
-    [endpoint(dossierApi(ctx, overrides)), endpoint(eidApi(ctx)), endpoint(eidLegacyApi(ctx)), endpoint(paymentApi(ctx)), endpoint(taskApi(ctx)), endpoint(oneStopApi(ctx))].map((e) => [e.path, e])
+    [
+      endpoint(dossierApi(ctx, overrides)), endpoint(eidApi(ctx)), endpoint(eidLegacyApi(ctx)), endpoint(paymentApi(ctx)), endpoint(taskApi(ctx)), endpoint(oneStopApi(ctx)),
+      ...portalApis(ctx).map(endpoint)
+    ].map((e) => [e.path, e])
   );
+  const rush = createPortalRush(options.seed, options.portalRush ?? true);
   // Timers of delayed and dripping answers: close() clears them so that the process can exit.
   const timers = new Set<NodeJS.Timeout>();
 
@@ -136,6 +153,10 @@ export function createSimulator(options: SimulatorOptions) {
     const fault: Fault | null = faults[e.system];
     // Transport faults come before the system looks at credentials, as a failing gateway would.
     if (fault?.fault === 'latency' && !(await wait(fault.ms ?? 0, res))) return;
+    if (e.system === 'portal') {
+      const rushed = rush.answer(now(), fault?.fault);
+      if (rushed) return write(res, rushed);
+    }
     if (fault?.fault === 'http_5xx') {
       const status = fault.status ?? 503;
       return write(res, e.error(status, `${status} ${STATUS_CODES[status] ?? 'Server Error'}`));

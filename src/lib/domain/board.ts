@@ -143,6 +143,8 @@ export interface Board {
   indicators: IndicatorMeta[];
   /** The scheme's groups ([] for a scheme without groups). */
   schemeGroups: SchemeGroupMeta[];
+  /** How the total is made: scaled over what applies (absent: scaled), or the plain sum (the 766 index). */
+  totalRule?: 'scaled' | 'sum';
   /**
    * What the total and ranks are on: published (the publisher's scores, the default where the scheme
    * has them), recomputed (ours, on request), null (the scheme publishes nothing: ours).

@@ -139,3 +139,28 @@ describe('unitGaps', () => {
     expect(g.band!.alone.map((o) => [o.key, o.count])).toEqual([['dossier.on_time', 10]]);
   });
 });
+
+describe('unitGaps on a summed total (the 766 index)', () => {
+  // Two 766-like sub-indicators: progress 20 points, dossier sync 6 points not counted at 0/0.
+  const progress = { ...meta('dossier.on_time', 20), key: 'p766.progress', numeratorNounVi: 'hồ sơ đúng hạn', group: 'progress' };
+  const sync = { ...meta('dossier.on_time', 6), key: 'p766.dossier_sync', numeratorNounVi: 'hồ sơ được đồng bộ', group: 'transparency' };
+  const online = { ...meta('dossier.on_time', 12), key: 'p766.online', published: true, group: 'online' };
+  const scheme = [progress, sync, online];
+  const unit = (code: string, rank: number, total: number, n: number, d: number): ReturnType<typeof other> => ({
+    ...other(code, rank, total),
+    indicators: {
+      'p766.progress': { numerator: n, denominator: d, ratio: n / d, points: Math.round((2000 * n) / d) / 100, rank: null },
+      'p766.dossier_sync': { numerator: 0, denominator: 0, ratio: null, points: null, rank: null },
+      'p766.online': { numerator: 6, denominator: null, ratio: null, points: 6, rank: null }
+    }
+  });
+
+  it('counts one point of a sub-indicator as one point of the total, never rescaled, and leaves out what has no counts', () => {
+    // 29/32 → 18.13 + online 6 = 24.13 (a published total of 24.14: the portal 0.01 above); the next rank holds 25.
+    const b = { ...board([other('A', 1, 25), unit('X', 2, 24.14, 29, 32)], scheme), totalRule: 'sum' as const };
+    const g = unitGaps(b, 'X')!;
+    expect(g.rank).toMatchObject({ targetRank: 1, targetTotal: 25, points: 0.86 });
+    // 30/32 → 18.75: +0.62 → 24.76; 31/32 → 19.38: +1.25 → 25.39 ≥ 25. Sync (0/0) and online (published) are no levers.
+    expect(g.rank!.alone.map((o) => [o.key, o.count, o.totalAfter])).toEqual([['p766.progress', 2, 25.39]]);
+  });
+});

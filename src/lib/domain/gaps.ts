@@ -24,7 +24,9 @@
  *   one more on-time completion is a new completion: numerator and denominator both grow by one
  *   (DENOMINATOR_GROWS). Its ratio approaches 100 % but never exceeds it.
  * An indicator that does not apply (denominator 0) is left out: it earns nothing now, and counting
- * on it would change which indicators the total is scaled over.
+ * on it would change which indicators the total is scaled over. A published score (the 766 online
+ * group) has no counts to add. A summed total (Board.totalRule 'sum', the 766 index) moves by the
+ * points an indicator gains, one for one.
  */
 import type { Board, BoardRow, IndicatorMeta, IndicatorValue, NotRanked } from './board.ts';
 import { bandOf } from './bands.ts';
@@ -130,6 +132,17 @@ interface Scorer {
 }
 
 function scorerOf(board: Board, row: BoardRow): Scorer {
+  const levers = () => board.indicators.map((m) => (row.indicators[m.key] ? leverOf(m, row.indicators[m.key]!) : null)).filter((l): l is Lever => l !== null);
+  if (board.totalRule === 'sum') {
+    // A summed total (the 766 index): every point earned is a point of the total, whatever the basis
+    // the board ranks on (the portal's total moves by what its formula gives, which ours mirrors).
+    const totalWith = (changed: ReadonlyMap<string, number>) => {
+      let delta = 0;
+      for (const [key, pts] of changed) delta += pts - (row.indicators[key]?.points ?? 0);
+      return round2(row.total! + delta);
+    };
+    return { levers: levers(), totalWith };
+  }
   const schemeMax = board.indicators.reduce((s, i) => s + i.maxPoints, 0);
   const applicable = board.indicators.filter((i) => row.indicators[i.key]?.points !== null && row.indicators[i.key]?.points !== undefined);
   const applicableMax = applicable.reduce((s, i) => s + i.maxPoints, 0);
@@ -138,8 +151,7 @@ function scorerOf(board: Board, row: BoardRow): Scorer {
     for (const i of applicable) earned += changed.get(i.key) ?? row.indicators[i.key]!.points!;
     return round2((earned * schemeMax) / applicableMax);
   };
-  const levers = board.indicators.map((m) => (row.indicators[m.key] ? leverOf(m, row.indicators[m.key]!) : null)).filter((l): l is Lever => l !== null);
-  return { levers, totalWith };
+  return { levers: levers(), totalWith };
 }
 
 const option = (l: Lever, count: number, totalAfter: number): GapOption => ({ key: l.meta.key, count, totalAfter });

@@ -237,6 +237,7 @@ export async function readBoard(sql: Sql, query: BoardQuery, now = new Date()): 
     scope: { code: scope.code, name: scope.name, level: scope.level },
     period: { kind: query.period, start: period.start, end: period.end, provisional: isProvisional(period, now) },
     indicators,
+    totalRule: scheme.totalRule,
     schemeGroups: scheme.groups.map((g) => ({ key: g.key, nameVi: g.nameVi, nameEn: g.nameEn, maxPoints: g.maxPoints, publishedOnly: g.publishedOnly ?? false })),
     basis,
     scopeScore,

@@ -30,6 +30,8 @@ const schema = z.object({
    * the list when it starts and stops with the item's name when one is wrong).
    */
   SIM_FAULTS: unsetIfEmpty(z.string().regex(/^[\w\s:,]*$/, 'a comma-separated list of system:fault[:number]')),
+  /** The simulated portal's end-of-month rush (5xx on the last two days of a month and the 1st): on, or off (the tests' product). */
+  SIM_PORTAL_RUSH: z.enum(['on', 'off']).default('on'),
   /** Poll interval the seed gives the demo sources. */
   POLL_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(15),
   /**

@@ -69,3 +69,17 @@ describe('exports', () => {
     expect([sheet.getRow(3).getCell(7).value, sheet.getRow(3).getCell(8).value]).toEqual(['chưa có số liệu nào trong kỳ này', 'no_data']);
   });
 });
+
+describe('the export of a board with groups (the 766 index)', () => {
+  it('adds each group, ours and the portal’s, then both totals, after the existing columns', () => {
+    const groups = [{ key: 'payment', nameVi: 'Thanh toán trực tuyến', nameEn: 'Online payment', maxPoints: 10, publishedOnly: false }];
+    const withGroups = {
+      ...board, schemeGroups: groups, totalRule: 'sum' as const,
+      rows: [{ ...board.rows[0]!, groups: { payment: { points: 6.65, published: 6.66, rank: 1 } }, totalRecomputed: 88.49, totalPublished: 88.5 }]
+    };
+    const [header, row] = boardTable(withGroups);
+    expect(header!.slice(-4)).toEqual(['Thanh toán trực tuyến — điểm tính lại', 'Thanh toán trực tuyến — điểm Cổng công bố', 'Tổng điểm tính lại', 'Tổng điểm Cổng công bố']);
+    expect(row!.slice(-4)).toEqual([6.65, 6.66, 88.49, 88.5]);
+    expect(boardTable(board)[0]!.length).toBe(header!.length - 4);
+  });
+});

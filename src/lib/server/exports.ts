@@ -37,6 +37,10 @@ export function boardTable(board: Board): Cell[][] {
   const header: Cell[] = ['Hạng', 'Hạng kỳ trước', 'Mã đơn vị', 'Đơn vị', 'Tổng điểm', 'Xếp loại', 'Lý do chưa xếp hạng', 'Mã lý do chưa xếp hạng', 'So với kỳ trước'];
   for (const i of board.indicators) header.push(`${i.nameVi} — tỷ lệ`, `${i.nameVi} — tử số`, `${i.nameVi} — mẫu số`, `${i.nameVi} — điểm`);
   header.push('Loại đơn vị', 'Nhóm xếp hạng', ESTIMATED_HEADER);
+  // A scheme with groups (the 766 index): each group's points, ours and the portal's, then both totals,
+  // after the columns above so their positions hold for every scheme.
+  for (const g of board.schemeGroups) header.push(`${g.nameVi} — điểm tính lại`, `${g.nameVi} — điểm Cổng công bố`);
+  if (board.schemeGroups.length) header.push('Tổng điểm tính lại', 'Tổng điểm Cổng công bố');
   const groupWords = new Map(board.groups.map((g) => [g.level, groupKind(g, 'vi')]));
   const rows = board.rows.map((r) => {
     const reason = r.notRanked && notRankedReason(r.notRanked, board.indicators, 'vi');
@@ -47,6 +51,8 @@ export function boardTable(board: Board): Cell[][] {
       cells.push(v?.ratio ?? null, v?.numerator ?? null, v?.denominator ?? null, v?.points ?? null);
     }
     cells.push(r.unitType, groupWords.get(r.unitLevel) ?? r.unitLevel, r.estimated ? 'ước tính' : null);
+    for (const g of board.schemeGroups) cells.push(r.groups[g.key]?.points ?? null, r.groups[g.key]?.published ?? null);
+    if (board.schemeGroups.length) cells.push(r.totalRecomputed, r.totalPublished);
     return cells;
   });
   return [header, ...rows];

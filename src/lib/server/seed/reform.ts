@@ -5,10 +5,11 @@
  * `applyDemoReform` is the one step both use: set-based SQL in the caller's transaction, idempotent
  * (a second run changes nothing): it ends the 30 districts and 526 communes on 30/06/2025, creates
  * the 126 new communes and the departments from 01/07/2025 (new rows, also where a code is an old
- * commune's), writes the 795 lineage links with their shares, gives the new communes a synthetic
- * population (their predecessors', times the shares) and their tiles, rebuilds unit_closure and
- * unit_rollup, and sets the home unit. No sample is touched: an old commune's samples after
- * 30/06/2025 stay in `samples`; the view effective_samples no longer counts them.
+ * commune's) with the national portal's codes (portal-codes.ts), writes the 795 lineage links with
+ * their shares, gives the new communes a synthetic population (their predecessors', times the
+ * shares) and their tiles, rebuilds unit_closure and unit_rollup, and sets the home unit. No
+ * sample is touched: an old commune's samples after 30/06/2025 stay in `samples`; the view
+ * effective_samples no longer counts them.
  *
  * `upgradeDemoInPlace` runs at start (workers/supervisor/start.ts) on a seeded installation: once,
  * recorded as the app_meta fact REFORM_FACT in the same transaction as the change and the history
@@ -30,6 +31,7 @@ import { inTransaction } from '#server/jobs/send';
 import { HOME_UNIT_FACT } from '../boards.ts';
 import type { Logger } from '../log.ts';
 import { HOME_CODE, LAST_OLD_DAY, REFORM_DAY, hanoiRegister } from './hanoi-2025.ts';
+import { writePortalCodes } from './portal-codes.ts';
 import { HANOI_2025_TILES_CSV, HANOI_TILES_CSV, loadTilesCsv, type TileRow, type UnitRow } from './units-csv.ts';
 
 /** app_meta: when the demo's units were brought to the map of 01/07/2025 (by the seed or an upgrade), as JSON. */
@@ -76,6 +78,8 @@ export async function applyDemoReform(tx: Queryable): Promise<{ ended: number }>
     cross join (select id from units where gso_code = ${HOME_CODE} and valid_to is null) city
     on conflict (gso_code) where valid_to is null
     do update set name = excluded.name, level = excluded.level, type = excluded.type, parent_id = excluded.parent_id, valid_from = excluded.valid_from`;
+  // 2b. The national portal's codes (H26, H26.01 …, H26.100 …) of the city and these units, into external_codes.
+  await writePortalCodes(tx, REFORM_DAY);
   // 3. The lineage: each old commune into its new one(s), with the register's words and the share.
   const l = reg.lineage;
   await tx`
@@ -172,8 +176,12 @@ export async function upgradeDemoInPlace(sql: Sql, options: { jobs: PgBoss; now?
   const oldCodes = reg.before.map((u) => u.gsoCode);
   const outcome = await sql.begin(async (tx): Promise<UpgradeOutcome> => {
     await lock(tx);
-    const [done] = await tx`select 1 from app_meta where key = ${REFORM_FACT}`;
-    if (done) return { upgraded: false, reason: 'done' };
+    const [done] = await tx<{ value: string }[]>`select value from app_meta where key = ${REFORM_FACT}`;
+    if (done) {
+      // A demo moved to the 2025 map before the portal's codes existed gets them now (idempotent, merged).
+      if (!done.value.includes('"skipped"')) await writePortalCodes(tx, REFORM_DAY);
+      return { upgraded: false, reason: 'done' };
+    }
     const [shape] = await tx<{ old: number; dated: number }[]>`
       select
         (select count(*)::int from units where gso_code = any(${oldCodes}::text[]) and level in ('district', 'commune') and valid_from is null and valid_to is null) as old,
