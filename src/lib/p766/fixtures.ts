@@ -77,7 +77,7 @@ export function board766(rows: BoardRow[], options: { basis?: 'published' | 'rec
     scheme: { key: 'national_766', nameVi: NATIONAL_766_SCHEME.nameVi },
     scope: { code: '01', name: 'Thành phố Hà Nội', level: 'province' },
     period: { kind: 'month', start: '2026-11-01', end: '2026-11-30', provisional: false },
-    indicators: INDICATORS, schemeGroups: GROUPS, basis: options.basis ?? 'published',
+    indicators: INDICATORS, schemeGroups: GROUPS, totalRule: 'sum', basis: options.basis ?? 'published',
     scopeScore: s && { total: options.basis === 'recomputed' ? s.totalRecomputed : s.totalPublished, totalRecomputed: s.totalRecomputed, totalPublished: s.totalPublished, groups: s.groups, indicators: s.indicators },
     bands: [...DEFAULT_BANDS].sort((a, b) => b.min - a.min), groups: [{ level: 'commune', types: ['Xã'], count: rows.length }], rows, computedAt: null, asOf: null
   };
