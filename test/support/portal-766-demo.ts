@@ -111,9 +111,14 @@ export interface PortalDemo {
  * the scope itself (its counts the sums of its children's), with their quarters and years as the
  * portal publishes them (counts summed, the scores of the sums), and the published scores (planted
  * differences added). Does not recompute: the caller does (recomputeRankings(sql, demo.periods)).
+ * `priority` (default 100, a system of record's): above every other source's, these values win over
+ * what the product's own portal sources poll for the same units and periods.
  */
-export async function writePortalDemo(sql: Sql, options: { scopeCode: string; months: string[]; differences?: PlantedDifference[]; sourceKey?: string }): Promise<PortalDemo> {
-  const sourceId = await periodSource(sql, options.sourceKey ?? 'test-766-demo');
+export async function writePortalDemo(
+  sql: Sql,
+  options: { scopeCode: string; months: string[]; differences?: PlantedDifference[]; sourceKey?: string; priority?: number }
+): Promise<PortalDemo> {
+  const sourceId = await periodSource(sql, options.sourceKey ?? 'test-766-demo', options.priority);
   const values: PeriodValue[] = [];
   const byPeriod = new Map<string, { kind: 'month' | 'quarter' | 'year'; start: string; unit: string; parts: Record<string, number>[] }>();
   let units: { code: string; level: string }[] = [];
