@@ -192,7 +192,8 @@ test('the admin’s reconciliation report counts every unit × group and lists t
   expect(lines).toHaveLength(n * 6 + 1);
   expect(lines.filter((l) => l.includes(',lệch,'))).toHaveLength(2);
 
-  // The quarter: published from the months' sums, no difference.
+  // The quarter: published from the months' sums, no difference (the picker submits once the page's script runs).
+  await page.waitForLoadState('networkidle');
   await page.locator('form.picker').getByText('Quý', { exact: true }).click();
   await expect(page).toHaveURL(/period=quarter/);
   await expect(page.locator('[data-field="counts"]')).toHaveText(`${n} đơn vị × 6 nhóm: ${n * 5} khớp, 0 lệch`);
