@@ -103,7 +103,8 @@ test('the overview shows the 766 board with its six groups, the province’s hea
   await expect(weak.first().locator('[data-unit]')).toHaveCount(3);
   await expect(weak.first()).toContainText('thiếu');
 
-  // The planted difference: marked on its cell, both scores in the title; the other groups equal.
+  // The planted difference: marked on its cell, both scores in the title; the other groups equal (searched once the page is live).
+  await expect(page.locator('[data-connection="live"]')).toBeVisible();
   await page.locator('input[type="search"]').fill(payment);
   const row = page.locator(`tbody tr[data-unit="${payment}"]`);
   await expect(row).toBeVisible();
