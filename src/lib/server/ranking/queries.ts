@@ -152,44 +152,48 @@ export async function metricSumsPerPeriod(
 export async function periodValues(
   q: Queryable,
   periods: readonly { kind: 'month' | 'quarter' | 'year'; start: string }[],
-  metricsToRead: readonly { id: number; unit: string }[]
+  metricsToRead: readonly { id: number; unit: string }[],
+  /** Only these units (a scope's own score); absent: every unit. */
+  unitIds?: readonly number[]
 ) {
   const derivable = metricsToRead.filter((m) => m.unit !== 'points').map((m) => m.id);
+  const units = unitIds ? q`and v.unit_id = any(${q.array([...unitIds])}::int[])` : q``;
+  // Anti-joins on grouped sets (hash joins), not `not exists` against a CTE: that was quadratic.
   const rows = await q`
     with p as (
       select * from unnest(${q.array(periods.map((p) => p.kind))}::text[], ${q.array(periods.map((p) => p.start))}::date[]) as p(kind, start)
-    ), best as (
+    ), best as materialized (
       -- per (unit, metric, kind, start): the value of the highest-priority source (ties: the newest)
       select distinct on (v.unit_id, v.metric_id, v.period_kind, v.period_start)
              v.unit_id, v.metric_id, v.period_kind, v.period_start, v.value, v.observed_at
       from period_samples v join data_sources d on d.id = v.source_id
-      where v.metric_id = any(${q.array(metricsToRead.map((m) => m.id))}::int[])
+      where v.metric_id = any(${q.array(metricsToRead.map((m) => m.id))}::int[]) ${units}
         and v.period_start >= (select min(date_trunc('year', start))::date from p)
         and v.period_start <= (select max(start + interval '1 year')::date from p)
       order by v.unit_id, v.metric_id, v.period_kind, v.period_start, d.priority desc, v.observed_at desc
-    ), quarters as (
+    ), q_given as (
+      select unit_id, metric_id, period_start, value, observed_at from best where period_kind = 'quarter'
+    ), q_summed as (
+      select unit_id, metric_id, date_trunc('quarter', period_start)::date as period_start, sum(value) as value, max(observed_at) as observed_at
+      from best where period_kind = 'month' and metric_id = any(${q.array(derivable)}::int[])
+      group by unit_id, metric_id, date_trunc('quarter', period_start)::date
+    ), quarters as materialized (
       -- a quarter as given, else its months summed (derivable metrics only)
-      select unit_id, metric_id, 'quarter'::text as period_kind, period_start, value, observed_at from best where period_kind = 'quarter'
+      select * from q_given
       union all
-      select m.unit_id, m.metric_id, 'quarter', date_trunc('quarter', m.period_start)::date, sum(m.value), max(m.observed_at)
-      from best m
-      where m.period_kind = 'month' and m.metric_id = any(${q.array(derivable)}::int[])
-        and not exists (select 1 from best g where g.period_kind = 'quarter' and g.unit_id = m.unit_id and g.metric_id = m.metric_id
-                        and g.period_start = date_trunc('quarter', m.period_start)::date)
-      group by m.unit_id, m.metric_id, date_trunc('quarter', m.period_start)::date
-    ), years as (
-      select unit_id, metric_id, 'year'::text as period_kind, period_start, value, observed_at from best where period_kind = 'year'
-      union all
-      select x.unit_id, x.metric_id, 'year', date_trunc('year', x.period_start)::date, sum(x.value), max(x.observed_at)
-      from quarters x
-      where x.metric_id = any(${q.array(derivable)}::int[])
-        and not exists (select 1 from best g where g.period_kind = 'year' and g.unit_id = x.unit_id and g.metric_id = x.metric_id
-                        and g.period_start = date_trunc('year', x.period_start)::date)
-      group by x.unit_id, x.metric_id, date_trunc('year', x.period_start)::date
+      select s.* from q_summed s left join q_given g using (unit_id, metric_id, period_start) where g.unit_id is null
+    ), y_given as (
+      select unit_id, metric_id, period_start, value, observed_at from best where period_kind = 'year'
+    ), y_summed as (
+      select unit_id, metric_id, date_trunc('year', period_start)::date as period_start, sum(value) as value, max(observed_at) as observed_at
+      from quarters where metric_id = any(${q.array(derivable)}::int[])
+      group by unit_id, metric_id, date_trunc('year', period_start)::date
     ), v as (
-      select unit_id, metric_id, period_kind, period_start, value, observed_at from best where period_kind = 'month'
-      union all select * from quarters
-      union all select * from years
+      select unit_id, metric_id, 'month'::text as period_kind, period_start, value, observed_at from best where period_kind = 'month'
+      union all select unit_id, metric_id, 'quarter', period_start, value, observed_at from quarters
+      union all select unit_id, metric_id, 'year', period_start, value, observed_at from y_given
+      union all select s.unit_id, s.metric_id, 'year', s.period_start, s.value, s.observed_at
+                from y_summed s left join y_given g using (unit_id, metric_id, period_start) where g.unit_id is null
     )
     select to_char(v.period_start, 'YYYY-MM-DD') as start, v.unit_id as "unitId", m.key as metric, v.value::float8 as value,
            to_char(v.observed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "asOf", false as estimated

@@ -126,14 +126,14 @@ type Totals = Map<number, { values: Map<string, number>; asOf: string | null; es
  * counts for every day of its month, and for a reporting month (15th–14th) that begins in it;
  * both add up over descendants.
  */
-async function periodTotals(sql: Sql, periods: Period[], metricKeys: string[]): Promise<Map<string, Totals>> {
+async function periodTotals(sql: Sql, periods: Period[], metricKeys: string[], unitIds?: number[]): Promise<Map<string, Totals>> {
   const known = await metricsByKey(sql, metricKeys);
   const daily = known.filter((m) => !m.periodic);
   const periodic = known.filter((m) => m.periodic);
   const rows = daily.length ? await metricSumsPerPeriod(sql, periods, daily) : [];
   // A periodic metric counts only on boards of the kinds its values belong to (a month, a quarter, a year).
   const valuePeriods = periods.filter((p): p is Period & { kind: ValuePeriodKind } => (VALUE_PERIOD_KINDS as readonly string[]).includes(p.kind));
-  if (periodic.length && valuePeriods.length) rows.push(...(await periodValues(sql, valuePeriods, periodic)));
+  if (periodic.length && valuePeriods.length) rows.push(...(await periodValues(sql, valuePeriods, periodic, unitIds)));
   const byPeriod = new Map<string, Totals>();
   for (const r of rows) {
     let totals = byPeriod.get(r.start);
@@ -395,7 +395,7 @@ export async function readScopeScore(
   const metricKeys = [
     ...new Set([...scheme.indicators.flatMap((i) => [...i.numerator, ...i.denominator]), ...(scheme.groups ?? []).flatMap((g) => (g.publishedMetric ? [g.publishedMetric] : []))])
   ];
-  const totals = (await periodTotals(sql, [period], metricKeys)).get(period.start);
+  const totals = (await periodTotals(sql, [period], metricKeys, [unitId])).get(period.start);
   if (!totals?.get(unitId)) return null;
   const [row] = scoreBoard([unitId], totals, scheme);
   return {
