@@ -28,6 +28,7 @@ export const SOURCES_ROOM = 'sources';
 
 
 /** One room per scheme, scope and period (kind + start date): `board:<scope>:<kind>:<start>:<scheme>`. */
-export function boardRoom(scopeCode: string, kind: string, periodStart: string, scheme: string): string {
-  return `board:${scopeCode}:${kind}:${periodStart}:${scheme}`;
+export function boardRoom(scopeCode: string, kind: string, periodStart: string, scheme: string, basis?: 'published' | 'recomputed'): string {
+  // The recomputed basis of a scheme with published scores is a board of its own (ranked otherwise).
+  return `board:${scopeCode}:${kind}:${periodStart}:${scheme}${basis === 'recomputed' ? ':recomputed' : ''}`;
 }

@@ -103,7 +103,7 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
       try {
         // Join first, then read: a change announced in between reaches this socket as an update.
         const period = periodOf(parsed.data.period, parsed.data.date);
-        const room = boardRoom(parsed.data.scope, period.kind, period.start, parsed.data.scheme);
+        const room = boardRoom(parsed.data.scope, period.kind, period.start, parsed.data.scheme, parsed.data.basis);
         await socket.join(room);
         try {
           const board = await readBoard(sql, parsed.data);
@@ -132,7 +132,7 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
         const parsed = boardQuerySchema.safeParse(raw);
         if (!parsed.success) return reply({ error: `invalid subscription: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` });
         const p = periodOf(parsed.data.period, parsed.data.date);
-        await socket.leave(boardRoom(parsed.data.scope, p.kind, p.start, parsed.data.scheme));
+        await socket.leave(boardRoom(parsed.data.scope, p.kind, p.start, parsed.data.scheme, parsed.data.basis));
         reply({ data: true });
       } catch (e) {
         reply({ error: messageOf(e, outage) });
@@ -160,7 +160,10 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
     for (const b of batch) {
       for (const scheme of b.schemes ?? subscribedSchemes) {
         for (const id of b.scopeIds) {
-          for (const p of b.periods) changed.add(boardRoom(scopeCodes.get(id) ?? '', p.kind, p.start, scheme));
+          for (const p of b.periods) {
+            changed.add(boardRoom(scopeCodes.get(id) ?? '', p.kind, p.start, scheme));
+            changed.add(boardRoom(scopeCodes.get(id) ?? '', p.kind, p.start, scheme, 'recomputed'));
+          }
         }
       }
     }
