@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, date, index, integer, jsonb, pgTable, serial, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, date, index, integer, jsonb, pgTable, serial, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { METRIC_FAMILIES } from '#domain/catalogue';
 import { oneOf } from './checks.ts';
 import { units } from './units.ts';
@@ -101,7 +101,11 @@ export const dataSources = pgTable('data_sources', {
   priority: integer().notNull().default(DEFAULT_PRIORITY.systemOfRecord),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
-}, (t) => [oneOf(t.family, METRIC_FAMILIES), oneOf(t.kind, SOURCE_KINDS), oneOf(t.produces, SOURCE_PRODUCES), oneOf(t.granularity, GRANULARITIES), oneOf(t.authKind, AUTH_KINDS), oneOf(t.numberLocale, NUMBER_LOCALES)]);
+}, (t) => [
+  oneOf(t.family, METRIC_FAMILIES), oneOf(t.kind, SOURCE_KINDS), oneOf(t.produces, SOURCE_PRODUCES), oneOf(t.granularity, GRANULARITIES), oneOf(t.authKind, AUTH_KINDS),
+  oneOf(t.numberLocale, NUMBER_LOCALES),
+  check('data_sources_periods_check', sql`${t.periods} <@ ARRAY['month', 'quarter', 'year']::text[]`)
+]);
 
 /** The mapping of a source's rows to ours (stored as jsonb; parsed with zod in src/lib/server/pipeline/mapping). */
 export type SourceMapping =

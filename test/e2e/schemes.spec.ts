@@ -12,10 +12,11 @@ const choice = (page: Page, name: string) => page.getByRole('navigation', { name
 
 test('the overview shows the national 766 progress board out of 20, and the scheme choice switches back', async ({ page }) => {
   await signIn(page.request, 'leader');
-  await page.goto(`${base()}/?scheme=national_766`);
+  // The progress group from the city's own dossier counts (the full index from the portal is national_766: portal-766.spec.ts).
+  await page.goto(`${base()}/?scheme=national_766_progress`);
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Thành phố Hà Nội');
-  await expect(page.locator('[data-field="scheme"]')).toContainText('Chỉ số 766 — nhóm tiến độ giải quyết (tối đa 20,00 điểm)');
-  await expect(choice(page, 'Chỉ số 766 (tiến độ)')).toHaveAttribute('aria-current', 'page');
+  await expect(page.locator('[data-field="scheme"]')).toContainText('Chỉ số 766 — tiến độ giải quyết (số liệu của thành phố) (tối đa 20,00 điểm)');
+  await expect(choice(page, '766: tiến độ (số liệu thành phố)')).toHaveAttribute('aria-current', 'page');
   // The first page of the board: 30 of the 126 communes and the departments.
   await expect(page.locator('tbody tr[data-unit]')).toHaveCount(30);
   // One indicator column after rank, unit, total and band.
@@ -31,16 +32,16 @@ test('the overview shows the national 766 progress board out of 20, and the sche
   // A change of period keeps the scheme.
   await page.getByText('Kỳ BC tháng').click();
   await expect(page).toHaveURL(/period=report_month/);
-  await expect(page).toHaveURL(/scheme=national_766/);
+  await expect(page).toHaveURL(/scheme=national_766_progress/);
   await expect(indicatorHeaders(page)).toHaveCount(5);
   // The export names the scheme and carries one indicator's four columns beside the nine of the
   // unit (rank, previous, code, name, total, band, the not-ranked reason in words and its code, the change)
   // and the three after them (the register's type, the ranking group, "ước tính").
   const csvHref = await page.getByRole('link', { name: 'CSV', exact: true }).getAttribute('href');
-  expect(csvHref).toContain('scheme=national_766');
+  expect(csvHref).toContain('scheme=national_766_progress');
   const csv = await page.request.get(`${base()}${csvHref}`);
   expect(csv.status()).toBe(200);
-  expect(csv.headers()['content-disposition']).toMatch(/national_766\.csv/);
+  expect(csv.headers()['content-disposition']).toMatch(/national_766_progress\.csv/);
   expect((await csv.text()).split('\r\n')[0]!.split(',')).toHaveLength(16);
 
   // Back to the operations scheme: the eight indicators, totals out of 100, same period and date.

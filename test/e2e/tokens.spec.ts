@@ -36,19 +36,20 @@ test('an administrator picks the scope from the unit tree, orders the scenes, co
   await select.selectOption('01');
   await expect(select).toHaveValue('01');
 
-  // The scenes: movers to the top with the keyboard, map above board with the mouse, sources left out.
-  expect(await sceneOrder(page)).toEqual(['kpis', 'board', 'map', 'movers', 'sources']);
+  // The scenes: movers to the top with the keyboard, map above board with the mouse, the 766 index and sources left out.
+  expect(await sceneOrder(page)).toEqual(['kpis', 'board', 'map', 'movers', '766', 'sources']);
   const up = page.getByRole('button', { name: 'Lên: Tăng / giảm hạng' });
   await up.focus();
   for (let i = 0; i < 3; i++) await page.keyboard.press('Enter');
   await expect(up).toBeFocused();
-  expect(await sceneOrder(page)).toEqual(['movers', 'kpis', 'board', 'map', 'sources']);
+  expect(await sceneOrder(page)).toEqual(['movers', 'kpis', 'board', 'map', '766', 'sources']);
   await expect(up).toHaveAttribute('aria-disabled', 'true');
   await page.keyboard.press('Enter'); // already first: nothing moves
-  expect(await sceneOrder(page)).toEqual(['movers', 'kpis', 'board', 'map', 'sources']);
+  expect(await sceneOrder(page)).toEqual(['movers', 'kpis', 'board', 'map', '766', 'sources']);
   await page.getByRole('button', { name: 'Lên: Bản đồ' }).click();
   await page.getByRole('button', { name: 'Xuống: Chỉ số tổng hợp' }).click();
-  expect(await sceneOrder(page)).toEqual(['movers', 'map', 'kpis', 'board', 'sources']);
+  expect(await sceneOrder(page)).toEqual(['movers', 'map', 'kpis', 'board', '766', 'sources']);
+  await page.getByRole('checkbox', { name: 'Chỉ số 766' }).uncheck();
   await page.getByRole('checkbox', { name: 'Tình trạng nguồn dữ liệu' }).uncheck();
   await page.getByLabel(/Thời gian mỗi cảnh/).fill('15');
   await page.getByLabel('Tên màn hình', { exact: true }).fill('Phòng họp Thanh Oai (e2e)');
@@ -67,8 +68,8 @@ test('an administrator picks the scope from the unit tree, orders the scenes, co
   await page.screenshot({ path: 'test-results/tokens/admin-tokens-1920.png' });
 
   // The form starts afresh for the next screen: every scene ticked in the wall's order, the city, 30 s.
-  await expect(page.locator('fieldset.scenes input[type=checkbox]:checked')).toHaveCount(5);
-  expect(await sceneOrder(page)).toEqual(['kpis', 'board', 'map', 'movers', 'sources']);
+  await expect(page.locator('fieldset.scenes input[type=checkbox]:checked')).toHaveCount(6);
+  expect(await sceneOrder(page)).toEqual(['kpis', 'board', 'map', 'movers', '766', 'sources']);
   await expect(page.getByLabel(/Thời gian mỗi cảnh/)).toHaveValue('30');
   await expect(page.getByLabel('Phạm vi (đơn vị)')).toHaveValue('01');
   await expect(page.getByLabel('Tên màn hình', { exact: true })).toHaveValue('');

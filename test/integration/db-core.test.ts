@@ -111,6 +111,14 @@ describe('enumerated states: the database refuses a value the code does not know
     ['data_sources_auth_kind_check', 'an auth kind', () => db.sql`update data_sources set auth_kind = 'oauth' where id = ${sourceId}`],
     ['data_sources_family_check', 'a source family', () => db.sql`update data_sources set family = 'water' where id = ${sourceId}`],
     ['data_sources_number_locale_check', 'a number locale', () => db.sql`update data_sources set number_locale = 'fr' where id = ${sourceId}`],
+    ['data_sources_periods_check', 'a period a source cannot publish', () => db.sql`update data_sources set periods = array['month', 'week'] where id = ${sourceId}`],
+    ['indicator_schemes_total_rule_check', 'a rule of totals', () => db.sql`update indicator_schemes set total_rule = 'average'`],
+    ['indicators_zero_denominator_check', 'a zero-denominator rule', () => db.sql`
+      insert into indicators (scheme_id, key, family, zero_denominator, name_vi, name_en, numerator, denominator, max_points, numerator_noun_vi)
+      select id, 'i', 'dossier', 'half', 'I', 'I', '{m}', '{m}', 10, 'n' from indicator_schemes`],
+    ['period_samples_period_kind_check', 'a period kind of a value', () => db.sql`
+      insert into period_samples (unit_id, metric_id, period_kind, period_start, source_id, value, observed_at)
+      values (${unitId}, 1, 'week', '2026-11-02', ${sourceId}, 1, now())`],
     ['poll_runs_error_stage_check', 'where a poll failed', () => db.sql`
       insert into poll_runs (source_id, started_at, outcome, error_stage, window_from, window_to) values (${sourceId}, now(), 'failed', 'network', '2026-11-01', '2026-11-01')`],
     ['source_health_last_error_stage_check', 'where the last poll failed', () => db.sql`

@@ -57,6 +57,8 @@ export class LiveBoard {
       if (board.scope.code !== this.board.scope.code || board.period.kind !== this.board.period.kind || board.period.start !== this.board.period.start) return;
       // Another scheme's board of the same scope and period (a push to the room just left when the scheme was switched).
       if (board.scheme.key !== this.board.scheme.key) return;
+      // The same board on the other basis (the 766 index ranked on the portal's scores or on ours): not the one shown.
+      if ((board.basis ?? null) !== (this.board.basis ?? null)) return;
       this.#apply(board);
     };
     socket.on('connect', onConnect);

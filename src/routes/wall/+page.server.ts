@@ -12,7 +12,8 @@ import { DISPLAY_COOKIE_MAX_AGE_SECONDS } from '#server/limits';
 import { DISPLAY_COOKIE } from '$lib/server/auth/request';
 import { readDisplayToken } from '$lib/server/auth/sessions';
 import { RELEASE } from '$lib/server/release';
-import { isScene, SCENES } from '$lib/wall/scenes';
+import { isScene, playingScenes, SCENES } from '$lib/wall/scenes';
+import { readWall766 } from '$lib/wall/wall766.server';
 import type { PageServerLoad } from './$types';
 
 
@@ -52,6 +53,7 @@ export const load: PageServerLoad = async ({ url, cookies, locals }) => {
     principal.kind === 'display'
       ? { name: principal.name, scope: principal.scopeCode, scenes: (principal.playlist?.scenes ?? []).filter(isScene), dwellSeconds: principal.playlist?.dwellSeconds ?? 20 }
       : { name: 'Màn hình tổng hợp', scope: await personScope(db, principal.kind === 'user' ? principal.user.unitCode : null), scenes: [...SCENES], dwellSeconds: 20 };
+  const chosen = screen.scenes.length ? screen.scenes : [...SCENES];
   const unit = await readUnit(db, screen.scope);
   if (!unit) error(404, `Không có đơn vị mã ${screen.scope}`);
   // A screen issued for a unit that has since ended (a district of 2024) says so, and what to do.
@@ -62,15 +64,18 @@ export const load: PageServerLoad = async ({ url, cookies, locals }) => {
   const query = { scope: unit.code, period: q.period, date: today() };
   let loaded;
   try {
-    loaded = await Promise.all([readBoard(db, query), readKpiHistory(db, query), readSourceHealth(db)]);
+    // The 766 scene's month and boards, read only when it may show (src/lib/wall/scenes.ts playingScenes).
+    const wants766 = q.scene === '766' || chosen.includes('766');
+    loaded = await Promise.all([readBoard(db, query), readKpiHistory(db, query), readSourceHealth(db), wants766 ? readWall766(db, unit.code, query.date) : null]);
   } catch (e) {
     if (e instanceof NotFoundError) error(404, e.message);
     throw e;
   }
-  const [board, history, sources] = loaded;
+  const [board, history, sources, wall766] = loaded;
   return {
     estimateBefore: await estimateBefore(db, board),
-    screen: { ...screen, scenes: screen.scenes.length ? screen.scenes : [...SCENES] },
+    screen: { ...screen, scenes: playingScenes(chosen, wall766?.state === 'ready') },
+    wall766,
     pinned: q.scene ?? null,
     pinnedPage: q.scene === 'board' ? (q.page ?? null) : null,
     query,

@@ -11,7 +11,7 @@ describe('the playlist schema keeps the order given', () => {
   it('refuses unknown scenes, duplicates and an empty list, in words', () => {
     const unknown = scenesSchema.safeParse(['board', 'weather']);
     expect(unknown.success).toBe(false);
-    expect(unknown.error!.issues[0]!.message).toBe('Không có cảnh: weather. Chọn trong: kpis, board, map, movers, sources.');
+    expect(unknown.error!.issues[0]!.message).toBe('Không có cảnh: weather. Chọn trong: kpis, board, map, movers, 766, sources.');
     const twice = scenesSchema.safeParse(['board', 'map', 'board']);
     expect(twice.success).toBe(false);
     expect(twice.error!.issues[0]!.message).toBe('Mỗi cảnh chỉ chọn một lần: Bảng xếp hạng có nhiều lần.');
