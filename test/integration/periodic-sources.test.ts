@@ -9,6 +9,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { readBoard } from '#server/boards';
+import { RANKINGS_CHANNEL, type RankingsChanged } from '#contract/notify';
 import { backfillSource, recomputePeriodBoards } from '#server/pipeline/backfill';
 import { pollSource, type SourceRow } from '#server/pipeline/poll';
 import { hanoiSimUnits } from '../../workers/simulator/register.ts';
@@ -178,6 +179,27 @@ describe('the national portal as six periodic sources of the engine', () => {
     }
     const after = await db.sql<{ n: number; last: string }[]>`select count(*)::int as n, max(ingested_at)::text as last from period_samples`;
     expect(after).toEqual(before);
+  }, SLOW);
+
+  it('announces the boards it recomputed: a changed month\'s, its quarter\'s and its year\'s, of the 766 scheme', async () => {
+    const source = world.sources['portal-766-progress']!;
+    // A value the portal will give again: the next poll stores it (one change) and recomputes.
+    await db.sql`
+      delete from period_samples v using units u
+      where u.id = v.unit_id and u.external_codes ->> 'portal' = 'H26.100' and v.source_id = ${source.id} and v.period_kind = 'month'`;
+    const heard: RankingsChanged[] = [];
+    const listener = await db.sql.listen(RANKINGS_CHANNEL, (payload) => heard.push(JSON.parse(payload) as RankingsChanged));
+    try {
+      const outcome = await pollSource(db.sql, source, { secretKeyHex: world.secretKeyHex, now: NOW, retry: NO_RETRY });
+      expect(outcome.changed).toBe(3); // on time, received, score of September
+      await expect.poll(() => heard.length, { timeout: 10_000 }).toBe(1);
+    } finally {
+      await listener.unlisten();
+    }
+    expect(heard[0]!.schemes).toEqual(['national_766']);
+    expect(heard[0]!.periods).toEqual([
+      { kind: 'year', start: '2026-01-01' }, { kind: 'quarter', start: '2026-07-01' }, { kind: 'month', start: '2026-09-01' }
+    ]);
   }, SLOW);
 
   it('refuses bad rows with their reasons in words and keeps the good ones', async () => {
