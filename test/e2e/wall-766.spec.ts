@@ -183,8 +183,11 @@ test('with a published month the 766 scene joins the default playlist and plays 
   // Chosen first, it is the first scene shown, and it gives way to the next after its dwell time.
   const chosen = await issueToken({ scenes: ['766', 'kpis'], dwellSeconds: 15 });
   await page.goto(`${base()}/wall?token=${chosen}`);
-  await page.clock.install();
-  await page.clock.pauseAt(new Date(Date.now() + 1_000));
+  // The page's clock driven by the test; paused well ahead of the install, which can take seconds on a
+  // loaded machine (a pause in the past is refused). The reload starts the rotation at the paused time.
+  const at = Date.now();
+  await page.clock.install({ time: at });
+  await page.clock.pauseAt(at + 30_000);
   await page.reload();
   await expect(page.locator('.wall')).toHaveAttribute('data-scene', '766');
   await expect(page.locator('.w766[data-state="ready"]')).toBeVisible();
