@@ -313,26 +313,13 @@ export const NATIONAL_766_SCHEME = {
     p766('transparency', 'public_content_full', 'Công khai đầy đủ nội dung TTHC', 'Full public content', 2, 1, 'none', 'TTHC công khai đầy đủ'),
     p766('transparency', 'dossier_sync', 'Đồng bộ hồ sơ lên Cổng DVCQG', 'Dossiers synced', 6, 1, 'none', 'hồ sơ được đồng bộ'),
     p766('progress', 'progress', 'Giải quyết hồ sơ đúng hạn', 'Resolved on time', 20, 1, 'zero', 'hồ sơ đúng hạn'),
-    {
-      key: 'p766.online', family: 'dossier', group: 'online', nameVi: 'Cung cấp dịch vụ công trực tuyến', nameEn: 'Online public services',
-      numerator: ['p766.score.online'], denominator: [], direction: 'higher_is_better', maxPoints: 12, saturation: 1,
-      numeratorNounVi: 'điểm', published: true
-    },
-    {
-      key: 'p766.payment_dossiers', family: 'dossier', group: 'payment', nameVi: 'Hồ sơ thanh toán trực tuyến', nameEn: 'Dossiers paid online',
-      numerator: ['p766.dossier_online_payment_success'], denominator: ['p766.dossier_financial_obligation'], direction: 'higher_is_better',
-      maxPoints: 6, saturation: 1, zeroDenominator: 'zero', numeratorNounVi: 'hồ sơ thanh toán trực tuyến'
-    },
-    {
-      key: 'p766.payment_formalities', family: 'dossier', group: 'payment', nameVi: 'TTHC có thanh toán trực tuyến', nameEn: 'Procedures paid online',
-      numerator: ['p766.dossier_online_formality_payment_success'], denominator: ['p766.fee_formality'], direction: 'higher_is_better',
-      maxPoints: 2, saturation: 0.8, zeroDenominator: 'zero', numeratorNounVi: 'TTHC có thanh toán trực tuyến'
-    },
-    {
-      key: 'p766.payment_fee_dossiers', family: 'dossier', group: 'payment', nameVi: 'TTHC có phát sinh hồ sơ thu phí', nameEn: 'Procedures with fee dossiers',
-      numerator: ['p766.fee_dossier_formality'], denominator: ['p766.fee_formality'], direction: 'higher_is_better',
-      maxPoints: 2, saturation: 0.8, zeroDenominator: 'zero', numeratorNounVi: 'TTHC phát sinh hồ sơ thu phí'
-    },
+    published766('online', 'online', 'p766.score.online', 'Cung cấp dịch vụ công trực tuyến', 'Online public services', 12),
+    counts766('payment', 'payment_dossiers', 'p766.dossier_online_payment_success', 'p766.dossier_financial_obligation',
+      'Hồ sơ thanh toán trực tuyến', 'Dossiers paid online', 6, 1, 'zero', 'hồ sơ thanh toán trực tuyến'),
+    counts766('payment', 'payment_formalities', 'p766.dossier_online_formality_payment_success', 'p766.fee_formality',
+      'TTHC có thanh toán trực tuyến', 'Procedures paid online', 2, 0.8, 'zero', 'TTHC có thanh toán trực tuyến'),
+    counts766('payment', 'payment_fee_dossiers', 'p766.fee_dossier_formality', 'p766.fee_formality',
+      'TTHC có phát sinh hồ sơ thu phí', 'Procedures with fee dossiers', 2, 0.8, 'zero', 'TTHC phát sinh hồ sơ thu phí'),
     p766('satisfaction', 'dossier_receiving_satisfaction', 'Hài lòng về tiếp nhận hồ sơ', 'Satisfied with reception', 6, 0.9, 'zero', 'lượt đánh giá hài lòng'),
     p766('satisfaction', 'petition_processing_on_time', 'Xử lý phản ánh, kiến nghị đúng hạn', 'Petitions on time', 6, 1, 'full', 'phản ánh xử lý đúng hạn'),
     p766('satisfaction', 'petition_handling_satisfaction', 'Hài lòng về xử lý phản ánh', 'Petitions to satisfaction', 6, 1, 'full', 'phản ánh được hài lòng'),
@@ -342,11 +329,7 @@ export const NATIONAL_766_SCHEME = {
     p766('digitization', 'synced_with_dvcqg_personal_storage', 'Đồng bộ kho dữ liệu cá nhân', 'Synced to personal storage', 4, 1, 'none', 'kết quả được đồng bộ'),
     p766('digitization', 'citizen_data_connected_dossier', 'Hồ sơ khai thác dữ liệu dân cư', 'Dossiers using population data', 2, 1, 'none', 'hồ sơ khai thác dữ liệu dân cư'),
     p766('digitization', 'citizen_data_connected_formality', 'TTHC khai thác dữ liệu dân cư', 'Procedures using population data', 2, 1, 'none', 'TTHC khai thác dữ liệu dân cư'),
-    {
-      key: 'p766.electronic_certified_copy', family: 'dossier', group: 'digitization', nameVi: 'Chứng thực bản sao điện tử', nameEn: 'Electronic certified copies',
-      numerator: ['p766.electronic_certified_copy.score'], denominator: [], direction: 'higher_is_better', maxPoints: 2, saturation: 1,
-      numeratorNounVi: 'điểm', published: true
-    }
+    published766('digitization', 'electronic_certified_copy', 'p766.electronic_certified_copy.score', 'Chứng thực bản sao điện tử', 'Electronic certified copies', 2)
   ] satisfies IndicatorDef[]
 } as const satisfies SchemeDef;
 
@@ -354,9 +337,25 @@ export const NATIONAL_766_SCHEME = {
 function p766(
   group: string, code: string, nameVi: string, nameEn: string, maxPoints: number, saturation: number, zeroDenominator: ZeroDenominatorRule, noun: string
 ): IndicatorDef {
+  return counts766(group, code, `p766.${code}.n`, `p766.${code}.d`, nameVi, nameEn, maxPoints, saturation, zeroDenominator, noun);
+}
+
+/** A 766 sub-indicator scored from two count metrics the portal names its own way (the payment group). */
+function counts766(
+  group: string, code: string, numerator: string, denominator: string, nameVi: string, nameEn: string, maxPoints: number, saturation: number,
+  zeroDenominator: ZeroDenominatorRule, noun: string
+): IndicatorDef {
   return {
-    key: `p766.${code}`, family: 'dossier', group, nameVi, nameEn, numerator: [`p766.${code}.n`], denominator: [`p766.${code}.d`],
+    key: `p766.${code}`, family: 'dossier', group, nameVi, nameEn, numerator: [numerator], denominator: [denominator],
     direction: 'higher_is_better', maxPoints, saturation, zeroDenominator, numeratorNounVi: noun
+  };
+}
+
+/** A 766 sub-indicator whose points are the portal's published score, as is (no counts behind it). */
+function published766(group: string, code: string, scoreMetric: string, nameVi: string, nameEn: string, maxPoints: number): IndicatorDef {
+  return {
+    key: `p766.${code}`, family: 'dossier', group, nameVi, nameEn, numerator: [scoreMetric], denominator: [],
+    direction: 'higher_is_better', maxPoints, saturation: 1, numeratorNounVi: 'điểm', published: true
   };
 }
 
