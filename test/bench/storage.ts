@@ -107,6 +107,12 @@ try {
   rows.push(['national: rank 30 days, every board of every kind', `${rankNational.ms.toFixed(0)} ms`]);
   await runs('national: recompute 30 day boards', () => recomputeRankings(sql, dayPeriods));
   await runs('national: recompute 1 month board', () => recomputeRankings(sql, periodsCovering('month', TO, TO)));
+  const busyNational: number[] = [];
+  for (let i = 1; i <= REPEAT; i++) {
+    await setOverride(world.simulatorUrl, { unitCode: '10114', date: TO, receivedDelta: 100 + 10 * i });
+    busyNational.push((await time(() => pollSource(sql, world.source, { secretKeyHex: world.secretKeyHex, now: NOW }))).ms);
+  }
+  rows.push(['national: poll, one commune changed (upsert + live boards)', `${busyNational.map((m) => m.toFixed(0)).join(' / ')} ms`]);
   const [scopes] = await sql<{ n: number }[]>`select count(distinct scope_unit_id)::int as n from rankings where period_kind = 'month' and period_start = ${`${TO.slice(0, 8)}01`}`;
   rows.push(['national: scopes stored for the month', String(scopes!.n)]);
 

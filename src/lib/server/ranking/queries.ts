@@ -286,6 +286,38 @@ export async function deleteRowsOutOfForce(q: Queryable, periods: readonly { kin
       and (u.parent_id is distinct from r.scope_unit_id or u.valid_from > w.finish or u.valid_to < w.finish)`;
 }
 
+/** A board with nothing to rank: its scheme (key and version in force), scope, period, and how many children it ranks. */
+export interface BlankBoard {
+  scheme: string;
+  schemeId: number;
+  scope: number;
+  kind: string;
+  start: string;
+  children: number;
+}
+
+const blankBoardRow = z.object({ scheme: z.string(), scope: int, kind: z.string(), start: isoDate });
+
+/**
+ * Those of these boards stored with exactly their children's rows (deleteRowsOutOfForce has removed
+ * any other), every one unranked for want of data, without a value (as_of null: no value was
+ * summed), no previous rank, under the scheme version given. One grouped read of the boards' rows.
+ */
+export async function blankBoards(q: Queryable, boards: readonly BlankBoard[]) {
+  const rows = await q`
+    select b.scheme, b.scope, b.kind, to_char(b.start, 'YYYY-MM-DD') as start
+    from unnest(${q.array(boards.map((b) => b.scheme))}::text[], ${q.array(boards.map((b) => b.schemeId))}::int[],
+                ${q.array(boards.map((b) => b.scope))}::int[], ${q.array(boards.map((b) => b.kind))}::text[],
+                ${q.array(boards.map((b) => b.start))}::date[], ${q.array(boards.map((b) => b.children))}::int[])
+      as b(scheme, scheme_id, scope, kind, start, children)
+    join rankings r on r.scope_unit_id = b.scope and r.period_kind = b.kind and r.period_start = b.start and r.scheme_key = b.scheme
+    group by b.scheme, b.scheme_id, b.scope, b.kind, b.start, b.children
+    having count(*) = b.children
+       and bool_and(r.scheme_id = b.scheme_id and r.rank is null and r.previous_rank is null and r.total is null
+                    and r.not_ranked_reason = 'no_data' and r.as_of is null)`;
+  return parseRows('blankBoards', blankBoardRow, rows);
+}
+
 /**
  * Sets the previous rank of each row of the `next` period to its unit's rank in the period `from`
  * (same scheme, scope and kind), where it differs.
