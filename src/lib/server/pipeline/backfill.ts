@@ -1,6 +1,7 @@
 /**
- * Reads a long date range from a source in the pieces it answers in one go, stores the samples,
- * and recomputes every day and month board in the range once at the end. Used by the seed
+ * Reads a long date range from a source in the pieces it answers in one go, stores the samples
+ * (into the month partitions of their days, created first when missing), and
+ * recomputes every day and month board in the range once at the end. Used by the seed
  * (history) and by the history job. Each piece is recorded as a poll run (trigger `backfill`) that
  * its samples name; their arrival time is unknown, so they count as first seen at the end of their
  * own day: history loaded when a source is connected is never late, and a later change to it is a
@@ -13,6 +14,7 @@ import { pollRuns } from '#db/schema/sources';
 import { periodsCovering } from '#domain/periods';
 import { BOARD_PERIOD_KINDS } from '#contract/dto';
 import { loadLookups, reservePollRunId, upsertSamples } from './ingest.ts';
+import { ensureSamplePartitions } from '../partitions.ts';
 import { credentialsOf, fetchWindow, piecesOf, rejectedWords, storePeriodValues, type SourceRow } from './poll.ts';
 import { recomputeRankings, schemesUsing } from '../ranking/rankings.ts';
 import { boardsOfChangedPeriods } from './periods.ts';
@@ -45,6 +47,9 @@ export async function backfillSource(
     const t0 = performance.now();
     // A long window is a big body: allow it more time than a routine poll.
     const fetched = await fetchWindow(source, piece, credentials, lookups, { timeoutMs: Math.max(source.timeoutMs, BACKFILL_PIECE_TIMEOUT_MS) });
+    // The month partitions of the days about to be written, before the piece's transaction (their
+    // creation takes a short lock of its own); a month it could not create takes its rows in the default partition.
+    if (fetched.rows.length) await ensureSamplePartitions(sql, daySpan(fetched.rows));
     // The samples and the run that names them, together (one transaction: a few statements per piece, none per row).
     const { pollRunId, changed } = await sql.begin(async (tx) => {
       const pollRunId = await reservePollRunId(tx);
@@ -76,6 +81,17 @@ export async function backfillSource(
     else await recomputeRange(sql, range, options.log);
   }
   return { samples, rejected, changed: changedTotal, ...changes };
+}
+
+/** The first and last day of these rows. */
+function daySpan(rows: readonly { day: string }[]): { from: string; to: string } {
+  let from = rows[0]!.day;
+  let to = from;
+  for (const r of rows) {
+    if (r.day < from) from = r.day;
+    else if (r.day > to) to = r.day;
+  }
+  return { from, to };
 }
 
 /**
