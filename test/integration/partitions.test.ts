@@ -1,15 +1,16 @@
 /**
  * National scale, storage (issue 15, item 4), on the real PostgreSQL: samples partitioned by month
  * (migration 0018) with a default partition; the months created ahead (ensureSamplePartitions, the
- * workers' daily job), a month's rows moved out of the default partition when it is created, a
- * backfill's months made before it writes; and a board with nothing to rank written once, not
- * again while it stays so.
+ * workers' daily job), a month's rows moved out of the default partition when it is created; a
+ * backfill written through COPY with exactly the upsert's provenance and answer; and a board with
+ * nothing to rank written once, not again while it stays so.
  */
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PgBoss } from 'pg-boss';
 import { addDays, periodOf, today } from '#domain/periods';
 import { DEFAULT_PARTITION, ensureSamplePartitions, monthsCovering, partitionName, samplePartitions } from '#server/partitions';
+import { copySamples, upsertSamples } from '#server/pipeline/ingest';
 import { backfillSource } from '#server/pipeline/backfill';
 import { recomputeRankings } from '#server/ranking/rankings';
 import { PARTITIONS_CRON, PARTITIONS_QUEUE, schedulePartitions } from '../../workers/jobs/sample-partitions.ts';
@@ -132,10 +133,66 @@ describe('the workers\' daily partitions job', () => {
   });
 });
 
-describe('a backfill', () => {
+describe('a backfill through COPY', () => {
   let db: TestDb;
   let world: TestWorld;
   useDemoWorld((h) => ({ db, world } = h));
+
+  /** Every stored row of a source, its provenance included, keyed so two sources compare. */
+  const stored = (sourceId: number) => db.sql`
+    select unit_id, metric_id, day::text, value, observed_at, poll_run_id, first_seen_at, ingested_at = first_seen_at as unchanged_since_first_seen
+    from samples where source_id = ${sourceId} order by unit_id, metric_id, day`;
+  const DAYS = ['2023-03-30', '2023-03-31', '2023-04-01'];
+  const rows = DAYS.flatMap((day, d) => [1, 2, 3].flatMap((unitId) => [1, 2].map((metricId) => ({ unitId, metricId, day, value: unitId * 10 + metricId + d + 0.25 }))));
+  const observedAt = new Date('2023-04-02T03:00:00Z');
+
+  it('stores, answers and keeps provenance exactly as the upsert does; the same rows again change nothing', async () => {
+    // The upsert into source 901, COPY into source 902: same rows, same runs.
+    const write = (how: 'upsert' | 'copy', r: typeof rows, pollRunId: number) =>
+      db.sql.begin((tx) =>
+        how === 'upsert'
+          ? upsertSamples(tx, 901, r, observedAt, { pollRunId, firstSeen: 'on_time' })
+          : copySamples(tx, 902, r, observedAt, { pollRunId, firstSeen: 'on_time' }, { timeoutMs: 30_000 })
+      );
+    const first = { upsert: await write('upsert', rows, 1), copy: await write('copy', rows, 1) };
+    expect(first.copy).toEqual(first.upsert);
+    expect(first.copy.changed).toBe(18);
+    expect([...first.copy.changedDays].sort()).toEqual(DAYS);
+    expect([...first.copy.changedMetricIds].sort()).toEqual([1, 2]);
+    const a = await stored(901);
+    expect(await stored(902)).toEqual(a);
+    // History counts as first seen at the end of its own day in the city, and has not changed since.
+    const [firstSeen] = await db.sql<{ ok: boolean }[]>`
+      select bool_and(first_seen_at = (day + 1)::timestamp at time zone 'Asia/Ho_Chi_Minh') and bool_or(first_seen_at = '2023-04-01 00:00:00+07') as ok
+      from samples where source_id = 902`;
+    expect(firstSeen!.ok).toBe(true);
+    expect(a.every((r) => r.unchanged_since_first_seen && r.poll_run_id === 1)).toBe(true);
+    // In the month partitions the migration did not make: the default partition holds them until a backfill makes their months.
+    expect(await whereStored(db.sql, DAYS)).toEqual({ [DEFAULT_PARTITION]: 36 });
+
+    const again = { upsert: await write('upsert', rows, 2), copy: await write('copy', rows, 2) };
+    expect(again.copy).toEqual({ changed: 0, changedDays: new Set(), changedMetricIds: new Set() });
+    expect(again.upsert).toEqual(again.copy);
+    expect(await stored(902)).toEqual(a);
+
+    // Two values corrected on two days: only those move (value, run, ingested_at), first_seen_at stays.
+    const corrected = rows.map((r) => (r.unitId === 2 && r.metricId === 1 && r.day !== '2023-03-31' ? { ...r, value: r.value + 100 } : r));
+    const third = { upsert: await write('upsert', corrected, 3), copy: await write('copy', corrected, 3) };
+    expect(third.copy).toEqual(third.upsert);
+    expect(third.copy).toEqual({ changed: 2, changedDays: new Set(['2023-03-30', '2023-04-01']), changedMetricIds: new Set([1]) });
+    const after = await stored(902);
+    expect(await stored(901)).toEqual(after);
+    const moved = after.filter((r) => r.poll_run_id === 3);
+    expect(moved.map((r) => [r.unit_id, r.metric_id, r.day, r.value])).toEqual([[2, 1, '2023-03-30', 121.25], [2, 1, '2023-04-01', 123.25]]);
+    expect(moved.every((r) => !r.unchanged_since_first_seen)).toBe(true);
+    expect(after.filter((r) => r.poll_run_id !== 3)).toEqual(a.filter((r) => !(r.unit_id === 2 && r.metric_id === 1 && r.day !== '2023-03-31')));
+  });
+
+  it('fails in words, and leaves nothing, when a value is not a number', async () => {
+    const bad = [{ unitId: 1, metricId: 1, day: '2023-05-02', value: Number.NaN }, { unitId: 1, metricId: 1, day: '2023-05-03', value: undefined as unknown as number }];
+    await expect(db.sql.begin((tx) => copySamples(tx, 903, bad, observedAt, { pollRunId: 4, firstSeen: 'on_time' }, { timeoutMs: 30_000 }))).rejects.toThrow(/invalid input syntax for type double precision: "undefined"/);
+    expect(await db.sql`select 1 from samples where source_id = 903`).toEqual([]);
+  });
 
   it('a real backfill makes the months of its days, lands its rows there, and a second identical one changes nothing', async () => {
     const range = { from: '2024-01-30', to: '2024-02-02' };

@@ -1,6 +1,6 @@
 /**
  * Reads a long date range from a source in the pieces it answers in one go, stores the samples
- * (into the month partitions of their days, created first when missing), and
+ * (through COPY, into the month partitions of their days, created first when missing), and
  * recomputes every day and month board in the range once at the end. Used by the seed
  * (history) and by the history job. Each piece is recorded as a poll run (trigger `backfill`) that
  * its samples name; their arrival time is unknown, so they count as first seen at the end of their
@@ -13,7 +13,7 @@ import { orm, type Sql } from '#db/client';
 import { pollRuns } from '#db/schema/sources';
 import { periodsCovering } from '#domain/periods';
 import { BOARD_PERIOD_KINDS } from '#contract/dto';
-import { loadLookups, reservePollRunId, upsertSamples } from './ingest.ts';
+import { copySamples, loadLookups, reservePollRunId } from './ingest.ts';
 import { ensureSamplePartitions } from '../partitions.ts';
 import { credentialsOf, fetchWindow, piecesOf, rejectedWords, storePeriodValues, type SourceRow } from './poll.ts';
 import { recomputeRankings, schemesUsing } from '../ranking/rankings.ts';
@@ -53,7 +53,7 @@ export async function backfillSource(
     // The samples and the run that names them, together (one transaction: a few statements per piece, none per row).
     const { pollRunId, changed } = await sql.begin(async (tx) => {
       const pollRunId = await reservePollRunId(tx);
-      const daily = await upsertSamples(tx, source.id, fetched.rows, startedAt, { pollRunId, firstSeen: 'on_time' });
+      const daily = await copySamples(tx, source.id, fetched.rows, startedAt, { pollRunId, firstSeen: 'on_time' }, { timeoutMs: BACKFILL_PIECE_TIMEOUT_MS });
       const valued = await storePeriodValues(tx, source.id, fetched.periodRows ?? [], startedAt, { pollRunId, firstSeen: 'on_time' }, { recompute: false });
       for (const p of valued.changedPeriods) changedPeriods.set(`${p.kind}|${p.start}`, p);
       for (const id of valued.changedMetricIds) changedMetricIds.add(id);

@@ -9,12 +9,13 @@
  */
 import { asc } from 'drizzle-orm';
 import { today as todayIso } from '#domain/periods';
+import type postgres from 'postgres';
 import { orm, type Queryable as Sql } from '#db/client';
 import { metrics, units } from '#db/schema/index';
 import type { Lookups, StoredRow } from './mapping/validate.ts';
 import type { PeriodRow, UnitTree } from './mapping/index.ts';
 import type { ValuePeriodKind } from '#db/schema/samples';
-import { upsertPeriodSampleRows, upsertSampleRows } from './samples-queries.ts';
+import { copySampleRows, upsertPeriodSampleRows, upsertSampleRows } from './samples-queries.ts';
 
 export { reservePollRunId } from './samples-queries.ts';
 
@@ -125,6 +126,31 @@ export async function upsertSamples(
       changedDays.add(r.day);
       changedMetricIds.add(r.metricId);
     }
+  }
+  return { changed, changedDays, changedMetricIds };
+}
+
+/**
+ * A backfill's samples, as upsertSamples stores them (same rules, same provenance, same answer),
+ * through COPY into a staging table and one insert … select (copySampleRows): for the tens of
+ * thousands of rows of a history piece. In the caller's transaction. Polls keep upsertSamples.
+ */
+export async function copySamples(
+  tx: postgres.TransactionSql,
+  sourceId: number,
+  rows: StoredRow[],
+  observedAt: Date,
+  provenance: UpsertProvenance,
+  options: { timeoutMs: number }
+): Promise<{ changed: number; changedDays: Set<string>; changedMetricIds: Set<number> }> {
+  const changedDays = new Set<string>();
+  const changedMetricIds = new Set<number>();
+  let changed = 0;
+  if (!rows.length) return { changed, changedDays, changedMetricIds };
+  for (const r of await copySampleRows(tx, rows, { sourceId, observedAt, ...provenance }, options.timeoutMs)) {
+    changed += r.n;
+    changedDays.add(r.day);
+    changedMetricIds.add(r.metricId);
   }
   return { changed, changedDays, changedMetricIds };
 }
