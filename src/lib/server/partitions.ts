@@ -125,6 +125,19 @@ export async function ensureSamplePartitions(
   }
 }
 
+/**
+ * Fresh statistics after a bulk load of these days: the partitioned table's own (ANALYZE ONLY: what
+ * the planner estimates joins over the whole table with; autovacuum never gathers them) and those of
+ * the months of the range and the default partition (autovacuum would, later). The other months are
+ * left alone: `analyze samples` would sample every one of them again.
+ */
+export async function analyzeSamples(q: Queryable, range: { from: string; to: string }): Promise<void> {
+  const existing = await samplePartitions(q);
+  const months = monthsCovering(range.from, range.to).map(partitionName).filter((name) => existing.has(name));
+  await q.unsafe(`analyze only samples`);
+  await q.unsafe(`analyze ${[...months, DEFAULT_PARTITION].join(', ')}`);
+}
+
 /** The months from this one to MONTHS_AHEAD after it, created if missing (the daily job). */
 export function ensureMonthsAhead(q: Queryable, today: string): Promise<EnsuredPartitions> {
   const months = monthsCovering(today, `${String(Number(today.slice(0, 4)) + 1).padStart(4, '0')}-12-31`);

@@ -14,7 +14,7 @@ import { pollRuns } from '#db/schema/sources';
 import { periodsCovering } from '#domain/periods';
 import { BOARD_PERIOD_KINDS } from '#contract/dto';
 import { copySamples, loadLookups, reservePollRunId } from './ingest.ts';
-import { ensureSamplePartitions } from '../partitions.ts';
+import { analyzeSamples, ensureSamplePartitions } from '../partitions.ts';
 import { credentialsOf, fetchWindow, piecesOf, rejectedWords, storePeriodValues, type SourceRow } from './poll.ts';
 import { recomputeRankings, schemesUsing } from '../ranking/rankings.ts';
 import { boardsOfChangedPeriods } from './periods.ts';
@@ -111,7 +111,7 @@ export async function recomputePeriodBoards(
 
 /** Every stored board (day and month) of a range, recomputed once after a bulk load. */
 export async function recomputeRange(sql: Sql, range: { from: string; to: string }, log?: Logger): Promise<void> {
-  await sql`analyze samples`; // fresh statistics after a bulk load keep the ranking queries on their indexes
+  await analyzeSamples(sql, range); // fresh statistics after a bulk load keep the ranking queries on their indexes
   for (const kind of BOARD_PERIOD_KINDS) {
     const periods = periodsCovering(kind, range.from, range.to);
     // A month of boards per transaction (oldest first, so each previous rank is already stored):
