@@ -9,7 +9,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PgBoss } from 'pg-boss';
 import { addDays, periodOf, today } from '#domain/periods';
-import { DEFAULT_PARTITION, ensureSamplePartitions, monthsCovering, partitionName, samplePartitions } from '#server/partitions';
+import { analyzeSamples, DEFAULT_PARTITION, ensureSamplePartitions, monthsCovering, partitionName, samplePartitions } from '#server/partitions';
 import { copySamples, upsertSamples } from '#server/pipeline/ingest';
 import { backfillSource } from '#server/pipeline/backfill';
 import { recomputeRankings } from '#server/ranking/rankings';
@@ -159,6 +159,7 @@ describe('a backfill through COPY', () => {
     expect(first.copy.changed).toBe(18);
     expect([...first.copy.changedDays].sort()).toEqual(DAYS);
     expect([...first.copy.changedMetricIds].sort()).toEqual([1, 2]);
+    expect([...first.copy.changedUnitIds].sort()).toEqual([1, 2, 3]);
     const a = await stored(901);
     expect(await stored(902)).toEqual(a);
     // History counts as first seen at the end of its own day in the city, and has not changed since.
@@ -171,7 +172,7 @@ describe('a backfill through COPY', () => {
     expect(await whereStored(db.sql, DAYS)).toEqual({ [DEFAULT_PARTITION]: 36 });
 
     const again = { upsert: await write('upsert', rows, 2), copy: await write('copy', rows, 2) };
-    expect(again.copy).toEqual({ changed: 0, changedDays: new Set(), changedMetricIds: new Set() });
+    expect(again.copy).toEqual({ changed: 0, changedDays: new Set(), changedMetricIds: new Set(), changedUnitIds: new Set() });
     expect(again.upsert).toEqual(again.copy);
     expect(await stored(902)).toEqual(a);
 
@@ -179,7 +180,7 @@ describe('a backfill through COPY', () => {
     const corrected = rows.map((r) => (r.unitId === 2 && r.metricId === 1 && r.day !== '2023-03-31' ? { ...r, value: r.value + 100 } : r));
     const third = { upsert: await write('upsert', corrected, 3), copy: await write('copy', corrected, 3) };
     expect(third.copy).toEqual(third.upsert);
-    expect(third.copy).toEqual({ changed: 2, changedDays: new Set(['2023-03-30', '2023-04-01']), changedMetricIds: new Set([1]) });
+    expect(third.copy).toEqual({ changed: 2, changedDays: new Set(['2023-03-30', '2023-04-01']), changedMetricIds: new Set([1]), changedUnitIds: new Set([2]) });
     const after = await stored(902);
     expect(await stored(901)).toEqual(after);
     const moved = after.filter((r) => r.poll_run_id === 3);
@@ -208,6 +209,13 @@ describe('a backfill through COPY', () => {
     expect(runs!.changed).toBe(first.samples);
     const second = await backfillSource(db.sql, world.source, range, { secretKeyHex: world.secretKeyHex, recompute: false });
     expect(second).toMatchObject({ samples: first.samples, changed: 0 });
+
+    // Statistics after the load: the table's own and its range's months, not the other months.
+    await analyzeSamples(db.sql, range);
+    const analyzed = await db.sql<{ name: string }[]>`select relname as name from pg_stat_user_tables where last_analyze is not null and relname like 'samples%' order by 1`;
+    expect(analyzed.map((r) => r.name)).toEqual(['samples', DEFAULT_PARTITION, 'samples_y2024m01', 'samples_y2024m02']);
+    const [inherited] = await db.sql<{ n: number }[]>`select count(*)::int as n from pg_stats where tablename = 'samples' and inherited and attname = 'day'`;
+    expect(inherited!.n).toBe(1);
   });
 });
 
@@ -242,5 +250,34 @@ describe('a board with nothing to rank', () => {
     const now = await board();
     expect(now.filter((r) => r.scope === '278' && r.unit === '10114')[0]!.computed_at).not.toBe(stored.find((r) => r.scope === '278' && r.unit === '10114')!.computed_at);
     expect(now.filter((r) => r.scope !== '278' && r.scope !== '01')).toEqual(stored.filter((r) => r.scope !== '278' && r.scope !== '01'));
+  });
+
+  it('recomputes only the boards a poll\'s changed units reach, when told them', async () => {
+    const day = periodOf('day', '2022-08-09');
+    const ids = await db.sql<{ code: string; id: number; parent: string }[]>`
+      select u.gso_code as code, u.id, p.gso_code as parent from units u join units p on p.id = u.parent_id where u.gso_code in ('10114', '00004')`;
+    const unit = (code: string) => ids.find((u) => u.code === code)!;
+    expect(unit('00004').parent).not.toBe('278'); // a commune of another district
+    const put = (code: string, value: number) => db.sql`
+      insert into samples (unit_id, metric_id, day, source_id, value, observed_at)
+      select ${unit(code).id}, m.id, ${day.start}, ${world.source.id}, ${value}, now() from metrics m where m.key = 'dossier.received'
+      on conflict (unit_id, metric_id, day, source_id) do update set value = excluded.value`;
+    await put('10114', 5);
+    await put('00004', 5);
+    await recomputeRankings(db.sql, [day]);
+    const computedAt = () => db.sql<{ scope: string; at: string }[]>`
+      select s.gso_code as scope, max(r.computed_at)::text as at from rankings r join units s on s.id = r.scope_unit_id
+      where r.period_kind = 'day' and r.period_start = ${day.start} group by 1 order by 1`;
+    const before = new Map((await computedAt()).map((r) => [r.scope, r.at]));
+    await put('10114', 6);
+    await put('00004', 6); // changed too, but not named: its district's board is left as it was
+    const written = await recomputeRankings(db.sql, [day], { units: [unit('10114').id] });
+    const codes = await db.sql<{ code: string }[]>`select gso_code as code from units where id = any(${db.sql.array(written)}::int[]) order by 1`;
+    expect(codes.map((c) => c.code)).toEqual(['01', '278']);
+    const after = new Map((await computedAt()).map((r) => [r.scope, r.at]));
+    expect(after.get('278')).not.toBe(before.get('278'));
+    expect(after.get('01')).not.toBe(before.get('01'));
+    expect(after.get(unit('00004').parent)).toBe(before.get(unit('00004').parent));
+    expect(await recomputeRankings(db.sql, [day], { units: [] })).toEqual([]);
   });
 });

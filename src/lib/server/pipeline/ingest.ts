@@ -107,16 +107,18 @@ export interface UpsertProvenance {
   firstSeen: 'now' | 'on_time';
 }
 
-/** Returns how many samples were new or changed, on which days, and of which metrics (ids). */
-export async function upsertSamples(
-  sql: Sql,
-  sourceId: number,
-  rows: StoredRow[],
-  observedAt: Date,
-  provenance: UpsertProvenance
-): Promise<{ changed: number; changedDays: Set<string>; changedMetricIds: Set<number> }> {
+/** What a write of samples changed: how many samples were new or changed, on which days, of which metrics and units (ids). */
+export interface SamplesChanged {
+  changed: number;
+  changedDays: Set<string>;
+  changedMetricIds: Set<number>;
+  changedUnitIds: Set<number>;
+}
+
+export async function upsertSamples(sql: Sql, sourceId: number, rows: StoredRow[], observedAt: Date, provenance: UpsertProvenance): Promise<SamplesChanged> {
   const changedDays = new Set<string>();
   const changedMetricIds = new Set<number>();
+  const changedUnitIds = new Set<number>();
   let changed = 0;
   for (let i = 0; i < rows.length; i += CHUNK) {
     const chunk = rows.slice(i, i + CHUNK);
@@ -125,9 +127,10 @@ export async function upsertSamples(
     for (const r of result) {
       changedDays.add(r.day);
       changedMetricIds.add(r.metricId);
+      changedUnitIds.add(r.unitId);
     }
   }
-  return { changed, changedDays, changedMetricIds };
+  return { changed, changedDays, changedMetricIds, changedUnitIds };
 }
 
 /**
@@ -142,17 +145,21 @@ export async function copySamples(
   observedAt: Date,
   provenance: UpsertProvenance,
   options: { timeoutMs: number }
-): Promise<{ changed: number; changedDays: Set<string>; changedMetricIds: Set<number> }> {
+): Promise<SamplesChanged> {
   const changedDays = new Set<string>();
   const changedMetricIds = new Set<number>();
+  const changedUnitIds = new Set<number>();
   let changed = 0;
-  if (!rows.length) return { changed, changedDays, changedMetricIds };
+  if (!rows.length) return { changed, changedDays, changedMetricIds, changedUnitIds };
   for (const r of await copySampleRows(tx, rows, { sourceId, observedAt, ...provenance }, options.timeoutMs)) {
-    changed += r.n;
-    changedDays.add(r.day);
-    changedMetricIds.add(r.metricId);
+    if (r.unitId !== null) changedUnitIds.add(r.unitId);
+    else {
+      changed += r.n;
+      changedDays.add(r.day!);
+      changedMetricIds.add(r.metricId!);
+    }
   }
-  return { changed, changedDays, changedMetricIds };
+  return { changed, changedDays, changedMetricIds, changedUnitIds };
 }
 
 /**

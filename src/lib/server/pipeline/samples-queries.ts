@@ -13,11 +13,11 @@ import type { StoredRow } from './mapping/validate.ts';
 import type { PeriodRow } from './mapping/index.ts';
 
 /** day: YYYY-MM-DD */
-const changedColumns = { day: column.text, metricId: column.int2 };
+const changedColumns = { day: column.text, metricId: column.int2, unitId: column.int4 };
 
 /**
  * Inserts the rows, or changes the stored value where it differs; a row whose value did not change
- * is not touched. Returns the (day, metric) of every row inserted or changed.
+ * is not touched. Returns the (day, metric, unit) of every row inserted or changed.
  *
  * `firstSeen` says what first_seen_at (and ingested_at) an inserted row gets: `now`, or `on_time`:
  * the end of its own day in the city (or now, for today). first_seen_at is absent from the update
@@ -42,20 +42,23 @@ export async function upsertSampleRows(
     on conflict (unit_id, metric_id, day, source_id) do update
       set value = excluded.value, observed_at = excluded.observed_at, ingested_at = now(), poll_run_id = excluded.poll_run_id
       where samples.value is distinct from excluded.value
-    returning to_char(day, 'YYYY-MM-DD') as day, metric_id as "metricId"`;
+    returning to_char(day, 'YYYY-MM-DD') as day, metric_id as "metricId", unit_id as "unitId"`;
   // As many rows as samples changed (a backfill: every one): checked by its columns, not row by row.
   return checkColumns('upsertSampleRows', changedColumns, result);
 }
 
-/** day: YYYY-MM-DD; n: how many samples of that day and metric were inserted or changed */
-const changedCountColumns = { day: column.text, metricId: column.int2, n: column.int4 };
+/**
+ * Two kinds of row: (day YYYY-MM-DD, metric, n) — n samples of that day and metric inserted or
+ * changed — with unit null, and (unit, n) with day and metric null.
+ */
+const changedCountColumns = { day: column.nullable(column.text), metricId: column.nullable(column.int2), unitId: column.nullable(column.int4), n: column.int4 };
 
 /**
  * A backfill's rows (tens of thousands a piece), with exactly upsertSampleRows's rules and stamp,
  * through COPY: streamed as text into a temporary staging table of the session (emptied at each
  * commit), then one insert … select … on conflict … do update … where the value is distinct into
- * samples. Returns the (day, metric) of the rows inserted or changed, each with how many: grouped in
- * the statement, not one row back per sample. Must run in a transaction (the staging table's rows
+ * samples. Returns the (day, metric) of the rows inserted or changed, each with how many, and their
+ * units: grouped in the statement, not one row back per sample. Must run in a transaction (the staging table's rows
  * are the transaction's).
  *
  * The staging columns are text, cast in the insert: a bad value fails that statement, in words,
@@ -93,9 +96,10 @@ export async function copySampleRows(
       on conflict (unit_id, metric_id, day, source_id) do update
         set value = excluded.value, observed_at = excluded.observed_at, ingested_at = now(), poll_run_id = excluded.poll_run_id
         where samples.value is distinct from excluded.value
-      returning day, metric_id
+      returning day, metric_id, unit_id
     )
-    select to_char(day, 'YYYY-MM-DD') as day, metric_id as "metricId", count(*)::int as n from written group by day, metric_id`;
+    select to_char(day, 'YYYY-MM-DD') as day, metric_id as "metricId", unit_id as "unitId", count(*)::int as n
+    from written group by grouping sets ((day, metric_id), (unit_id))`;
   return checkColumns('copySampleRows', changedCountColumns, result);
 }
 

@@ -17,6 +17,23 @@ export async function holdRecomputeLock(tx: Queryable): Promise<void> {
   await tx`select pg_advisory_xact_lock(${RECOMPUTE_LOCK})`;
 }
 
+/** `and r.scope_unit_id = any(scopes)` (rankings as r), or nothing when every scope is meant. */
+function inScopes(q: Queryable, scopes: readonly number[] | undefined) {
+  return scopes ? q`and r.scope_unit_id = any(${q.array([...scopes])}::int[])` : q``;
+}
+
+/**
+ * The scopes whose boards these units' values reach: the parents of every unit they roll up into
+ * (themselves, their ancestors, and across a reform their successors and theirs: unit_rollup).
+ */
+export async function scopesReached(q: Queryable, unitIds: readonly number[]): Promise<number[]> {
+  if (!unitIds.length) return [];
+  const rows = await q`
+    select distinct a.parent_id as scope from unit_rollup r join units a on a.id = r.ancestor_id
+    where r.descendant_id = any(${q.array([...unitIds])}::int[]) and a.parent_id is not null`;
+  return parseRows('scopesReached', z.object({ scope: int }), rows).map((r) => r.scope);
+}
+
 /** The newest active version of every scheme (or of the keys given), in key order. */
 export function activeSchemeVersions(q: Queryable, keys?: readonly string[]) {
   return orm(q)
@@ -205,14 +222,14 @@ export async function periodValues(
 
 const storedRankRow = z.object({ scheme: z.string(), kind: z.string(), start: isoDate, scope: int, unit: int, rank: int.nullable() });
 
-/** The stored ranks of these periods (kind and start) under these schemes. */
-export async function storedRanks(q: Queryable, periods: readonly { kind: string; start: string }[], schemeKeys: readonly string[]) {
+/** The stored ranks of these periods (kind and start) under these schemes (of these scopes only, when given). */
+export async function storedRanks(q: Queryable, periods: readonly { kind: string; start: string }[], schemeKeys: readonly string[], scopes?: readonly number[]) {
   const rows = await q`
     select scheme_key as scheme, period_kind as kind, to_char(period_start, 'YYYY-MM-DD') as start, scope_unit_id as scope, unit_id as unit, rank
     from rankings r
     join unnest(${q.array(periods.map((p) => p.kind))}::text[], ${q.array(periods.map((p) => p.start))}::date[]) as w(kind, start)
       on r.period_kind = w.kind and r.period_start = w.start
-    where r.scheme_key = any(${q.array([...schemeKeys])}::text[])`;
+    where r.scheme_key = any(${q.array([...schemeKeys])}::text[]) ${inScopes(q, scopes)}`;
   return parseRows('storedRanks', storedRankRow, rows);
 }
 
@@ -271,17 +288,22 @@ export async function upsertRankingRows(q: Queryable, c: readonly RankingRowToSt
 }
 
 /**
- * Deletes the stored rows of these periods (under these schemes) whose unit is not a child in force
+ * Deletes the stored rows of these periods (under these schemes; of these scopes, when given) whose unit is not a child in force
  * of the row's scope on the period's last day: after a reform or a units import, a board's rows are
  * exactly the children it ranks (the city's 30 districts leave its boards from 07/2025, and a KPI that
  * adds a board's rows never adds them twice).
  */
-export async function deleteRowsOutOfForce(q: Queryable, periods: readonly { kind: string; start: string; end: string }[], schemeKeys: readonly string[]): Promise<void> {
+export async function deleteRowsOutOfForce(
+  q: Queryable,
+  periods: readonly { kind: string; start: string; end: string }[],
+  schemeKeys: readonly string[],
+  scopes?: readonly number[]
+): Promise<void> {
   await q`
     delete from rankings r
     using unnest(${q.array(periods.map((p) => p.kind))}::text[], ${q.array(periods.map((p) => p.start))}::date[],
                  ${q.array(periods.map((p) => p.end))}::date[]) as w(kind, start, finish), units u
-    where r.period_kind = w.kind and r.period_start = w.start and r.scheme_key = any(${q.array([...schemeKeys])}::text[])
+    where r.period_kind = w.kind and r.period_start = w.start and r.scheme_key = any(${q.array([...schemeKeys])}::text[]) ${inScopes(q, scopes)}
       and u.id = r.unit_id
       and (u.parent_id is distinct from r.scope_unit_id or u.valid_from > w.finish or u.valid_to < w.finish)`;
 }
@@ -320,12 +342,13 @@ export async function blankBoards(q: Queryable, boards: readonly BlankBoard[]) {
 
 /**
  * Sets the previous rank of each row of the `next` period to its unit's rank in the period `from`
- * (same scheme, scope and kind), where it differs.
+ * (same scheme, scope and kind), where it differs; of these scopes only, when given.
  */
 export async function refreshPreviousRanks(
   q: Queryable,
   following: readonly { from: { kind: string; start: string }; next: { start: string } }[],
-  schemeKeys: readonly string[]
+  schemeKeys: readonly string[],
+  scopes?: readonly number[]
 ): Promise<void> {
   // The next period's row of each row just stored, found by its whole primary key: joined on the
   // unnest directly, the planner left the period out of the key lookup and read every period of
@@ -336,6 +359,7 @@ export async function refreshPreviousRanks(
       from unnest(${q.array(following.map((f) => f.from.kind))}::text[], ${q.array(following.map((f) => f.from.start))}::date[],
                   ${q.array(following.map((f) => f.next.start))}::date[]) as w(kind, start, next_start)
       join rankings p on p.period_kind = w.kind and p.period_start = w.start and p.scheme_key = any(${q.array([...schemeKeys])}::text[])
+      ${scopes ? q`where p.scope_unit_id = any(${q.array([...scopes])}::int[])` : q``}
     )
     update rankings n set previous_rank = p.rank from p
     where n.scope_unit_id = p.scope_unit_id and n.period_kind = p.period_kind and n.period_start = p.next_start

@@ -12,7 +12,7 @@ import type { StoredIndicator } from '#db/schema/rankings';
 import { VALUE_PERIOD_KINDS, type ValuePeriodKind } from '#db/schema/samples';
 import {
   activeSchemeVersions, blankBoards, deleteRowsOutOfForce, periodValues, holdRecomputeLock, indicatorsOfSchemes, metricsByKey, metricSumsPerPeriod, refreshPreviousRanks,
-  schemeKeysUsingMetrics, storedRanks, unitParents, upsertRankingRows, type BlankBoard, type RankingRowToStore
+  schemeKeysUsingMetrics, scopesReached, storedRanks, unitParents, upsertRankingRows, type BlankBoard, type RankingRowToStore
 } from './queries.ts';
 import { points, ratioOfSums } from '#domain/ratio';
 import { competitionRanks, scaledTotal } from '#domain/ranking';
@@ -309,6 +309,12 @@ export async function schemesUsing(sql: Sql, metricIds: Iterable<number>): Promi
 export interface RecomputeOptions {
   /** Only these schemes' boards (an admin's edit of one scheme); default: every active scheme. */
   schemes?: readonly string[];
+  /**
+   * Only the boards these units' values reach (a poll's changed units): those on which the units, or
+   * any unit they roll up into, are ranked. Default: every scope's. A national poll of one province
+   * then recomputes its boards and the country's, not the 33 other provinces'.
+   */
+  units?: Iterable<number>;
 }
 
 /**
@@ -328,14 +334,18 @@ export async function recomputeRankings(sql: Sql, periods: Period[], options: Re
   const metricKeys = [
     ...new Set(schemes.flatMap((s) => [...s.indicators.flatMap((i) => [...i.numerator, ...i.denominator]), ...(s.groups ?? []).flatMap((g) => (g.publishedMetric ? [g.publishedMetric] : []))]))
   ];
-  const scopeIds = [...children.keys()];
+  const reached = options.units ? new Set(await scopesReached(sql, [...options.units])) : null;
+  const scopeIds = [...children.keys()].filter((id) => !reached || reached.has(id));
+  if (!scopeIds.length) return [];
+  // Every scope's boards: the statements below need not name them.
+  const only = reached ? scopeIds : undefined;
   const sorted = [...periods].sort((a, b) => a.kind.localeCompare(b.kind) || a.start.localeCompare(b.start));
 
   // Previous ranks: from the batch itself where it holds the previous period, else from the table.
   const prevRank = new Map<string, number | null>(); // `${scheme}|${kind}|${start}|${scope}|${unit}`
   const wanted = sorted.map(previousPeriod).filter((p) => !sorted.some((q) => q.kind === p.kind && q.start === p.start));
   if (wanted.length) {
-    for (const s of await storedRanks(sql, wanted, schemeKeys)) prevRank.set(`${s.scheme}|${s.kind}|${s.start}|${s.scope}|${s.unit}`, s.rank);
+    for (const s of await storedRanks(sql, wanted, schemeKeys, only)) prevRank.set(`${s.scheme}|${s.kind}|${s.start}|${s.scope}|${s.unit}`, s.rank);
   }
 
   /** The scopes whose boards were written. */
@@ -349,7 +359,7 @@ export async function recomputeRankings(sql: Sql, periods: Period[], options: Re
       totalsByKind.set(kind, await periodTotals(sql, ofKind, metricKeys));
     }
     // Rows of units no longer in force first: a board's stored rows are then exactly its children's.
-    await deleteRowsOutOfForce(sql, batch, schemeKeys);
+    await deleteRowsOutOfForce(sql, batch, schemeKeys, only);
     const blank = await blankBoardsStored(sql, batch, schemes, scopeIds, children, totalsByKind, prevRank);
     const out: RankingRowToStore[] = [];
     for (const period of batch) {
@@ -383,7 +393,7 @@ export async function recomputeRankings(sql: Sql, periods: Period[], options: Re
   const following = sorted
     .map((p) => ({ from: p, next: periodOf(p.kind, addDays(p.end, 1)) }))
     .filter(({ next }) => !sorted.some((q) => q.kind === next.kind && q.start === next.start));
-  if (following.length) await refreshPreviousRanks(sql, following, schemeKeys);
+  if (following.length) await refreshPreviousRanks(sql, following, schemeKeys, only);
   return scopeIds.filter((id) => written.has(id));
 }
 
