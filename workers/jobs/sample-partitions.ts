@@ -20,8 +20,9 @@ export const PARTITIONS_CRON = '15 0 * * *';
 export const partitionsJobSchema = z.object({ today: z.iso.date('must be a date written YYYY-MM-DD').optional() });
 
 export async function createPartitionsQueue(boss: PgBoss): Promise<void> {
-  // singleton: one waiting or running at a time, whoever asks. A missed day (the workers down) runs once on their return.
-  await boss.createQueue(PARTITIONS_QUEUE, { policy: 'singleton', retryLimit: 5, retryDelay: 60, retryBackoff: true, expireInSeconds: 600 });
+  // stately, as every queue here: at most one waiting and one running, whoever asks (each worker process at its start).
+  // A day missed while the workers were down runs once on their return (the schedule's `missed: 'once'`).
+  await boss.createQueue(PARTITIONS_QUEUE, { policy: 'stately', retryLimit: 5, retryDelay: 60, retryBackoff: true, expireInSeconds: 600 });
 }
 
 /** The schedule, and one run now (a worker process started after a long pause catches up at once). */
