@@ -1,8 +1,8 @@
 /**
- * The worker process's jobs and its ticker. Handlers (workers/jobs/*) take polls, recomputes and the
- * history off the pg-boss queues; the ticker asks, once per its interval, for a poll of each enabled
- * source (each worker process ticks; pg-boss keeps one waiting poll per source, so the duplicates
- * are absorbed).
+ * The worker process's jobs and its ticker. Handlers (workers/jobs/*) take polls, recomputes, the
+ * history and the daily creation of samples' month partitions off the pg-boss queues; the ticker
+ * asks, once per its interval, for a poll of each enabled source (each worker process ticks;
+ * pg-boss keeps one waiting poll per source, so the duplicates are absorbed).
  */
 import type { PgBoss } from 'pg-boss';
 import type { Sql } from '#db/client';
@@ -14,6 +14,7 @@ import { workPolls } from './jobs/poll-source.ts';
 import { workRecomputes } from './jobs/recompute-boards.ts';
 import { workHistory } from './jobs/history.ts';
 import { workSourceBackfills } from './jobs/backfill-source.ts';
+import { schedulePartitions, workPartitions } from './jobs/sample-partitions.ts';
 
 export interface WorkerOptions {
   sql: Sql;
@@ -26,7 +27,7 @@ export interface WorkerOptions {
   retry?: RetryPolicy;
   /** Polls run side by side in this process, so one slow source holds up no other. */
   concurrency?: number;
-  /** Whether this process asks for the scheduled polls (tests that ask for every poll by hand turn it off). */
+  /** Whether this process asks for the scheduled polls and the daily partitions job (tests that ask for every job by hand turn it off). */
   schedule?: boolean;
 }
 
@@ -35,6 +36,9 @@ export async function startWorkers({ sql, boss, secretKeyHex, log, onPoll, retry
   await workRecomputes({ sql, boss, log });
   await workHistory({ sql, boss, log, secretKeyHex });
   await workSourceBackfills({ sql, boss, log, secretKeyHex });
+  await workPartitions({ sql, boss, log });
+  // The month partitions of samples ahead of the data: daily, and once now.
+  if (schedule) await schedulePartitions(boss);
 
   // The ticker: each enabled source, once per its interval.
   const lastAsked = new Map<number, number>();

@@ -1,6 +1,7 @@
 /**
- * Reads a long date range from a source in the pieces it answers in one go, stores the samples,
- * and recomputes every day and month board in the range once at the end. Used by the seed
+ * Reads a long date range from a source in the pieces it answers in one go, stores the samples
+ * (through COPY, into the month partitions of their days, created first when missing), and
+ * recomputes every day and month board in the range once at the end. Used by the seed
  * (history) and by the history job. Each piece is recorded as a poll run (trigger `backfill`) that
  * its samples name; their arrival time is unknown, so they count as first seen at the end of their
  * own day: history loaded when a source is connected is never late, and a later change to it is a
@@ -12,7 +13,8 @@ import { orm, type Sql } from '#db/client';
 import { pollRuns } from '#db/schema/sources';
 import { periodsCovering } from '#domain/periods';
 import { BOARD_PERIOD_KINDS } from '#contract/dto';
-import { loadLookups, reservePollRunId, upsertSamples } from './ingest.ts';
+import { copySamples, loadLookups, reservePollRunId } from './ingest.ts';
+import { analyzeSamples, ensureSamplePartitions } from '../partitions.ts';
 import { credentialsOf, fetchWindow, piecesOf, rejectedWords, storePeriodValues, type SourceRow } from './poll.ts';
 import { recomputeRankings, schemesUsing } from '../ranking/rankings.ts';
 import { boardsOfChangedPeriods } from './periods.ts';
@@ -45,10 +47,13 @@ export async function backfillSource(
     const t0 = performance.now();
     // A long window is a big body: allow it more time than a routine poll.
     const fetched = await fetchWindow(source, piece, credentials, lookups, { timeoutMs: Math.max(source.timeoutMs, BACKFILL_PIECE_TIMEOUT_MS) });
+    // The month partitions of the days about to be written, before the piece's transaction (their
+    // creation takes a short lock of its own); a month it could not create takes its rows in the default partition.
+    if (fetched.rows.length) await ensureSamplePartitions(sql, daySpan(fetched.rows));
     // The samples and the run that names them, together (one transaction: a few statements per piece, none per row).
     const { pollRunId, changed } = await sql.begin(async (tx) => {
       const pollRunId = await reservePollRunId(tx);
-      const daily = await upsertSamples(tx, source.id, fetched.rows, startedAt, { pollRunId, firstSeen: 'on_time' });
+      const daily = await copySamples(tx, source.id, fetched.rows, startedAt, { pollRunId, firstSeen: 'on_time' }, { timeoutMs: BACKFILL_PIECE_TIMEOUT_MS });
       const valued = await storePeriodValues(tx, source.id, fetched.periodRows ?? [], startedAt, { pollRunId, firstSeen: 'on_time' }, { recompute: false });
       for (const p of valued.changedPeriods) changedPeriods.set(`${p.kind}|${p.start}`, p);
       for (const id of valued.changedMetricIds) changedMetricIds.add(id);
@@ -78,6 +83,17 @@ export async function backfillSource(
   return { samples, rejected, changed: changedTotal, ...changes };
 }
 
+/** The first and last day of these rows. */
+function daySpan(rows: readonly { day: string }[]): { from: string; to: string } {
+  let from = rows[0]!.day;
+  let to = from;
+  for (const r of rows) {
+    if (r.day < from) from = r.day;
+    else if (r.day > to) to = r.day;
+  }
+  return { from, to };
+}
+
 /**
  * After a periodic source's values changed: exactly the boards of the changed periods (and of the
  * quarter and year around a changed month), for the schemes that score a changed metric. `schemes`
@@ -95,7 +111,7 @@ export async function recomputePeriodBoards(
 
 /** Every stored board (day and month) of a range, recomputed once after a bulk load. */
 export async function recomputeRange(sql: Sql, range: { from: string; to: string }, log?: Logger): Promise<void> {
-  await sql`analyze samples`; // fresh statistics after a bulk load keep the ranking queries on their indexes
+  await analyzeSamples(sql, range); // fresh statistics after a bulk load keep the ranking queries on their indexes
   for (const kind of BOARD_PERIOD_KINDS) {
     const periods = periodsCovering(kind, range.from, range.to);
     // A month of boards per transaction (oldest first, so each previous rank is already stored):

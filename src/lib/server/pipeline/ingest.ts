@@ -9,12 +9,13 @@
  */
 import { asc } from 'drizzle-orm';
 import { today as todayIso } from '#domain/periods';
+import type postgres from 'postgres';
 import { orm, type Queryable as Sql } from '#db/client';
 import { metrics, units } from '#db/schema/index';
 import type { Lookups, StoredRow } from './mapping/validate.ts';
 import type { PeriodRow, UnitTree } from './mapping/index.ts';
 import type { ValuePeriodKind } from '#db/schema/samples';
-import { upsertPeriodSampleRows, upsertSampleRows } from './samples-queries.ts';
+import { copySampleRows, upsertPeriodSampleRows, upsertSampleRows } from './samples-queries.ts';
 
 export { reservePollRunId } from './samples-queries.ts';
 
@@ -106,16 +107,18 @@ export interface UpsertProvenance {
   firstSeen: 'now' | 'on_time';
 }
 
-/** Returns how many samples were new or changed, on which days, and of which metrics (ids). */
-export async function upsertSamples(
-  sql: Sql,
-  sourceId: number,
-  rows: StoredRow[],
-  observedAt: Date,
-  provenance: UpsertProvenance
-): Promise<{ changed: number; changedDays: Set<string>; changedMetricIds: Set<number> }> {
+/** What a write of samples changed: how many samples were new or changed, on which days, of which metrics and units (ids). */
+export interface SamplesChanged {
+  changed: number;
+  changedDays: Set<string>;
+  changedMetricIds: Set<number>;
+  changedUnitIds: Set<number>;
+}
+
+export async function upsertSamples(sql: Sql, sourceId: number, rows: StoredRow[], observedAt: Date, provenance: UpsertProvenance): Promise<SamplesChanged> {
   const changedDays = new Set<string>();
   const changedMetricIds = new Set<number>();
+  const changedUnitIds = new Set<number>();
   let changed = 0;
   for (let i = 0; i < rows.length; i += CHUNK) {
     const chunk = rows.slice(i, i + CHUNK);
@@ -124,9 +127,39 @@ export async function upsertSamples(
     for (const r of result) {
       changedDays.add(r.day);
       changedMetricIds.add(r.metricId);
+      changedUnitIds.add(r.unitId);
     }
   }
-  return { changed, changedDays, changedMetricIds };
+  return { changed, changedDays, changedMetricIds, changedUnitIds };
+}
+
+/**
+ * A backfill's samples, as upsertSamples stores them (same rules, same provenance, same answer),
+ * through COPY into a staging table and one insert … select (copySampleRows): for the tens of
+ * thousands of rows of a history piece. In the caller's transaction. Polls keep upsertSamples.
+ */
+export async function copySamples(
+  tx: postgres.TransactionSql,
+  sourceId: number,
+  rows: StoredRow[],
+  observedAt: Date,
+  provenance: UpsertProvenance,
+  options: { timeoutMs: number }
+): Promise<SamplesChanged> {
+  const changedDays = new Set<string>();
+  const changedMetricIds = new Set<number>();
+  const changedUnitIds = new Set<number>();
+  let changed = 0;
+  if (!rows.length) return { changed, changedDays, changedMetricIds, changedUnitIds };
+  for (const r of await copySampleRows(tx, rows, { sourceId, observedAt, ...provenance }, options.timeoutMs)) {
+    if (r.unitId !== null) changedUnitIds.add(r.unitId);
+    else {
+      changed += r.n;
+      changedDays.add(r.day!);
+      changedMetricIds.add(r.metricId!);
+    }
+  }
+  return { changed, changedDays, changedMetricIds, changedUnitIds };
 }
 
 /**

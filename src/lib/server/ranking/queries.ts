@@ -17,6 +17,23 @@ export async function holdRecomputeLock(tx: Queryable): Promise<void> {
   await tx`select pg_advisory_xact_lock(${RECOMPUTE_LOCK})`;
 }
 
+/** `and r.scope_unit_id = any(scopes)` (rankings as r), or nothing when every scope is meant. */
+function inScopes(q: Queryable, scopes: readonly number[] | undefined) {
+  return scopes ? q`and r.scope_unit_id = any(${q.array([...scopes])}::int[])` : q``;
+}
+
+/**
+ * The scopes whose boards these units' values reach: the parents of every unit they roll up into
+ * (themselves, their ancestors, and across a reform their successors and theirs: unit_rollup).
+ */
+export async function scopesReached(q: Queryable, unitIds: readonly number[]): Promise<number[]> {
+  if (!unitIds.length) return [];
+  const rows = await q`
+    select distinct a.parent_id as scope from unit_rollup r join units a on a.id = r.ancestor_id
+    where r.descendant_id = any(${q.array([...unitIds])}::int[]) and a.parent_id is not null`;
+  return parseRows('scopesReached', z.object({ scope: int }), rows).map((r) => r.scope);
+}
+
 /** The newest active version of every scheme (or of the keys given), in key order. */
 export function activeSchemeVersions(q: Queryable, keys?: readonly string[]) {
   return orm(q)
@@ -158,7 +175,10 @@ export async function periodValues(
 ) {
   const derivable = metricsToRead.filter((m) => m.unit !== 'points').map((m) => m.id);
   const units = unitIds ? q`and v.unit_id = any(${q.array([...unitIds])}::int[])` : q``;
-  // Anti-joins on grouped sets (hash joins), not `not exists` against a CTE: that was quadratic.
+  // "Given, else derived" by one sort per level (distinct on, the given value first), never by a
+  // join: a materialized CTE has no statistics, and on a freshly loaded period_samples (one row
+  // estimated for 12,000) the planner chose a nested-loop anti-join that took 11–20 s for one month
+  // board of the demo.
   const rows = await q`
     with p as (
       select * from unnest(${q.array(periods.map((p) => p.kind))}::text[], ${q.array(periods.map((p) => p.start))}::date[]) as p(kind, start)
@@ -171,29 +191,28 @@ export async function periodValues(
         and v.period_start >= (select min(date_trunc('year', start))::date from p)
         and v.period_start <= (select max(start + interval '1 year')::date from p)
       order by v.unit_id, v.metric_id, v.period_kind, v.period_start, d.priority desc, v.observed_at desc
-    ), q_given as (
-      select unit_id, metric_id, period_start, value, observed_at from best where period_kind = 'quarter'
-    ), q_summed as (
-      select unit_id, metric_id, date_trunc('quarter', period_start)::date as period_start, sum(value) as value, max(observed_at) as observed_at
-      from best where period_kind = 'month' and metric_id = any(${q.array(derivable)}::int[])
-      group by unit_id, metric_id, date_trunc('quarter', period_start)::date
     ), quarters as materialized (
       -- a quarter as given, else its months summed (derivable metrics only)
-      select * from q_given
-      union all
-      select s.* from q_summed s left join q_given g using (unit_id, metric_id, period_start) where g.unit_id is null
-    ), y_given as (
-      select unit_id, metric_id, period_start, value, observed_at from best where period_kind = 'year'
-    ), y_summed as (
-      select unit_id, metric_id, date_trunc('year', period_start)::date as period_start, sum(value) as value, max(observed_at) as observed_at
-      from quarters where metric_id = any(${q.array(derivable)}::int[])
-      group by unit_id, metric_id, date_trunc('year', period_start)::date
+      select distinct on (unit_id, metric_id, period_start) unit_id, metric_id, period_start, value, observed_at
+      from (select unit_id, metric_id, period_start, value, observed_at, 0 as derived from best where period_kind = 'quarter'
+            union all
+            select unit_id, metric_id, date_trunc('quarter', period_start)::date, sum(value), max(observed_at), 1
+            from best where period_kind = 'month' and metric_id = any(${q.array(derivable)}::int[])
+            group by unit_id, metric_id, date_trunc('quarter', period_start)::date) x
+      order by unit_id, metric_id, period_start, derived
+    ), years as (
+      -- a year as given, else its quarters (given, or their months summed) summed
+      select distinct on (unit_id, metric_id, period_start) unit_id, metric_id, period_start, value, observed_at
+      from (select unit_id, metric_id, period_start, value, observed_at, 0 as derived from best where period_kind = 'year'
+            union all
+            select unit_id, metric_id, date_trunc('year', period_start)::date, sum(value), max(observed_at), 1
+            from quarters where metric_id = any(${q.array(derivable)}::int[])
+            group by unit_id, metric_id, date_trunc('year', period_start)::date) x
+      order by unit_id, metric_id, period_start, derived
     ), v as (
       select unit_id, metric_id, 'month'::text as period_kind, period_start, value, observed_at from best where period_kind = 'month'
       union all select unit_id, metric_id, 'quarter', period_start, value, observed_at from quarters
-      union all select unit_id, metric_id, 'year', period_start, value, observed_at from y_given
-      union all select s.unit_id, s.metric_id, 'year', s.period_start, s.value, s.observed_at
-                from y_summed s left join y_given g using (unit_id, metric_id, period_start) where g.unit_id is null
+      union all select unit_id, metric_id, 'year', period_start, value, observed_at from years
     )
     select to_char(v.period_start, 'YYYY-MM-DD') as start, v.unit_id as "unitId", m.key as metric, v.value::float8 as value,
            to_char(v.observed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "asOf", false as estimated
@@ -203,14 +222,14 @@ export async function periodValues(
 
 const storedRankRow = z.object({ scheme: z.string(), kind: z.string(), start: isoDate, scope: int, unit: int, rank: int.nullable() });
 
-/** The stored ranks of these periods (kind and start) under these schemes. */
-export async function storedRanks(q: Queryable, periods: readonly { kind: string; start: string }[], schemeKeys: readonly string[]) {
+/** The stored ranks of these periods (kind and start) under these schemes (of these scopes only, when given). */
+export async function storedRanks(q: Queryable, periods: readonly { kind: string; start: string }[], schemeKeys: readonly string[], scopes?: readonly number[]) {
   const rows = await q`
     select scheme_key as scheme, period_kind as kind, to_char(period_start, 'YYYY-MM-DD') as start, scope_unit_id as scope, unit_id as unit, rank
     from rankings r
     join unnest(${q.array(periods.map((p) => p.kind))}::text[], ${q.array(periods.map((p) => p.start))}::date[]) as w(kind, start)
       on r.period_kind = w.kind and r.period_start = w.start
-    where r.scheme_key = any(${q.array([...schemeKeys])}::text[])`;
+    where r.scheme_key = any(${q.array([...schemeKeys])}::text[]) ${inScopes(q, scopes)}`;
   return parseRows('storedRanks', storedRankRow, rows);
 }
 
@@ -269,29 +288,67 @@ export async function upsertRankingRows(q: Queryable, c: readonly RankingRowToSt
 }
 
 /**
- * Deletes the stored rows of these periods (under these schemes) whose unit is not a child in force
+ * Deletes the stored rows of these periods (under these schemes; of these scopes, when given) whose unit is not a child in force
  * of the row's scope on the period's last day: after a reform or a units import, a board's rows are
  * exactly the children it ranks (the city's 30 districts leave its boards from 07/2025, and a KPI that
  * adds a board's rows never adds them twice).
  */
-export async function deleteRowsOutOfForce(q: Queryable, periods: readonly { kind: string; start: string; end: string }[], schemeKeys: readonly string[]): Promise<void> {
+export async function deleteRowsOutOfForce(
+  q: Queryable,
+  periods: readonly { kind: string; start: string; end: string }[],
+  schemeKeys: readonly string[],
+  scopes?: readonly number[]
+): Promise<void> {
   await q`
     delete from rankings r
     using unnest(${q.array(periods.map((p) => p.kind))}::text[], ${q.array(periods.map((p) => p.start))}::date[],
                  ${q.array(periods.map((p) => p.end))}::date[]) as w(kind, start, finish), units u
-    where r.period_kind = w.kind and r.period_start = w.start and r.scheme_key = any(${q.array([...schemeKeys])}::text[])
+    where r.period_kind = w.kind and r.period_start = w.start and r.scheme_key = any(${q.array([...schemeKeys])}::text[]) ${inScopes(q, scopes)}
       and u.id = r.unit_id
       and (u.parent_id is distinct from r.scope_unit_id or u.valid_from > w.finish or u.valid_to < w.finish)`;
 }
 
+/** A board with nothing to rank: its scheme (key and version in force), scope, period, and how many children it ranks. */
+export interface BlankBoard {
+  scheme: string;
+  schemeId: number;
+  scope: number;
+  kind: string;
+  start: string;
+  children: number;
+}
+
+const blankBoardRow = z.object({ scheme: z.string(), scope: int, kind: z.string(), start: isoDate });
+
+/**
+ * Those of these boards stored with exactly their children's rows (deleteRowsOutOfForce has removed
+ * any other), every one unranked for want of data, without a value (as_of null: no value was
+ * summed), no previous rank, under the scheme version given. One grouped read of the boards' rows.
+ */
+export async function blankBoards(q: Queryable, boards: readonly BlankBoard[]) {
+  const rows = await q`
+    select b.scheme, b.scope, b.kind, to_char(b.start, 'YYYY-MM-DD') as start
+    from unnest(${q.array(boards.map((b) => b.scheme))}::text[], ${q.array(boards.map((b) => b.schemeId))}::int[],
+                ${q.array(boards.map((b) => b.scope))}::int[], ${q.array(boards.map((b) => b.kind))}::text[],
+                ${q.array(boards.map((b) => b.start))}::date[], ${q.array(boards.map((b) => b.children))}::int[])
+      as b(scheme, scheme_id, scope, kind, start, children)
+    join rankings r on r.scope_unit_id = b.scope and r.period_kind = b.kind and r.period_start = b.start and r.scheme_key = b.scheme
+    group by b.scheme, b.scheme_id, b.scope, b.kind, b.start, b.children
+    having count(*) = b.children
+       and bool_and(r.scheme_id = b.scheme_id and r.rank is null and r.previous_rank is null and r.total is null
+                    and r.not_ranked_reason = 'no_data' and r.as_of is null)`;
+  return parseRows('blankBoards', blankBoardRow, rows);
+}
+
 /**
  * Sets the previous rank of each row of the `next` period to its unit's rank in the period `from`
- * (same scheme, scope and kind), where it differs.
+ * (same scheme, scope and kind), where it differs; of these scopes only, when given.
  */
 export async function refreshPreviousRanks(
   q: Queryable,
   following: readonly { from: { kind: string; start: string }; next: { start: string } }[],
-  schemeKeys: readonly string[]
+  schemeKeys: readonly string[],
+  scopes?: readonly number[]
 ): Promise<void> {
   // The next period's row of each row just stored, found by its whole primary key: joined on the
   // unnest directly, the planner left the period out of the key lookup and read every period of
@@ -302,6 +359,7 @@ export async function refreshPreviousRanks(
       from unnest(${q.array(following.map((f) => f.from.kind))}::text[], ${q.array(following.map((f) => f.from.start))}::date[],
                   ${q.array(following.map((f) => f.next.start))}::date[]) as w(kind, start, next_start)
       join rankings p on p.period_kind = w.kind and p.period_start = w.start and p.scheme_key = any(${q.array([...schemeKeys])}::text[])
+      ${scopes ? q`where p.scope_unit_id = any(${q.array([...scopes])}::int[])` : q``}
     )
     update rankings n set previous_rank = p.rank from p
     where n.scope_unit_id = p.scope_unit_id and n.period_kind = p.period_kind and n.period_start = p.next_start

@@ -11,8 +11,8 @@ import type { Queryable as Sql } from '#db/client';
 import type { StoredIndicator } from '#db/schema/rankings';
 import { VALUE_PERIOD_KINDS, type ValuePeriodKind } from '#db/schema/samples';
 import {
-  activeSchemeVersions, deleteRowsOutOfForce, periodValues, holdRecomputeLock, indicatorsOfSchemes, metricsByKey, metricSumsPerPeriod, refreshPreviousRanks,
-  schemeKeysUsingMetrics, storedRanks, unitParents, upsertRankingRows, type RankingRowToStore
+  activeSchemeVersions, blankBoards, deleteRowsOutOfForce, periodValues, holdRecomputeLock, indicatorsOfSchemes, metricsByKey, metricSumsPerPeriod, refreshPreviousRanks,
+  schemeKeysUsingMetrics, scopesReached, storedRanks, unitParents, upsertRankingRows, type BlankBoard, type RankingRowToStore
 } from './queries.ts';
 import { points, ratioOfSums } from '#domain/ratio';
 import { competitionRanks, scaledTotal } from '#domain/ranking';
@@ -309,12 +309,19 @@ export async function schemesUsing(sql: Sql, metricIds: Iterable<number>): Promi
 export interface RecomputeOptions {
   /** Only these schemes' boards (an admin's edit of one scheme); default: every active scheme. */
   schemes?: readonly string[];
+  /**
+   * Only the boards these units' values reach (a poll's changed units): those on which the units, or
+   * any unit they roll up into, are ranked. Default: every scope's. A national poll of one province
+   * then recomputes its boards and the country's, not the 33 other provinces'.
+   */
+  units?: Iterable<number>;
 }
 
 /**
  * Recomputes and stores the boards of every active scheme and every scope for the given periods
  * (one kind or several), oldest first, so that each period's previous rank is the one just stored.
- * The metric sums are read once and scored by each scheme. Returns the ids of the scopes written.
+ * The metric sums are read once and scored by each scheme. A board with nothing to rank that is
+ * already stored as such is left as it is (blankBoardsStored). Returns the ids of the scopes written.
  */
 export async function recomputeRankings(sql: Sql, periods: Period[], options: RecomputeOptions = {}): Promise<number[]> {
   if (periods.length === 0) return [];
@@ -327,16 +334,22 @@ export async function recomputeRankings(sql: Sql, periods: Period[], options: Re
   const metricKeys = [
     ...new Set(schemes.flatMap((s) => [...s.indicators.flatMap((i) => [...i.numerator, ...i.denominator]), ...(s.groups ?? []).flatMap((g) => (g.publishedMetric ? [g.publishedMetric] : []))]))
   ];
-  const scopeIds = [...children.keys()];
+  const reached = options.units ? new Set(await scopesReached(sql, [...options.units])) : null;
+  const scopeIds = [...children.keys()].filter((id) => !reached || reached.has(id));
+  if (!scopeIds.length) return [];
+  // Every scope's boards: the statements below need not name them.
+  const only = reached ? scopeIds : undefined;
   const sorted = [...periods].sort((a, b) => a.kind.localeCompare(b.kind) || a.start.localeCompare(b.start));
 
   // Previous ranks: from the batch itself where it holds the previous period, else from the table.
   const prevRank = new Map<string, number | null>(); // `${scheme}|${kind}|${start}|${scope}|${unit}`
   const wanted = sorted.map(previousPeriod).filter((p) => !sorted.some((q) => q.kind === p.kind && q.start === p.start));
   if (wanted.length) {
-    for (const s of await storedRanks(sql, wanted, schemeKeys)) prevRank.set(`${s.scheme}|${s.kind}|${s.start}|${s.scope}|${s.unit}`, s.rank);
+    for (const s of await storedRanks(sql, wanted, schemeKeys, only)) prevRank.set(`${s.scheme}|${s.kind}|${s.start}|${s.scope}|${s.unit}`, s.rank);
   }
 
+  /** The scopes whose boards were written. */
+  const written = new Set<number>();
   const BATCH = 62;
   for (let i = 0; i < sorted.length; i += BATCH) {
     const batch = sorted.slice(i, i + BATCH);
@@ -345,6 +358,9 @@ export async function recomputeRankings(sql: Sql, periods: Period[], options: Re
       const ofKind = batch.filter((p) => p.kind === kind);
       totalsByKind.set(kind, await periodTotals(sql, ofKind, metricKeys));
     }
+    // Rows of units no longer in force first: a board's stored rows are then exactly its children's.
+    await deleteRowsOutOfForce(sql, batch, schemeKeys, only);
+    const blank = await blankBoardsStored(sql, batch, schemes, scopeIds, children, totalsByKind, prevRank);
     const out: RankingRowToStore[] = [];
     for (const period of batch) {
       const totals = totalsByKind.get(period.kind)!.get(period.start);
@@ -354,6 +370,9 @@ export async function recomputeRankings(sql: Sql, periods: Period[], options: Re
         for (const scope of scopeIds) {
           const groups = childGroups(children.get(scope)!, period.end);
           if (groups.length === 0) continue; // no child in force in this period (an ended district after the reform)
+          // Nothing to rank and already stored as such: not written again (ranks stay null, nothing to announce).
+          if (blank.has(`${scheme.key}|${period.kind}|${period.start}|${scope}`)) continue;
+          written.add(scope);
           for (const row of scoreGroups(groups, totals, scheme)) {
             const previous = prevRank.get(`${scheme.key}|${prev.kind}|${prev.start}|${scope}|${row.unitId}`) ?? null;
             prevRank.set(`${scheme.key}|${period.kind}|${period.start}|${scope}|${row.unitId}`, row.rank);
@@ -368,15 +387,57 @@ export async function recomputeRankings(sql: Sql, periods: Period[], options: Re
         }
       }
     }
-    await deleteRowsOutOfForce(sql, batch, schemeKeys);
     for (let j = 0; j < out.length; j += 10_000) await upsertRankingRows(sql, out.slice(j, j + 10_000));
   }
   // The period after each recomputed one compares with it: refresh its previous rank (same scheme).
   const following = sorted
     .map((p) => ({ from: p, next: periodOf(p.kind, addDays(p.end, 1)) }))
     .filter(({ next }) => !sorted.some((q) => q.kind === next.kind && q.start === next.start));
-  if (following.length) await refreshPreviousRanks(sql, following, schemeKeys);
-  return scopeIds;
+  if (following.length) await refreshPreviousRanks(sql, following, schemeKeys, only);
+  return scopeIds.filter((id) => written.has(id));
+}
+
+/**
+ * The boards of this batch (`scheme|kind|start|scope`) that have nothing to rank and are stored as
+ * such already, so need not be written again: no child of the scope has a value in the period, every
+ * previous rank is null (the previous period had nothing to rank either), and the stored board holds
+ * a row for each child, all unranked for want of data, with no value, under the scheme version in
+ * force (the rows of such a board follow from that version alone). After the national register's
+ * import, the provinces without a source (and their communes) are such boards: written once, then
+ * skipped by every poll's recompute instead of rewriting some 3,300 rows per period and scheme.
+ */
+async function blankBoardsStored(
+  sql: Sql,
+  batch: readonly Period[],
+  schemes: readonly ActiveScheme[],
+  scopeIds: readonly number[],
+  children: Map<number, UnitPlace[]>,
+  totalsByKind: Map<string, Map<string, Totals>>,
+  prevRank: Map<string, number | null>
+): Promise<Set<string>> {
+  const inBatch = new Set(batch.map((p) => `${p.kind}|${p.start}`));
+  const hasValues = (period: Period, scope: number) => {
+    const totals = totalsByKind.get(period.kind)?.get(period.start);
+    return !!totals && childGroups(children.get(scope)!, period.end).some((ids) => ids.some((id) => totals.has(id)));
+  };
+  const candidates: BlankBoard[] = [];
+  for (const period of batch) {
+    const prev = previousPeriod(period);
+    for (const scheme of schemes) {
+      if (scheme.periodKinds && !scheme.periodKinds.includes(period.kind)) continue;
+      for (const scope of scopeIds) {
+        const groups = childGroups(children.get(scope)!, period.end);
+        if (groups.length === 0 || hasValues(period, scope)) continue;
+        // The previous ranks these rows would carry: all null (a previous period in the batch with nothing to rank, or stored ranks all null).
+        const prevNull = inBatch.has(`${prev.kind}|${prev.start}`)
+          ? !hasValues(prev, scope)
+          : groups.every((ids) => ids.every((id) => (prevRank.get(`${scheme.key}|${prev.kind}|${prev.start}|${scope}|${id}`) ?? null) === null));
+        if (prevNull) candidates.push({ scheme: scheme.key, schemeId: scheme.id, scope, kind: period.kind, start: period.start, children: groups.flat().length });
+      }
+    }
+  }
+  if (!candidates.length) return new Set();
+  return new Set((await blankBoards(sql, candidates)).map((b) => `${b.scheme}|${b.kind}|${b.start}|${b.scope}`));
 }
 
 /**
