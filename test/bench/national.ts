@@ -28,7 +28,7 @@ import { connectDb, orm, type Sql } from '../../db/client.ts';
 import { startEmbeddedPostgres } from '../../db/embedded.ts';
 import { runMigrations } from '../../db/migrate.ts';
 import { dataSources, DEFAULT_REQUEST } from '../../db/schema/sources.ts';
-import { addDays, periodOf } from '../../src/lib/domain/periods.ts';
+import { addDays, periodOf, PERIOD_KINDS } from '../../src/lib/domain/periods.ts';
 import { RANKINGS_CHANNEL, type RankingsChanged } from '../../src/lib/contract/notify.ts';
 import { NotFoundError, readActiveSchemes, readBoard, readSeries, readUnit } from '../../src/lib/server/boards.ts';
 import { readKpiHistory } from '../../src/lib/server/kpis.ts';
@@ -339,6 +339,11 @@ export async function nationalBench(): Promise<void> {
     const rankLive = await median3(() => recomputeRankings(sql, affectedPeriods([TO])));
     row('rank the live boards of one day (day, week, month, reporting month: a poll\'s recompute), median of 3', `${rankLive.toFixed(0)} ms`);
     json.rankLiveBoardsMs = Math.round(rankLive);
+    // Each kind alone (once): which of them the live boards' time is.
+    const byKind: Record<string, number> = {};
+    for (const kind of PERIOD_KINDS) byKind[kind] = Math.round((await time(() => recomputeRankings(sql, [periodOf(kind, TO)]))).ms);
+    row('  one board of each kind, every scope (once each)', Object.entries(byKind).map(([k, ms]) => `${k} ${ms}`).join(', ') + ' ms');
+    json.rankOneBoardByKindMs = byKind;
     json.rankDayMs = Math.round(rankDay);
     json.rankMonthMs = Math.round(rankMonth);
 
