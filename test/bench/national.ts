@@ -19,7 +19,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -234,6 +234,7 @@ async function rawCopy(sql: Sql): Promise<{ rows: number; ms: number; partitione
 
 export async function nationalBench(): Promise<void> {
   const started = performance.now();
+  const loadAtStart = loadavg();
   const phases: { phase: string; atSeconds: number; benchMaxRssMb: number }[] = [];
   /** A phase done: on stderr as it happens (a long run shows where it is), and in the JSON. */
   const done = (phase: string) => {
@@ -327,6 +328,21 @@ export async function nationalBench(): Promise<void> {
     json.boards = ranked!.boards;
     json.rankingRows = ranked!.rows;
     done('every board ranked');
+
+    // Storage as the history and its boards left it (before the repeated recomputes below rewrite board rows).
+    const tables = await storage(sql);
+    const samplesBytes = tables.find((t) => t.table === 'samples')?.bytes ?? 0;
+    const rankingsBytes = tables.find((t) => t.table === 'rankings')?.bytes ?? 0;
+    const [db] = await sql<{ bytes: number }[]>`select pg_database_size(current_database())::float8 as bytes`;
+    for (const t of tables.filter((t) => t.bytes >= 1 << 20 || t.table === 'samples').slice(0, 10)) {
+      row(`storage: ${t.table}${t.partitions ? ` (${t.partitions} partitions)` : ''}`, `${mb(t.bytes)} MB`);
+    }
+    row('storage: the whole database', `${mb(db!.bytes)} MB`);
+    row('storage: samples per million samples / rankings per million board rows', `${mb(samplesBytes / (stored!.samples / 1e6))} / ${mb(rankingsBytes / (ranked!.rows / 1e6))} MB`);
+    json.storageMb = Object.fromEntries(tables.map((t) => [t.table, mb(t.bytes)]));
+    json.databaseMb = mb(db!.bytes);
+    json.samplesMbPerMillion = mb(samplesBytes / (stored!.samples / 1e6));
+    json.rankingsMbPerMillionRows = mb(rankingsBytes / (ranked!.rows / 1e6));
     const median3 = async (fn: () => Promise<unknown>) => {
       const ms = [(await time(fn)).ms, (await time(fn)).ms, (await time(fn)).ms].sort((a, b) => a - b);
       return ms[1]!;
@@ -356,6 +372,12 @@ export async function nationalBench(): Promise<void> {
     json.copyRows = copy.rows;
     json.copyRowsPerSecond = Math.round(copyRate);
     json.ingestToCopyRatio = Math.round((ingestRate / copyRate) * 1000) / 1000;
+    const [copyTable] = await sql<{ bytes: number }[]>`
+      select (case when c.relkind = 'p' then (select sum(pg_total_relation_size(t.relid)) from pg_partition_tree(c.oid) t) else pg_total_relation_size(c.oid) end)::float8 as bytes
+      from pg_class c where c.oid = 'bench_copy'::regclass`;
+    row('  the COPY\'s table, per million rows (samples: above)', `${mb(copyTable!.bytes / (copy.rows / 1e6))} MB`);
+    json.copyTableMbPerMillion = mb(copyTable!.bytes / (copy.rows / 1e6));
+    await sql`drop table bench_copy`;
     done('raw COPY');
 
     // 5. Board reads: the country, the largest province, one of its communes.
@@ -428,23 +450,6 @@ export async function nationalBench(): Promise<void> {
     json.provincePollSamplesChanged = samplesChanged;
     done('province polls');
 
-    // 7. Storage.
-    const tables = await storage(sql);
-    const samplesBytes = tables.find((t) => t.table === 'samples')?.bytes ?? 0;
-    const copyBytes = tables.find((t) => t.table === 'bench_copy')?.bytes ?? 0;
-    const [db] = await sql<{ bytes: number }[]>`select pg_database_size(current_database())::float8 as bytes`;
-    const dbBytes = db!.bytes;
-    for (const t of tables.filter((t) => t.bytes >= 1 << 20 || t.table === 'samples').slice(0, 10)) {
-      row(`storage: ${t.table}${t.partitions ? ` (${t.partitions} partitions)` : ''}${t.table === 'bench_copy' ? ' (the COPY\'s table)' : ''}`, `${mb(t.bytes)} MB`);
-    }
-    row('storage: the whole database (bench_copy included)', `${mb(dbBytes)} MB`);
-    row('storage: samples per million samples', `${mb(samplesBytes / (stored!.samples / 1e6))} MB`);
-    json.storageMb = Object.fromEntries(tables.map((t) => [t.table, mb(t.bytes)]));
-    json.databaseMb = mb(dbBytes);
-    json.samplesMbPerMillion = mb(samplesBytes / (stored!.samples / 1e6));
-    json.copyTableMbPerMillion = copyBytes ? mb(copyBytes / (copy.rows / 1e6)) : null;
-    await sql`drop table bench_copy`;
-
     // Peak memory before the push bench (whose web servers and client processes are children of this one too).
     const peaks = procs.peaks();
     const simUsage = await sims.usage();
@@ -460,13 +465,14 @@ export async function nationalBench(): Promise<void> {
         push[`webNodes${webNodes}`] = r.figures;
       }
       json.push = push;
+      json.pushClients = PUSH_CLIENTS;
       json[`push${PUSH_CLIENTS}P95Ms`] = push.webNodes1!.p95Ms;
       json[`push${PUSH_CLIENTS}TwoNodesP95Ms`] = push.webNodes2!.p95Ms;
       json.webRssMb = [...push.webNodes1!.webRssMb, ...push.webNodes2!.webRssMb];
       done('push');
     } else {
       row('push (test/bench/push.ts)', 'not measured: the file is not in this tree yet');
-      json[`push${PUSH_CLIENTS}P95Ms`] = null;
+      json.push5000P95Ms = null;
     }
 
     row('peak RSS: this process (bench: fetch, map, ingest, ranking, reads)', `${peaks.benchMb} MB`);
@@ -484,12 +490,16 @@ export async function nationalBench(): Promise<void> {
   }
 
   const wall = (performance.now() - started) / 1000;
+  const load = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');
+  row('the machine: cores, load average (1, 5, 15 min) at the start / at the end', `${cpus().length}, ${load(loadAtStart)} / ${load(loadavg())}`);
+  json.machine = { cores: cpus().length, loadAtStart, loadAtEnd: loadavg() };
   row('wall-clock time of the whole run', `${wall.toFixed(0)} s`);
   json.wallClockSeconds = Math.round(wall);
   json.phases = phases;
-  const width = Math.max(...rows.map(([k]) => k.length));
+  // Long labels (the push bench's) on a line of their own, the value under them.
+  const width = Math.min(110, Math.max(...rows.map(([k]) => k.length)));
   console.log(`\nCity Ops national benchmark (${DAYS} days, one node, embedded PostgreSQL)\n`);
-  for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+  for (const [k, v] of rows) console.log(k.length > width ? `${k}\n${' '.repeat(width)}  ${v}` : `${k.padEnd(width)}  ${v}`);
   if (process.env.BENCH_JSON) {
     await writeFile(process.env.BENCH_JSON, `${JSON.stringify(json, null, 2)}\n`);
     console.log(`\nfigures written to ${process.env.BENCH_JSON}`);
