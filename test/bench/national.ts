@@ -13,7 +13,8 @@
  * of one day and of one month; board reads (the country's provinces, a province's communes, a
  * commune's page) p50/p95 over 200; a province's poll changing one commune → boards recomputed →
  * NOTIFY heard by a LISTEN here, p95 of 20; storage; peak memory per process; the push figures of
- * test/bench/push.ts (benchPush, BENCH_PUSH_CLIENTS clients, default 5000, on one then two web nodes).
+ * test/bench/push.ts (benchPush, BENCH_PUSH_CLIENTS clients, default 5000, on one then two web nodes;
+ * BENCH_PUSH=0 leaves it out). BENCH_SLOW_MS=n logs PostgreSQL's statements of n ms or more on stderr.
  * Prints a table and writes the figures as JSON to BENCH_JSON (when set). Asserts nothing.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -43,7 +44,7 @@ import { DEMO_SOURCES } from '#server/seed/demo-sources';
 import { seal, newKeyHex } from '../../src/lib/server/secrets.ts';
 import { backfillSource, recomputeRange } from '#server/pipeline/backfill';
 import { affectedPeriods, loadSource, pollSource, type SourceRow } from '#server/pipeline/poll';
-import { recomputeRankings } from '#server/ranking/rankings';
+import { recomputeRankings, schemesUsing } from '#server/ranking/rankings';
 import type { ProvinceSimulator, SimulatorUsage } from '../../workers/simulator/national.ts';
 import { setOverride } from '../support/fixtures.ts';
 import { freePort } from '../support/ports.ts';
@@ -249,13 +250,23 @@ export async function nationalBench(): Promise<void> {
   if (from < REFORM_DAY) throw new Error(`BENCH_DAYS=${DAYS} reaches before the reform (${REFORM_DAY}): at most ${1 + (Date.parse(TO) - Date.parse(REFORM_DAY)) / 864e5} days`);
 
   const dataDir = await mkdtemp(path.join(tmpdir(), 'cityops-bench-national-'));
-  const pg = await startEmbeddedPostgres({ dataDir, port: await freePort() });
+  // BENCH_SLOW_MS=n: PostgreSQL logs every statement of n ms or more, shown on stderr as it happens (a diagnosis aid).
+  const slowMs = process.env.BENCH_SLOW_MS ? Number(process.env.BENCH_SLOW_MS) : null;
+  const pg = await startEmbeddedPostgres({
+    dataDir,
+    port: await freePort(),
+    log: slowMs === null ? undefined : (line) => void (/duration: \d/.test(line) && console.error(`[postgres] ${line.replace(/\s+/g, ' ').slice(0, 600)}`))
+  });
   let sims: Awaited<ReturnType<typeof startSimulators>> | null = null;
   let simPid: number | undefined;
   const procs = monitorProcesses({ postmaster: pg.pid, simulators: () => simPid });
   try {
     await runMigrations(pg.url);
     const { sql } = await connectDb(pg.url, { max: Math.max(8, CONCURRENCY * 2 + 2) });
+    if (slowMs !== null) {
+      await sql.unsafe(`alter system set log_min_duration_statement = ${Math.max(0, Math.round(slowMs))}`);
+      await sql`select pg_reload_conf()`;
+    }
 
     // 1. The register, the catalogue, the provinces' systems and their sources.
     const imported = await time(() =>
@@ -351,14 +362,17 @@ export async function nationalBench(): Promise<void> {
     const rankMonth = await median3(() => recomputeRankings(sql, [periodOf('month', TO)]));
     row('rank every board of one day, nationally (median of 3)', `${rankDay.toFixed(0)} ms`);
     row('rank every board of one month, nationally (median of 3)', `${rankMonth.toFixed(0)} ms`);
-    // What a poll's transaction recomputes for a changed day: its day, week, month and reporting-month boards.
-    const rankLive = await median3(() => recomputeRankings(sql, affectedPeriods([TO])));
-    row('rank the live boards of one day (day, week, month, reporting month: a poll\'s recompute), median of 3', `${rankLive.toFixed(0)} ms`);
+    // What a dossier poll's transaction recomputes for a changed day: its day, week, month and
+    // reporting-month boards, of the schemes that score the dossier counts.
+    const dossierMetricIds = (await sql<{ id: number }[]>`select id from metrics where key like 'dossier.%'`).map((m) => m.id);
+    const pollSchemes = await schemesUsing(sql, dossierMetricIds);
+    const rankLive = await median3(() => recomputeRankings(sql, affectedPeriods([TO]), { schemes: pollSchemes }));
+    row(`rank the live boards of one day (day, week, month, reporting month; ${pollSchemes.join(', ')}: a dossier poll's recompute), median of 3`, `${rankLive.toFixed(0)} ms`);
     json.rankLiveBoardsMs = Math.round(rankLive);
     // Each kind alone (once): which of them the live boards' time is.
     const byKind: Record<string, number> = {};
     for (const kind of PERIOD_KINDS) byKind[kind] = Math.round((await time(() => recomputeRankings(sql, [periodOf(kind, TO)]))).ms);
-    row('  one board of each kind, every scope (once each)', Object.entries(byKind).map(([k, ms]) => `${k} ${ms}`).join(', ') + ' ms');
+    row('  one board of each kind, every scheme and scope (once each)', Object.entries(byKind).map(([k, ms]) => `${k} ${ms}`).join(', ') + ' ms');
     json.rankOneBoardByKindMs = byKind;
     json.rankDayMs = Math.round(rankDay);
     json.rankMonthMs = Math.round(rankMonth);
@@ -456,7 +470,8 @@ export async function nationalBench(): Promise<void> {
 
     // 8. Push, through H3's benchPush when it is there.
     const pushFile = new URL('./push.ts', import.meta.url);
-    if (existsSync(fileURLToPath(pushFile))) {
+    if (process.env.BENCH_PUSH === '0') row('push', 'not measured: BENCH_PUSH=0');
+    else if (existsSync(fileURLToPath(pushFile))) {
       const { benchPush } = (await import(pushFile.href)) as { benchPush: BenchPush };
       const push: Record<string, PushFigures> = {};
       for (const webNodes of [1, 2] as const) {
@@ -466,8 +481,8 @@ export async function nationalBench(): Promise<void> {
       }
       json.push = push;
       json.pushClients = PUSH_CLIENTS;
-      json[`push${PUSH_CLIENTS}P95Ms`] = push.webNodes1!.p95Ms;
-      json[`push${PUSH_CLIENTS}TwoNodesP95Ms`] = push.webNodes2!.p95Ms;
+      json[`push${PUSH_CLIENTS}P95Ms`] = round1(push.webNodes1!.p95Ms);
+      json[`push${PUSH_CLIENTS}TwoNodesP95Ms`] = round1(push.webNodes2!.p95Ms);
       json.webRssMb = [...push.webNodes1!.webRssMb, ...push.webNodes2!.webRssMb];
       done('push');
     } else {
