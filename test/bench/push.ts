@@ -12,6 +12,7 @@
  * Alone, for development (an embedded PostgreSQL with the Hà Nội demo and a short backfill):
  *   npx tsx test/bench/push.ts
  *   PUSH_CLIENTS=1000,5000 PUSH_NODES=1,2 PUSH_ROUNDS=5 PUSH_DAYS=35 PUSH_DECODE=head PUSH_MAP=2025 npx tsx test/bench/push.ts
+ *   PUSH_WORLD=national npx tsx test/bench/push.ts   (the national register imported over the demo: its boards' shape)
  */
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -385,6 +386,9 @@ async function main() {
   // 2025: the demo as `npm start` seeds it (the city's one board of 126 communes and 19 departments);
   // 2024: the old map, a city board of 30 districts and a board per district (more, smaller rooms).
   const map = (process.env.PUSH_MAP ?? '2025') as '2024' | '2025';
+  // national: the national register imported over the demo (the country, 34 provinces, 3,321
+  // communes): the boards' shape of a national installation, with data for Hà Nội's communes only.
+  const national = process.env.PUSH_WORLD === 'national';
 
   const rows: [string, string][] = [];
   const dataDir = await mkdtemp(path.join(tmpdir(), 'cityops-push-'));
@@ -396,6 +400,17 @@ async function main() {
     const from = addDays(TO, -(days - 1));
     for (const source of Object.values(world.sources).filter((s) => s.kind !== 'upload')) {
       await backfillSource(sql, source, { from, to: TO }, { secretKeyHex: world.secretKeyHex, recompute: false });
+    }
+    if (national) {
+      const { importUnits } = await import('../../src/lib/server/admin/units-reform.ts');
+      const data = (name: string) => readFileSync(new URL(`../../db/seed/data/${name}`, import.meta.url), 'utf8');
+      const imported = await importUnits(
+        sql,
+        { register: { text: data('vietnam-2025.csv'), name: 'vietnam-2025.csv' }, merges: { text: data('merge-2025.csv'), name: 'merge-2025.csv' }, effectiveFrom: '2025-07-01' },
+        { kind: 'system', name: 'push bench' },
+        { now: NOW, jobs: null }
+      );
+      if (!imported.ok) throw new Error(`the national register did not import: ${JSON.stringify(imported.problems.slice(0, 3))}`);
     }
     await recomputeRankings(sql, [...periodsCovering('day', TO, TO), ...periodsCovering('month', TO, TO)]);
     for (const clients of counts) {
@@ -412,7 +427,7 @@ async function main() {
     await rm(dataDir, { recursive: true, force: true });
   }
   const width = Math.max(...rows.map(([k]) => k.length));
-  console.log(`\nCity Ops push bench (Hà Nội demo, map ${map}, ${days} days)\n`);
+  console.log(`\nCity Ops push bench (Hà Nội demo, map ${map}${national ? ', the national register over it' : ''}, ${days} days)\n`);
   for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
 }
 
