@@ -18,7 +18,7 @@ import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Sql } from '../../db/client.ts';
@@ -69,6 +69,7 @@ const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).s
 const BENCH_USER = 'bench-push';
 
 const quantile = (sorted: number[], q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]! : NaN);
+const median = (xs: number[]) => quantile([...xs].sort((a, b) => a - b), 0.5);
 const ms = (n: number) => (Number.isFinite(n) ? `${n.toFixed(0)} ms` : '—');
 
 /** CPU seconds (user + system) of a process so far, from /proc/<pid>/stat. */
@@ -83,26 +84,68 @@ function rssMb(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
+/**
+ * Loaded into the web process (`--import`), changing nothing it does: notes when each Socket.IO
+ * broadcast begins and when it has handed its packet to every socket of the room (the broadcast
+ * encodes once, then writes to each socket in one synchronous loop), on a line of stderr. So the
+ * server's part of the time can be told from the clients' own (their receiving, on this machine).
+ */
+const PROBE = `
+import { createRequire } from 'node:module';
+import path from 'node:path';
+const require = createRequire(path.join(process.cwd(), 'package.json'));
+const dir = path.dirname(require.resolve('socket.io/package.json'));
+const { BroadcastOperator } = require(path.join(dir, 'dist/broadcast-operator.js'));
+const emit = BroadcastOperator.prototype.emit;
+BroadcastOperator.prototype.emit = function (ev, ...args) {
+  if (ev !== 'rankings:updated') return emit.call(this, ev, ...args);
+  const start = performance.timeOrigin + performance.now();
+  const result = emit.call(this, ev, ...args);
+  const end = performance.timeOrigin + performance.now();
+  let sockets = 0;
+  for (const room of this.rooms) sockets += this.adapter.rooms.get(room)?.size ?? 0;
+  process.stderr.write('push-probe ' + JSON.stringify({ start, end, sockets }) + '\\n');
+  return result;
+};
+`;
+const PROBE_LINE = /^push-probe (.*)$/gm;
+
+interface Emit {
+  start: number;
+  end: number;
+  sockets: number;
+}
+
 interface WebNode {
   proc: ChildProcess;
   pid: number;
   url: string;
   log: () => string;
+  /** The broadcasts the probe saw, in order. */
+  emits: Emit[];
 }
 
 /** The production web server (src/server.js on build/), started as `npm run web` would. */
 async function startWeb(databaseUrl: string): Promise<WebNode> {
   const port = await freePort();
-  const proc = spawn(process.execPath, ['src/server.js'], {
+  const proc = spawn(process.execPath, [`--import=data:text/javascript,${encodeURIComponent(PROBE)}`, 'src/server.js'], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
     stdio: ['ignore', 'pipe', 'pipe']
   });
   let out = '';
+  const emits: Emit[] = [];
+  let partial = '';
   const onData = (c: Buffer) => {
     out = (out + c.toString()).slice(-20_000);
   };
   proc.stdout!.on('data', onData);
-  proc.stderr!.on('data', onData);
+  proc.stderr!.on('data', (c: Buffer) => {
+    const text = partial + c.toString();
+    const cut = text.lastIndexOf('\n') + 1;
+    partial = text.slice(cut);
+    for (const m of text.slice(0, cut).matchAll(PROBE_LINE)) emits.push(JSON.parse(m[1]!) as Emit);
+    onData(Buffer.from(text.slice(0, cut).replace(PROBE_LINE, '')));
+  });
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<never>((_, reject) => proc.once('exit', (code) => reject(new Error(`web exited (${code}): ${out}`))));
   exited.catch(() => {});
@@ -115,7 +158,7 @@ async function startWeb(databaseUrl: string): Promise<WebNode> {
     }
   })();
   await Promise.race([ready, exited]);
-  return { proc, pid: proc.pid!, url, log: () => out };
+  return { proc, pid: proc.pid!, url, log: () => out, emits };
 }
 
 async function stopWeb(node: WebNode) {
@@ -268,6 +311,7 @@ export async function benchPush(sql: Sql, databaseUrl: string, opts: PushOptions
   readMs.sort((a, b) => a - b);
   const pushedBytes = plan.reduce((n, p) => n + p.queries.reduce((m, q) => m + boardBytes.get(q.scope)!, 0), 0);
   const creds = await credentials(sql, plan);
+  const loadBefore = loadavg().map((l) => l.toFixed(1)).join(' ');
   const label = `push, ${opts.clients.toLocaleString('en')} clients on ${opts.webNodes} web node${opts.webNodes > 1 ? 's' : ''}`;
 
   const webs: WebNode[] = [];
@@ -295,6 +339,9 @@ export async function benchPush(sql: Sql, databaseUrl: string, opts: PushOptions
     let received = 0;
     let cpu = webs.map(() => 0);
     let clientCpu = 0;
+    const serverFirst: number[] = [];
+    const serverLast: number[] = [];
+    const broadcastMs: number[] = [];
     let window = 0;
     const peakRss = webs.map(() => 0);
     for (let r = 0; r < rounds; r++) {
@@ -316,6 +363,13 @@ export async function benchPush(sql: Sql, databaseUrl: string, opts: PushOptions
       cpu = cpu.map((c, i) => c + cpuSeconds(webs[i]!.pid) - cpu0[i]!);
       clientCpu += clientProcs.reduce((n, c, i) => n + cpuSeconds(c.proc.pid!) - clientCpu0[i]!, 0);
       window += (ended - committed) / 1000;
+      // The server's part (the probe): from the commit to the first broadcast's start, and to the last one's end.
+      const seen = webs.flatMap((w) => w.emits.filter((e) => e.start >= committed && e.end <= ended));
+      if (seen.length) {
+        serverFirst.push(Math.min(...seen.map((e) => e.start)) - committed);
+        serverLast.push(Math.max(...seen.map((e) => e.end)) - committed);
+        broadcastMs.push(seen.reduce((n, e) => n + e.end - e.start, 0));
+      }
       for (const res of results) {
         if (res.type !== 'done') throw new Error('a client process ended in the middle of a round');
         for (const a of res.arrivals) {
@@ -345,14 +399,17 @@ export async function benchPush(sql: Sql, databaseUrl: string, opts: PushOptions
         `${(connectMs / 1000).toFixed(1)} s; per client p50 / p95 ${ms(quantile(perClient, 0.5))} / ${ms(quantile(perClient, 0.95))}; web CPU ${nodes(connectCpu.map((c) => `${c.toFixed(0)}%`))}${errors.length ? `; ERRORS: ${errors.join('; ')}` : ''}`],
       [`${label}: workers' commit → every board at each client, p50 / p95 / p99 over ${rounds} rounds (first / last)`,
         `${ms(figures.p50Ms)} / ${ms(figures.p95Ms)} / ${ms(figures.p99Ms)} (${ms(latencies[0]!)} / ${ms(latencies.at(-1)!)}); received ${received.toLocaleString('en')} of ${expected.toLocaleString('en')}`],
-      [`${label}: web CPU during the rounds (commit → last board; 100% = one core) / RSS peak (idle after connect)`,
-        `${nodes(webCpuPercent.map((c) => `${c}%`))} / ${nodes(webRssMb.map((r) => `${r} MB`))} (${nodes(idleRss.map((r) => `${Math.round(r)} MB`))})`],
+      [`${label}: the web's part (probe in the web): commit → first broadcast begins / → last broadcast handed to every socket, median of ${rounds} (the broadcasts' own time)`,
+        `${ms(median(serverFirst))} / ${ms(median(serverLast))} (${ms(median(broadcastMs))})`],
+      [`${label}: web CPU during the rounds (commit → last board; 100% = one core; CPU time per commit) / RSS peak (idle after connect)`,
+        `${nodes(webCpuPercent.map((c, i) => `${c}% (${((cpu[i]! / rounds) * 1000).toFixed(0)} ms)`))} / ${nodes(webRssMb.map((r) => `${r} MB`))} (${nodes(idleRss.map((r) => `${Math.round(r)} MB`))})`],
       [`${label}: what one commit pushes (boards of ${(Math.min(...boardBytes.values()) / 1024).toFixed(0)}–${(Math.max(...boardBytes.values()) / 1024).toFixed(0)} KB)`,
         `${(pushedBytes / 1024 / 1024).toFixed(0)} MB to ${opts.clients.toLocaleString('en')} sockets, ${plan.reduce((n, p) => n + p.queries.length, 0).toLocaleString('en')} boards; one board read (the bench's own) median ${ms(quantile(readMs, 0.5))}`],
       [`${label}: the commit itself (every scope's month board recomputed + NOTIFY, ${scopes.length} scopes; root ${root.code}), median`,
         `${ms(quantile(commitMs, 0.5))}`],
       [`${label}: the client processes (decode: ${decode}): CPU during the rounds (all together) / peak RSS of each`,
-        `${Math.round((clientCpu / window) * 100)}% / ${closed.map((c) => `${c.maxRssMb} MB`).join(', ')}`]
+        `${Math.round((clientCpu / window) * 100)}% / ${closed.map((c) => `${c.maxRssMb} MB`).join(', ')}`],
+      [`${label}: the machine (${cpus().length} cores, shared): load average before / after`, `${loadBefore} / ${loadavg().map((l) => l.toFixed(1)).join(' ')}`]
     ];
     return { rows, figures };
   } finally {
