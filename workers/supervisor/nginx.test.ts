@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DISPLAY_COOKIE as PRODUCT_DISPLAY_COOKIE } from '#server/auth/request';
 import { SESSION_COOKIE } from '#server/auth/sessions';
-import { DISPLAY_COOKIE, nginxConfig, webEnvBehindProxy } from './nginx.ts';
+import { DISPLAY_COOKIE, nginxConfig, nginxSite, webEnvBehindProxy } from './nginx.ts';
 
 const layout = {
   dir: '/srv/data/nginx',
@@ -58,11 +60,23 @@ describe('the nginx configuration of a cluster', () => {
 
   it('keeps every file it writes in its own directory, and runs in the foreground', () => {
     expect(config).toMatch(/^daemon off;$/m);
-    const paths = [...config.matchAll(/^\s*(?:pid|access_log|\w+_temp_path) (\S+);$/gm)].map((m) => m[1]!);
+    const paths = [...config.matchAll(/^\s*(?:pid|access_log|\w+_temp_path) (\S+)(?: cityops)?;$/gm)].map((m) => m[1]!).filter((p) => p !== 'off');
     expect(paths).toHaveLength(7);
     for (const p of paths) expect(p.startsWith('/srv/data/nginx/')).toBe(true);
     expect(config).toMatch(/^error_log stderr warn;$/m);
     expect(config).toContain('listen 0.0.0.0:3000;');
     expect(nginxConfig({ ...layout, listenHost: '::' })).toContain('listen [::]:3000;');
+  });
+});
+
+describe('docs/deploy/nginx-cityops.conf', () => {
+  it('keeps every directive the supervisor generates (addresses, listen and log paths aside)', () => {
+    const doc = new Set(readFileSync(path.resolve(import.meta.dirname, '../../docs/deploy/nginx-cityops.conf'), 'utf8').split('\n').map((l) => l.trim()));
+    const generated = nginxSite({ ...layout, accessLog: '/x' })
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#') && !/^(server [\d.]+:\d+ |listen |access_log )/.test(l));
+    expect(generated.length).toBeGreaterThan(30);
+    expect(generated.filter((l) => !doc.has(l))).toEqual([]);
   });
 });

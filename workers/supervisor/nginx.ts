@@ -71,11 +71,14 @@ const FORWARDED = [
  * The http-level part: the stickiness key, the two upstreams (same nodes) and the server. The same
  * text serves a system nginx (docs/deploy/nginx-cityops.conf is it, with TLS added).
  */
-export function nginxSite(layout: Pick<ProxyLayout, 'listenHost' | 'listenPort' | 'webs'>): string {
+export function nginxSite(layout: Pick<ProxyLayout, 'listenHost' | 'listenPort' | 'webs'> & { accessLog: string }): string {
   const hostPort = (host: string, port: number) => `${host.includes(':') ? `[${host}]` : host}:${port}`;
   const nodes = (indent: string) => layout.webs.map((w) => `${indent}server ${hostPort(w.host, w.port)} max_fails=1 fail_timeout=5s;`).join('\n');
   const bodyMb = Math.ceil(REQUEST_BODY_MAX_BYTES / (1024 * 1024));
-  return `# The websocket upgrade: "Connection: upgrade" when the client asks for it, else none (keeps upstream connections alive).
+  return `# Which node answered, and how long it took: the first thing to look at when one node misbehaves.
+log_format cityops '$remote_addr [$time_local] "$request" $status $body_bytes_sent $request_time upstream=$upstream_addr upstream_status=$upstream_status';
+
+# The websocket upgrade: "Connection: upgrade" when the client asks for it, else none (keeps upstream connections alive).
 map $http_upgrade $connection_upgrade {
   default upgrade;
   ''      '';
@@ -103,6 +106,7 @@ ${nodes('  ')}
 
 server {
   listen ${hostPort(layout.listenHost, layout.listenPort)};
+  access_log ${layout.accessLog} cityops;
   server_tokens off;
   # An upload (10 MB) and its multipart framing: the web's own BODY_SIZE_LIMIT.
   client_max_body_size ${bodyMb}m;
@@ -151,14 +155,15 @@ events {
 }
 
 http {
-  access_log ${path.join(dir, 'access.log')};
+  # Only the City Ops server logs requests (into this directory, below): nothing under /var/log.
+  access_log off;
   client_body_temp_path ${tmp('body')};
   proxy_temp_path ${tmp('proxy')};
   fastcgi_temp_path ${tmp('fastcgi')};
   uwsgi_temp_path ${tmp('uwsgi')};
   scgi_temp_path ${tmp('scgi')};
 
-${nginxSite(layout)
+${nginxSite({ ...layout, accessLog: path.join(dir, 'access.log') })
   .split('\n')
   .map((l) => (l ? `  ${l}` : l))
   .join('\n')}}
