@@ -244,6 +244,12 @@ async function waitHttp(url: string, timeoutMs: number) {
   }
 }
 
+/** A path inside the project relative to it (`.data/nginx/nginx.conf`), any other as it is. */
+function shortPath(file: string): string {
+  const relative = path.relative(root, file);
+  return relative.startsWith('..') ? file : relative;
+}
+
 // Before anything starts: a cluster needs Debian's nginx.
 const nginx = cluster ? findNginx() : undefined;
 if (cluster && !nginx) {
@@ -339,7 +345,7 @@ try {
     for (const w of webs) supervise(w.name, 32, ['src/server.js'], { ...env, ...behindProxy, HOST: w.host, PORT: String(w.port) });
     const proxy = prepareNginx({ dir: path.join(dataDir, 'nginx'), listenHost: cfg.HOST, listenPort: cfg.PORT, webs }, nginx!);
     supervise('nginx', 34, proxy.args, {}, { bin: proxy.bin, group: true });
-    say(`nginx on port ${cfg.PORT} (config ${path.relative(root, proxy.configFile)}) in front of ${webs.map((w) => `${w.name} on ${w.port}`).join(', ')}`);
+    say(`nginx on port ${cfg.PORT} (config ${shortPath(proxy.configFile)}) in front of ${webs.map((w) => `${w.name} on ${w.port}`).join(', ')}`);
     for (const w of webs) await waitHttp(`http://127.0.0.1:${w.port}/healthz`, 60_000);
     await waitHttp(`http://127.0.0.1:${cfg.PORT}/healthz`, 30_000);
     say(`ready: http://localhost:${cfg.PORT} (nginx → ${webNodes} web nodes, ${workerProcesses} worker processes${demo ? ', demo mode' : ''})`);
