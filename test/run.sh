@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# `npm test`: every test, on a fresh machine of this kind. Installs Debian's Chromium when it is
-# missing (Playwright cannot download browsers here), then unit → integration → build → end-to-end.
+# `npm test`: every test, on a fresh machine of this kind. Installs Debian's Chromium and nginx when
+# they are missing (Playwright cannot download browsers here; the two-node integration test runs
+# the product behind a real nginx), then type check → build → unit and integration → end-to-end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
-  echo "[test] installing Debian's chromium (needed by the end-to-end tests)…"
+missing=()
+[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
+{ [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null; } || missing+=(nginx)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "[test] installing Debian's ${missing[*]} (chromium: the end-to-end tests; nginx: the two-node test)…"
   if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 start=$(date +%s)
@@ -18,10 +22,11 @@ npx svelte-kit sync
 npx paraglide-js compile --project ./project.inlang --outdir ./src/lib/paraglide --strategy cookie baseLocale --silent
 echo "[test] type check (svelte-check, TypeScript strict)"
 npx svelte-check --tsconfig ./tsconfig.json --threshold error --output human
-echo "[test] unit and integration (Vitest, embedded PostgreSQL)"
-npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
+# Built before Vitest: the two-node integration test runs the production web (build/).
 echo "[test] production build"
 npx vite build --logLevel warn
+echo "[test] unit and integration (Vitest, embedded PostgreSQL)"
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
 echo "[test] end-to-end (Playwright, Chromium, the whole product)"
 npx playwright test
 echo "[test] all green in $(( $(date +%s) - start )) s"

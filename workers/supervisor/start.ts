@@ -10,10 +10,17 @@
  * themselves. Each restart is logged and counted (DATA_DIR/restarts.json, which the web's
  * /metrics reads as cityops_process_restarts_total). The product stops only when asked
  * (SIGINT, SIGTERM, SIGHUP). In production a process manager does this job: docs/deploy.md.
+ *
+ * `npm run start:cluster` (`--cluster`): the same, as several nodes are deployed — two web processes
+ * (web1, web2 on PORT+1 and PORT+2, loopback only) and two worker processes (workers1, workers2) on
+ * the one PostgreSQL, behind Debian's nginx on PORT (its configuration, pid, temp files and access
+ * log generated into DATA_DIR/nginx: ./nginx.ts). `--web-nodes=N` and `--workers=N` change the counts.
+ * docs/deploy.md, "Several nodes".
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { connectDb } from '#db/client';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '#db/embedded';
 import { runMigrations } from '#db/migrate';
@@ -25,9 +32,25 @@ import { config } from '#server/config';
 import { createBoss } from '#server/jobs/boss';
 import { newKeyHex } from '#server/secrets';
 import { prettyLine, printingLogger } from './pretty.ts';
+import { buildArgs, buildIsStale } from './build.ts';
+import { findNginx, prepareNginx, webEnvBehindProxy } from './nginx.ts';
 
 const t0 = Date.now();
 const cfg = config();
+const cli = parseArgs({
+  options: { cluster: { type: 'boolean', default: false }, 'web-nodes': { type: 'string' }, workers: { type: 'string' } },
+  strict: true
+}).values;
+/** One web and one worker process, or (--cluster) several behind nginx. */
+const cluster = cli.cluster || cli['web-nodes'] !== undefined || cli.workers !== undefined;
+const count = (flag: string, value: string | undefined, fallback: number) => {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 16) throw new Error(`--${flag} must be a whole number from 1 to 16 (was "${value}")`);
+  return n;
+};
+const webNodes = cluster ? count('web-nodes', cli['web-nodes'], 2) : 1;
+const workerProcesses = cluster ? count('workers', cli.workers, 2) : 1;
 const root = path.resolve(import.meta.dirname, '../..');
 const dataDir = path.resolve(root, cfg.DATA_DIR);
 const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
@@ -112,11 +135,11 @@ process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
 /** A long-running child: started again after a backoff whenever it dies, until the product is asked to stop. */
-function supervise(name: string, colour: number, args: string[], env: NodeJS.ProcessEnv) {
+function supervise(name: string, colour: number, args: string[], env: NodeJS.ProcessEnv, command?: Command) {
   const backoff = new Backoff();
   const start = (restart: boolean) => {
     backoff.started();
-    const proc = run(name, colour, args, env);
+    const proc = run(name, colour, args, env, command);
     if (restart) {
       countRestart(name);
       say(`${name} restarted (restart ${restarts[name]}, pid ${proc.pid})`);
@@ -132,8 +155,28 @@ function supervise(name: string, colour: number, args: string[], env: NodeJS.Pro
   start(false);
 }
 
-function run(name: string, colour: number, args: string[], env: NodeJS.ProcessEnv) {
-  const proc = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * What a child runs when it is not a Node script: `bin`; `group`: in a process group of its own,
+ * killed whole when its leader exits (nginx's workers outlive a killed master and would keep the port).
+ */
+interface Command {
+  bin: string;
+  group?: boolean;
+}
+
+function run(name: string, colour: number, args: string[], env: NodeJS.ProcessEnv, command?: Command) {
+  const proc = spawn(command?.bin ?? process.execPath, args, {
+    cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: command?.group ?? false
+  });
+  if (command?.group) {
+    proc.on('exit', () => {
+      try {
+        process.kill(-proc.pid!, 'SIGKILL');
+      } catch {
+        /* the group is gone already */
+      }
+    });
+  }
   const prefix = `\x1b[${colour}m[${name}]\x1b[0m `;
   for (const stream of [proc.stdout, proc.stderr]) {
     let buffer = '';
@@ -181,20 +224,6 @@ function watchEmbedded(db: EmbeddedDatabase, port: number) {
   });
 }
 
-/** The build is stale when any source it is made from is newer than it (e.g. after a git pull). */
-function buildIsStale(): boolean {
-  const handler = path.join(root, 'build', 'handler.js');
-  if (!existsSync(handler)) return true;
-  const built = statSync(handler).mtimeMs;
-  const inputs = ['svelte.config.js', 'vite.config.ts', 'package-lock.json'].map((f) => path.join(root, f));
-  for (const dir of ['src', 'db', 'static']) {
-    for (const entry of readdirSync(path.join(root, dir), { recursive: true, withFileTypes: true })) {
-      if (entry.isFile()) inputs.push(path.join(entry.parentPath, entry.name));
-    }
-  }
-  return inputs.some((f) => existsSync(f) && statSync(f).mtimeMs > built);
-}
-
 function waitExit(proc: ChildProcess): Promise<number> {
   if (proc.exitCode !== null) return Promise.resolve(proc.exitCode);
   if (proc.signalCode !== null) return Promise.resolve(1);
@@ -213,6 +242,19 @@ async function waitHttp(url: string, timeoutMs: number) {
     if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** A path inside the project relative to it (`.data/nginx/nginx.conf`), any other as it is. */
+function shortPath(file: string): string {
+  const relative = path.relative(root, file);
+  return relative.startsWith('..') ? file : relative;
+}
+
+// Before anything starts: a cluster needs Debian's nginx.
+const nginx = cluster ? findNginx() : undefined;
+if (cluster && !nginx) {
+  console.error('\x1b[31m[start]\x1b[0m nginx is not installed: `sudo apt-get install -y nginx` (its system service is not needed: the supervisor runs its own)');
+  process.exit(1);
 }
 
 try {
@@ -242,12 +284,13 @@ try {
   }
   const tsx = ['--import', 'tsx'];
 
-  for (const name of ['web', 'workers', 'simulator', ...(embedded ? ['postgres'] : [])]) restarts[name] = 0;
+  const webNames = cluster ? Array.from({ length: webNodes }, (_, i) => `web${i + 1}`) : ['web'];
+  const workerNames = cluster ? Array.from({ length: workerProcesses }, (_, i) => `workers${i + 1}`) : ['workers'];
+  for (const name of [...webNames, ...workerNames, ...(cluster ? ['nginx'] : []), 'simulator', ...(embedded ? ['postgres'] : [])]) restarts[name] = 0;
   writeRestarts();
   supervise('simulator', 36, [...tsx, 'workers/simulator/main.ts'], env);
   // Build the web app while the seed runs, when there is no build yet or it is older than the sources.
-  const needsBuild = buildIsStale();
-  const build = needsBuild ? run('build', 90, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], env) : null;
+  const build = buildIsStale(root) ? run('build', 90, buildArgs(root), env) : null;
   await waitHttp(`${cfg.SIMULATOR_URL}/healthz`, 30_000);
 
   const { sql } = await connectDb(databaseUrl, { max: 4, application: 'city-ops-seed' });
@@ -289,10 +332,24 @@ try {
   await sql.end();
 
   if (build && (await waitExit(build)) !== 0) throw new Error('the web build failed (see [build] above)');
-  supervise('workers', 33, [...tsx, 'workers/main.ts'], env);
-  supervise('web', 32, ['src/server.js'], { ...env, PORT: String(cfg.PORT) });
-  await waitHttp(`http://127.0.0.1:${cfg.PORT}/healthz`, 60_000);
-  say(`ready: http://localhost:${cfg.PORT}${demo ? ' (demo mode)' : ''}`);
+  for (const name of workerNames) supervise(name, 33, [...tsx, 'workers/main.ts'], env);
+  if (!cluster) {
+    supervise('web', 32, ['src/server.js'], { ...env, PORT: String(cfg.PORT) });
+    await waitHttp(`http://127.0.0.1:${cfg.PORT}/healthz`, 60_000);
+    say(`ready: http://localhost:${cfg.PORT}${demo ? ' (demo mode)' : ''}`);
+  } else {
+    // The web nodes listen on loopback only: nginx is the way in, and the only sender of the
+    // forwarded headers they trust.
+    const webs = webNames.map((name, i) => ({ name, host: '127.0.0.1', port: cfg.PORT + 1 + i }));
+    const behindProxy = webEnvBehindProxy(cfg);
+    for (const w of webs) supervise(w.name, 32, ['src/server.js'], { ...env, ...behindProxy, HOST: w.host, PORT: String(w.port) });
+    const proxy = prepareNginx({ dir: path.join(dataDir, 'nginx'), listenHost: cfg.HOST, listenPort: cfg.PORT, webs }, nginx!);
+    supervise('nginx', 34, proxy.args, {}, { bin: proxy.bin, group: true });
+    say(`nginx on port ${cfg.PORT} (config ${shortPath(proxy.configFile)}) in front of ${webs.map((w) => `${w.name} on ${w.port}`).join(', ')}`);
+    for (const w of webs) await waitHttp(`http://127.0.0.1:${w.port}/healthz`, 60_000);
+    await waitHttp(`http://127.0.0.1:${cfg.PORT}/healthz`, 30_000);
+    say(`ready: http://localhost:${cfg.PORT} (nginx → ${webNodes} web nodes, ${workerProcesses} worker processes${demo ? ', demo mode' : ''})`);
+  }
 } catch (e) {
   console.error(`\x1b[31m[start]\x1b[0m ${(e as Error).message}`);
   await shutdown(1);
