@@ -344,7 +344,7 @@ export async function commitRun(
     // Only the schemes that score a changed metric can move (the e-ID source leaves the 766 boards alone).
     const dailySchemes = await schemesUsing(tx, daily.changedMetricIds);
     const dailyPeriods = dailySchemes.length ? affectedPeriods(daily.changedDays) : [];
-    const dailyScopes = await recomputeRankings(tx, dailyPeriods, { schemes: dailySchemes });
+    const dailyScopes = await recomputeRankings(tx, dailyPeriods, { schemes: dailySchemes, units: daily.changedUnitIds });
     await markSlowBoards(tx, affectedPeriods(daily.changedDays, BOARD_PERIOD_KINDS.filter((k) => !(LIVE_PERIOD_KINDS as readonly string[]).includes(k))), run.jobs);
     // A periodic source's values: the boards of the changed periods (and of the quarter and year around a month), of the schemes that score them.
     const valued = await storePeriodValues(tx, source.id, fetched.periodRows ?? [], startedAt, { pollRunId, firstSeen: 'now' });

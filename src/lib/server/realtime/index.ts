@@ -168,15 +168,19 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
       }
     }
     const rooms = io.of('/').adapter.rooms;
-    for (const room of changed) {
-      const query = roomQueries.get(room);
-      if (!query || !rooms.has(room)) continue;
-      try {
-        io.to(room).emit('rankings:updated', await readBoard(sql, query));
-      } catch (e) {
-        if (!outage.fail('board push', e)) log.error({ err: e, room }, 'could not read a changed board');
-      }
-    }
+    // Read concurrently (the pool bounds it), each board sent as soon as it is read: 35 boards one
+    // after another held the last broadcast seconds behind the first (issue 15's push bench).
+    await Promise.all(
+      [...changed].map(async (room) => {
+        const query = roomQueries.get(room);
+        if (!query || !rooms.has(room)) return;
+        try {
+          io.to(room).emit('rankings:updated', await readBoard(sql, query));
+        } catch (e) {
+          if (!outage.fail('board push', e)) log.error({ err: e, room }, 'could not read a changed board');
+        }
+      })
+    );
   }
 
   // NOTIFYs sent while the LISTEN connection was down are lost: re-read every watched board and the health.
