@@ -19,6 +19,7 @@ import { recomputeRankings } from '#server/ranking/rankings';
 import { demoWorld, setOverride } from '../support/fixtures.ts';
 import { freePort } from '../support/ports.ts';
 import { benchWall } from './wall.ts';
+import { time, printTable } from './table.ts';
 
 // The bench's own simulators listen on loopback: allow them, as demo mode does.
 process.env.SOURCE_ALLOWED_HOSTS ??= '127.0.0.1,localhost';
@@ -36,11 +37,6 @@ async function cityBench() {
   const NOW = new Date('2026-11-20T12:00:00Z');
   const TO = '2026-11-20';
   const rows: [string, string][] = [];
-  const time = async <T>(fn: () => Promise<T>) => {
-    const t0 = performance.now();
-    const value = await fn();
-    return { value, ms: performance.now() - t0 };
-  };
 
   const dataDir = await mkdtemp(path.join(tmpdir(), 'cityops-bench-'));
   const pg = await startEmbeddedPostgres({ dataDir, port: await freePort() });
@@ -90,7 +86,5 @@ async function cityBench() {
     await rm(dataDir, { recursive: true, force: true });
   }
 
-  const width = Math.max(...rows.map(([k]) => k.length));
-  console.log('\nCity Ops benchmark (one node, embedded PostgreSQL)\n');
-  for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+  printTable('City Ops benchmark (one node, embedded PostgreSQL)', rows);
 }

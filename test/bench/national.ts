@@ -49,6 +49,7 @@ import type { ProvinceSimulator, SimulatorUsage } from '../../workers/simulator/
 import { setOverride } from '../support/fixtures.ts';
 import { freePort } from '../support/ports.ts';
 import { cpuBetween, GROUPS, monitorProcesses, type Group } from './national-procs.ts';
+import { time, printTable } from './table.ts';
 
 const DAYS = Number(process.env.BENCH_DAYS ?? 400);
 const CONCURRENCY = Math.max(1, Number(process.env.BENCH_CONCURRENCY ?? 2));
@@ -69,11 +70,6 @@ interface PushFigures {
 }
 type BenchPush = (sql: Sql, databaseUrl: string, opts: { clients: number; webNodes: 1 | 2; rounds?: number }) => Promise<{ rows: [string, string][]; figures: PushFigures }>;
 
-const time = async <T>(fn: () => Promise<T>) => {
-  const t0 = performance.now();
-  const value = await fn();
-  return { value, ms: performance.now() - t0 };
-};
 /** The q-quantile of sorted values (nearest rank). */
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 const round1 = (x: number) => Math.round(x * 10) / 10;
@@ -512,9 +508,7 @@ export async function nationalBench(): Promise<void> {
   json.wallClockSeconds = Math.round(wall);
   json.phases = phases;
   // Long labels (the push bench's) on a line of their own, the value under them.
-  const width = Math.min(110, Math.max(...rows.map(([k]) => k.length)));
-  console.log(`\nCity Ops national benchmark (${DAYS} days, one node, embedded PostgreSQL)\n`);
-  for (const [k, v] of rows) console.log(k.length > width ? `${k}\n${' '.repeat(width)}  ${v}` : `${k.padEnd(width)}  ${v}`);
+  printTable(`City Ops national benchmark (${DAYS} days, one node, embedded PostgreSQL)`, rows);
   if (process.env.BENCH_JSON) {
     await writeFile(process.env.BENCH_JSON, `${JSON.stringify(json, null, 2)}\n`);
     console.log(`\nfigures written to ${process.env.BENCH_JSON}`);

@@ -31,6 +31,7 @@ import { recomputeBoards } from '#server/ranking/slow-boards';
 import { createUserIfMissing } from '#server/seed/users';
 import { freePort } from '../support/ports.ts';
 import type { ClientSpec, FromClient, ToClient } from './push-client.ts';
+import { printTable } from './table.ts';
 
 export interface PushFigures {
   clients: number;
@@ -493,9 +494,7 @@ async function main() {
     await pg.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
-  const width = Math.max(...rows.map(([k]) => k.length));
-  console.log(`\nCity Ops push bench (Hà Nội demo, map ${map}${national ? ', the national register over it' : ''}, ${days} days)\n`);
-  for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+  printTable(`City Ops push bench (Hà Nội demo, map ${map}${national ? ', the national register over it' : ''}, ${days} days)`, rows);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) await main();

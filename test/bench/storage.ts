@@ -26,6 +26,7 @@ import { recomputeRankings } from '#server/ranking/rankings';
 import { importUnits, type UnitsImportRequest } from '../../src/lib/server/admin/units-reform.ts';
 import { demoWorld, setOverride } from '../support/fixtures.ts';
 import { freePort } from '../support/ports.ts';
+import { time, printTable } from './table.ts';
 
 process.env.SOURCE_ALLOWED_HOSTS ??= '127.0.0.1,localhost';
 const DAYS = Number(process.env.BENCH_DAYS ?? 60);
@@ -33,11 +34,6 @@ const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 const NOW = new Date('2026-11-20T12:00:00Z');
 const TO = '2026-11-20';
 const rows: [string, string][] = [];
-const time = async <T>(fn: () => Promise<T>) => {
-  const t0 = performance.now();
-  const value = await fn();
-  return { value, ms: performance.now() - t0 };
-};
 const runs = async (label: string, fn: () => Promise<unknown>) => {
   const ms: number[] = [];
   for (let i = 0; i < REPEAT; i++) ms.push((await time(fn)).ms);
@@ -127,6 +123,4 @@ try {
   await rm(dataDir, { recursive: true, force: true });
 }
 
-const width = Math.max(...rows.map(([k]) => k.length));
-console.log(`\nCity Ops storage bench (${DAYS} days, Hà Nội demo)\n`);
-for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+printTable(`City Ops storage bench (${DAYS} days, Hà Nội demo)`, rows);

@@ -23,6 +23,7 @@ import { importUnits, periodsFrom, type UnitsImportRequest } from '../../src/lib
 import type { Principal } from '../../src/lib/server/auth/principal.ts';
 import { demoWorld } from '../support/fixtures.ts';
 import { freePort } from '../support/ports.ts';
+import { time, printTable } from './table.ts';
 
 process.env.SOURCE_ALLOWED_HOSTS ??= '127.0.0.1,localhost';
 const NOW = new Date('2026-11-20T12:00:00Z');
@@ -36,11 +37,6 @@ const NATIONAL: UnitsImportRequest = {
 };
 const actor: Principal = { kind: 'system', name: 'bench' };
 const rows: [string, string][] = [];
-const time = async <T>(fn: () => Promise<T>) => {
-  const t0 = performance.now();
-  const value = await fn();
-  return { value, ms: performance.now() - t0 };
-};
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 const dataDir = await mkdtemp(path.join(tmpdir(), 'cityops-bench-units-'));
@@ -110,6 +106,4 @@ try {
   await rm(dataDir, { recursive: true, force: true });
 }
 
-const width = Math.max(...rows.map(([k]) => k.length));
-console.log('\nCity Ops units import (one node, embedded PostgreSQL)\n');
-for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+printTable('City Ops units import (one node, embedded PostgreSQL)', rows);
