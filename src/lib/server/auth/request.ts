@@ -44,7 +44,10 @@ export const DATA_STORE_UNAVAILABLE = 'Kho dữ liệu tạm thời không truy 
 
 export function dataStoreUnavailable(event: RequestEvent): Response {
   const headers = { 'retry-after': '10', 'cache-control': 'no-store' };
-  if (isApi(event) || event.request.method !== 'GET') return json({ message: DATA_STORE_UNAVAILABLE }, { status: 503, headers });
+  // A page's data (`__data.json`, a client-side navigation or a screen reloading its data) gets JSON
+  // too: SvelteKit then shows its error page with these words (which tries again by itself) where an
+  // HTML answer would have made it leave the page for this one.
+  if (isApi(event) || event.isDataRequest || event.request.method !== 'GET') return json({ message: DATA_STORE_UNAVAILABLE }, { status: 503, headers });
   return new Response(dataStoreUnavailablePage(), { status: 503, headers: { ...headers, 'content-type': 'text/html; charset=utf-8' } });
 }
 
