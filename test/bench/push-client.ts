@@ -13,15 +13,14 @@
  * - `collect` {round} → `done` with what arrived (NaN where a board is still missing), at the bench's timeout
  * - `close` → `closed` {maxRssMb}, then the process exits
  *
- * `decode: 'head'` (the default) reads only the head and tail of a pushed board (scheme, scope,
- * period, computedAt) and does not parse its rows: thousands of clients on the bench's machine
- * would otherwise spend its CPU parsing boards that a browser parses on its own. `full` parses
- * every packet as Socket.IO's own parser does.
+ * Each client reads its pushes as a page does, through the product's board feed
+ * (src/lib/state/board-feed.ts): a push is a patch onto the board it holds, and a board "arrives"
+ * when the feed has put it together whole.
  */
 import { io, type Socket } from 'socket.io-client';
-import * as parser from 'socket.io-parser';
 import type { Board, BoardQuery } from '../../src/lib/contract/dto.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/lib/contract/events.ts';
+import { boardFeed } from '../../src/lib/state/board-feed.ts';
 
 export interface ClientSpec {
   url: string;
@@ -33,7 +32,7 @@ export interface ClientSpec {
 }
 
 export type ToClient =
-  | { type: 'connect'; clients: ClientSpec[]; inFlight: number; decode: 'head' | 'full' }
+  | { type: 'connect'; clients: ClientSpec[]; inFlight: number }
   | { type: 'arm'; round: number }
   | { type: 'collect'; round: number }
   | { type: 'close' };
@@ -50,39 +49,6 @@ const send = (m: FromClient) => process.send!(m);
 /** What identifies a pushed board: the room it was sent to. */
 const keyOf = (b: { scheme: { key: string }; scope: { code: string }; period: { kind: string; start: string }; basis?: string | null }) =>
   `${b.scope.code}|${b.period.kind}|${b.period.start}|${b.scheme.key}|${b.basis ?? ''}`;
-
-/** A pushed board read from its head: enough to know which board it is and when it was computed. */
-interface BoardHead {
-  scheme: { key: string };
-  scope: { code: string };
-  period: { kind: string; start: string };
-  basis: string | null;
-  computedAt: string | null;
-}
-
-const HEAD = /^2\["rankings:updated",\{"scheme":\{"key":"([^"]+)".*?"scope":\{"code":"([^"]+)".*?"period":\{"kind":"([^"]+)","start":"([^"]+)"/s;
-
-/** Socket.IO's parser, except that a `rankings:updated` packet is read from its head and tail only. */
-class HeadDecoder extends parser.Decoder {
-  override add(obj: unknown) {
-    if (typeof obj === 'string' && obj.startsWith('2["rankings:updated",')) {
-      const m = HEAD.exec(obj.slice(0, 2000));
-      const tail = obj.slice(-400);
-      const computed = /"computedAt":(?:"([^"]+)"|null)/.exec(tail);
-      const basis = /"basis":(?:"([^"]+)"|null)/.exec(obj.slice(0, 20_000));
-      if (m) {
-        const head: BoardHead = {
-          scheme: { key: m[1]! }, scope: { code: m[2]! }, period: { kind: m[3]!, start: m[4]! },
-          basis: basis?.[1] ?? null, computedAt: computed?.[1] ?? null
-        };
-        this.emitReserved('decoded', { type: parser.PacketType.EVENT, nsp: '/', data: ['rankings:updated', head] });
-        return;
-      }
-    }
-    super.add(obj);
-  }
-}
-const headParser = { ...parser, Decoder: HeadDecoder };
 
 interface Client {
   socket: Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -110,7 +76,7 @@ function report(r: number) {
   });
 }
 
-function onBoard(c: Client, board: BoardHead | Board) {
+function onBoard(c: Client, board: Board) {
   const key = keyOf(board);
   if (round < 0 || !c.pending.has(key)) return;
   c.pending.delete(key);
@@ -121,7 +87,7 @@ function onBoard(c: Client, board: BoardHead | Board) {
 }
 
 /** Connects one client and subscribes it to its boards; resolves with the time it took. */
-function connectOne(spec: ClientSpec, decode: 'head' | 'full'): Promise<number> {
+function connectOne(spec: ClientSpec): Promise<number> {
   const t0 = now();
   return new Promise((resolve, reject) => {
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(spec.url, {
@@ -130,16 +96,19 @@ function connectOne(spec: ClientSpec, decode: 'head' | 'full'): Promise<number> 
       reconnection: false,
       timeout: 120_000,
       auth: spec.displayToken ? { displayToken: spec.displayToken } : {},
-      extraHeaders: spec.cookie ? { cookie: spec.cookie } : {},
-      ...(decode === 'head' ? { parser: headParser } : {})
+      extraHeaders: spec.cookie ? { cookie: spec.cookie } : {}
     });
     const client: Client = { socket, boards: new Set(), pending: new Set(), arrival: NaN, computedAt: null };
-    socket.on('rankings:updated', (board: Board | BoardHead) => onBoard(client, board));
+    const feed = boardFeed(socket);
+    feed.on((board) => onBoard(client, board));
     socket.once('connect_error', (e) => reject(new Error(`connect: ${e.message}`)));
     socket.once('connect', async () => {
       try {
         for (const q of spec.queries) {
-          const ack = await socket.timeout(120_000).emitWithAck('subscribe', q);
+          const ack = await Promise.race([
+            feed.subscribe(q),
+            new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer to subscribe within 120 s')), 120_000).unref())
+          ]);
           if ('error' in ack) throw new Error(`subscribe ${q.scope}: ${ack.error}`);
           client.boards.add(keyOf(ack.data));
         }
@@ -163,7 +132,7 @@ process.on('message', async (m: ToClient) => {
         while (next < m.clients.length) {
           const spec = m.clients[next++]!;
           try {
-            connectMs.push(await connectOne(spec, m.decode));
+            connectMs.push(await connectOne(spec));
           } catch (e) {
             errors.push((e as Error).message);
           }

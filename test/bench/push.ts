@@ -11,7 +11,7 @@
  *
  * Alone, for development (an embedded PostgreSQL with the Hà Nội demo and a short backfill):
  *   npx tsx test/bench/push.ts
- *   PUSH_CLIENTS=1000,5000 PUSH_NODES=1,2 PUSH_ROUNDS=5 PUSH_DAYS=35 PUSH_DECODE=head PUSH_MAP=2025 npx tsx test/bench/push.ts
+ *   PUSH_CLIENTS=1000,5000 PUSH_NODES=1,2 PUSH_ROUNDS=5 PUSH_DAYS=35 PUSH_MAP=2025 npx tsx test/bench/push.ts
  *   PUSH_WORLD=national npx tsx test/bench/push.ts   (the national register imported over the demo: its boards' shape)
  */
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -63,8 +63,6 @@ export interface PushOptions {
   clientProcs?: number;
   /** Clients connecting and subscribing at once in each client process (default 50). */
   inFlight?: number;
-  /** How the clients read a pushed board (push-client.ts): 'head' (default) or 'full'. */
-  decode?: 'head' | 'full';
   /** How long a round waits for every board before counting the missing ones (default 60 s). */
   roundTimeoutMs?: number;
 }
@@ -105,11 +103,14 @@ const dir = path.dirname(require.resolve('socket.io/package.json'));
 const { BroadcastOperator } = require(path.join(dir, 'dist/broadcast-operator.js'));
 const emit = BroadcastOperator.prototype.emit;
 BroadcastOperator.prototype.emit = function (ev, ...args) {
-  if (ev !== 'rankings:updated') return emit.call(this, ev, ...args);
+  if (ev !== 'rankings:updated' && ev !== 'rankings:patched') return emit.call(this, ev, ...args);
   const start = performance.timeOrigin + performance.now();
   const result = emit.call(this, ev, ...args);
   const end = performance.timeOrigin + performance.now();
-  process.stderr.write('push-probe ' + JSON.stringify({ start, end }) + '\\n');
+  let members = 0;
+  for (const room of this.rooms) members += this.adapter.rooms.get(room)?.size ?? 0;
+  const bytes = Buffer.byteLength(JSON.stringify(args[0] ?? null)) * members;
+  process.stderr.write('push-probe ' + JSON.stringify({ start, end, bytes }) + '\\n');
   return result;
 };
 `;
@@ -118,6 +119,8 @@ const PROBE_LINE = /^push-probe (.*)$/gm;
 interface Emit {
   start: number;
   end: number;
+  /** The event's JSON times the sockets it went to (measured after `end`). */
+  bytes: number;
 }
 
 interface WebNode {
@@ -281,7 +284,6 @@ async function credentials(sql: Sql, plan: Awaited<ReturnType<typeof planClients
 
 export async function benchPush(sql: Sql, databaseUrl: string, opts: PushOptions): Promise<{ rows: [string, string][]; figures: PushFigures }> {
   const rounds = opts.rounds ?? 5;
-  const decode = opts.decode ?? 'head';
   const procs = opts.clientProcs ?? Math.min(8, Math.max(2, Math.ceil(opts.clients / 1250)));
   const inFlight = opts.inFlight ?? 50;
   const roundTimeoutMs = opts.roundTimeoutMs ?? 60_000;
@@ -296,6 +298,16 @@ export async function benchPush(sql: Sql, databaseUrl: string, opts: PushOptions
   const month = periodOf('month', date);
   // The commit each round makes: what the slow boards' job does (recompute, NOTIFY, one transaction).
   const commit = () => recomputeBoards(sql, [month], { schemes: [DEFAULT_SCHEME_KEY] });
+  // Before each, what a poll brings: one commune's dossiers resolved on time on the watched day halved
+  // (another commune each round), so that the boards pushed carry a real change — its row, and places
+  // where it moves — not only a new time.
+  const changes = await sql<{ unitId: number; metricId: number; sourceId: number }[]>`
+    select s.unit_id as "unitId", s.metric_id as "metricId", s.source_id as "sourceId" from effective_samples s join metrics m on m.id = s.metric_id
+    where s.day = ${date}::date and m.key = 'dossier.resolved_on_time' and s.value >= 2 order by hashtext(s.unit_id::text), s.unit_id limit 64`;
+  const change = async (r: number) => {
+    const c = changes[r % Math.max(1, changes.length)];
+    if (c) await sql`update samples set value = floor(value / 2) where unit_id = ${c.unitId} and metric_id = ${c.metricId} and day = ${date}::date and source_id = ${c.sourceId}`;
+  };
 
   const scopeIds = await commit(); // the boards exist, and these are the scopes that have one
   // Boards a page can open: scopes in force at the month's end (a unit ended by a reform has boards of its past only).
@@ -330,7 +342,7 @@ export async function benchPush(sql: Sql, databaseUrl: string, opts: PushOptions
     plan.forEach((p, i) => specs[i % procs]!.push({ url: webs[i % webs.length]!.url, ...creds.auth[i]!, queries: p.queries }));
     const cpuBeforeConnect = webs.map((w) => cpuSeconds(w.pid));
     const t0 = now();
-    clientProcs.forEach((c, i) => c.send({ type: 'connect', clients: specs[i]!, inFlight, decode }));
+    clientProcs.forEach((c, i) => c.send({ type: 'connect', clients: specs[i]!, inFlight }));
     const connected = await Promise.all(clientProcs.map((c) => c.next('connected')));
     const connectMs = now() - t0;
     const connectCpu = webs.map((w, i) => ((cpuSeconds(w.pid) - cpuBeforeConnect[i]!) / (connectMs / 1000)) * 100);
@@ -347,6 +359,7 @@ export async function benchPush(sql: Sql, databaseUrl: string, opts: PushOptions
     const serverFirst: number[] = [];
     const serverLast: number[] = [];
     const broadcastMs: number[] = [];
+    const pushedPerCommit: number[] = [];
     const betweenMs: number[] = [];
     let window = 0;
     const peakRss = webs.map(() => 0);
@@ -354,6 +367,7 @@ export async function benchPush(sql: Sql, databaseUrl: string, opts: PushOptions
       clientProcs.forEach((c) => c.send({ type: 'arm', round: r }));
       await Promise.all(clientProcs.map((c) => c.next('armed', r)));
       const dones = clientProcs.map((c) => c.next('done', r));
+      await change(r);
       const t = now();
       await commit();
       const committed = now();
@@ -371,7 +385,8 @@ export async function benchPush(sql: Sql, databaseUrl: string, opts: PushOptions
       window += (ended - committed) / 1000;
       // The server's part (the probe): from the commit to the first broadcast's start, and to the last one's end.
       // Each node: its broadcasts' own time, and the time between them (reading the next board); the busiest node counts.
-      const perNode = webs.map((w) => w.emits.filter((e) => e.start >= committed && e.end <= ended)).filter((es) => es.length);
+      const perNode = webs.map((w) => w.emits.filter((e) => e.start >= t && e.end <= ended)).filter((es) => es.length);
+      pushedPerCommit.push(perNode.flat().reduce((n, e) => n + e.bytes, 0));
       if (perNode.length) {
         serverFirst.push(Math.min(...perNode.map((es) => es[0]!.start)) - committed);
         serverLast.push(Math.max(...perNode.map((es) => es.at(-1)!.end)) - committed);
@@ -413,11 +428,11 @@ export async function benchPush(sql: Sql, databaseUrl: string, opts: PushOptions
         `${ms(median(serverFirst))} / ${ms(median(serverLast))} (${ms(median(broadcastMs))} / ${ms(median(betweenMs))})`],
       [`${label}: web CPU during the rounds (commit → last board; 100% = one core; CPU time per commit) / RSS peak (idle after connect)`,
         `${nodes(webCpuPercent.map((c, i) => `${c}% (${((cpu[i]! / rounds) * 1000).toFixed(0)} ms)`))} / ${nodes(webRssMb.map((r) => `${r} MB`))} (${nodes(idleRss.map((r) => `${Math.round(r)} MB`))})`],
-      [`${label}: what one commit pushes (boards of ${(Math.min(...boardBytes.values()) / 1024).toFixed(0)}–${(Math.max(...boardBytes.values()) / 1024).toFixed(0)} KB)`,
-        `${(pushedBytes / 1024 / 1024).toFixed(0)} MB to ${opts.clients.toLocaleString('en')} sockets, ${plan.reduce((n, p) => n + p.queries.length, 0).toLocaleString('en')} boards; one board read (the bench's own) median ${ms(quantile(readMs, 0.5))}`],
+      [`${label}: the boards watched (${(Math.min(...boardBytes.values()) / 1024).toFixed(0)}–${(Math.max(...boardBytes.values()) / 1024).toFixed(0)} KB each), whole to every socket / what the commits pushed (patches; the probe)`,
+        `${(pushedBytes / 1024 / 1024).toFixed(0)} MB to ${opts.clients.toLocaleString('en')} sockets, ${plan.reduce((n, p) => n + p.queries.length, 0).toLocaleString('en')} boards / ${(median(pushedPerCommit) / 1024 / 1024).toFixed(1)} MB a commit, median; one board read (the bench's own) median ${ms(quantile(readMs, 0.5))}`],
       [`${label}: the commit itself (every scope's month board recomputed + NOTIFY, ${scopes.length} scopes; root ${root.code}), median`,
         `${ms(quantile(commitMs, 0.5))}`],
-      [`${label}: the client processes (decode: ${decode}): CPU during the rounds (all together) / peak RSS of each`,
+      [`${label}: the client processes (each client's board feed applying the patches): CPU during the rounds (all together) / peak RSS of each`,
         `${Math.round((clientCpu / window) * 100)}% / ${closed.map((c) => `${c.maxRssMb} MB`).join(', ')}`],
       [`${label}: the machine (${cpus().length} cores, shared): load average before / after`, `${loadBefore} / ${loadavg().map((l) => l.toFixed(1)).join(' ')}`]
     ];
@@ -450,7 +465,6 @@ async function main() {
   const counts = (process.env.PUSH_CLIENTS ?? '1000,5000').split(',').map(Number);
   const nodes = (process.env.PUSH_NODES ?? '1,2').split(',').map(Number) as (1 | 2)[];
   const rounds = Number(process.env.PUSH_ROUNDS ?? 5);
-  const decode = (process.env.PUSH_DECODE ?? 'head') as 'head' | 'full';
   // 2025: the demo as `npm start` seeds it (the city's one board of 126 communes and 19 departments);
   // 2024: the old map, a city board of 30 districts and a board per district (more, smaller rooms).
   const map = (process.env.PUSH_MAP ?? '2025') as '2024' | '2025';
@@ -483,7 +497,7 @@ async function main() {
     await recomputeRankings(sql, [...periodsCovering('day', TO, TO), ...periodsCovering('month', TO, TO)]);
     for (const clients of counts) {
       for (const webNodes of nodes) {
-        const { rows: r, figures } = await benchPush(sql, pg.url, { clients, webNodes, rounds, decode });
+        const { rows: r, figures } = await benchPush(sql, pg.url, { clients, webNodes, rounds });
         rows.push(...r);
         console.log(JSON.stringify(figures));
       }

@@ -14,6 +14,7 @@
  * The two kills are one after the other, both mid-poll, so that the resync provably comes before
  * the poll lands (the live update is then the poll's, not a snapshot that already had it).
  */
+import { boardFeed } from '../../src/lib/state/board-feed.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -120,6 +121,7 @@ function liveClient(baseUrl: string, name: string, cookie: string, transport: 'w
   });
   const c: LiveClient = { name, transport, socket, node: undefined, connects: 0, disconnects: 0, snapshots: [], updates: [], errors: [], changed: new EventEmitter() };
   const changed = () => c.changed.emit('change');
+  const feed = boardFeed(socket);
   socket.on('server:hello', ({ release }) => {
     c.node = release;
     changed();
@@ -128,7 +130,7 @@ function liveClient(baseUrl: string, name: string, cookie: string, transport: 'w
     c.connects++;
     changed();
     if (socket.recovered) return;
-    socket.emit('subscribe', BOARD, (result) => {
+    void feed.subscribe(BOARD).then((result) => {
       if ('data' in result) c.snapshots.push({ at: Date.now(), node: c.node, board: result.data });
       else c.errors.push(result.error);
       changed();
@@ -144,7 +146,8 @@ function liveClient(baseUrl: string, name: string, cookie: string, transport: 'w
     changed();
     if (reason === 'io server disconnect') socket.connect();
   });
-  socket.on('rankings:updated', (board) => {
+  // Pushes arrive as patches onto the board the node sent last; the feed hands them on whole.
+  feed.on((board) => {
     c.updates.push({ at: Date.now(), node: c.node, board });
     changed();
   });

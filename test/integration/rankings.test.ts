@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBoard } from '../../src/lib/server/boards.ts';
 import { recomputeRankings } from '#server/ranking/rankings';
-import { pollSource } from '#server/pipeline/poll';
-import { LONG_BOARDS_DELAY_SECONDS } from '#server/ranking/slow-boards';
+import { pollSource, recomputeLiveBoards } from '#server/pipeline/poll';
+import { BIG_BOARDS_DELAY_SECONDS, LONG_BOARDS_DELAY_SECONDS } from '#server/ranking/slow-boards';
 import { RECOMPUTE_QUEUE } from '#server/jobs/queues';
 import { queueLongBoards } from '#server/jobs/send';
 import { periodOf } from '../../src/lib/domain/periods.ts';
@@ -151,5 +151,55 @@ describe('the ranking query', () => {
     const m278 = month.rows.find((r) => r.unitCode === '278')!.indicators['dossier.on_time']!;
     expect(q278.denominator).toBe(m278.denominator); // only November was polled
     expect(await jobs.boss.findJobs(RECOMPUTE_QUEUE, { queued: true })).toHaveLength(0); // nothing left pending
+  });
+
+  /** Every stored row of the month's boards of these scopes, but the time they were written. */
+  const storedRows = (scopes: string[]) => db.sql<{ r: object }[]>`
+    select to_jsonb(r) - 'computed_at' - 'id' as r from rankings r join units s on s.id = r.scope_unit_id
+    where s.gso_code = any(${scopes}) and r.period_kind = 'month' and r.period_start = '2026-11-01'
+    order by r.scheme_key, r.scope_unit_id, r.unit_id`;
+
+  it('a poll recomputes only the boards its commune reaches, from their own samples, the same rows as every board recomputed', async () => {
+    const [commune] = await db.sql<{ id: number }[]>`select id from units where gso_code = '00001'`;
+    await db.sql`update samples set value = value + 40 where unit_id = ${commune!.id} and day = '2026-11-19'
+                 and metric_id = (select id from metrics where key = 'dossier.received')`;
+    const month = periodOf('month', '2026-11-19');
+    const written = await recomputeRankings(db.sql, [month], { units: [commune!.id] });
+    const codes = (await db.sql<{ code: string }[]>`select gso_code as code from units where id = any(${written})`).map((r) => r.code).sort();
+    expect(codes).toEqual(['001', '01']); // Ba Đình's board and the city's: not the 29 other districts'
+    const scoped = await storedRows(['01', '001']);
+    await recomputeRankings(db.sql, [month]);
+    expect(await storedRows(['01', '001'])).toEqual(scoped);
+    expect(scoped.length).toBeGreaterThan(30);
+  });
+
+  it('leaves a big board (more units than BIG_BOARD_UNITS: the country\'s) to one job for every poll of its seconds', async () => {
+    const [commune] = await db.sql<{ id: number }[]>`select id from units where gso_code = '00001'`;
+    const [city] = await db.sql<{ id: number }[]>`select id from units where gso_code = '01'`;
+    await db.sql`update samples set value = value + 40 where unit_id = ${commune!.id} and day = '2026-11-19'
+                 and metric_id = (select id from metrics where key = 'dossier.received')`;
+    const month = periodOf('month', '2026-11-19');
+    const cityBefore = await storedRows(['01']);
+    // The city (556 units under it) is big for a threshold of 100: its board waits; Ba Đình's does not.
+    const queuedAt = Date.now();
+    const written = await db.sql.begin((tx) => recomputeLiveBoards(tx, [month], ['operations'], [commune!.id], jobs.boss, 100));
+    expect(written).not.toContain(city!.id);
+    expect(written).toHaveLength(1);
+    expect(await storedRows(['01'])).toEqual(cityBefore);
+    const key = `big:month:2026-11-01:${city!.id}`;
+    const [job] = await jobs.boss.findJobs<{ scopes: number[]; cause: string }>(RECOMPUTE_QUEUE, { key, queued: true });
+    expect(job).toMatchObject({ data: { cause: 'big_boards', scopes: [city!.id], schemes: ['operations'] } });
+    expect(job!.startAfter.getTime()).toBeGreaterThanOrEqual(queuedAt + (BIG_BOARDS_DELAY_SECONDS - 5) * 1000);
+    // A second poll within those seconds adds no job.
+    await db.sql.begin((tx) => recomputeLiveBoards(tx, [month], ['operations'], [commune!.id], jobs.boss, 100));
+    expect(await jobs.boss.findJobs(RECOMPUTE_QUEUE, { key, queued: true })).toHaveLength(1);
+    // Its job (brought forward) writes the city's board: Ba Đình's row now counts the 40 dossiers.
+    await jobs.boss.update(RECOMPUTE_QUEUE, undefined, { id: job!.id, startAfter: new Date() });
+    expect(await jobs.settled(RECOMPUTE_QUEUE, job!.id)).toEqual({ scopes: 1 });
+    const board = await readBoard(db.sql, { scope: '01', period: 'month', date: '2026-11-19' }, NOW);
+    const baDinh = board.rows.find((r) => r.unitCode === '001')!.indicators['dossier.on_time']!;
+    const district = await readBoard(db.sql, { scope: '001', period: 'month', date: '2026-11-19' }, NOW);
+    const communeSum = district.rows.reduce((n, r) => n + (r.indicators['dossier.on_time']!.denominator ?? 0), 0);
+    expect(baDinh.denominator).toBe(communeSum);
   });
 });

@@ -4,7 +4,10 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Board, SourceHealth } from '../../src/lib/contract/dto.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/lib/contract/events.ts';
+import type { BoardPatch } from '../../src/lib/contract/board-patch.ts';
 import { attachRealtime } from '../../src/lib/server/realtime/index.ts';
+import { readBoard } from '../../src/lib/server/boards.ts';
+import { boardFeed } from '../../src/lib/state/board-feed.ts';
 import { pollSource } from '#server/pipeline/poll';
 import { freshDatabase } from '../support/db.ts';
 import { clearFaults, demoWorld, sessionCookie, setFault, setOverride } from '../support/fixtures.ts';
@@ -17,6 +20,7 @@ describe('live boards over Socket.IO (real server, real client, NOTIFY from the 
   let http: Server;
   let realtime: Awaited<ReturnType<typeof attachRealtime>>;
   let client: Socket<ServerToClientEvents, ClientToServerEvents>;
+  let leaderCookie: string;
 
   beforeAll(async () => {
     db = await freshDatabase();
@@ -25,7 +29,7 @@ describe('live boards over Socket.IO (real server, real client, NOTIFY from the 
     http = createServer();
     realtime = await attachRealtime(http, db.sql);
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-    const cookie = await sessionCookie(db.sql, { username: 'leader', role: 'leader' });
+    const cookie = (leaderCookie = await sessionCookie(db.sql, { username: 'leader', role: 'leader' }));
     client = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { transports: ['websocket'], extraHeaders: { cookie } });
     await new Promise<void>((resolve) => client.once('connect', () => resolve()));
   });
@@ -37,24 +41,52 @@ describe('live boards over Socket.IO (real server, real client, NOTIFY from the 
     await db.drop();
   });
 
-  it('answers a subscription with the snapshot, then pushes the recomputed board after a poll', async () => {
+  it('answers a subscription with the snapshot, then pushes what the poll changed as a patch onto it', async () => {
     const query = { scope: '01', period: 'month' as const, date: '2026-11-20' };
-    const ack = await client.emitWithAck('subscribe', query);
+    const feed = boardFeed(client);
+    const ack = await feed.subscribe(query);
     if (!('data' in ack)) throw new Error(ack.error);
     const before = ack.data.rows.find((r) => r.unitCode === '001')!;
     expect(ack.data.rows).toHaveLength(30);
+    expect(ack.data.rev).toMatch(/^[0-9a-f]{8}\.\d+$/);
 
     // A correction at the source: 2,000 late dossiers, none on time, in a commune of Ba Đình (001).
     await setOverride(world.simulatorUrl, { unitCode: '00001', date: '2026-11-20', receivedDelta: 2000, onTimeRate: 0 });
-    const pushed = new Promise<Board>((resolve) => client.once('rankings:updated', resolve));
+    const patched = new Promise<BoardPatch>((resolve) => client.once('rankings:patched', resolve));
+    const pushed = new Promise<Board>((resolve) => {
+      const off = feed.on((b) => {
+        off();
+        resolve(b);
+      });
+    });
     const outcome = await pollSource(db.sql, world.source, { secretKeyHex: world.secretKeyHex, now: NOW });
     expect(outcome.changed).toBeGreaterThan(0);
-    const board = await pushed;
+    const [patch, board] = await Promise.all([patched, pushed]);
 
+    // On the wire: the rows that changed, onto the revision the subscriber holds; not the board.
+    expect(patch.base).toBe(ack.data.rev);
+    expect(patch.rows.map((r) => r.unitCode)).toContain('001');
+    expect(patch.rows.length).toBeLessThan(30);
+    expect(JSON.stringify(patch).length).toBeLessThan(JSON.stringify(board).length);
+    // Put together, the whole board as a fresh read gives it.
     const after = board.rows.find((r) => r.unitCode === '001')!;
     expect(after.indicators['dossier.on_time']!.denominator).toBe(before.indicators['dossier.on_time']!.denominator! + 2000);
     expect(after.indicators['dossier.on_time']!.ratio!).toBeLessThan(before.indicators['dossier.on_time']!.ratio!);
     expect(after.rank!).toBeGreaterThan(before.rank!);
+    const { rev, ...fresh } = board;
+    expect(rev).toBe(patch.rev);
+    expect(fresh).toEqual({ ...(await readBoard(db.sql, query)), computedAt: fresh.computedAt, asOf: fresh.asOf });
+
+    // A second subscriber gets the board kept for the room, at the same revision, read from nowhere.
+    const second = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { transports: ['websocket'], extraHeaders: { cookie: leaderCookie } });
+    try {
+      const again = await boardFeed(second).subscribe(query);
+      if (!('data' in again)) throw new Error(again.error);
+      expect(again.data.rev).toBe(patch.rev);
+      expect(again.data.rows).toEqual(board.rows);
+    } finally {
+      second.disconnect();
+    }
   });
 
   it('refuses a bad subscription in words', async () => {

@@ -5,6 +5,7 @@
  * one scheme versions that scheme alone and queues the recompute of its boards, which the real
  * workers run (never the request).
  */
+import { boardFeed } from '../../src/lib/state/board-feed.ts';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { io as connect, type Socket } from 'socket.io-client';
@@ -153,21 +154,23 @@ describe('the national 766 progress scheme next to the operations scheme', () =>
     });
 
     it('answers a 766 subscription with the 766 board and pushes it after a poll, in its own room', async () => {
-      const ack = await client.emitWithAck('subscribe', { scope: '01', period: 'month', date: '2026-11-20', scheme: V766 });
+      const feed = boardFeed(client);
+      const ack = await feed.subscribe({ scope: '01', period: 'month', date: '2026-11-20', scheme: V766 });
       if (!('data' in ack)) throw new Error(ack.error);
       expect(ack.data.scheme.key).toBe(V766);
       const before = ack.data.rows.find((r) => r.unitCode === '001')!;
-      const bad = await client.emitWithAck('subscribe', { scope: '01', period: 'month', date: '2026-11-20', scheme: 'Nope!' });
+      const bad = await feed.subscribe({ scope: '01', period: 'month', date: '2026-11-20', scheme: 'Nope!' });
       expect(bad).toEqual({ error: expect.stringMatching(/invalid subscription: scheme must be a scheme key/) });
 
       await setOverride(world.simulatorUrl, { unitCode: '00001', date: '2026-11-20', receivedDelta: 3000, onTimeRate: 0 });
       const pushed: Board[] = [];
-      const first = new Promise<void>((resolve) => client.on('rankings:updated', (b) => { pushed.push(b); resolve(); }));
+      let off = () => {};
+      const first = new Promise<void>((resolve) => (off = feed.on((b) => { pushed.push(b); resolve(); })));
       const outcome = await pollSource(db.sql, world.source, { secretKeyHex: world.secretKeyHex, now: NOW });
       expect(outcome.changed).toBeGreaterThan(0);
       await first;
       await new Promise((r) => setTimeout(r, 500)); // anything else of the same burst
-      client.off('rankings:updated');
+      off();
       // Only the subscribed scheme's board: this client never joined the operations room.
       expect(pushed.map((b) => [b.scheme.key, b.period.kind, b.scope.code])).toEqual([[V766, 'month', '01']]);
       const after = pushed[0]!.rows.find((r) => r.unitCode === '001')!;

@@ -12,7 +12,7 @@ export function workRecomputes(ctx: WorkerContext & { sql: Sql }): Promise<strin
   return workParsed(ctx, RECOMPUTE_QUEUE, recomputeJobSchema, { pollingIntervalSeconds: 0.5 }, async (data) => {
     const period = periodOfRef(data.period);
     const t0 = performance.now();
-    const scopeIds = await recomputeBoards(ctx.sql, [period], { schemes: data.schemes });
+    const scopeIds = await recomputeBoards(ctx.sql, [period], { schemes: data.schemes, scopes: data.scopes });
     ctx.log.info(
       { period: `${period.kind} ${period.start}`, cause: data.cause, schemes: data.schemes, batch: data.batch, scopes: scopeIds.length, ms: Math.round(performance.now() - t0) },
       'boards recomputed'

@@ -75,6 +75,11 @@ export interface BoardRow extends BoardRowModel {
 
 export interface Board extends Omit<BoardModel, 'rows'> {
   rows: BoardRow[];
+  /**
+   * Over Socket.IO only: the revision of this board on the web node that sent it, onto which that
+   * node's next patch applies (src/lib/contract/board-patch.ts). Absent in the JSON API.
+   */
+  rev?: string;
 }
 
 export interface SeriesPoint {

@@ -4,14 +4,17 @@
  * by an acknowledgement `{ data } | { error }`.
  */
 import type { Board, BoardQuery, SourceHealth } from './dto.ts';
+import type { BoardPatch } from './board-patch.ts';
 
 export type Ack<T> = { data: T } | { error: string };
 
 export interface ServerToClientEvents {
   /** Sent on every connection: which deployment answers. A wall screen reloads itself when it changes. */
   'server:hello': (info: { release: string }) => void;
-  /** A board the client subscribed to was recomputed; carries the whole board (it is small). */
+  /** A board the client subscribed to, whole: when the server had no copy of it to patch (its first read). */
   'rankings:updated': (board: Board) => void;
+  /** A board the client subscribed to was recomputed: what changed since the revision it names. */
+  'rankings:patched': (patch: BoardPatch) => void;
   /** The health of every source, whenever any of it changed (a poll, or time making one stale). */
   'source:health-changed': (sources: SourceHealth[]) => void;
 }

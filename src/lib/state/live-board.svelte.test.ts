@@ -64,7 +64,7 @@ describe('keepNewer (the wall: reloads and coalesced pushes)', () => {
 });
 
 describe('LiveBoard', () => {
-  it('ignores a board older than the one it shows, whether pushed or answered to its subscribe', () => {
+  it('ignores a board older than the one it shows, whether pushed or answered to its subscribe', async () => {
     const live = new LiveBoard(board('2026-11-20T05:00:00.000Z', 50), { scope: '01', period: 'month', date: '2026-11-20' });
     live.connect();
     fake.receive('rankings:updated', board('2026-11-20T05:00:02.000Z', 70));
@@ -75,9 +75,35 @@ describe('LiveBoard', () => {
     expect(live.board.computedAt).toBe('2026-11-20T05:00:02.000Z');
     // The subscribe's snapshot, read before the push arrived, is older too.
     fake.acks.at(-1)!({ data: board('2026-11-20T05:00:00.000Z', 50) });
+    await Promise.resolve();
     expect(live.board.rows[0]!.total).toBe(70);
     fake.receive('rankings:updated', board('2026-11-20T05:00:03.000Z', 80));
     expect(live.board.rows[0]!.total).toBe(80);
+    live.destroy();
+  });
+
+  it('applies a patch onto the revision it holds, and asks for the whole board when the patch is onto another', async () => {
+    const live = new LiveBoard(board('2026-11-20T05:00:00.000Z', 50), { scope: '01', period: 'month', date: '2026-11-21' });
+    live.connect();
+    fake.acks.at(-1)!({ data: { ...board('2026-11-20T05:00:04.000Z', 50), rev: 'n1.7' } });
+    await Promise.resolve();
+    expect(live.board.rev).toBe('n1.7');
+    const row = { ...board(null, 0).rows[0]!, total: 90, rank: 1 };
+    const room = 'board:01:month:2026-11-01:operations';
+    fake.receive('rankings:patched', { room, base: 'n1.7', rev: 'n1.8', set: { computedAt: '2026-11-20T05:00:05.000Z' }, rows: [row], removed: [], order: null });
+    expect(live.board.rows[0]!.total).toBe(90);
+    expect(live.board.rev).toBe('n1.8');
+    expect(live.changed.has('001')).toBe(true);
+    // A patch onto a revision this tab never had (it missed one, or another web node sent it): not
+    // applied; the board is asked for again and its answer shown.
+    const asked = fake.acks.length;
+    fake.receive('rankings:patched', { room, base: 'n2.3', rev: 'n2.4', set: {}, rows: [{ ...row, total: 10 }], removed: [], order: null });
+    expect(live.board.rows[0]!.total).toBe(90);
+    expect(fake.acks.length).toBe(asked + 1);
+    fake.acks.at(-1)!({ data: { ...board('2026-11-20T05:00:06.000Z', 12), rev: 'n2.4' } });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(live.board.rows[0]!.total).toBe(12);
     live.destroy();
   });
 });

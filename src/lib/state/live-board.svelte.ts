@@ -1,29 +1,15 @@
 /**
- * A board that stays current: starts from the page's snapshot, subscribes to its room, and applies
- * `rankings:updated`. After a reconnect that Socket.IO could not recover, it asks for a snapshot again.
+ * A board that stays current: starts from the page's snapshot, subscribes to its room, and shows
+ * each board the connection's feed (./board-feed.ts) puts together from the pushes. After a reconnect that Socket.IO could not recover, it asks for a snapshot again.
  */
 import type { Board, BoardQuery } from '#contract/dto';
+import { isOlderBoard, keepNewer } from '#contract/board-patch';
 import { liveSocket, type LiveSocket } from './socket.ts';
+import { boardFeed } from './board-feed.ts';
+
+export { isOlderBoard, keepNewer };
 
 export type ConnectionState = 'connecting' | 'live' | 'offline';
-
-/**
- * Whether `next` was computed before `shown`: pushes and snapshots can arrive out of order (two
- * web nodes, a read that started before a newer commit), and an older board must never replace a
- * newer one on screen. Boards' `computedAt` is taken under the recompute lock, so later is newer.
- */
-export function isOlderBoard(shown: Pick<Board, 'computedAt'>, next: Pick<Board, 'computedAt'>): boolean {
-  if (shown.computedAt === null) return false;
-  if (next.computedAt === null) return true;
-  return Date.parse(next.computedAt) < Date.parse(shown.computedAt);
-}
-
-/** The board to show when `next` arrives: `next`, unless it is an older copy of the same board (scheme, scope, period). */
-export function keepNewer(shown: Board | undefined, next: Board): Board {
-  if (!shown) return next;
-  const same = shown.scheme.key === next.scheme.key && shown.scope.code === next.scope.code && shown.period.kind === next.period.kind && shown.period.start === next.period.start;
-  return same && isOlderBoard(shown, next) ? shown : next;
-}
 
 export class LiveBoard {
   board = $state<Board>() as Board;
@@ -63,13 +49,13 @@ export class LiveBoard {
     };
     socket.on('connect', onConnect);
     socket.on('disconnect', onDisconnect);
-    socket.on('rankings:updated', onUpdate);
-    this.#off.push(() => socket.off('connect', onConnect), () => socket.off('disconnect', onDisconnect), () => socket.off('rankings:updated', onUpdate));
+    this.#off.push(() => socket.off('connect', onConnect), () => socket.off('disconnect', onDisconnect), boardFeed(socket).on(onUpdate));
     if (socket.connected) onConnect();
   }
 
   #subscribe() {
-    this.#socket?.emit('subscribe', this.#query, (result) => {
+    if (!this.#socket) return;
+    void boardFeed(this.#socket).subscribe(this.#query).then((result) => {
       if ('error' in result) {
         this.error = result.error;
         return;
@@ -101,7 +87,7 @@ export class LiveBoard {
 
   destroy() {
     clearTimeout(this.#clearTimer);
-    this.#socket?.emit('unsubscribe', this.#query, () => {});
+    if (this.#socket) boardFeed(this.#socket).unsubscribe(this.#query);
     for (const off of this.#off) off();
     this.#off = [];
   }

@@ -6,6 +6,7 @@
  */
 import type { Board, BoardQuery } from '#contract/dto';
 import { liveSocket, type LiveSocket } from '$lib/state/socket';
+import { boardFeed } from '$lib/state/board-feed';
 import { hasPublished } from './wall766.ts';
 
 export class PublicationWatch {
@@ -28,17 +29,17 @@ export class PublicationWatch {
       this.#fired = true;
       this.onPublished();
     };
+    const feed = boardFeed(socket);
     const subscribe = () => {
-      for (const q of this.queries) socket.emit('subscribe', q, (r) => ('data' in r ? seen(r.data) : undefined));
+      for (const q of this.queries) void feed.subscribe(q).then((r) => ('data' in r ? seen(r.data) : undefined));
     };
     socket.on('connect', subscribe);
-    socket.on('rankings:updated', seen);
-    this.#off.push(() => socket.off('connect', subscribe), () => socket.off('rankings:updated', seen));
+    this.#off.push(() => socket.off('connect', subscribe), feed.on(seen));
     if (socket.connected) subscribe();
   }
 
   destroy() {
-    for (const q of this.queries) this.#socket?.emit('unsubscribe', q, () => {});
+    if (this.#socket) for (const q of this.queries) boardFeed(this.#socket).unsubscribe(q);
     for (const off of this.#off) off();
     this.#off = [];
   }

@@ -27,10 +27,14 @@ describe('job payloads', () => {
       'payload: period.start: must be the first day of its period'
     );
     expect(refusal(recomputeJobSchema, { period: { kind: 'decade', start: '2020-01-01' }, cause: 'poll' })).toMatch(
-      /^payload: period\.kind: must be one of day, week, .*; cause: must be one of long_boards, scheme, units, priority$/
+      /^payload: period\.kind: must be one of day, week, .*; cause: must be one of long_boards, big_boards, scheme, units, priority$/
     );
     expect(refusal(recomputeJobSchema, { period: { kind: 'day', start: '2026-11-20' }, cause: 'scheme', schemes: [] })).toBe(
       'payload: schemes: name at least one scheme, or leave it out for every scheme'
+    );
+    expect(refusal(recomputeJobSchema, { period: { kind: 'day', start: '2026-11-20' }, cause: 'big_boards', scopes: [3, 'VN'] })).toBe('payload: scopes.1: must be a unit id');
+    expect(refusal(recomputeJobSchema, { period: { kind: 'day', start: '2026-11-20' }, cause: 'big_boards', scopes: [] })).toBe(
+      'payload: scopes: name at least one scope, or leave it out for every scope'
     );
   });
 });

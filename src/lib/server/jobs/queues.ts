@@ -64,14 +64,16 @@ export const periodRefSchema = z
   })
   .refine((p) => periodOf(p.kind, p.start).start === p.start, { message: 'must be the first day of its period', path: ['start'] });
 
-/** Why boards are recomputed: the long boards a poll touched, an administrator's scheme change, a units import, a source's new priority. */
-export const RECOMPUTE_CAUSES = ['long_boards', 'scheme', 'units', 'priority'] as const;
+/** Why boards are recomputed: the long boards a poll touched, the big ones it left (the country's), an administrator's scheme change, a units import, a source's new priority. */
+export const RECOMPUTE_CAUSES = ['long_boards', 'big_boards', 'scheme', 'units', 'priority'] as const;
 export type RecomputeCause = (typeof RECOMPUTE_CAUSES)[number];
 
 export const recomputeJobSchema = z.object({
   period: periodRefSchema,
   /** Only these schemes' boards; absent: every active scheme. */
   schemes: z.array(schemeKeySchema).min(1, 'name at least one scheme, or leave it out for every scheme').optional(),
+  /** Only these scopes' boards (units.id); absent: every scope's. */
+  scopes: z.array(z.number({ error: 'must be a unit id' }).int('must be a unit id').positive('must be a unit id')).min(1, 'name at least one scope, or leave it out for every scope').optional(),
   cause: z.enum(RECOMPUTE_CAUSES, { error: `must be one of ${RECOMPUTE_CAUSES.join(', ')}` }),
   /** The jobs one request made together (one per period), followed as one on the admin screens. */
   batch: z.uuid('must be a UUID').optional()

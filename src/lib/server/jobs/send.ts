@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db as BossDb, JobInsert, PgBoss } from 'pg-boss';
 import type { Queryable } from '#db/client';
 import type { Period } from '#domain/periods';
-import { LONG_BOARDS_DELAY_SECONDS } from '#server/ranking/slow-boards';
+import { BIG_BOARDS_DELAY_SECONDS, LONG_BOARDS_DELAY_SECONDS } from '#server/ranking/slow-boards';
 import {
   HISTORY_QUEUE, POLL_QUEUE, RECOMPUTE_QUEUE, SOURCE_BACKFILL_QUEUE, type HistoryJob, type PollJob, type RecomputeCause, type RecomputeJob, type SourceBackfillJob
 } from './queues.ts';
@@ -65,6 +65,20 @@ export async function queueLongBoards(boss: PgBoss, tx: Queryable, periods: Peri
     data: { period: { kind: p.kind, start: p.start }, cause: 'long_boards' },
     singletonKey: `long:${p.kind}:${p.start}`,
     startAfter: LONG_BOARDS_DELAY_SECONDS
+  }));
+  await boss.insert(RECOMPUTE_QUEUE, jobs, { db: inTransaction(tx) });
+}
+
+/**
+ * The big boards (the country's) a poll reached but left: recomputed BIG_BOARDS_DELAY_SECONDS later,
+ * one job per period absorbing every poll of those seconds (one queued job per key: the queue is stately).
+ */
+export async function queueBigBoards(boss: PgBoss, tx: Queryable, periods: Period[], scopes: readonly number[], schemes: readonly string[]): Promise<void> {
+  if (!periods.length || !scopes.length) return;
+  const jobs: JobInsert<RecomputeJob>[] = periods.map((p) => ({
+    data: { period: { kind: p.kind, start: p.start }, cause: 'big_boards', scopes: [...scopes].sort((a, b) => a - b), ...(schemes.length ? { schemes: [...schemes] } : {}) },
+    singletonKey: `big:${p.kind}:${p.start}:${[...scopes].sort((a, b) => a - b).join(',')}`,
+    startAfter: BIG_BOARDS_DELAY_SECONDS
   }));
   await boss.insert(RECOMPUTE_QUEUE, jobs, { db: inTransaction(tx) });
 }

@@ -32,7 +32,9 @@ import { SourceError, type Credentials } from './types.ts';
 import { FAILED_BODY_KEPT_CHARS, REJECTED_BODY_KEPT_CHARS } from '../limits.ts';
 import { plainCsv } from '../csv.ts';
 import type { PgBoss } from 'pg-boss';
-import { queueLongBoards } from '../jobs/send.ts';
+import { queueBigBoards, queueLongBoards } from '../jobs/send.ts';
+import { scopesReached, scopesRollingUpMoreThan } from '../ranking/queries.ts';
+import { BIG_BOARD_UNITS } from '../ranking/slow-boards.ts';
 
 /** A source as a poll reads it (credentials still sealed); a form's test connection builds one too. */
 export interface SourceRow
@@ -303,6 +305,30 @@ export async function fetchWindow(
  * poll's own transaction (a rolled-back poll leaves none). Without a job queue (tests that do not
  * look at the long boards) they are left alone.
  */
+/**
+ * A poll's live boards, recomputed in its transaction: those its changed units reach, except the big
+ * ones (BIG_BOARD_UNITS: the country's), which a job recomputes a few seconds later for every poll of
+ * those seconds. Without a job queue (a test, a script) every board reached is recomputed here.
+ */
+export async function recomputeLiveBoards(
+  tx: Queryable,
+  periods: Period[],
+  schemes: string[],
+  units: Iterable<number>,
+  jobs: PgBoss | undefined,
+  bigBoardUnits = BIG_BOARD_UNITS
+): Promise<number[]> {
+  if (!periods.length) return [];
+  const changed = [...units];
+  const big = jobs ? new Set(await scopesRollingUpMoreThan(tx, bigBoardUnits)) : new Set<number>();
+  const written = await recomputeRankings(tx, periods, { schemes, units: changed, except: big });
+  if (jobs && big.size) {
+    const left = (await scopesReached(tx, changed)).filter((id) => big.has(id));
+    await queueBigBoards(jobs, tx, periods, left, schemes);
+  }
+  return written;
+}
+
 export async function markSlowBoards(tx: Queryable, periods: Period[], jobs: PgBoss | undefined): Promise<void> {
   if (jobs) await queueLongBoards(jobs, tx, periods);
 }
@@ -344,7 +370,7 @@ export async function commitRun(
     // Only the schemes that score a changed metric can move (the e-ID source leaves the 766 boards alone).
     const dailySchemes = await schemesUsing(tx, daily.changedMetricIds);
     const dailyPeriods = dailySchemes.length ? affectedPeriods(daily.changedDays) : [];
-    const dailyScopes = await recomputeRankings(tx, dailyPeriods, { schemes: dailySchemes, units: daily.changedUnitIds });
+    const dailyScopes = await recomputeLiveBoards(tx, dailyPeriods, dailySchemes, daily.changedUnitIds, run.jobs);
     await markSlowBoards(tx, affectedPeriods(daily.changedDays, BOARD_PERIOD_KINDS.filter((k) => !(LIVE_PERIOD_KINDS as readonly string[]).includes(k))), run.jobs);
     // A periodic source's values: the boards of the changed periods (and of the quarter and year around a month), of the schemes that score them.
     const valued = await storePeriodValues(tx, source.id, fetched.periodRows ?? [], startedAt, { pollRunId, firstSeen: 'now' });

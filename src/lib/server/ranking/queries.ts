@@ -34,6 +34,21 @@ export async function scopesReached(q: Queryable, unitIds: readonly number[]): P
   return parseRows('scopesReached', z.object({ scope: int }), rows).map((r) => r.scope);
 }
 
+/** Every unit whose values roll up into one of `unitIds` (themselves included): the leaves their sums read. */
+export async function rollupLeaves(q: Queryable, unitIds: readonly number[]): Promise<number[]> {
+  if (!unitIds.length) return [];
+  const rows = await q`select distinct descendant_id as id from unit_rollup where ancestor_id = any(${q.array([...unitIds])}::int[]) and share > 0`;
+  return parseRows('rollupLeaves', z.object({ id: int }), rows).map((r) => r.id);
+}
+
+/** Scopes whose boards roll up more than `units` units: the country's, in a national installation. */
+export async function scopesRollingUpMoreThan(q: Queryable, units: number): Promise<number[]> {
+  const rows = await q`
+    select u.parent_id as scope from unit_rollup r join units u on u.id = r.ancestor_id
+    where u.parent_id is not null and r.share > 0 group by u.parent_id having count(distinct r.descendant_id) > ${units}`;
+  return parseRows('scopesRollingUpMoreThan', z.object({ scope: int }), rows).map((r) => r.scope);
+}
+
 /** The newest active version of every scheme (or of the keys given), in key order. */
 export function activeSchemeVersions(q: Queryable, keys?: readonly string[]) {
   return orm(q)
@@ -116,13 +131,17 @@ const metricSumColumns = {
 export async function metricSumsPerPeriod(
   q: Queryable,
   periods: readonly { start: string; end: string }[],
-  metricsToSum: readonly { id: number; aggregation: string }[]
+  metricsToSum: readonly { id: number; aggregation: string }[],
+  /** Only the sums of these units, from these leaves (their descendants): a scoped recompute's boards. Default: every unit. */
+  scope?: { units: readonly number[]; leaves: readonly number[] }
 ) {
   const flowIds = metricsToSum.filter((m) => m.aggregation === 'flow').map((m) => m.id);
   const stockIds = metricsToSum.filter((m) => m.aggregation === 'stock').map((m) => m.id);
   // Literal bounds and ids (not subqueries), so the planner walks the (metric_id, day) index.
   const minDay = periods.reduce((min, p) => (p.start < min ? p.start : min), periods[0]!.start);
   const maxDay = periods.reduce((max, p) => (p.end > max ? p.end : max), periods[0]!.end);
+  const leaves = scope ? q`and s.unit_id = any(${q.array([...scope.leaves])}::int[])` : q``;
+  const leavesPlain = scope ? q`and unit_id = any(${q.array([...scope.leaves])}::int[])` : q``;
   const rows = await q`
     with p as (
       select * from unnest(${q.array(periods.map((p) => p.start))}::date[], ${q.array(periods.map((p) => p.end))}::date[]) as p(start, finish)
@@ -134,7 +153,7 @@ export async function metricSumsPerPeriod(
     ), leaf as (
       (select dp.start, s.unit_id, s.metric_id, sum(s.value) as value, max(s.observed_at) as as_of
        from effective_samples s join dp on dp.day = s.day
-       where s.metric_id = any(${q.array(flowIds)}::int[]) and s.day between ${minDay}::date and ${maxDay}::date
+       where s.metric_id = any(${q.array(flowIds)}::int[]) and s.day between ${minDay}::date and ${maxDay}::date ${leaves}
        group by dp.start, s.unit_id, s.metric_id)
       union all
       (select distinct on (p.start, s.unit_id, s.metric_id) p.start, s.unit_id, s.metric_id, s.value, s.observed_at
@@ -142,7 +161,7 @@ export async function metricSumsPerPeriod(
        -- lateral: one index range scan per period and metric (a plain join here scanned every sample)
        cross join lateral (
          select unit_id, metric_id, day, value, observed_at from effective_samples
-         where metric_id = m.id and day between least(p.start, date_trunc(m.cadence, p.start)::date) and p.finish
+         where metric_id = m.id and day between least(p.start, date_trunc(m.cadence, p.start)::date) and p.finish ${leavesPlain}
          offset 0 -- keeps the planner from flattening this into a hash join over the whole table
        ) s
        join units u on u.id = s.unit_id
@@ -154,6 +173,7 @@ export async function metricSumsPerPeriod(
            to_char(max(leaf.as_of) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "asOf",
            bool_or(r.estimated) as estimated
     from leaf join unit_rollup r on r.descendant_id = leaf.unit_id and r.share > 0 join m on m.id = leaf.metric_id
+    ${scope ? q`where r.ancestor_id = any(${q.array([...scope.units])}::int[])` : q``}
     group by leaf.start, r.ancestor_id, m.key`;
   // A bulk result (300,000 rows for thirty day boards): checked by its columns, not row by row.
   return checkColumns('metricSumsPerPeriod', metricSumColumns, rows);

@@ -12,7 +12,7 @@ import type { StoredIndicator } from '#db/schema/rankings';
 import { VALUE_PERIOD_KINDS, type ValuePeriodKind } from '#db/schema/samples';
 import {
   activeSchemeVersions, blankBoards, deleteRowsOutOfForce, periodValues, holdRecomputeLock, indicatorsOfSchemes, metricsByKey, metricSumsPerPeriod, refreshPreviousRanks,
-  schemeKeysUsingMetrics, scopesReached, storedRanks, unitParents, upsertRankingRows, type BlankBoard, type RankingRowToStore
+  schemeKeysUsingMetrics, rollupLeaves, scopesReached, storedRanks, unitParents, upsertRankingRows, type BlankBoard, type RankingRowToStore
 } from './queries.ts';
 import { points, ratioOfSums } from '#domain/ratio';
 import { competitionRanks, scaledTotal } from '#domain/ranking';
@@ -126,11 +126,17 @@ type Totals = Map<number, { values: Map<string, number>; asOf: string | null; es
  * counts for every day of its month, and for a reporting month (15th–14th) that begins in it;
  * both add up over descendants.
  */
-async function periodTotals(sql: Sql, periods: Period[], metricKeys: string[], unitIds?: number[]): Promise<Map<string, Totals>> {
+async function periodTotals(
+  sql: Sql,
+  periods: Period[],
+  metricKeys: string[],
+  unitIds?: number[],
+  sumScope?: { units: readonly number[]; leaves: readonly number[] }
+): Promise<Map<string, Totals>> {
   const known = await metricsByKey(sql, metricKeys);
   const daily = known.filter((m) => !m.periodic);
   const periodic = known.filter((m) => m.periodic);
-  const rows = daily.length ? await metricSumsPerPeriod(sql, periods, daily) : [];
+  const rows = daily.length ? await metricSumsPerPeriod(sql, periods, daily, sumScope) : [];
   // A periodic metric counts only on boards of the kinds its values belong to (a month, a quarter, a year).
   const valuePeriods = periods.filter((p): p is Period & { kind: ValuePeriodKind } => (VALUE_PERIOD_KINDS as readonly string[]).includes(p.kind));
   if (periodic.length && valuePeriods.length) rows.push(...(await periodValues(sql, valuePeriods, periodic, unitIds)));
@@ -315,6 +321,10 @@ export interface RecomputeOptions {
    * then recomputes its boards and the country's, not the 33 other provinces'.
    */
   units?: Iterable<number>;
+  /** Only these scopes' boards (a job recomputing the boards a poll left to it). */
+  scopes?: readonly number[];
+  /** Never these scopes' boards (a poll leaves the country's to a job: see BIG_BOARD_UNITS). */
+  except?: ReadonlySet<number>;
 }
 
 /**
@@ -335,10 +345,19 @@ export async function recomputeRankings(sql: Sql, periods: Period[], options: Re
     ...new Set(schemes.flatMap((s) => [...s.indicators.flatMap((i) => [...i.numerator, ...i.denominator]), ...(s.groups ?? []).flatMap((g) => (g.publishedMetric ? [g.publishedMetric] : []))]))
   ];
   const reached = options.units ? new Set(await scopesReached(sql, [...options.units])) : null;
-  const scopeIds = [...children.keys()].filter((id) => !reached || reached.has(id));
+  const named = options.scopes ? new Set(options.scopes) : null;
+  const scopeIds = [...children.keys()].filter((id) => (!reached || reached.has(id)) && (!named || named.has(id)) && !options.except?.has(id));
   if (!scopeIds.length) return [];
   // Every scope's boards: the statements below need not name them.
-  const only = reached ? scopeIds : undefined;
+  const restricted = Boolean(reached || named || options.except?.size);
+  const only = restricted ? scopeIds : undefined;
+  // Some boards only: the sums of their units alone, from their own leaves (a province's poll reads
+  // the province's samples, not the country's).
+  let sumScope: { units: number[]; leaves: number[] } | undefined;
+  if (restricted) {
+    const units = [...new Set([...scopeIds, ...scopeIds.flatMap((id) => children.get(id)!.map((c) => c.id))])];
+    sumScope = { units, leaves: await rollupLeaves(sql, units) };
+  }
   const sorted = [...periods].sort((a, b) => a.kind.localeCompare(b.kind) || a.start.localeCompare(b.start));
 
   // Previous ranks: from the batch itself where it holds the previous period, else from the table.
@@ -356,7 +375,7 @@ export async function recomputeRankings(sql: Sql, periods: Period[], options: Re
     const totalsByKind = new Map<string, Map<string, Totals>>();
     for (const kind of new Set(batch.map((p) => p.kind))) {
       const ofKind = batch.filter((p) => p.kind === kind);
-      totalsByKind.set(kind, await periodTotals(sql, ofKind, metricKeys));
+      totalsByKind.set(kind, await periodTotals(sql, ofKind, metricKeys, undefined, sumScope));
     }
     // Rows of units no longer in force first: a board's stored rows are then exactly its children's.
     await deleteRowsOutOfForce(sql, batch, schemeKeys, only);

@@ -13,12 +13,22 @@ import { recomputeRankings } from './rankings.ts';
 export const LONG_BOARDS_DELAY_SECONDS = 300;
 
 /**
+ * A board whose units roll up more than this many units is big: the country's, in a national
+ * installation (3,321 communes). A poll does not recompute it with its own boards — summing the
+ * whole country's samples in every province's poll put a poll's push seconds behind its commit —
+ * but leaves it to a job BIG_BOARDS_DELAY_SECONDS later, which absorbs every poll of those seconds.
+ * A city's or a province's board (Hà Nội: 126 communes and 19 departments) is never big.
+ */
+export const BIG_BOARD_UNITS = 1_000;
+export const BIG_BOARDS_DELAY_SECONDS = 15;
+
+/**
  * Recomputes the boards of these periods (every active scheme, or `schemes`) and announces them,
  * in one transaction: the NOTIFY goes out with the commit. Returns the ids of the scopes written.
  */
-export async function recomputeBoards(sql: Sql, periods: Period[], options: { schemes?: readonly string[] } = {}): Promise<number[]> {
+export async function recomputeBoards(sql: Sql, periods: Period[], options: { schemes?: readonly string[]; scopes?: readonly number[] } = {}): Promise<number[]> {
   return (await sql.begin(async (tx) => {
-    const scopeIds = await recomputeRankings(tx, periods, { schemes: options.schemes });
+    const scopeIds = await recomputeRankings(tx, periods, { schemes: options.schemes, scopes: options.scopes });
     if (scopeIds.length) {
       const payload: RankingsChanged = {
         pollRunId: null, scopeIds, periods: periods.map((p) => ({ kind: p.kind, start: p.start })),

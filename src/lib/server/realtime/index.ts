@@ -9,13 +9,15 @@
  * then tries again by itself). Once back, the clients connect, subscribe again and get fresh
  * snapshots; the LISTEN connection is re-established (../listen.ts) and every watched board re-read.
  */
+import { randomBytes } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { parse as parseCookie } from 'cookie';
 import { inArray } from 'drizzle-orm';
 import { orm, type Sql } from '#db/client';
 import { units } from '#db/schema/index';
-import { boardQuerySchema, type BoardQuery } from '#contract/dto';
+import { boardQuerySchema, type Board, type BoardQuery } from '#contract/dto';
+import { diffBoard, isOlderBoard } from '#contract/board-patch';
 import { boardRoom, SOURCES_ROOM, type ClientToServerEvents, type ServerToClientEvents } from '#contract/events';
 import { AUTH_CHANNEL, authRevokedSchema, RANKINGS_CHANNEL, rankingsChangedSchema, SOURCES_CHANNEL, type RankingsChanged } from '#contract/notify';
 import type { Principal } from '../auth/principal.ts';
@@ -23,7 +25,7 @@ import { canReadBoard } from '../auth/access.ts';
 import { principalOf } from '../auth/request.ts';
 import { displayRoom, sessionRoom, userRoom } from '../auth/revoke.ts';
 import { readSourceHealth } from '../sources.ts';
-import { periodOf } from '#domain/periods';
+import { isProvisional, periodOf } from '#domain/periods';
 import { NotFoundError, readBoard } from '../boards.ts';
 import { durableListener } from '../listen.ts';
 import { databaseOutage, type DatabaseOutage } from '../outage.ts';
@@ -37,7 +39,7 @@ export interface SocketData {
 }
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-/** Bursts of NOTIFYs within this window are read and emitted once. */
+/** After the LISTEN connection came back: re-read every watched board this long after. */
 const COALESCE_MS = 200;
 /** Staleness and deadlines change with time alone: the sources' health is re-read this often too. */
 const HEALTH_RECHECK_MS = 5_000;
@@ -61,6 +63,24 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
   });
   /** room → the query that reads it */
   const roomQueries = new Map<string, BoardQuery & { start: string; scheme: string }>();
+  /**
+   * room → the last board sent to it (with its revision), while the room has members: a change is
+   * sent as a patch onto it, and a new subscriber gets it without reading the database.
+   */
+  const lastBoards = new Map<string, Board>();
+  const node = randomBytes(4).toString('hex');
+  let revs = 0;
+  const nextRev = () => `${node}.${++revs}`;
+  io.of('/').adapter.on('delete-room', (room: string) => lastBoards.delete(room));
+  /** Keeps `board` as the room's newest (a new revision) unless the one kept is as new; answers the one kept. */
+  const keep = (room: string, board: Board): Board => {
+    const kept = lastBoards.get(room);
+    if (kept && !isOlderBoard(board, kept)) return kept;
+    if (!io.of('/').adapter.rooms.has(room)) return board;
+    const entry = { ...board, rev: nextRev() };
+    lastBoards.set(room, entry);
+    return entry;
+  };
 
   // Who is connecting: the session cookie, or a wall screen's display token. This also runs on
   // recovered connections (skipMiddlewares: false), so a revoked session cannot sneak back in.
@@ -106,9 +126,11 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
         const room = boardRoom(parsed.data.scope, period.kind, period.start, parsed.data.scheme, parsed.data.basis);
         await socket.join(room);
         try {
+          const kept = lastBoards.get(room);
+          if (kept) return ack({ data: { ...kept, period: { ...kept.period, provisional: isProvisional(period, new Date()) } } });
           const board = await readBoard(sql, parsed.data);
           roomQueries.set(room, { ...parsed.data, start: period.start });
-          ack({ data: board });
+          ack({ data: keep(room, board) });
         } catch (e) {
           await socket.leave(room);
           throw e;
@@ -140,15 +162,41 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
     });
   });
 
-  // Coalesce: collect changed (scopeId, period, scheme) boards, then read each board once.
+  // Collect changed (scopeId, period, scheme) boards; read each once and send what changed. The
+  // first NOTIFY is handled at once; those that come while a flush runs wait for the next one.
   let pending: RankingsChanged[] = [];
-  let timer: NodeJS.Timeout | undefined;
+  let flushing: Promise<void> | undefined;
   const scopeCodes = new Map<number, string>();
+  const scheduleFlush = () => {
+    flushing ??= new Promise<void>((resolve) => setImmediate(resolve))
+      .then(flush)
+      .catch((err) => {
+        if (!outage.fail('board push', err)) log.error({ err }, 'board push failed');
+      })
+      .finally(() => {
+        flushing = undefined;
+        if (pending.length) scheduleFlush();
+      });
+  };
+
+  /** Sends `board` to its room: a patch onto the room's last board, or whole when there is none. */
+  function send(room: string, board: Board) {
+    const kept = lastBoards.get(room);
+    if (!kept) {
+      io.to(room).emit('rankings:updated', keep(room, board));
+      return;
+    }
+    if (isOlderBoard(kept, board)) return; // a read that started before a newer one was sent
+    const changes = diffBoard(kept, board);
+    if (!changes) return;
+    const rev = nextRev();
+    lastBoards.set(room, { ...board, rev });
+    io.to(room).emit('rankings:patched', { room, base: kept.rev!, rev, ...changes });
+  }
 
   async function flush() {
     const batch = pending;
     pending = [];
-    timer = undefined;
     const changed = new Set<string>();
     const needCodes = batch.flatMap((b) => b.scopeIds).filter((id) => !scopeCodes.has(id));
     if (needCodes.length) {
@@ -175,7 +223,7 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
         const query = roomQueries.get(room);
         if (!query || !rooms.has(room)) return;
         try {
-          io.to(room).emit('rankings:updated', await readBoard(sql, query));
+          send(room, await readBoard(sql, query));
         } catch (e) {
           if (!outage.fail('board push', e)) log.error({ err: e, room }, 'could not read a changed board');
         }
@@ -198,7 +246,7 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
     const rooms = io.of('/').adapter.rooms;
     for (const [room, query] of roomQueries) {
       if (!rooms.has(room)) continue;
-      io.to(room).emit('rankings:updated', await readBoard(sql, query));
+      send(room, await readBoard(sql, query));
     }
   }
   const onDown = () => {
@@ -216,7 +264,7 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
       return;
     }
     pending.push(parsed);
-    timer ??= setTimeout(() => void flush().catch((err) => outage.fail('board push', err) || log.error({ err }, 'board push failed')), COALESCE_MS);
+    scheduleFlush();
   });
 
   // Source health: pushed when a poll changed it (NOTIFY) or time did (the recheck), only when it differs.
@@ -249,7 +297,7 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
   return {
     io,
     async close() {
-      if (timer) clearTimeout(timer);
+      await flushing;
       if (healthTimer) clearTimeout(healthTimer);
       clearInterval(recheck);
       outage.off('down', onDown);
