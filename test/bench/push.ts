@@ -27,7 +27,8 @@ import { periodOf } from '../../src/lib/domain/periods.ts';
 import { sha256 } from '../../src/lib/server/auth/crypto.ts';
 import { SESSION_COOKIE } from '../../src/lib/server/auth/sessions.ts';
 import { readBoard } from '../../src/lib/server/boards.ts';
-import { recomputeBoards } from '#server/ranking/slow-boards';
+import { recomputeRankings } from '#server/ranking/rankings';
+import { RANKINGS_CHANNEL, type RankingsChanged } from '../../src/lib/contract/notify.ts';
 import { createUserIfMissing } from '#server/seed/users';
 import { freePort } from '../support/ports.ts';
 import type { ClientSpec, FromClient, ToClient } from './push-client.ts';
@@ -297,7 +298,20 @@ export async function benchPush(sql: Sql, databaseUrl: string, opts: PushOptions
   if (!date) throw new Error('no day board is ranked: nothing to push (pass `date`, or rank the boards first)');
   const month = periodOf('month', date);
   // The commit each round makes: what the slow boards' job does (recompute, NOTIFY, one transaction).
-  const commit = () => recomputeBoards(sql, [month], { schemes: [DEFAULT_SCHEME_KEY] });
+  // Its time is the database's clock as the transaction's last statement ran (the same machine's
+  // clock as the clients'): taken after the await, the bench's own event loop could put it after
+  // the first arrivals.
+  const commit = async () => {
+    let at = NaN;
+    const scopeIds = (await sql.begin(async (tx) => {
+      const ids = await recomputeRankings(tx, [month], { schemes: [DEFAULT_SCHEME_KEY] });
+      const payload: RankingsChanged = { pollRunId: null, scopeIds: ids, periods: [{ kind: month.kind, start: month.start }], schemes: [DEFAULT_SCHEME_KEY] };
+      const [row] = await tx<{ at: number }[]>`select pg_notify(${RANKINGS_CHANNEL}, ${JSON.stringify(payload)}), extract(epoch from clock_timestamp()) * 1000 as at`;
+      at = Number(row!.at);
+      return ids;
+    })) as number[];
+    return { scopeIds, at };
+  };
   // Before each, what a poll brings: one commune's dossiers resolved on time on the watched day halved
   // (another commune each round), so that the boards pushed carry a real change — its row, and places
   // where it moves — not only a new time.
@@ -309,7 +323,7 @@ export async function benchPush(sql: Sql, databaseUrl: string, opts: PushOptions
     if (c) await sql`update samples set value = floor(value / 2) where unit_id = ${c.unitId} and metric_id = ${c.metricId} and day = ${date}::date and source_id = ${c.sourceId}`;
   };
 
-  const scopeIds = await commit(); // the boards exist, and these are the scopes that have one
+  const { scopeIds } = await commit(); // the boards exist, and these are the scopes that have one
   // Boards a page can open: scopes in force at the month's end (a unit ended by a reform has boards of its past only).
   const scopes = (await sql<Scope[]>`
     select id, gso_code as code, parent_id as "parentId" from units
@@ -369,9 +383,8 @@ export async function benchPush(sql: Sql, databaseUrl: string, opts: PushOptions
       const dones = clientProcs.map((c) => c.next('done', r));
       await change(r);
       const t = now();
-      await commit();
-      const committed = now();
-      commitMs.push(committed - t);
+      const { at: committed } = await commit();
+      commitMs.push(now() - t);
       const cpu0 = webs.map((w) => cpuSeconds(w.pid));
       const clientCpu0 = clientProcs.map((c) => cpuSeconds(c.proc.pid!));
       const sampler = setInterval(() => webs.forEach((w, i) => (peakRss[i] = Math.max(peakRss[i]!, rssMb(w.pid)))), 20);
@@ -454,7 +467,6 @@ async function main() {
   const { runMigrations } = await import('../../db/migrate.ts');
   const { addDays } = await import('../../src/lib/domain/periods.ts');
   const { backfillSource } = await import('#server/pipeline/backfill');
-  const { recomputeRankings } = await import('#server/ranking/rankings');
   const { periodsCovering } = await import('../../src/lib/domain/periods.ts');
   const { demoWorld } = await import('../support/fixtures.ts');
 
