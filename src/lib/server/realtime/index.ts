@@ -1,7 +1,8 @@
 /**
  * Socket.IO on the web server's own HTTP server. Browsers subscribe to boards (one room per scheme,
  * scope and period); the workers' NOTIFY (ids only) tells which boards changed; each is read once
- * per burst and emitted to its room.
+ * per burst and sent to its room as a patch onto the last board this node sent it
+ * (#contract/board-patch); a subscriber is answered from that board.
  *
  * When the database goes away, every socket is disconnected (the screens show their connection
  * lost, and the wall its banner over the last data), and a socket that connects meanwhile waits in
