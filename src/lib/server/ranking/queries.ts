@@ -132,16 +132,19 @@ export async function metricSumsPerPeriod(
   q: Queryable,
   periods: readonly { start: string; end: string }[],
   metricsToSum: readonly { id: number; aggregation: string }[],
-  /** Only the sums of these units, from these leaves (their descendants): a scoped recompute's boards. Default: every unit. */
-  scope?: { units: readonly number[]; leaves: readonly number[] }
+  /**
+   * Only the sums of these units (a scoped recompute's boards), read from these leaves when given
+   * (their descendants). Default: every unit.
+   */
+  scope?: { units: readonly number[]; leaves?: readonly number[] }
 ) {
   const flowIds = metricsToSum.filter((m) => m.aggregation === 'flow').map((m) => m.id);
   const stockIds = metricsToSum.filter((m) => m.aggregation === 'stock').map((m) => m.id);
   // Literal bounds and ids (not subqueries), so the planner walks the (metric_id, day) index.
   const minDay = periods.reduce((min, p) => (p.start < min ? p.start : min), periods[0]!.start);
   const maxDay = periods.reduce((max, p) => (p.end > max ? p.end : max), periods[0]!.end);
-  const leaves = scope ? q`and s.unit_id = any(${q.array([...scope.leaves])}::int[])` : q``;
-  const leavesPlain = scope ? q`and unit_id = any(${q.array([...scope.leaves])}::int[])` : q``;
+  const leaves = scope?.leaves ? q`and s.unit_id = any(${q.array([...scope.leaves])}::int[])` : q``;
+  const leavesPlain = scope?.leaves ? q`and unit_id = any(${q.array([...scope.leaves])}::int[])` : q``;
   const rows = await q`
     with p as (
       select * from unnest(${q.array(periods.map((p) => p.start))}::date[], ${q.array(periods.map((p) => p.end))}::date[]) as p(start, finish)

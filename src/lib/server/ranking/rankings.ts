@@ -131,7 +131,7 @@ async function periodTotals(
   periods: Period[],
   metricKeys: string[],
   unitIds?: number[],
-  sumScope?: { units: readonly number[]; leaves: readonly number[] }
+  sumScope?: { units: readonly number[]; leaves?: readonly number[] }
 ): Promise<Map<string, Totals>> {
   const known = await metricsByKey(sql, metricKeys);
   const daily = known.filter((m) => !m.periodic);
@@ -312,6 +312,9 @@ export async function schemesUsing(sql: Sql, metricIds: Iterable<number>): Promi
   return (await schemeKeysUsingMetrics(sql, ids)).map((r) => r.key);
 }
 
+/** A scoped recompute reads only its boards' leaves up to this many (a province's: ~100–600 with lineage). */
+const LEAF_FILTER_MAX = 1_000;
+
 export interface RecomputeOptions {
   /** Only these schemes' boards (an admin's edit of one scheme); default: every active scheme. */
   schemes?: readonly string[];
@@ -352,11 +355,14 @@ export async function recomputeRankings(sql: Sql, periods: Period[], options: Re
   const restricted = Boolean(reached || named || options.except?.size);
   const only = restricted ? scopeIds : undefined;
   // Some boards only: the sums of their units alone, from their own leaves (a province's poll reads
-  // the province's samples, not the country's).
-  let sumScope: { units: number[]; leaves: number[] } | undefined;
+  // the province's samples, not the country's). Not from a long list of leaves, though: the planner
+  // then walks each leaf's whole history by the primary key (the country's live boards took 14.3 s
+  // at 400 days instead of 4) — the (metric_id, day) index over every leaf is the faster read.
+  let sumScope: { units: number[]; leaves?: number[] } | undefined;
   if (restricted) {
     const units = [...new Set([...scopeIds, ...scopeIds.flatMap((id) => children.get(id)!.map((c) => c.id))])];
-    sumScope = { units, leaves: await rollupLeaves(sql, units) };
+    const leaves = await rollupLeaves(sql, units);
+    sumScope = { units, leaves: leaves.length <= LEAF_FILTER_MAX ? leaves : undefined };
   }
   const sorted = [...periods].sort((a, b) => a.kind.localeCompare(b.kind) || a.start.localeCompare(b.start));
 
