@@ -62,6 +62,15 @@ describe('the ranking query', () => {
     const day19 = await readBoard(db.sql, { scope: '01', period: 'day', date: '2026-11-19' }, NOW);
     const rank18 = new Map(day18.rows.map((r) => [r.unitCode, r.rank]));
     for (const row of day19.rows) expect(row.previousRank).toBe(rank18.get(row.unitCode));
+    // Relative moves: each unit a row says it passed was ahead of it on the 18th and is behind it on the 19th.
+    const byCode = new Map(day19.rows.map((r) => [r.unitCode, r]));
+    const passed = day19.rows.flatMap((row) => (row.change.passed ?? []).map((p) => [row, byCode.get(p.unitCode)!] as const));
+    expect(passed.length).toBeGreaterThan(0);
+    for (const [row, other] of passed) {
+      expect(other.previousRank!).toBeLessThan(row.previousRank!);
+      expect(other.rank!).toBeGreaterThan(row.rank!);
+      expect(byCode.get(other.unitCode)!.change.passedBy!.map((p) => p.unitCode).slice(0, 3).length).toBeGreaterThan(0);
+    }
   });
 
   it('keeps the next period previous rank current when a late correction changes an earlier day', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explainChange } from '#domain/explain';
+import { crossings, explainChange, type PlacedRow } from '#domain/explain';
 import { changeSentence } from './explain.ts';
 
 const IND = [{ key: 'on_time', nameVi: 'Hồ sơ đúng hạn' }, { key: 'tasks', nameVi: 'Nhiệm vụ' }, { key: 'eid', nameVi: 'Định danh' }];
@@ -40,5 +40,41 @@ describe('changeSentence in English', () => {
     expect(changeSentence(e, IND, 'en')).toBe('up 2 places (total +2,00): Hồ sơ đúng hạn +2,00 points');
     expect(changeSentence({ places: null, totalDelta: null, parts: [] }, NAMED, 'en')).toBe('no rank in the previous period to compare with');
     expect(changeSentence({ places: null, totalDelta: null, parts: [] }, NAMED, 'en', { ranked: false })).toBe('not ranked this period');
+  });
+});
+
+describe('relative moves', () => {
+  // Five communes: A's points fell (−3,80) yet it rose from 5th to 1st, because B, C, D fell further.
+  const place = (code: string, previousRank: number, previousTotal: number, rank: number, total: number, group = 'commune'): PlacedRow => ({
+    code, name: `Xã ${code}`, group, rank, total, previousRank, previousTotal
+  });
+  const rows = [
+    place('A', 5, 80, 1, 76.2),
+    place('B', 1, 90, 3, 72.5),
+    place('C', 2, 88, 2, 74.9),
+    place('D', 3, 86, 4, 70),
+    place('E', 4, 84, 5, 60),
+    place('S', 1, 50, 1, 40, 'department') // another group: never crossed
+  ];
+  const moves = crossings(rows);
+
+  it('finds whom each unit passed, those that fell most first, and who passed it', () => {
+    expect(moves.get('A')!.passed.map((c) => [c.unitCode, c.totalDelta])).toEqual([['E', -24], ['B', -17.5], ['D', -16], ['C', -13.1]]);
+    expect(moves.get('A')!.passedBy).toEqual([]);
+    expect(moves.get('B')!.passedBy.map((c) => c.unitCode)).toEqual(['A', 'C']); // A fell least of the two: first
+    expect(moves.get('S')).toEqual({ passed: [], passedBy: [] });
+  });
+
+  it('says that a riser whose points fell rose because others fell further, naming the biggest fallers it passed', () => {
+    const a = { places: 4, totalDelta: -3.8, parts: [{ key: 'on_time', nameVi: 'Hồ sơ đúng hạn', delta: -4.2 }], passed: moves.get('A')!.passed };
+    expect(vi(a)).toBe('tăng 4 bậc (tổng −3,80): các đơn vị khác giảm nhiều hơn, đã vượt Xã E (−24,00), Xã B (−17,50); Hồ sơ đúng hạn −4,20 điểm');
+    expect(changeSentence(a, NAMED, 'en')).toBe('up 4 places (total −3,80): others fell further; passed Xã E (−24,00), Xã B (−17,50); Dossiers on time −4,20 points');
+  });
+
+  it('says that a faller whose points rose fell because others rose more; a riser whose points rose is explained by its own', () => {
+    const f = { places: -2, totalDelta: 1.2, parts: [], passedBy: [{ unitCode: 'X', unitName: 'Phường X', totalDelta: 6.3 }, { unitCode: 'Y', unitName: 'Phường Y', totalDelta: 4 }] };
+    expect(vi(f)).toBe('giảm 2 bậc (tổng +1,20): các đơn vị khác tăng nhiều hơn, bị Phường X (+6,30), Phường Y (+4,00) vượt');
+    const r = { places: 2, totalDelta: 2, parts: [{ key: 'on_time', nameVi: 'Hồ sơ đúng hạn', delta: 2 }], passed: [{ unitCode: 'Z', unitName: 'Xã Z', totalDelta: -1 }] };
+    expect(vi(r)).toBe('tăng 2 bậc (tổng +2,00): Hồ sơ đúng hạn +2,00 điểm');
   });
 });

@@ -15,7 +15,7 @@ import { indicatorName } from './names.ts';
  * `ranked: false` says the unit has no rank this period (read only when `places` is null).
  */
 export function changeSentence(
-  change: Pick<RankExplanation, 'places' | 'totalDelta' | 'parts'>,
+  change: Pick<RankExplanation, 'places' | 'totalDelta' | 'parts' | 'passed' | 'passedBy'>,
   indicators: readonly { key: string; nameVi: string; nameEn?: string | null }[],
   locale: Locale,
   options: { maxParts?: number; ranked?: boolean } = {}
@@ -31,5 +31,12 @@ export function changeSentence(
     const ind = indicators.find((i) => i.key === p.key);
     return m.change_part({ indicator: ind ? indicatorName(ind, locale) : p.nameVi, delta: signedPoints(p.delta) }, o);
   });
+  // Rose while its points fell (or fell while they rose): the others moved further; name the biggest.
+  const named = (units: NonNullable<RankExplanation['passed']>) =>
+    listOf(units.slice(0, 2).map((u) => (u.totalDelta === null ? u.unitName : m.change_unit_delta({ unit: u.unitName, delta: signedPoints(u.totalDelta) }, o))), locale);
+  let relative: string | null = null;
+  if (places > 0 && totalDelta !== null && totalDelta < 0 && change.passed?.length) relative = m.change_others_fell({ units: named(change.passed) }, o);
+  if (places < 0 && totalDelta !== null && totalDelta > 0 && change.passedBy?.length) relative = m.change_others_rose({ units: named(change.passedBy) }, o);
+  if (relative) return shown.length ? m.change_relative_with_parts({ head, relative, parts: listOf(shown, locale) }, o) : m.change_with_parts({ head, parts: relative }, o);
   return shown.length ? m.change_with_parts({ head, parts: listOf(shown, locale) }, o) : head;
 }

@@ -10,7 +10,7 @@ import { dailySums } from './read/samples-queries.ts';
 import { workerLiveness } from './read/heartbeats-queries.ts';
 import { DEFAULT_SCHEME_KEY, type Board, type BoardQuery, type BoardRow, type IndicatorMeta, type Series, type SeriesPoint } from '#contract/dto';
 import { addDays, isProvisional, periodOf, previousPeriod, today } from '#domain/periods';
-import { explainChange } from '#domain/explain';
+import { crossings, explainChange } from '#domain/explain';
 import type { BoardGroup, NotRanked } from '#domain/board';
 import { changeSentence } from '../i18n/explain.ts';
 import { notRankedReason } from '../i18n/reasons.ts';
@@ -187,6 +187,13 @@ export async function readBoard(sql: Sql, query: BoardQuery, now = new Date()): 
   const prev = previousPeriod(period);
   const previousRows = await storedBoardRows(sql, { schemeKey: scheme.key, scopeId: scope.id, kind: prev.kind, start: prev.start });
   const previousById = new Map(previousRows.map((r) => [r.id, r]));
+  // Relative moves: whom each row passed, and who passed it (three each at most, the biggest movers).
+  const crossed = crossings(
+    rows.map((r) => {
+      const p = previousById.get(r.id);
+      return { code: r.code, name: r.name, group: r.level, rank: r.rank, total: r.total, previousRank: p?.rank ?? null, previousTotal: p?.total ?? null };
+    })
+  );
   let computedAt: string | null = null;
   let asOf: string | null = null;
   const boardRows: BoardRow[] = rows.map((r) => {
@@ -202,7 +209,9 @@ export async function readBoard(sql: Sql, query: BoardQuery, now = new Date()): 
     const notRanked: NotRanked | null = !r.indicators
       ? { code: 'not_computed', indicators: [] }
       : r.not_ranked_reason ? { code: r.not_ranked_reason, indicators: r.not_ranked_indicators ?? [] } : null;
-    const change = explainChange({ rank: r.rank, total: r.total, indicators: values }, previousById.get(r.id) ?? null, indicators);
+    const own = explainChange({ rank: r.rank, total: r.total, indicators: values }, previousById.get(r.id) ?? null, indicators);
+    const moves = crossed.get(r.code);
+    const change = moves && (moves.passed.length || moves.passedBy.length) ? { ...own, passed: moves.passed.slice(0, 3), passedBy: moves.passedBy.slice(0, 3) } : own;
     return {
       unitCode: r.code, unitName: r.name, unitType: r.type, unitLevel: r.level, estimated: r.estimated ?? false, rank: r.rank, previousRank: r.previous_rank, total: r.total,
       // The band under the scheme version the row was computed with.
