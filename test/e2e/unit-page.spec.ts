@@ -112,12 +112,15 @@ test('a commune officer signs in and lands on their commune: its standing among 
   await expect(page.locator('[data-detail="hidden"]')).toBeVisible();
 });
 
-test('a department officer lands on their department, ranked among the departments only', async ({ page }) => {
+test('a department officer lands on their department, on the reporting month they are judged by, ranked among the departments only', async ({ page }) => {
   await signIn(page.request, 'officer-so-noi-vu');
-  const city = await (await page.request.get(`${base()}/api/v1/rankings?scope=01&period=month&date=${today()}`)).json();
+  const city = await (await page.request.get(`${base()}/api/v1/rankings?scope=01&period=report_month&date=${today()}`)).json();
   const departments = (city.rows as Row[]).filter((r) => r.unitLevel === 'department' && r.rank !== null).length;
   await page.goto(`${base()}/units/01-S02`);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sở Nội vụ');
+  // OFFICER_PERIOD (default report_month): the 15th to the 14th, as Decree 09 reports.
+  const [from, to] = [city.period.start as string, city.period.end as string].map((d) => `${d.slice(8, 10)}/${d.slice(5, 7)}`);
+  await expect(page.locator('.head .sub')).toContainText(`(${from} – ${to})`);
   await expect(page.locator('[data-field="own-rank"]')).toHaveText(new RegExp(`^Hạng \\d+/${departments}$`));
   await expect(page.locator('[data-section="siblings"] h2')).toHaveText(/^Giữa \d+ sở, .+ của Thành phố Hà Nội$/);
   await expect(page.locator('[data-section="history"] .chart svg path[stroke="#5cc8ff"]').first()).toBeAttached();

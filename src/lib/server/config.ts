@@ -4,6 +4,7 @@
  * as #server/config). Nothing else reads process.env: every variable the product reads is here.
  */
 import { z } from 'zod';
+import { PERIOD_KINDS } from '#domain/periods';
 import { REQUEST_BODY_MAX_BYTES } from './limits.ts';
 import { parsePolicy, type EgressPolicy } from './pipeline/ssrf.ts';
 
@@ -34,6 +35,12 @@ const schema = z.object({
   SIM_PORTAL_RUSH: z.enum(['on', 'off']).default('on'),
   /** Poll interval the seed gives the demo sources. */
   POLL_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(15),
+  /**
+   * The period an officer's unit page opens on without one in its address: the one they are judged
+   * by. Default the reporting month (Decree 09: the 15th to the 14th); an installation that judges by
+   * the calendar month sets `month`.
+   */
+  OFFICER_PERIOD: z.enum(PERIOD_KINDS, { error: `OFFICER_PERIOD must be one of ${PERIOD_KINDS.join(', ')}` }).default('report_month'),
   /**
    * Days of history the seed backfills on first start; unset: from 15/12/2024 (the reporting year
    * 2025, across the reform of 01/07/2025), or 430 days when that is longer (seed/hanoi-2025.ts).

@@ -10,6 +10,7 @@ import { estimateBefore, readUnitLineage } from '#server/lineage';
 import { readSourceHealthForUnit } from '#server/sources';
 import { readLateAndCorrected } from '#server/drilldown';
 import { pickParams } from '#server/view-params';
+import { config } from '#server/config';
 import { z } from 'zod';
 import { canReadBoard, canReadDetail } from '$lib/server/auth/access';
 import type { PageServerLoad } from './$types';
@@ -53,8 +54,10 @@ async function boardOrNull(db: Awaited<ReturnType<typeof sql>>, query: BoardQuer
  */
 export const load: PageServerLoad = async ({ params, url, locals }) => {
   const db = await sql();
+  // An officer opens their page on the period they are judged by (OFFICER_PERIOD: the reporting month by default).
+  const officer = locals.principal.kind === 'user' && locals.principal.user.role === 'officer';
   const q = parseQuery(schema, pickParams(url, ['period', 'date', 'indicator', 'scheme', 'basis']), {
-    period: 'month', date: today(), indicator: DEFAULT_INDICATOR, scheme: DEFAULT_SCHEME_KEY
+    period: officer ? config().OFFICER_PERIOD : 'month', date: today(), indicator: DEFAULT_INDICATOR, scheme: DEFAULT_SCHEME_KEY
   });
   const active = await readActiveSchemes(db);
   const scheme = active.find((s) => s.key === q.scheme);
