@@ -330,22 +330,26 @@ test('a stopped web server or a lost network keeps the data under an offline ban
       body: JSON.stringify({ unitCode: code, date: today(), receivedDelta: 4000, onTimeRate: 0 })
     });
     expect(r.ok).toBe(true);
-    let stored = '';
-    await expect
-      .poll(async () => {
-        const [row] = await sql<{ total: number }[]>`
-          select r.total from rankings r join units u on u.id = r.unit_id join units s on s.id = r.scope_unit_id
-          where s.gso_code = '01' and u.gso_code = ${code} and u.valid_to is null and r.scheme_key = 'operations' and r.period_kind = 'month' and r.period_start = date_trunc('month', ${today()}::date)::date`;
-        stored = new Intl.NumberFormat('vi-VN', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(row!.total);
-        return stored;
-      }, { timeout: 30_000 })
-      .not.toBe(before);
-    await sql.end();
+    const storedTotal = async () => {
+      const [row] = await sql<{ total: number }[]>`
+        select r.total from rankings r join units u on u.id = r.unit_id join units s on s.id = r.scope_unit_id
+        where s.gso_code = '01' and u.gso_code = ${code} and u.valid_to is null and r.scheme_key = 'operations' and r.period_kind = 'month' and r.period_start = date_trunc('month', ${today()}::date)::date`;
+      return new Intl.NumberFormat('vi-VN', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(row!.total);
+    };
+    await expect.poll(storedTotal, { timeout: 30_000 }).not.toBe(before);
 
     await web.start();
     await expect(page.locator('[data-offline-banner]')).toHaveCount(0, { timeout: 30_000 });
     await expect(page.locator('[data-connection="live"]')).toBeVisible();
-    await expect(total).toHaveText(stored);
+    // The screen shows what the database holds now (a later poll may have recomputed it again since the change was seen).
+    await expect
+      .poll(async () => {
+        const [shown, stored] = [await total.textContent(), await storedTotal()];
+        return shown === stored ? 'same' : `${shown} on the screen, ${stored} stored`;
+      }, { timeout: 30_000 })
+      .toBe('same');
+    expect(await total.textContent()).not.toBe(before);
+    await sql.end();
     expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe('same page');
 
     // The screen's own network drops and comes back.
