@@ -195,3 +195,24 @@ test('the JSON API and the health check answer', async ({ request }) => {
   expect(health.status()).toBe(200);
   expect(await health.json()).toMatchObject({ database: { ok: true }, workers: { ok: true } });
 });
+
+test('the overview opens on its board at 1920×1080 (and 3840×2160): the sources on one strip, the KPI tiles with their scale, the board’s heading and first rows without scrolling', async ({ page }) => {
+  await signIn(page.request, 'leader');
+  for (const [width, height] of [[1920, 1080], [3840, 2160]] as const) {
+    await page.setViewportSize({ width, height });
+    await page.goto(`${base()}/`);
+    await expect(page.locator('[data-connection="live"]')).toBeVisible();
+    expect(await page.evaluate(() => scrollY)).toBe(0);
+    // The sources: a strip of chips, every one by name and status, above the tiles.
+    const strip = page.locator('.health ul.strip');
+    await expect(strip.locator('li[data-source="motcua"]')).toContainText(/Hệ thống một cửa.*(Bình thường|Có dòng bị loại|Số liệu cũ|Lỗi kết nối|Tạm ngừng gọi)/);
+    // Each trend line says what its top and bottom stand for.
+    await expect(page.locator('.kpi [data-field="scale-max"]')).toHaveCount(4);
+    // The board: its heading and first row on the first screen.
+    await expect(page.locator('[data-field="group-heading"]').first()).toBeInViewport({ ratio: 1 });
+    await expect(page.locator('tr[data-unit]').first()).toBeInViewport({ ratio: 1 });
+    const onScreen = await page.locator('tr[data-unit]').evaluateAll((rows) => rows.filter((r) => r.getBoundingClientRect().bottom <= innerHeight).length);
+    expect(onScreen, 'board rows above the fold').toBeGreaterThanOrEqual(3);
+    await page.screenshot({ path: `test-results/screens/overview-${width}x${height}.png` });
+  }
+});

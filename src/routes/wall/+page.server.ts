@@ -23,7 +23,7 @@ const querySchema = z.object({
     .string()
     .optional()
     .refine((s) => s === undefined || isScene(s), { message: `không có cảnh này; chọn trong ${SCENES.join(', ')}` }),
-  /** With scene=board: one page of the board kept on the screen (a screen for the departments, say). */
+  /** With scene=board or scene=map: one page of it kept on the screen (a screen for the departments, say; the map's east half). */
   page: z.coerce.number({ message: 'phải là số trang, từ 1' }).int('phải là số trang, từ 1').min(1, 'phải là số trang, từ 1').max(99, 'tối đa 99').optional()
 });
 
@@ -77,7 +77,7 @@ export const load: PageServerLoad = async ({ url, cookies, locals }) => {
     screen: { ...screen, scenes: playingScenes(chosen, wall766?.state === 'ready') },
     wall766,
     pinned: q.scene ?? null,
-    pinnedPage: q.scene === 'board' ? (q.page ?? null) : null,
+    pinnedPage: q.scene === 'board' || q.scene === 'map' ? (q.page ?? null) : null,
     query,
     board,
     history,
