@@ -26,14 +26,14 @@ test('an administrator adds a source for a new system, tests it, enables it and 
   await expect(page).toHaveURL(/\/admin\/sources\/new$/);
 
   const fill = async (url: string, name = 'VNeID v1 (Công an, API cũ)') => {
-    await page.getByLabel('Mã nguồn (key)', { exact: true }).fill('vneid-v1');
+    await page.getByLabel('Mã nguồn (dùng trong đường dẫn)', { exact: true }).fill('vneid-v1');
     await page.getByLabel('Tên', { exact: true }).fill(name);
     await page.getByLabel(/^Lĩnh vực/).selectOption('eid');
     await page.getByLabel(/^Kiểu nguồn/).selectOption('json_http');
     await page.getByLabel(/^URL/).fill(url);
     await page.getByLabel(/^Xác thực/).selectOption('api_key');
-    await page.getByLabel('Header', { exact: true }).fill('x-vneid-key');
-    await page.getByLabel('API key', { exact: true }).fill('demo-vneid-v1-2026');
+    await page.getByLabel('Tên trường tiêu đề chứa khóa', { exact: true }).fill('x-vneid-key');
+    await page.getByLabel('Khóa API', { exact: true }).fill('demo-vneid-v1-2026');
     await page.getByLabel(/^Ánh xạ/).fill(MAPPING);
     await page.getByLabel('Chu kỳ gọi (giây)', { exact: true }).fill('5');
     await page.getByLabel('Thời gian chờ (ms)', { exact: true }).fill('4000');
@@ -62,11 +62,11 @@ test('an administrator adds a source for a new system, tests it, enables it and 
   try {
     expect(await sql`select 1 from data_sources where key = 'vneid-v1'`).toHaveLength(0);
 
-    await page.getByLabel('API key', { exact: true }).fill('demo-vneid-v1-2026');
+    await page.getByLabel('Khóa API', { exact: true }).fill('demo-vneid-v1-2026');
     await page.getByRole('button', { name: 'Lưu', exact: true }).click();
     await expect(page).toHaveURL(/\/admin\/sources\/vneid-v1\?saved=1$/);
     await expect(page.getByText('Đã lưu.')).toBeVisible();
-    await expect(page.getByLabel('API key', { exact: true })).toHaveValue(''); // write-only
+    await expect(page.getByLabel('Khóa API', { exact: true })).toHaveValue(''); // write-only
 
     // Poll now, from the list; the history shows the run.
     await page.goto(`${base()}/admin/sources`);
