@@ -102,3 +102,8 @@ export function trendLabel(kind: string, count: number, locale: Locale = getLoca
   const word = Object.hasOwn(PERIOD_WORDS, kind) ? PERIOD_WORDS[kind]!(o) : m.trend_other({}, o);
   return m.trend_label({ count: formatInteger(count), period: word }, o);
 }
+
+/** The ISO days inside a sentence (the server's words: "ngày kết thúc (2026-12-03)") written as the screens write days: "03/12/2026". */
+export function daysShown(text: string): string {
+  return text.replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, '$3/$2/$1');
+}

@@ -3,6 +3,8 @@ import { failWith, formValues, parseForm } from '$lib/server/forms';
 import { adminActor } from '$lib/server/admin/users';
 import { createDisplayToken, listDisplayTokens, revokeDisplayToken, SCENE_NAMES, SCENES, tokenIdSchema, unitTreeOptions } from '$lib/server/admin/tokens';
 import { m } from '$lib/paraglide/messages';
+import { parseDay } from '$lib/admin/dates';
+import { daysShown } from '$lib/format';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async () => {
@@ -16,13 +18,18 @@ export const actions: Actions = {
     // In the order the form lists them: the administrator's order.
     const scenes = form.getAll('scenes').filter((s): s is string => typeof s === 'string');
     const values: Record<string, string> = { ...formValues(form), scenes: scenes.join(',') };
+    // The last day as the field sends it (ISO), or as typed (dd/mm/yyyy): refused here in the screen's words.
+    const typedDay = (values.expiresOn ?? '').trim();
+    const expiresOn = typedDay ? parseDay(typedDay) : '';
+    if (expiresOn === null) return failWith(values, { expiresOn: m.loc16_date_bad({ field: m.loc16_field_expires(), value: typedDay }) });
     const result = await createDisplayToken(
       await sql(),
-      { name: values.name ?? '', scopeCode: values.scopeCode ?? '', scenes, dwellSeconds: values.dwellSeconds ?? '', expiresOn: values.expiresOn },
+      { name: values.name ?? '', scopeCode: values.scopeCode ?? '', scenes, dwellSeconds: values.dwellSeconds ?? '', expiresOn },
       adminActor(locals.principal),
       { ip: getClientAddress() }
     );
-    if (!result.ok) return failWith(values, result.errors);
+    // The server's words write days as ISO: shown dd/mm/yyyy as everywhere on the screens.
+    if (!result.ok) return failWith(values, Object.fromEntries(Object.entries(result.errors).map(([f, e]) => [f, daysShown(e)])));
     // The only time the token is ever shown: the database keeps its SHA-256 alone.
     return { created: { id: result.id, name: result.name, wallUrl: result.wallUrl } };
   },

@@ -6,6 +6,7 @@ import { parseDay } from '$lib/admin/dates';
 import { startSourceBackfill } from '$lib/server/admin/backfill';
 import { sourceActions } from '$lib/server/admin/source-actions';
 import { m } from '$lib/paraglide/messages';
+import { daysShown } from '$lib/format';
 import { codeSystems, pollHistory, pollNow, readSourceView } from '$lib/server/admin/sources';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -38,12 +39,16 @@ export const actions: Actions = {
     const from = parseDay(typed.from);
     const to = parseDay(typed.to);
     const backfillErrors: Record<string, string> = {};
-    if (!from) backfillErrors.from = m.screens_backfill_bad_day({ field: 'from', value: typed.from });
-    if (!to) backfillErrors.to = m.screens_backfill_bad_day({ field: 'to', value: typed.to });
+    const labels = { from: m.screens_backfill_from(), to: m.screens_backfill_to() };
+    if (!from) backfillErrors.from = m.loc16_date_bad({ field: labels.from, value: typed.from });
+    if (!to) backfillErrors.to = m.loc16_date_bad({ field: labels.to, value: typed.to });
     if (!from || !to) return fail(400, { backfillValues: typed, backfillErrors, backfillMessage: Object.values(backfillErrors).join(' ') });
     const result = await startSourceBackfill(await sql(), await jobQueue(), params.key, { from, to }, { actor: locals.principal, ip: getClientAddress() });
     if (!result.ok) {
-      return fail(result.status, { backfillValues: typed, backfillErrors: result.field ? { [result.field]: result.message } : {}, backfillMessage: result.message });
+      // The server names the field by its key ("from: …") and writes ISO days: the screen's label and dd/mm/yyyy instead.
+      const field = result.field;
+      const message = daysShown(field ? `${labels[field]}: ${result.message.replace(new RegExp(`^${field}:\\s*`), '')}` : result.message);
+      return fail(result.status, { backfillValues: typed, backfillErrors: field ? { [field]: message } : {}, backfillMessage: message });
     }
     return { backfillValues: typed, backfillJob: result.jobId };
   }
