@@ -96,6 +96,18 @@ test('a commune officer signs in and lands on their commune: its standing among 
   await expect(page.locator('[data-gap="rank"]')).toHaveText(/^(Cần thêm \d+,\d{2} điểm để lên hạng \d+ \(.+\): .+|Đang dẫn đầu \(hạng 1\)|Đang đồng hạng 1)$/);
   await expect(page.locator('[data-gap="band"]')).toHaveText(/^(Cần thêm \d+,\d{2} điểm để đạt mức (Xuất sắc|Tốt|Khá|Trung bình): .+|Đã ở mức cao nhất \(Xuất sắc\))$/);
   await expect(page.locator('[data-section="indicators"] [data-indicator]')).toHaveCount(8);
+  // At the top: its weakest indicator (the worst rank among the communes of the eight shown below) and what lifts it most.
+  const weakest = page.locator('[data-field="focus"] [data-focus="weakest"]');
+  await expect(weakest).toHaveText(/^Yếu nhất: .+, hạng \d+\/12\d \(\d+,\d{2}\/\d+ điểm\)$/);
+  const places = await page.locator('[data-section="indicators"] [data-indicator]').evaluateAll((rows) =>
+    rows.map((r) => {
+      const [rank, of] = (r.querySelector('[data-field="rank"]')?.textContent ?? '').split('/').map(Number);
+      return { key: r.getAttribute('data-indicator'), place: rank! / of! };
+    }).filter((p) => Number.isFinite(p.place)));
+  const worst = Math.max(...places.map((p) => p.place));
+  const weakestKey = await weakest.getAttribute('data-indicator');
+  expect(places.find((p) => p.key === weakestKey)?.place).toBe(worst);
+  await expect(page.locator('[data-field="focus"] [data-focus="lift"]')).toHaveText(/^Nâng tổng điểm nhiều nhất: .+, thêm [\d.]+ .+ nữa được \+\d+,\d{2} điểm \(tổng \d+,\d{2}\), (lên|vẫn) hạng \d+$/);
   await expect.poll(() => page.locator('[data-section="sources"] li[data-source]').count()).toBeGreaterThanOrEqual(4);
   await expect(page.locator('[data-section="siblings"] li[aria-current="true"]')).toHaveAttribute('data-unit', '10114');
   await expect(page.locator('[data-section="lineage"] li[data-predecessor="10114"]')).toContainText('Thị trấn Kim Bài');

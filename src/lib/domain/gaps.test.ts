@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { bandOf } from './bands.ts';
 import { NATIONAL_766_PROGRESS_SCHEME } from './catalogue.ts';
 import { board, meta, other, row, SCHEME, UNRANKED, X, type Counts } from './gaps.fixtures.ts';
-import { unitGaps } from './gaps.ts';
+import { unitFocus, unitGaps } from './gaps.ts';
+import type { BoardRow } from './board.ts';
 
 // The words of these gaps ("Cần thêm 1,40 điểm để lên hạng 2 …") are tested in src/lib/i18n/gaps.test.ts.
 describe('unitGaps', () => {
@@ -162,5 +163,40 @@ describe('unitGaps on a summed total (the 766 index)', () => {
     expect(g.rank).toMatchObject({ targetRank: 1, targetTotal: 25, points: 0.86 });
     // 30/32 → 18.75: +0.62 → 24.76; 31/32 → 19.38: +1.25 → 25.39 ≥ 25. Sync (0/0) and online (published) are no levers.
     expect(g.rank!.alone.map((o) => [o.key, o.count, o.totalAfter])).toEqual([['p766.progress', 2, 25.39]]);
+  });
+});
+
+describe('unitFocus', () => {
+  /** A row with its ranks on each indicator set. */
+  const ranked = (r: BoardRow, ranks: Record<string, number | null>): BoardRow => ({
+    ...r, indicators: Object.fromEntries(Object.entries(r.indicators).map(([k, v]) => [k, { ...v, rank: ranks[k] ?? null }]))
+  });
+  const A = ranked(other('A', 1, 92), { 'dossier.on_time': 1, 'eid.activation': 1, 'task.on_time': 2 });
+  const B = ranked(other('B', 2, 78.9), { 'dossier.on_time': 2, 'eid.activation': 3, 'task.on_time': 3 });
+
+  it('flags the indicator it ranks worst on, and the one that lifts its total most with its count and the rank it would reach', () => {
+    const x = ranked(row('X', 3, X), { 'dossier.on_time': 3, 'eid.activation': 2, 'task.on_time': 1 });
+    const f = unitFocus(board([A, B, x]), 'X')!;
+    // Last of 3 on dossiers on time (37,50 of 50).
+    expect(f.weakest).toEqual({ key: 'dossier.on_time', rank: 3, ranked: 3, points: 37.5, maxPoints: 50 });
+    // Filled to their maximum: on time 200/200 → +12,50 (total 90,00); activation 1000/1000 → +6,00; tasks at most +4,00.
+    expect(f.lift).toEqual({ key: 'dossier.on_time', count: 50, gain: 12.5, totalAfter: 90, rankAfter: 2 });
+  });
+
+  it('weighs a rank by how many are ranked, and breaks a tie by the share of points earned', () => {
+    // 2/3 on activation (24/30 = 80 %) and 2/3 on tasks (16/20 = 80 %) but 1/3 on time: a tie of 2/3;
+    // activation 80 % vs tasks 80 %: equal, the scheme's order keeps activation.
+    const x = ranked(row('X', 3, X), { 'dossier.on_time': 1, 'eid.activation': 2, 'task.on_time': 2 });
+    expect(unitFocus(board([A, B, x]), 'X')!.weakest?.key).toBe('eid.activation');
+    const y = ranked(row('X', 3, { ...X, 'task.on_time': [7, 10] }), { 'dossier.on_time': 1, 'eid.activation': 2, 'task.on_time': 2 });
+    // Tasks 7/10 → 14,00 of 20 (70 %) is the weaker of the two at 2/3.
+    expect(unitFocus(board([A, B, y]), 'X')!.weakest?.key).toBe('task.on_time');
+  });
+
+  it('has nothing to flag for a unit not ranked, and no lift when every indicator is full', () => {
+    expect(unitFocus(board([A, UNRANKED]), 'X')).toEqual({ unitCode: 'X', weakest: null, lift: null });
+    const full = ranked(row('F', 1, { 'dossier.on_time': [10, 10], 'eid.activation': [10, 10], 'task.on_time': [10, 10] }), { 'dossier.on_time': 1 });
+    expect(unitFocus(board([full]), 'F')).toMatchObject({ lift: null, weakest: { key: 'dossier.on_time', rank: 1, ranked: 1 } });
+    expect(unitFocus(board([full]), 'nobody')).toBeNull();
   });
 });

@@ -241,3 +241,58 @@ export function unitGaps(board: Board, unitCode: string): UnitGaps | null {
 
   return { unitCode, rank, band, rankNote, bandNote, currentBand: current ?? null, notRanked: null };
 }
+
+/**
+ * What an officer should look at first (the top of the unit page): its weakest indicator against
+ * its group, and the one indicator that would lift its total most.
+ * - weakest: the indicator it ranks worst on among the ranked units of its group (ties: the one
+ *   with the smaller share of its points earned; then the scheme's order). Only indicators it is
+ *   ranked on count; null when it is ranked on none.
+ * - lift: of the indicators a count can move (see the header), the one that adds most to the total
+ *   when filled to its maximum, with the fewest units that do it, the total after them and the rank
+ *   that total would hold in its group today (the others unchanged). null when nothing can move.
+ * Both null when the unit is not ranked on the board.
+ */
+export interface UnitFocus {
+  unitCode: string;
+  weakest: { key: string; rank: number; ranked: number; points: number; maxPoints: number } | null;
+  lift: { key: string; count: number; gain: number; totalAfter: number; rankAfter: number } | null;
+}
+
+export function unitFocus(board: Board, unitCode: string): UnitFocus | null {
+  const row = board.rows.find((r) => r.unitCode === unitCode);
+  if (!row) return null;
+  if (row.rank === null || row.total === null) return { unitCode, weakest: null, lift: null };
+  const group = board.rows.filter((r) => r.unitLevel === row.unitLevel);
+
+  let weakest: UnitFocus['weakest'] = null;
+  let weakestShare = Infinity;
+  for (const meta of board.indicators) {
+    const v = row.indicators[meta.key];
+    if (!v || v.rank === null || v.points === null) continue;
+    const ranked = group.filter((r) => r.indicators[meta.key]?.rank !== null && r.indicators[meta.key]?.rank !== undefined).length;
+    const share = meta.maxPoints > 0 ? v.points / meta.maxPoints : 1;
+    // Worst relative standing first: its rank as a share of the ranked (rank 5/5 is weaker than 5/126).
+    const place = v.rank / Math.max(1, ranked);
+    const worst = weakest ? weakest.rank / Math.max(1, weakest.ranked) : -1;
+    if (place > worst + EPS || (Math.abs(place - worst) <= EPS && share < weakestShare - EPS)) {
+      weakest = { key: meta.key, rank: v.rank, ranked, points: v.points, maxPoints: meta.maxPoints };
+      weakestShare = share;
+    }
+  }
+
+  const scorer = scorerOf(board, row);
+  let lift: UnitFocus['lift'] = null;
+  for (const l of scorer.levers) {
+    const best = l.pointsAfter(l.limit);
+    const count = smallest(l.limit, (k) => l.pointsAfter(k) >= best - EPS)!;
+    const totalAfter = scorer.totalWith(new Map([[l.meta.key, l.pointsAfter(count)]]));
+    const gain = round2(totalAfter - row.total);
+    if (gain <= EPS) continue;
+    if (!lift || gain > lift.gain + EPS || (Math.abs(gain - lift.gain) <= EPS && count < lift.count)) {
+      const rankAfter = 1 + group.filter((r) => r.unitCode !== unitCode && r.rank !== null && r.total !== null && r.total > totalAfter + EPS).length;
+      lift = { key: l.meta.key, count, gain, totalAfter, rankAfter };
+    }
+  }
+  return { unitCode, weakest, lift };
+}

@@ -3,8 +3,8 @@ import type { Board } from '#domain/board';
 import { bandOf } from '#domain/bands';
 import { NATIONAL_766_PROGRESS_SCHEME } from '#domain/catalogue';
 import { board, meta, other, row, SCHEME, UNRANKED, X, type Counts } from '#domain/gaps.fixtures';
-import { unitGaps } from '#domain/gaps';
-import { gapLines, gapSentence, numeratorNoun } from './gaps.ts';
+import { unitFocus, unitGaps } from '#domain/gaps';
+import { focusLines, gapLines, gapSentence, numeratorNoun } from './gaps.ts';
 
 /** The gaps of `code` on `b`, worded: the rank line and the band line. */
 const lines = (b: Board, code: string, locale: 'vi' | 'en' = 'vi', maxOptions?: number) => gapLines(unitGaps(b, code)!, b.indicators, locale, { maxOptions });
@@ -122,5 +122,27 @@ describe('the gap sentences in English', () => {
     const scheme = [custom, meta('eid.activation', 30), meta('task.on_time', 20)];
     const counts: Counts = { 'custom.thing': [150, 200], 'eid.activation': [800, 1000], 'task.on_time': [8, 10] };
     expect(lines(board([row('X', 1, counts, scheme)], scheme), 'X', 'en', 1).band).toBe('Needs 2,50 more points to reach Good: 10 more (Custom thing)');
+  });
+});
+
+describe('the focus flags at the top of the unit page', () => {
+  const ranks = (r: ReturnType<typeof row>, rk: Record<string, number>) => ({ ...r, indicators: Object.fromEntries(Object.entries(r.indicators).map(([k, v]) => [k, { ...v, rank: rk[k] ?? null }])) });
+  const b = board([
+    ranks(other('A', 1, 92), { 'dossier.on_time': 1, 'eid.activation': 1, 'task.on_time': 2 }),
+    ranks(other('B', 2, 78.9), { 'dossier.on_time': 2, 'eid.activation': 3, 'task.on_time': 3 }),
+    ranks(row('X', 3, X), { 'dossier.on_time': 3, 'eid.activation': 2, 'task.on_time': 1 })
+  ]);
+  it('name the weakest indicator with its rank and points, and what lifts the total most in counts, in both languages', () => {
+    const f = unitFocus(b, 'X')!;
+    expect(focusLines(f, b.indicators, 3, 'vi')).toEqual({
+      weakest: 'Yếu nhất: Hồ sơ đúng hạn, hạng 3/3 (37,50/50 điểm)',
+      lift: 'Nâng tổng điểm nhiều nhất: Hồ sơ đúng hạn, thêm 50 hồ sơ đúng hạn nữa được +12,50 điểm (tổng 90,00), lên hạng 2'
+    });
+    expect(focusLines(f, b.indicators, 3, 'en').lift).toBe('Would lift the total most: Dossiers on time, 50 more dossiers on time would add 12,50 points (total 90,00), up to rank 2');
+  });
+  it('say the rank is kept when the lift does not pass anyone, and nothing for a unit not ranked', () => {
+    const lead = board([ranks(row('X', 1, X), { 'dossier.on_time': 1 }), other('B', 2, 60)]);
+    expect(focusLines(unitFocus(lead, 'X')!, lead.indicators, 1, 'vi').lift).toMatch(/\(tổng 90,00\), vẫn hạng 1$/);
+    expect(focusLines({ unitCode: 'X', weakest: null, lift: null }, b.indicators, null, 'vi')).toEqual({ weakest: null, lift: null });
   });
 });

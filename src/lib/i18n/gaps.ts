@@ -5,7 +5,7 @@
  * activated accounts". Numbers keep the vi-VN formats in both languages.
  */
 import type { IndicatorMeta, NotRanked } from '#domain/board';
-import type { Gap, GapOption, UnitGaps } from '#domain/gaps';
+import type { Gap, GapOption, UnitFocus, UnitGaps } from '#domain/gaps';
 import { m } from '../paraglide/messages.js';
 import type { Locale } from '../paraglide/runtime.js';
 import { count, listAnd, listOf, pointsOf } from './intl.ts';
@@ -103,4 +103,24 @@ export function gapLines(gaps: UnitGaps, indicators: Indicators, locale: Locale,
     ? gapSentence(gaps.band, indicators, locale, options)
     : gaps.bandNote === 'not_ranked' ? null : gapNoteSentence(gaps.bandNote!, gaps, indicators, locale);
   return { rank, band };
+}
+
+/**
+ * The two flags at the top of the unit page (src/lib/domain/gaps.ts `unitFocus`): "Yếu nhất: Hồ sơ
+ * đúng hạn, hạng 3/3 (37,50/50 điểm)" and "Nâng tổng điểm nhiều nhất: Hồ sơ đúng hạn, thêm 50 hồ sơ
+ * đúng hạn nữa được +12,50 điểm (tổng 90,00), lên hạng 2". Each null when there is nothing to flag.
+ */
+export function focusLines(focus: UnitFocus, indicators: Indicators, currentRank: number | null, locale: Locale): { weakest: string | null; lift: string | null } {
+  const o = { locale };
+  const name = (key: string) => indicatorName(indicators.find((i) => i.key === key) ?? { nameVi: key }, locale);
+  const w = focus.weakest;
+  const weakest = w
+    ? m.unit_focus_weakest({ indicator: name(w.key), rank: count(w.rank), of: count(w.ranked), points: pointsOf(w.points), max: count(w.maxPoints) }, o)
+    : null;
+  const l = focus.lift;
+  const rank = l ? (currentRank !== null && l.rankAfter >= currentRank ? m.unit_focus_rank_keep({ rank: count(currentRank) }, o) : m.unit_focus_rank_to({ rank: count(l.rankAfter) }, o)) : '';
+  const lift = l
+    ? m.unit_focus_lift({ indicator: name(l.key), counts: optionWords({ key: l.key, count: l.count, totalAfter: l.totalAfter }, indicators, locale), gain: pointsOf(l.gain), total: pointsOf(l.totalAfter), rank }, o)
+    : null;
+  return { weakest, lift };
 }
