@@ -1,11 +1,12 @@
 import { error, redirect } from '@sveltejs/kit';
 import { boardQuerySchema } from '#contract/dto';
 import { SCHEMES } from '#domain/catalogue';
-import { today } from '#domain/periods';
+import { earlyOpening, periodOf, today } from '#domain/periods';
+import { config } from '#server/config';
 import { NotFoundError, readActiveSchemes, readBoard, rootUnitCode } from '#server/boards';
 import { sql } from '#server/db';
 import { readSourceHealth } from '#server/sources';
-import { readKpiHistory } from '#server/kpis';
+import { readKpiBase, readKpiHistory } from '#server/kpis';
 import { parseQuery } from '#server/http';
 import { estimateBefore } from '#server/lineage';
 import { pickParams } from '#server/view-params';
@@ -38,6 +39,15 @@ export const load: PageServerLoad = async ({ url }) => {
     to.searchParams.set('period', periodKinds.includes('month') ? 'month' : periodKinds[0]!);
     redirect(303, `${to.pathname}${to.search}`);
   }
+  // Early in a month (EARLY_PERIOD_DAYS), opened without a period: the whole month before, and it says so.
+  let early: { shown: string; current: string } | null = null;
+  if (query.period === 'month' && !url.searchParams.has('date') && !url.searchParams.has('period') && !scheme?.groups.some((g) => g.publishedMetric)) {
+    const date = earlyOpening(query.date, config().EARLY_PERIOD_DAYS);
+    if (date) {
+      early = { shown: periodOf('month', date).start, current: query.date };
+      query.date = date;
+    }
+  }
   let unpublished: Opening['unpublished'] = null;
   if (scheme?.groups.some((g) => g.publishedMetric) && !url.searchParams.has('date')) {
     const opening = await publishedOpening(db, { schemeKey: scheme.key, scope: query.scope, kind: query.period, date: query.date });
@@ -46,15 +56,17 @@ export const load: PageServerLoad = async ({ url }) => {
   }
   try {
     const grouped = !!scheme?.groups.length;
-    const [board, history, sources] = await Promise.all([
+    const [board, history, sources, kpiBase] = await Promise.all([
       readBoard(db, query),
       // The KPI tiles' trend (the operations families): a scheme with groups shows its headline instead.
       grouped ? Promise.resolve([]) : readKpiHistory(db, query),
-      readSourceHealth(db)
+      readSourceHealth(db),
+      // A period in progress: the tiles compare with the same days of the previous period ("cùng kỳ").
+      grouped ? Promise.resolve(null) : readKpiBase(db, query)
     ]);
     // The scheme choice: every active scheme, by its short label where the catalogue has one.
     const schemes = active.map((s) => ({ key: s.key, label: SCHEMES.find((c) => c.key === s.key)?.shortNameVi ?? s.nameVi, nameVi: s.nameVi, periodKinds: s.periodKinds }));
-    return { query, board, history, sources, schemes, periodKinds, unpublished, estimateBefore: await estimateBefore(db, board) };
+    return { query, board, history, kpiBase, sources, schemes, periodKinds, unpublished, early, estimateBefore: await estimateBefore(db, board) };
   } catch (e) {
     if (e instanceof NotFoundError) error(404, e.message);
     throw e;

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { expect, test } from '@playwright/test';
-import { today } from '../../src/lib/domain/periods.ts';
+import { periodOf, sameElapsedPart, today } from '../../src/lib/domain/periods.ts';
 
 import { base, signIn, simulator } from './auth.ts';
 
@@ -208,6 +208,10 @@ test('the overview opens on its board at 1920×1080 (and 3840×2160): the source
     await expect(strip.locator('li[data-source="motcua"]')).toContainText(/Hệ thống một cửa.*(Bình thường|Có dòng bị loại|Số liệu cũ|Lỗi kết nối|Tạm ngừng gọi)/);
     // Each trend line says what its top and bottom stand for.
     await expect(page.locator('.kpi [data-field="scale-max"]')).toHaveCount(4);
+    // This month is in progress (but on its last day): each tile says it compares with the same days of the last month.
+    const same = sameElapsedPart(periodOf('month', today()), today());
+    const days = same ? `(${same.start.slice(8, 10)}/${same.start.slice(5, 7)}–${same.end.slice(8, 10)}/${same.end.slice(5, 7)})` : null;
+    await expect(page.locator('.kpi[data-family="dossier"] .delta')).toContainText(days ? `cùng kỳ ${days}` : 'so với kỳ trước');
     // The board: its heading and first row on the first screen.
     await expect(page.locator('[data-field="group-heading"]').first()).toBeInViewport({ ratio: 1 });
     await expect(page.locator('tr[data-unit]').first()).toBeInViewport({ ratio: 1 });

@@ -18,7 +18,10 @@ export async function spawnProduct(dataDir: string, options: { backfillDays: num
     POLL_INTERVAL_SECONDS: '2',
     BACKFILL_DAYS: String(options.backfillDays),
     // The portal's end-of-month rush would fail a third of its polls on some days of the year: a test asks for it.
-    SIM_PORTAL_RUSH: 'off'
+    SIM_PORTAL_RUSH: 'off',
+    // The screens compare what they show with the API's board of today's month: on the 1st–5th of a
+    // month they would open on the month before (EARLY_PERIOD_DAYS; src/lib/domain/periods.test.ts).
+    EARLY_PERIOD_DAYS: '0'
   };
   delete env.DATABASE_URL;
   const proc = spawn(process.execPath, ['--import', 'tsx', 'workers/supervisor/start.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });

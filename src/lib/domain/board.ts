@@ -139,6 +139,12 @@ export interface Board {
   scheme: { key: string; nameVi: string };
   scope: { code: string; name: string; level: string };
   period: { kind: PeriodKind; start: string; end: string; provisional: boolean };
+  /**
+   * What the moves (previous ranks, changes, movers) compare with when it is not the whole previous
+   * period: the same elapsed part of it ("cùng kỳ"), while this period is in progress. Absent or null:
+   * the whole previous period.
+   */
+  comparedWith?: { start: string; end: string } | null;
   /** The scheme's indicators; the total is out of Σ maxPoints (100 operations and 766, 20 for the 766 progress group). */
   indicators: IndicatorMeta[];
   /** The scheme's groups ([] for a scheme without groups). */

@@ -47,6 +47,20 @@ describe('KPI tiles', () => {
     expect(eid!.previous).toBeNull();
     expect(eid!.deltaPoints).toBeNull();
     expect(eid!.trend).toEqual([null, null, 0.977]);
+    expect(dossier!.comparedWith).toBeNull();
+  });
+
+  it('compare a period in progress with the same days of the previous one, not the whole of it', () => {
+    // The 2nd of December: 36,9 % of tasks so far against 91,8 % for the whole of November, but 35 % on 1–2 November.
+    const rows = [row('a', { 'dossier.on_time': [369, 1000] })];
+    const history: PeriodTotals[] = [{ start: '2026-11-01', totals: { 'dossier.on_time': { numerator: 918, denominator: 1000 } } }];
+    const base = { start: '2026-11-01', end: '2026-11-02', totals: { 'dossier.on_time': { numerator: 35, denominator: 100 } } };
+    const [fair] = kpisOf({ indicators: INDICATORS, rows }, history, base);
+    expect(fair).toMatchObject({ previous: 0.35, deltaPoints: 1.9, comparedWith: { start: '2026-11-01', end: '2026-11-02' } });
+    // The trend still shows the whole periods before it.
+    expect(fair!.trend).toEqual([0.918, 0.369]);
+    const [whole] = kpisOf({ indicators: INDICATORS, rows }, history);
+    expect(whole).toMatchObject({ previous: 0.918, deltaPoints: -54.9, comparedWith: null });
   });
 });
 

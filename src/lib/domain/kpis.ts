@@ -23,8 +23,13 @@ export interface Kpi {
   /** The family's first indicator in the scheme: its headline. */
   indicator: IndicatorMeta;
   value: Totals;
-  /** The same ratio in the previous period of the same kind. */
+  /**
+   * The same ratio in what it is compared with: the same elapsed part of the previous period while
+   * this one is in progress (`comparedWith`, "cùng kỳ"), else the whole previous period.
+   */
   previous: number | null;
+  /** The days compared with when they are not the whole previous period (a period in progress); null otherwise. */
+  comparedWith: { start: string; end: string } | null;
   /** value − previous, in percentage points (ratio × 100); null without both. */
   deltaPoints: number | null;
   /** The headline ratio over the last periods, oldest first, ending with this one (null: no data). */
@@ -53,8 +58,22 @@ function ratioOf(t: { numerator: number | null; denominator: number | null } | u
   return t && t.numerator !== null && t.denominator !== null ? ratioOfSums(t.numerator, t.denominator) : null;
 }
 
-/** One tile per family, in the scheme's order. `history` holds the earlier periods, oldest first. */
-export function kpisOf(board: Pick<Board, 'indicators' | 'rows'>, history: readonly PeriodTotals[]): Kpi[] {
+/**
+ * The same elapsed part of the previous period ("cùng kỳ"), for a period in progress: its days and the
+ * scope's totals over them (src/lib/server/kpis.ts `readKpiBase`).
+ */
+export interface KpiBase {
+  start: string;
+  end: string;
+  totals: PeriodTotals['totals'];
+}
+
+/**
+ * One tile per family, in the scheme's order. `history` holds the earlier periods, oldest first. A
+ * period in progress is compared with `base` (the same elapsed part of the previous period) when given,
+ * never with the whole previous period: on the 2nd, two days against a whole month is no comparison.
+ */
+export function kpisOf(board: Pick<Board, 'indicators' | 'rows'>, history: readonly PeriodTotals[], base: KpiBase | null = null): Kpi[] {
   const now = scopeTotals(board);
   const kpis: Kpi[] = [];
   for (const ind of board.indicators) {
@@ -64,12 +83,13 @@ export function kpisOf(board: Pick<Board, 'indicators' | 'rows'>, history: reado
       continue;
     }
     const value = now[ind.key]!;
-    const previous = ratioOf(history.at(-1)?.totals[ind.key]);
+    const previous = ratioOf((base ? base.totals : history.at(-1)?.totals)?.[ind.key]);
     kpis.push({
       family: ind.family,
       indicator: ind,
       value,
       previous,
+      comparedWith: base ? { start: base.start, end: base.end } : null,
       deltaPoints: value.ratio !== null && previous !== null ? Math.round((value.ratio - previous) * 1000) / 10 : null,
       trend: [...history.map((p) => ratioOf(p.totals[ind.key])), value.ratio],
       others: []

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isProvisional, periodOf, periodsCovering, previousPeriod, today } from './periods.ts';
+import { isProvisional, periodOf, periodsCovering, previousPeriod, sameElapsedPart, today, earlyOpening } from './periods.ts';
 
 describe('periods in Asia/Ho_Chi_Minh', () => {
   it('starts the day at 00:00 ICT, which is 17:00 UTC the day before', () => {
@@ -54,5 +54,33 @@ describe('reporting periods of Decree 09/2019/NĐ-CP', () => {
       '2025-12-15', '2026-01-15', '2026-02-15', '2026-03-15', '2026-04-15', '2026-05-15', '2026-06-15',
       '2026-07-15', '2026-08-15', '2026-09-15', '2026-10-15', '2026-11-15', '2026-12-15'
     ]);
+  });
+});
+
+describe('the same elapsed part of the previous period (cùng kỳ)', () => {
+  it('compares the 1st–2nd of this month with the 1st–2nd of the last, and the 1st with the 1st', () => {
+    expect(sameElapsedPart(periodOf('month', '2026-12-02'), '2026-12-02')).toEqual({ start: '2026-11-01', end: '2026-11-02' });
+    expect(sameElapsedPart(periodOf('month', '2026-12-01'), '2026-12-01')).toEqual({ start: '2026-11-01', end: '2026-11-01' });
+  });
+  it('cuts at the previous period’s end, and counts a reporting month from its 15th', () => {
+    expect(sameElapsedPart(periodOf('month', '2026-03-30'), '2026-03-30')).toEqual({ start: '2026-02-01', end: '2026-02-28' });
+    expect(sameElapsedPart(periodOf('report_month', '2026-12-03'), '2026-12-03')).toEqual({ start: '2026-10-15', end: '2026-11-03' });
+    expect(sameElapsedPart(periodOf('week', '2026-12-02'), '2026-12-02')).toEqual({ start: '2026-11-23', end: '2026-11-25' });
+  });
+  it('is none for a whole period, a day, or a period not begun', () => {
+    expect(sameElapsedPart(periodOf('month', '2026-11-10'), '2026-12-02')).toBeNull();
+    expect(sameElapsedPart(periodOf('month', '2026-11-30'), '2026-11-30')).toBeNull();
+    expect(sameElapsedPart(periodOf('day', '2026-12-02'), '2026-12-02')).toBeNull();
+    expect(sameElapsedPart(periodOf('month', '2027-01-05'), '2026-12-02')).toBeNull();
+  });
+});
+
+describe('the period the overview and the wall open on early in a month', () => {
+  it('is the whole month before during the first days, the current one after', () => {
+    expect(earlyOpening('2026-12-02', 5)).toBe('2026-11-30');
+    expect(earlyOpening('2026-12-05', 5)).toBe('2026-11-30');
+    expect(earlyOpening('2027-01-01', 5)).toBe('2026-12-31');
+    expect(earlyOpening('2026-12-06', 5)).toBeNull();
+    expect(earlyOpening('2026-12-01', 0)).toBeNull();
   });
 });

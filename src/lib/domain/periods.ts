@@ -91,3 +91,31 @@ export function periodsCovering(kind: PeriodKind, from: string, to: string): Per
   }
   return [...seen.values()];
 }
+
+/**
+ * "Cùng kỳ": for a period still in progress on `asOf`, the same elapsed part of the previous period of
+ * its kind — the 1st–2nd of last month on the 2nd of this one, the 15th of October to the 3rd of November on
+ * the 3rd of December in a reporting month (15th–14th) — cut at the previous period's end (31 March → 1–28 February). null when
+ * the period is over on `asOf` (a whole period is compared with the whole previous one), has not begun,
+ * or is a day (a day is always whole).
+ */
+const MONTHS_OF: Record<Exclude<PeriodKind, 'day' | 'week'>, number> = { month: 1, quarter: 3, year: 12, report_month: 1, report_quarter: 3, report_year: 12 };
+
+export function sameElapsedPart(period: Period, asOf: string): { start: string; end: string } | null {
+  if (period.kind === 'day' || asOf < period.start || asOf >= period.end) return null;
+  const prev = previousPeriod(period);
+  // The same calendar day one period back (Luxon keeps the day of the month, or the month's last day).
+  const back = period.kind === 'week' ? { days: 7 } : { months: MONTHS_OF[period.kind] };
+  const end = parseDate(asOf).minus(back).toISODate()!;
+  return { start: prev.start, end: end > prev.end ? prev.end : end };
+}
+
+/**
+ * Early in a month — its first `days` days (EARLY_PERIOD_DAYS, 5 by default) — the overview and the
+ * wall open on the month before, which is whole, rather than on a month of one or two days: the date
+ * to open on (the previous month's last day), or null when it is later in the month or `days` is 0.
+ */
+export function earlyOpening(todayIso: string, days: number): string | null {
+  if (days <= 0 || Number(todayIso.slice(8, 10)) > days) return null;
+  return addDays(`${todayIso.slice(0, 8)}01`, -1);
+}

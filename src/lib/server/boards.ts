@@ -9,7 +9,7 @@ import { boardUnitRows, storedBoardRows } from './read/rankings-queries.ts';
 import { dailySums } from './read/samples-queries.ts';
 import { workerLiveness } from './read/heartbeats-queries.ts';
 import { DEFAULT_SCHEME_KEY, type Board, type BoardQuery, type BoardRow, type IndicatorMeta, type Series, type SeriesPoint } from '#contract/dto';
-import { addDays, isProvisional, periodOf, previousPeriod, today } from '#domain/periods';
+import { addDays, isProvisional, periodOf, previousPeriod, sameElapsedPart, today, type Period } from '#domain/periods';
 import { crossings, explainChange } from '#domain/explain';
 import type { BoardGroup, NotRanked } from '#domain/board';
 import { changeSentence } from '../i18n/explain.ts';
@@ -18,7 +18,7 @@ import { ratioOfSums } from '#domain/ratio';
 import { bandOf, DEFAULT_BANDS, type Band } from '#domain/bands';
 import { rankOnRecomputed } from '#domain/basis';
 import type { SchemeGroupDef, TotalRule } from '#domain/catalogue';
-import { readScopeScore, type ActiveIndicator } from './ranking/rankings.ts';
+import { readScopeScore, scoreScopeOver, type ActiveIndicator, type BoardRowComputed } from './ranking/rankings.ts';
 
 export class NotFoundError extends Error {}
 
@@ -166,6 +166,27 @@ export async function readSchemeIndicators(sql: Queryable, schemeKey: string = D
   return activeIndicators(sql, (await activeScheme(sql, schemeKey)).id);
 }
 
+/**
+ * The boards of "cùng kỳ" (scoreScopeOver), kept a few minutes per process: they are of days already
+ * past, read again by every push of the board they compare with. A correction of those past days
+ * shows within SAME_ELAPSED_TTL_MS; the next day's is another key.
+ */
+const SAME_ELAPSED_TTL_MS = 5 * 60_000;
+const SAME_ELAPSED_MAX = 500;
+const sameElapsedCache = new Map<string, { at: number; rows: Promise<BoardRowComputed[]> }>();
+function sameElapsedRows(sql: Sql, schemeKey: string, scopeId: number, days: Period): Promise<BoardRowComputed[]> {
+  const key = `${schemeKey}|${scopeId}|${days.kind}|${days.start}|${days.end}`;
+  const hit = sameElapsedCache.get(key);
+  if (hit && Date.now() - hit.at < SAME_ELAPSED_TTL_MS) return hit.rows;
+  const rows = scoreScopeOver(sql, schemeKey, scopeId, days);
+  // A failed read is not kept.
+  rows.catch(() => sameElapsedCache.delete(key));
+  sameElapsedCache.delete(key);
+  sameElapsedCache.set(key, { at: Date.now(), rows });
+  if (sameElapsedCache.size > SAME_ELAPSED_MAX) sameElapsedCache.delete(sameElapsedCache.keys().next().value!);
+  return rows;
+}
+
 /** The board of `query.scheme` (default: operations); an unknown or inactive scheme is a NotFoundError naming `scheme`. */
 export async function readBoard(sql: Sql, query: BoardQuery, now = new Date()): Promise<Board> {
   const period = periodOf(query.period, query.date);
@@ -183,9 +204,15 @@ export async function readBoard(sql: Sql, query: BoardQuery, now = new Date()): 
   const withMetrics = await activeIndicators(sql, scheme.id);
   const indicators = withMetrics.map(({ numerator: _n, denominator: _d, ...meta }) => meta);
   const rows = sortByGroup(await boardUnitRows(sql, { schemeKey: scheme.key, scopeId: scope.id, kind: period.kind, start: period.start, end: period.end }));
-  // The previous period of the same kind, for each row's explanation of its move.
+  // What each row's move is measured from: while the period is in progress, the same elapsed part of
+  // the previous one ("cùng kỳ": the 1st–2nd of last month on the 2nd), scored as the workers score a
+  // board; a whole period, against the whole previous one as stored. Schemes with groups (the 766
+  // index, published by whole months) compare whole months.
+  const same = scheme.groups.length ? null : sameElapsedPart(period, today(now));
   const prev = previousPeriod(period);
-  const previousRows = await storedBoardRows(sql, { schemeKey: scheme.key, scopeId: scope.id, kind: prev.kind, start: prev.start });
+  const previousRows = same
+    ? (await sameElapsedRows(sql, scheme.key, scope.id, { kind: period.kind, ...same })).map((r) => ({ id: r.unitId, rank: r.rank, total: r.total, indicators: r.indicators }))
+    : await storedBoardRows(sql, { schemeKey: scheme.key, scopeId: scope.id, kind: prev.kind, start: prev.start });
   const previousById = new Map(previousRows.map((r) => [r.id, r]));
   // Relative moves: whom each row passed, and who passed it (three each at most, the biggest movers).
   const crossed = crossings(
@@ -213,7 +240,7 @@ export async function readBoard(sql: Sql, query: BoardQuery, now = new Date()): 
     const moves = crossed.get(r.code);
     const change = moves && (moves.passed.length || moves.passedBy.length) ? { ...own, passed: moves.passed.slice(0, 3), passedBy: moves.passedBy.slice(0, 3) } : own;
     return {
-      unitCode: r.code, unitName: r.name, unitType: r.type, unitLevel: r.level, estimated: r.estimated ?? false, rank: r.rank, previousRank: r.previous_rank, total: r.total,
+      unitCode: r.code, unitName: r.name, unitType: r.type, unitLevel: r.level, estimated: r.estimated ?? false, rank: r.rank, previousRank: same ? (previousById.get(r.id)?.rank ?? null) : r.previous_rank, total: r.total,
       // The band under the scheme version the row was computed with.
       band: r.rank === null ? null : bandOf(r.total, r.bands ?? DEFAULT_BANDS),
       notRanked,
@@ -245,6 +272,7 @@ export async function readBoard(sql: Sql, query: BoardQuery, now = new Date()): 
     scheme: { key: scheme.key, nameVi: scheme.nameVi },
     scope: { code: scope.code, name: scope.name, level: scope.level },
     period: { kind: query.period, start: period.start, end: period.end, provisional: isProvisional(period, now) },
+    comparedWith: same,
     indicators,
     totalRule: scheme.totalRule,
     schemeGroups: scheme.groups.map((g) => ({ key: g.key, nameVi: g.nameVi, nameEn: g.nameEn, maxPoints: g.maxPoints, publishedOnly: g.publishedOnly ?? false })),

@@ -42,6 +42,11 @@ const schema = z.object({
    */
   OFFICER_PERIOD: z.enum(PERIOD_KINDS, { error: `OFFICER_PERIOD must be one of ${PERIOD_KINDS.join(', ')}` }).default('report_month'),
   /**
+   * The first days of a month on which the overview and the wall open on the month before (whole)
+   * instead of the month just begun, and say so; 0: always the current month.
+   */
+  EARLY_PERIOD_DAYS: z.coerce.number({ error: 'EARLY_PERIOD_DAYS must be a whole number of days from 0 to 27' }).int().min(0).max(27).default(5),
+  /**
    * Days of history the seed backfills on first start; unset: from 15/12/2024 (the reporting year
    * 2025, across the reform of 01/07/2025), or 430 days when that is longer (seed/hanoi-2025.ts).
    */

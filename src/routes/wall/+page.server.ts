@@ -1,11 +1,12 @@
 import { error, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { boardPeriodKindSchema } from '#contract/dto';
-import { today } from '#domain/periods';
+import { earlyOpening, today } from '#domain/periods';
+import { config } from '#server/config';
 import { NotFoundError, readBoard, readUnit, rootUnitCode } from '#server/boards';
 import { estimateBefore, hasChildrenInForce } from '#server/lineage';
 import { sql } from '#server/db';
-import { readKpiHistory } from '#server/kpis';
+import { readKpiBase, readKpiHistory } from '#server/kpis';
 import { readSourceHealth } from '#server/sources';
 import { parseQuery } from '#server/http';
 import { DISPLAY_COOKIE_MAX_AGE_SECONDS } from '#server/limits';
@@ -61,17 +62,21 @@ export const load: PageServerLoad = async ({ url, cookies, locals }) => {
     error(404, `${unit.name} đã ngừng hoạt động từ ${viDate(unit.validTo, 1)}; cấp mã màn hình mới cho một đơn vị đang hoạt động.`);
   }
   if (!unit.hasChildren) error(400, `${unit.name} không có đơn vị trực thuộc để xếp hạng; cấp mã màn hình cho một đơn vị cấp trên.`);
-  const query = { scope: unit.code, period: q.period, date: today() };
+  const openedOn = today();
+  // Early in a month (EARLY_PERIOD_DAYS), a screen on months opens on the whole month before and says so;
+  // a period pinned in the address (`?period=month`) is kept as asked.
+  const early = q.period === 'month' && !url.searchParams.has('period') ? earlyOpening(openedOn, config().EARLY_PERIOD_DAYS) : null;
+  const query = { scope: unit.code, period: q.period, date: early ?? openedOn };
   let loaded;
   try {
     // The 766 scene's month and boards, read only when it may show (src/lib/wall/scenes.ts playingScenes).
     const wants766 = q.scene === '766' || chosen.includes('766');
-    loaded = await Promise.all([readBoard(db, query), readKpiHistory(db, query), readSourceHealth(db), wants766 ? readWall766(db, unit.code, query.date) : null]);
+    loaded = await Promise.all([readBoard(db, query), readKpiHistory(db, query), readSourceHealth(db), wants766 ? readWall766(db, unit.code, query.date) : null, readKpiBase(db, query)]);
   } catch (e) {
     if (e instanceof NotFoundError) error(404, e.message);
     throw e;
   }
-  const [board, history, sources, wall766] = loaded;
+  const [board, history, sources, wall766, kpiBase] = loaded;
   return {
     estimateBefore: await estimateBefore(db, board),
     screen: { ...screen, scenes: playingScenes(chosen, wall766?.state === 'ready') },
@@ -79,8 +84,11 @@ export const load: PageServerLoad = async ({ url, cookies, locals }) => {
     pinned: q.scene ?? null,
     pinnedPage: q.scene === 'board' || q.scene === 'map' ? (q.page ?? null) : null,
     query,
+    openedOn,
+    early: early !== null,
     board,
     history,
+    kpiBase,
     sources,
     release: RELEASE,
     loadedAt: new Date().toISOString()

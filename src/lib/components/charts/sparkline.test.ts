@@ -22,7 +22,7 @@ describe('sparkline', () => {
 
   it('draws a flat series in the middle, and nothing without data', () => {
     expect(sparkline([0.9, 0.9], 10, 10, 0).d).toBe('M0 5 L10 5');
-    expect(sparkline([null, null], 10, 10)).toEqual({ d: '', last: null, lo: null, hi: null, step: null });
+    expect(sparkline([null, null], 10, 10)).toEqual({ d: '', last: null, tail: '', lo: null, hi: null, step: null });
   });
 });
 
@@ -54,5 +54,13 @@ describe('the sparkline’s scale (issue 16: a flat series must not look steep)'
 
   it('rounds steps to 1, 2 or 5 × 10ⁿ', () => {
     expect([0.05, 0.024, 0.13, 0.3, 0.7].map(niceStep)).toEqual([0.05, 0.05, 0.2, 0.5, 1]);
+  });
+
+  it('draws the segment into a period in progress apart, so it can be dashed', () => {
+    const s = sparkline([0.5, 1, 0], 100, 20, 0, 0, { partialLast: true });
+    expect(s.d).toBe('M0 10 L50 0');
+    expect(s.tail).toBe('M50 0 L100 20');
+    expect(sparkline([0.5, null, 0], 100, 20, 0, 0, { partialLast: true }).tail).toBe('');
+    expect(sparkline([0.5, 1, 0], 100, 20, 0).tail).toBe('');
   });
 });

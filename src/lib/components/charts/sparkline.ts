@@ -11,6 +11,11 @@ export interface SparklineShape {
   d: string;
   /** The newest point with data (drawn as a dot), or null. */
   last: { x: number; y: number } | null;
+  /**
+   * With `partialLast`: the segment into the newest point, apart from `d` (drawn dashed: a period in
+   * progress, so a month two days old is not read as a fall); '' otherwise.
+   */
+  tail: string;
   /** The values at the bottom and the top of the box (null: nothing drawn). */
   lo: number | null;
   hi: number | null;
@@ -23,6 +28,8 @@ export interface SparklineScale {
   nice?: boolean;
   /** The values can never leave this range (a ratio: 0…1): the scale is shifted inside it. */
   bounds?: readonly [number, number];
+  /** The last value is a period still in progress: its segment is returned apart, as `tail`. */
+  partialLast?: boolean;
 }
 
 /** The round step (1, 2 or 5 × 10ⁿ) at or above `x`. */
@@ -40,7 +47,7 @@ const tidy = (v: number) => Math.round(v * 1e9) / 1e9;
  */
 export function sparkline(values: readonly (number | null)[], width: number, height: number, pad = 2, minSpan = 0, scale: SparklineScale = {}): SparklineShape {
   const present = values.filter((v): v is number => v !== null && Number.isFinite(v));
-  if (present.length === 0) return { d: '', last: null, lo: null, hi: null, step: null };
+  if (present.length === 0) return { d: '', last: null, tail: '', lo: null, hi: null, step: null };
   let lo = Math.min(...present);
   let hi = Math.max(...present);
   const span = Math.max(hi - lo, minSpan, 1e-9);
@@ -81,5 +88,11 @@ export function sparkline(values: readonly (number | null)[], width: number, hei
     penDown = true;
     last = { x: px, y: py };
   });
-  return { d: parts.join(' '), last, lo, hi, step };
+  const lastValue = values.at(-1);
+  if (scale.partialLast && lastValue !== null && lastValue !== undefined && parts.at(-1)?.startsWith('L')) {
+    const end = parts.pop()!;
+    const tail = `M${parts.at(-1)!.slice(1)} L${end.slice(1)}`;
+    return { d: parts.join(' '), last, tail, lo, hi, step };
+  }
+  return { d: parts.join(' '), last, tail: '', lo, hi, step };
 }

@@ -305,6 +305,26 @@ export function scoreGroups(groups: number[][], totals: Totals | undefined, sche
   });
 }
 
+/**
+ * A scope's board scored over some days and not stored: the same elapsed part of the previous period
+ * ("cùng kỳ"), which a board of a period in progress compares its ranks and points with (readBoard).
+ * Scored exactly as the workers score a stored board (scoreGroups), over the children in force on the
+ * last of those days, from the sums of the scope's own units and leaves. [] for a scheme with groups
+ * (the 766 index publishes whole months only) or a scope without children.
+ */
+export async function scoreScopeOver(sql: Sql, schemeKey: string, scopeId: number, period: Period): Promise<BoardRowComputed[]> {
+  const [scheme] = await loadActiveSchemes(sql, [schemeKey]);
+  if (!scheme || scheme.groups?.length) return [];
+  const children = (await unitParents(sql)).filter((r) => r.parentId === scopeId).map((r) => ({ id: r.id, parentId: scopeId, level: r.level, validFrom: r.validFrom, validTo: r.validTo }));
+  const groups = childGroups(children, period.end);
+  if (!groups.length) return [];
+  const metricKeys = [...new Set(scheme.indicators.flatMap((i) => [...i.numerator, ...i.denominator]))];
+  const units = [scopeId, ...groups.flat()];
+  const leaves = await rollupLeaves(sql, units);
+  const totals = await periodTotals(sql, [period], metricKeys, undefined, { units, leaves: leaves.length <= LEAF_FILTER_MAX ? leaves : undefined });
+  return scoreGroups(groups, totals.get(period.start), scheme);
+}
+
 /** The active schemes with an indicator over any of these metrics (ids): the boards a change to them can move. */
 export async function schemesUsing(sql: Sql, metricIds: Iterable<number>): Promise<string[]> {
   const ids = [...metricIds];
