@@ -13,6 +13,7 @@ import { freshDatabase } from '../support/db.ts';
 import { demoWorld, sessionCookie } from '../support/fixtures.ts';
 import { startWeb } from '../support/web.ts';
 import { dispositionName, pdfText } from '../support/pdf.ts';
+import { mintTicket, PRINT_TICKET_HEADER } from '../../src/lib/server/briefings/ticket.ts';
 
 const NOW = new Date('2026-11-20T05:00:00Z');
 const QUERY = 'scope=01&period=day&date=2026-11-20';
@@ -23,6 +24,8 @@ describe('the monthly briefing as a PDF', () => {
   let world: Awaited<ReturnType<typeof demoWorld>>;
   let web: Awaited<ReturnType<typeof startWeb>>;
   const secret = newKeyHex();
+  // The web and this test mint and read print tickets with the same key (as the web and the workers would).
+  process.env.CITYOPS_SECRET_KEY = secret;
   let leader = '';
   let officer = '';
 
@@ -123,4 +126,39 @@ describe('the monthly briefing as a PDF', () => {
     expect(forged.status).toBe(403);
     expect(await forged.text()).toContain('Phiếu in báo cáo không hợp lệ, đã hết hạn hoặc đã được dùng.');
   });
+
+  it('opens the print page once per ticket, and only the page the ticket names', async () => {
+    const [u] = await db.sql<{ id: number }[]>`select id from users where username = 'lanh-dao'`;
+    const open = (ticket: string, query: string) => fetch(`${web.url}/briefings/print?${query}`, { headers: { [PRINT_TICKET_HEADER]: ticket }, redirect: 'manual' });
+    const ticket = mintTicket({ scope: '01', period: 'day', date: '2026-11-20' }, u!.id, 'vi');
+    const first = await open(ticket, QUERY);
+    expect(first.status).toBe(200);
+    expect(await first.text()).toContain('data-briefing');
+    expect((await open(ticket, QUERY)).status).toBe(403);
+    const another = mintTicket({ scope: '01', period: 'day', date: '2026-11-20' }, u!.id, 'vi');
+    expect((await open(another, 'scope=278&period=day&date=2026-11-20')).status).toBe(403);
+    // Expired: made a minute and more ago.
+    const old = mintTicket({ scope: '01', period: 'day', date: '2026-11-20' }, u!.id, 'vi', Date.now() - 61_000);
+    expect((await open(old, QUERY)).status).toBe(403);
+  });
+
+  // Last: a second web process on the same database, whose CHROMIUM_PATH names nothing.
+  it('says in words, in the reader’s language, that Chromium is missing (503), and serves the rest', async () => {
+    const bare = await startWeb({ DATABASE_URL: db.url, CITYOPS_SECRET_KEY: secret, CHROMIUM_PATH: '/nonexistent/chromium' });
+    try {
+      const vi = await fetch(`${bare.url}/api/v1/briefings?${QUERY}`, { headers: { cookie: leader } });
+      expect(vi.status).toBe(503);
+      expect(vi.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(await vi.json()).toEqual({
+        message: 'Máy chủ chưa cài trình duyệt Chromium để in báo cáo (không thấy /nonexistent/chromium; đặt CHROMIUM_PATH). Vui lòng báo quản trị viên.'
+      });
+      const en = await fetch(`${bare.url}/api/v1/briefings?${QUERY}`, { headers: { cookie: `${leader}; cityops_locale=en` } });
+      expect(((await en.json()) as { message: string }).message).toMatch(/^The server has no Chromium browser to print the briefing with \(\/nonexistent\/chromium not found/);
+      // The print page needs no Chromium: a person can still open and print it.
+      expect((await fetch(`${bare.url}/briefings/print?${QUERY}`, { headers: { cookie: leader } })).status).toBe(200);
+    } finally {
+      await bare.close();
+      delete process.env.CHROMIUM_PATH;
+    }
+  }, 90_000);
 });

@@ -6,7 +6,7 @@ import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 
 async function open(pdf: Uint8Array) {
   // PDF.js takes ownership of the buffer it is given: a copy keeps the caller's.
-  const task = getDocument({ data: new Uint8Array(pdf), useSystemFonts: false, isEvalSupported: false, verbosity: 0 });
+  const task = getDocument({ data: new Uint8Array(pdf), useSystemFonts: false, verbosity: 0 });
   const doc = await task.promise;
   return Object.assign(doc, { close: () => task.destroy() });
 }
