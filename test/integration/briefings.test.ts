@@ -118,6 +118,7 @@ describe('the monthly briefing as a PDF', () => {
     expect(((await date.json()) as { message: string }).message).toBe('The parameter date is not valid ("20/11/2026"): must be a date as YYYY-MM-DD, e.g. 2026-11-14.');
     const leaf = await get('/api/v1/briefings?scope=10114&period=day&date=2026-11-20', leader);
     expect(leaf.status).toBe(404);
+    expect(await leaf.json()).toEqual({ message: 'Thị trấn Kim Bài không có đơn vị trực thuộc để xếp hạng, nên không có báo cáo giao ban riêng.' });
   });
 
   it('asks for a signed-in person; a print ticket opens nothing when forged', async () => {

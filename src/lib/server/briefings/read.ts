@@ -9,12 +9,15 @@ import type { Sql } from '#db/client';
 import { DEFAULT_SCHEME_KEY, type Board, type BoardRow, type SourceHealth } from '#contract/dto';
 import { biggestMovers, type Movers, type PeriodTotals } from '#domain/kpis';
 import { unitGaps, type UnitGaps } from '#domain/gaps';
-import { periodOf } from '#domain/periods';
-import { NotFoundError, readBoard, readUnit, type UnitInfo } from '../boards.ts';
+import { periodOf, today } from '#domain/periods';
+import { NotFoundError, readBoard, readUnit, rootUnitCode, type UnitInfo } from '../boards.ts';
+import type { Principal } from '../auth/principal.ts';
 import { readKpiHistory } from '../kpis.ts';
 import { readSourceHealthForUnit } from '../sources.ts';
 import { readLateAndCorrected, type IndicatorLateness } from '../drilldown.ts';
-import type { BriefingQuery } from './query.ts';
+import { BRIEFING_DEFAULT_PERIOD, type BriefingQuery } from './query.ts';
+import { m } from '../../paraglide/messages.js';
+import type { Locale } from '../../paraglide/runtime.js';
 
 /** The weakest units of each group shown with their gaps. */
 export const WEAKEST_PER_GROUP = 3;
@@ -55,6 +58,23 @@ export interface Briefing {
 }
 
 export { NotFoundError };
+
+/** Without parameters: an officer's own unit (else the home unit), the reporting month holding today. */
+export async function briefingDefaults(sql: Sql, principal: Principal): Promise<BriefingQuery> {
+  const own = principal.kind === 'user' && principal.user.role === 'officer' ? principal.user.unitCode : null;
+  return { scope: own ?? (await rootUnitCode(sql)), period: BRIEFING_DEFAULT_PERIOD, date: today() };
+}
+
+/**
+ * The unit a briefing is of, as it stood at the period's end; refused in words (404) when the code is
+ * unknown or the unit has no units under it to rank then (a commune of the two-tier map).
+ */
+export async function briefingScope(sql: Sql, query: BriefingQuery, locale: Locale): Promise<{ ok: true; unit: UnitInfo } | { ok: false; status: 404; message: string }> {
+  const unit = await readUnit(sql, query.scope, periodOf(query.period, query.date).end);
+  if (!unit) return { ok: false, status: 404, message: m.brief_unknown_scope({ scope: query.scope }, { locale }) };
+  if (!unit.hasChildren) return { ok: false, status: 404, message: m.brief_no_children({ scope: unit.name }, { locale }) };
+  return { ok: true, unit };
+}
 
 /** The briefing of a query; NotFoundError when the scope is unknown or has no children to rank then. */
 export async function readBriefing(sql: Sql, query: BriefingQuery, now = new Date()): Promise<Briefing> {

@@ -1,11 +1,11 @@
 import { json } from '@sveltejs/kit';
-import { periodOf, today } from '#domain/periods';
-import { readUnit, rootUnitCode } from '#server/boards';
+import { periodOf } from '#domain/periods';
 import { sql } from '#server/db';
 import { logger } from '#server/log';
 import { canReadDetail } from '$lib/server/auth/access';
 import { apiLocale } from '$lib/server/api/respond';
-import { BRIEFING_DEFAULT_PERIOD, parseBriefingQuery } from '$lib/server/briefings/query';
+import { parseBriefingQuery } from '$lib/server/briefings/query';
+import { briefingDefaults, briefingScope } from '$lib/server/briefings/read';
 import { BriefingPageError, contentDisposition, ownOrigin, renderBriefingPdf } from '$lib/server/briefings/render';
 import { ChromiumUnavailableError } from '$lib/server/briefings/browser';
 import { formatPeriod } from '$lib/format';
@@ -26,15 +26,14 @@ export const GET: RequestHandler = async ({ url, locals, request }) => {
   const principal = locals.principal;
   if (principal.kind !== 'user') return say(403, m.brief_forbidden({ scope: url.searchParams.get('scope') ?? '' }, o));
   const db = await sql();
-  const scopeDefault = principal.user.role === 'officer' && principal.user.unitCode ? principal.user.unitCode : await rootUnitCode(db);
-  const parsed = parseBriefingQuery(url, { scope: scopeDefault, period: BRIEFING_DEFAULT_PERIOD, date: today() }, locale);
+  const parsed = parseBriefingQuery(url, await briefingDefaults(db, principal), locale);
   if (!parsed.ok) return say(400, parsed.message);
   const q = parsed.query;
   if (!(await canReadDetail(db, principal, q.scope))) return say(403, m.brief_forbidden({ scope: q.scope }, o));
   const period = periodOf(q.period, q.date);
-  const unit = await readUnit(db, q.scope, period.end);
-  if (!unit) return say(404, m.brief_unknown_scope({ scope: q.scope }, o));
-  if (!unit.hasChildren) return say(404, m.brief_no_children({ scope: unit.name }, o));
+  const scope = await briefingScope(db, q, locale);
+  if (!scope.ok) return say(scope.status, scope.message);
+  const unit = scope.unit;
   try {
     const pdf = await renderBriefingPdf({ ...q, userId: principal.user.id, locale, origin: ownOrigin(url.origin) });
     const words = m.brief_file_name({ scope: unit.name, period: formatPeriod(q.period, period.start, locale) }, o);
