@@ -19,6 +19,8 @@ const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-
 export const PRINT_CONCURRENCY = 2;
 
 let launching: Promise<Browser> | null = null;
+/** The browser the last good launch gave (a disconnect forgets it only if it is still this one). */
+let current: Browser | null = null;
 let shutdownHooked = false;
 
 async function launch(executablePath: string): Promise<Browser> {
@@ -39,7 +41,6 @@ async function launch(executablePath: string): Promise<Browser> {
     throw new ChromiumUnavailableError(executablePath, 'launch_failed', e);
   }
 }
-let current: Browser | null = null;
 
 /** The process's Chromium, launched when first needed (or again after it died). */
 export async function sharedBrowser(): Promise<Browser> {
@@ -51,10 +52,13 @@ export async function sharedBrowser(): Promise<Browser> {
     const b = await launching.catch(() => null);
     if (b?.isConnected()) return b;
   }
-  launching = launch(config().CHROMIUM_PATH);
+  const attempt = launch(config().CHROMIUM_PATH);
+  launching = attempt;
   // A failed launch is not kept: the next request tries again (Chromium may have been installed since).
-  launching.catch(() => (launching = null));
-  return launching;
+  attempt.catch(() => {
+    if (launching === attempt) launching = null;
+  });
+  return attempt;
 }
 
 /** Closes the browser if one runs (shutdown, and tests). */
