@@ -17,6 +17,11 @@ export class ChromiumUnavailableError extends Error {
 
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 export const PRINT_CONCURRENCY = 2;
+/** Prints waiting for a slot beyond which a new one is refused at once (a few seconds each: a minute of work). */
+export const PRINT_QUEUE_MAX = 8;
+
+/** Too many briefings are being printed: try again shortly. */
+export class PrintQueueFullError extends Error {}
 
 let launching: Promise<Browser> | null = null;
 /** The browser the last good launch gave (a disconnect forgets it only if it is still this one). */
@@ -75,7 +80,10 @@ const waiting: (() => void)[] = [];
 
 /** Runs `work` when fewer than PRINT_CONCURRENCY others run. */
 export async function withPrintSlot<T>(work: () => Promise<T>): Promise<T> {
-  if (running >= PRINT_CONCURRENCY) await new Promise<void>((resolve) => waiting.push(resolve));
+  if (running >= PRINT_CONCURRENCY) {
+    if (waiting.length >= PRINT_QUEUE_MAX) throw new PrintQueueFullError(`${waiting.length} prints waiting`);
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  }
   running++;
   try {
     return await work();

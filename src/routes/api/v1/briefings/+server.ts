@@ -7,7 +7,7 @@ import { apiLocale } from '$lib/server/api/respond';
 import { parseBriefingQuery } from '$lib/server/briefings/query';
 import { briefingDefaults, briefingScope } from '$lib/server/briefings/read';
 import { BriefingPageError, contentDisposition, ownOrigin, renderBriefingPdf } from '$lib/server/briefings/render';
-import { ChromiumUnavailableError } from '$lib/server/briefings/browser';
+import { ChromiumUnavailableError, PrintQueueFullError } from '$lib/server/briefings/browser';
 import { formatPeriod } from '$lib/format';
 import { m } from '$lib/paraglide/messages';
 import type { RequestHandler } from './$types';
@@ -49,6 +49,7 @@ export const GET: RequestHandler = async ({ url, locals, request }) => {
       logger('web').error({ err: e, executablePath: e.executablePath }, 'briefing: Chromium unavailable');
       return say(503, e.reason === 'missing' ? m.brief_no_chromium({ path: e.executablePath }, o) : m.brief_chromium_failed({}, o));
     }
+    if (e instanceof PrintQueueFullError) return json({ message: m.brief_busy({}, o) }, { status: 503, headers: { 'cache-control': 'no-store', 'retry-after': '30' } });
     if (e instanceof BriefingPageError) return say(e.status >= 400 && e.status < 600 ? e.status : 502, e.message);
     if (e instanceof Error && e.name === 'TimeoutError') {
       logger('web').error({ err: e, query: q }, 'briefing: printing timed out');
