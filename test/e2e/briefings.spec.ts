@@ -22,6 +22,7 @@ test("the overview's button downloads the reporting month's briefing: the board'
   const button = page.getByRole('link', { name: 'Tải báo cáo giao ban (PDF)' });
   await expect(button).toBeVisible();
   const href = (await button.getAttribute('href'))!;
+  if (process.env.SHOTS_DIR) await page.screenshot({ path: path.join(process.env.SHOTS_DIR, 'overview-button-1920x1080.png') });
   expect(href).toMatch(/^\/api\/v1\/briefings\?scope=01&period=report_month&date=\d{4}-\d{2}-\d{2}$/);
 
   const [download] = await Promise.all([page.waitForEvent('download', { timeout: 90_000 }), button.click()]);
@@ -75,7 +76,12 @@ test('the API answers application/pdf as an attachment with a Vietnamese name; a
 test('the unit page offers the briefing of the period it shows; a commune, with no units under it, does not', async ({ page }) => {
   await signIn(page.request, 'leader');
   await page.goto(`${base()}/units/01?period=month&date=2026-11-14`);
-  await expect(page.getByRole('link', { name: 'Tải báo cáo giao ban (PDF)' })).toHaveAttribute('href', '/api/v1/briefings?scope=01&period=month&date=2026-11-14');
+  const button = page.getByRole('link', { name: 'Tải báo cáo giao ban (PDF)' });
+  await expect(button).toHaveAttribute('href', '/api/v1/briefings?scope=01&period=month&date=2026-11-14');
+  if (process.env.SHOTS_DIR) {
+    await button.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(process.env.SHOTS_DIR, 'unit-page-button-1920x1080.png') });
+  }
   await page.goto(`${base()}/units/10114?period=month&date=2026-11-14`);
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Thanh Oai');
   await expect(page.getByRole('link', { name: 'Tải báo cáo giao ban (PDF)' })).toHaveCount(0);
