@@ -18,6 +18,8 @@ import { apiError, apiLocale } from '$lib/server/api/respond';
 import { m } from '$lib/paraglide/messages';
 import { attachRealtime } from '$lib/server/realtime/index.ts';
 import { RELEASE } from '$lib/server/release';
+import { PRINT_TICKET_HEADER, ticketPrincipal } from '$lib/server/briefings/ticket';
+import { PRINT_PATH } from '$lib/server/briefings/query';
 
 const HTTP_SERVER_KEY = Symbol.for('city-ops.http-server');
 
@@ -88,6 +90,11 @@ const handleAccess: Handle = async ({ event, resolve }) => {
         return withHeaders(apiError(401, words, {}, { 'www-authenticate': 'Bearer realm="city-ops"' }));
       }
       event.locals.principal = read.principal;
+    } else if (event.route.id === PRINT_PATH && event.request.headers.has(PRINT_TICKET_HEADER)) {
+      // Chromium printing a briefing: a one-use ticket stands for the person who asked (src/lib/server/briefings/ticket.ts).
+      const byTicket = await ticketPrincipal(await sql(), event.request.headers.get(PRINT_TICKET_HEADER)!, event.url);
+      if (!byTicket) return withHeaders(forbidden(event, m.brief_ticket_refused()));
+      event.locals.principal = byTicket;
     } else {
       event.locals.principal = await principalOf(await sql(), event.cookies, apiToken ? null : authorization);
     }

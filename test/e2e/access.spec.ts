@@ -51,6 +51,10 @@ const ROWS: Row[] = [
   { name: 'own commune series (detail)', method: 'GET', path: '/api/v1/series?unit=10114', expect: PEOPLE_AND_DISPLAY },
   { name: 'another commune series (detail)', method: 'GET', path: '/api/v1/series?unit=00004', expect: { ...PEOPLE_AND_DISPLAY, display: 'forbidden', 'officer-thanh-oai': 'forbidden' } },
   { name: 'sources health API', method: 'GET', path: '/api/v1/sources/health', expect: PEOPLE_AND_DISPLAY },
+  // The monthly briefing reads a unit's detail: an officer their own unit and below (a commune has none of its own: 404 in words).
+  { name: 'city briefing print page', method: 'GET', path: '/briefings/print?scope=01&period=month', expect: { ...PEOPLE, 'officer-thanh-oai': 'forbidden' } },
+  { name: 'city briefing (PDF)', method: 'GET', path: '/api/v1/briefings?scope=01&period=month', expect: { ...PEOPLE, 'officer-thanh-oai': 'forbidden' } },
+  { name: 'own commune briefing (no units under it)', method: 'GET', path: '/api/v1/briefings?scope=10114&period=month', expect: { anonymous: 'sign_in', display: 'forbidden', 'officer-thanh-oai': 404, leader: 404, admin: 404 } },
   { name: 'upload template (export)', method: 'GET', path: '/api/v1/templates/dossier?format=xlsx', expect: PEOPLE },
   { name: 'upload a file', method: 'POST', path: '/api/v1/sources/tai-len-hoso/upload', body: 'empty-file', expect: { anonymous: 'sign_in', display: 'forbidden', 'officer-thanh-oai': 400, leader: 'forbidden', admin: 400 } },
   { name: '/metrics', method: 'GET', path: '/metrics', expect: ADMIN },

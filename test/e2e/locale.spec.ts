@@ -73,6 +73,8 @@ function urlsOf(route: string, who: Who, d: Names): string[] | null {
     '/units/[code]/indicators/[key]': ['/units/10114/indicators/dossier.on_time', '/units/10114/indicators/dossier.on_time?period=day'],
     '/units/[code]/indicators/[key]/samples': ['/units/10114/indicators/dossier.on_time/samples'],
     '/wall': WALL_SCENES.map((s) => `/wall?scene=${s}`),
+    // The briefing's print page; an officer of a commune (no units under it) reads why there is none, and the city's refused.
+    '/briefings/print': who === 'officer-thanh-oai' ? ['/briefings/print', '/briefings/print?scope=01'] : ['/briefings/print', '/briefings/print?period=month'],
     '/admin': ['/admin'],
     '/admin/api-tokens': ['/admin/api-tokens'],
     '/admin/audit': ['/admin/audit'],

@@ -65,6 +65,12 @@ const schema = z.object({
   CITYOPS_ADMIN_PASSWORD: z.string().min(10, 'CITYOPS_ADMIN_PASSWORD must be at least 10 characters').optional(),
   /** Which deployment this is (wall screens reload when it changes); unset: the build's version. */
   CITYOPS_RELEASE: unsetIfEmpty(z.string().max(200)),
+  /**
+   * The Chromium the web process prints briefings with (src/lib/server/briefings/): Debian's by default.
+   * Checked when a briefing is asked for, not at start: a web node without it answers those requests
+   * 503 in words and serves everything else.
+   */
+  CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   /**
    * A YAML or JSON file declaring data sources (`sources: [...]`, the admin API's fields, `${VAR}`

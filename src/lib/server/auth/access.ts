@@ -34,6 +34,9 @@ export const ROUTE_RULES: Record<string, Rule> = {
   '/units/[code]': 'users',
   '/units/[code]/indicators/[key]': 'users',
   '/units/[code]/indicators/[key]/samples': 'users',
+  // The briefing: its data-level check is canReadDetail (an officer their own unit and below), in the route.
+  '/briefings/print': 'users',
+  '/api/v1/briefings': 'users',
   '/api/v1/rankings': 'users_or_display',
   '/api/v1/series': 'users_or_display',
   '/api/v1/sources/health': 'users_or_display',

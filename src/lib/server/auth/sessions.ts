@@ -105,3 +105,15 @@ export async function readDisplayToken(
     .where(and(eq(displayTokens.id, row.id), or(isNull(displayTokens.lastUsedAt), lt(displayTokens.lastUsedAt, sqlExpr`now() - interval '1 minute'`))));
   return { principal: { kind: 'display', tokenId: row.id, name: row.name, scopeCode: row.scope_code, playlist: row.playlist } };
 }
+
+/**
+ * A user who may act now (not disabled) as a principal without a session of its own: what a print
+ * ticket stands for (src/lib/server/briefings/ticket.ts). Read afresh, so a user disabled or moved to
+ * another unit since the ticket was made acts as they are now; `sessionId` names the ticket.
+ */
+export async function readActiveUser(sql: Sql, userId: number, sessionId: string): Promise<Extract<Principal, { kind: 'user' }> | null> {
+  const [row] = await sql<UserRow[]>`
+    select u.id, u.username, u.display_name, u.password_hash, u.role, un.gso_code as unit_code, un.name as unit_name, u.disabled
+    from users u left join units un on un.id = u.unit_id where u.id = ${userId} and not u.disabled`;
+  return row ? { kind: 'user', user: toUser(row), sessionId } : null;
+}

@@ -1,0 +1,112 @@
+/**
+ * What a briefing says, read through the same read models as the overview and the unit page (no
+ * query of its own): the scope's board (operations scheme), the earlier periods behind its KPI
+ * tiles, its own place among its siblings, the sources behind its figures that are late or stale,
+ * the period's figures that came in late or were corrected, and the weakest units with what they
+ * lack in counts (src/lib/domain/gaps.ts). The print page words it; a mail job could summarise it.
+ */
+import type { Sql } from '#db/client';
+import { DEFAULT_SCHEME_KEY, type Board, type BoardRow, type SourceHealth } from '#contract/dto';
+import { biggestMovers, type Movers, type PeriodTotals } from '#domain/kpis';
+import { unitGaps, type UnitGaps } from '#domain/gaps';
+import { periodOf, today } from '#domain/periods';
+import { NotFoundError, readBoard, readUnit, rootUnitCode, type UnitInfo } from '../boards.ts';
+import type { Principal } from '../auth/principal.ts';
+import { readKpiHistory } from '../kpis.ts';
+import { readSourceHealthForUnit } from '../sources.ts';
+import { readLateAndCorrected, type IndicatorLateness } from '../drilldown.ts';
+import { BRIEFING_DEFAULT_PERIOD, type BriefingQuery } from './query.ts';
+import { m } from '../../paraglide/messages.js';
+import type { Locale } from '../../paraglide/runtime.js';
+
+/** The weakest units of each group shown with their gaps. */
+export const WEAKEST_PER_GROUP = 3;
+/** Movers each way: the largest group, then the others. */
+export const MOVERS_MAIN = 5;
+export const MOVERS_OTHER = 3;
+
+export interface BriefingGroup {
+  level: string;
+  /** Up and down, biggest first (the overview's Movers). */
+  movers: Movers;
+  /** The lowest ranked, lowest first, each with its gap to the next rank and band. */
+  weakest: { row: BoardRow; gaps: UnitGaps }[];
+}
+
+export interface Briefing {
+  query: BriefingQuery;
+  scope: UnitInfo;
+  board: Board;
+  /** The earlier periods of the same kind (for the KPI tiles' change and trend: kpisOf). */
+  history: PeriodTotals[];
+  /** The scope's own row on its parent's board (its rank among its siblings); null at the top or without a board. */
+  own: { row: BoardRow; parentName: string; ranked: number } | null;
+  groups: BriefingGroup[];
+  /** The sources behind the scope that are not fine now: stale, failing, paused, partial, never polled, or past their daily deadline. */
+  lateSources: SourceHealth[];
+  /** How many sources feed the scope in all. */
+  sourceCount: number;
+  /** Per indicator, the period's figures that arrived late or were corrected afterwards (only those with some). */
+  lateFigures: IndicatorLateness[];
+  /**
+   * TARGETS (chỉ tiêu, issue 16 item 6) — not built yet, so not on the page. Once targets exist, fill
+   * this here from their read model (the units of the board below their target per indicator, with
+   * actual and target) and give the print page its section "Đơn vị chưa đạt chỉ tiêu" after the weakest
+   * units (src/routes/briefings/print/+page.svelte, marked there too). Always null until then.
+   */
+  belowTarget: null;
+}
+
+export { NotFoundError };
+
+/** Without parameters: an officer's own unit (else the home unit), the reporting month holding today. */
+export async function briefingDefaults(sql: Sql, principal: Principal): Promise<BriefingQuery> {
+  const own = principal.kind === 'user' && principal.user.role === 'officer' ? principal.user.unitCode : null;
+  return { scope: own ?? (await rootUnitCode(sql)), period: BRIEFING_DEFAULT_PERIOD, date: today() };
+}
+
+/**
+ * The unit a briefing is of, as it stood at the period's end; refused in words (404) when the code is
+ * unknown or the unit has no units under it to rank then (a commune of the two-tier map).
+ */
+export async function briefingScope(sql: Sql, query: BriefingQuery, locale: Locale): Promise<{ ok: true; unit: UnitInfo } | { ok: false; status: 404; message: string }> {
+  const unit = await readUnit(sql, query.scope, periodOf(query.period, query.date).end);
+  if (!unit) return { ok: false, status: 404, message: m.brief_unknown_scope({ scope: query.scope }, { locale }) };
+  if (!unit.hasChildren) return { ok: false, status: 404, message: m.brief_no_children({ scope: unit.name }, { locale }) };
+  return { ok: true, unit };
+}
+
+/** The briefing of a query; NotFoundError when the scope is unknown or has no children to rank then. */
+export async function readBriefing(sql: Sql, query: BriefingQuery, now = new Date()): Promise<Briefing> {
+  const period = periodOf(query.period, query.date);
+  const scope = await readUnit(sql, query.scope, period.end);
+  if (!scope) throw new NotFoundError(`no unit with code ${query.scope}`);
+  const boardQuery = { ...query, scheme: DEFAULT_SCHEME_KEY };
+  const [board, history, sources, lateness, parentBoard] = await Promise.all([
+    readBoard(sql, boardQuery, now),
+    readKpiHistory(sql, boardQuery),
+    readSourceHealthForUnit(sql, scope.code, now),
+    readLateAndCorrected(sql, scope.code, period),
+    scope.parent ? readBoard(sql, { ...boardQuery, scope: scope.parent.code }, now).catch((e) => (e instanceof NotFoundError ? null : Promise.reject(e))) : null
+  ]);
+  const ownRow = parentBoard?.rows.find((r) => r.unitCode === scope.code) ?? null;
+  const own = ownRow && scope.parent
+    ? { row: ownRow, parentName: scope.parent.name, ranked: parentBoard!.rows.filter((r) => r.unitLevel === ownRow.unitLevel && r.rank !== null).length }
+    : null;
+  const groups = board.groups.map((g, i): BriefingGroup => {
+    const rows = board.rows.filter((r) => r.unitLevel === g.level);
+    const ranked = rows.filter((r) => r.rank !== null).sort((a, b) => b.rank! - a.rank! || a.unitCode.localeCompare(b.unitCode));
+    return {
+      level: g.level,
+      movers: biggestMovers(rows, i === 0 ? MOVERS_MAIN : MOVERS_OTHER),
+      weakest: ranked.slice(0, WEAKEST_PER_GROUP).map((row) => ({ row, gaps: unitGaps(board, row.unitCode)! }))
+    };
+  });
+  return {
+    query, scope, board, history, own, groups,
+    lateSources: sources.filter((s) => s.status !== 'ok' || s.stale || s.missedDeadline),
+    sourceCount: sources.length,
+    lateFigures: Object.values(lateness).filter((a) => a.late + a.corrected > 0),
+    belowTarget: null
+  };
+}
