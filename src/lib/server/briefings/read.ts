@@ -7,12 +7,12 @@
  */
 import type { Sql } from '#db/client';
 import { DEFAULT_SCHEME_KEY, type Board, type BoardRow, type SourceHealth } from '#contract/dto';
-import { biggestMovers, type Movers, type PeriodTotals } from '#domain/kpis';
+import { biggestMovers, type KpiBase, type Movers, type PeriodTotals } from '#domain/kpis';
 import { unitGaps, type UnitGaps } from '#domain/gaps';
 import { periodOf, today } from '#domain/periods';
 import { NotFoundError, readBoard, readUnit, rootUnitCode, type UnitInfo } from '../boards.ts';
 import type { Principal } from '../auth/principal.ts';
-import { readKpiHistory } from '../kpis.ts';
+import { readKpiBase, readKpiHistory } from '../kpis.ts';
 import { readSourceHealthForUnit } from '../sources.ts';
 import { readLateAndCorrected, type IndicatorLateness } from '../drilldown.ts';
 import { BRIEFING_DEFAULT_PERIOD, type BriefingQuery } from './query.ts';
@@ -39,6 +39,8 @@ export interface Briefing {
   board: Board;
   /** The earlier periods of the same kind (for the KPI tiles' change and trend: kpisOf). */
   history: PeriodTotals[];
+  /** While the period is in progress: the same days of the previous one, what the change compares with (kpisOf). */
+  kpiBase: KpiBase | null;
   /** The scope's own row on its parent's board (its rank among its siblings); null at the top or without a board. */
   own: { row: BoardRow; parentName: string; ranked: number } | null;
   groups: BriefingGroup[];
@@ -82,9 +84,10 @@ export async function readBriefing(sql: Sql, query: BriefingQuery, now = new Dat
   const scope = await readUnit(sql, query.scope, period.end);
   if (!scope) throw new NotFoundError(`no unit with code ${query.scope}`);
   const boardQuery = { ...query, scheme: DEFAULT_SCHEME_KEY };
-  const [board, history, sources, lateness, parentBoard] = await Promise.all([
+  const [board, history, kpiBase, sources, lateness, parentBoard] = await Promise.all([
     readBoard(sql, boardQuery, now),
     readKpiHistory(sql, boardQuery),
+    readKpiBase(sql, boardQuery, today(now)),
     readSourceHealthForUnit(sql, scope.code, now),
     readLateAndCorrected(sql, scope.code, period),
     scope.parent ? readBoard(sql, { ...boardQuery, scope: scope.parent.code }, now).catch((e) => (e instanceof NotFoundError ? null : Promise.reject(e))) : null
@@ -103,7 +106,7 @@ export async function readBriefing(sql: Sql, query: BriefingQuery, now = new Dat
     };
   });
   return {
-    query, scope, board, history, own, groups,
+    query, scope, board, history, kpiBase, own, groups,
     lateSources: sources.filter((s) => s.status !== 'ok' || s.stale || s.missedDeadline),
     sourceCount: sources.length,
     lateFigures: Object.values(lateness).filter((a) => a.late + a.corrected > 0),
