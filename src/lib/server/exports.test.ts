@@ -32,6 +32,11 @@ describe('exports', () => {
     // Why it is not ranked: in Vietnamese words and as its code, worded from the structure.
     expect(t[2]!.slice(0, 9)).toEqual([null, null, '001', 'Quận "Ba Đình", trung tâm', null, null, 'chưa có số liệu nào trong kỳ này', 'no_data', 'chưa xếp hạng kỳ này']);
   });
+  it('say in the headings when a period in progress is compared with the same days of the previous one', () => {
+    const t = boardTable({ ...board, comparedWith: { start: '2026-11-01', end: '2026-11-03' } });
+    expect([t[0]![1], t[0]![8]]).toEqual(['Hạng cùng kỳ 01/11–03/11', 'So với cùng kỳ 01/11–03/11']);
+  });
+
   it('name the file by scope and period, and by scheme for any scheme but the default', () => {
     expect(boardFileName(board)).toBe('xep-hang-01-month-2026-11-01');
     expect(boardFileName({ ...board, scheme: { key: 'national_766', nameVi: 'Chỉ số 766' } })).toBe('xep-hang-01-month-2026-11-01-national_766');

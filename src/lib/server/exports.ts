@@ -34,7 +34,10 @@ export const ESTIMATED_HEADER = 'Ước tính';
  * before a reform are an estimate (the .xlsx explains it in the heading's note: `estimatedNote`).
  */
 export function boardTable(board: Board): Cell[][] {
-  const header: Cell[] = ['Hạng', 'Hạng kỳ trước', 'Mã đơn vị', 'Đơn vị', 'Tổng điểm', 'Xếp loại', 'Lý do chưa xếp hạng', 'Mã lý do chưa xếp hạng', 'So với kỳ trước'];
+  // A period in progress compares with the same days of the previous one ("cùng kỳ"), and its headings say which.
+  const c = board.comparedWith;
+  const days = c ? ` ${c.start.slice(8, 10)}/${c.start.slice(5, 7)}–${c.end.slice(8, 10)}/${c.end.slice(5, 7)}` : '';
+  const header: Cell[] = ['Hạng', c ? `Hạng cùng kỳ${days}` : 'Hạng kỳ trước', 'Mã đơn vị', 'Đơn vị', 'Tổng điểm', 'Xếp loại', 'Lý do chưa xếp hạng', 'Mã lý do chưa xếp hạng', c ? `So với cùng kỳ${days}` : 'So với kỳ trước'];
   for (const i of board.indicators) header.push(`${i.nameVi} — tỷ lệ`, `${i.nameVi} — tử số`, `${i.nameVi} — mẫu số`, `${i.nameVi} — điểm`);
   header.push('Loại đơn vị', 'Nhóm xếp hạng', ESTIMATED_HEADER);
   // A scheme with groups (the 766 index): each group's points, ours and the portal's, then both totals,
