@@ -316,6 +316,7 @@ test('a day is typed and picked dd/mm/yyyy in a browser set to American English;
 test("a display token's last day is picked on the calendar and kept as that day", async ({ browser }) => {
   const { context, page } = await asPerson(browser, 'admin', 'en-US');
   await page.goto(`${base()}/admin/tokens`);
+  await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
   const field = page.getByLabel('Hiệu lực đến hết ngày');
   await expect(field).toHaveAttribute('placeholder', 'dd/mm/yyyy');
   // A day that is no day is refused by name, by the server too.

@@ -268,7 +268,7 @@ class WebServer {
     return `http://127.0.0.1:${this.port}`;
   }
   async start(release?: string) {
-    const env = { ...process.env, PORT: String(this.port), HOST: '127.0.0.1', DATABASE_URL: process.env.E2E_DATABASE_URL!, CITYOPS_RELEASE: release ?? '' };
+    const env = { ...process.env, PORT: String(this.port), HOST: '127.0.0.1', DATABASE_URL: process.env.E2E_DATABASE_URL!, CITYOPS_RELEASE: release ?? '', EARLY_PERIOD_DAYS: '0' };
     const proc = (this.proc = spawn(process.execPath, ['src/server.js'], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
     let output = '';
     await new Promise<void>((resolve, reject) => {
