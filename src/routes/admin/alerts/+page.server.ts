@@ -1,0 +1,54 @@
+import { fail } from '@sveltejs/kit';
+import { z } from 'zod';
+import { sql } from '#server/db';
+import { config } from '#server/config';
+import { failWith, formValues } from '$lib/server/forms';
+import { unitTreeOptions } from '$lib/server/admin/tokens';
+import { createRule, deleteRule, listRules, RULE_FIELDS, setRuleEnabled, type RuleInput } from '$lib/server/alerts/rules';
+import { m } from '$lib/paraglide/messages';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async () => {
+  const db = await sql();
+  const [rules, units, sources, indicators] = await Promise.all([
+    listRules(db),
+    unitTreeOptions(db),
+    db<{ key: string; name: string; daily_deadline: string | null }[]>`select key, name, daily_deadline from data_sources where kind <> 'upload' order by id`,
+    db<{ key: string; name_vi: string; name_en: string }[]>`
+      select distinct on (i.key) i.key, i.name_vi, i.name_en from indicators i order by i.key, i.id desc`
+  ]);
+  return { rules, units, sources: sources.map((s) => ({ key: s.key, name: s.name, deadline: s.daily_deadline })), indicators: indicators.map((i) => ({ key: i.key, nameVi: i.name_vi, nameEn: i.name_en })) };
+};
+
+const idSchema = z.object({ id: z.coerce.number().int().positive() });
+
+export const actions: Actions = {
+  create: async ({ request, locals, getClientAddress }) => {
+    const form = await request.formData();
+    const values = formValues(form);
+    const roles = form.getAll('roles').filter((r): r is string => typeof r === 'string');
+    const input: RuleInput = Object.fromEntries(RULE_FIELDS.map((f) => [f, values[f] ?? '']));
+    input.roles = roles.join(',');
+    const result = await createRule(await sql(), input, locals.principal, { secretKeyHex: config().CITYOPS_SECRET_KEY, ip: getClientAddress() });
+    if (!result.ok) {
+      const failure = failWith({ ...values, roles: roles.join(',') }, result.errors);
+      // The words above the form count the fields; each field's own words stand under it.
+      failure.data.message = m.alert_err_form({ count: Object.keys(result.errors).length });
+      return failure;
+    }
+    return { saved: m.alert_saved({ name: input.name?.trim() ?? '' }) };
+  },
+  toggle: async ({ request, locals, getClientAddress }) => {
+    const form = await request.formData();
+    const parsed = idSchema.safeParse(formValues(form));
+    if (!parsed.success) return fail(400, { message: 'id' });
+    await setRuleEnabled(await sql(), parsed.data.id, form.get('enabled') === 'true', locals.principal, getClientAddress());
+    return { done: m.alert_switched() };
+  },
+  delete: async ({ request, locals, getClientAddress }) => {
+    const parsed = idSchema.safeParse(formValues(await request.formData()));
+    if (!parsed.success) return fail(400, { message: 'id' });
+    await deleteRule(await sql(), parsed.data.id, locals.principal, getClientAddress());
+    return { done: m.alert_deleted() };
+  }
+};
