@@ -222,7 +222,7 @@ export async function evaluateAlerts(sql: Sql, options: EvaluateOptions = {}): P
       }
       const keys = holding.map((c) => c.key);
       const gone = await tx`
-        update alerts set cleared_at = ${now} where rule_id = ${rule.id} and cleared_at is null and not (condition_key = any(${keys}::text[]))
+        update alerts set cleared_at = ${now.toISOString()} where rule_id = ${rule.id} and cleared_at is null and not (condition_key = any(${keys}::text[]))
         returning id`;
       return { ids, cleared: gone.length };
     });
@@ -236,7 +236,7 @@ export async function evaluateAlerts(sql: Sql, options: EvaluateOptions = {}): P
 async function raise(tx: Queryable, rule: RuleRow, c: Condition, now: Date, boss: PgBoss | undefined): Promise<number | null> {
   const [row] = await tx<{ id: number }[]>`
     insert into alerts (rule_id, condition_key, kind, unit_id, source_id, title, body, link, raised_at)
-    values (${rule.id}, ${c.key}, ${rule.kind}, ${c.unitId}, ${c.sourceId}, ${c.title}, ${c.body}, ${c.link}, ${now})
+    values (${rule.id}, ${c.key}, ${rule.kind}, ${c.unitId}, ${c.sourceId}, ${c.title}, ${c.body}, ${c.link}, ${now.toISOString()})
     on conflict (condition_key) where cleared_at is null do nothing
     returning id`;
   if (!row) return null;
@@ -245,7 +245,7 @@ async function raise(tx: Queryable, rule: RuleRow, c: Condition, now: Date, boss
     // Officers hear only about their own unit's subtree (as access.ts reads it: through unit_rollup, by codes).
     const people = await tx<{ id: number }[]>`
       insert into alert_notifications (alert_id, user_id, created_at)
-      select ${alertId}, u.id, ${now} from users u left join units ou on ou.id = u.unit_id
+      select ${alertId}, u.id, ${now.toISOString()} from users u left join units ou on ou.id = u.unit_id
       where not u.disabled and (u.role = any(${rule.notify_roles}::text[]) or u.id = any(${rule.notify_user_ids}::int[]))
         and (u.role <> 'officer' or (${c.unitCode}::text is not null and exists (
           select 1 from unit_rollup r join units a on a.id = r.ancestor_id join units d on d.id = r.descendant_id
@@ -267,7 +267,7 @@ async function raise(tx: Queryable, rule: RuleRow, c: Condition, now: Date, boss
   for (const r of recipients) {
     const [d] = await tx<{ id: number }[]>`
       insert into alert_deliveries (alert_id, channel, recipient, status, digest, not_before, created_at)
-      values (${alertId}, ${r.channel}, ${r.to}, ${held ? 'held' : 'queued'}, ${rule.digest}, ${held ? releaseAt : null}, ${now})
+      values (${alertId}, ${r.channel}, ${r.to}, ${held ? 'held' : 'queued'}, ${rule.digest}, ${held ? releaseAt.toISOString() : null}, ${now.toISOString()})
       returning id`;
     if (!held && boss) await boss.send(DELIVER_ALERT_QUEUE, { deliveryIds: [d!.id] } satisfies DeliverAlertJob, { db: inTransaction(tx) });
   }
@@ -285,7 +285,7 @@ export async function releaseDue(sql: Sql, boss: PgBoss, now: Date = new Date())
       update alert_deliveries d set status = 'queued'
       from alerts a
       where a.id = d.alert_id and d.id in (
-        select id from alert_deliveries where status = 'held' and not_before <= ${now} for update skip locked)
+        select id from alert_deliveries where status = 'held' and not_before <= ${now.toISOString()} for update skip locked)
       returning d.id, d.digest, a.rule_id, d.channel, d.recipient`;
     const groups = new Map<string, number[]>();
     for (const d of due) {
