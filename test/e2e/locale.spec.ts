@@ -23,6 +23,8 @@ const ALLOWED = new Set(
   [
     'VNeID', 'TTHC', 'CSV', 'API', 'URL', 'JSON', 'HTTP', 'HTTPS', 'ID', 'PDF', 'SMTP', 'City', 'Ops', 'XLSX', 'Excel', 'JSONata', 'Luxon', 'OpenAPI',
     'DVCQG', 'GSO', 'VN', 'BC', 'CP', 'UBND', 'GET', 'POST', 'KB', 'MB', 'ms', 'VI', 'EN', 'CN', 'Ctrl', 'Bearer', 'Authorization',
+    // An alert's channel to a chat bridge: the word Vietnamese administrators use for it.
+    'webhook',
     // The header's language switch names the other language in that language.
     'English',
     // The day's and the time's patterns as a form asks for them: dd/mm/yyyy, HH:mm.
@@ -67,6 +69,7 @@ function urlsOf(route: string, who: Who, d: Names): string[] | null {
   const admin = who === 'admin';
   const table: Record<string, string[]> = {
     '/': ['/', '/?period=day', '/?period=report_month', '/?scheme=national_766_progress'],
+    '/alerts': ['/alerts'],
     '/login': [],
     '/logout': [],
     '/units/[code]': who === 'officer-thanh-oai' ? ['/units/10114', '/units/00004'] : ['/units/01', '/units/10114', '/units/278', '/units/10114?period=report_month'],
@@ -74,6 +77,7 @@ function urlsOf(route: string, who: Who, d: Names): string[] | null {
     '/units/[code]/indicators/[key]/samples': ['/units/10114/indicators/dossier.on_time/samples'],
     '/wall': WALL_SCENES.map((s) => `/wall?scene=${s}`),
     '/admin': ['/admin'],
+    '/admin/alerts': ['/admin/alerts'],
     '/admin/api-tokens': ['/admin/api-tokens'],
     '/admin/audit': ['/admin/audit'],
     '/admin/reconciliation': ['/admin/reconciliation'],

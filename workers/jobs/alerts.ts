@@ -1,14 +1,14 @@
 /**
- * Alerts in the workers (docs/alerts.md): `alerts-tick` every minute (the source rules — a missed
- * daily deadline, a stale source — and the held deliveries whose time came: quiet hours over, the
- * digest's hour), and `deliver-alert`, one job per mail or webhook call, retried with backoff.
- * The ranking rules are evaluated after each poll that changed something (poll-source.ts).
+ * Alerts in the workers (docs/alerts.md): `alerts-tick` every minute (every rule: the source rules —
+ * a missed daily deadline, a stale source — which only time changes, and the ranking rules again,
+ * for boards a recompute job changed; then the held deliveries whose time came: quiet hours over,
+ * the digest's hour), and `deliver-alert`, one job per mail or webhook call, retried with backoff.
+ * The ranking rules are also evaluated right after each poll that changed something (poll-source.ts).
  */
 import type { PgBoss } from 'pg-boss';
 import type { Sql } from '#db/client';
 import { evaluateAlerts, releaseDue } from '#server/alerts/evaluate';
 import { deliver, type DeliveryConfig } from '#server/alerts/deliver';
-import { SOURCE_KINDS } from '#domain/alerts';
 import { ALERTS_TICK_QUEUE, DELIVER_ALERT_QUEUE, QUEUE_OPTIONS, alertsTickJobSchema, deliverAlertJobSchema } from '#server/jobs/queues';
 import { workParsed, type WorkerContext } from './work.ts';
 
@@ -23,7 +23,7 @@ export async function workAlerts(ctx: WorkerContext & { sql: Sql; delivery: Deli
   const { sql, boss, log, delivery } = ctx;
   await workParsed(ctx, ALERTS_TICK_QUEUE, alertsTickJobSchema, { pollingIntervalSeconds: 1 }, async (data) => {
     const now = data.now ? new Date(data.now) : new Date();
-    const evaluated = await evaluateAlerts(sql, { now, boss, kinds: SOURCE_KINDS });
+    const evaluated = await evaluateAlerts(sql, { now, boss });
     const released = await releaseDue(sql, boss, now);
     if (evaluated.raised.length || released) log.info({ raised: evaluated.raised, cleared: evaluated.cleared, released }, 'alerts tick');
     return { ...evaluated, released };
