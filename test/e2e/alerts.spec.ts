@@ -30,7 +30,7 @@ test('the rules form names a bad field in words, then saves a rule', async ({ pa
   await page.getByLabel('Loại cảnh báo').selectOption('rank_drop');
   await page.getByLabel('Số bậc tụt tối thiểu').fill('0');
   await page.getByRole('checkbox', { name: 'Thư điện tử', exact: true }).check();
-  await page.getByLabel(/^Địa chỉ thư điện tử/).fill('truc-ban@hanoi, sai-dia-chi');
+  await page.getByLabel(/^Địa chỉ thư điện tử/).fill('truc-ban@hanoi.gov.vn, sai-dia-chi');
   await page.getByLabel('Yên lặng từ (giờ:phút)').fill('22:00');
   await page.getByRole('button', { name: 'Lưu quy tắc' }).click();
   await expect(page.getByTestId('form-message')).toHaveText('Chưa lưu: 4 ô cần sửa (ghi ngay dưới từng ô).');

@@ -3,7 +3,7 @@
  * with zod, every bad field named in words; create, list, switch on/off, delete (audited).
  */
 import { z } from 'zod';
-import { desc, eq, inArray } from 'drizzle-orm';
+import { desc, eq, inArray, sql as expr } from 'drizzle-orm';
 import { orm, type Queryable as Sql } from '#db/client';
 import { alertRules, dataSources, units, users } from '#db/schema/index';
 import { ROLES } from '#db/schema/auth';
@@ -59,7 +59,8 @@ export async function parseRule(sql: Sql, input: RuleInput, secretKeyHex: string
   let scopeUnitId: number | null = null;
   const scopeCode = (input.scopeCode ?? '').trim();
   if (scopeCode) {
-    const [u] = await orm(sql).select({ id: units.id }).from(units).where(eq(units.gsoCode, scopeCode)).limit(1);
+    // A code reused across a reform (10114: Thị trấn Kim Bài until 30/06/2025, Xã Thanh Oai since): the unit in force.
+    const [u] = await orm(sql).select({ id: units.id }).from(units).where(eq(units.gsoCode, scopeCode)).orderBy(expr`${units.validTo} desc nulls first`).limit(1);
     if (!u) errors.scopeCode = m.alert_err_scope({ code: scopeCode });
     else scopeUnitId = u.id;
   }
