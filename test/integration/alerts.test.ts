@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { createRule } from '#server/alerts/rules';
 import { evaluateAlerts } from '#server/alerts/evaluate';
+import { alertsQuerySchema, inbox, listAlerts, markRead, unreadCount } from '#server/alerts/read';
+import type { Principal } from '#server/auth/principal';
 import { ALERTS_TICK_QUEUE, DELIVER_ALERT_QUEUE, POLL_QUEUE } from '#server/jobs/queues';
 import { requestPoll } from '#server/jobs/send';
 import { RANKING_KINDS } from '#domain/alerts';
@@ -194,6 +196,26 @@ describe('alerts', () => {
     const told = await db.sql<{ username: string }[]>`
       select u.username from alert_notifications n join users u on u.id = n.user_id where n.alert_id = ${alert!.id} order by u.username`;
     expect(told.map((t) => t.username)).toEqual(['can-bo-a']);
+    // GET /api/v1/alerts's read: an officer sees their own subtree's alerts only; a leader every one.
+    const officer = async (username: string, code: string): Promise<Principal> => {
+      const [u] = await db.sql<{ id: number }[]>`select id from users where username = ${username}`;
+      return { kind: 'user', sessionId: 's', user: { id: u!.id, username, displayName: username, role: 'officer', unitCode: code, unitName: null } };
+    };
+    const all = alertsQuerySchema.parse({});
+    const seenByA = await listAlerts(db.sql, await officer('can-bo-a', a.code), all);
+    expect(seenByA.map((x) => x.id)).toEqual([alert!.id]);
+    expect(seenByA[0]).toMatchObject({ unit: { code: a.code }, rule: { name: 'Tụt xếp loại' }, deliveries: [{ channel: 'email', recipient: 'can-bo-a@hanoi.test' }] });
+    expect(await listAlerts(db.sql, await officer('can-bo-b', b.code), all)).toEqual([]);
+    const leader: Principal = { kind: 'user', sessionId: 's', user: { id: 1, username: 'lanh-dao', displayName: '', role: 'leader', unitCode: null, unitName: null } };
+    expect((await listAlerts(db.sql, leader, all)).length).toBeGreaterThan(1);
+    expect((await listAlerts(db.sql, leader, alertsQuerySchema.parse({ unit: b.code }))).map((x) => x.id)).not.toContain(alert!.id);
+    // The bell: one unread for A, read once marked.
+    const aId = (await officer('can-bo-a', a.code)) as Extract<Principal, { kind: 'user' }>;
+    expect(await unreadCount(db.sql, aId.user.id)).toBe(1);
+    const [item] = await inbox(db.sql, aId.user.id);
+    expect(item).toMatchObject({ title: alert!.title, link: alert!.link, read: false });
+    expect(await markRead(db.sql, aId.user.id, item!.id)).toBe(1);
+    expect(await unreadCount(db.sql, aId.user.id)).toBe(0);
     const mail = await smtp.mailTo('can-bo-a@hanoi.test');
     expect(mail.subject).toBe(`[Cảnh báo] ${a.name} xuống xếp loại Trung bình`);
     expect(mail.text).toContain(`https://dieuhanh.hanoi.test/units/${a.code}?period=month&date=${period.start}`);
