@@ -35,7 +35,8 @@ const ALLOWED = new Set(
 const SYLLABLES = new Set(
   ('ban cho co tin theo ho so to con khi hay nay thu sao kho tra xa trong trang ghi sau thay dung xong danh ngay qua cao do vi hai ra quan xem ' +
     'khai gian thao gia trung sai chi vai chu bao nam anh chia sang ta vui xu kia nhau khu thanh tai mai tim loai lai hoa an ba tam minh long ' +
-    'phong tay bac binh hung phu ha van mo gan chon nhan moi tu la bi di ve lo cu luu dang tong hon chung khoa hoi xin giao sinh doanh cung truy').split(' ')
+    'phong tay bac binh hung phu ha van mo gan chon nhan moi tu la bi di ve lo cu luu dang tong hon chung khoa hoi xin giao sinh doanh cung truy ' +
+    'quy ai').split(' ')
 );
 
 type Who = Exclude<DemoUser, 'officer-so-noi-vu'>;
