@@ -144,7 +144,7 @@ export async function rankingConditions(sql: Queryable, rule: RuleRow, now: Date
         if (r.total === null || r.total >= t) continue;
         out.push({
           ...base, key: conditionKey(rule.id, { unitId: r.unit_id, indicator: null, period }),
-          title: `${r.name}: tổng điểm dưới ${vi(t)}`,
+          title: `${r.name}: tổng điểm dưới ${vi(t)} điểm`,
           body: `Tổng điểm của ${r.name} (${r.code}) là ${vi(r.total)} điểm, dưới ngưỡng ${vi(t)} điểm — ${periodWords(period)}.`
         });
       } else {
