@@ -8,6 +8,8 @@ import { createHmac } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Sql } from '#db/client';
 import { open } from '../secrets.ts';
+import { egressPolicy } from '../config.ts';
+import { egressRefusal, guardedDispatcher } from '../pipeline/ssrf.ts';
 
 export interface DeliveryConfig {
   /** smtp://… or smtps://… (SMTP_URL); unset: mail deliveries fail with that reason. */
@@ -90,9 +92,15 @@ export async function deliver(sql: Sql, deliveryIds: number[], cfg: DeliveryConf
           raisedAt: new Date(r.raised_at).toISOString(), unit: r.unit_code, source: r.source_key
         }))
       });
-      const res = await fetch(first.recipient, {
-        method: 'POST', body, redirect: 'manual', signal: AbortSignal.timeout(cfg.webhookTimeoutMs ?? 10_000),
+      // The sources' egress policy (SOURCE_ALLOWED_HOSTS) holds for webhooks too: no private or
+      // loopback address unless allowed, never link-local or cloud metadata; checked at connect time.
+      const init: RequestInit & { dispatcher: ReturnType<typeof guardedDispatcher> } = {
+        method: 'POST', body, redirect: 'manual', signal: AbortSignal.timeout(cfg.webhookTimeoutMs ?? 10_000), dispatcher: guardedDispatcher(egressPolicy()),
         headers: { 'content-type': 'application/json', 'user-agent': 'CityOps-Alerts/1', 'x-cityops-signature': signature(open(first.secret, cfg.secretKeyHex), body) }
+      };
+      const res = await fetch(first.recipient, init).catch((e: unknown) => {
+        const refused = egressRefusal(e);
+        throw refused ? new Error(`webhook: ${refused.message}`) : e;
       });
       await res.body?.cancel();
       if (!res.ok) throw new Error(`webhook trả lời HTTP ${res.status}`);
