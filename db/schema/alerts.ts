@@ -119,3 +119,15 @@ export const alertDeliveries = pgTable(
 );
 
 export type AlertRule = typeof alertRules.$inferSelect;
+
+/**
+ * The address a person receives their alert mail at, set by themselves on /alerts: a rule with the
+ * mail channel writes to every person it tells (scoped like the bell) who has one, besides its own list.
+ */
+export const alertContacts = pgTable('alert_contacts', {
+  userId: integer()
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  email: text().notNull(),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow()
+});

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { createRule } from '#server/alerts/rules';
 import { evaluateAlerts } from '#server/alerts/evaluate';
-import { alertsQuerySchema, inbox, listAlerts, markRead, unreadCount } from '#server/alerts/read';
+import { alertsQuerySchema, inbox, listAlerts, markRead, setContact, unreadCount } from '#server/alerts/read';
 import type { Principal } from '#server/auth/principal';
 import { ALERTS_TICK_QUEUE, DELIVER_ALERT_QUEUE, POLL_QUEUE } from '#server/jobs/queues';
 import { requestPoll } from '#server/jobs/send';
@@ -181,7 +181,12 @@ describe('alerts', () => {
       update rankings set total = 70 where scope_unit_id = ${city!.id} and period_kind = 'month' and period_start = ${prev.start} and scheme_key = 'operations' and unit_id <> ${a.id}`;
     await db.sql`
       update rankings set total = 70 where scope_unit_id = ${city!.id} and period_kind = 'month' and period_start = ${period.start} and scheme_key = 'operations' and unit_id <> ${a.id}`;
-    await rule({ name: 'Tụt xếp loại', kind: 'band_drop', periodKind: 'month', roles: 'officer', inApp: 'on', email: 'on', emails: 'can-bo-a@hanoi.test' });
+    // Each officer gave their own address for alert mail (/alerts); the rule lists none: mail follows the bell's scope.
+    const idOf = async (username: string) => (await db.sql<{ id: number }[]>`select id from users where username = ${username}`)[0]!.id;
+    expect(await setContact(db.sql, await idOf('can-bo-a'), 'Can-Bo-A@hanoi.test')).toBe(true);
+    expect(await setContact(db.sql, await idOf('can-bo-b'), 'can-bo-b@hanoi.test')).toBe(true);
+    expect(await setContact(db.sql, await idOf('can-bo-b'), 'khong-phai-dia-chi')).toBe(false);
+    await rule({ name: 'Tụt xếp loại', kind: 'band_drop', periodKind: 'month', roles: 'officer', inApp: 'on', email: 'on' });
 
     const once = await evaluateAlerts(db.sql, { boss: jobs.boss, kinds: RANKING_KINDS });
     const twice = await evaluateAlerts(db.sql, { boss: jobs.boss, kinds: RANKING_KINDS });
@@ -221,6 +226,7 @@ describe('alerts', () => {
     expect(mail.text).toContain(`https://dieuhanh.hanoi.test/units/${a.code}?period=month&date=${period.start}`);
     await deliveryJobsSettled([alert!.id]);
     expect(smtp.to('can-bo-a@hanoi.test')).toHaveLength(1);
+    expect(smtp.to('can-bo-b@hanoi.test')).toHaveLength(0);
 
     // Cleared once the band is back; a new drop raises again.
     await db.sql`update rankings set total = 88 where period_kind = 'month' and period_start = ${period.start} and unit_id = ${a.id} and scheme_key = 'operations'`;

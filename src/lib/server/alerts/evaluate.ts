@@ -241,24 +241,26 @@ async function raise(tx: Queryable, rule: RuleRow, c: Condition, now: Date, boss
     returning id`;
   if (!row) return null;
   const alertId = row.id;
-  if (rule.in_app) {
-    // Officers hear only about their own unit's subtree (as access.ts reads it: through unit_rollup, by codes).
-    const people = await tx<{ id: number }[]>`
+  // The people the rule tells: its roles and users, an officer only about a unit in their own unit's
+  // subtree (as access.ts reads detail: through unit_rollup, by codes), with the address each set for alert mail.
+  const people = await tx<{ id: number; email: string | null }[]>`
+    select u.id, c.email from users u left join units ou on ou.id = u.unit_id left join alert_contacts c on c.user_id = u.id
+    where not u.disabled and (u.role = any(${rule.notify_roles}::text[]) or u.id = any(${rule.notify_user_ids}::int[]))
+      and (u.role <> 'officer' or (${c.unitCode}::text is not null and exists (
+        select 1 from unit_rollup r join units a on a.id = r.ancestor_id join units d on d.id = r.descendant_id
+        where a.gso_code = ou.gso_code and d.gso_code = ${c.unitCode}::text)))
+    order by u.id`;
+  if (rule.in_app && people.length) {
+    await tx`
       insert into alert_notifications (alert_id, user_id, created_at)
-      select ${alertId}, u.id, ${now.toISOString()} from users u left join units ou on ou.id = u.unit_id
-      where not u.disabled and (u.role = any(${rule.notify_roles}::text[]) or u.id = any(${rule.notify_user_ids}::int[]))
-        and (u.role <> 'officer' or (${c.unitCode}::text is not null and exists (
-          select 1 from unit_rollup r join units a on a.id = r.ancestor_id join units d on d.id = r.descendant_id
-          where a.gso_code = ou.gso_code and d.gso_code = ${c.unitCode}::text)))
-      on conflict do nothing
-      returning user_id as id`;
-    if (people.length) {
-      const payload: AlertsChanged = { userIds: people.map((p) => p.id) };
-      await tx`select pg_notify(${ALERTS_CHANNEL}, ${JSON.stringify(payload)})`;
-    }
+      select ${alertId}, unnest(${people.map((p) => p.id)}::int[]), ${now.toISOString()}
+      on conflict do nothing`;
+    const payload: AlertsChanged = { userIds: people.map((p) => p.id) };
+    await tx`select pg_notify(${ALERTS_CHANNEL}, ${JSON.stringify(payload)})`;
   }
+  const addresses = rule.email ? [...new Set([...rule.notify_emails, ...people.flatMap((p) => (p.email ? [p.email] : []))].map((e) => e.toLowerCase()))] : [];
   const recipients: { channel: 'email' | 'webhook'; to: string }[] = [
-    ...(rule.email ? rule.notify_emails.map((to) => ({ channel: 'email' as const, to })) : []),
+    ...addresses.map((to) => ({ channel: 'email' as const, to })),
     ...(rule.webhook_url ? [{ channel: 'webhook' as const, to: rule.webhook_url }] : [])
   ];
   const quiet = { from: rule.quiet_from, to: rule.quiet_to };

@@ -109,3 +109,23 @@ export async function listAlerts(sql: Sql, principal: Principal, q: AlertsQuery)
     deliveries: (r.deliveries ?? []).map((d) => ({ ...d, sentAt: d.sentAt ? new Date(d.sentAt).toISOString() : null }))
   }));
 }
+
+/** The address the person takes their alert mail at (set by themselves), or null. */
+export async function contactOf(sql: Sql, userId: number): Promise<string | null> {
+  const [row] = await sql<{ email: string }[]>`select email from alert_contacts where user_id = ${userId}`;
+  return row?.email ?? null;
+}
+
+/** Sets (or, with an empty text, removes) the person's address; a wrong one answers false and changes nothing. */
+export async function setContact(sql: Sql, userId: number, email: string): Promise<boolean> {
+  const e = email.trim();
+  if (!e) {
+    await sql`delete from alert_contacts where user_id = ${userId}`;
+    return true;
+  }
+  if (!z.email().safeParse(e).success || e.length > 320) return false;
+  await sql`
+    insert into alert_contacts (user_id, email, updated_at) values (${userId}, ${e}, now())
+    on conflict (user_id) do update set email = excluded.email, updated_at = now()`;
+  return true;
+}

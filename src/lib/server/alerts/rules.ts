@@ -117,7 +117,8 @@ export async function parseRule(sql: Sql, input: RuleInput, secretKeyHex: string
   if (badEmail) errors.emails = m.alert_err_email({ value: badEmail });
   const inApp = on(input.inApp);
   const email = on(input.email);
-  if (email && !emails.length && !badEmail) errors.emails = m.alert_err_email_none();
+  // The mail channel writes to the rule's addresses and to the people it tells who gave theirs (/alerts).
+  if (email && !emails.length && !badEmail && !roles.length && !userIds.length) errors.emails = m.alert_err_email_none();
   const webhookUrl = (input.webhookUrl ?? '').trim() || null;
   if (webhookUrl && !/^https?:\/\/[^\s]+$/.test(webhookUrl)) errors.webhookUrl = m.alert_err_webhook();
   const webhookSecret = (input.webhookSecret ?? '').trim();
