@@ -106,9 +106,23 @@ test('the bell counts the unread alerts and goes up live when the workers raise 
   await expect(item).toContainText('Quy tắc: Thanh Oai dưới 100 điểm (e2e)');
   await expect(item.getByRole('link', { name: mine.title })).toHaveAttribute('href', mine.link);
   await shoot(page, 'alerts-inbox');
+  // The address this person takes alert mail at: refused in words when it is none, then saved.
+  await page.getByLabel(/^Địa chỉ thư của bạn/).fill('quan-tri@hanoi');
+  await page.getByRole('button', { name: 'Lưu địa chỉ' }).click();
+  await expect(page.locator('[data-field="email"]')).toHaveText('Địa chỉ thư của bạn: “quan-tri@hanoi” không phải là một địa chỉ thư.');
+  await page.getByLabel(/^Địa chỉ thư của bạn/).fill('quan-tri@hanoi.gov.vn');
+  await page.getByRole('button', { name: 'Lưu địa chỉ' }).click();
+  await expect(page.getByRole('status')).toHaveText('Đã lưu: cảnh báo sẽ gửi tới quan-tri@hanoi.gov.vn.');
   await item.getByRole('button', { name: 'Đánh dấu đã đọc' }).click();
   await expect(item).toContainText('Đã đọc');
   await expect(bell).toHaveAttribute('data-unread', String(before));
+  // Every alert raised is listed for the administrators, with what was sent.
+  await page.goto(`${base()}/admin/alerts`);
+  const recent = page.getByTestId('recent-alerts').locator('tr', { hasText: mine.title });
+  await expect(recent).toContainText('Thanh Oai dưới 100 điểm (e2e)');
+  await expect(recent).toContainText('chỉ trong ứng dụng');
+  await shoot(page, 'admin-alerts-recent');
+  await page.goto(`${base()}/alerts`);
   await item.getByRole('link', { name: 'Xem chi tiết' }).click();
   await expect(page).toHaveURL(new RegExp(`/units/10114\\?period=month&date=`));
 });

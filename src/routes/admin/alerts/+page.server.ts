@@ -5,19 +5,21 @@ import { config } from '#server/config';
 import { failWith, formValues } from '$lib/server/forms';
 import { unitTreeOptions } from '$lib/server/admin/tokens';
 import { createRule, deleteRule, listRules, RULE_FIELDS, setRuleEnabled, type RuleInput } from '$lib/server/alerts/rules';
+import { alertsQuerySchema, listAlerts } from '$lib/server/alerts/read';
 import { m } from '$lib/paraglide/messages';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async () => {
+export const load: PageServerLoad = async ({ locals }) => {
   const db = await sql();
-  const [rules, units, sources, indicators] = await Promise.all([
+  const [rules, recent, units, sources, indicators] = await Promise.all([
     listRules(db),
+    listAlerts(db, locals.principal, alertsQuerySchema.parse({ limit: 30 })),
     unitTreeOptions(db),
     db<{ key: string; name: string; daily_deadline: string | null }[]>`select key, name, daily_deadline from data_sources where kind <> 'upload' order by id`,
     db<{ key: string; name_vi: string; name_en: string }[]>`
       select distinct on (i.key) i.key, i.name_vi, i.name_en from indicators i order by i.key, i.id desc`
   ]);
-  return { rules, units, sources: sources.map((s) => ({ key: s.key, name: s.name, deadline: s.daily_deadline })), indicators: indicators.map((i) => ({ key: i.key, nameVi: i.name_vi, nameEn: i.name_en })) };
+  return { rules, recent, units, sources: sources.map((s) => ({ key: s.key, name: s.name, deadline: s.daily_deadline })), indicators: indicators.map((i) => ({ key: i.key, nameVi: i.name_vi, nameEn: i.name_en })) };
 };
 
 const idSchema = z.object({ id: z.coerce.number().int().positive() });
