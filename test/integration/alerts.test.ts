@@ -4,6 +4,11 @@
  * job's `now`; every wait is on a job or on the arrival of a mail or a call.
  */
 import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { io as connect, type Socket } from 'socket.io-client';
+import { attachRealtime } from '#server/realtime/index';
+import type { ClientToServerEvents, ServerToClientEvents } from '#contract/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { createRule } from '#server/alerts/rules';
@@ -168,8 +173,22 @@ describe('alerts', () => {
     expect(districts).toHaveLength(2);
     const a = districts[0]!;
     const b = districts[1]!;
-    await sessionCookie(db.sql, { username: 'can-bo-a', role: 'officer', unitCode: a.code });
-    await sessionCookie(db.sql, { username: 'can-bo-b', role: 'officer', unitCode: b.code });
+    const cookieA = await sessionCookie(db.sql, { username: 'can-bo-a', role: 'officer', unitCode: a.code });
+    const cookieB = await sessionCookie(db.sql, { username: 'can-bo-b', role: 'officer', unitCode: b.code });
+    // The web side: Socket.IO on a real server, each officer's browser a real client.
+    const http = createServer();
+    const realtime = await attachRealtime(http, db.sql);
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    const open = async (cookie: string) => {
+      const s: Socket<ServerToClientEvents, ClientToServerEvents> = connect(url, { transports: ['websocket'], extraHeaders: { cookie } });
+      await new Promise<void>((resolve) => s.once('connect', () => resolve()));
+      return s;
+    };
+    const [socketA, socketB] = [await open(cookieA), await open(cookieB)];
+    const heardByB: number[] = [];
+    socketB.on('alerts:changed', (e) => heardByB.push(e.unread));
+    const bellA = new Promise<{ unread: number }>((resolve) => socketA.once('alerts:changed', resolve));
     // The previous month: 85 points (Tốt); this month 60 (Trung bình).
     await db.sql`
       insert into rankings (scheme_key, scope_unit_id, period_kind, period_start, period_end, unit_id, rank, previous_rank, total, indicators, scheme_id)
@@ -201,6 +220,15 @@ describe('alerts', () => {
     const told = await db.sql<{ username: string }[]>`
       select u.username from alert_notifications n join users u on u.id = n.user_id where n.alert_id = ${alert!.id} order by u.username`;
     expect(told.map((t) => t.username)).toEqual(['can-bo-a']);
+    // Live: A's bell hears it; B's does not (B's own count, asked after A heard, is still 0).
+    expect(await bellA).toEqual({ unread: 1 });
+    const askB = await new Promise<unknown>((resolve) => socketB.emit('alerts:unread', resolve));
+    expect(askB).toEqual({ data: { unread: 0 } });
+    expect(heardByB).toEqual([]);
+    socketA.disconnect();
+    socketB.disconnect();
+    await realtime.close();
+    http.close();
     // GET /api/v1/alerts's read: an officer sees their own subtree's alerts only; a leader every one.
     const officer = async (username: string, code: string): Promise<Principal> => {
       const [u] = await db.sql<{ id: number }[]>`select id from users where username = ${username}`;
