@@ -60,6 +60,25 @@ test('the rules form names a bad field in words, then saves a rule', async ({ pa
   await expect(page.getByLabel('Tên quy tắc')).toHaveValue('');
   await expect(page.getByLabel('Loại cảnh báo')).toHaveValue('band_drop');
   await shoot(page, 'admin-alerts');
+  // Edited in place: the form shows it as saved; a refusal again names the field; then saved.
+  await row.getByRole('link', { name: 'Sửa' }).click();
+  await expect(page.getByRole('heading', { name: 'Sửa quy tắc “Xã tụt từ 500 bậc (e2e)”' })).toBeVisible();
+  await expect(page.getByLabel('Loại cảnh báo')).toHaveValue('rank_drop');
+  await expect(page.getByLabel('Số bậc tụt tối thiểu')).toHaveValue('500');
+  await expect(page.getByLabel('Yên lặng từ (giờ:phút)')).toHaveValue('22:00');
+  await page.getByLabel('Yên lặng đến (giờ:phút)').fill('6h30');
+  await page.getByRole('button', { name: 'Lưu quy tắc' }).click();
+  await expect(page.locator('[data-field="quietTo"]')).toHaveText('Yên lặng đến (giờ:phút): phải viết giờ:phút, ví dụ 17:00.');
+  await page.getByLabel('Yên lặng đến (giờ:phút)').fill('07:00');
+  await page.getByLabel('Số bậc tụt tối thiểu').fill('600');
+  await page.getByRole('button', { name: 'Lưu quy tắc' }).click();
+  await expect(page).toHaveURL(/\/admin\/alerts\?updated=\d+$/);
+  await expect(page.getByRole('status')).toHaveText('Đã lưu quy tắc “Xã tụt từ 500 bậc (e2e)”.');
+  await expect(row).toContainText('tụt từ 600 bậc');
+  await expect(row).toContainText('yên lặng 22:00–07:00');
+  await expect(page.getByTestId('alert-rules').locator('tr', { hasText: '(e2e)' })).toHaveCount(1);
+  await expect(page.getByRole('heading', { name: 'Thêm quy tắc' })).toBeVisible();
+  // Switched off, so it tells nobody during the other tests.
   await row.getByRole('button', { name: 'Tắt' }).click();
   await expect(row).toContainText('Đang tắt');
 });

@@ -49,7 +49,7 @@ const EMAIL = z.email();
 export type RuleOutcome = { ok: true; id: number } | { ok: false; errors: Record<string, string> };
 
 /** Parses and checks a rule against the database (units, sources, users, indicators exist). */
-export async function parseRule(sql: Sql, input: RuleInput, secretKeyHex: string | undefined) {
+export async function parseRule(sql: Sql, input: RuleInput, secretKeyHex: string | undefined, kept: { webhookUrl: string | null; webhookSecretSealed: string | null } | null = null) {
   const errors: Record<string, string> = {};
   const name = (input.name ?? '').trim();
   if (!name) errors.name = m.alert_err_name();
@@ -122,7 +122,9 @@ export async function parseRule(sql: Sql, input: RuleInput, secretKeyHex: string
   const webhookUrl = (input.webhookUrl ?? '').trim() || null;
   if (webhookUrl && !/^https?:\/\/[^\s]+$/.test(webhookUrl)) errors.webhookUrl = m.alert_err_webhook();
   const webhookSecret = (input.webhookSecret ?? '').trim();
-  if (webhookUrl && webhookSecret.length < 16) errors.webhookSecret = m.alert_err_secret();
+  // Editing: a secret left empty keeps the one saved for the same address.
+  const keepSecret = !webhookSecret && !!webhookUrl && kept?.webhookUrl === webhookUrl && !!kept.webhookSecretSealed;
+  if (webhookUrl && !keepSecret && webhookSecret.length < 16) errors.webhookSecret = m.alert_err_secret();
   if (webhookUrl && webhookSecret && !secretKeyHex) errors.webhookSecret = m.alert_err_no_key();
   if (!inApp && !email && !webhookUrl) errors.inApp = m.alert_err_no_channel();
   if (inApp && !roles.length && !userIds.length && !errors.roles && !errors.usernames) errors.roles = m.alert_err_nobody();
@@ -139,7 +141,8 @@ export async function parseRule(sql: Sql, input: RuleInput, secretKeyHex: string
     ok: true as const,
     row: {
       name, kind, scopeUnitId, periodKind, params, notifyRoles: roles as (typeof ROLES)[number][], notifyUserIds: userIds, notifyEmails: emails,
-      inApp, email, webhookUrl, webhookSecretSealed: webhookUrl && secretKeyHex ? seal(webhookSecret, secretKeyHex) : null,
+      inApp, email, webhookUrl,
+      webhookSecretSealed: keepSecret ? kept!.webhookSecretSealed : webhookUrl && secretKeyHex ? seal(webhookSecret, secretKeyHex) : null,
       digest, digestAt, quietFrom, quietTo
     }
   };
@@ -152,6 +155,33 @@ export async function createRule(sql: Sql, input: RuleInput, actor: Principal, c
   const [row] = await orm(sql).insert(alertRules).values({ ...parsed.row, createdBy }).returning({ id: alertRules.id });
   await recordAudit(sql, { actor, action: 'alert_rule.create', entity: 'alert_rule', entityId: row!.id, after: { ...parsed.row, webhookSecretSealed: undefined }, ip: ctx.ip });
   return { ok: true, id: row!.id };
+}
+
+/** Replaces a rule's fields (its alerts stay; a secret left empty keeps the saved one for the same address). */
+export async function updateRule(sql: Sql, id: number, input: RuleInput, actor: Principal, ctx: { secretKeyHex: string | undefined; ip?: string | null }): Promise<RuleOutcome> {
+  const [before] = await orm(sql).select().from(alertRules).where(eq(alertRules.id, id));
+  if (!before) return { ok: false, errors: { form: m.alert_err_missing() } };
+  const parsed = await parseRule(sql, input, ctx.secretKeyHex, before);
+  if (!parsed.ok) return parsed;
+  await orm(sql).update(alertRules).set({ ...parsed.row, updatedAt: new Date() }).where(eq(alertRules.id, id));
+  await recordAudit(sql, {
+    actor, action: 'alert_rule.update', entity: 'alert_rule', entityId: id,
+    before: { ...before, webhookSecretSealed: undefined }, after: { ...parsed.row, webhookSecretSealed: undefined }, ip: ctx.ip
+  });
+  return { ok: true, id };
+}
+
+/** A rule as the form shows it for editing (never its secret). */
+export async function ruleForm(sql: Sql, id: number): Promise<Record<string, string> | null> {
+  const [row] = (await listRules(sql)).filter((r) => r.id === id);
+  if (!row) return null;
+  const on = (b: boolean) => (b ? 'on' : '');
+  return {
+    name: row.name, kind: row.kind, scopeCode: row.scopeCode ?? '', periodKind: row.periodKind ?? '', places: row.params.places === undefined ? '' : String(row.params.places),
+    indicator: row.params.indicator ?? '', threshold: row.params.threshold === undefined ? '' : String(row.params.threshold).replace('.', ','), sourceKey: row.sourceKey ?? '',
+    roles: row.roles.join(','), usernames: row.usernames.join(', '), emails: row.emails.join(', '), inApp: on(row.inApp), email: on(row.email),
+    webhookUrl: row.webhookUrl ?? '', digest: on(row.digest), digestAt: row.digestAt, quietFrom: row.quietFrom ?? '', quietTo: row.quietTo ?? ''
+  };
 }
 
 export async function setRuleEnabled(sql: Sql, id: number, enabled: boolean, actor: Principal, ip?: string | null): Promise<boolean> {
