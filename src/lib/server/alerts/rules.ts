@@ -153,7 +153,7 @@ export async function createRule(sql: Sql, input: RuleInput, actor: Principal, c
   if (!parsed.ok) return parsed;
   const createdBy = actor.kind === 'user' ? actor.user.id : null;
   const [row] = await orm(sql).insert(alertRules).values({ ...parsed.row, createdBy }).returning({ id: alertRules.id });
-  await recordAudit(sql, { actor, action: 'alert_rule.create', entity: 'alert_rule', entityId: row!.id, after: { ...parsed.row, webhookSecretSealed: undefined }, ip: ctx.ip });
+  await recordAudit(sql, { actor, action: 'create', entity: 'alert_rule', entityId: row!.id, after: { ...parsed.row, webhookSecretSealed: undefined }, ip: ctx.ip });
   return { ok: true, id: row!.id };
 }
 
@@ -165,7 +165,7 @@ export async function updateRule(sql: Sql, id: number, input: RuleInput, actor: 
   if (!parsed.ok) return parsed;
   await orm(sql).update(alertRules).set({ ...parsed.row, updatedAt: new Date() }).where(eq(alertRules.id, id));
   await recordAudit(sql, {
-    actor, action: 'alert_rule.update', entity: 'alert_rule', entityId: id,
+    actor, action: 'update', entity: 'alert_rule', entityId: id,
     before: { ...before, webhookSecretSealed: undefined }, after: { ...parsed.row, webhookSecretSealed: undefined }, ip: ctx.ip
   });
   return { ok: true, id };
@@ -186,13 +186,13 @@ export async function ruleForm(sql: Sql, id: number): Promise<Record<string, str
 
 export async function setRuleEnabled(sql: Sql, id: number, enabled: boolean, actor: Principal, ip?: string | null): Promise<boolean> {
   const done = await orm(sql).update(alertRules).set({ enabled, updatedAt: new Date() }).where(eq(alertRules.id, id)).returning({ id: alertRules.id });
-  if (done.length) await recordAudit(sql, { actor, action: enabled ? 'alert_rule.enable' : 'alert_rule.disable', entity: 'alert_rule', entityId: id, ip });
+  if (done.length) await recordAudit(sql, { actor, action: enabled ? 'enable' : 'disable', entity: 'alert_rule', entityId: id, ip });
   return done.length > 0;
 }
 
 export async function deleteRule(sql: Sql, id: number, actor: Principal, ip?: string | null): Promise<boolean> {
   const done = await orm(sql).delete(alertRules).where(eq(alertRules.id, id)).returning({ id: alertRules.id, name: alertRules.name });
-  if (done.length) await recordAudit(sql, { actor, action: 'alert_rule.delete', entity: 'alert_rule', entityId: id, before: done[0], ip });
+  if (done.length) await recordAudit(sql, { actor, action: 'delete', entity: 'alert_rule', entityId: id, before: done[0], ip });
   return done.length > 0;
 }
 
