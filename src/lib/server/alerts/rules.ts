@@ -37,6 +37,16 @@ export interface RuleInput {
   quietTo?: string;
 }
 
+/** A rule as JSON (the admin API): lists as arrays or comma-separated text, booleans as true / false. */
+export function ruleInputFromJson(body: Record<string, unknown>): RuleInput {
+  const input: Record<string, string> = {};
+  for (const [k, v] of Object.entries(body)) {
+    if (!(RULE_FIELDS as readonly string[]).includes(k)) continue;
+    input[k] = Array.isArray(v) ? v.map(String).join(',') : v === true ? 'on' : v === false || v === null || v === undefined ? '' : String(v);
+  }
+  return input;
+}
+
 export const RULE_FIELDS = [
   'name', 'kind', 'scopeCode', 'periodKind', 'places', 'indicator', 'threshold', 'sourceKey', 'roles', 'usernames', 'emails',
   'inApp', 'email', 'webhookUrl', 'webhookSecret', 'digest', 'digestAt', 'quietFrom', 'quietTo'

@@ -371,6 +371,16 @@ export const OPENAPI = {
         responses: { '201': jsonBody({ type: 'object', required: ['id'], properties: { id: { type: 'integer' } } }, 'Created.'), '400': errorResponse('Not a JSON object, or a field is invalid (each named in `fields`).'), ...common }
       }
     },
+    '/api/v1/admin/alerts/{id}': {
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],
+      get: { tags: ['alerts'], operationId: 'getAlertRule', summary: 'One alert rule (never its webhook secret)', parameters: [langHeader], responses: { '200': jsonBody(ref('AlertRule'), 'The rule.'), '404': errorResponse('No such rule.'), ...common } },
+      put: {
+        tags: ['alerts'], operationId: 'replaceAlertRule', summary: 'Replace an alert rule (a webhook secret left out keeps the saved one for the same URL)', parameters: [langHeader],
+        requestBody: { required: true, ...jsonBody(ref('AlertRuleInput')) },
+        responses: { '200': jsonBody(ref('AlertRule'), 'Saved.'), '400': errorResponse('A field is invalid (each named in `fields`).'), '404': errorResponse('No such rule.'), ...common }
+      },
+      delete: { tags: ['alerts'], operationId: 'deleteAlertRule', summary: 'Delete an alert rule and the alerts it raised', parameters: [langHeader], responses: { '204': { description: 'Deleted.' }, '404': errorResponse('No such rule.'), ...common } }
+    },
     '/api/v1/admin/jobs/{kind}/{id}': {
       parameters: [
         { name: 'kind', in: 'path', required: true, schema: { type: 'string', enum: ['poll', 'recompute', 'backfill'] } },
