@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { eq, sql as fragment } from 'drizzle-orm';
 import { connectDb, orm } from '#db/client';
 import { workerHeartbeats } from '#db/schema/index';
-import { config, databaseUrl } from '#server/config';
+import { alertDelivery, config, databaseUrl } from '#server/config';
 import { createBoss } from '#server/jobs/boss';
 import { logger } from '#server/log';
 import { WORKER_HEARTBEAT_MS } from '#server/limits';
@@ -37,7 +37,7 @@ if (cfg.CITYOPS_PROVISIONING) {
   );
 }
 
-const workers = await startWorkers({ sql, boss, secretKeyHex: cfg.CITYOPS_SECRET_KEY, log });
+const workers = await startWorkers({ sql, boss, secretKeyHex: cfg.CITYOPS_SECRET_KEY, log, delivery: alertDelivery(cfg) });
 log.info('workers started');
 
 let stopping = false;

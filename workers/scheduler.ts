@@ -15,6 +15,8 @@ import { workRecomputes } from './jobs/recompute-boards.ts';
 import { workHistory } from './jobs/history.ts';
 import { workSourceBackfills } from './jobs/backfill-source.ts';
 import { schedulePartitions, workPartitions } from './jobs/sample-partitions.ts';
+import { scheduleAlertsTick, workAlerts } from './jobs/alerts.ts';
+import type { DeliveryConfig } from '#server/alerts/deliver';
 
 export interface WorkerOptions {
   sql: Sql;
@@ -29,16 +31,22 @@ export interface WorkerOptions {
   concurrency?: number;
   /** Whether this process asks for the scheduled polls and the daily partitions job (tests that ask for every job by hand turn it off). */
   schedule?: boolean;
+  /** Where alert mail and webhooks go (SMTP_URL, ALERT_MAIL_FROM, the links' origin); default: no SMTP, links to localhost. */
+  delivery?: DeliveryConfig;
 }
 
-export async function startWorkers({ sql, boss, secretKeyHex, log, onPoll, retry, concurrency = 4, schedule = true }: WorkerOptions) {
+export async function startWorkers({ sql, boss, secretKeyHex, log, onPoll, retry, concurrency = 4, schedule = true, delivery }: WorkerOptions) {
   await workPolls({ sql, boss, log, secretKeyHex, onPoll, retry, concurrency });
   await workRecomputes({ sql, boss, log });
   await workHistory({ sql, boss, log, secretKeyHex });
   await workSourceBackfills({ sql, boss, log, secretKeyHex });
   await workPartitions({ sql, boss, log });
-  // The month partitions of samples ahead of the data: daily, and once now.
-  if (schedule) await schedulePartitions(boss);
+  await workAlerts({ sql, boss, log, delivery: { mailFrom: 'City Ops <canh-bao@localhost>', linkBase: 'http://localhost:3000', ...delivery, secretKeyHex } });
+  // The month partitions of samples ahead of the data: daily, and once now. The alerts' minute tick.
+  if (schedule) {
+    await schedulePartitions(boss);
+    await scheduleAlertsTick(boss);
+  }
 
   // The ticker: each enabled source, once per its interval.
   const lastAsked = new Map<number, number>();

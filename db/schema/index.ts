@@ -5,3 +5,4 @@ export * from './samples.ts';
 export * from './rankings.ts';
 export * from './ops.ts';
 export * from './auth.ts';
+export * from './alerts.ts';

@@ -23,6 +23,8 @@ const ALLOWED = new Set(
   [
     'VNeID', 'TTHC', 'CSV', 'API', 'URL', 'JSON', 'HTTP', 'HTTPS', 'ID', 'PDF', 'SMTP', 'City', 'Ops', 'XLSX', 'Excel', 'JSONata', 'Luxon', 'OpenAPI',
     'DVCQG', 'GSO', 'VN', 'BC', 'CP', 'UBND', 'GET', 'POST', 'KB', 'MB', 'ms', 'VI', 'EN', 'CN', 'Ctrl', 'Bearer', 'Authorization',
+    // An alert's channel to a chat bridge: the word Vietnamese administrators use for it.
+    'webhook',
     // The header's language switch names the other language in that language.
     'English',
     // The day's and the time's patterns as a form asks for them: dd/mm/yyyy, HH:mm.
@@ -33,7 +35,8 @@ const ALLOWED = new Set(
 const SYLLABLES = new Set(
   ('ban cho co tin theo ho so to con khi hay nay thu sao kho tra xa trong trang ghi sau thay dung xong danh ngay qua cao do vi hai ra quan xem ' +
     'khai gian thao gia trung sai chi vai chu bao nam anh chia sang ta vui xu kia nhau khu thanh tai mai tim loai lai hoa an ba tam minh long ' +
-    'phong tay bac binh hung phu ha van mo gan chon nhan moi tu la bi di ve lo cu luu dang tong hon chung khoa hoi xin giao sinh doanh cung truy').split(' ')
+    'phong tay bac binh hung phu ha van mo gan chon nhan moi tu la bi di ve lo cu luu dang tong hon chung khoa hoi xin giao sinh doanh cung truy ' +
+    'quy ai').split(' ')
 );
 
 type Who = Exclude<DemoUser, 'officer-so-noi-vu'>;
@@ -67,6 +70,7 @@ function urlsOf(route: string, who: Who, d: Names): string[] | null {
   const admin = who === 'admin';
   const table: Record<string, string[]> = {
     '/': ['/', '/?period=day', '/?period=report_month', '/?scheme=national_766_progress'],
+    '/alerts': ['/alerts'],
     '/login': [],
     '/logout': [],
     '/units/[code]': who === 'officer-thanh-oai' ? ['/units/10114', '/units/00004'] : ['/units/01', '/units/10114', '/units/278', '/units/10114?period=report_month'],
@@ -76,6 +80,7 @@ function urlsOf(route: string, who: Who, d: Names): string[] | null {
     // The briefing's print page; an officer of a commune (no units under it) reads why there is none, and the city's refused.
     '/briefings/print': who === 'officer-thanh-oai' ? ['/briefings/print', '/briefings/print?scope=01'] : ['/briefings/print', '/briefings/print?period=month'],
     '/admin': ['/admin'],
+    '/admin/alerts': ['/admin/alerts'],
     '/admin/api-tokens': ['/admin/api-tokens'],
     '/admin/audit': ['/admin/audit'],
     '/admin/reconciliation': ['/admin/reconciliation'],

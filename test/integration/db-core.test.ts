@@ -147,7 +147,16 @@ describe('enumerated states: the database refuses a value the code does not know
       select id, 'i', 'water', 'I', 'I', '{m}', '{m}', 10, 'n' from indicator_schemes`],
     ['indicators_direction_check', 'a direction', () => db.sql`
       insert into indicators (scheme_id, key, family, direction, name_vi, name_en, numerator, denominator, max_points, numerator_noun_vi)
-      select id, 'i', 'dossier', 'sideways', 'I', 'I', '{m}', '{m}', 10, 'n' from indicator_schemes`]
+      select id, 'i', 'dossier', 'sideways', 'I', 'I', '{m}', '{m}', 10, 'n' from indicator_schemes`],
+    ['alert_rules_kind_check', 'a kind of alert', () => db.sql`insert into alert_rules (name, kind, params) values ('x', 'flood', '{}')`],
+    ['alert_rules_period_kind_check', 'a period kind of a rule', () => db.sql`insert into alert_rules (name, kind, period_kind, params) values ('x', 'band_drop', 'fortnight', '{}')`],
+    // The check comes before the foreign key (checked at the statement's end): no rule or alert is needed.
+    ['alerts_kind_check', 'a kind of alert raised', () => db.sql`
+      insert into alerts (rule_id, condition_key, kind, title, body, link, raised_at) values (999999, 'k', 'flood', 't', 'b', '/', now())`],
+    ['alert_deliveries_channel_check', 'a delivery channel', () => db.sql`
+      insert into alert_deliveries (alert_id, channel, recipient, status) values (999999, 'sms', 'x', 'queued')`],
+    ['alert_deliveries_status_check', 'a delivery status', () => db.sql`
+      insert into alert_deliveries (alert_id, channel, recipient, status) values (999999, 'email', 'x', 'lost')`]
   ];
 
   it.each(cases)('%s refuses %s', async (constraint, _what, statement) => {

@@ -8,6 +8,8 @@ import { loadSource, pollSource, type PollOutcome } from '#server/pipeline/poll'
 import type { RetryPolicy } from '#server/pipeline/client';
 import { POLL_QUEUE, pollJobSchema } from '#server/jobs/queues';
 import type { PollSkip } from '#contract/jobs';
+import { evaluateAlerts } from '#server/alerts/evaluate';
+import { RANKING_KINDS } from '#domain/alerts';
 import { workParsed, type WorkerContext } from './work.ts';
 
 const SKIP_WORDS: Record<PollSkip, string> = { missing: 'no longer exists', disabled: 'is disabled', upload: 'takes uploads only' };
@@ -34,6 +36,11 @@ export function workPolls(ctx: PollWorkerOptions): Promise<string> {
     const pollLog = log.child({ source: source.key, pollRunId: outcome.pollRunId });
     const { outcome: result, pollRunId, accepted, rejected, changed, error } = outcome;
     pollLog[result === 'failed' ? 'warn' : result === 'skipped' ? 'debug' : 'info']({ trigger: data.reason, accepted, rejected, changed, error: error ?? undefined }, `poll ${result}`);
+    // The ranking rules, once the poll's boards committed (a poll that changed nothing moves no board).
+    // An alert's failure is logged, never the poll's: its data is stored and the next poll evaluates again.
+    if (outcome.changed > 0) {
+      await evaluateAlerts(sql, { boss, kinds: RANKING_KINDS }).catch((err) => pollLog.error({ err }, 'alert evaluation after the poll failed'));
+    }
     onPoll?.({ ...outcome, sourceId: source.id });
     return { pollRunId, outcome: result, accepted, rejected, changed, error };
   });

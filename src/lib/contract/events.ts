@@ -17,6 +17,8 @@ export interface ServerToClientEvents {
   'rankings:patched': (patch: BoardPatch) => void;
   /** The health of every source, whenever any of it changed (a poll, or time making one stale). */
   'source:health-changed': (sources: SourceHealth[]) => void;
+  /** To one person (their user room): their alerts changed (one raised, or read elsewhere); how many are unread now. */
+  'alerts:changed': (state: { unread: number }) => void;
 }
 
 export interface ClientToServerEvents {
@@ -25,6 +27,8 @@ export interface ClientToServerEvents {
   unsubscribe: (query: BoardQuery, ack: (result: Ack<true>) => void) => void;
   /** Join the source-health room; the acknowledgement carries the current state. */
   watchSources: (ack: (result: Ack<SourceHealth[]>) => void) => void;
+  /** How many of the signed-in person's alerts are unread (after a reconnect, the bell asks again). */
+  'alerts:unread': (ack: (result: Ack<{ unread: number }>) => void) => void;
 }
 
 export const SOURCES_ROOM = 'sources';

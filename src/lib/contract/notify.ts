@@ -26,3 +26,8 @@ export type SourceHealthChanged = z.infer<typeof sourceHealthChangedSchema>;
 /** Sent when a session, a user or a display token is revoked: web nodes drop that room's sockets. */
 export const AUTH_CHANNEL = 'cityops_auth_revoked';
 export const authRevokedSchema = z.object({ room: z.string().regex(/^(session|user|display):[\w-]+$/) });
+
+/** Sent when alerts were raised for people in the app (their bell): the web nodes push each one's unread count. */
+export const ALERTS_CHANNEL = 'cityops_alerts';
+export const alertsChangedSchema = z.object({ userIds: z.array(z.number().int()).max(2000) });
+export type AlertsChanged = z.infer<typeof alertsChangedSchema>;

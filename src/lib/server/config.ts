@@ -72,6 +72,10 @@ const schema = z.object({
    */
   CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** The SMTP server alert mail goes through (nodemailer's URL: smtp://user:pass@host:587, smtps://… for TLS from the start); unset: no mail. */
+  SMTP_URL: unsetIfEmpty(z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL such as smtp://user:pass@mail.hanoi.gov.vn:587' })),
+  /** The From of alert mail. */
+  ALERT_MAIL_FROM: z.string().min(3).default('City Ops <canh-bao@localhost>'),
   /**
    * A YAML or JSON file declaring data sources (`sources: [...]`, the admin API's fields, `${VAR}`
    * for secrets), applied by the workers at start (src/lib/server/admin/provisioning.ts).
@@ -145,4 +149,9 @@ export function egressPolicy(env: NodeJS.ProcessEnv = process.env): EgressPolicy
   const list = env.SOURCE_ALLOWED_HOSTS ?? '';
   if (policyCache?.list !== list) policyCache = { list, policy: parsePolicy(list) };
   return policyCache.policy;
+}
+
+/** Where alert mail and webhooks go and whose links they carry (the workers' delivery jobs). */
+export function alertDelivery(cfg: Config = config()) {
+  return { smtpUrl: cfg.SMTP_URL, mailFrom: cfg.ALERT_MAIL_FROM, linkBase: cfg.ORIGIN ?? `http://localhost:${cfg.PORT}` };
 }

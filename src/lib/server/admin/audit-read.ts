@@ -5,7 +5,7 @@ import { isoTimestamp, orm } from '#db/client';
 import { auditLog } from '#db/schema/auth';
 import { ZONE } from '#domain/periods';
 
-export const AUDIT_ENTITIES = ['user', 'display_token', 'scheme', 'source', 'unit', 'upload', 'setting'] as const;
+export const AUDIT_ENTITIES = ['user', 'display_token', 'scheme', 'source', 'unit', 'upload', 'setting', 'alert_rule'] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 export const ENTITY_NAMES: Record<AuditEntity, string> = {
   user: 'Người dùng',
@@ -14,7 +14,8 @@ export const ENTITY_NAMES: Record<AuditEntity, string> = {
   source: 'Nguồn dữ liệu',
   unit: 'Đơn vị hành chính',
   upload: 'Tệp tải lên',
-  setting: 'Thiết lập'
+  setting: 'Thiết lập',
+  alert_rule: 'Quy tắc cảnh báo'
 };
 /** Words for the actions these screens record; any other action is shown as recorded. */
 export const ACTION_NAMES: Record<string, string> = {

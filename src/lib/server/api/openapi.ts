@@ -239,7 +239,7 @@ export const OPENAPI = {
   },
   servers: [{ url: '/' }],
   security: [{ bearerToken: [] }, { session: [] }],
-  tags: [{ name: 'sources' }, { name: 'units' }, { name: 'jobs' }],
+  tags: [{ name: 'sources' }, { name: 'units' }, { name: 'jobs' }, { name: 'alerts' }],
   paths: {
     '/api/v1/admin/sources': {
       get: {
@@ -360,6 +360,27 @@ export const OPENAPI = {
         }
       }
     },
+    '/api/v1/admin/alerts': {
+      get: {
+        tags: ['alerts'], operationId: 'listAlertRules', summary: 'Every alert rule (docs/alerts.md), never a webhook secret', parameters: [langHeader],
+        responses: { '200': jsonBody({ type: 'object', required: ['rules'], properties: { rules: { type: 'array', items: ref('AlertRule') } } }, 'The rules.'), ...common }
+      },
+      post: {
+        tags: ['alerts'], operationId: 'createAlertRule', summary: 'Create an alert rule (the fields of the form at /admin/alerts)', parameters: [langHeader],
+        requestBody: { required: true, ...jsonBody(ref('AlertRuleInput')) },
+        responses: { '201': jsonBody({ type: 'object', required: ['id'], properties: { id: { type: 'integer' } } }, 'Created.'), '400': errorResponse('Not a JSON object, or a field is invalid (each named in `fields`).'), ...common }
+      }
+    },
+    '/api/v1/admin/alerts/{id}': {
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],
+      get: { tags: ['alerts'], operationId: 'getAlertRule', summary: 'One alert rule (never its webhook secret)', parameters: [langHeader], responses: { '200': jsonBody(ref('AlertRule'), 'The rule.'), '404': errorResponse('No such rule.'), ...common } },
+      put: {
+        tags: ['alerts'], operationId: 'replaceAlertRule', summary: 'Replace an alert rule (a webhook secret left out keeps the saved one for the same URL)', parameters: [langHeader],
+        requestBody: { required: true, ...jsonBody(ref('AlertRuleInput')) },
+        responses: { '200': jsonBody(ref('AlertRule'), 'Saved.'), '400': errorResponse('A field is invalid (each named in `fields`).'), '404': errorResponse('No such rule.'), ...common }
+      },
+      delete: { tags: ['alerts'], operationId: 'deleteAlertRule', summary: 'Delete an alert rule and the alerts it raised', parameters: [langHeader], responses: { '204': { description: 'Deleted.' }, '404': errorResponse('No such rule.'), ...common } }
+    },
     '/api/v1/admin/jobs/{kind}/{id}': {
       parameters: [
         { name: 'kind', in: 'path', required: true, schema: { type: 'string', enum: ['poll', 'recompute', 'backfill'] } },
@@ -379,6 +400,27 @@ export const OPENAPI = {
         properties: { error: { type: 'string', description: 'In words.' }, fields: { type: 'object', additionalProperties: { type: 'string' }, description: 'A message per bad field.' } }
       },
       SourceInput: sourceInput,
+      AlertRuleInput: {
+        type: 'object', required: ['name', 'kind'],
+        properties: {
+          name: { type: 'string', maxLength: 200 },
+          kind: { type: 'string', enum: ['band_drop', 'rank_drop', 'below_threshold', 'deadline_missed', 'source_stale'] },
+          scopeCode: { type: 'string', description: 'A unit code: the unit and its subtree; left out: everywhere.' },
+          periodKind: { type: 'string', description: 'The ranking kinds: the period kind compared (month, report_month …).' },
+          places: { type: 'integer', minimum: 1, description: 'rank_drop: fewest places fallen.' },
+          indicator: { type: 'string', description: 'below_threshold: an indicator key; left out: the total.' },
+          threshold: { type: 'number', minimum: 0, maximum: 100, description: 'below_threshold: % for an indicator, points for the total.' },
+          sourceKey: { type: 'string', description: 'Source kinds: one source; left out: every source in scope.' },
+          roles: { type: 'array', items: { type: 'string', enum: ['admin', 'leader', 'officer'] } },
+          usernames: { type: 'array', items: { type: 'string' } },
+          emails: { type: 'array', items: { type: 'string', format: 'email' } },
+          inApp: { type: 'boolean' }, email: { type: 'boolean' },
+          webhookUrl: { type: 'string', format: 'uri' }, webhookSecret: { type: 'string', minLength: 16, writeOnly: true },
+          digest: { type: 'boolean' }, digestAt: { type: 'string', pattern: '^\\d{2}:\\d{2}$', example: '08:00' },
+          quietFrom: { type: 'string', example: '22:00' }, quietTo: { type: 'string', example: '06:30' }
+        }
+      },
+      AlertRule: { type: 'object', required: ['id', 'name', 'kind', 'enabled'], properties: { id: { type: 'integer' }, name: { type: 'string' }, kind: { type: 'string' }, enabled: { type: 'boolean' } }, additionalProperties: true },
       Source: source,
       SourceHealth: sourceHealth,
       TestReport: testReport,

@@ -43,6 +43,9 @@ export const ROUTE_RULES: Record<string, Rule> = {
   '/api/v1/schemes': 'users_or_display',
   '/api/v1/templates/[family]': 'users',
   '/api/v1/sources/[key]/upload': 'admin_or_officer',
+  // A person's own alerts (an officer's scoped to their unit's subtree by the read itself).
+  '/alerts': 'users',
+  '/api/v1/alerts': 'users',
   // The description of the API (no data in it): scripts read it before they have a token.
   '/api/v1/openapi.json': 'public'
 };

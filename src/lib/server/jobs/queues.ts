@@ -17,7 +17,12 @@ export const RECOMPUTE_QUEUE = 'recompute-boards';
 /** One source's history over a range an administrator chose ("Nạp lịch sử"), window by window. */
 export const SOURCE_BACKFILL_QUEUE = 'backfill-source';
 
-export const QUEUE_NAMES = [POLL_QUEUE, HISTORY_QUEUE, RECOMPUTE_QUEUE, SOURCE_BACKFILL_QUEUE] as const;
+/** Alerts (docs/alerts.md): the minute tick (source rules, held deliveries whose time came) … */
+export const ALERTS_TICK_QUEUE = 'alerts-tick';
+/** … and one mail or webhook call (one alert, or a digest of several), retried with backoff. */
+export const DELIVER_ALERT_QUEUE = 'deliver-alert';
+
+export const QUEUE_NAMES = [POLL_QUEUE, HISTORY_QUEUE, RECOMPUTE_QUEUE, SOURCE_BACKFILL_QUEUE, ALERTS_TICK_QUEUE, DELIVER_ALERT_QUEUE] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /**
@@ -30,7 +35,10 @@ export const QUEUE_OPTIONS: Record<QueueName, Omit<Queue, 'name'>> = {
   [HISTORY_QUEUE]: { policy: 'stately', retryLimit: 3, retryDelay: 10, retryBackoff: true, expireInSeconds: 3600, heartbeatSeconds: 30 },
   [RECOMPUTE_QUEUE]: { policy: 'stately', retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 3600, heartbeatSeconds: 30 },
   // Years of history may take long; a retried job (a worker killed) resumes after the windows already stored.
-  [SOURCE_BACKFILL_QUEUE]: { policy: 'stately', retryLimit: 2, retryDelay: 10, retryBackoff: true, expireInSeconds: 6 * 3600, heartbeatSeconds: 30 }
+  [SOURCE_BACKFILL_QUEUE]: { policy: 'stately', retryLimit: 2, retryDelay: 10, retryBackoff: true, expireInSeconds: 6 * 3600, heartbeatSeconds: 30 },
+  [ALERTS_TICK_QUEUE]: { policy: 'stately', retryLimit: 1, retryDelay: 5, expireInSeconds: 300 },
+  // Not stately: every delivery is a job of its own. 6 attempts over about a minute (1, 2, 4, 8, 16 s … with jitter), capped at 5 min.
+  [DELIVER_ALERT_QUEUE]: { policy: 'standard', retryLimit: 5, retryDelay: 1, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 120 }
 };
 
 const isoDay = () => z.iso.date('must be a date written YYYY-MM-DD');
@@ -56,6 +64,15 @@ export const sourceBackfillJobSchema = z
   })
   .refine((r) => r.from <= r.to, { message: 'must not be before from', path: ['to'] });
 export type SourceBackfillJob = z.infer<typeof sourceBackfillJobSchema>;
+
+/** A minute tick; `now` (ISO 8601) lets tests drive the clock. */
+export const alertsTickJobSchema = z.object({ now: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time' }).optional() });
+export type AlertsTickJob = z.infer<typeof alertsTickJobSchema>;
+
+export const deliverAlertJobSchema = z.object({
+  deliveryIds: z.array(z.number({ error: 'must be a number' }).int('must be a whole number').positive('must be positive')).min(1, 'name at least one delivery')
+});
+export type DeliverAlertJob = z.infer<typeof deliverAlertJobSchema>;
 
 export const periodRefSchema = z
   .object({

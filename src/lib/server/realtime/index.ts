@@ -20,12 +20,13 @@ import { units } from '#db/schema/index';
 import { boardQuerySchema, type Board, type BoardQuery } from '#contract/dto';
 import { diffBoard, isOlderBoard } from '#contract/board-patch';
 import { boardRoom, SOURCES_ROOM, type ClientToServerEvents, type ServerToClientEvents } from '#contract/events';
-import { AUTH_CHANNEL, authRevokedSchema, RANKINGS_CHANNEL, rankingsChangedSchema, SOURCES_CHANNEL, type RankingsChanged } from '#contract/notify';
+import { ALERTS_CHANNEL, alertsChangedSchema, AUTH_CHANNEL, authRevokedSchema, RANKINGS_CHANNEL, rankingsChangedSchema, SOURCES_CHANNEL, type RankingsChanged } from '#contract/notify';
 import type { Principal } from '../auth/principal.ts';
 import { canReadBoard } from '../auth/access.ts';
 import { principalOf } from '../auth/request.ts';
 import { displayRoom, sessionRoom, userRoom } from '../auth/revoke.ts';
 import { readSourceHealth } from '../sources.ts';
+import { unreadCount } from '../alerts/read.ts';
 import { isProvisional, periodOf } from '#domain/periods';
 import { NotFoundError, readBoard } from '../boards.ts';
 import { durableListener } from '../listen.ts';
@@ -145,6 +146,16 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
       try {
         await socket.join(SOURCES_ROOM);
         ack({ data: await readSourceHealth(sql) });
+      } catch (e) {
+        ack({ error: messageOf(e, outage) });
+      }
+    });
+    // The bell's count (after a reconnect the page asks again); a person's own, from their user room's events otherwise.
+    socket.on('alerts:unread', async (ack) => {
+      if (typeof ack !== 'function') return;
+      if (principal.kind !== 'user') return ack({ error: 'only a signed-in person has alerts' });
+      try {
+        ack({ data: { unread: await unreadCount(sql, principal.user.id) } });
       } catch (e) {
         ack({ error: messageOf(e, outage) });
       }
@@ -293,6 +304,24 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
       log.warn({ err: e }, 'ignored a malformed revocation NOTIFY');
     }
   });
+  // Alerts raised (or read in another tab): each person's new unread count, to their user room (every tab, every node).
+  const alertsListener = await listen.listen(ALERTS_CHANNEL, (payload) => {
+    let userIds: number[];
+    try {
+      userIds = alertsChangedSchema.parse(JSON.parse(payload)).userIds;
+    } catch (e) {
+      log.warn({ err: e }, 'ignored a malformed alerts NOTIFY');
+      return;
+    }
+    const rooms = io.of('/').adapter.rooms;
+    for (const id of new Set(userIds)) {
+      if (!rooms.has(userRoom(id))) continue;
+      void unreadCount(sql, id).then(
+        (unread) => io.to(userRoom(id)).emit('alerts:changed', { unread }),
+        (err) => outage.fail('alerts push', err) || log.error({ err }, 'alerts push failed')
+      );
+    }
+  });
   const recheck = setInterval(scheduleHealth, HEALTH_RECHECK_MS);
 
   return {
@@ -304,6 +333,7 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
       outage.off('down', onDown);
       healthListener();
       authListener();
+      alertsListener();
       listener();
       await listen.close();
       await io.close();

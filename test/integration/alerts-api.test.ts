@@ -1,0 +1,106 @@
+/**
+ * The alerts over real HTTP (SvelteKit's handler, hooks and route rules) on the real database: the
+ * admin API's rules (an API token creates, reads, replaces and deletes one; a bad field is named in
+ * words), and GET /api/v1/alerts as each person sees it (an officer their own subtree only; nobody
+ * signed in: refused).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiToken } from '../../src/lib/server/admin/api-tokens.ts';
+import { createUserIfMissing } from '#server/seed/users';
+import { evaluateAlerts } from '#server/alerts/evaluate';
+import { sessionCookie } from '../support/fixtures.ts';
+import { startWeb } from '../support/web.ts';
+import { useDemoWorld, type TestDb, type TestWorld } from '../support/world.ts';
+
+describe('the alerts API', () => {
+  let db: TestDb;
+  let world: TestWorld;
+  let web: Awaited<ReturnType<typeof startWeb>>;
+  let token = '';
+  useDemoWorld((h) => ({ db, world } = h));
+
+  const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = { authorization: `Bearer ${token}` }) =>
+    fetch(`${web.url}${path}`, {
+      method,
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body)
+    });
+
+  beforeAll(async () => {
+    web = await startWeb({ DATABASE_URL: db.url, CITYOPS_SECRET_KEY: world.secretKeyHex });
+    await createUserIfMissing(db.sql, { username: 'quantri', displayName: 'Quản trị', password: 'a long password', role: 'admin' });
+    const [u] = await db.sql<{ id: number }[]>`select id from users where username = 'quantri'`;
+    const created = await createApiToken(db.sql, { name: 'ci' }, { kind: 'user', sessionId: 's', user: { id: u!.id, username: 'quantri', displayName: 'Quản trị', role: 'admin', unitCode: null, unitName: null } });
+    if (!created.ok) throw new Error(JSON.stringify(created.errors));
+    token = created.token;
+  }, 120_000);
+  afterAll(async () => {
+    await web?.close();
+  });
+
+  it('creates, reads, replaces and deletes a rule; names a bad field; keeps the webhook secret out of every answer', async () => {
+    const bad = await call('POST', '/api/v1/admin/alerts', { name: '', kind: 'rank_drop', periodKind: 'month', places: 0, roles: ['admin'], inApp: true });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).fields).toEqual({ name: 'Tên quy tắc: không được để trống.', places: 'Số bậc tụt tối thiểu: phải là số nguyên từ 1 đến 1.000.' });
+    const made = await call('POST', '/api/v1/admin/alerts', {
+      name: 'Tụt 5 bậc', kind: 'rank_drop', periodKind: 'report_month', places: 5, roles: ['leader', 'officer'], inApp: true,
+      webhookUrl: 'http://127.0.0.1:9/hook', webhookSecret: 'mot-khoa-bi-mat-dai-du'
+    });
+    expect(made.status).toBe(201);
+    const { id } = (await made.json()) as { id: number };
+    const got = await call('GET', `/api/v1/admin/alerts/${id}`);
+    const text = await got.text();
+    expect(JSON.parse(text)).toMatchObject({ id, name: 'Tụt 5 bậc', kind: 'rank_drop', periodKind: 'report_month', params: { places: 5 }, roles: ['leader', 'officer'], webhookUrl: 'http://127.0.0.1:9/hook', enabled: true });
+    expect(text).not.toContain('mot-khoa-bi-mat');
+    const [sealed] = await db.sql<{ s: string }[]>`select webhook_secret_sealed as s from alert_rules where id = ${id}`;
+    expect(sealed!.s).toMatch(/\S{20,}/);
+    expect(sealed!.s).not.toContain('mot-khoa');
+    // Replaced without the secret: the saved one is kept for the same address.
+    const put = await call('PUT', `/api/v1/admin/alerts/${id}`, { name: 'Tụt 7 bậc', kind: 'rank_drop', periodKind: 'report_month', places: 7, roles: ['leader'], inApp: true, webhookUrl: 'http://127.0.0.1:9/hook' });
+    expect(put.status).toBe(200);
+    expect(await put.json()).toMatchObject({ name: 'Tụt 7 bậc', params: { places: 7 }, roles: ['leader'] });
+    const [kept] = await db.sql<{ s: string }[]>`select webhook_secret_sealed as s from alert_rules where id = ${id}`;
+    expect(kept!.s).toBe(sealed!.s);
+    // A new address needs its own secret.
+    const moved = await call('PUT', `/api/v1/admin/alerts/${id}`, { name: 'Tụt 7 bậc', kind: 'rank_drop', periodKind: 'report_month', places: 7, roles: ['leader'], inApp: true, webhookUrl: 'http://127.0.0.1:9/khac' });
+    expect(moved.status).toBe(400);
+    expect((await moved.json()).fields).toEqual({ webhookSecret: 'Khoá ký webhook: cần ít nhất 16 ký tự.' });
+    expect((await call('GET', '/api/v1/admin/alerts')).status).toBe(200);
+    expect((await call('DELETE', `/api/v1/admin/alerts/${id}`)).status).toBe(204);
+    expect((await call('GET', `/api/v1/admin/alerts/${id}`)).status).toBe(404);
+    expect((await call('DELETE', `/api/v1/admin/alerts/${id}`)).status).toBe(404);
+    const audit = await db.sql<{ action: string }[]>`select action from audit_log where entity = 'alert_rule' order by id`;
+    expect(audit.map((a) => a.action)).toEqual(['create', 'update', 'delete']);
+  });
+
+  it('GET /api/v1/alerts: every alert for a leader, an officer’s own subtree only, filtered by unit and days; refused to nobody', async () => {
+    // A source rule on a source scoped to one district (Thanh Oai, 278), and one with no scope: both stale.
+    const [thanhOai] = await db.sql<{ id: number }[]>`select id from units where gso_code = '278'`;
+    await db.sql`update data_sources set scope_unit_id = ${thanhOai!.id} where key = 'motcua'`;
+    await db.sql`insert into source_health (source_id, last_poll_at, last_outcome) select id, now(), 'failed' from data_sources where key in ('motcua', 'vneid')`;
+    const token2 = await call('POST', '/api/v1/admin/alerts', { name: 'Nguồn cũ', kind: 'source_stale', roles: ['leader', 'officer'], inApp: true });
+    expect(token2.status).toBe(201);
+    const raised = await evaluateAlerts(db.sql);
+    expect(raised.raised).toHaveLength(2);
+    const leader = await sessionCookie(db.sql, { username: 'lanh-dao', role: 'leader' });
+    const officer278 = await sessionCookie(db.sql, { username: 'can-bo-278', role: 'officer', unitCode: '278' });
+    const officer001 = await sessionCookie(db.sql, { username: 'can-bo-001', role: 'officer', unitCode: '001' });
+    const list = async (cookie: string, query = '') => {
+      const r = await call('GET', `/api/v1/alerts${query}`, undefined, { cookie });
+      expect(r.status).toBe(200);
+      return ((await r.json()) as { alerts: { title: string; source: { key: string } | null; link: string }[] }).alerts;
+    };
+    expect((await list(leader)).map((a) => a.source?.key).sort()).toEqual(['motcua', 'vneid']);
+    const own = await list(officer278);
+    expect(own.map((a) => a.source?.key)).toEqual(['motcua']);
+    expect(own[0]!.link).toBe('/admin/sources/motcua');
+    expect(await list(officer001)).toEqual([]);
+    expect((await list(leader, '?unit=278')).map((a) => a.source?.key)).toEqual(['motcua']);
+    expect(await list(leader, '?from=2000-01-01&to=2000-01-31')).toEqual([]);
+    const wrong = await call('GET', '/api/v1/alerts?from=2026-12-05&to=2026-12-01', undefined, { cookie: leader });
+    expect(wrong.status).toBe(400);
+    expect(await wrong.text()).toContain('to: must not be before from');
+    const nobody = await call('GET', '/api/v1/alerts', undefined, {});
+    expect(nobody.status).toBe(401);
+  });
+});
