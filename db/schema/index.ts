@@ -6,3 +6,4 @@ export * from './rankings.ts';
 export * from './ops.ts';
 export * from './auth.ts';
 export * from './alerts.ts';
+export * from './targets.ts';

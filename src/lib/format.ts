@@ -107,3 +107,9 @@ export function trendLabel(kind: string, count: number, locale: Locale = getLoca
 export function daysShown(text: string): string {
   return text.replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, '$3/$2/$1');
 }
+
+const targetPercent = new Intl.NumberFormat('vi-VN', { style: 'percent', minimumFractionDigits: 0, maximumFractionDigits: 2 });
+/** A target as set: 0.95 → "95%", 0.955 → "95,5%" (no trailing zeros: it was typed that way). */
+export const formatTarget = (r: number | null | undefined) => (r === null || r === undefined ? '—' : targetPercent.format(r));
+/** A target as typed in the admin form: 0.955 → "95,5". */
+export const targetInput = (r: number) => String(Math.round(r * 10000) / 100).replace('.', ',');

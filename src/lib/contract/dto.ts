@@ -62,7 +62,7 @@ export type BoardQuery = z.input<typeof boardQuerySchema>;
  * reader's language (src/lib/i18n). Two fields more keep the API's earlier shape: the same in
  * Vietnamese words, filled on the server (the API, the exports and the wall's language).
  */
-export type { BoardGroup, GroupValue, IndicatorMeta, IndicatorValue, NotRanked, NotRankedCode, SchemeGroupMeta, ScopeScore } from '#domain/board';
+export type { BoardGroup, BoardTargets, GroupValue, IndicatorMeta, IndicatorValue, NotRanked, NotRankedCode, SchemeGroupMeta, ScopeScore } from '#domain/board';
 import type { Board as BoardModel, BoardRow as BoardRowModel, IndicatorMeta } from '#domain/board';
 import type { RankExplanation } from '#domain/explain';
 

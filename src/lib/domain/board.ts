@@ -63,6 +63,20 @@ export interface IndicatorValue {
   points: number | null;
   /** Competition rank among the scope's children on this indicator alone. */
   rank: number | null;
+  /** The target (least ratio, 0..1) that applies to this unit, period and indicator; absent: none (docs/targets.md). */
+  target?: number;
+  /** The ratio is under the target (absent when there is no target; false when there is no ratio). */
+  belowTarget?: boolean;
+}
+
+/** The targets on a board (absent when none applies): the scope's own, and how many rows are below theirs. */
+export interface BoardTargets {
+  /** The scope unit's own target per indicator key (the city's on the city's board). */
+  scope: Record<string, number>;
+  /** Per indicator key: how many rows are below their target. */
+  below: Record<string, number>;
+  /** How many rows are below the target of at least one indicator. */
+  unitsBelow: number;
 }
 
 /**
@@ -163,6 +177,8 @@ export interface Board {
   /** The groups of rows by level, the largest first; every row's unitLevel is one of them. */
   groups: BoardGroup[];
   rows: BoardRow[];
+  /** Targets that apply to this board (docs/targets.md); absent when none does. */
+  targets?: BoardTargets;
   /** When the workers last computed this board (ISO 8601 UTC). */
   computedAt: string | null;
   /** The newest observation behind it (ISO 8601 UTC). */

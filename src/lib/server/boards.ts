@@ -11,7 +11,8 @@ import { workerLiveness } from './read/heartbeats-queries.ts';
 import { DEFAULT_SCHEME_KEY, type Board, type BoardQuery, type BoardRow, type IndicatorMeta, type Series, type SeriesPoint } from '#contract/dto';
 import { addDays, isProvisional, periodOf, previousPeriod, sameElapsedPart, today, type Period } from '#domain/periods';
 import { crossings, explainChange } from '#domain/explain';
-import type { BoardGroup, NotRanked } from '#domain/board';
+import type { BoardGroup, BoardTargets, NotRanked } from '#domain/board';
+import { readTargets, targetsOf, withTarget } from './targets.ts';
 import { changeSentence } from '../i18n/explain.ts';
 import { notRankedReason } from '../i18n/reasons.ts';
 import { ratioOfSums } from '#domain/ratio';
@@ -221,6 +222,9 @@ export async function readBoard(sql: Sql, query: BoardQuery, now = new Date()): 
       return { code: r.code, name: r.name, group: r.level, rank: r.rank, total: r.total, previousRank: p?.rank ?? null, previousTotal: p?.total ?? null };
     })
   );
+  // Targets (docs/targets.md): the one that applies to each row and indicator, by precedence.
+  const targetRules = await readTargets(sql, { scheme: scheme.key, period });
+  const indicatorKeys = indicators.map((i) => i.key);
   let computedAt: string | null = null;
   let asOf: string | null = null;
   const boardRows: BoardRow[] = rows.map((r) => {
@@ -229,8 +233,9 @@ export async function readBoard(sql: Sql, query: BoardQuery, now = new Date()): 
     if (c && (!computedAt || c > computedAt)) computedAt = c;
     if (a && (!asOf || a > asOf)) asOf = a;
     const values: BoardRow['indicators'] = {};
+    const rowTargets = targetRules.length ? targetsOf(targetRules, r.id, indicatorKeys, period) : {};
     for (const ind of indicators) {
-      values[ind.key] = r.indicators?.[ind.key] ?? { numerator: null, denominator: null, ratio: null, points: null, rank: null };
+      values[ind.key] = withTarget(r.indicators?.[ind.key] ?? { numerator: null, denominator: null, ratio: null, points: null, rank: null }, rowTargets[ind.key]);
     }
     // Why it has no rank, as a code; worded in Vietnamese beside it for the API and the exports.
     const notRanked: NotRanked | null = !r.indicators
@@ -281,9 +286,26 @@ export async function readBoard(sql: Sql, query: BoardQuery, now = new Date()): 
     bands: [...bands].sort((a, b) => b.min - a.min),
     groups: boardGroups(rows),
     rows: shownRows,
+    ...(targetRules.length ? { targets: boardTargets(shownRows, targetsOf(targetRules, scope.id, indicatorKeys, period)) } : {}),
     computedAt,
     asOf
   };
+}
+
+/** The board's targets: the scope's own, and who is below theirs. */
+function boardTargets(rows: readonly BoardRow[], scopeTargets: Record<string, number>): BoardTargets {
+  const below: Record<string, number> = {};
+  let unitsBelow = 0;
+  for (const r of rows) {
+    let any = false;
+    for (const [key, v] of Object.entries(r.indicators)) {
+      if (!v.belowTarget) continue;
+      below[key] = (below[key] ?? 0) + 1;
+      any = true;
+    }
+    if (any) unitsBelow += 1;
+  }
+  return { scope: scopeTargets, below, unitsBelow };
 }
 
 /** An indicator as the scoring rules take it (rankings.ts). */

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { isBelowTarget, parsePercent, resolveTarget, type TargetRule } from './targets.ts';
+
+const month = { kind: 'month' as const, start: '2026-11-01' };
+const rule = (r: Partial<TargetRule> & { minRatio: number }): TargetRule => ({ indicatorKey: 'dossier.on_time', unitId: null, periodKind: null, periodStart: null, ...r });
+
+describe('resolveTarget: the most specific target applies', () => {
+  const city = rule({ minRatio: 0.95 });
+  const cityNov = rule({ minRatio: 0.97, periodKind: 'month', periodStart: '2026-11-01' });
+  const unit7 = rule({ minRatio: 0.9, unitId: 7 });
+  const unit7Nov = rule({ minRatio: 0.92, unitId: 7, periodKind: 'month', periodStart: '2026-11-01' });
+  const other = rule({ minRatio: 0.5, indicatorKey: 'eid.activation' });
+
+  it('takes the city’s for a unit with none of its own', () => {
+    expect(resolveTarget([city, other], 3, 'dossier.on_time', month)).toBe(city);
+  });
+  it('takes the city’s for this period over the city’s for every period', () => {
+    expect(resolveTarget([city, cityNov], 3, 'dossier.on_time', month)).toBe(cityNov);
+    expect(resolveTarget([city, cityNov], 3, 'dossier.on_time', { kind: 'month', start: '2026-10-01' })).toBe(city);
+    expect(resolveTarget([city, cityNov], 3, 'dossier.on_time', { kind: 'quarter', start: '2026-10-01' })).toBe(city);
+  });
+  it('takes the unit’s own over the city’s, even the city’s for this period', () => {
+    expect(resolveTarget([cityNov, unit7, city], 7, 'dossier.on_time', month)).toBe(unit7);
+  });
+  it('takes the unit’s own for this period over everything', () => {
+    expect(resolveTarget([unit7Nov, cityNov, unit7, city], 7, 'dossier.on_time', month)).toBe(unit7Nov);
+    expect(resolveTarget([unit7Nov, cityNov, unit7, city], 8, 'dossier.on_time', month)).toBe(cityNov);
+  });
+  it('answers null where nothing applies', () => {
+    expect(resolveTarget([unit7, other], 3, 'dossier.on_time', month)).toBeNull();
+    expect(resolveTarget([], 3, 'dossier.on_time', month)).toBeNull();
+  });
+});
+
+describe('isBelowTarget', () => {
+  it('is below only strictly under, on the shown precision', () => {
+    expect(isBelowTarget(0.917, 0.95)).toBe(true);
+    expect(isBelowTarget(0.95, 0.95)).toBe(false);
+    expect(isBelowTarget(0.94996, 0.95)).toBe(false);
+    expect(isBelowTarget(0.9489, 0.95)).toBe(true);
+    expect(isBelowTarget(null, 0.95)).toBe(false);
+    expect(isBelowTarget(0.5, null)).toBe(false);
+  });
+});
+
+describe('parsePercent', () => {
+  it('reads a percentage as typed in Vietnam or elsewhere', () => {
+    expect(parsePercent('95')).toBe(0.95);
+    expect(parsePercent('95,5')).toBe(0.955);
+    expect(parsePercent(' 95.25 % ')).toBe(0.9525);
+    expect(parsePercent('100')).toBe(1);
+  });
+  it('refuses what is not one', () => {
+    for (const bad of ['', 'abc', '0', '101', '95,555', '-5', '9 5,5x']) expect(parsePercent(bad)).toBeNull();
+  });
+});
