@@ -51,12 +51,30 @@ export interface Briefing {
   /** Per indicator, the period's figures that arrived late or were corrected afterwards (only those with some). */
   lateFigures: IndicatorLateness[];
   /**
-   * TARGETS (chỉ tiêu, issue 16 item 6) — not built yet, so not on the page. Once targets exist, fill
-   * this here from their read model (the units of the board below their target per indicator, with
-   * actual and target) and give the print page its section "Đơn vị chưa đạt chỉ tiêu" after the weakest
-   * units (src/routes/briefings/print/+page.svelte, marked there too). Always null until then.
+   * Targets (chỉ tiêu, docs/targets.md): the board's units below the target of at least one indicator,
+   * each with those indicators' actual and target, in the board's order; null when no target applies to the board.
    */
-  belowTarget: null;
+  belowTarget: BelowTargetUnit[] | null;
+}
+
+export interface BelowTargetUnit {
+  unitCode: string;
+  unitName: string;
+  indicators: { key: string; ratio: number | null; target: number }[];
+}
+
+/** The board's rows below a target, with which indicators and by how much. */
+export function belowTargetOf(board: Pick<Board, 'rows' | 'indicators' | 'targets'>): BelowTargetUnit[] | null {
+  if (!board.targets) return null;
+  return board.rows
+    .map((r) => ({
+      unitCode: r.unitCode, unitName: r.unitName,
+      indicators: board.indicators.flatMap((i) => {
+        const v = r.indicators[i.key];
+        return v?.belowTarget && v.target !== undefined ? [{ key: i.key, ratio: v.ratio, target: v.target }] : [];
+      })
+    }))
+    .filter((u) => u.indicators.length > 0);
 }
 
 export { NotFoundError };
@@ -110,6 +128,6 @@ export async function readBriefing(sql: Sql, query: BriefingQuery, now = new Dat
     lateSources: sources.filter((s) => s.status !== 'ok' || s.stale || s.missedDeadline),
     sourceCount: sources.length,
     lateFigures: Object.values(lateness).filter((a) => a.late + a.corrected > 0),
-    belowTarget: null
+    belowTarget: belowTargetOf(board)
   };
 }
