@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isBelowTarget, parsePercent, resolveTarget, type TargetRule } from './targets.ts';
+import { isBelowTarget, parsePercent, resolveTarget, scopeTargetLines, type TargetRule } from './targets.ts';
 
 const month = { kind: 'month' as const, start: '2026-11-01' };
 const rule = (r: Partial<TargetRule> & { minRatio: number }): TargetRule => ({ indicatorKey: 'dossier.on_time', unitId: null, periodKind: null, periodStart: null, ...r });
@@ -52,5 +52,17 @@ describe('parsePercent', () => {
   });
   it('refuses what is not one', () => {
     for (const bad of ['', 'abc', '0', '101', '95,555', '-5', '9 5,5x']) expect(parsePercent(bad)).toBeNull();
+  });
+});
+
+describe('scopeTargetLines', () => {
+  it('weighs the city’s ratio by the rows’ counts and counts who is below', () => {
+    const lines = scopeTargetLines({
+      indicators: [{ key: 'a', nameVi: 'A' }, { key: 'b', nameVi: 'B' }],
+      rows: [{ indicators: { a: { numerator: 90, denominator: 100 }, b: { numerator: 1, denominator: 1 } } }, { indicators: { a: { numerator: 300, denominator: 300 }, b: { numerator: null, denominator: null } } }],
+      targets: { scope: { a: 0.95 }, below: { a: 1 } }
+    });
+    expect(lines).toEqual([{ key: 'a', nameVi: 'A', ratio: 0.975, target: 0.95, below: false, unitsBelow: 1 }]);
+    expect(scopeTargetLines({ indicators: [], rows: [] })).toEqual([]);
   });
 });

@@ -64,3 +64,37 @@ export function parsePercent(text: string): number | null {
   if (!(n > 0) || n > 100) return null;
   return Math.round(n * 100) / 10000;
 }
+
+/** A board's scope against its own targets (the wall's line): per indicator with a scope target, the scope's ratio of sums and how many rows are below theirs. */
+export interface ScopeTargetLine {
+  key: string;
+  nameVi: string;
+  /** Σ numerators / Σ denominators over the board's rows; null when nothing was reported. */
+  ratio: number | null;
+  target: number;
+  below: boolean;
+  unitsBelow: number;
+}
+
+export function scopeTargetLines(board: {
+  indicators: readonly { key: string; nameVi: string }[];
+  rows: readonly { indicators: Record<string, { numerator: number | null; denominator: number | null } | undefined> }[];
+  targets?: { scope: Record<string, number>; below: Record<string, number> };
+}): ScopeTargetLine[] {
+  const t = board.targets;
+  if (!t) return [];
+  return board.indicators.flatMap((ind) => {
+    const target = t.scope[ind.key];
+    if (target === undefined) return [];
+    let num = 0;
+    let den = 0;
+    for (const r of board.rows) {
+      const v = r.indicators[ind.key];
+      if (v?.numerator == null || v.denominator == null) continue;
+      num += v.numerator;
+      den += v.denominator;
+    }
+    const ratio = den > 0 ? num / den : null;
+    return [{ key: ind.key, nameVi: ind.nameVi, ratio, target, below: isBelowTarget(ratio, target), unitsBelow: t.below[ind.key] ?? 0 }];
+  });
+}
