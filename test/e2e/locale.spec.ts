@@ -81,6 +81,7 @@ function urlsOf(route: string, who: Who, d: Names): string[] | null {
     '/briefings/print': who === 'officer-thanh-oai' ? ['/briefings/print', '/briefings/print?scope=01'] : ['/briefings/print', '/briefings/print?period=month'],
     '/admin': ['/admin'],
     '/admin/alerts': ['/admin/alerts'],
+    '/admin/targets': ['/admin/targets'],
     '/admin/api-tokens': ['/admin/api-tokens'],
     '/admin/audit': ['/admin/audit'],
     '/admin/reconciliation': ['/admin/reconciliation'],

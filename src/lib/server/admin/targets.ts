@@ -288,3 +288,9 @@ export async function targetsTemplate(sql: Sql, format: 'xlsx' | 'csv', schemeKe
   if (format === 'csv') return { body: toCsv(table), type: 'text/csv; charset=utf-8', name: 'mau-chi-tieu.csv' };
   return { body: await toXlsx(table, 'Chỉ tiêu'), type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', name: 'mau-chi-tieu.xlsx' };
 }
+
+/** The API's JSON body → the form's fields: `percent` as a number (95.5) or text ("95,5"); `periodDate` YYYY-MM-DD or dd/mm/yyyy. */
+export function targetInputFromJson(body: Record<string, unknown>): TargetInput {
+  const text = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : v === null || v === undefined ? '' : JSON.stringify(v));
+  return { indicatorKey: text(body.indicatorKey), scopeCode: text(body.scopeCode), periodKind: text(body.periodKind), periodDate: text(body.periodDate), percent: text(body.percent) };
+}

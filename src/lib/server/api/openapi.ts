@@ -239,7 +239,7 @@ export const OPENAPI = {
   },
   servers: [{ url: '/' }],
   security: [{ bearerToken: [] }, { session: [] }],
-  tags: [{ name: 'sources' }, { name: 'units' }, { name: 'jobs' }, { name: 'alerts' }],
+  tags: [{ name: 'sources' }, { name: 'units' }, { name: 'jobs' }, { name: 'alerts' }, { name: 'targets' }],
   paths: {
     '/api/v1/admin/sources': {
       get: {
@@ -360,6 +360,27 @@ export const OPENAPI = {
         }
       }
     },
+    '/api/v1/admin/targets': {
+      get: {
+        tags: ['targets'], operationId: 'listTargets', summary: 'Every target (chỉ tiêu, docs/targets.md)', parameters: [langHeader],
+        responses: { '200': jsonBody({ type: 'object', required: ['targets'], properties: { targets: { type: 'array', items: ref('Target') } } }, 'The targets.'), ...common }
+      },
+      post: {
+        tags: ['targets'], operationId: 'setTarget', summary: 'Set a target (the fields of the form at /admin/targets); one at the same indicator, unit and period takes the new value', parameters: [langHeader],
+        requestBody: { required: true, ...jsonBody(ref('TargetInput')) },
+        responses: { '201': jsonBody(ref('Target'), 'Created.'), '200': jsonBody(ref('Target'), 'An existing target took the new value.'), '400': errorResponse('Not a JSON object, or a field is invalid (each named in `fields`).'), ...common }
+      }
+    },
+    '/api/v1/admin/targets/{id}': {
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],
+      get: { tags: ['targets'], operationId: 'getTarget', summary: 'One target', parameters: [langHeader], responses: { '200': jsonBody(ref('Target'), 'The target.'), '404': errorResponse('No such target.'), ...common } },
+      put: {
+        tags: ['targets'], operationId: 'replaceTarget', summary: 'Change a target', parameters: [langHeader],
+        requestBody: { required: true, ...jsonBody(ref('TargetInput')) },
+        responses: { '200': jsonBody(ref('Target'), 'Saved.'), '400': errorResponse('A field is invalid (each named in `fields`).'), '404': errorResponse('No such target.'), ...common }
+      },
+      delete: { tags: ['targets'], operationId: 'deleteTarget', summary: 'Delete a target', parameters: [langHeader], responses: { '204': { description: 'Deleted.' }, '404': errorResponse('No such target.'), ...common } }
+    },
     '/api/v1/admin/alerts': {
       get: {
         tags: ['alerts'], operationId: 'listAlertRules', summary: 'Every alert rule (docs/alerts.md), never a webhook secret', parameters: [langHeader],
@@ -400,6 +421,25 @@ export const OPENAPI = {
         properties: { error: { type: 'string', description: 'In words.' }, fields: { type: 'object', additionalProperties: { type: 'string' }, description: 'A message per bad field.' } }
       },
       SourceInput: sourceInput,
+      TargetInput: {
+        type: 'object', required: ['indicatorKey', 'percent'],
+        properties: {
+          indicatorKey: { type: 'string', description: 'An indicator of the operations scheme (dossier.on_time …).' },
+          scopeCode: { type: 'string', description: "A unit's code: its own target; left out or the city's code: the whole installation." },
+          periodKind: { type: 'string', enum: ['day', 'week', 'month', 'quarter', 'year', 'report_month', 'report_quarter', 'report_year'], description: 'Left out: every period.' },
+          periodDate: { type: 'string', description: 'With periodKind: any day of the period (YYYY-MM-DD or dd/mm/yyyy).' },
+          percent: { oneOf: [{ type: 'number' }, { type: 'string' }], description: 'The least ratio in percent, above 0 and at most 100: 95, 95.5 or "95,5".' }
+        }
+      },
+      Target: {
+        type: 'object', required: ['id', 'indicatorKey', 'unitCode', 'periodKind', 'periodStart', 'minRatio'],
+        properties: {
+          id: { type: 'integer' }, schemeKey: { type: 'string' }, indicatorKey: { type: 'string' }, indicatorName: { type: 'string' },
+          unitCode: { type: ['string', 'null'], description: 'null: the whole installation.' }, unitName: { type: ['string', 'null'] },
+          periodKind: { type: ['string', 'null'], description: 'null: every period.' }, periodStart: { type: ['string', 'null'], format: 'date' },
+          minRatio: { type: 'number', description: '0..1 (0.95 = 95 %).' }, updatedAt: { type: 'string', format: 'date-time' }, updatedBy: { type: ['string', 'null'] }
+        }
+      },
       AlertRuleInput: {
         type: 'object', required: ['name', 'kind'],
         properties: {

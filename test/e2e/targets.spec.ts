@@ -1,0 +1,131 @@
+/**
+ * Targets (chỉ tiêu, docs/targets.md) in Chromium against the real product: an administrator sets
+ * "Hồ sơ đúng hạn ≥ 95 %" for the city on the screen (a bad field first, named in words); the overview
+ * board marks the units below it, the unit page reads actual against target, the wall's KPI scene shows
+ * the city against it in legible type. The target is deleted at the end, so later files see none.
+ * With TARGET_SHOTS=<dir> the screens are kept as screenshots at 1920×1080 and 3840×2160.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { base, signIn } from './auth.ts';
+import { expectLegible } from './wall-text.ts';
+
+const SHOTS = process.env.TARGET_SHOTS;
+async function shoot(page: Page, name: string) {
+  if (!SHOTS) return;
+  await mkdir(SHOTS, { recursive: true });
+  for (const [w, h] of [[1920, 1080], [3840, 2160]] as const) {
+    await page.setViewportSize({ width: w, height: h });
+    await page.screenshot({ path: path.join(SHOTS, `${name}-${w}x${h}.png`), fullPage: false });
+  }
+  await page.setViewportSize({ width: 1920, height: 1080 });
+}
+/** "91,7%" → 0.917 */
+const ratioOf = (text: string) => Number(text.replace(/[^\d,]/g, '').replace(',', '.')) / 100;
+
+test('an administrator sets a city target; the board, the unit page and the wall show who is below it', async ({ page }) => {
+  await signIn(page.request, 'admin');
+  await page.goto(`${base()}/admin/targets`);
+  await expect(page.getByRole('heading', { name: 'Chỉ tiêu', exact: true })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Quản trị' }).getByRole('link', { name: 'Chỉ tiêu' })).toHaveAttribute('aria-current', 'page');
+
+  // A bad value: refused, the field named in words, what was typed kept.
+  const form = page.locator('form[data-form="target"]');
+  await form.getByLabel('Chỉ số').selectOption({ label: 'Hồ sơ đúng hạn' });
+  await form.getByLabel('Chỉ tiêu (%)').fill('95 phần trăm');
+  await form.getByRole('button', { name: 'Lưu chỉ tiêu' }).click();
+  await expect(page.locator('#percent-error')).toHaveText('Chỉ tiêu: “95 phần trăm” không phải một tỷ lệ phần trăm lớn hơn 0 và tối đa 100 (ví dụ 95 hoặc 95,5).');
+  await expect(form.getByLabel('Chỉ tiêu (%)')).toHaveAttribute('aria-invalid', 'true');
+  await expect(form.getByLabel('Chỉ tiêu (%)')).toHaveValue('95 phần trăm');
+  await shoot(page, 'admin-targets-refused');
+
+  // The city (the picker's first line) for every period: ≥ 95 %.
+  await expect(page.locator('#scopeCode')).toHaveValue('01');
+  await form.getByLabel('Chỉ tiêu (%)').fill('95');
+  await form.getByRole('button', { name: 'Lưu chỉ tiêu' }).click();
+  await expect(page.locator('[data-field="saved"]')).toHaveText(/^Đã lưu chỉ tiêu Hồ sơ đúng hạn ≥ 95% cho Thành phố Hà Nội \(toàn địa bàn, mọi đơn vị\)\.$/);
+  const row = page.locator('tr[data-indicator="dossier.on_time"][data-unit=""]');
+  await expect(row.locator('[data-field="value"]')).toHaveText('≥ 95%');
+  await expect(row).toContainText('Mọi kỳ');
+  await shoot(page, 'admin-targets-saved');
+
+  // The overview: every on-time cell carries the target; those under 95 % are marked, and only those.
+  await page.goto(`${base()}/`);
+  const cells = page.locator('td[data-field="dossier.on_time"]');
+  await expect(cells.first()).toHaveAttribute('data-target', '0.95');
+  const seen = await cells.evaluateAll((tds) => tds.map((td) => ({ ratio: td.querySelector('.ratio')!.textContent!.trim(), below: td.getAttribute('data-below'), title: td.getAttribute('title') ?? '', marked: td.classList.contains('below') })));
+  expect(seen.length).toBeGreaterThan(10);
+  let below = 0;
+  for (const c of seen) {
+    const under = /\d/.test(c.ratio) && Math.round(ratioOf(c.ratio) * 1000) < 950;
+    expect(c.below, `${c.ratio}`).toBe(String(under));
+    expect(c.marked).toBe(under);
+    if (under) {
+      below += 1;
+      expect(c.ratio.startsWith('▾')).toBe(true);
+      expect(c.title).toMatch(/^Hồ sơ đúng hạn: ▾?\d+,\d% ?, dưới chỉ tiêu 95%$|^Hồ sơ đúng hạn: \d+,\d%, dưới chỉ tiêu 95%$/);
+    }
+  }
+  expect(below, 'units below 95 % on time (the demo commune rates are 67–94 %)').toBeGreaterThan(0);
+  await expect(page.locator('[data-field="targets-below"]')).toContainText(/\d+ đơn vị dưới chỉ tiêu ít nhất một chỉ số/);
+  await shoot(page, 'overview-targets');
+
+  // A unit below it: its page reads actual against target, and says below in words.
+  const belowRow = page.locator('tr[data-unit]').filter({ has: page.locator('td[data-field="dossier.on_time"][data-below="true"]') }).first();
+  const code = await belowRow.getAttribute('data-unit');
+  const shown = (await belowRow.locator('td[data-field="dossier.on_time"] .ratio').textContent())!.replace('▾', '').trim();
+  await belowRow.locator('td.unit a').click();
+  await expect(page).toHaveURL(new RegExp(`/units/${code}`));
+  const ind = page.locator('[data-section="indicators"] [data-indicator="dossier.on_time"]');
+  await expect(ind.locator('[data-field="actual-target"]')).toHaveText(`${shown} / chỉ tiêu 95%`);
+  await expect(ind.locator('[data-field="target-status"]')).toHaveText('▾ Dưới chỉ tiêu');
+  // Another indicator has no target: its ratio alone.
+  await expect(page.locator('[data-section="indicators"] [data-indicator="eid.activation"] [data-field="actual-target"]')).toHaveCount(0);
+  await shoot(page, 'unit-targets');
+
+  // The wall's KPI scene: the city against its target and how many units are below, every text ≥ 24 px (48 px at 4K).
+  await page.goto(`${base()}/wall?scene=kpis`);
+  const line = page.locator('[data-field="wall-targets"] li[data-indicator="dossier.on_time"]');
+  await expect(line).toContainText(/\d+,\d% \/ chỉ tiêu 95%/);
+  await expect(line.locator('.t-below')).toHaveText(new RegExp(`^(Dưới chỉ tiêu|Đạt chỉ tiêu) · ${below > 0 ? '\\d+' : '0'} đơn vị dưới chỉ tiêu$`));
+  for (const [width, height] of [[1920, 1080], [3840, 2160]] as const) {
+    await page.setViewportSize({ width, height });
+    await expectLegible(page, width, `the KPI scene with targets at ${width}×${height}`);
+    const box = (await line.boundingBox())!;
+    expect(box.y + box.height, 'the targets line fits the screen').toBeLessThanOrEqual(height);
+    if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `wall-kpis-targets-${width}x${height}.png`) });
+  }
+  await page.setViewportSize({ width: 1920, height: 1080 });
+
+  // Deleted on the screen: the board forgets it.
+  await page.goto(`${base()}/admin/targets`);
+  await page.locator('tr[data-indicator="dossier.on_time"][data-unit=""]').getByRole('button', { name: 'Xoá' }).click();
+  await expect(page.getByRole('status')).toHaveText('Đã xoá chỉ tiêu.');
+  await expect(page.locator('tr[data-target]')).toHaveCount(0);
+  await page.goto(`${base()}/`);
+  await expect(page.locator('td[data-field="dossier.on_time"]').first()).not.toHaveAttribute('data-target', /./);
+});
+
+test('a spreadsheet of targets: the bad line refused with its number and reason, the good ones saved', async ({ page }) => {
+  await signIn(page.request, 'admin');
+  await page.goto(`${base()}/admin/targets`);
+  // The template downloads.
+  const template = await page.request.get(`${base()}/admin/targets/template?format=csv`);
+  expect(template.status()).toBe(200);
+  const header = (await template.text()).split(/\r?\n/)[0]!;
+  expect(header).toContain('[percent]');
+  const csv = [header, 'Kích hoạt định danh điện tử,,,,"80,5"', 'Hồ sơ đúng hạn,99999,,,90', 'Nhiệm vụ đúng hạn,10114,tháng,01/11/2026,85'].join('\n');
+  await page.locator('[data-testid="targets-file"]').setInputFiles({ name: 'chi-tieu.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+  await page.getByRole('button', { name: 'Nhập', exact: true }).click();
+  const result = page.locator('[data-field="import-result"]');
+  await expect(result).toContainText('Đã lưu 2 chỉ tiêu từ tệp chi-tieu.csv.');
+  await expect(result.locator('li[data-line="3"]')).toHaveText('Dòng 3: không có đơn vị đang hiệu lực mã “99999”');
+  await expect(page.locator('tr[data-target]')).toHaveCount(2);
+  await shoot(page, 'admin-targets-import');
+  // Clean up for the files after this one.
+  for (let n = 2; n > 0; n--) {
+    await page.locator('tr[data-target]').first().getByRole('button', { name: 'Xoá' }).click();
+    await expect(page.locator('tr[data-target]')).toHaveCount(n - 1);
+  }
+});
