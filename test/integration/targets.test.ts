@@ -10,6 +10,7 @@ import { auditLog, targets } from '#db/schema/index';
 import { readBoard } from '#server/boards';
 import { deleteTarget, importTargets, listTargets, saveTarget } from '#server/admin/targets';
 import { isBelowTarget } from '#domain/targets';
+import { readBriefing } from '#server/briefings/read';
 import { freshDatabase } from '../support/db.ts';
 import { demoWorld } from '../support/fixtures.ts';
 import { testJobs, type TestJobs } from '../support/jobs.ts';
@@ -37,6 +38,7 @@ describe('targets', () => {
   it('a board without targets carries none', async () => {
     const board = await readBoard(db.sql, DAY, NOW);
     expect(board.targets).toBeUndefined();
+    expect((await readBriefing(db.sql, DAY, NOW)).belowTarget).toBeNull();
     expect(board.rows[0]!.indicators['dossier.on_time']).not.toHaveProperty('target');
   });
 
@@ -62,6 +64,12 @@ describe('targets', () => {
     expect(below).toBeGreaterThan(0);
     expect(below).toBeLessThan(30);
     expect(board.targets).toEqual({ scope: { 'dossier.on_time': 0.805 }, below: { 'dossier.on_time': below }, unitsBelow: below });
+
+    // The briefing's "units below target": the same units, with actual and target.
+    const briefing = await readBriefing(db.sql, DAY, NOW);
+    const expected = board.rows.filter((r) => r.indicators['dossier.on_time']!.belowTarget);
+    expect(briefing.belowTarget!.map((u) => u.unitCode)).toEqual(expected.map((r) => r.unitCode));
+    expect(briefing.belowTarget![0]!.indicators).toEqual([{ key: 'dossier.on_time', ratio: expected[0]!.indicators['dossier.on_time']!.ratio, target: expected[0]!.indicators['dossier.on_time']!.target }]);
 
     // The next day the city's for every period (95 %) applies again.
     const next = await readBoard(db.sql, { ...DAY, date: '2026-11-18' }, NOW);
