@@ -8,7 +8,8 @@ import { and, eq } from 'drizzle-orm';
 import { orm } from '#db/client';
 import { auditLog, targets } from '#db/schema/index';
 import { readBoard } from '#server/boards';
-import { deleteTarget, importTargets, listTargets, saveTarget } from '#server/admin/targets';
+import { deleteTarget, importTargets, listTargets, saveTarget, TARGET_COLUMNS } from '#server/admin/targets';
+import { toXlsx } from '#server/exports';
 import { isBelowTarget } from '#domain/targets';
 import { readBriefing } from '#server/briefings/read';
 import { freshDatabase } from '../support/db.ts';
@@ -110,6 +111,13 @@ describe('targets', () => {
     expect(find('dossier.on_time', '278').map((t) => t.minRatio)).toEqual([0.6]);
     expect(find('eid.activation', '250')).toMatchObject([{ periodKind: 'month', periodStart: '2026-11-01', minRatio: 0.75 }]);
     expect(find('task.completed', null)).toEqual([]);
+  });
+
+  it('imports an .xlsx the same way: Excel’s own percentage cell read as such, the bad line refused', async () => {
+    const book = await toXlsx([TARGET_COLUMNS.map((c) => c.heading), ['task.on_time', '', '', '', 0.9], ['task.on_time', '', 'năm', 'không phải ngày', 90]], 'Chỉ tiêu');
+    const result = await importTargets(db.sql, book, ADMIN);
+    expect(result).toEqual({ saved: 1, problems: [{ line: 3, reason: 'ngày trong kỳ “không phải ngày” không phải một ngày dạng dd/mm/yyyy' }] });
+    expect((await listTargets(db.sql)).filter((t) => t.indicatorKey === 'task.on_time').map((t) => t.minRatio)).toEqual([0.9]);
   });
 
   it('deletes a target, audited, and the board forgets it', async () => {
