@@ -6,7 +6,7 @@ import { config } from '#server/config';
 import { NotFoundError, readActiveSchemes, readBoard, rootUnitCode } from '#server/boards';
 import { sql } from '#server/db';
 import { readSourceHealth } from '#server/sources';
-import { readKpiBase, readKpiHistory } from '#server/kpis';
+import { readKpiComparisons, readKpiHistory } from '#server/kpis';
 import { parseQuery } from '#server/http';
 import { estimateBefore } from '#server/lineage';
 import { pickParams } from '#server/view-params';
@@ -56,17 +56,17 @@ export const load: PageServerLoad = async ({ url }) => {
   }
   try {
     const grouped = !!scheme?.groups.length;
-    const [board, history, sources, kpiBase] = await Promise.all([
+    const [board, history, sources, comparisons] = await Promise.all([
       readBoard(db, query),
       // The KPI tiles' trend (the operations families): a scheme with groups shows its headline instead.
       grouped ? Promise.resolve([]) : readKpiHistory(db, query),
       readSourceHealth(db),
-      // A period in progress: the tiles compare with the same days of the previous period ("cùng kỳ").
-      grouped ? Promise.resolve(null) : readKpiBase(db, query)
+      // A period in progress: the tiles compare with the same days of the previous period ("cùng kỳ"); and with last year's.
+      grouped ? Promise.resolve({ base: null, lastYear: null }) : readKpiComparisons(db, query)
     ]);
     // The scheme choice: every active scheme, by its short label where the catalogue has one.
     const schemes = active.map((s) => ({ key: s.key, label: SCHEMES.find((c) => c.key === s.key)?.shortNameVi ?? s.nameVi, nameVi: s.nameVi, periodKinds: s.periodKinds }));
-    return { query, board, history, kpiBase, sources, schemes, periodKinds, unpublished, early, estimateBefore: await estimateBefore(db, board) };
+    return { query, board, history, kpiBase: comparisons.base, kpiLastYear: comparisons.lastYear, sources, schemes, periodKinds, unpublished, early, estimateBefore: await estimateBefore(db, board) };
   } catch (e) {
     if (e instanceof NotFoundError) error(404, e.message);
     throw e;

@@ -207,8 +207,11 @@ describe('alerts', () => {
     expect(await setContact(db.sql, await idOf('can-bo-b'), 'khong-phai-dia-chi')).toBe(false);
     await rule({ name: 'Tụt xếp loại', kind: 'band_drop', periodKind: 'month', roles: 'officer', inApp: 'on', email: 'on' });
 
-    const once = await evaluateAlerts(db.sql, { boss: jobs.boss, kinds: RANKING_KINDS });
-    const twice = await evaluateAlerts(db.sql, { boss: jobs.boss, kinds: RANKING_KINDS });
+    // Evaluated on the month's last day: a whole month, compared with the whole previous one as stored
+    // (earlier in the month it would be compared with the same days of the last, scored from the samples).
+    const lastDay = new Date(`${period.end}T05:00:00Z`);
+    const once = await evaluateAlerts(db.sql, { boss: jobs.boss, kinds: RANKING_KINDS, now: lastDay });
+    const twice = await evaluateAlerts(db.sql, { boss: jobs.boss, kinds: RANKING_KINDS, now: lastDay });
     expect(once.raised).toHaveLength(1);
     expect(twice.raised).toEqual([]);
     const [alert] = await db.sql<{ id: number; title: string; body: string; link: string }[]>`select id, title, body, link from alerts where id = ${once.raised[0]!}`;
@@ -258,8 +261,8 @@ describe('alerts', () => {
 
     // Cleared once the band is back; a new drop raises again.
     await db.sql`update rankings set total = 88 where period_kind = 'month' and period_start = ${period.start} and unit_id = ${a.id} and scheme_key = 'operations'`;
-    expect((await evaluateAlerts(db.sql, { boss: jobs.boss, kinds: RANKING_KINDS })).cleared).toBe(1);
+    expect((await evaluateAlerts(db.sql, { boss: jobs.boss, kinds: RANKING_KINDS, now: lastDay })).cleared).toBe(1);
     await db.sql`update rankings set total = 60 where period_kind = 'month' and period_start = ${period.start} and unit_id = ${a.id} and scheme_key = 'operations'`;
-    expect((await evaluateAlerts(db.sql, { boss: jobs.boss, kinds: RANKING_KINDS })).raised).toHaveLength(1);
+    expect((await evaluateAlerts(db.sql, { boss: jobs.boss, kinds: RANKING_KINDS, now: lastDay })).raised).toHaveLength(1);
   });
 });

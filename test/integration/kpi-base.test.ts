@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { kpisOf } from '../../src/lib/domain/kpis.ts';
 import { readBoard } from '#server/boards';
-import { readKpiBase, readKpiHistory } from '#server/kpis';
+import { readKpiComparisons, readKpiHistory } from '#server/kpis';
 import { pollSource } from '#server/pipeline/poll';
 import { useDemoWorld, type TestDb, type TestWorld } from '../support/world.ts';
 
@@ -22,6 +22,8 @@ describe('KPI tiles early in a month', () => {
   beforeAll(async () => {
     for (const source of Object.values(world.sources).filter((x) => x.kind !== 'upload' && !x.key.startsWith('portal-766'))) {
       const windows = [{ from: '2026-11-01', to: source.key === world.source.key ? '2026-11-12' : '2026-11-02' }, { from: '2026-12-01', to: '2026-12-02' }];
+      // A year back, the dossiers only: the tiles' second comparison where history exists.
+      if (source.key === world.source.key) windows.push({ from: '2025-12-01', to: '2025-12-02' });
       // Partial: a system's planted bad rows are refused, the rest kept.
       for (const window of windows) expect(['success', 'partial']).toContain((await pollSource(db.sql, source, { secretKeyHex: world.secretKeyHex, now: NOW, window })).outcome);
     }
@@ -40,26 +42,34 @@ describe('KPI tiles early in a month', () => {
 
   it('compares the 1st–2nd with the 1st–2nd of the last month, and says which days', async () => {
 
-    const base = await readKpiBase(db.sql, QUERY, '2026-12-02');
+    const { base, lastYear } = await readKpiComparisons(db.sql, QUERY, '2026-12-02');
     expect(base).toMatchObject({ start: '2026-11-01', end: '2026-11-02' });
     const early = await dossiers('2026-11-01', '2026-11-02');
     expect(early.received).toBeGreaterThan(0);
     expect(base!.totals['dossier.on_time']).toEqual({ numerator: early.onTime, denominator: early.received });
+    // The same days last year, where the dossiers were reported then; no other family was.
+    const lastDecember = await dossiers('2025-12-01', '2025-12-02');
+    expect(lastYear).toMatchObject({ start: '2025-12-01', end: '2025-12-02' });
+    expect(lastYear!.totals['dossier.on_time']).toEqual({ numerator: lastDecember.onTime, denominator: lastDecember.received });
+    expect(lastYear!.totals['eid.activation']).toEqual({ numerator: null, denominator: null });
     // Not more of November (the whole of it is what the tiles compared with before).
     const more = await dossiers('2026-11-01', '2026-11-12');
     expect(more.received).toBeGreaterThan(early.received * 4);
 
     // The tile: this month so far against those two days.
     const board = await readBoard(db.sql, QUERY);
-    const [dossier] = kpisOf(board, await readKpiHistory(db.sql, QUERY), base);
+    const [dossier, eid] = kpisOf(board, await readKpiHistory(db.sql, QUERY), base, lastYear);
     expect(dossier!.indicator.key).toBe('dossier.on_time');
     expect(dossier!.comparedWith).toEqual({ start: '2026-11-01', end: '2026-11-02' });
     expect(dossier!.previous).toBeCloseTo(early.onTime / early.received, 6);
+    expect(dossier!.lastYear).toMatchObject({ start: '2025-12-01', end: '2025-12-02' });
+    expect(dossier!.lastYear!.deltaPoints).toBeCloseTo(Math.round((dossier!.value.ratio! - lastDecember.onTime / lastDecember.received) * 1000) / 10, 6);
+    expect(eid!.lastYear).toBeNull();
 
     // A day later the base grows by a day; a whole month (November, read in December) has none.
-    expect(await readKpiBase(db.sql, QUERY, '2026-12-03')).toMatchObject({ start: '2026-11-01', end: '2026-11-03' });
-    expect(await readKpiBase(db.sql, { ...QUERY, date: '2026-11-10' }, '2026-12-02')).toBeNull();
-    expect(await readKpiBase(db.sql, { ...QUERY, period: 'day' }, '2026-12-02')).toBeNull();
+    expect((await readKpiComparisons(db.sql, QUERY, '2026-12-03')).base).toMatchObject({ start: '2026-11-01', end: '2026-11-03' });
+    expect((await readKpiComparisons(db.sql, { ...QUERY, date: '2026-11-10' }, '2026-12-02')).base).toBeNull();
+    expect((await readKpiComparisons(db.sql, { ...QUERY, period: 'day' }, '2026-12-02')).base).toBeNull();
   });
 
   it('ranks a month in progress against the same days of the last one: on the 1st, each previous rank is the 1st of November’s', async () => {

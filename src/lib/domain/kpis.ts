@@ -30,6 +30,8 @@ export interface Kpi {
   previous: number | null;
   /** The days compared with when they are not the whole previous period (a period in progress); null otherwise. */
   comparedWith: { start: string; end: string } | null;
+  /** Against the same days last year ("cùng kỳ năm trước"), in percentage points; null without both. */
+  lastYear: { start: string; end: string; deltaPoints: number } | null;
   /** value − previous, in percentage points (ratio × 100); null without both. */
   deltaPoints: number | null;
   /** The headline ratio over the last periods, oldest first, ending with this one (null: no data). */
@@ -60,7 +62,7 @@ function ratioOf(t: { numerator: number | null; denominator: number | null } | u
 
 /**
  * The same elapsed part of the previous period ("cùng kỳ"), for a period in progress: its days and the
- * scope's totals over them (src/lib/server/kpis.ts `readKpiBase`).
+ * scope's totals over them (src/lib/server/kpis.ts `readKpiComparisons`).
  */
 export interface KpiBase {
   start: string;
@@ -72,8 +74,9 @@ export interface KpiBase {
  * One tile per family, in the scheme's order. `history` holds the earlier periods, oldest first. A
  * period in progress is compared with `base` (the same elapsed part of the previous period) when given,
  * never with the whole previous period: on the 2nd, two days against a whole month is no comparison.
+ * `lastYear`: the same days a year back, a second comparison where history exists.
  */
-export function kpisOf(board: Pick<Board, 'indicators' | 'rows'>, history: readonly PeriodTotals[], base: KpiBase | null = null): Kpi[] {
+export function kpisOf(board: Pick<Board, 'indicators' | 'rows'>, history: readonly PeriodTotals[], base: KpiBase | null = null, lastYear: KpiBase | null = null): Kpi[] {
   const now = scopeTotals(board);
   const kpis: Kpi[] = [];
   for (const ind of board.indicators) {
@@ -90,12 +93,20 @@ export function kpisOf(board: Pick<Board, 'indicators' | 'rows'>, history: reado
       value,
       previous,
       comparedWith: base ? { start: base.start, end: base.end } : null,
+      lastYear: lastYearOf(value.ratio, lastYear, ind.key),
       deltaPoints: value.ratio !== null && previous !== null ? Math.round((value.ratio - previous) * 1000) / 10 : null,
       trend: [...history.map((p) => ratioOf(p.totals[ind.key])), value.ratio],
       others: []
     });
   }
   return kpis;
+}
+
+/** The change against the same days last year, where both ratios exist. */
+function lastYearOf(now: number | null, lastYear: KpiBase | null, key: string): Kpi['lastYear'] {
+  const then = lastYear ? ratioOf(lastYear.totals[key]) : null;
+  if (now === null || then === null || !lastYear) return null;
+  return { start: lastYear.start, end: lastYear.end, deltaPoints: Math.round((now - then) * 1000) / 10 };
 }
 
 export interface Movers {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isProvisional, periodOf, periodsCovering, previousPeriod, sameElapsedPart, today, earlyOpening } from './periods.ts';
+import { isProvisional, periodOf, periodsCovering, previousPeriod, sameElapsedPart, today, earlyOpening, sameDaysLastYear } from './periods.ts';
 
 describe('periods in Asia/Ho_Chi_Minh', () => {
   it('starts the day at 00:00 ICT, which is 17:00 UTC the day before', () => {
@@ -82,5 +82,14 @@ describe('the period the overview and the wall open on early in a month', () => 
     expect(earlyOpening('2027-01-01', 5)).toBe('2026-12-31');
     expect(earlyOpening('2026-12-06', 5)).toBeNull();
     expect(earlyOpening('2026-12-01', 0)).toBeNull();
+  });
+});
+
+describe('the same days last year (cùng kỳ năm trước)', () => {
+  it('is the days so far a year back for a period in progress, the whole period a year back for a whole one', () => {
+    expect(sameDaysLastYear(periodOf('month', '2026-12-03'), '2026-12-03')).toEqual({ start: '2025-12-01', end: '2025-12-03' });
+    expect(sameDaysLastYear(periodOf('month', '2026-11-10'), '2026-12-03')).toEqual({ start: '2025-11-01', end: '2025-11-30' });
+    expect(sameDaysLastYear(periodOf('month', '2028-02-29'), '2028-02-29')).toEqual({ start: '2027-02-01', end: '2027-02-28' });
+    expect(sameDaysLastYear(periodOf('month', '2027-01-05'), '2026-12-03')).toBeNull();
   });
 });

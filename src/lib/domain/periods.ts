@@ -119,3 +119,14 @@ export function earlyOpening(todayIso: string, days: number): string | null {
   if (days <= 0 || Number(todayIso.slice(8, 10)) > days) return null;
   return addDays(`${todayIso.slice(0, 8)}01`, -1);
 }
+
+/**
+ * "Cùng kỳ năm trước": the same days one year back — the whole period a year earlier, or for a period
+ * in progress on `asOf` its days so far (1–3 December 2025 on 3 December 2026; 29 February → 28).
+ * null for a period not begun on `asOf`.
+ */
+export function sameDaysLastYear(period: Period, asOf: string): { start: string; end: string } | null {
+  if (asOf < period.start) return null;
+  const back = (d: string) => parseDate(d).minus({ years: 1 }).toISODate()!;
+  return { start: back(period.start), end: back(asOf < period.end ? asOf : period.end) };
+}

@@ -6,7 +6,7 @@
 import type { Sql } from '#db/client';
 import { DEFAULT_SCHEME_KEY, type BoardQuery } from '#contract/dto';
 import type { KpiBase, PeriodTotals } from '#domain/kpis';
-import { periodOf, previousPeriod, sameElapsedPart, today, type Period } from '#domain/periods';
+import { periodOf, previousPeriod, sameDaysLastYear, sameElapsedPart, today, type Period } from '#domain/periods';
 import { metricSumsPerPeriod, metricsByKey } from './ranking/queries.ts';
 import { loadActiveSchemes } from './ranking/rankings.ts';
 import { indicatorTotalsPerPeriod } from './read/rankings-queries.ts';
@@ -25,25 +25,44 @@ export async function readKpiHistory(sql: Sql, query: BoardQuery, count = 11): P
   }));
 }
 
+/** What the KPI tiles compare with: the same days of the previous period (while this one runs) and the same days last year. */
+export interface KpiComparisons {
+  /** "Cùng kỳ": the same elapsed part of the previous period; null when this period is whole on `asOf`. */
+  base: KpiBase | null;
+  /** "Cùng kỳ năm trước": the same days a year back; null where nothing was reported then (no history). */
+  lastYear: KpiBase | null;
+}
+
 /**
- * What a period in progress on `asOf` is compared with ("cùng kỳ"): the same elapsed part of the
- * previous period (src/lib/domain/periods.ts `sameElapsedPart`) and the scope's own totals per indicator
- * over those days, summed from the samples as the workers sum a board (flows over the days, stocks on
- * the last). null when the period is whole on `asOf` (the tiles compare with the whole previous period),
- * for a scheme with groups (its tiles are the headline), or an unknown scope. `asOf` defaults to today:
- * the tests drive it.
+ * The scope's own totals per indicator over the days the KPI tiles compare with (src/lib/domain/periods.ts
+ * `sameElapsedPart`, `sameDaysLastYear`), summed from the samples as the workers sum a board (flows
+ * over the days, stocks on the last), in one read. Both null for a scheme with groups (its tiles are
+ * the headline) or an unknown scope. `asOf` defaults to today: the tests drive it.
  */
-export async function readKpiBase(sql: Sql, query: BoardQuery, asOf: string = today()): Promise<KpiBase | null> {
-  const range = sameElapsedPart(periodOf(query.period, query.date), asOf);
-  if (!range) return null;
+export async function readKpiComparisons(sql: Sql, query: BoardQuery, asOf: string = today()): Promise<KpiComparisons> {
+  const none = { base: null, lastYear: null };
+  const period = periodOf(query.period, query.date);
+  const same = sameElapsedPart(period, asOf);
+  const year = sameDaysLastYear(period, asOf);
+  const ranges = [same, year].filter((r): r is { start: string; end: string } => r !== null);
+  if (!ranges.length) return none;
   const [scheme] = await loadActiveSchemes(sql, [query.scheme ?? DEFAULT_SCHEME_KEY]);
-  if (!scheme || scheme.groups?.length) return null;
-  const [scope] = await sql<{ id: number }[]>`select id from units where gso_code = ${query.scope}`;
-  if (!scope) return null;
+  if (!scheme || scheme.groups?.length) return none;
+  // The scope as it stands at the period's end (a code may have served an earlier unit: 10114).
+  const [scope] = await sql<{ id: number }[]>`
+    select id from units where gso_code = ${query.scope}
+      and (valid_from is null or valid_from <= ${period.end}::date) and (valid_to is null or valid_to >= ${period.end}::date)
+    order by valid_from desc nulls last limit 1`;
+  if (!scope) return none;
   const keys = [...new Set(scheme.indicators.flatMap((i) => [...i.numerator, ...i.denominator]))];
   const metrics = (await metricsByKey(sql, keys)).filter((m) => !m.periodic);
-  const sums = metrics.length ? await metricSumsPerPeriod(sql, [range], metrics, { units: [scope.id] }) : [];
-  const value = new Map(sums.map((r) => [r.metric, r.value]));
-  const sum = (ks: readonly string[]) => (ks.some((k) => value.has(k)) ? ks.reduce((a, k) => a + (value.get(k) ?? 0), 0) : null);
-  return { ...range, totals: Object.fromEntries(scheme.indicators.map((i) => [i.key, { numerator: sum(i.numerator), denominator: sum(i.denominator) }])) };
+  const sums = metrics.length ? await metricSumsPerPeriod(sql, ranges, metrics, { units: [scope.id] }) : [];
+  const over = (range: { start: string; end: string }): KpiBase => {
+    const value = new Map(sums.filter((r) => r.start === range.start).map((r) => [r.metric, r.value]));
+    const sum = (ks: readonly string[]) => (ks.some((k) => value.has(k)) ? ks.reduce((a, k) => a + (value.get(k) ?? 0), 0) : null);
+    return { ...range, totals: Object.fromEntries(scheme.indicators.map((i) => [i.key, { numerator: sum(i.numerator), denominator: sum(i.denominator) }])) };
+  };
+  const lastYear = year ? over(year) : null;
+  const reported = lastYear && Object.values(lastYear.totals).some((t) => t.denominator !== null && t.denominator > 0);
+  return { base: same ? over(same) : null, lastYear: reported ? lastYear : null };
 }

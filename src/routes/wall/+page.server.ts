@@ -6,7 +6,7 @@ import { config } from '#server/config';
 import { NotFoundError, readBoard, readUnit, rootUnitCode } from '#server/boards';
 import { estimateBefore, hasChildrenInForce } from '#server/lineage';
 import { sql } from '#server/db';
-import { readKpiBase, readKpiHistory } from '#server/kpis';
+import { readKpiComparisons, readKpiHistory } from '#server/kpis';
 import { readSourceHealth } from '#server/sources';
 import { parseQuery } from '#server/http';
 import { DISPLAY_COOKIE_MAX_AGE_SECONDS } from '#server/limits';
@@ -71,12 +71,12 @@ export const load: PageServerLoad = async ({ url, cookies, locals }) => {
   try {
     // The 766 scene's month and boards, read only when it may show (src/lib/wall/scenes.ts playingScenes).
     const wants766 = q.scene === '766' || chosen.includes('766');
-    loaded = await Promise.all([readBoard(db, query), readKpiHistory(db, query), readSourceHealth(db), wants766 ? readWall766(db, unit.code, query.date) : null, readKpiBase(db, query)]);
+    loaded = await Promise.all([readBoard(db, query), readKpiHistory(db, query), readSourceHealth(db), wants766 ? readWall766(db, unit.code, query.date) : null, readKpiComparisons(db, query, openedOn)]);
   } catch (e) {
     if (e instanceof NotFoundError) error(404, e.message);
     throw e;
   }
-  const [board, history, sources, wall766, kpiBase] = loaded;
+  const [board, history, sources, wall766, comparisons] = loaded;
   return {
     estimateBefore: await estimateBefore(db, board),
     screen: { ...screen, scenes: playingScenes(chosen, wall766?.state === 'ready') },
@@ -88,7 +88,8 @@ export const load: PageServerLoad = async ({ url, cookies, locals }) => {
     early: early !== null,
     board,
     history,
-    kpiBase,
+    kpiBase: comparisons.base,
+    kpiLastYear: comparisons.lastYear,
     sources,
     release: RELEASE,
     loadedAt: new Date().toISOString()

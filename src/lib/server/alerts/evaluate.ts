@@ -15,9 +15,10 @@ import type { Queryable, Sql } from '#db/client';
 import { ALERTS_CHANNEL, type AlertsChanged } from '#contract/notify';
 import { conditionKey, isRankingKind, nextDigestAt, quietUntil, type AlertKind, type AlertParams } from '#domain/alerts';
 import { bandIndex, bandOf, DEFAULT_BANDS, type Band } from '#domain/bands';
-import { periodOf, previousPeriod, today, type Period, type PeriodKind } from '#domain/periods';
+import { periodOf, previousPeriod, sameElapsedPart, today, type Period, type PeriodKind } from '#domain/periods';
 import { DEFAULT_SCHEME_KEY } from '#domain/catalogue';
 import { inTransaction } from '../jobs/send.ts';
+import { scoreScopeOver } from '../ranking/rankings.ts';
 import { readSourceHealth } from '../sources.ts';
 import { DELIVER_ALERT_QUEUE, type DeliverAlertJob } from '../jobs/queues.ts';
 
@@ -76,6 +77,7 @@ async function enabledRules(sql: Queryable, kinds?: readonly AlertKind[]): Promi
 
 interface BoardRow {
   unit_id: number;
+  scope_unit_id: number;
   code: string;
   name: string;
   rank: number | null;
@@ -95,7 +97,7 @@ export async function rankingConditions(sql: Queryable, rule: RuleRow, now: Date
   const period = periodOf(rule.period_kind, today(now));
   const prev = previousPeriod(period);
   const rows = await sql<BoardRow[]>`
-    select r.unit_id, u.gso_code as code, u.name, r.rank, r.previous_rank, r.total, r.indicators, sch.bands,
+    select r.unit_id, r.scope_unit_id, u.gso_code as code, u.name, r.rank, r.previous_rank, r.total, r.indicators, sch.bands,
            p.total as prev_total, p.rank as prev_rank, psch.bands as prev_bands,
            (select count(*)::int from rankings b where b.scope_unit_id = r.scope_unit_id and b.period_kind = r.period_kind
               and b.period_start = r.period_start and b.scheme_key = r.scheme_key and b.rank is not null) as board_size
@@ -111,7 +113,23 @@ export async function rankingConditions(sql: Queryable, rule: RuleRow, now: Date
     order by u.gso_code`;
   const names = new Map((await sql<{ key: string; name_vi: string }[]>`select distinct on (key) key, name_vi from indicators order by key, id desc`).map((r) => [r.key, r.name_vi]));
   const link = (code: string) => `/units/${encodeURIComponent(code)}?period=${period.kind}&date=${period.start}`;
-  const compared = `${periodWords(period)}, so với ${periodWords(prev)}`;
+  // A period in progress is compared with the same days of the previous one, as the screens compare it
+  // (readBoard): its rank and total then come from that board, scored as the workers score one.
+  const same = sameElapsedPart(period, today(now));
+  let compared = `${periodWords(period)}, so với ${periodWords(prev)}`;
+  if (same && (rule.kind === 'rank_drop' || rule.kind === 'band_drop')) {
+    compared = `${periodWords(period)} đến ${viDay(today(now))}, so với cùng kỳ ${viDay(same.start)}–${viDay(same.end)}`;
+    const before = new Map<string, { rank: number | null; total: number | null }>();
+    for (const scope of new Set(rows.map((r) => r.scope_unit_id))) {
+      for (const b of await scoreScopeOver(sql, DEFAULT_SCHEME_KEY, scope, { kind: period.kind, ...same })) before.set(`${scope}|${b.unitId}`, b);
+    }
+    for (const r of rows) {
+      const b = before.get(`${r.scope_unit_id}|${r.unit_id}`);
+      r.previous_rank = r.prev_rank = b?.rank ?? null;
+      r.prev_total = b?.total ?? null;
+      r.prev_bands = r.bands;
+    }
+  }
   const out: Condition[] = [];
   for (const r of rows) {
     const base = { unitId: r.unit_id, unitCode: r.code, sourceId: null, link: link(r.code) };

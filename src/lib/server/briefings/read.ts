@@ -12,7 +12,7 @@ import { unitGaps, type UnitGaps } from '#domain/gaps';
 import { periodOf, today } from '#domain/periods';
 import { NotFoundError, readBoard, readUnit, rootUnitCode, type UnitInfo } from '../boards.ts';
 import type { Principal } from '../auth/principal.ts';
-import { readKpiBase, readKpiHistory } from '../kpis.ts';
+import { readKpiComparisons, readKpiHistory } from '../kpis.ts';
 import { readSourceHealthForUnit } from '../sources.ts';
 import { readLateAndCorrected, type IndicatorLateness } from '../drilldown.ts';
 import { BRIEFING_DEFAULT_PERIOD, type BriefingQuery } from './query.ts';
@@ -41,6 +41,8 @@ export interface Briefing {
   history: PeriodTotals[];
   /** While the period is in progress: the same days of the previous one, what the change compares with (kpisOf). */
   kpiBase: KpiBase | null;
+  /** The same days last year, where history exists (kpisOf). */
+  kpiLastYear: KpiBase | null;
   /** The scope's own row on its parent's board (its rank among its siblings); null at the top or without a board. */
   own: { row: BoardRow; parentName: string; ranked: number } | null;
   groups: BriefingGroup[];
@@ -102,10 +104,10 @@ export async function readBriefing(sql: Sql, query: BriefingQuery, now = new Dat
   const scope = await readUnit(sql, query.scope, period.end);
   if (!scope) throw new NotFoundError(`no unit with code ${query.scope}`);
   const boardQuery = { ...query, scheme: DEFAULT_SCHEME_KEY };
-  const [board, history, kpiBase, sources, lateness, parentBoard] = await Promise.all([
+  const [board, history, comparisons, sources, lateness, parentBoard] = await Promise.all([
     readBoard(sql, boardQuery, now),
     readKpiHistory(sql, boardQuery),
-    readKpiBase(sql, boardQuery, today(now)),
+    readKpiComparisons(sql, boardQuery, today(now)),
     readSourceHealthForUnit(sql, scope.code, now),
     readLateAndCorrected(sql, scope.code, period),
     scope.parent ? readBoard(sql, { ...boardQuery, scope: scope.parent.code }, now).catch((e) => (e instanceof NotFoundError ? null : Promise.reject(e))) : null
@@ -124,7 +126,7 @@ export async function readBriefing(sql: Sql, query: BriefingQuery, now = new Dat
     };
   });
   return {
-    query, scope, board, history, kpiBase, own, groups,
+    query, scope, board, history, kpiBase: comparisons.base, kpiLastYear: comparisons.lastYear, own, groups,
     lateSources: sources.filter((s) => s.status !== 'ok' || s.stale || s.missedDeadline),
     sourceCount: sources.length,
     lateFigures: Object.values(lateness).filter((a) => a.late + a.corrected > 0),
