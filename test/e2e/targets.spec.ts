@@ -49,6 +49,18 @@ test('an administrator sets a city target; the board, the unit page and the wall
   await expect(row.locator('[data-field="value"]')).toHaveText('≥ 95%');
   await expect(row).toContainText('Mọi kỳ');
   await shoot(page, 'admin-targets-saved');
+  // Edited on the screen: the form opens on the row's values; 95,5 saved, then back to 95.
+  await row.getByRole('button', { name: 'Sửa' }).click();
+  await expect(page.getByRole('heading', { name: 'Sửa chỉ tiêu' })).toBeVisible();
+  await expect(form.getByLabel('Chỉ tiêu (%)')).toHaveValue('95');
+  await form.getByLabel('Chỉ tiêu (%)').fill('95,5');
+  await form.getByRole('button', { name: 'Lưu chỉ tiêu' }).click();
+  await expect(row.locator('[data-field="value"]')).toHaveText('≥ 95,5%');
+  await expect(page.locator('tr[data-target]')).toHaveCount(1);
+  await row.getByRole('button', { name: 'Sửa' }).click();
+  await form.getByLabel('Chỉ tiêu (%)').fill('95');
+  await form.getByRole('button', { name: 'Lưu chỉ tiêu' }).click();
+  await expect(row.locator('[data-field="value"]')).toHaveText('≥ 95%');
 
   // The overview: every on-time cell carries the target; those under 95 % are marked, and only those.
   await page.goto(`${base()}/`);
