@@ -81,6 +81,8 @@ test('an administrator sets a city target; the board, the unit page and the wall
   }
   expect(below, 'units below 95 % on time (the demo commune rates are 67–94 %)').toBeGreaterThan(0);
   await expect(page.locator('[data-field="targets-below"]')).toContainText(/\d+ đơn vị dưới chỉ tiêu ít nhất một chỉ số/);
+  const unitsBelow = Number((await page.locator('[data-field="targets-below"]').textContent())!.match(/([\d.]+) đơn vị/)![1]!.replace(/\./g, ''));
+  expect(unitsBelow).toBeGreaterThanOrEqual(below);
   await shoot(page, 'overview-targets');
 
   // A unit below it: its page reads actual against target, and says below in words.
@@ -109,6 +111,18 @@ test('an administrator sets a city target; the board, the unit page and the wall
     if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `wall-kpis-targets-${width}x${height}.png`) });
   }
   await page.setViewportSize({ width: 1920, height: 1080 });
+
+  // The briefing's print page: the units below target, each with actual and target.
+  await page.goto(`${base()}/briefings/print?scope=01&period=month`);
+  const section = page.locator('[data-section="below-target"]');
+  await expect(section.getByRole('heading', { name: 'Đơn vị dưới chỉ tiêu' })).toBeVisible();
+  // As many as the overview's line counts (the board shows its first rows only).
+  await expect(section.locator('li[data-unit]')).toHaveCount(unitsBelow);
+  await expect(section.locator(`li[data-unit="${code}"]`)).toContainText(`Hồ sơ đúng hạn: ${shown} (chỉ tiêu 95%)`);
+  if (SHOTS) {
+    await section.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SHOTS, 'briefing-below-target-1920x1080.png') });
+  }
 
   // Deleted on the screen: the board forgets it.
   await page.goto(`${base()}/admin/targets`);
