@@ -54,7 +54,7 @@ export interface Briefing {
   lateFigures: IndicatorLateness[];
   /**
    * Targets (chỉ tiêu, docs/targets.md): the board's units below the target of at least one indicator,
-   * each with those indicators' actual and target, in the board's order; null when no target applies to the board.
+   * each with those indicators' actual and target, the furthest below first; null when no target applies to the board.
    */
   belowTarget: BelowTargetUnit[] | null;
 }
@@ -76,7 +76,11 @@ export function belowTargetOf(board: Pick<Board, 'rows' | 'indicators' | 'target
         return v?.belowTarget && v.target !== undefined ? [{ key: i.key, ratio: v.ratio, target: v.target }] : [];
       })
     }))
-    .filter((u) => u.indicators.length > 0);
+    .filter((u) => u.indicators.length > 0)
+    // The furthest below first: the meeting reads the worst shortfalls before the near misses.
+    .map((u) => ({ u, gap: Math.max(...u.indicators.map((x) => x.target - (x.ratio ?? 0))) }))
+    .sort((a, b) => b.gap - a.gap || a.u.unitCode.localeCompare(b.u.unitCode))
+    .map(({ u }) => u);
 }
 
 export { NotFoundError };
