@@ -156,7 +156,13 @@ describe('enumerated states: the database refuses a value the code does not know
     ['alert_deliveries_channel_check', 'a delivery channel', () => db.sql`
       insert into alert_deliveries (alert_id, channel, recipient, status) values (999999, 'sms', 'x', 'queued')`],
     ['alert_deliveries_status_check', 'a delivery status', () => db.sql`
-      insert into alert_deliveries (alert_id, channel, recipient, status) values (999999, 'email', 'x', 'lost')`]
+      insert into alert_deliveries (alert_id, channel, recipient, status) values (999999, 'email', 'x', 'lost')`],
+    ['targets_period_kind_check', 'a period kind of a target', () => db.sql`
+      insert into targets (indicator_key, period_kind, period_start, min_ratio) values ('dossier.on_time', 'fortnight', '2026-11-01', 0.95)`],
+    ['targets_period_both', 'a target period with a kind and no start', () => db.sql`
+      insert into targets (indicator_key, period_kind, min_ratio) values ('dossier.on_time', 'month', 0.95)`],
+    ['targets_min_ratio_range', 'a target over 100 %', () => db.sql`
+      insert into targets (indicator_key, min_ratio) values ('dossier.on_time', 95)`]
   ];
 
   it.each(cases)('%s refuses %s', async (constraint, _what, statement) => {
