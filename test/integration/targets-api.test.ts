@@ -4,8 +4,7 @@
  * a second POST at the same place takes the new value rather than adding a row.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiToken } from '../../src/lib/server/admin/api-tokens.ts';
-import { createUserIfMissing } from '#server/seed/users';
+import { adminApiToken, jsonCaller } from '../support/admin-token.ts';
 import { startWeb } from '../support/web.ts';
 import { useDemoWorld, type TestDb, type TestWorld } from '../support/world.ts';
 
@@ -16,20 +15,11 @@ describe('the targets API', () => {
   let token = '';
   useDemoWorld((h) => ({ db, world } = h));
 
-  const call = (method: string, path: string, body?: unknown) =>
-    fetch(`${web.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body)
-    });
+  const call = jsonCaller(() => web.url, () => token);
 
   beforeAll(async () => {
     web = await startWeb({ DATABASE_URL: db.url, CITYOPS_SECRET_KEY: world.secretKeyHex });
-    await createUserIfMissing(db.sql, { username: 'quantri', displayName: 'Quản trị', password: 'a long password', role: 'admin' });
-    const [u] = await db.sql<{ id: number }[]>`select id from users where username = 'quantri'`;
-    const created = await createApiToken(db.sql, { name: 'ci' }, { kind: 'user', sessionId: 's', user: { id: u!.id, username: 'quantri', displayName: 'Quản trị', role: 'admin', unitCode: null, unitName: null } });
-    if (!created.ok) throw new Error(JSON.stringify(created.errors));
-    token = created.token;
+    token = await adminApiToken(db.sql);
   }, 120_000);
   afterAll(async () => {
     await web?.close();
