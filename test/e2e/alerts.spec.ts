@@ -5,22 +5,12 @@
  * with its link and marks it read. With ALERT_SHOTS=<dir> the screens are also kept as screenshots at
  * 1920×1080 and 3840×2160.
  */
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { PgBoss } from 'pg-boss';
 import { base, signIn } from './auth.ts';
+import { shooter } from './shots.ts';
 
-const SHOTS = process.env.ALERT_SHOTS;
-async function shoot(page: Page, name: string) {
-  if (!SHOTS) return;
-  await mkdir(SHOTS, { recursive: true });
-  for (const [w, h] of [[1920, 1080], [3840, 2160]] as const) {
-    await page.setViewportSize({ width: w, height: h });
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${w}x${h}.png`), fullPage: false });
-  }
-  await page.setViewportSize({ width: 1920, height: 1080 });
-}
+const shoot = shooter(process.env.ALERT_SHOTS);
 
 test('the rules form names a bad field in words, then saves a rule', async ({ page }) => {
   await signIn(page.request, 'admin');

@@ -5,22 +5,14 @@
  * the city against it in legible type. The target is deleted at the end, so later files see none.
  * With TARGET_SHOTS=<dir> the screens are kept as screenshots at 1920×1080 and 3840×2160.
  */
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { base, signIn } from './auth.ts';
+import { shooter } from './shots.ts';
 import { expectLegible } from './wall-text.ts';
 
 const SHOTS = process.env.TARGET_SHOTS;
-async function shoot(page: Page, name: string) {
-  if (!SHOTS) return;
-  await mkdir(SHOTS, { recursive: true });
-  for (const [w, h] of [[1920, 1080], [3840, 2160]] as const) {
-    await page.setViewportSize({ width: w, height: h });
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${w}x${h}.png`), fullPage: false });
-  }
-  await page.setViewportSize({ width: 1920, height: 1080 });
-}
+const shoot = shooter(SHOTS);
 /** "91,7%" → 0.917 */
 const ratioOf = (text: string) => Number(text.replace(/[^\d,]/g, '').replace(',', '.')) / 100;
 
