@@ -3,12 +3,13 @@ import { hostname } from 'node:os';
 import { eq, sql as fragment } from 'drizzle-orm';
 import { connectDb, orm } from '#db/client';
 import { workerHeartbeats } from '#db/schema/index';
-import { alertDelivery, config, databaseUrl } from '#server/config';
+import { alertDelivery, briefingMail, config, databaseUrl } from '#server/config';
 import { createBoss } from '#server/jobs/boss';
 import { logger } from '#server/log';
 import { WORKER_HEARTBEAT_MS } from '#server/limits';
 import { databaseOutage, quietWhileDown } from '#server/outage';
 import { applyProvisioningFile } from '#server/admin/provisioning';
+import { closeBrowser } from '#server/briefings/browser';
 import { startWorkers } from './scheduler.ts';
 
 const cfg = config();
@@ -37,7 +38,7 @@ if (cfg.CITYOPS_PROVISIONING) {
   );
 }
 
-const workers = await startWorkers({ sql, boss, secretKeyHex: cfg.CITYOPS_SECRET_KEY, log, delivery: alertDelivery(cfg) });
+const workers = await startWorkers({ sql, boss, secretKeyHex: cfg.CITYOPS_SECRET_KEY, log, delivery: alertDelivery(cfg), briefingMail: briefingMail(cfg) });
 log.info('workers started');
 
 let stopping = false;
@@ -47,6 +48,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     stopping = true;
     clearInterval(beat);
     await workers.stop();
+    await closeBrowser();
     await boss.stop({ graceful: true, timeout: 10_000 });
     await orm(sql).delete(workerHeartbeats).where(eq(workerHeartbeats.id, id)).catch(() => {});
     await sql.end({ timeout: 5 });

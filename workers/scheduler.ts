@@ -17,6 +17,8 @@ import { workSourceBackfills } from './jobs/backfill-source.ts';
 import { schedulePartitions, workPartitions } from './jobs/sample-partitions.ts';
 import { scheduleAlertsTick, workAlerts } from './jobs/alerts.ts';
 import type { DeliveryConfig } from '#server/alerts/deliver';
+import type { BriefingMailConfig } from '#server/briefings/mailing';
+import { scheduleBriefingsTick, workBriefings } from './jobs/briefings.ts';
 
 export interface WorkerOptions {
   sql: Sql;
@@ -33,19 +35,26 @@ export interface WorkerOptions {
   schedule?: boolean;
   /** Where alert mail and webhooks go (SMTP_URL, ALERT_MAIL_FROM, the links' origin); default: no SMTP, links to localhost. */
   delivery?: DeliveryConfig;
+  /** How the briefing's mailing prints and sends (BRIEFING_PRINT_ORIGIN, SMTP_URL …); default: no SMTP, a web node on localhost:3000. */
+  briefingMail?: Omit<BriefingMailConfig, 'secretKeyHex'>;
 }
 
-export async function startWorkers({ sql, boss, secretKeyHex, log, onPoll, retry, concurrency = 4, schedule = true, delivery }: WorkerOptions) {
+export async function startWorkers({ sql, boss, secretKeyHex, log, onPoll, retry, concurrency = 4, schedule = true, delivery, briefingMail }: WorkerOptions) {
   await workPolls({ sql, boss, log, secretKeyHex, onPoll, retry, concurrency });
   await workRecomputes({ sql, boss, log });
   await workHistory({ sql, boss, log, secretKeyHex });
   await workSourceBackfills({ sql, boss, log, secretKeyHex });
   await workPartitions({ sql, boss, log });
   await workAlerts({ sql, boss, log, delivery: { mailFrom: 'City Ops <canh-bao@localhost>', linkBase: 'http://localhost:3000', ...delivery, secretKeyHex } });
-  // The month partitions of samples ahead of the data: daily, and once now. The alerts' minute tick.
+  await workBriefings({
+    sql, boss, log,
+    mail: { mailFrom: 'City Ops <canh-bao@localhost>', linkBase: 'http://localhost:3000', printOrigin: 'http://127.0.0.1:3000', ...briefingMail, secretKeyHex }
+  });
+  // The month partitions of samples ahead of the data: daily, and once now. The alerts' and the briefings' minute ticks.
   if (schedule) {
     await schedulePartitions(boss);
     await scheduleAlertsTick(boss);
+    await scheduleBriefingsTick(boss);
   }
 
   // The ticker: each enabled source, once per its interval.

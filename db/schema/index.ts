@@ -7,3 +7,4 @@ export * from './ops.ts';
 export * from './auth.ts';
 export * from './alerts.ts';
 export * from './targets.ts';
+export * from './briefings.ts';

@@ -4,6 +4,8 @@
  * Chromium: the PDF is opened with PDF.js and its text checked against the board GET /api/v1/rankings
  * gives for the same query. An officer is refused another unit's briefing in words, a bad parameter
  * is named, a print ticket opens its page once, and a web process without Chromium says so (503).
+ * Mailed on a schedule: the real workers' jobs (pg-boss) print through that web and mail to a real
+ * SMTP server (smtp-server), the clock driven through the tick's `now`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +16,13 @@ import { demoWorld, sessionCookie } from '../support/fixtures.ts';
 import { startWeb } from '../support/web.ts';
 import { dispositionName, pdfText } from '../support/pdf.ts';
 import { mintTicket, PRINT_TICKET_HEADER } from '../../src/lib/server/briefings/ticket.ts';
+import { createSchedule, parseSchedule } from '../../src/lib/server/briefings/schedules.ts';
+import { queueMailingNow } from '../../src/lib/server/briefings/mailing.ts';
+import { readActiveUser } from '../../src/lib/server/auth/sessions.ts';
+import { setContact } from '../../src/lib/server/alerts/read.ts';
+import { BRIEFINGS_TICK_QUEUE, MAIL_BRIEFING_QUEUE } from '../../src/lib/server/jobs/queues.ts';
+import { testJobs, type TestJobs } from '../support/jobs.ts';
+import { startSmtp } from '../support/mail.ts';
 
 const NOW = new Date('2026-11-20T05:00:00Z');
 const QUERY = 'scope=01&period=day&date=2026-11-20';
@@ -32,7 +41,11 @@ describe('the monthly briefing as a PDF', () => {
   beforeAll(async () => {
     db = await freshDatabase();
     // A poll covers the day before too: the day's board has previous ranks (movers and their reasons).
-    world = await demoWorld(db.sql, { now: () => NOW });
+    // The reporting month 15/10–14/11 polled on its last day too (the scheduled mailing's month: the 13th and 14th).
+    let clock = new Date('2026-11-14T05:00:00Z');
+    world = await demoWorld(db.sql, { now: () => clock });
+    await world.pollAll(clock);
+    clock = NOW;
     await world.pollAll(NOW);
     web = await startWeb({ DATABASE_URL: db.url, CITYOPS_SECRET_KEY: secret });
     leader = await sessionCookie(db.sql, { username: 'lanh-dao', role: 'leader' });
@@ -141,6 +154,125 @@ describe('the monthly briefing as a PDF', () => {
     // Expired: made a minute and more ago.
     const old = mintTicket({ scope: '01', period: 'day', date: '2026-11-20' }, u!.id, 'vi', Date.now() - 61_000);
     expect((await open(old, QUERY)).status).toBe(403);
+  });
+
+  describe('mailed on a schedule (the 15th at 08:00, the reporting month just closed)', () => {
+    let jobs: TestJobs;
+    let smtp: Awaited<ReturnType<typeof startSmtp>>;
+    /** The reporting month 15/10–14/11/2026: polled on its last day (the 13th and 14th), so its board ranks. */
+    const MONTH = 'scope=01&period=report_month&date=2026-10-15';
+    const hn = (iso: string) => `${iso}+07:00`;
+    async function tick(now: string) {
+      const id = await jobs.boss.send(BRIEFINGS_TICK_QUEUE, { now: hn(now) });
+      return (await jobs.settled(BRIEFINGS_TICK_QUEUE, id!)) as { schedules: number; mailings: number };
+    }
+    /** Every mail job queued so far, settled (done or failed for good). */
+    async function mailJobsDone() {
+      for (const j of await jobs.boss.findJobs(MAIL_BRIEFING_QUEUE)) await jobs.settled(MAIL_BRIEFING_QUEUE, j.id).catch(() => undefined);
+    }
+
+    beforeAll(async () => {
+      smtp = await startSmtp();
+      jobs = await testJobs(db, 'pgboss_briefings');
+      await jobs.work({
+        secretKeyHex: secret,
+        briefingMail: { smtpUrl: smtp.url, mailFrom: 'City Ops <giao-ban@hanoi.test>', linkBase: 'https://dieuhanh.hanoi.test', printOrigin: web.url }
+      });
+      const [l] = await db.sql<{ id: number }[]>`select id from users where username = 'lanh-dao'`;
+      await setContact(db.sql, l!.id, 'lanh-dao@hanoi.test');
+    }, 60_000);
+    afterAll(async () => {
+      await jobs?.stop();
+      await smtp?.close();
+    });
+
+    it('refuses a bad schedule naming each field in words, an officer outside the unit included', async () => {
+      const parsed = await parseSchedule(db.sql, { name: ' ', scopeCode: '01', periodKind: 'fortnight', dayOfMonth: '31', sendAt: '8h', usernames: 'can-bo-thanh-oai', emails: 'van-phong@' });
+      expect(parsed).toEqual({
+        ok: false,
+        errors: {
+          name: 'Cần đặt tên cho lịch.',
+          periodKind: 'Cần chọn một loại kỳ báo cáo.',
+          dayOfMonth: 'Ngày gửi phải là một số từ 1 đến 28 (tháng nào cũng có ngày đó), không phải “31”.',
+          sendAt: 'Giờ gửi phải viết dạng HH:MM, ví dụ 08:00, không phải “8h”.',
+          usernames: 'Cán bộ can-bo-thanh-oai chỉ được xem đơn vị mình nên không nhận được báo cáo của đơn vị 01.',
+          emails: 'Địa chỉ thư không hợp lệ: van-phong@.'
+        }
+      });
+      const leaf = await parseSchedule(db.sql, { name: 'x', scopeCode: '10114', periodKind: 'report_month', dayOfMonth: '15', sendAt: '08:00', emails: 'a@hanoi.test' });
+      expect(leaf).toMatchObject({ ok: false, errors: { scopeCode: 'Thị trấn Kim Bài không có đơn vị trực thuộc để xếp hạng, nên không có báo cáo giao ban riêng.' } });
+    });
+
+    it('sends each recipient one mail with the PDF of the reporting month at 08:00 on the 15th — not before, not twice', async () => {
+      const admin = await sessionCookie(db.sql, { username: 'quan-tri', role: 'admin' }).then(() => db.sql<{ id: number }[]>`select id from users where username = 'quan-tri'`);
+      const owner = (await readActiveUser(db.sql, admin[0]!.id, 'test'))!;
+      await sessionCookie(db.sql, { username: 'pho-chu-tich', role: 'leader' }); // no address set
+      const made = await createSchedule(db.sql, {
+        name: 'Giao ban tháng của Thành phố', scopeCode: '01', periodKind: 'report_month', dayOfMonth: '15', sendAt: '08:00', locale: 'vi',
+        usernames: 'lanh-dao, pho-chu-tich', emails: 'van-phong@hanoi.test', enabled: 'on'
+      }, owner);
+      expect(made.ok).toBe(true);
+      const id = (made as { id: number }).id;
+      // Made on 20 October: its send time of 15 November counts, that of 15 October does not.
+      await db.sql`update briefing_schedules set created_at = '2026-10-20T00:00:00+07:00' where id = ${id}`;
+
+      expect(await tick('2026-11-15T07:59:00')).toEqual({ schedules: 0, mailings: 0 });
+      expect(await tick('2026-11-15T08:00:30')).toEqual({ schedules: 1, mailings: 3 });
+      const [toLeader, toOffice] = await Promise.all([smtp.mailTo('lanh-dao@hanoi.test'), smtp.mailTo('van-phong@hanoi.test')]);
+      // A tick later (and a worker restarted at noon the next day): nothing more.
+      expect(await tick('2026-11-15T08:01:00')).toEqual({ schedules: 0, mailings: 0 });
+      expect(await tick('2026-11-16T12:00:00')).toEqual({ schedules: 0, mailings: 0 });
+      await mailJobsDone();
+      expect(smtp.to('lanh-dao@hanoi.test')).toHaveLength(1);
+      expect(smtp.to('van-phong@hanoi.test')).toHaveLength(1);
+
+      for (const mail of [toLeader, toOffice]) {
+        expect(mail.subject).toBe('Báo cáo giao ban — Thành phố Hà Nội — Kỳ báo cáo tháng 11/2026 (15/10 – 14/11)');
+        expect(mail.text).toContain('City Ops gửi kèm báo cáo giao ban của Thành phố Hà Nội, Kỳ báo cáo tháng 11/2026 (15/10 – 14/11) (tệp PDF).');
+        expect(mail.text).toContain('Xem trực tuyến: https://dieuhanh.hanoi.test/?scope=01&period=report_month&date=2026-10-15');
+        expect(mail.attachments).toHaveLength(1);
+        expect(mail.attachments[0]!.contentType).toBe('application/pdf');
+        expect(mail.attachments[0]!.filename).toBe('Báo cáo giao ban - Thành phố Hà Nội - Kỳ báo cáo tháng 11-2026 (15-10 – 14-11).pdf');
+      }
+      // The PDF is the board of that month: its first and last ranked units with their totals, in order.
+      const text = await pdfText(new Uint8Array(toLeader.attachments[0]!.content));
+      const board = (await (await get(`/api/v1/rankings?${MONTH}`, leader)).json()) as Board;
+      const ranked = board.rows.filter((r) => r.rank !== null);
+      expect(ranked.length).toBeGreaterThan(20);
+      for (const r of [ranked[0]!, ranked.at(-1)!]) expect(text).toContain(`${r.unitName} ${points.format(r.total!)}`);
+      expect(text).toContain('Kỳ báo cáo tháng 11/2026');
+
+      // The person without an address: recorded, in words, and not retried.
+      const rows = await db.sql<{ recipient_key: string; status: string; last_error: string | null; pdf_bytes: number | null }[]>`
+        select recipient_key, status, last_error, pdf_bytes from briefing_mailings where schedule_id = ${id} order by recipient_key`;
+      expect(rows.map((r) => [r.recipient_key.replace(/\d+/, 'N'), r.status])).toEqual([
+        ['mail:van-phong@hanoi.test', 'sent'], ['user:N', 'sent'], ['user:N', 'failed']
+      ]);
+      expect(rows.find((r) => r.status === 'failed')!.last_error).toBe('Người nhận chưa khai địa chỉ thư (ở trang Cảnh báo): không gửi được.');
+      expect(rows.find((r) => r.recipient_key.startsWith('mail:'))!.pdf_bytes).toBe(toOffice.attachments[0]!.content.length);
+
+      // "Gửi ngay": the same period again, at once, marked manual.
+      const now = await queueMailingNow(db.sql, jobs.boss, id, new Date(hn('2026-11-20T09:00:00')));
+      expect(now).toEqual({ mailings: 3, period: { kind: 'report_month', start: '2026-10-15', end: '2026-11-14' } });
+      expect((await smtp.mailTo('lanh-dao@hanoi.test', 2)).attachments[0]!.filename).toMatch(/^Báo cáo giao ban - Thành phố Hà Nội/);
+    }, 180_000);
+
+    it("mails an officer their own unit's briefing, printed as they may read it", async () => {
+      const [o] = await db.sql<{ id: number }[]>`select id from users where username = 'can-bo-thanh-oai'`;
+      await setContact(db.sql, o!.id, 'thanh-oai@hanoi.test');
+      const [a] = await db.sql<{ id: number }[]>`select id from users where username = 'quan-tri'`;
+      const made = await createSchedule(db.sql, {
+        name: 'Giao ban huyện Thanh Oai', scopeCode: '278', periodKind: 'report_month', dayOfMonth: '15', sendAt: '08:00', usernames: 'can-bo-thanh-oai'
+      }, (await readActiveUser(db.sql, a!.id, 'test'))!);
+      expect(made.ok).toBe(true);
+      await db.sql`update briefing_schedules set created_at = '2026-10-20T00:00:00+07:00' where id = ${(made as { id: number }).id}`;
+      expect(await tick('2026-11-15T08:05:00')).toEqual({ schedules: 1, mailings: 1 });
+      const mail = await smtp.mailTo('thanh-oai@hanoi.test');
+      expect(mail.subject).toBe('Báo cáo giao ban — Huyện Thanh Oai — Kỳ báo cáo tháng 11/2026 (15/10 – 14/11)');
+      const text = await pdfText(new Uint8Array(mail.attachments[0]!.content));
+      expect(text).toContain('Huyện Thanh Oai');
+      expect(text).toMatch(/Hạng \d+\/\d+ trong Thành phố Hà Nội, tổng \d+,\d\d điểm/);
+    }, 120_000);
   });
 
   // Last: a second web process on the same database, whose CHROMIUM_PATH names nothing.

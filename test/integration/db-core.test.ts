@@ -162,7 +162,20 @@ describe('enumerated states: the database refuses a value the code does not know
     ['targets_period_both', 'a target period with a kind and no start', () => db.sql`
       insert into targets (indicator_key, period_kind, min_ratio) values ('dossier.on_time', 'month', 0.95)`],
     ['targets_min_ratio_range', 'a target over 100 %', () => db.sql`
-      insert into targets (indicator_key, min_ratio) values ('dossier.on_time', 95)`]
+      insert into targets (indicator_key, min_ratio) values ('dossier.on_time', 95)`],
+    // Checks come before the foreign keys: no unit or schedule is needed.
+    ['briefing_schedules_period_kind_check', 'a period kind of a briefing', () => db.sql`
+      insert into briefing_schedules (name, scope_unit_id, period_kind, day_of_month, send_at) values ('x', 999999, 'fortnight', 15, '08:00')`],
+    ['briefing_schedules_locale_check', 'a briefing language', () => db.sql`
+      insert into briefing_schedules (name, scope_unit_id, day_of_month, send_at, locale) values ('x', 999999, 15, '08:00', 'fr')`],
+    ['briefing_schedules_day_range', 'the 31st, which some months lack', () => db.sql`
+      insert into briefing_schedules (name, scope_unit_id, day_of_month, send_at) values ('x', 999999, 31, '08:00')`],
+    ['briefing_schedules_send_at_time', 'a send time not written HH:MM', () => db.sql`
+      insert into briefing_schedules (name, scope_unit_id, day_of_month, send_at) values ('x', 999999, 15, '8h')`],
+    ['briefing_mailings_period_kind_check', 'a period kind of a mailing', () => db.sql`
+      insert into briefing_mailings (schedule_id, period_kind, period_start, recipient_key) values (999999, 'fortnight', '2026-11-15', 'mail:a@b.vn')`],
+    ['briefing_mailings_status_check', 'a mailing status', () => db.sql`
+      insert into briefing_mailings (schedule_id, period_kind, period_start, recipient_key, status) values (999999, 'report_month', '2026-11-15', 'mail:a@b.vn', 'lost')`]
   ];
 
   it.each(cases)('%s refuses %s', async (constraint, _what, statement) => {

@@ -5,10 +5,18 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+}
+
 export interface ReceivedMail {
   to: string[];
   subject: string;
+  /** The plain text (of the text/plain part, in a multipart mail). */
   text: string;
+  attachments: MailAttachment[];
 }
 
 /** RFC 2047 encoded words (=?UTF-8?B|Q?…?=), adjacent ones joined. */
@@ -27,14 +35,55 @@ function decodeQuotedPrintable(s: string): string {
   return Buffer.from(bytes, 'latin1').toString('utf8');
 }
 
+/** A header block's fields (folded lines unfolded), by lower-case name. */
+function headersOf(block: string): (name: string) => string {
+  const lines = block.replace(/\r\n[ \t]+/g, ' ').split('\r\n');
+  return (name) => lines.find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`))?.slice(name.length + 1).trim() ?? '';
+}
+
+function decodeBody(body: string, encoding: string): Buffer {
+  const e = encoding.toLowerCase();
+  if (e === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64');
+  if (e === 'quoted-printable') return Buffer.from(decodeQuotedPrintable(body), 'utf8');
+  return Buffer.from(body, 'utf8');
+}
+
+/** A parameter of a header (filename="…", or RFC 2231's filename*=utf-8''… and its numbered pieces). */
+function param(header: string, name: string): string {
+  const plain = new RegExp(`(?:^|;)\\s*${name}="([^"]*)"`, 'i').exec(header) ?? new RegExp(`(?:^|;)\\s*${name}=([^;\\s]+)`, 'i').exec(header);
+  const pieces = [...header.matchAll(new RegExp(`${name}\\*(\\d+)?\\*?=("?)([^";]*)\\2`, 'gi'))];
+  if (pieces.length) {
+    const joined = pieces.sort((a, b) => Number(a[1] ?? 0) - Number(b[1] ?? 0)).map((p) => p[3]).join('');
+    return decodeURIComponent(joined.replace(/^[^']*'[^']*'/, ''));
+  }
+  return plain ? decodeWords(plain[1]!) : '';
+}
+
 export function parseMail(raw: string, to: string[]): ReceivedMail {
   const split = raw.indexOf('\r\n\r\n');
-  const head = raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ');
+  const header = headersOf(raw.slice(0, split));
   const body = raw.slice(split + 4);
-  const header = (name: string) => head.split('\r\n').find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`))?.slice(name.length + 1).trim() ?? '';
-  const encoding = header('Content-Transfer-Encoding').toLowerCase();
-  const text = encoding === 'base64' ? Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8') : encoding === 'quoted-printable' ? decodeQuotedPrintable(body) : body;
-  return { to, subject: decodeWords(header('Subject')), text: text.replace(/\r\n/g, '\n') };
+  const type = header('Content-Type');
+  const subject = decodeWords(header('Subject'));
+  const boundary = /^multipart\//i.test(type) ? param(type, 'boundary') : '';
+  if (!boundary) {
+    return { to, subject, text: decodeBody(body, header('Content-Transfer-Encoding')).toString('utf8').replace(/\r\n/g, '\n'), attachments: [] };
+  }
+  let text = '';
+  const attachments: MailAttachment[] = [];
+  for (const part of body.split(`--${boundary}`).slice(1)) {
+    if (part.startsWith('--')) break;
+    const at = part.indexOf('\r\n\r\n');
+    const h = headersOf(part.slice(2, at));
+    const content = decodeBody(part.slice(at + 4).replace(/\r\n$/, ''), h('Content-Transfer-Encoding'));
+    const disposition = h('Content-Disposition');
+    if (/^attachment/i.test(disposition)) {
+      attachments.push({ filename: param(disposition, 'filename') || param(h('Content-Type'), 'name'), contentType: h('Content-Type').split(';')[0]!.trim(), content });
+    } else if (/^text\/plain/i.test(h('Content-Type')) && !text) {
+      text = content.toString('utf8').replace(/\r\n/g, '\n');
+    }
+  }
+  return { to, subject, text, attachments };
 }
 
 export async function startSmtp() {

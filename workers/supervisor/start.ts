@@ -332,7 +332,9 @@ try {
   await sql.end();
 
   if (build && (await waitExit(build)) !== 0) throw new Error('the web build failed (see [build] above)');
-  for (const name of workerNames) supervise(name, 33, [...tsx, 'workers/main.ts'], env);
+  // The workers print the briefing's mailing through one web node (not nginx: a print ticket is spent where it is read).
+  const printOrigin = cfg.BRIEFING_PRINT_ORIGIN ?? `http://127.0.0.1:${cluster ? cfg.PORT + 1 : cfg.PORT}`;
+  for (const name of workerNames) supervise(name, 33, [...tsx, 'workers/main.ts'], { ...env, BRIEFING_PRINT_ORIGIN: printOrigin });
   if (!cluster) {
     supervise('web', 32, ['src/server.js'], { ...env, PORT: String(cfg.PORT) });
     await waitHttp(`http://127.0.0.1:${cfg.PORT}/healthz`, 60_000);

@@ -74,8 +74,14 @@ const schema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   /** The SMTP server alert mail goes through (nodemailer's URL: smtp://user:pass@host:587, smtps://… for TLS from the start); unset: no mail. */
   SMTP_URL: unsetIfEmpty(z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL such as smtp://user:pass@mail.hanoi.gov.vn:587' })),
-  /** The From of alert mail. */
+  /** The From of alert mail and of the briefing's mailing. */
   ALERT_MAIL_FROM: z.string().min(3).default('City Ops <canh-bao@localhost>'),
+  /**
+   * A web node as the workers reach it, to print the briefing's mailing (its print page, with a print
+   * ticket signed with CITYOPS_SECRET_KEY): one node, not the proxy in front of several (the ticket is
+   * spent in the node that reads it). Unset: http://127.0.0.1:PORT. `npm start` sets it.
+   */
+  BRIEFING_PRINT_ORIGIN: unsetIfEmpty(z.url({ protocol: /^https?$/, error: 'must be an http(s) address such as http://127.0.0.1:3001' })),
   /**
    * A YAML or JSON file declaring data sources (`sources: [...]`, the admin API's fields, `${VAR}`
    * for secrets), applied by the workers at start (src/lib/server/admin/provisioning.ts).
@@ -149,6 +155,11 @@ export function egressPolicy(env: NodeJS.ProcessEnv = process.env): EgressPolicy
   const list = env.SOURCE_ALLOWED_HOSTS ?? '';
   if (policyCache?.list !== list) policyCache = { list, policy: parsePolicy(list) };
   return policyCache.policy;
+}
+
+/** How the workers print and mail the briefing on its schedules. */
+export function briefingMail(cfg: Config = config()) {
+  return { ...alertDelivery(cfg), printOrigin: cfg.BRIEFING_PRINT_ORIGIN ?? `http://127.0.0.1:${cfg.PORT}` };
 }
 
 /** Where alert mail and webhooks go and whose links they carry (the workers' delivery jobs). */

@@ -5,9 +5,9 @@
  * the job with backoff (queues.ts); after the last attempt the deliveries are `failed`.
  */
 import { createHmac } from 'node:crypto';
-import nodemailer, { type Transporter } from 'nodemailer';
 import type { Sql } from '#db/client';
 import { open } from '../secrets.ts';
+import { mailTransport } from '../mail.ts';
 import { egressPolicy } from '../config.ts';
 import { egressRefusal, guardedDispatcher } from '../pipeline/ssrf.ts';
 
@@ -39,12 +39,6 @@ interface Row {
   secret: string | null;
   unit_code: string | null;
   source_key: string | null;
-}
-
-let transport: { url: string; t: Transporter } | undefined;
-function mailer(url: string): Transporter {
-  if (transport?.url !== url) transport = { url, t: nodemailer.createTransport(url) };
-  return transport.t;
 }
 
 const viTime = (d: Date) =>
@@ -81,7 +75,7 @@ export async function deliver(sql: Sql, deliveryIds: number[], cfg: DeliveryConf
     if (first.channel === 'email') {
       if (!cfg.smtpUrl) throw new Error('SMTP_URL chưa được cấu hình: không gửi được thư');
       const mail = mailOf(rows, cfg.linkBase, first.digest);
-      await mailer(cfg.smtpUrl).sendMail({ from: cfg.mailFrom, to: first.recipient, subject: mail.subject, text: mail.text });
+      await mailTransport(cfg.smtpUrl).sendMail({ from: cfg.mailFrom, to: first.recipient, subject: mail.subject, text: mail.text });
     } else {
       if (!first.secret || !cfg.secretKeyHex) throw new Error('webhook: thiếu khoá bí mật để ký');
       const body = JSON.stringify({

@@ -75,6 +75,20 @@ export async function closeBrowser(): Promise<void> {
   await browser?.close().catch(() => {});
 }
 
+let idleTimer: NodeJS.Timeout | undefined;
+/**
+ * Closes the browser once no print has run for `ms` (the workers' mailing: a few prints a month need
+ * not keep Chromium's memory in between). A print started meanwhile keeps it open; the next one after
+ * the close launches it again.
+ */
+export function closeBrowserWhenIdle(ms: number): void {
+  clearTimeout(idleTimer);
+  idleTimer = setTimeout(() => {
+    if (running === 0 && waiting.length === 0) void closeBrowser();
+  }, ms);
+  idleTimer.unref();
+}
+
 let running = 0;
 const waiting: (() => void)[] = [];
 
@@ -85,6 +99,7 @@ export async function withPrintSlot<T>(work: () => Promise<T>): Promise<T> {
     await new Promise<void>((resolve) => waiting.push(resolve));
   }
   running++;
+  clearTimeout(idleTimer);
   try {
     return await work();
   } finally {

@@ -3,15 +3,17 @@
  * (/briefings/print), the same rendering as the screens and no second layout engine. The page is
  * reached over HTTP with a one-use print ticket standing for the user (ticket.ts), in their language.
  *
- * Callers: GET /api/v1/briefings (the web process, its own address as `origin`); later the scheduled
- * mailing (a web node's internal address as `origin`, the recipient as `userId`; CITYOPS_SECRET_KEY
- * shared, so the web node accepts its ticket).
+ * Callers: GET /api/v1/briefings (the web process, its own address as `origin`) and the scheduled
+ * mailing in the workers (mailing.ts: a web node's address, BRIEFING_PRINT_ORIGIN, as `origin`, the
+ * recipient as `userId`; CITYOPS_SECRET_KEY shared, so the web node accepts its ticket).
  */
 import { m } from '../../paraglide/messages.js';
 import type { Locale } from '../../paraglide/runtime.js';
 import { sharedBrowser, withPrintSlot } from './browser.ts';
 import { mintTicket, PRINT_TICKET_HEADER } from './ticket.ts';
 import { PRINT_PATH, type BriefingQuery } from './query.ts';
+import { periodOf } from '#domain/periods';
+import { formatPeriod } from '../../format.ts';
 export { PRINT_PATH };
 
 /** The whole print, page open to PDF written; beyond it the request fails in words. */
@@ -96,8 +98,20 @@ export function ownOrigin(fallback: string): string {
   return `http://${host}:${port}`;
 }
 
+/** The briefing's file names: ASCII (bao-cao-giao-ban-01-report_month-2026-11-15.pdf) and in words, in the reader's language. */
+export function briefingFileNames(unit: { code: string; name: string }, q: BriefingQuery, locale: Locale): { ascii: string; words: string } {
+  const period = periodOf(q.period, q.date);
+  const words = m.brief_file_name({ scope: unit.name, period: formatPeriod(q.period, period.start, locale) }, { locale });
+  return { ascii: `bao-cao-giao-ban-${unit.code}-${q.period}-${period.start}.pdf`, words: `${words}.pdf` };
+}
+
+/** A file name in words any file system takes: `/ \ : * ? " < > |` and control characters replaced. */
+export function safeFileName(words: string): string {
+  return words.replace(/[\\/:*?"<>|\u0000-\u001f\u007f]+/g, '-').replace(/\s+/g, ' ').trim();
+}
+
 /** The file's name: ASCII for old clients, and the same in words for the others (RFC 6266 filename*). */
 export function contentDisposition(asciiName: string, wordsName: string): string {
-  const safe = wordsName.replace(/[\\/:*?"<>|\u0000-\u001f\u007f]+/g, '-').replace(/\s+/g, ' ').trim();
+  const safe = safeFileName(wordsName);
   return `attachment; filename="${asciiName.replace(/[^A-Za-z0-9._-]/g, '-')}"; filename*=UTF-8''${encodeURIComponent(safe)}`;
 }

@@ -22,7 +22,14 @@ export const ALERTS_TICK_QUEUE = 'alerts-tick';
 /** … and one mail or webhook call (one alert, or a digest of several), retried with backoff. */
 export const DELIVER_ALERT_QUEUE = 'deliver-alert';
 
-export const QUEUE_NAMES = [POLL_QUEUE, HISTORY_QUEUE, RECOMPUTE_QUEUE, SOURCE_BACKFILL_QUEUE, ALERTS_TICK_QUEUE, DELIVER_ALERT_QUEUE] as const;
+/** The briefing's mailing (docs/briefings.md): the minute tick queues the mailings whose send time came … */
+export const BRIEFINGS_TICK_QUEUE = 'briefings-tick';
+/** … and one briefing printed and mailed to one recipient, retried with backoff. */
+export const MAIL_BRIEFING_QUEUE = 'mail-briefing';
+
+export const QUEUE_NAMES = [
+  POLL_QUEUE, HISTORY_QUEUE, RECOMPUTE_QUEUE, SOURCE_BACKFILL_QUEUE, ALERTS_TICK_QUEUE, DELIVER_ALERT_QUEUE, BRIEFINGS_TICK_QUEUE, MAIL_BRIEFING_QUEUE
+] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /**
@@ -38,7 +45,10 @@ export const QUEUE_OPTIONS: Record<QueueName, Omit<Queue, 'name'>> = {
   [SOURCE_BACKFILL_QUEUE]: { policy: 'stately', retryLimit: 2, retryDelay: 10, retryBackoff: true, expireInSeconds: 6 * 3600, heartbeatSeconds: 30 },
   [ALERTS_TICK_QUEUE]: { policy: 'stately', retryLimit: 1, retryDelay: 5, expireInSeconds: 300 },
   // Not stately: every delivery is a job of its own. 6 attempts over about a minute (1, 2, 4, 8, 16 s … with jitter), capped at 5 min.
-  [DELIVER_ALERT_QUEUE]: { policy: 'standard', retryLimit: 5, retryDelay: 1, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 120 }
+  [DELIVER_ALERT_QUEUE]: { policy: 'standard', retryLimit: 5, retryDelay: 1, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 120 },
+  [BRIEFINGS_TICK_QUEUE]: { policy: 'stately', retryLimit: 1, retryDelay: 5, expireInSeconds: 300 },
+  // One recipient's briefing: a print (seconds) and a mail. 4 attempts over about two minutes (5, 10, 20 s … with jitter).
+  [MAIL_BRIEFING_QUEUE]: { policy: 'standard', retryLimit: 3, retryDelay: 5, retryBackoff: true, retryDelayMax: 600, expireInSeconds: 300 }
 };
 
 const isoDay = () => z.iso.date('must be a date written YYYY-MM-DD');
@@ -73,6 +83,15 @@ export const deliverAlertJobSchema = z.object({
   deliveryIds: z.array(z.number({ error: 'must be a number' }).int('must be a whole number').positive('must be positive')).min(1, 'name at least one delivery')
 });
 export type DeliverAlertJob = z.infer<typeof deliverAlertJobSchema>;
+
+/** A minute tick of the briefing's mailing; `now` (ISO 8601) lets tests drive the clock. */
+export const briefingsTickJobSchema = z.object({ now: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time' }).optional() });
+export type BriefingsTickJob = z.infer<typeof briefingsTickJobSchema>;
+
+export const mailBriefingJobSchema = z.object({
+  mailingId: z.number({ error: 'must be a number' }).int('must be a whole number').positive('must be positive')
+});
+export type MailBriefingJob = z.infer<typeof mailBriefingJobSchema>;
 
 export const periodRefSchema = z
   .object({

@@ -1,14 +1,12 @@
 import { json } from '@sveltejs/kit';
-import { periodOf } from '#domain/periods';
 import { sql } from '#server/db';
 import { logger } from '#server/log';
 import { canReadDetail } from '$lib/server/auth/access';
 import { apiLocale } from '$lib/server/api/respond';
 import { parseBriefingQuery } from '$lib/server/briefings/query';
 import { briefingDefaults, briefingScope } from '$lib/server/briefings/read';
-import { BriefingPageError, contentDisposition, ownOrigin, renderBriefingPdf } from '$lib/server/briefings/render';
+import { BriefingPageError, briefingFileNames, contentDisposition, ownOrigin, renderBriefingPdf } from '$lib/server/briefings/render';
 import { ChromiumUnavailableError, PrintQueueFullError } from '$lib/server/briefings/browser';
-import { formatPeriod } from '$lib/format';
 import { m } from '$lib/paraglide/messages';
 import type { RequestHandler } from './$types';
 
@@ -30,17 +28,16 @@ export const GET: RequestHandler = async ({ url, locals, request }) => {
   if (!parsed.ok) return say(400, parsed.message);
   const q = parsed.query;
   if (!(await canReadDetail(db, principal, q.scope))) return say(403, m.brief_forbidden({ scope: q.scope }, o));
-  const period = periodOf(q.period, q.date);
   const scope = await briefingScope(db, q, locale);
   if (!scope.ok) return say(scope.status, scope.message);
   const unit = scope.unit;
   try {
     const pdf = await renderBriefingPdf({ ...q, userId: principal.user.id, locale, origin: ownOrigin(url.origin) });
-    const words = m.brief_file_name({ scope: unit.name, period: formatPeriod(q.period, period.start, locale) }, o);
+    const names = briefingFileNames(unit, q, locale);
     return new Response(new Uint8Array(pdf), {
       headers: {
         'content-type': 'application/pdf',
-        'content-disposition': contentDisposition(`bao-cao-giao-ban-${unit.code}-${q.period}-${period.start}.pdf`, `${words}.pdf`),
+        'content-disposition': contentDisposition(names.ascii, names.words),
         'cache-control': 'no-store'
       }
     });
