@@ -6,10 +6,17 @@ import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawnProduct } from '../support/product.ts';
+import { startSmtp } from '../support/mail.ts';
 
 export default async function globalSetup() {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'cityops-e2e-'));
-  const { proc, port, simulatorPort, pgPort } = await spawnProduct(dataDir, { backfillDays: 40 });
+  // A real SMTP server for the product's mail (the briefing's mailing, alerts); the specs read what it received from E2E_MAIL_DIR.
+  const mailDir = path.resolve('test-results/mail');
+  await rm(mailDir, { recursive: true, force: true });
+  await mkdir(mailDir, { recursive: true });
+  const smtp = await startSmtp({ saveTo: mailDir });
+  process.env.E2E_MAIL_DIR = mailDir;
+  const { proc, port, simulatorPort, pgPort } = await spawnProduct(dataDir, { backfillDays: 40, env: { SMTP_URL: smtp.url, ALERT_MAIL_FROM: 'City Ops <dieu-hanh@hanoi.test>' } });
   let output = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the product did not start within 180 s:\n${output}`)), 180_000);
@@ -39,6 +46,7 @@ export default async function globalSetup() {
     const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
     proc.kill('SIGTERM');
     await exited;
+    await smtp.close();
     await rm(dataDir, { recursive: true, force: true });
   };
 }

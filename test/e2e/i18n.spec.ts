@@ -156,7 +156,8 @@ test('the admin screens read in Vietnamese, then in English after the switch', a
     { path: '/admin/users', vi: [/^Người dùng$/, /Tên đăng nhập/, /Thêm người dùng/], en: [/^Users$/, /User name/, /Add a user/] },
     { path: '/admin/audit', vi: [/^Nhật ký thay đổi$/, /Loại đối tượng/, /Người thực hiện/], en: [/^Audit log$/, /Kind of object/, /Before \/ after/] },
     { path: '/admin/api-tokens', vi: [/^Mã API$/, /Tạo mã API/, /Dùng gần nhất/], en: [/^API tokens$/, /New API token/, /Last used/] },
-    { path: '/admin/alerts', vi: [/^Quy tắc cảnh báo$/, /Thêm quy tắc/, /Báo cho các vai trò/], en: [/^Alert rules$/, /New rule/, /Tell these roles/] }
+    { path: '/admin/alerts', vi: [/^Quy tắc cảnh báo$/, /Thêm quy tắc/, /Báo cho các vai trò/], en: [/^Alert rules$/, /New rule/, /Tell these roles/] },
+    { path: '/admin/briefings', vi: [/^Gửi báo cáo giao ban theo lịch$/, /Lịch mới/, /Người nhận trong hệ thống/], en: [/^Briefings mailed on a schedule$/, /New schedule/, /People of the installation/] }
   ];
   const check = async (locale: 'vi' | 'en') => {
     for (const s of screens) {

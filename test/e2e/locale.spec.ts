@@ -82,6 +82,7 @@ function urlsOf(route: string, who: Who, d: Names): string[] | null {
     '/admin': ['/admin'],
     '/admin/alerts': ['/admin/alerts'],
     '/admin/targets': ['/admin/targets'],
+    '/admin/briefings': ['/admin/briefings'],
     '/admin/api-tokens': ['/admin/api-tokens'],
     '/admin/audit': ['/admin/audit'],
     '/admin/reconciliation': ['/admin/reconciliation'],

@@ -2,7 +2,9 @@
  * A real SMTP server for the tests (the smtp-server package) on 127.0.0.1, port 0: it keeps every
  * message, decoded (subject, plain text), and resolves a wait as soon as the awaited one arrives.
  */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
 
 export interface MailAttachment {
@@ -86,7 +88,11 @@ export function parseMail(raw: string, to: string[]): ReceivedMail {
   return { to, subject, text, attachments };
 }
 
-export async function startSmtp() {
+/**
+ * `saveTo`: each message is also written there as <n>.eml, raw (the end-to-end product's SMTP server
+ * runs in Playwright's global setup; the specs read what it received from that directory).
+ */
+export async function startSmtp(options: { saveTo?: string } = {}) {
   const mails: ReceivedMail[] = [];
   const waiters: { match: (m: ReceivedMail) => boolean; resolve: (m: ReceivedMail) => void }[] = [];
   const server = new SMTPServer({
@@ -97,7 +103,10 @@ export async function startSmtp() {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
-        const mail = parseMail(Buffer.concat(chunks).toString('utf8'), session.envelope.rcptTo.map((r) => r.address));
+        const raw = Buffer.concat(chunks).toString('utf8');
+        const rcpt = session.envelope.rcptTo.map((r) => r.address);
+        if (options.saveTo) writeFileSync(path.join(options.saveTo, `${mails.length + 1}.eml`), `X-Test-Rcpt-To: ${rcpt.join(',')}\r\n${raw}`);
+        const mail = parseMail(raw, rcpt);
         mails.push(mail);
         for (const w of [...waiters]) {
           if (w.match(mail)) {
@@ -127,4 +136,16 @@ export async function startSmtp() {
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve()))
   };
+}
+
+/** The mails saved in `dir` by startSmtp({ saveTo }), in the order received. */
+export function savedMails(dir: string): ReceivedMail[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.eml'))
+    .sort((a, b) => parseInt(a) - parseInt(b))
+    .map((f) => {
+      const raw = readFileSync(path.join(dir, f), 'utf8');
+      const first = raw.indexOf('\r\n');
+      return parseMail(raw.slice(first + 2), raw.slice('X-Test-Rcpt-To: '.length, first).split(','));
+    });
 }

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { freePort } from './ports.ts';
 
-export async function spawnProduct(dataDir: string, options: { backfillDays: number }) {
+export async function spawnProduct(dataDir: string, options: { backfillDays: number; env?: Record<string, string> }) {
   const [port, simulatorPort, pgPort] = [await freePort(), await freePort(), await freePort()];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -21,7 +21,8 @@ export async function spawnProduct(dataDir: string, options: { backfillDays: num
     SIM_PORTAL_RUSH: 'off',
     // The screens compare what they show with the API's board of today's month: on the 1st–5th of a
     // month they would open on the month before (EARLY_PERIOD_DAYS; src/lib/domain/periods.test.ts).
-    EARLY_PERIOD_DAYS: '0'
+    EARLY_PERIOD_DAYS: '0',
+    ...options.env
   };
   delete env.DATABASE_URL;
   const proc = spawn(process.execPath, ['--import', 'tsx', 'workers/supervisor/start.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });

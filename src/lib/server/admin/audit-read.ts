@@ -5,7 +5,7 @@ import { isoTimestamp, orm } from '#db/client';
 import { auditLog } from '#db/schema/auth';
 import { ZONE } from '#domain/periods';
 
-export const AUDIT_ENTITIES = ['user', 'display_token', 'scheme', 'source', 'unit', 'upload', 'setting', 'alert_rule'] as const;
+export const AUDIT_ENTITIES = ['user', 'display_token', 'scheme', 'source', 'unit', 'upload', 'setting', 'alert_rule', 'briefing_schedule'] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 export const ENTITY_NAMES: Record<AuditEntity, string> = {
   user: 'Người dùng',
@@ -15,7 +15,8 @@ export const ENTITY_NAMES: Record<AuditEntity, string> = {
   unit: 'Đơn vị hành chính',
   upload: 'Tệp tải lên',
   setting: 'Thiết lập',
-  alert_rule: 'Quy tắc cảnh báo'
+  alert_rule: 'Quy tắc cảnh báo',
+  briefing_schedule: 'Lịch gửi báo cáo giao ban'
 };
 /** Words for the actions these screens record; any other action is shown as recorded. */
 export const ACTION_NAMES: Record<string, string> = {
@@ -30,7 +31,8 @@ export const ACTION_NAMES: Record<string, string> = {
   test_connection: 'Thử kết nối',
   upload: 'Tải tệp lên',
   approve_upload: 'Duyệt tệp tải lên',
-  reject_upload: 'Từ chối tệp tải lên'
+  reject_upload: 'Từ chối tệp tải lên',
+  send_now: 'Gửi ngay'
 };
 
 export const AUDIT_PAGE_SIZE = 50;

@@ -206,16 +206,16 @@ export interface MailingListRow {
 export async function listMailings(sql: Sql, options: { scheduleId?: number; limit?: number } = {}): Promise<MailingListRow[]> {
   const rows = await sql<{
     id: number; schedule_id: number; name: string; period_kind: BoardPeriodKind; period_start: string; username: string | null; display_name: string | null;
-    email: string | null; manual: boolean; status: MailingListRow['status']; attempts: number; last_error: string | null; pdf_bytes: number | null; at: Date;
+    email: string | null; manual: boolean; status: MailingListRow['status']; attempts: number; last_error: string | null; pdf_bytes: number | null; at_ms: number;
   }[]>`
     select b.id, b.schedule_id, s.name, b.period_kind, b.period_start::text, u.username, u.display_name, b.email, b.manual, b.status, b.attempts,
-           b.last_error, b.pdf_bytes, coalesce(b.sent_at, b.created_at) as at
+           b.last_error, b.pdf_bytes, extract(epoch from coalesce(b.sent_at, b.created_at))::float8 * 1000 as at_ms
     from briefing_mailings b join briefing_schedules s on s.id = b.schedule_id left join users u on u.id = b.user_id
     where ${options.scheduleId ?? null}::int is null or b.schedule_id = ${options.scheduleId ?? null}::int
     order by b.created_at desc, b.id desc limit ${options.limit ?? 50}`;
   return rows.map((r) => ({
     id: r.id, scheduleId: r.schedule_id, scheduleName: r.name, periodKind: r.period_kind, periodStart: r.period_start,
     recipient: r.display_name ? `${r.display_name} (${r.username})` : (r.email ?? ''), email: r.email, manual: r.manual, status: r.status,
-    attempts: r.attempts, lastError: r.last_error, pdfBytes: r.pdf_bytes, at: r.at.toISOString()
+    attempts: r.attempts, lastError: r.last_error, pdfBytes: r.pdf_bytes, at: new Date(r.at_ms).toISOString()
   }));
 }
