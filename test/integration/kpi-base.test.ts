@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { kpisOf } from '../../src/lib/domain/kpis.ts';
-import { readBoard } from '#server/boards';
+import { readBoard, readLastYearStanding } from '#server/boards';
 import { readKpiComparisons, readKpiHistory } from '#server/kpis';
 import { pollSource } from '#server/pipeline/poll';
 import { useDemoWorld, type TestDb, type TestWorld } from '../support/world.ts';
@@ -91,5 +91,22 @@ describe('KPI tiles early in a month', () => {
     // The whole of November (read after it ended) is compared with the whole of October, as stored.
     const november = await readBoard(db.sql, { ...QUERY, date: '2026-11-20' }, dec1);
     expect(november.comparedWith).toBeNull();
+  });
+
+  it("places a unit the same days last year as the workers' own board of those days does", async () => {
+    // Every daily system's 1st–2nd of November 2025: the month of November 2025, stored by the workers, holds those days alone.
+    for (const source of Object.values(world.sources).filter((x) => x.kind !== 'upload' && !x.key.startsWith('portal-766'))) {
+      expect(['success', 'partial']).toContain((await pollSource(db.sql, source, { secretKeyHex: world.secretKeyHex, now: NOW, window: { from: '2025-11-01', to: '2025-11-02' } })).outcome);
+    }
+    const nov2 = new Date('2026-11-02T05:00:00Z');
+    const oracle = await readBoard(db.sql, { ...QUERY, date: '2025-11-15' }, nov2);
+    const ranked = oracle.rows.filter((r) => r.rank !== null);
+    expect(ranked.length).toBeGreaterThan(20);
+    for (const r of [ranked[0]!, ranked[Math.floor(ranked.length / 2)]!, ranked.at(-1)!]) {
+      expect(await readLastYearStanding(db.sql, { ...QUERY, date: '2026-11-02' }, r.unitCode, nov2), r.unitCode)
+        .toEqual({ rank: r.rank, total: expect.closeTo(r.total!, 6), start: '2025-11-01', end: '2025-11-02' });
+    }
+    // No history a year before December's 1st–2nd but the dossiers: nobody ranked, nothing said.
+    expect(await readLastYearStanding(db.sql, QUERY, ranked[0]!.unitCode, NOW)).toBeNull();
   });
 });

@@ -9,7 +9,7 @@ import { boardUnitRows, storedBoardRows } from './read/rankings-queries.ts';
 import { dailySums } from './read/samples-queries.ts';
 import { workerLiveness } from './read/heartbeats-queries.ts';
 import { DEFAULT_SCHEME_KEY, type Board, type BoardQuery, type BoardRow, type IndicatorMeta, type Series, type SeriesPoint } from '#contract/dto';
-import { addDays, isProvisional, periodOf, previousPeriod, sameElapsedPart, today, type Period } from '#domain/periods';
+import { addDays, isProvisional, periodOf, previousPeriod, sameDaysLastYear, sameElapsedPart, today, type Period } from '#domain/periods';
 import { crossings, explainChange } from '#domain/explain';
 import type { BoardGroup, BoardTargets, NotRanked } from '#domain/board';
 import { readTargets, targetsOf, withTarget } from './targets.ts';
@@ -186,6 +186,29 @@ function sameElapsedRows(sql: Sql, schemeKey: string, scopeId: number, days: Per
   sameElapsedCache.set(key, { at: Date.now(), rows });
   if (sameElapsedCache.size > SAME_ELAPSED_MAX) sameElapsedCache.delete(sameElapsedCache.keys().next().value!);
   return rows;
+}
+
+/**
+ * "Cùng kỳ năm trước" for one unit of a board: its rank and total among its siblings over the same
+ * days one year back (the whole period a year earlier, or its days so far while it runs), scored as
+ * the workers score a board and kept like the same elapsed part. Null where there is no such history
+ * (the unit unranked then, or not yet in force), and for schemes with groups (published by months).
+ */
+export async function readLastYearStanding(
+  sql: Sql, query: BoardQuery, unitCode: string, now = new Date()
+): Promise<{ rank: number; total: number; start: string; end: string } | null> {
+  const period = periodOf(query.period, query.date);
+  const days = sameDaysLastYear(period, today(now));
+  if (!days) return null;
+  // The same unit and scope then as now: a code reused across the reform (10114 was Thị trấn Kim Bài) is another unit.
+  const [scope, unit, scopeNow, unitNow] = await Promise.all([
+    readUnit(sql, query.scope, days.end), readUnit(sql, unitCode, days.end), readUnit(sql, query.scope, period.end), readUnit(sql, unitCode, period.end)
+  ]);
+  if (!scope?.hasChildren || !unit || scope.id !== scopeNow?.id || unit.id !== unitNow?.id) return null;
+  const scheme = await activeScheme(sql, query.scheme ?? DEFAULT_SCHEME_KEY);
+  if (scheme.groups.length) return null;
+  const row = (await sameElapsedRows(sql, scheme.key, scope.id, { kind: period.kind, ...days })).find((r) => r.unitId === unit.id);
+  return row && row.rank !== null && row.total !== null ? { rank: row.rank, total: row.total, ...days } : null;
 }
 
 /** The board of `query.scheme` (default: operations); an unknown or inactive scheme is a NotFoundError naming `scheme`. */

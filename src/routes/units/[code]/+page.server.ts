@@ -2,7 +2,7 @@ import { error, redirect } from '@sveltejs/kit';
 import { boardPeriodKindSchema, DEFAULT_SCHEME_KEY, isoDateSchema, schemeKeySchema, type Board, type BoardQuery } from '#contract/dto';
 import { SCHEMES } from '#domain/catalogue';
 import { addDays, periodOf, previousPeriod, today } from '#domain/periods';
-import { NotFoundError, readActiveSchemes, readBoard, readSeries, readUnit } from '#server/boards';
+import { NotFoundError, readActiveSchemes, readBoard, readLastYearStanding, readSeries, readUnit } from '#server/boards';
 import { publishedOpening, type Opening } from '#server/p766';
 import { sql } from '#server/db';
 import { parseQuery } from '#server/http';
@@ -103,11 +103,13 @@ export const load: PageServerLoad = async ({ params, url, locals }) => {
     canReadBoard(db, locals.principal, parentQuery?.scope ?? unit.code),
     readUnitLineage(db, unit.id)
   ]);
-  const [board, parentBoard, sources, previousParentBoard] = await Promise.all([
+  const [board, parentBoard, sources, previousParentBoard, lastYear] = await Promise.all([
     unit.hasChildren && inForce ? boardOrNull(db, query) : Promise.resolve(null),
     parentQuery && inForce ? boardOrNull(db, parentQuery) : Promise.resolve(null),
     sourcesAllowed ? readSourceHealthForUnit(db, unit.code) : Promise.resolve(null),
-    previousQuery && inForce ? boardOrNull(db, previousQuery) : Promise.resolve(null)
+    previousQuery && inForce ? boardOrNull(db, previousQuery) : Promise.resolve(null),
+    // Its place the same days a year back, where that history exists (issue 16, item 1).
+    parentQuery && inForce && !grouped ? readLastYearStanding(db, parentQuery, unit.code) : Promise.resolve(null)
   ]);
   const indicators = (parentBoard ?? board)?.indicators ?? [];
   // A scheme with groups has no daily series (its values are the portal's months, quarters and years).
@@ -123,7 +125,7 @@ export const load: PageServerLoad = async ({ params, url, locals }) => {
   const schemes = active.map((s) => ({ key: s.key, label: SCHEMES.find((c) => c.key === s.key)?.shortNameVi ?? s.nameVi, nameVi: s.nameVi, periodKinds: s.periodKinds }));
   const previousOwn = previousParentBoard?.rows.find((r) => r.unitCode === unit.code) ?? null;
   return {
-    unit, query, parentQuery, indicator: q.indicator, board, parentBoard, sources, series, lateOrCorrected, lineage,
+    unit, query, parentQuery, indicator: q.indicator, board, parentBoard, lastYear, sources, series, lateOrCorrected, lineage,
     schemes, scheme: { key: scheme.key, grouped, periodKinds: scheme.periodKinds }, unpublished,
     previous: previousParentBoard ? { period: previousParentBoard.period, own: previousOwn } : null,
     state: { ended, notYet, periodEnd: period.end },
