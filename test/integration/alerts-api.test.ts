@@ -93,4 +93,30 @@ describe('the alerts API', () => {
     const nobody = await call('GET', '/api/v1/alerts', undefined, {});
     expect(nobody.status).toBe(401);
   });
+
+  it('pages the notification centre: 50 a page, the unread count of them all, a page past the last shows the last', async () => {
+    const cookie = await sessionCookie(db.sql, { username: 'lanh-dao-trang', role: 'leader' });
+    const [rule] = await db.sql<{ id: number }[]>`
+      insert into alert_rules (name, kind, period_kind, params, notify_roles) values ('Nhiều cảnh báo (trang)', 'rank_drop', 'month', '{"places": 1}', '{leader}') returning id`;
+    await db.sql`
+      with a as (
+        insert into alerts (rule_id, condition_key, kind, title, body, link, raised_at, cleared_at)
+        select ${rule!.id}, 'trang-' || i, 'rank_drop', 'Cảnh báo số ' || i, 'Nội dung ' || i, '/', now() - make_interval(mins => i), now()
+        from generate_series(1, 120) i returning id)
+      insert into alert_notifications (alert_id, user_id) select a.id, u.id from a, users u where u.username = 'lanh-dao-trang'`;
+    const page = async (n: number | null) => (await fetch(`${web.url}/alerts${n === null ? '' : `?page=${n}`}`, { headers: { cookie } })).text();
+    const count = (html: string, text: string) => html.split(text).length - 1;
+    const first = await page(null);
+    expect(first).toContain('Trang 1/3 · 120 cảnh báo');
+    expect(first).toContain('120 chưa đọc');
+    expect(count(first, '>Đánh dấu đã đọc</button>')).toBe(50);
+    // Newest first: the first page holds 1–50 minutes ago, the last 101–120.
+    expect(first).toContain('Cảnh báo số 1<');
+    expect(first).not.toContain('Cảnh báo số 51<');
+    const last = await page(3);
+    expect(count(last, '>Đánh dấu đã đọc</button>')).toBe(20);
+    expect(last).toContain('Cảnh báo số 120<');
+    expect(last).toContain('Trang 3/3 · 120 cảnh báo');
+    expect(await page(9)).toContain('Trang 3/3 · 120 cảnh báo');
+  });
 });

@@ -1,15 +1,27 @@
 import { error, fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import { sql } from '#server/db';
-import { contactOf, inbox, markRead, setContact } from '$lib/server/alerts/read';
+import { contactOf, inbox, inboxCounts, markRead, setContact } from '$lib/server/alerts/read';
 import { m } from '$lib/paraglide/messages';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The signed-in person's notification centre: the alerts they were told about, newest first, and the address they take alert mail at. */
-export const load: PageServerLoad = async ({ locals }) => {
+/** Notifications per page of the centre (?page=2 for the older ones). */
+const PAGE_SIZE = 50;
+
+export const load: PageServerLoad = async ({ locals, url }) => {
   if (locals.principal.kind !== 'user') error(403);
   const db = await sql();
-  return { items: await inbox(db, locals.principal.user.id), contact: await contactOf(db, locals.principal.user.id), isAdmin: locals.principal.user.role === 'admin' };
+  const userId = locals.principal.user.id;
+  const counts = await inboxCounts(db, userId);
+  const pages = Math.max(1, Math.ceil(counts.total / PAGE_SIZE));
+  // A page past the last (alerts deleted with their rule since) shows the last.
+  const asked = Number(url.searchParams.get('page') ?? '1');
+  const page = Number.isInteger(asked) && asked >= 1 ? Math.min(asked, pages) : 1;
+  return {
+    items: await inbox(db, userId, PAGE_SIZE, (page - 1) * PAGE_SIZE), ...counts, page, pages,
+    contact: await contactOf(db, userId), isAdmin: locals.principal.user.role === 'admin'
+  };
 };
 
 const readSchema = z.object({ id: z.coerce.number().int().positive().optional() });

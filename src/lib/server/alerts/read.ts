@@ -25,16 +25,24 @@ export interface InboxItem {
   read: boolean;
 }
 
-export async function inbox(sql: Sql, userId: number, limit = 100): Promise<InboxItem[]> {
+/** A page of the person's notification centre, newest first (`offset` items skipped). */
+export async function inbox(sql: Sql, userId: number, limit = 100, offset = 0): Promise<InboxItem[]> {
   const rows = await sql<{ id: number; alert_id: number; title: string; body: string; link: string; kind: string; rule_name: string; raised_at: Date; read_at: Date | null }[]>`
     select n.id, a.id as alert_id, a.title, a.body, a.link, a.kind, r.name as rule_name, a.raised_at, n.read_at
     from alert_notifications n join alerts a on a.id = n.alert_id join alert_rules r on r.id = a.rule_id
     where n.user_id = ${userId}
-    order by a.raised_at desc, n.id desc limit ${limit}`;
+    order by a.raised_at desc, n.id desc limit ${limit} offset ${offset}`;
   return rows.map((r) => ({
     id: r.id, alertId: r.alert_id, title: r.title, body: r.body, link: r.link, kind: r.kind, ruleName: r.rule_name,
     raisedAt: new Date(r.raised_at).toISOString(), read: r.read_at !== null
   }));
+}
+
+/** How many notifications the person has, and how many of them unread (the centre's pages and its count). */
+export async function inboxCounts(sql: Sql, userId: number): Promise<{ total: number; unread: number }> {
+  const [row] = await sql<{ total: number; unread: number }[]>`
+    select count(*)::int as total, (count(*) filter (where read_at is null))::int as unread from alert_notifications where user_id = ${userId}`;
+  return { total: row?.total ?? 0, unread: row?.unread ?? 0 };
 }
 
 /** Marks one notification (or all, id null) of the person read; other tabs hear it over the socket. */
