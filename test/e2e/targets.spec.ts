@@ -104,13 +104,23 @@ test('an administrator sets a city target; the board, the unit page and the wall
   }
   await page.setViewportSize({ width: 1920, height: 1080 });
 
-  // The briefing's print page: the units below target, each with actual and target.
+  // The briefing's print page: a summary per indicator first, then the furthest below (at most 10) and how many more.
   await page.goto(`${base()}/briefings/print?scope=01&period=month`);
   const section = page.locator('[data-section="below-target"]');
   await expect(section.getByRole('heading', { name: 'Đơn vị dưới chỉ tiêu' })).toBeVisible();
-  // As many as the overview's line counts (the board shows its first rows only).
-  await expect(section.locator('li[data-unit]')).toHaveCount(unitsBelow);
-  await expect(section.locator(`li[data-unit="${code}"]`)).toContainText(`Hồ sơ đúng hạn: ${shown} (chỉ tiêu 95%)`);
+  // As many below as the overview's line counts (one target: the units below it; the board shows its first rows only).
+  const summary = section.locator('tr[data-indicator="dossier.on_time"]');
+  await expect(summary).toHaveAttribute('data-below', String(unitsBelow));
+  await expect(summary.locator('[data-field="below-count"]')).toHaveText(new RegExp(`^${unitsBelow.toLocaleString('vi-VN')}/\\d+ đơn vị$`));
+  await expect(summary).toContainText('95%');
+  const listed = section.locator('div[data-indicator="dossier.on_time"] li[data-unit]');
+  await expect(listed).toHaveCount(Math.min(10, unitsBelow));
+  await expect(listed.first()).toContainText(/ — Hồ sơ đúng hạn: \d+,\d% \(chỉ tiêu 95%\), thiếu \d+,\d+ điểm %$/);
+  if (unitsBelow > 10) await expect(section.locator('[data-field="below-more"]')).toHaveText(`và ${(unitsBelow - 10).toLocaleString('vi-VN')} đơn vị khác dưới chỉ tiêu.`);
+  else await expect(section.locator('[data-field="below-more"]')).toHaveCount(0);
+  // The unit opened above is listed when it is among the furthest, with its actual and target.
+  const mine = section.locator(`div[data-indicator="dossier.on_time"] li[data-unit="${code}"]`);
+  if (await mine.count()) await expect(mine).toContainText(`Hồ sơ đúng hạn: ${shown} (chỉ tiêu 95%)`);
   if (SHOTS) {
     await section.scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SHOTS, 'briefing-below-target-1920x1080.png') });
