@@ -2,7 +2,7 @@
  * Targets (chỉ tiêu, docs/targets.md) in Chromium against the real product: an administrator sets
  * "Hồ sơ đúng hạn ≥ 95 %" for the city on the screen (a bad field first, named in words); the overview
  * board marks the units below it, the unit page reads actual against target, the wall's KPI scene shows
- * the city against it in legible type. The target is deleted at the end, so later files see none.
+ * the city against it and its board scene marks the units below, in legible type; the briefing sums up. The target is deleted at the end, so later files see none.
  * With TARGET_SHOTS=<dir> the screens are kept as screenshots at 1920×1080 and 3840×2160.
  */
 import path from 'node:path';
@@ -101,6 +101,31 @@ test('an administrator sets a city target; the board, the unit page and the wall
     const box = (await line.boundingBox())!;
     expect(box.y + box.height, 'the targets line fits the screen').toBeLessThanOrEqual(height);
     if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `wall-kpis-targets-${width}x${height}.png`) });
+  }
+  await page.setViewportSize({ width: 1920, height: 1080 });
+
+  // The wall's board scene marks the cells below as the overview does (red, ▾), and says so in a legend, all ≥ 24 px.
+  await page.goto(`${base()}/wall?scene=board`);
+  const wallCells = page.locator('.wallboard li[data-unit] [data-field="target-cell"]');
+  await expect(wallCells.first()).toBeVisible();
+  const onWall = await wallCells.evaluateAll((els) => els.map((el) => ({ text: el.textContent!.trim(), below: el.getAttribute('data-below'), red: el.classList.contains('below') })));
+  expect(onWall.length).toBeGreaterThan(10);
+  let wallBelow = 0;
+  for (const c of onWall) {
+    const under = /\d/.test(c.text) && Math.round(ratioOf(c.text) * 1000) < 950;
+    expect(c.below, c.text).toBe(String(under));
+    expect(c.red, c.text).toBe(under);
+    expect(c.text.startsWith('▾'), c.text).toBe(under);
+    if (under) wallBelow += 1;
+  }
+  expect(wallBelow, 'the first page of the wall board has units below 95 %').toBeGreaterThan(0);
+  await expect(page.locator('[data-field="target-legend"]')).toHaveText(`% = Hồ sơ đúng hạn · ▾ đỏ: dưới chỉ tiêu 95% · ${unitsBelow.toLocaleString('vi-VN')} đơn vị dưới chỉ tiêu`);
+  for (const [width, height] of [[1920, 1080], [3840, 2160]] as const) {
+    await page.setViewportSize({ width, height });
+    await expectLegible(page, width, `the board scene with targets at ${width}×${height}`);
+    const legend = (await page.locator('[data-field="target-legend"]').boundingBox())!;
+    expect(legend.y + legend.height, 'the legend fits the screen').toBeLessThanOrEqual(height);
+    if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `wall-board-targets-${width}x${height}.png`) });
   }
   await page.setViewportSize({ width: 1920, height: 1080 });
 
