@@ -119,7 +119,7 @@ test('an administrator sets a city target; the board, the unit page and the wall
     if (under) wallBelow += 1;
   }
   expect(wallBelow, 'the first page of the wall board has units below 95 %').toBeGreaterThan(0);
-  await expect(page.locator('[data-field="target-legend"]')).toHaveText(`% = Hồ sơ đúng hạn · ▾ đỏ: dưới chỉ tiêu 95% · ${unitsBelow.toLocaleString('vi-VN')} đơn vị dưới chỉ tiêu`);
+  await expect(page.locator('[data-field="target-legend"]')).toHaveText(`Cột số: Hồ sơ đúng hạn (%) · ▾ đỏ: dưới chỉ tiêu 95% · ${unitsBelow.toLocaleString('vi-VN')} đơn vị dưới chỉ tiêu`);
   for (const [width, height] of [[1920, 1080], [3840, 2160]] as const) {
     await page.setViewportSize({ width, height });
     await expectLegible(page, width, `the board scene with targets at ${width}×${height}`);
@@ -128,6 +128,14 @@ test('an administrator sets a city target; the board, the unit page and the wall
     if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `wall-board-targets-${width}x${height}.png`) });
   }
   await page.setViewportSize({ width: 1920, height: 1080 });
+  // The column costs the names room: every name on every page of the scene still reads whole at 1920×1080.
+  const pages = Number(await page.locator('.wallboard').getAttribute('data-pages'));
+  for (let p = 1; p <= pages; p++) {
+    await page.goto(`${base()}/wall?scene=board&page=${p}`);
+    await expect(page.locator(`.wallboard[data-page="${p}"]`)).toBeVisible();
+    const cut = await page.locator('.wallboard li[data-unit] .name').evaluateAll((els) => els.filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => `${el.textContent} ${el.scrollWidth}/${el.clientWidth}`));
+    expect(cut, `names cut on page ${p}`).toEqual([]);
+  }
 
   // The briefing's print page: a summary per indicator first, then the furthest below (at most 10) and how many more.
   await page.goto(`${base()}/briefings/print?scope=01&period=month`);
