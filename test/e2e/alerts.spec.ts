@@ -73,6 +73,32 @@ test('the rules form names a bad field in words, then saves a rule', async ({ pa
   await expect(row).toContainText('Đang tắt');
 });
 
+test('"below its target" is a kind of its own in the form: an indicator (or every one with a target), no threshold', async ({ page }) => {
+  await signIn(page.request, 'admin');
+  await page.goto(`${base()}/admin/alerts`);
+  await page.getByLabel('Loại cảnh báo').selectOption({ label: 'Chỉ số dưới chỉ tiêu được giao' });
+  await expect(page.getByLabel(/^Ngưỡng/)).toHaveCount(0);
+  const indicator = page.locator('select[name="indicator"]');
+  await expect(indicator).toHaveValue('');
+  await expect(indicator.locator('option').first()).toHaveText('Mọi chỉ số có chỉ tiêu');
+  await expect(page.locator('[data-field="target-note"]')).toContainText('chỉ tiêu áp dụng cho mình');
+  await page.getByLabel('Tên quy tắc').fill('Đúng hạn dưới chỉ tiêu (e2e)');
+  await indicator.selectOption({ label: 'Hồ sơ đúng hạn' });
+  await page.getByRole('button', { name: 'Lưu quy tắc' }).click();
+  await expect(page.getByRole('status')).toHaveText('Đã lưu quy tắc “Đúng hạn dưới chỉ tiêu (e2e)”.');
+  const row = page.getByTestId('alert-rules').locator('tr', { hasText: 'Đúng hạn dưới chỉ tiêu (e2e)' });
+  await expect(row).toContainText('Chỉ số dưới chỉ tiêu được giao');
+  await expect(row).toContainText('Hồ sơ đúng hạn dưới chỉ tiêu được giao');
+  await row.getByRole('link', { name: 'Sửa' }).click();
+  await expect(page.getByLabel('Loại cảnh báo')).toHaveValue('below_target');
+  await expect(indicator).toHaveValue('dossier.on_time');
+  await shoot(page, 'admin-alerts-below-target');
+  // Deleted, so it tells nobody during the targets' tests.
+  await page.goto(`${base()}/admin/alerts`);
+  await row.getByRole('button', { name: 'Xoá' }).click();
+  await expect(row).toHaveCount(0);
+});
+
 test('the bell counts the unread alerts and goes up live when the workers raise one; the centre lists it and marks it read', async ({ page }) => {
   await signIn(page.request, 'admin');
   await page.goto(`${base()}/`);

@@ -2,7 +2,7 @@
  * Targets (chỉ tiêu, docs/targets.md) in Chromium against the real product: an administrator sets
  * "Hồ sơ đúng hạn ≥ 95 %" for the city on the screen (a bad field first, named in words); the overview
  * board marks the units below it, the unit page reads actual against target, the wall's KPI scene shows
- * the city against it in legible type. The target is deleted at the end, so later files see none.
+ * the city against it and its board scene marks the units below, in legible type; the briefing sums up. The target is deleted at the end, so later files see none.
  * With TARGET_SHOTS=<dir> the screens are kept as screenshots at 1920×1080 and 3840×2160.
  */
 import path from 'node:path';
@@ -104,13 +104,56 @@ test('an administrator sets a city target; the board, the unit page and the wall
   }
   await page.setViewportSize({ width: 1920, height: 1080 });
 
-  // The briefing's print page: the units below target, each with actual and target.
+  // The wall's board scene marks the cells below as the overview does (red, ▾), and says so in a legend, all ≥ 24 px.
+  await page.goto(`${base()}/wall?scene=board`);
+  const wallCells = page.locator('.wallboard li[data-unit] [data-field="target-cell"]');
+  await expect(wallCells.first()).toBeVisible();
+  const onWall = await wallCells.evaluateAll((els) => els.map((el) => ({ text: el.textContent!.trim(), below: el.getAttribute('data-below'), red: el.classList.contains('below') })));
+  expect(onWall.length).toBeGreaterThan(10);
+  let wallBelow = 0;
+  for (const c of onWall) {
+    const under = /\d/.test(c.text) && Math.round(ratioOf(c.text) * 1000) < 950;
+    expect(c.below, c.text).toBe(String(under));
+    expect(c.red, c.text).toBe(under);
+    expect(c.text.startsWith('▾'), c.text).toBe(under);
+    if (under) wallBelow += 1;
+  }
+  expect(wallBelow, 'the first page of the wall board has units below 95 %').toBeGreaterThan(0);
+  await expect(page.locator('[data-field="target-legend"]')).toHaveText(`Cột số: Hồ sơ đúng hạn (%) · ▾ đỏ: dưới chỉ tiêu 95% · ${unitsBelow.toLocaleString('vi-VN')} đơn vị dưới chỉ tiêu`);
+  for (const [width, height] of [[1920, 1080], [3840, 2160]] as const) {
+    await page.setViewportSize({ width, height });
+    await expectLegible(page, width, `the board scene with targets at ${width}×${height}`);
+    const legend = (await page.locator('[data-field="target-legend"]').boundingBox())!;
+    expect(legend.y + legend.height, 'the legend fits the screen').toBeLessThanOrEqual(height);
+    if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `wall-board-targets-${width}x${height}.png`) });
+  }
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  // The column costs the names room: every name on every page of the scene still reads whole at 1920×1080.
+  const pages = Number(await page.locator('.wallboard').getAttribute('data-pages'));
+  for (let p = 1; p <= pages; p++) {
+    await page.goto(`${base()}/wall?scene=board&page=${p}`);
+    await expect(page.locator(`.wallboard[data-page="${p}"]`)).toBeVisible();
+    const cut = await page.locator('.wallboard li[data-unit] .name').evaluateAll((els) => els.filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => `${el.textContent} ${el.scrollWidth}/${el.clientWidth}`));
+    expect(cut, `names cut on page ${p}`).toEqual([]);
+  }
+
+  // The briefing's print page: a summary per indicator first, then the furthest below (at most 10) and how many more.
   await page.goto(`${base()}/briefings/print?scope=01&period=month`);
   const section = page.locator('[data-section="below-target"]');
   await expect(section.getByRole('heading', { name: 'Đơn vị dưới chỉ tiêu' })).toBeVisible();
-  // As many as the overview's line counts (the board shows its first rows only).
-  await expect(section.locator('li[data-unit]')).toHaveCount(unitsBelow);
-  await expect(section.locator(`li[data-unit="${code}"]`)).toContainText(`Hồ sơ đúng hạn: ${shown} (chỉ tiêu 95%)`);
+  // As many below as the overview's line counts (one target: the units below it; the board shows its first rows only).
+  const summary = section.locator('tr[data-indicator="dossier.on_time"]');
+  await expect(summary).toHaveAttribute('data-below', String(unitsBelow));
+  await expect(summary.locator('[data-field="below-count"]')).toHaveText(new RegExp(`^${unitsBelow.toLocaleString('vi-VN')}/\\d+ đơn vị$`));
+  await expect(summary).toContainText('95%');
+  const listed = section.locator('div[data-indicator="dossier.on_time"] li[data-unit]');
+  await expect(listed).toHaveCount(Math.min(10, unitsBelow));
+  await expect(listed.first()).toContainText(/ — Hồ sơ đúng hạn: \d+,\d% \(chỉ tiêu 95%\), thiếu \d+,\d+ điểm %$/);
+  if (unitsBelow > 10) await expect(section.locator('[data-field="below-more"]')).toHaveText(`và ${(unitsBelow - 10).toLocaleString('vi-VN')} đơn vị khác dưới chỉ tiêu.`);
+  else await expect(section.locator('[data-field="below-more"]')).toHaveCount(0);
+  // The unit opened above is listed when it is among the furthest, with its actual and target.
+  const mine = section.locator(`div[data-indicator="dossier.on_time"] li[data-unit="${code}"]`);
+  if (await mine.count()) await expect(mine).toContainText(`Hồ sơ đúng hạn: ${shown} (chỉ tiêu 95%)`);
   if (SHOTS) {
     await section.scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SHOTS, 'briefing-below-target-1920x1080.png') });

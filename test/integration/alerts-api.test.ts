@@ -63,6 +63,26 @@ describe('the alerts API', () => {
     expect(audit.map((a) => a.action)).toEqual(['create', 'update', 'delete']);
   });
 
+  it('"below its target": kind below_target (or below_threshold compared with the targets), no threshold; a bad comparison or indicator named in words', async () => {
+    const made = await call('POST', '/api/v1/admin/alerts', { name: 'Đúng hạn dưới chỉ tiêu', kind: 'below_target', indicator: 'dossier.on_time', periodKind: 'month', roles: ['admin'], inApp: true });
+    expect(made.status).toBe(201);
+    const { id } = (await made.json()) as { id: number };
+    const got = await (await call('GET', `/api/v1/admin/alerts/${id}`)).json();
+    expect(got).toMatchObject({ kind: 'below_threshold', periodKind: 'month', params: { indicator: 'dossier.on_time', compare: 'target' } });
+    expect(got.params).not.toHaveProperty('threshold');
+    // The same rule said the other way, for every indicator that has a target.
+    const other = await call('POST', '/api/v1/admin/alerts', { name: 'Mọi chỉ tiêu', kind: 'below_threshold', compare: 'target', periodKind: 'report_month', roles: ['leader'], inApp: true });
+    expect(other.status).toBe(201);
+    const otherId = ((await other.json()) as { id: number }).id;
+    expect(await (await call('GET', `/api/v1/admin/alerts/${otherId}`)).json()).toMatchObject({ kind: 'below_threshold', params: { indicator: null, compare: 'target' } });
+    const bad = await call('POST', '/api/v1/admin/alerts', { name: 'x', kind: 'below_threshold', compare: 'muc-tieu', periodKind: 'month', threshold: 50, roles: ['admin'], inApp: true });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).fields).toEqual({ compare: 'So sánh với: “muc-tieu” không hợp lệ; dùng threshold (ngưỡng) hoặc target (chỉ tiêu).' });
+    const noIndicator = await call('POST', '/api/v1/admin/alerts', { name: 'x', kind: 'below_target', indicator: 'khong.co', periodKind: 'month', roles: ['admin'], inApp: true });
+    expect((await noIndicator.json()).fields).toEqual({ indicator: 'Chỉ số: không có chỉ số khong.co.' });
+    for (const r of [id, otherId]) expect((await call('DELETE', `/api/v1/admin/alerts/${r}`)).status).toBe(204);
+  });
+
   it('GET /api/v1/alerts: every alert for a leader, an officer’s own subtree only, filtered by unit and days; refused to nobody', async () => {
     // A source rule on a source scoped to one district (Thanh Oai, 278), and one with no scope: both stale.
     const [thanhOai] = await db.sql<{ id: number }[]>`select id from units where gso_code = '278'`;

@@ -19,6 +19,10 @@ import { ALERTS_TICK_QUEUE, DELIVER_ALERT_QUEUE, POLL_QUEUE } from '#server/jobs
 import { requestPoll } from '#server/jobs/send';
 import { RANKING_KINDS } from '#domain/alerts';
 import { periodOf, previousPeriod, today } from '#domain/periods';
+import { isBelowTarget } from '#domain/targets';
+import { readBoard } from '#server/boards';
+import type { BoardRow } from '#contract/dto';
+import { saveTarget } from '#server/admin/targets';
 import { clearFaults, sessionCookie, setFault } from '../support/fixtures.ts';
 import { testJobs, type TestJobs } from '../support/jobs.ts';
 import { startSmtp } from '../support/mail.ts';
@@ -264,5 +268,92 @@ describe('alerts', () => {
     expect((await evaluateAlerts(db.sql, { boss: jobs.boss, kinds: RANKING_KINDS, now: lastDay })).cleared).toBe(1);
     await db.sql`update rankings set total = 60 where period_kind = 'month' and period_start = ${period.start} and unit_id = ${a.id} and scheme_key = 'operations'`;
     expect((await evaluateAlerts(db.sql, { boss: jobs.boss, kinds: RANKING_KINDS, now: lastDay })).raised).toHaveLength(1);
+  });
+  it('"below its target": one alert per unit below the target that applies, cleared at target; the officer hears of their own unit; the mail of many is one', async () => {
+    await world.pollAll();
+    // This test's rule alone (the earlier rules keep their alerts, but evaluate nothing here).
+    await db.sql`update alert_rules set enabled = false`;
+    const period = periodOf('month', today());
+    const lastDay = new Date(`${period.end}T05:00:00Z`);
+    const [city] = await db.sql<{ code: string }[]>`select gso_code as code from units where parent_id is null order by id limit 1`;
+    // The city's 95 % on time for every period.
+    expect((await saveTarget(db.sql, { indicatorKey: 'dossier.on_time', scopeCode: '', percent: '95' }, SYSTEM)).ok).toBe(true);
+    // Every month board (the city's, each district's): the rows the boards mark below their target.
+    const scopes = await db.sql<{ code: string }[]>`
+      select distinct u.gso_code as code from rankings r join units u on u.id = r.scope_unit_id
+      where r.scheme_key = 'operations' and r.period_kind = 'month' and r.period_start = ${period.start} order by 1`;
+    expect(scopes.map((x) => x.code)).toContain(city!.code);
+    const marked = async () => {
+      const rows: BoardRow[] = [];
+      for (const { code } of scopes) rows.push(...(await readBoard(db.sql, { scope: code, period: 'month', date: period.start })).rows);
+      return rows;
+    };
+    const under = (await marked()).filter((r) => r.indicators['dossier.on_time']?.belowTarget);
+    expect(under.length, 'the demo units are mostly under 95 % on time').toBeGreaterThan(2);
+    // One of them has its own, lower target (precedence: the unit's own beats the city's): it is not below that.
+    const spared = under[0]!;
+    expect((await saveTarget(db.sql, { indicatorKey: 'dossier.on_time', scopeCode: spared.unitCode, percent: '10' }, SYSTEM)).ok).toBe(true);
+    const rows = await marked();
+    const expected = rows.filter((r) => r.indicators['dossier.on_time']?.belowTarget).map((r) => r.unitCode).sort();
+    expect(expected).not.toContain(spared.unitCode);
+    expect(expected).toHaveLength(under.length - 1);
+
+    // The officer of a commune (no units under it) below the target.
+    const watched = rows.find((r) => r.unitCode !== spared.unitCode && r.indicators['dossier.on_time']?.belowTarget && !scopes.some((x) => x.code === r.unitCode))!.unitCode;
+    await sessionCookie(db.sql, { username: 'can-bo-chi-tieu', role: 'officer', unitCode: watched });
+    await sessionCookie(db.sql, { username: 'lanh-dao-chi-tieu', role: 'leader' });
+    const ruleId = await rule({ name: 'Đúng hạn dưới chỉ tiêu', kind: 'below_target', indicator: 'dossier.on_time', periodKind: 'month', usernames: 'can-bo-chi-tieu, lanh-dao-chi-tieu', inApp: 'on', email: 'on', emails: 'chi-tieu@hanoi.test' });
+
+    const once = await evaluateAlerts(db.sql, { boss: jobs.boss, kinds: RANKING_KINDS, now: lastDay });
+    const twice = await evaluateAlerts(db.sql, { boss: jobs.boss, kinds: RANKING_KINDS, now: lastDay });
+    expect(once.raised).toHaveLength(expected.length);
+    expect(twice.raised).toEqual([]);
+    const raised = await db.sql<{ id: number; code: string; title: string; body: string; link: string; kind: string }[]>`
+      select a.id, u.gso_code as code, a.title, a.body, a.link, a.kind from alerts a join units u on u.id = a.unit_id where a.rule_id = ${ruleId} order by u.gso_code`;
+    expect(raised.map((a) => a.code)).toEqual(expected);
+    // The words: actual against target, and the unit's page.
+    const row = rows.find((r) => r.unitCode === watched)!;
+    const v = row.indicators['dossier.on_time']!;
+    expect(isBelowTarget(v.ratio, 0.95)).toBe(true);
+    const actual = `${new Intl.NumberFormat('vi-VN', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(v.ratio! * 100)}%`;
+    const mineA = raised.find((a) => a.code === watched)!;
+    expect(mineA.kind).toBe('below_threshold');
+    expect(mineA.title).toBe(`${row.unitName}: Hồ sơ đúng hạn ${actual} dưới chỉ tiêu 95%`);
+    expect(mineA.body).toMatch(new RegExp(`^Hồ sơ đúng hạn của .+ \\(${watched}\\) là ${actual}, dưới chỉ tiêu 95% \\(chỉ tiêu chung\\), thiếu \\d+,\\d điểm % — tháng ${period.start.slice(5, 7)}/${period.start.slice(0, 4)}\\.$`));
+    expect(mineA.link).toBe(`/units/${watched}?period=month&date=${period.start}`);
+
+    // The bell: the officer hears of their own unit only; the leader named by the rule of every one.
+    const told = await db.sql<{ username: string; n: number }[]>`
+      select u.username, count(*)::int as n from alert_notifications n join users u on u.id = n.user_id join alerts a on a.id = n.alert_id
+      where a.rule_id = ${ruleId} group by u.username order by u.username`;
+    expect(told).toEqual([{ username: 'can-bo-chi-tieu', n: 1 }, { username: 'lanh-dao-chi-tieu', n: expected.length }]);
+    // Many alerts raised at once reach the rule's address as one mail listing them all, not one mail each.
+    const mail = await smtp.mailTo('chi-tieu@hanoi.test');
+    expect(mail.subject).toBe(`[Cảnh báo] Tổng hợp ${expected.length} cảnh báo`);
+    expect(mail.text.match(/dưới chỉ tiêu 95%/g)?.length).toBe(expected.length * 2);
+    expect(mail.text).toContain(`https://dieuhanh.hanoi.test/units/${watched}?period=month&date=${period.start}`);
+    expect(await deliveryJobsSettled(raised.map((a) => a.id))).toBe(1);
+    expect(smtp.to('chi-tieu@hanoi.test')).toHaveLength(1);
+
+    // Back at the target (a corrected figure lifts the watched unit to exactly 95 %): its alert clears, the others stay open.
+    await db.sql`
+      update rankings set indicators = jsonb_set(indicators, '{dossier.on_time,ratio}', '0.95'::jsonb)
+      where scheme_key = 'operations' and period_kind = 'month' and period_start = ${period.start} and unit_id = (select id from units where gso_code = ${watched} order by valid_to desc nulls first limit 1)`;
+    const back = await evaluateAlerts(db.sql, { boss: jobs.boss, kinds: RANKING_KINDS, now: lastDay });
+    expect(back).toEqual({ raised: [], cleared: 1 });
+    const [open] = await db.sql<{ n: number }[]>`select count(*)::int as n from alerts where rule_id = ${ruleId} and cleared_at is null`;
+    expect(open!.n).toBe(expected.length - 1);
+    // A single alert raised later is a mail of its own, as before: under again.
+    await db.sql`
+      update rankings set indicators = jsonb_set(indicators, '{dossier.on_time,ratio}', '0.9'::jsonb)
+      where scheme_key = 'operations' and period_kind = 'month' and period_start = ${period.start} and unit_id = (select id from units where gso_code = ${watched} order by valid_to desc nulls first limit 1)`;
+    const again = await evaluateAlerts(db.sql, { boss: jobs.boss, kinds: RANKING_KINDS, now: lastDay });
+    expect(again.raised).toHaveLength(1);
+    await deliveryJobsSettled(again.raised);
+    expect(smtp.to('chi-tieu@hanoi.test')).toHaveLength(2);
+    expect(smtp.to('chi-tieu@hanoi.test')[1]!.subject).toBe('[Cảnh báo] ' + `${row.unitName}: Hồ sơ đúng hạn 90,0% dưới chỉ tiêu 95%`);
+    // The targets gone, every condition clears.
+    await db.sql`delete from targets`;
+    expect((await evaluateAlerts(db.sql, { boss: jobs.boss, kinds: RANKING_KINDS, now: lastDay })).cleared).toBe(expected.length);
   });
 });

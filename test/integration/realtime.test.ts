@@ -9,6 +9,7 @@ import { attachRealtime } from '../../src/lib/server/realtime/index.ts';
 import { readBoard } from '../../src/lib/server/boards.ts';
 import { boardFeed } from '../../src/lib/state/board-feed.ts';
 import { pollSource } from '#server/pipeline/poll';
+import { deleteTarget, saveTarget } from '#server/admin/targets';
 import { freshDatabase } from '../support/db.ts';
 import { clearFaults, demoWorld, sessionCookie, setFault, setOverride } from '../support/fixtures.ts';
 
@@ -124,5 +125,65 @@ describe('live boards over Socket.IO (real server, real client, NOTIFY from the 
     }
     const vneid = (await pushed).find((s) => s.key === 'vneid')!;
     expect(vneid).toMatchObject({ status: 'failing', consecutiveFailures: 1, lastError: expect.stringMatching(/^HTTP 503 từ nguồn/) });
+  });
+  it('pushes a saved, changed or deleted target to the open boards as a patch (no poll needed)', async () => {
+    const query = { scope: '01', period: 'month' as const, date: '2026-11-20' };
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { transports: ['websocket'], extraHeaders: { cookie: leaderCookie } });
+    const admin = { kind: 'system', name: 'test-admin' } as const;
+    try {
+      const feed = boardFeed(socket);
+      const ack = await feed.subscribe(query);
+      if (!('data' in ack)) throw new Error(ack.error);
+      expect(ack.data.targets).toBeUndefined();
+      const next = () =>
+        Promise.all([
+          new Promise<BoardPatch>((resolve) => socket.once('rankings:patched', resolve)),
+          new Promise<Board>((resolve) => {
+            const off = feed.on((b) => {
+              off();
+              resolve(b);
+            });
+          })
+        ]);
+      const fresh = async () => readBoard(db.sql, query);
+      const same = (b: Board, f: Board) => {
+        const { rev: _rev, ...rest } = b;
+        expect(rest).toEqual({ ...f, computedAt: rest.computedAt, asOf: rest.asOf });
+      };
+
+      // The city's 95 % on time for every period (the screen, the spreadsheet and the API all save through saveTarget).
+      let arrived = next();
+      const city = await saveTarget(db.sql, { indicatorKey: 'dossier.on_time', scopeCode: '', percent: '95' }, admin);
+      if (!city.ok) throw new Error(JSON.stringify(city.errors));
+      let [patch, board] = await arrived;
+      expect(patch.set.targets).toMatchObject({ scope: { 'dossier.on_time': 0.95 } });
+      expect(patch.rows.length).toBeGreaterThan(0);
+      expect(board.rows.every((r) => r.indicators['dossier.on_time']!.target === 0.95)).toBe(true);
+      same(board, await fresh());
+
+      // Ba Đình's own for this very month (its row on the city's board): pushed to the board where it is a row.
+      arrived = next();
+      expect((await saveTarget(db.sql, { indicatorKey: 'dossier.on_time', scopeCode: '001', periodKind: 'month', periodDate: '20/11/2026', percent: '10' }, admin)).ok).toBe(true);
+      [patch, board] = await arrived;
+      expect(patch.rows.map((r) => r.unitCode)).toEqual(['001']);
+      expect(board.rows.find((r) => r.unitCode === '001')!.indicators['dossier.on_time']).toMatchObject({ target: 0.1, belowTarget: false });
+      same(board, await fresh());
+
+      // Changed and deleted: the board follows each.
+      arrived = next();
+      expect((await saveTarget(db.sql, { id: String(city.id), indicatorKey: 'dossier.on_time', scopeCode: '', percent: '60' }, admin)).ok).toBe(true);
+      [, board] = await arrived;
+      expect(board.rows.find((r) => r.unitCode !== '001')!.indicators['dossier.on_time']!.target).toBe(0.6);
+      same(board, await fresh());
+      await db.sql`delete from targets where unit_id is not null`;
+      arrived = next();
+      expect((await deleteTarget(db.sql, city.id, admin)).ok).toBe(true);
+      [patch, board] = await arrived;
+      expect(patch.set.targets).toBeNull();
+      expect(board.targets ?? undefined).toBeUndefined();
+      expect(board.rows[0]!.indicators['dossier.on_time']).not.toHaveProperty('target');
+    } finally {
+      socket.disconnect();
+    }
   });
 });

@@ -11,7 +11,7 @@ import { readBoard } from '#server/boards';
 import { deleteTarget, importTargets, listTargets, saveTarget, TARGET_COLUMNS } from '#server/admin/targets';
 import { toXlsx } from '#server/exports';
 import { isBelowTarget } from '#domain/targets';
-import { readBriefing } from '#server/briefings/read';
+import { BELOW_TARGET_ROWS, belowTargetByIndicator, readBriefing } from '#server/briefings/read';
 import { freshDatabase } from '../support/db.ts';
 import { demoWorld } from '../support/fixtures.ts';
 import { testJobs, type TestJobs } from '../support/jobs.ts';
@@ -40,6 +40,7 @@ describe('targets', () => {
     const board = await readBoard(db.sql, DAY, NOW);
     expect(board.targets).toBeUndefined();
     expect((await readBriefing(db.sql, DAY, NOW)).belowTarget).toBeNull();
+    expect((await readBriefing(db.sql, DAY, NOW)).belowTargetByIndicator).toBeNull();
     expect(board.rows[0]!.indicators['dossier.on_time']).not.toHaveProperty('target');
   });
 
@@ -74,6 +75,17 @@ describe('targets', () => {
     const worstFirst = [...expected].sort((a, b) => gap(b) - gap(a) || a.unitCode.localeCompare(b.unitCode));
     expect(briefing.belowTarget!.map((u) => u.unitCode)).toEqual(worstFirst.map((r) => r.unitCode));
     expect(briefing.belowTarget![0]!.indicators).toEqual([{ key: 'dossier.on_time', ratio: worstFirst[0]!.indicators['dossier.on_time']!.ratio, target: worstFirst[0]!.indicators['dossier.on_time']!.target }]);
+    // The print page's summary: per indicator the target, how many of the board's units are below (the board's own
+    // count), then the furthest below, at most BELOW_TARGET_ROWS, and how many more.
+    expect(briefing.belowTargetByIndicator).toEqual([{
+      key: 'dossier.on_time', target: 0.805, ownTargets: 1, withTarget: 30, below, more: Math.max(0, below - BELOW_TARGET_ROWS),
+      units: worstFirst.slice(0, BELOW_TARGET_ROWS).map((r) => ({ unitCode: r.unitCode, unitName: r.unitName, ratio: r.indicators['dossier.on_time']!.ratio, target: r.indicators['dossier.on_time']!.target }))
+    }]);
+    expect(briefing.belowTargetByIndicator![0]!.below).toBe(board.targets!.below['dossier.on_time']);
+    // Fewer rows asked: the others counted, not listed.
+    const three = belowTargetByIndicator(board, 3)![0]!;
+    expect(three.units.map((u) => u.unitCode)).toEqual(worstFirst.slice(0, 3).map((r) => r.unitCode));
+    expect(three.units.length + three.more).toBe(below);
 
     // The next day the city's for every period (95 %) applies again.
     const next = await readBoard(db.sql, { ...DAY, date: '2026-11-18' }, NOW);

@@ -18,6 +18,21 @@ export const rankingsChangedSchema = z.object({
 });
 export type RankingsChanged = z.infer<typeof rankingsChangedSchema>;
 
+/**
+ * Sent when a target was saved, replaced or deleted (screen, spreadsheet line, API): every web node
+ * reads again the open boards it may change and patches them (docs/targets.md). A target changes no
+ * stored ranking, only how a board reads, so it is its own message rather than a recompute's.
+ */
+export const TARGETS_CHANNEL = 'cityops_targets_changed';
+export const targetsChangedSchema = z.object({
+  scheme: z.string(),
+  /** The periods whose boards it changes; null: every period (a target for every period). */
+  periods: z.array(z.object({ kind: z.string(), start: z.string() })).nullable(),
+  /** The scope units (by id) whose boards show it: a unit's own board and its parent's; null: every board (a city-wide target). */
+  scopeIds: z.array(z.number().int()).nullable()
+});
+export type TargetsChanged = z.infer<typeof targetsChangedSchema>;
+
 /** Sent after a poll run (or a skipped poll) changed a source's health. */
 export const SOURCES_CHANNEL = 'cityops_source_health';
 export const sourceHealthChangedSchema = z.object({ sourceId: z.number().int() });

@@ -9,14 +9,21 @@ import { ZONE } from './periods.ts';
  * band_drop: a unit's band in the current period is below its band in the previous one;
  * rank_drop: it fell `places` or more; below_threshold: an indicator's ratio (or the total) is under
  * a number; deadline_missed: a source has no success today after its daily deadline; source_stale:
- * no success within its stale-after. A later "below its target" is below_threshold with
- * `compare: 'target'` (the threshold then read from the targets table), not a new kind.
+ * no success within its stale-after. "Below its target" is below_threshold with `compare: 'target'`
+ * (the number then read from the targets table), not a new kind; the form and the API call it
+ * `below_target` (FORM_KINDS).
  */
 export const ALERT_KINDS = ['band_drop', 'rank_drop', 'below_threshold', 'deadline_missed', 'source_stale'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 export const RANKING_KINDS: readonly AlertKind[] = ['band_drop', 'rank_drop', 'below_threshold'];
 export const SOURCE_KINDS: readonly AlertKind[] = ['deadline_missed', 'source_stale'];
 export const isRankingKind = (k: AlertKind) => RANKING_KINDS.includes(k);
+/** The kinds an administrator picks from: the stored kinds and `below_target` (below_threshold compared with the targets). */
+export const FORM_KINDS = ['band_drop', 'rank_drop', 'below_threshold', 'below_target', 'deadline_missed', 'source_stale'] as const;
+export type FormKind = (typeof FORM_KINDS)[number];
+/** The kind a rule is picked as: `below_target` for a below_threshold compared with targets. */
+export const formKindOf = (kind: AlertKind, params: Pick<AlertParams, 'compare'>): FormKind =>
+  kind === 'below_threshold' && params.compare === 'target' ? 'below_target' : kind;
 
 export const ALERT_CHANNELS = ['email', 'webhook'] as const;
 export type AlertChannel = (typeof ALERT_CHANNELS)[number];
@@ -32,8 +39,11 @@ export interface AlertParams {
   indicator?: string | null;
   /** below_threshold: a percentage (0–100) for an indicator, points for the total. */
   threshold?: number;
-  /** below_threshold: what the value is compared with; 'target' is reserved for targets (issue 16 item 6). */
-  compare?: 'threshold';
+  /**
+   * below_threshold: what the value is compared with — `threshold` (the rule's number) or `target`
+   * (the target that applies to the unit, indicator and period: docs/targets.md; no threshold then).
+   */
+  compare?: 'threshold' | 'target';
   /** source rules: one source (data_sources.id), or null for every source in scope. */
   sourceId?: number | null;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isBelowTarget, parsePercent, resolveTarget, scopeTargetLines, type TargetRule } from './targets.ts';
+import { isBelowTarget, parsePercent, resolveTarget, scopeTargetLines, shortfalls, type TargetRule } from './targets.ts';
 
 const month = { kind: 'month' as const, start: '2026-11-01' };
 const rule = (r: Partial<TargetRule> & { minRatio: number }): TargetRule => ({ indicatorKey: 'dossier.on_time', unitId: null, periodKind: null, periodStart: null, ...r });
@@ -64,5 +64,33 @@ describe('scopeTargetLines', () => {
     });
     expect(lines).toEqual([{ key: 'a', nameVi: 'A', ratio: 0.975, target: 0.95, below: false, unitsBelow: 1 }]);
     expect(scopeTargetLines({ indicators: [], rows: [] })).toEqual([]);
+  });
+});
+
+describe('shortfalls: who is below the target that applies to them (the alerts’ “below its target”)', () => {
+  const city = rule({ minRatio: 0.95 });
+  const unit7 = rule({ minRatio: 0.9, unitId: 7 });
+  const eid = rule({ minRatio: 0.8, indicatorKey: 'eid.activation' });
+  const rows = [
+    { unitId: 3, indicators: { 'dossier.on_time': { ratio: 0.901 }, 'eid.activation': { ratio: 0.85 } } },
+    // 0.92 is below the city's 95 % but not below its own 90 %: its own applies.
+    { unitId: 7, indicators: { 'dossier.on_time': { ratio: 0.92 }, 'eid.activation': { ratio: 0.7 } } },
+    // 95,0 % at the shown precision is not below 95 %; no ratio is never below.
+    { unitId: 8, indicators: { 'dossier.on_time': { ratio: 0.94996 }, 'eid.activation': { ratio: null } } },
+    { unitId: 9, indicators: null }
+  ];
+  it('uses the precedence and the strict comparison, one entry per unit and indicator', () => {
+    const found = shortfalls(rows, [city, unit7, eid], null, month);
+    expect(found.map((f) => [f.unitId, f.indicatorKey, f.ratio, f.rule.minRatio])).toEqual([
+      [3, 'dossier.on_time', 0.901, 0.95],
+      [7, 'eid.activation', 0.7, 0.8]
+    ]);
+    expect(found[0]!.rule).toBe(city);
+  });
+  it('looks at the one indicator asked, and at nothing without targets', () => {
+    expect(shortfalls(rows, [city, unit7, eid], ['eid.activation'], month).map((f) => f.unitId)).toEqual([7]);
+    expect(shortfalls(rows, [], null, month)).toEqual([]);
+    // A target for another period does not apply.
+    expect(shortfalls(rows, [rule({ minRatio: 0.99, periodKind: 'month', periodStart: '2026-10-01' })], null, month)).toEqual([]);
   });
 });

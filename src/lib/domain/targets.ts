@@ -53,6 +53,38 @@ export function isBelowTarget(ratio: number | null | undefined, target: number |
   return Math.round(ratio * 1000) < Math.round(target * 1000);
 }
 
+/** A unit's indicator below the target that applies to it (the alerts' "below its target"). */
+export interface Shortfall<R extends TargetRule = TargetRule> {
+  unitId: number;
+  indicatorKey: string;
+  ratio: number;
+  /** The rule that applied (resolveTarget's precedence). */
+  rule: R;
+}
+
+/**
+ * Every (unit, indicator) strictly below its applicable target in `period`: `indicatorKeys` null
+ * means every indicator some target names. A unit without a ratio (no data) is never below.
+ */
+export function shortfalls<R extends TargetRule>(
+  rows: readonly { unitId: number; indicators: Record<string, { ratio: number | null } | undefined> | null }[],
+  rules: readonly R[],
+  indicatorKeys: readonly string[] | null,
+  period: { kind: PeriodKind; start: string }
+): Shortfall<R>[] {
+  const keys = indicatorKeys ?? [...new Set(rules.map((r) => r.indicatorKey))].sort();
+  const out: Shortfall<R>[] = [];
+  for (const row of rows) {
+    for (const key of keys) {
+      const ratio = row.indicators?.[key]?.ratio ?? null;
+      if (ratio === null) continue;
+      const rule = resolveTarget(rules, row.unitId, key, period);
+      if (rule && isBelowTarget(ratio, rule.minRatio)) out.push({ unitId: row.unitId, indicatorKey: key, ratio, rule });
+    }
+  }
+  return out;
+}
+
 /**
  * A percentage as typed: "95", "95,5", "95.5", "95 %" → 0.95, 0.955; null when it is not a number
  * above 0 and at most 100 (two decimals at most).

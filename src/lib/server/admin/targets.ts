@@ -3,13 +3,14 @@
  * many from a spreadsheet (.xlsx or CSV). Each bad field or line is named in words; a spreadsheet's
  * good lines are kept when others are refused. Every change is in the audit log.
  */
-import { and, eq, isNull, sql as expr } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql as expr } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { orm, type Queryable as Sql } from '#db/client';
 import { targets, units, users } from '#db/schema/index';
 import { PERIOD_KINDS, periodOf, type PeriodKind } from '#domain/periods';
 import { parsePercent } from '#domain/targets';
 import { DEFAULT_SCHEME_KEY } from '#domain/catalogue';
+import { TARGETS_CHANNEL, type TargetsChanged } from '#contract/notify';
 import { m } from '$lib/paraglide/messages';
 import { parseDay } from '../../admin/dates.ts';
 import { recordAudit } from '../auth/audit.ts';
@@ -120,6 +121,25 @@ export async function saveTarget(sql: Sql, input: TargetInput, actor: Principal,
   });
 }
 
+/**
+ * Tells every web node which open boards the change of a target touches (TARGETS_CHANNEL), inside
+ * the change's transaction so it arrives once the change is committed: the boards of the periods the
+ * places name (every period when one names none) and of the units (a unit's own board and its
+ * parent's, where it is a row; every board when one is the city's).
+ */
+async function announce(tx: Sql, schemeKey: string, places: readonly Pick<Place, 'unitId' | 'periodKind' | 'periodStart'>[]): Promise<void> {
+  const everyPeriod = places.some((p) => p.periodKind === null || p.periodStart === null);
+  const everyScope = places.some((p) => p.unitId === null);
+  const unitIds = [...new Set(places.map((p) => p.unitId).filter((id): id is number => id !== null))];
+  const parents = everyScope || !unitIds.length ? [] : await orm(tx).select({ id: units.parentId }).from(units).where(inArray(units.id, unitIds));
+  const payload: TargetsChanged = {
+    scheme: schemeKey,
+    periods: everyPeriod ? null : [...new Map(places.map((p) => [`${p.periodKind}|${p.periodStart}`, { kind: p.periodKind!, start: p.periodStart! }])).values()],
+    scopeIds: everyScope ? null : [...new Set([...unitIds, ...parents.map((p) => p.id).filter((id): id is number => id !== null)])]
+  };
+  await tx`select pg_notify(${TARGETS_CHANNEL}, ${JSON.stringify(payload)})`;
+}
+
 async function writeTarget(tx: Sql, schemeKey: string, place: Place, id: number | null, actor: Principal, ctx: ChangeContext): Promise<{ id: number; created: boolean } | null> {
   const db = orm(tx);
   const actorId = actor.kind === 'user' ? actor.user.id : null;
@@ -139,10 +159,12 @@ async function writeTarget(tx: Sql, schemeKey: string, place: Place, id: number 
     if (id !== null) await db.delete(targets).where(and(same, expr`${targets.id} <> ${id}`));
     await db.update(targets).set({ ...place, updatedBy: actorId, updatedAt: now }).where(eq(targets.id, before.id));
     await recordAudit(tx, { actor, action: 'update', entity: 'target', entityId: before.id, before: auditView({ ...before, minRatio: before.minRatio }), after: auditView(place), ip: ctx.ip });
+    await announce(tx, schemeKey, [before, place]);
     return { id: before.id, created: false };
   }
   const [made] = await db.insert(targets).values({ schemeKey, ...place, updatedBy: actorId, updatedAt: now }).returning({ id: targets.id });
   await recordAudit(tx, { actor, action: 'create', entity: 'target', entityId: made!.id, after: auditView(place), ip: ctx.ip });
+  await announce(tx, schemeKey, [place]);
   return { id: made!.id, created: true };
 }
 
@@ -151,6 +173,7 @@ export async function deleteTarget(sql: Sql, id: number, actor: Principal, ctx: 
     const [gone] = await orm(tx).delete(targets).where(eq(targets.id, id)).returning();
     if (!gone) return { ok: false as const, errors: { form: m.target_err_not_found() } };
     await recordAudit(tx, { actor, action: 'delete', entity: 'target', entityId: id, before: auditView(gone), ip: ctx.ip });
+    await announce(tx, gone.schemeKey, [gone]);
     return { ok: true as const };
   });
 }

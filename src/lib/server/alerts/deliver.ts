@@ -79,7 +79,8 @@ export async function deliver(sql: Sql, deliveryIds: number[], cfg: DeliveryConf
     } else {
       if (!first.secret || !cfg.secretKeyHex) throw new Error('webhook: thiếu khoá bí mật để ký');
       const body = JSON.stringify({
-        type: first.digest ? 'alerts.digest' : 'alert',
+        // Several alerts in one call (a digest, or a rule raising several at once: evaluate.ts queueGathered).
+        type: first.digest || rows.length > 1 ? 'alerts.digest' : 'alert',
         rule: { id: first.rule_id, name: first.rule_name },
         alerts: rows.map((r) => ({
           id: r.alert_id, kind: r.kind, title: r.title, body: r.body, link: new URL(r.link, cfg.linkBase).href,

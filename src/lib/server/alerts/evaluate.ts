@@ -19,6 +19,8 @@ import { periodOf, previousPeriod, sameElapsedPart, today, type Period, type Per
 import { DEFAULT_SCHEME_KEY } from '#domain/catalogue';
 import { inTransaction } from '../jobs/send.ts';
 import { scoreScopeOver } from '../ranking/rankings.ts';
+import { readTargets } from '../targets.ts';
+import { shortfalls } from '#domain/targets';
 import { readSourceHealth } from '../sources.ts';
 import { DELIVER_ALERT_QUEUE, type DeliverAlertJob } from '../jobs/queues.ts';
 
@@ -53,6 +55,10 @@ export interface Condition {
 }
 
 const vi = (n: number, digits = 2) => new Intl.NumberFormat('vi-VN', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
+/** A ratio as the boards show it: "90,1%". */
+const viRatio = (r: number) => `${new Intl.NumberFormat('vi-VN', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(r * 100)}%`;
+/** A target as the boards show it: "95%", "95,5%". */
+const viTarget = (r: number) => `${new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 2 }).format(Math.round(r * 10000) / 100)}%`;
 const viDay = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 const viTime = (d: Date) => new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit', year: 'numeric', hour12: false }).format(d);
 const KIND_VI: Record<PeriodKind, string> = {
@@ -111,7 +117,10 @@ export async function rankingConditions(sql: Queryable, rule: RuleRow, now: Date
       and (${rule.scope_unit_id}::int is null
            or exists (select 1 from unit_closure c where c.ancestor_id = ${rule.scope_unit_id}::int and c.descendant_id = r.unit_id))
     order by u.gso_code`;
-  const names = new Map((await sql<{ key: string; name_vi: string }[]>`select distinct on (key) key, name_vi from indicators order by key, id desc`).map((r) => [r.key, r.name_vi]));
+  // The operations scheme's names, as its boards show them (another scheme may name the same key otherwise: the 766 group's "Tiến độ giải quyết").
+  const names = new Map((await sql<{ key: string; name_vi: string }[]>`
+    select distinct on (i.key) i.key, i.name_vi from indicators i join indicator_schemes s on s.id = i.scheme_id
+    where s.key = ${DEFAULT_SCHEME_KEY} order by i.key, s.active desc, i.id desc`).map((r) => [r.key, r.name_vi]));
   const link = (code: string) => `/units/${encodeURIComponent(code)}?period=${period.kind}&date=${period.start}`;
   // A period in progress is compared with the same days of the previous one, as the screens compare it
   // (readBoard): its rank and total then come from that board, scored as the workers score one.
@@ -130,6 +139,7 @@ export async function rankingConditions(sql: Queryable, rule: RuleRow, now: Date
       r.prev_bands = r.bands;
     }
   }
+  if (rule.kind === 'below_threshold' && rule.params.compare === 'target') return targetConditions(sql, rule, period, rows, names, link);
   const out: Condition[] = [];
   for (const r of rows) {
     const base = { unitId: r.unit_id, unitCode: r.code, sourceId: null, link: link(r.code) };
@@ -179,6 +189,31 @@ export async function rankingConditions(sql: Queryable, rule: RuleRow, now: Date
     }
   }
   return out;
+}
+
+/**
+ * "Below its target": one condition per (unit, indicator, period) whose ratio is strictly under the
+ * target that applies to it (src/lib/server/targets.ts and #domain/targets' precedence, as the
+ * boards mark it); no indicator on the rule: every indicator some target names. The link is the
+ * unit's page, which reads actual against target.
+ */
+async function targetConditions(sql: Queryable, rule: RuleRow, period: Period, rows: BoardRow[], names: Map<string, string>, link: (code: string) => string): Promise<Condition[]> {
+  const rules = await readTargets(sql, { scheme: DEFAULT_SCHEME_KEY, period });
+  if (!rules.length) return [];
+  const byUnit = new Map(rows.map((r) => [r.unit_id, r]));
+  const found = shortfalls(rows.map((r) => ({ unitId: r.unit_id, indicators: r.indicators })), rules, rule.params.indicator ? [rule.params.indicator] : null, period);
+  return found.map((f) => {
+    const r = byUnit.get(f.unitId)!;
+    const ind = names.get(f.indicatorKey) ?? f.indicatorKey;
+    const whose = f.rule.unitId !== null ? 'chỉ tiêu riêng của đơn vị' : 'chỉ tiêu chung';
+    const gap = new Intl.NumberFormat('vi-VN', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format((f.rule.minRatio - f.ratio) * 100);
+    return {
+      unitId: r.unit_id, unitCode: r.code, sourceId: null, link: link(r.code),
+      key: conditionKey(rule.id, { unitId: r.unit_id, indicator: f.indicatorKey, period }),
+      title: `${r.name}: ${ind} ${viRatio(f.ratio)} dưới chỉ tiêu ${viTarget(f.rule.minRatio)}`,
+      body: `${ind} của ${r.name} (${r.code}) là ${viRatio(f.ratio)}, dưới chỉ tiêu ${viTarget(f.rule.minRatio)} (${whose}), thiếu ${gap} điểm % — ${periodWords(period)}.`
+    };
+  });
 }
 
 /** The conditions of a source rule that hold at `now` (a missed daily deadline today, or stale). */
@@ -234,10 +269,14 @@ export async function evaluateAlerts(sql: Sql, options: EvaluateOptions = {}): P
     const holding = isRankingKind(rule.kind) ? await rankingConditions(sql, rule, now) : await sourceConditions(sql, rule, now);
     const r = await sql.begin(async (tx) => {
       const ids: number[] = [];
+      const queued: QueuedDelivery[] = [];
       for (const c of holding) {
-        const id = await raise(tx, rule, c, now, options.boss);
-        if (id !== null) ids.push(id);
+        const raisedNow = await raise(tx, rule, c, now);
+        if (raisedNow === null) continue;
+        ids.push(raisedNow.alertId);
+        queued.push(...raisedNow.queued);
       }
+      if (options.boss) await queueGathered(tx, options.boss, queued);
       const keys = holding.map((c) => c.key);
       const gone = await tx`
         update alerts set cleared_at = ${now.toISOString()} where rule_id = ${rule.id} and cleared_at is null and not (condition_key = any(${keys}::text[]))
@@ -250,8 +289,28 @@ export async function evaluateAlerts(sql: Sql, options: EvaluateOptions = {}): P
   return { raised, cleared };
 }
 
-/** Raises one condition (null when already open): its alert, the bell of each person told, its deliveries and their jobs. */
-async function raise(tx: Queryable, rule: RuleRow, c: Condition, now: Date, boss: PgBoss | undefined): Promise<number | null> {
+interface QueuedDelivery {
+  id: number;
+  channel: 'email' | 'webhook';
+  to: string;
+}
+
+/**
+ * The delivery jobs of what one evaluation of one rule raised to be sent now: one job per channel
+ * and recipient, so several alerts raised together (the first evaluation of "below its target"
+ * finds most units of a city below 95 % on time) reach a person as one mail (one webhook call)
+ * listing them all — the digest's form — and a single alert as its own mail, as before.
+ */
+async function queueGathered(tx: Queryable, boss: PgBoss, queued: readonly QueuedDelivery[]): Promise<void> {
+  const groups = new Map<string, number[]>();
+  for (const d of queued) groups.set(`${d.channel}|${d.to}`, [...(groups.get(`${d.channel}|${d.to}`) ?? []), d.id]);
+  for (const ids of groups.values()) {
+    await boss.send(DELIVER_ALERT_QUEUE, { deliveryIds: ids.sort((a, b) => a - b) } satisfies DeliverAlertJob, { db: inTransaction(tx) });
+  }
+}
+
+/** Raises one condition (null when already open): its alert, the bell of each person told, its deliveries (those to send now returned, for queueGathered). */
+async function raise(tx: Queryable, rule: RuleRow, c: Condition, now: Date): Promise<{ alertId: number; queued: QueuedDelivery[] } | null> {
   const [row] = await tx<{ id: number }[]>`
     insert into alerts (rule_id, condition_key, kind, unit_id, source_id, title, body, link, raised_at)
     values (${rule.id}, ${c.key}, ${rule.kind}, ${c.unitId}, ${c.sourceId}, ${c.title}, ${c.body}, ${c.link}, ${now.toISOString()})
@@ -284,14 +343,15 @@ async function raise(tx: Queryable, rule: RuleRow, c: Condition, now: Date, boss
   const quiet = { from: rule.quiet_from, to: rule.quiet_to };
   const releaseAt = rule.digest ? nextDigestAt(now, rule.digest_at, quiet) : quietUntil(now, quiet);
   const held = rule.digest || releaseAt.getTime() > now.getTime();
+  const queued: QueuedDelivery[] = [];
   for (const r of recipients) {
     const [d] = await tx<{ id: number }[]>`
       insert into alert_deliveries (alert_id, channel, recipient, status, digest, not_before, created_at)
       values (${alertId}, ${r.channel}, ${r.to}, ${held ? 'held' : 'queued'}, ${rule.digest}, ${held ? releaseAt.toISOString() : null}, ${now.toISOString()})
       returning id`;
-    if (!held && boss) await boss.send(DELIVER_ALERT_QUEUE, { deliveryIds: [d!.id] } satisfies DeliverAlertJob, { db: inTransaction(tx) });
+    if (!held) queued.push({ id: d!.id, ...r });
   }
-  return alertId;
+  return { alertId, queued };
 }
 
 /**

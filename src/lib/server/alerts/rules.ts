@@ -7,7 +7,7 @@ import { desc, eq, inArray, sql as expr } from 'drizzle-orm';
 import { orm, type Queryable as Sql } from '#db/client';
 import { alertRules, dataSources, units, users } from '#db/schema/index';
 import { ROLES } from '#db/schema/auth';
-import { ALERT_KINDS, HHMM, isRankingKind, type AlertKind, type AlertParams } from '#domain/alerts';
+import { ALERT_KINDS, FORM_KINDS, formKindOf, HHMM, isRankingKind, type AlertKind, type AlertParams, type FormKind } from '#domain/alerts';
 import { PERIOD_KINDS } from '#domain/periods';
 import { m } from '$lib/paraglide/messages';
 import { recordAudit } from '../auth/audit.ts';
@@ -17,12 +17,15 @@ import { seal } from '../secrets.ts';
 /** A rule as typed in the form (every field a string; lists comma- or line-separated). */
 export interface RuleInput {
   name?: string;
+  /** A stored kind, or `below_target` (below_threshold compared with the targets). */
   kind?: string;
   scopeCode?: string;
   periodKind?: string;
   places?: string;
   indicator?: string;
   threshold?: string;
+  /** below_threshold: `threshold` (default) or `target`; kind `below_target` says the same. */
+  compare?: string;
   sourceKey?: string;
   roles?: string;
   usernames?: string;
@@ -48,7 +51,7 @@ export function ruleInputFromJson(body: Record<string, unknown>): RuleInput {
 }
 
 export const RULE_FIELDS = [
-  'name', 'kind', 'scopeCode', 'periodKind', 'places', 'indicator', 'threshold', 'sourceKey', 'roles', 'usernames', 'emails',
+  'name', 'kind', 'scopeCode', 'periodKind', 'places', 'indicator', 'threshold', 'compare', 'sourceKey', 'roles', 'usernames', 'emails',
   'inApp', 'email', 'webhookUrl', 'webhookSecret', 'digest', 'digestAt', 'quietFrom', 'quietTo'
 ] as const;
 
@@ -64,8 +67,13 @@ export async function parseRule(sql: Sql, input: RuleInput, secretKeyHex: string
   const name = (input.name ?? '').trim();
   if (!name) errors.name = m.alert_err_name();
   else if (name.length > 200) errors.name = m.alert_err_name_long();
-  const kind = (input.kind ?? '') as AlertKind;
-  if (!ALERT_KINDS.includes(kind)) errors.kind = m.alert_err_kind();
+  const picked = (input.kind ?? '').trim() as FormKind;
+  const compareRaw = (input.compare ?? '').trim();
+  // "Below its target" is below_threshold compared with the targets table (docs/alerts.md).
+  const toTarget = picked === 'below_target' || (picked === 'below_threshold' && compareRaw === 'target');
+  const kind: AlertKind = toTarget ? 'below_threshold' : (picked as AlertKind);
+  if (!FORM_KINDS.includes(picked)) errors.kind = m.alert_err_kind();
+  else if (picked === 'below_threshold' && compareRaw && compareRaw !== 'threshold' && compareRaw !== 'target') errors.compare = m.alert_err_compare({ value: compareRaw });
   let scopeUnitId: number | null = null;
   const scopeCode = (input.scopeCode ?? '').trim();
   if (scopeCode) {
@@ -93,11 +101,16 @@ export async function parseRule(sql: Sql, input: RuleInput, secretKeyHex: string
       if (!ind) errors.indicator = m.alert_err_indicator({ key });
     }
     params.indicator = key || null;
-    params.compare = 'threshold';
-    const raw = (input.threshold ?? '').trim().replace(',', '.');
-    const t = Number(raw);
-    if (!raw || !Number.isFinite(t) || t < 0 || t > 100) errors.threshold = m.alert_err_threshold();
-    else params.threshold = t;
+    if (toTarget) {
+      // No number: the target that applies to each unit, indicator and period; no indicator: every one that has a target.
+      params.compare = 'target';
+    } else {
+      params.compare = 'threshold';
+      const raw = (input.threshold ?? '').trim().replace(',', '.');
+      const t = Number(raw);
+      if (!raw || !Number.isFinite(t) || t < 0 || t > 100) errors.threshold = m.alert_err_threshold();
+      else params.threshold = t;
+    }
   }
   if (kind === 'deadline_missed' || kind === 'source_stale') {
     const key = (input.sourceKey ?? '').trim();
@@ -187,7 +200,7 @@ export async function ruleForm(sql: Sql, id: number): Promise<Record<string, str
   if (!row) return null;
   const on = (b: boolean) => (b ? 'on' : '');
   return {
-    name: row.name, kind: row.kind, scopeCode: row.scopeCode ?? '', periodKind: row.periodKind ?? '', places: row.params.places === undefined ? '' : String(row.params.places),
+    name: row.name, kind: formKindOf(row.kind, row.params), scopeCode: row.scopeCode ?? '', periodKind: row.periodKind ?? '', places: row.params.places === undefined ? '' : String(row.params.places),
     indicator: row.params.indicator ?? '', threshold: row.params.threshold === undefined ? '' : String(row.params.threshold).replace('.', ','), sourceKey: row.sourceKey ?? '',
     roles: row.roles.join(','), usernames: row.usernames.join(', '), emails: row.emails.join(', '), inApp: on(row.inApp), email: on(row.email),
     webhookUrl: row.webhookUrl ?? '', digest: on(row.digest), digestAt: row.digestAt, quietFrom: row.quietFrom ?? '', quietTo: row.quietTo ?? ''

@@ -444,12 +444,16 @@ export const OPENAPI = {
         type: 'object', required: ['name', 'kind'],
         properties: {
           name: { type: 'string', maxLength: 200 },
-          kind: { type: 'string', enum: ['band_drop', 'rank_drop', 'below_threshold', 'deadline_missed', 'source_stale'] },
+          kind: {
+            type: 'string', enum: ['band_drop', 'rank_drop', 'below_threshold', 'below_target', 'deadline_missed', 'source_stale'],
+            description: 'below_target: an indicator strictly below the target that applies to each unit (docs/targets.md); stored as below_threshold with params.compare "target".'
+          },
           scopeCode: { type: 'string', description: 'A unit code: the unit and its subtree; left out: everywhere.' },
           periodKind: { type: 'string', description: 'The ranking kinds: the period kind compared (month, report_month …).' },
           places: { type: 'integer', minimum: 1, description: 'rank_drop: fewest places fallen.' },
-          indicator: { type: 'string', description: 'below_threshold: an indicator key; left out: the total.' },
-          threshold: { type: 'number', minimum: 0, maximum: 100, description: 'below_threshold: % for an indicator, points for the total.' },
+          indicator: { type: 'string', description: 'below_threshold: an indicator key; left out: the total. below_target: an indicator key; left out: every indicator that has a target.' },
+          threshold: { type: 'number', minimum: 0, maximum: 100, description: 'below_threshold (compare threshold): % for an indicator, points for the total. Not used by below_target.' },
+          compare: { type: 'string', enum: ['threshold', 'target'], default: 'threshold', description: 'below_threshold: compared with `threshold`, or with the targets (the same as kind below_target).' },
           sourceKey: { type: 'string', description: 'Source kinds: one source; left out: every source in scope.' },
           roles: { type: 'array', items: { type: 'string', enum: ['admin', 'leader', 'officer'] } },
           usernames: { type: 'array', items: { type: 'string' } },

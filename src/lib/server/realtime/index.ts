@@ -20,7 +20,7 @@ import { units } from '#db/schema/index';
 import { boardQuerySchema, type Board, type BoardQuery } from '#contract/dto';
 import { diffBoard, isOlderBoard } from '#contract/board-patch';
 import { boardRoom, SOURCES_ROOM, type ClientToServerEvents, type ServerToClientEvents } from '#contract/events';
-import { ALERTS_CHANNEL, alertsChangedSchema, AUTH_CHANNEL, authRevokedSchema, RANKINGS_CHANNEL, rankingsChangedSchema, SOURCES_CHANNEL, type RankingsChanged } from '#contract/notify';
+import { ALERTS_CHANNEL, alertsChangedSchema, AUTH_CHANNEL, authRevokedSchema, RANKINGS_CHANNEL, rankingsChangedSchema, SOURCES_CHANNEL, TARGETS_CHANNEL, targetsChangedSchema, type RankingsChanged, type TargetsChanged } from '#contract/notify';
 import type { Principal } from '../auth/principal.ts';
 import { canReadBoard } from '../auth/access.ts';
 import { principalOf } from '../auth/request.ts';
@@ -177,6 +177,8 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
   // Collect changed (scopeId, period, scheme) boards; read each once and send what changed. The
   // first NOTIFY is handled at once; those that come while a flush runs wait for the next one.
   let pending: RankingsChanged[] = [];
+  /** Targets saved or deleted (TARGETS_CHANNEL): the watched boards they may change are read again in the same flush. */
+  let pendingTargets: TargetsChanged[] = [];
   let flushing: Promise<void> | undefined;
   const scopeCodes = new Map<number, string>();
   const scheduleFlush = () => {
@@ -187,7 +189,7 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
       })
       .finally(() => {
         flushing = undefined;
-        if (pending.length) scheduleFlush();
+        if (pending.length || pendingTargets.length) scheduleFlush();
       });
   };
 
@@ -209,8 +211,10 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
   async function flush() {
     const batch = pending;
     pending = [];
+    const targetBatch = pendingTargets;
+    pendingTargets = [];
     const changed = new Set<string>();
-    const needCodes = batch.flatMap((b) => b.scopeIds).filter((id) => !scopeCodes.has(id));
+    const needCodes = [...batch.flatMap((b) => b.scopeIds), ...targetBatch.flatMap((t) => t.scopeIds ?? [])].filter((id) => !scopeCodes.has(id));
     if (needCodes.length) {
       const rows = await orm(sql).select({ id: units.id, code: units.gsoCode }).from(units).where(inArray(units.id, [...new Set(needCodes)]));
       for (const r of rows) scopeCodes.set(r.id, r.code);
@@ -225,6 +229,16 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
             changed.add(boardRoom(scopeCodes.get(id) ?? '', p.kind, p.start, scheme, 'recomputed'));
           }
         }
+      }
+    }
+    // A target changes how boards read, not what is stored: every watched board of its scheme, period and scope.
+    for (const t of targetBatch) {
+      const scopes = t.scopeIds === null ? null : new Set(t.scopeIds.map((id) => scopeCodes.get(id)));
+      for (const [room, q] of roomQueries) {
+        if (q.scheme !== t.scheme) continue;
+        if (t.periods !== null && !t.periods.some((p) => p.kind === q.period && p.start === q.start)) continue;
+        if (scopes !== null && !scopes.has(q.scope)) continue;
+        changed.add(room);
       }
     }
     const rooms = io.of('/').adapter.rooms;
@@ -276,6 +290,16 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
       return;
     }
     pending.push(parsed);
+    scheduleFlush();
+  });
+
+  const targetsListener = await listen.listen(TARGETS_CHANNEL, (payload) => {
+    try {
+      pendingTargets.push(targetsChangedSchema.parse(JSON.parse(payload)));
+    } catch (e) {
+      log.warn({ err: e }, 'ignored a malformed targets NOTIFY');
+      return;
+    }
     scheduleFlush();
   });
 
@@ -334,6 +358,7 @@ export async function attachRealtime(httpServer: HttpServer, sql: Sql, options: 
       healthListener();
       authListener();
       alertsListener();
+      targetsListener();
       listener();
       await listen.close();
       await io.close();

@@ -7,6 +7,7 @@ import { unitTreeOptions } from '$lib/server/admin/tokens';
 import { createRule, deleteRule, listRules, RULE_FIELDS, ruleForm, setRuleEnabled, updateRule, type RuleInput } from '$lib/server/alerts/rules';
 import { alertsQuerySchema, listAlerts } from '$lib/server/alerts/read';
 import { m } from '$lib/paraglide/messages';
+import { DEFAULT_SCHEME_KEY } from '#domain/catalogue';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -16,8 +17,10 @@ export const load: PageServerLoad = async ({ locals, url }) => {
     listAlerts(db, locals.principal, alertsQuerySchema.parse({ limit: 30 })),
     unitTreeOptions(db),
     db<{ key: string; name: string; daily_deadline: string | null }[]>`select key, name, daily_deadline from data_sources where kind <> 'upload' order by id`,
+    // The operations scheme's names (the rules watch its boards): the 766 group names dossier.on_time otherwise ("Tiến độ giải quyết").
     db<{ key: string; name_vi: string; name_en: string }[]>`
-      select distinct on (i.key) i.key, i.name_vi, i.name_en from indicators i order by i.key, i.id desc`
+      select distinct on (i.key) i.key, i.name_vi, i.name_en from indicators i join indicator_schemes s on s.id = i.scheme_id
+      order by i.key, (s.key = ${DEFAULT_SCHEME_KEY}) desc, s.active desc, i.id desc`
   ]);
   // ?edit=<id>: the form shows that rule (never its webhook secret) and saves it in place.
   const editId = Number(url.searchParams.get('edit'));
