@@ -139,4 +139,29 @@ describe('the alerts API', () => {
     expect(last).toContain('Trang 3/3 · 120 cảnh báo');
     expect(await page(9)).toContain('Trang 3/3 · 120 cảnh báo');
   });
+
+  it('switches a rule off and on with PATCH, nothing else; refuses at save a webhook the egress policy forbids', async () => {
+    const made = await call('POST', '/api/v1/admin/alerts', { name: 'Bật tắt', kind: 'band_drop', periodKind: 'month', roles: ['admin'], inApp: true });
+    expect(made.status).toBe(201);
+    const { id } = (await made.json()) as { id: number };
+    const off = await call('PATCH', `/api/v1/admin/alerts/${id}`, { enabled: false });
+    expect(off.status).toBe(200);
+    expect(await off.json()).toMatchObject({ id, name: 'Bật tắt', enabled: false, roles: ['admin'] });
+    const [row] = await db.sql<{ enabled: boolean }[]>`select enabled from alert_rules where id = ${id}`;
+    expect(row!.enabled).toBe(false);
+    expect(await (await call('PATCH', `/api/v1/admin/alerts/${id}`, { enabled: true })).json()).toMatchObject({ enabled: true });
+    const more = await call('PATCH', `/api/v1/admin/alerts/${id}`, { enabled: false, name: 'Đổi tên' });
+    expect(more.status).toBe(400);
+    expect((await more.json()).fields).toEqual({ name: 'PATCH đổi được mỗi enabled.' });
+    const notBool = await call('PATCH', `/api/v1/admin/alerts/${id}`, { enabled: 'no' });
+    expect((await notBool.json()).fields).toEqual({ enabled: 'phải là true hoặc false.' });
+    expect((await call('PATCH', '/api/v1/admin/alerts/999999', { enabled: false })).status).toBe(404);
+
+    // Cloud metadata is refused always; a private address unless SOURCE_ALLOWED_HOSTS allows it (the tests allow loopback only).
+    for (const url of ['http://169.254.169.254/latest/meta-data', 'http://10.20.30.40/hook']) {
+      const refused = await call('POST', '/api/v1/admin/alerts', { name: 'Cầu nối', kind: 'band_drop', periodKind: 'month', inApp: false, webhookUrl: url, webhookSecret: 'mot-khoa-bi-mat-dai-du' });
+      expect(refused.status, url).toBe(400);
+      expect((await refused.json()).fields.webhookUrl, url).toMatch(/^Địa chỉ webhook không được phép gọi tới — .*10\.20\.30\.40|^Địa chỉ webhook không được phép gọi tới — .*169\.254\.169\.254/);
+    }
+  });
 });

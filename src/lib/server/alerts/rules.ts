@@ -13,6 +13,8 @@ import { m } from '$lib/paraglide/messages';
 import { recordAudit } from '../auth/audit.ts';
 import type { Principal } from '../auth/principal.ts';
 import { seal } from '../secrets.ts';
+import { egressPolicy } from '../config.ts';
+import { checkSourceUrl } from '../pipeline/ssrf.ts';
 
 /** A rule as typed in the form (every field a string; lists comma- or line-separated). */
 export interface RuleInput {
@@ -144,6 +146,11 @@ export async function parseRule(sql: Sql, input: RuleInput, secretKeyHex: string
   if (email && !emails.length && !badEmail && !roles.length && !userIds.length) errors.emails = m.alert_err_email_none();
   const webhookUrl = (input.webhookUrl ?? '').trim() || null;
   if (webhookUrl && !/^https?:\/\/[^\s]+$/.test(webhookUrl)) errors.webhookUrl = m.alert_err_webhook();
+  else if (webhookUrl) {
+    // The sources' egress policy (SOURCE_ALLOWED_HOSTS), checked when saved as a source's URL is (and again at each call).
+    const refusal = await checkSourceUrl(webhookUrl, egressPolicy());
+    if (refusal) errors.webhookUrl = m.alert_err_webhook_refused({ reason: refusal.replace(' của URL nguồn', '') });
+  }
   const webhookSecret = (input.webhookSecret ?? '').trim();
   // Editing: a secret left empty keeps the one saved for the same address.
   const keepSecret = !webhookSecret && !!webhookUrl && kept?.webhookUrl === webhookUrl && !!kept.webhookSecretSealed;

@@ -400,6 +400,11 @@ export const OPENAPI = {
         requestBody: { required: true, ...jsonBody(ref('AlertRuleInput')) },
         responses: { '200': jsonBody(ref('AlertRule'), 'Saved.'), '400': errorResponse('A field is invalid (each named in `fields`).'), '404': errorResponse('No such rule.'), ...common }
       },
+      patch: {
+        tags: ['alerts'], operationId: 'switchAlertRule', summary: 'Switch an alert rule on or off, and nothing else', parameters: [langHeader],
+        requestBody: { required: true, ...jsonBody({ type: 'object', required: ['enabled'], additionalProperties: false, properties: { enabled: { type: 'boolean' } } }) },
+        responses: { '200': jsonBody(ref('AlertRule'), 'Switched.'), '400': errorResponse('Another field than enabled, or enabled not a boolean.'), '404': errorResponse('No such rule.'), ...common }
+      },
       delete: { tags: ['alerts'], operationId: 'deleteAlertRule', summary: 'Delete an alert rule and the alerts it raised', parameters: [langHeader], responses: { '204': { description: 'Deleted.' }, '404': errorResponse('No such rule.'), ...common } }
     },
     '/api/v1/admin/jobs/{kind}/{id}': {
