@@ -219,8 +219,10 @@ describe('the monthly briefing as a PDF', () => {
       expect(await tick('2026-11-15T07:59:00')).toEqual({ schedules: 0, mailings: 0 });
       expect(await tick('2026-11-15T08:00:30')).toEqual({ schedules: 1, mailings: 3 });
       const [toLeader, toOffice] = await Promise.all([smtp.mailTo('lanh-dao@hanoi.test'), smtp.mailTo('van-phong@hanoi.test')]);
-      // A tick later (and a worker restarted at noon the next day): nothing more.
+      // A tick later (and a worker restarted at noon the next day): nothing more — nor for an address
+      // added since, which waits for the next period ("Gửi ngay" sends at once).
       expect(await tick('2026-11-15T08:01:00')).toEqual({ schedules: 0, mailings: 0 });
+      await db.sql`update briefing_schedules set recipient_emails = recipient_emails || '{moi-them@hanoi.test}' where id = ${id}`;
       expect(await tick('2026-11-16T12:00:00')).toEqual({ schedules: 0, mailings: 0 });
       await mailJobsDone();
       expect(smtp.to('lanh-dao@hanoi.test')).toHaveLength(1);
@@ -253,7 +255,7 @@ describe('the monthly briefing as a PDF', () => {
 
       // "Gửi ngay": the same period again, at once, marked manual.
       const now = await queueMailingNow(db.sql, jobs.boss, id, new Date(hn('2026-11-20T09:00:00')));
-      expect(now).toEqual({ mailings: 3, period: { kind: 'report_month', start: '2026-10-15', end: '2026-11-14' } });
+      expect(now).toEqual({ mailings: 4, period: { kind: 'report_month', start: '2026-10-15', end: '2026-11-14' } });
       expect((await smtp.mailTo('lanh-dao@hanoi.test', 2)).attachments[0]!.filename).toMatch(/^Báo cáo giao ban - Thành phố Hà Nội/);
     }, 180_000);
 

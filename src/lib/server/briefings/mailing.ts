@@ -2,7 +2,7 @@
  * The briefing mailed on a schedule (docs/briefings.md, "Mailed on a schedule"), in the workers:
  *
  * - `queueDueMailings` (the minute `briefings-tick`): for every schedule switched on whose send time
- *   came, one mailing per recipient of the period it briefs — a person at the address they set on
+ *   came and whose mailings of that period are not made yet, one mailing per recipient of the period it briefs — a person at the address they set on
  *   /alerts (none set: the mailing is recorded failed, saying so), each address of its list — and one
  *   `mail-briefing` job each, in the same transaction. A second tick finds them made: one mail per
  *   schedule, period and recipient, however many ticks or worker processes.
@@ -87,6 +87,11 @@ export async function queueDueMailings(sql: Sql, boss: PgBoss, now = new Date())
   for (const s of schedules) {
     const due = dueMailing({ day: s.day_of_month, at: s.send_at, periodKind: s.period_kind, createdAt: new Date(s.created_ms) }, now);
     if (!due) continue;
+    // Made already (every tick of the month after the send time finds this): nothing to do. A person
+    // added to the schedule since waits for the next period ("Gửi ngay" sends at once).
+    const [already] = await sql`
+      select 1 from briefing_mailings where schedule_id = ${s.id} and period_kind = ${due.period.kind} and period_start = ${due.period.start} and not manual limit 1`;
+    if (already) continue;
     const made = await makeMailings(sql, boss, s, due.period, false);
     if (made.length) touched++;
     count += made.length;
